@@ -1,0 +1,123 @@
+import { awscdk, javascript } from 'projen';
+
+/**
+ * The one source of project configuration. Edit this file and run `npx projen`;
+ * never edit the generated files by hand.
+ */
+
+// aws-cdk-lib minimum: the newest version for which @aws-cdk/integ-tests-alpha exists
+// (see docs/adr/0001-toolchain-versions.md).
+const CDK_VERSION = '2.245.0';
+
+/** Environment that keeps integ-runner and the cdk CLI from probing EC2 metadata for a region. */
+const CDK_TASK_ENV = {
+  AWS_REGION: 'us-east-1',
+  TS_NODE_TRANSPILE_ONLY: '1',
+  JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20',
+};
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  author: 'georgi.io',
+  authorAddress: 'platform@georgi.io',
+  name: '@georgi-io/platform-constructs',
+  description:
+    'AWS CDK constructs for the georgi.io platform: one shared foundation (DNS, TLS, VPC, ECS, central API with WebSockets, WAF, monitoring, budgets) that small services plug into.',
+  keywords: ['cdk', 'aws-cdk', 'awscdk', 'platform', 'ecs', 'fargate', 'apigateway', 'cloudfront', 'websocket'],
+  license: 'Apache-2.0',
+  repositoryUrl: 'https://github.com/georgi-io/platform-constructs.git',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+
+  cdkVersion: CDK_VERSION,
+  constructsVersion: '10.5.1',
+  jsiiVersion: '~6.0.0',
+  minNodeVersion: '20.0.0',
+  workflowNodeVersion: '20',
+
+  // Python and other jsii targets cannot be verified on our machines (no PyPI); JavaScript only.
+  releaseToNpm: true,
+
+  devDeps: [
+    `@aws-cdk/integ-tests-alpha@${CDK_VERSION}-alpha.0`,
+    '@aws-cdk/integ-runner@^2.197.10',
+    // cdk-nag 3.x needs aws-cdk-lib ^2.257.0; 2.38 supports our minimum.
+    'cdk-nag@^2.38.2',
+  ],
+
+  tsconfigDevFile: 'tsconfig.dev.json',
+  tsconfigDev: {
+    include: ['integ/**/*.ts', 'scripts/**/*.ts', '.projenrc.ts'],
+    compilerOptions: {},
+  },
+  eslintOptions: {
+    // One dev tsconfig covers src, test, integ and scripts (the project service would look for a
+    // tsconfig.json next to each file and find none outside src/).
+    projectService: false,
+    tsconfigPath: './tsconfig.dev.json',
+    dirs: ['src'],
+    devdirs: ['test', 'integ', 'scripts'],
+  },
+  jestOptions: {
+    jestConfig: {
+      testTimeout: 60_000,
+    },
+  },
+  integrationTestAutoDiscover: false,
+  buildWorkflowOptions: {
+    mutableBuild: false,
+  },
+  workflowBootstrapSteps: [
+    { name: 'Install cfn-lint', run: 'pip install --user cfn-lint' },
+  ],
+  gitignore: ['cdk.out', 'cdk-integ.out*', '.cdk.staging', 'integ/**/cdk.context.json'],
+});
+
+// The npm tarball holds the compiled library, API.md, README.md and LICENSE only.
+for (const path of ['/integ', '/docs', '/scripts', '/.ci', '/tsconfig.dev.json', '/cdk.out', '/test-reports']) {
+  project.addPackageIgnore(path);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tasks
+// ---------------------------------------------------------------------------------------------
+
+// The main job: synthesize the example platform app and print its stacks and resource counts.
+const synthExample = project.addTask('synth:example', {
+  description: 'Synthesize the example platform app into cdk.out/example and print its stacks and resources',
+  env: CDK_TASK_ENV,
+  exec: 'ts-node --project tsconfig.dev.json scripts/synth-summary.ts cdk.out/example',
+});
+
+// integ-runner snapshot check (no deploy): NEW and CHANGED fail, UNCHANGED passes.
+const integ = project.addTask('integ', {
+  description: 'Check the integ-runner snapshots under integ/ (nothing is deployed)',
+  env: CDK_TASK_ENV,
+  exec: 'integ-runner --directory integ --language typescript --parallel-regions us-east-1',
+  receiveArgs: true,
+});
+project.addTask('integ:update', {
+  description: 'Re-write the integ-runner snapshots under integ/ without deploying',
+  env: CDK_TASK_ENV,
+  exec: 'integ-runner --directory integ --language typescript --parallel-regions us-east-1 --update-on-failed --dry-run',
+  receiveArgs: true,
+});
+
+// cfn-lint over every template the example app and the integ snapshots hold.
+const cfnLint = project.addTask('lint:cfn', {
+  description: 'Run cfn-lint on every synthesized template (example app and integ snapshots)',
+  exec: 'bash scripts/cfn-lint.sh',
+});
+cfnLint.prependSpawn(synthExample);
+
+project.testTask.spawn(integ);
+project.testTask.spawn(cfnLint);
+
+// The tarball must hold the library and nothing from test/ or integ/.
+const checkPack = project.addTask('check:pack', {
+  description: 'Fail when the npm tarball holds anything but the library, API.md, README.md and LICENSE',
+  exec: 'node scripts/check-pack.js',
+});
+project.packageTask.spawn(checkPack);
+
+project.synth();

@@ -1,0 +1,90 @@
+/**
+ * Synthesizes the example platform app and prints, for every stack in the cloud assembly
+ * (nested stages included), its environment, template file and resource counts by type.
+ *
+ * Usage: ts-node --project tsconfig.dev.json scripts/synth-summary.ts <outdir>
+ */
+import * as path from 'path';
+import type { App } from 'aws-cdk-lib';
+import { buildExampleApp } from '../integ/apps/example-app';
+
+/** A stack artifact of the synthesized cloud assembly (derived from App so no deprecated cx-api import is needed). */
+type StackArtifact = ReturnType<App['synth']>['stacks'][number];
+
+const USAGE = 'usage: ts-node scripts/synth-summary.ts <outdir>';
+
+/** Resource type -> count, sorted by count (descending), then type. */
+function countByType(template: any): Array<[string, number]> {
+  const counts = new Map<string, number>();
+  for (const resource of Object.values<any>(template?.Resources ?? {})) {
+    const type = String(resource?.Type ?? '(no Type)');
+    counts.set(type, (counts.get(type) ?? 0) + 1);
+  }
+  return [...counts.entries()].sort(([ta, a], [tb, b]) => b - a || ta.localeCompare(tb));
+}
+
+/** Prints one stack's block and returns its resource count. */
+function printStack(stack: StackArtifact): number {
+  const rows = countByType(stack.template);
+  const total = rows.reduce((sum, [, n]) => sum + n, 0);
+  // hierarchicalId shows the stage path (e.g. Prod/Network) when it differs from the stack name.
+  const id = stack.hierarchicalId !== stack.stackName ? `  (${stack.hierarchicalId})` : '';
+
+  console.log(`Stack ${stack.stackName}${id}`);
+  console.log(`  Environment  ${stack.environment.name}`); // aws://<account>/<region>
+  console.log(`  Template     ${path.relative(process.cwd(), stack.templateFullPath)}`);
+  console.log(`  Resources    ${total}`);
+  const warnings = stack.messages.filter(m => m.level === 'warning').length;
+  if (warnings > 0) {
+    console.log(`  Warnings     ${warnings} annotation(s)`);
+  }
+  if (rows.length > 0) {
+    const width = Math.max(5, ...rows.map(([, n]) => String(n).length));
+    console.log('');
+    console.log(`    ${'Count'.padStart(width)}  Type`);
+    for (const [type, n] of rows) {
+      console.log(`    ${String(n).padStart(width)}  ${type}`);
+    }
+  }
+  console.log('');
+  return total;
+}
+
+function main(argv: string[]): number {
+  const outdir = argv[0];
+  if (!outdir || argv.length !== 1) {
+    console.error(USAGE);
+    return 2;
+  }
+
+  const assembly = buildExampleApp(outdir).synth();
+  // stacksRecursively descends into nested assemblies (Stages); sort for a stable output.
+  const stacks = [...assembly.stacksRecursively].sort((a, b) => a.hierarchicalId.localeCompare(b.hierarchicalId));
+  if (stacks.length === 0) {
+    throw new Error(`the example app synthesized no stacks into ${assembly.directory}`);
+  }
+
+  console.log(`Cloud assembly: ${path.relative(process.cwd(), assembly.directory) || '.'}\n`);
+  const resources = stacks.reduce((sum, stack) => sum + printStack(stack), 0);
+  console.log(`Total: ${stacks.length} stack(s), ${resources} resource(s)`);
+
+  // Like `cdk synth`, fail when a construct added an error annotation (e.g. Annotations.addError, cdk-nag).
+  const errors = stacks.flatMap(stack => stack.messages.filter(m => m.level === 'error'));
+  for (const e of errors) {
+    console.error(`[error] ${e.id}: ${String(e.entry.data)}`);
+  }
+  if (errors.length > 0) {
+    console.error(`synth-summary: FAILED: ${errors.length} error annotation(s) in the example app`);
+    return 1;
+  }
+  return 0;
+}
+
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (err) {
+  // Full stack trace first for debugging, then one clear line saying what failed.
+  console.error(err);
+  console.error(`synth-summary: FAILED: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+}

@@ -1,0 +1,145 @@
+import { Token } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { IConstruct } from 'constructs';
+
+/**
+ * Shared synth-time checks. Every check skips unresolved tokens, and every error names the
+ * construct path, the prop, the value and what is allowed.
+ *
+ * @internal
+ */
+export class PropError extends Error {
+  constructor(scope: IConstruct, prop: string, value: unknown, allowed: string) {
+    super(`${scope.node.path}: invalid ${prop} ${JSON.stringify(value)}: ${allowed}`);
+    this.name = 'PropError';
+  }
+}
+
+const DOMAIN_LABEL = '[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?';
+const DOMAIN_RE = new RegExp(`^(${DOMAIN_LABEL}\\.)+[a-z]{2,63}$`);
+/** DNS label, starts with a letter: safe as a sub-domain, an SSM path segment and a resource name. */
+const DNS_NAME_RE = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
+/** Practical e-mail check: what SNS accepts as an e-mail endpoint. */
+const EMAIL_RE = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+
+/** @internal */
+export function isUnresolved(value: unknown): boolean {
+  if (value === undefined || value === null) return false;
+  if (typeof value === 'number') return Token.isUnresolved(value);
+  if (typeof value === 'string') return Token.isUnresolved(value);
+  if (Array.isArray(value)) return Token.isUnresolved(value);
+  return false;
+}
+
+/** Lower-case fully qualified domain name such as `georgi.io` or `dev.georgi.io`. @internal */
+export function validateDomainName(scope: IConstruct, prop: string, value: string): void {
+  if (isUnresolved(value)) return;
+  if (value.length > 253 || !DOMAIN_RE.test(value)) {
+    throw new PropError(scope, prop, value,
+      'expected a lower-case fully qualified domain name such as "georgi.io" (labels of a-z, 0-9 and "-", no leading or trailing dot)');
+  }
+}
+
+/**
+ * A name used as a DNS label, an SSM parameter path segment and part of resource names.
+ * @internal
+ */
+export function validateDnsName(scope: IConstruct, prop: string, value: string, maxLength: number): void {
+  if (isUnresolved(value)) return;
+  if (value.length < 2 || value.length > maxLength || !DNS_NAME_RE.test(value)) {
+    throw new PropError(scope, prop, value,
+      `expected 2-${maxLength} characters of a-z, 0-9 and "-", starting with a letter and not ending with "-"`);
+  }
+  if (value.includes('--')) {
+    throw new PropError(scope, prop, value, 'consecutive hyphens are not allowed');
+  }
+}
+
+/** @internal */
+export function validateEmail(scope: IConstruct, prop: string, value: string): void {
+  if (isUnresolved(value)) return;
+  if (value.length > 254 || !EMAIL_RE.test(value)) {
+    throw new PropError(scope, prop, value, 'expected an e-mail address such as "ops@georgi.io"');
+  }
+}
+
+/** @internal */
+export function validateRetention(scope: IConstruct, prop: string, value: logs.RetentionDays): void {
+  if (isUnresolved(value)) return;
+  const allowed = Object.values(logs.RetentionDays).filter((v): v is number => typeof v === 'number');
+  if (!allowed.includes(value)) {
+    throw new PropError(scope, prop, value,
+      `CloudWatch Logs offers only these retention periods (days): ${allowed.filter(v => v !== logs.RetentionDays.INFINITE).join(', ')}, or RetentionDays.INFINITE`);
+  }
+}
+
+/** @internal */
+export function validateIntegerRange(scope: IConstruct, prop: string, value: number | undefined, min: number, max: number): void {
+  if (value === undefined || isUnresolved(value)) return;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new PropError(scope, prop, value, `expected a whole number from ${min} to ${max}`);
+  }
+}
+
+/** @internal */
+export function validatePositive(scope: IConstruct, prop: string, value: number | undefined): void {
+  if (value === undefined || isUnresolved(value)) return;
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new PropError(scope, prop, value, 'expected a number greater than zero');
+  }
+}
+
+/** An IPv4 CIDR block parsed into a numeric range. @internal */
+export interface Ipv4Range {
+  readonly cidr: string;
+  readonly first: number;
+  readonly last: number;
+  readonly prefix: number;
+}
+
+/**
+ * Parses an IPv4 CIDR such as `10.0.0.0/16`. The address must be the network address
+ * (`10.0.0.1/16` is refused: AWS would silently widen or reject it).
+ * @internal
+ */
+export function parseIpv4Cidr(scope: IConstruct, prop: string, cidr: string): Ipv4Range {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
+  const octets = m ? m.slice(1, 5).map(Number) : [];
+  const prefix = m ? Number(m[5]) : -1;
+  if (!m || octets.some(o => o > 255) || prefix > 32) {
+    throw new PropError(scope, prop, cidr, 'expected an IPv4 CIDR block such as "203.0.113.0/24"');
+  }
+  const address = octets.reduce((sum, octet) => sum * 256 + octet, 0);
+  const size = 2 ** (32 - prefix);
+  if (address % size !== 0) {
+    const network = address - (address % size);
+    const text = [3, 2, 1, 0].map(i => Math.floor(network / 256 ** i) % 256).join('.');
+    throw new PropError(scope, prop, cidr, `host bits are set; the network address is "${text}/${prefix}"`);
+  }
+  return { cidr, first: address, last: address + size - 1, prefix };
+}
+
+/** @internal */
+export function rangesOverlap(a: Ipv4Range, b: Ipv4Range): boolean {
+  return a.first <= b.last && b.first <= a.last;
+}
+
+/**
+ * Validates a list of CIDRs: each well-formed, none overlapping another in the same list.
+ * Returns the parsed ranges (empty for unresolved input).
+ * @internal
+ */
+export function validateCidrList(scope: IConstruct, prop: string, cidrs: string[] | undefined): Ipv4Range[] {
+  if (!cidrs || isUnresolved(cidrs)) return [];
+  const ranges: Ipv4Range[] = [];
+  for (const cidr of cidrs) {
+    if (isUnresolved(cidr)) continue;
+    const range = parseIpv4Cidr(scope, prop, cidr);
+    const clash = ranges.find(r => rangesOverlap(r, range));
+    if (clash) {
+      throw new PropError(scope, prop, cidr, `it overlaps "${clash.cidr}" in the same list; list each address range once`);
+    }
+    ranges.push(range);
+  }
+  return ranges;
+}

@@ -1,0 +1,46 @@
+import * as budgets from 'aws-cdk-lib/aws-budgets';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { BudgetThreshold } from './budget-threshold';
+
+/** @internal */
+export interface PlatformBudgetProps {
+  readonly platformName: string;
+  readonly amountUsd: number;
+  readonly thresholds: BudgetThreshold[];
+  readonly topic: sns.ITopic;
+  /** Only costs tagged `platform=<name>` (the tag must be activated as a cost allocation tag). */
+  readonly filterByPlatformTag: boolean;
+}
+
+/**
+ * A monthly AWS Budgets cost budget whose thresholds notify the platform's alarm topic.
+ * Cost: none (budgets without actions are free).
+ *
+ * @internal
+ */
+export class PlatformBudget extends Construct {
+  public readonly budget: budgets.CfnBudget;
+
+  constructor(scope: Construct, id: string, props: PlatformBudgetProps) {
+    super(scope, id);
+    this.budget = new budgets.CfnBudget(this, 'Budget', {
+      budget: {
+        budgetName: `${props.platformName}-monthly`,
+        budgetType: 'COST',
+        timeUnit: 'MONTHLY',
+        budgetLimit: { amount: props.amountUsd, unit: 'USD' },
+        costFilters: props.filterByPlatformTag ? { TagKeyValue: [`user:platform$${props.platformName}`] } : undefined,
+      },
+      notificationsWithSubscribers: props.thresholds.map(t => ({
+        notification: {
+          notificationType: t.notificationType,
+          comparisonOperator: 'GREATER_THAN',
+          threshold: t.percent,
+          thresholdType: 'PERCENTAGE',
+        },
+        subscribers: [{ subscriptionType: 'SNS', address: props.topic.topicArn }],
+      })),
+    });
+  }
+}

@@ -1,0 +1,125 @@
+import { Duration } from 'aws-cdk-lib';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+
+/** @internal */
+export interface PlatformMonitoringProps {
+  readonly platformName: string;
+  readonly httpApi: apigwv2.HttpApi;
+  readonly topic: sns.ITopic;
+  readonly certificate: acm.ICertificate;
+  readonly serverErrorRatePercent: number;
+  readonly latencyP99: Duration;
+  readonly certificateExpiryDays: number;
+}
+
+const PERIOD = Duration.minutes(5);
+
+/**
+ * The platform dashboard (requests, 4xx, 5xx, latency p50/p99 of the central API; services
+ * append their own widgets) and the platform alarms, all notifying one topic.
+ *
+ * Cost: $3 a month for the dashboard, $0.10 a month per alarm (standard resolution).
+ *
+ * @internal
+ */
+export class PlatformMonitoring extends Construct {
+  public readonly dashboard: cloudwatch.Dashboard;
+  public readonly serverErrorRateAlarm: cloudwatch.Alarm;
+  public readonly latencyAlarm: cloudwatch.Alarm;
+  public readonly certificateExpiryAlarm: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: PlatformMonitoringProps) {
+    super(scope, id);
+    const api = props.httpApi;
+    const requests = api.metricCount({ period: PERIOD, statistic: 'Sum', label: 'requests' });
+    const clientErrors = api.metricClientError({ period: PERIOD, statistic: 'Sum', label: '4xx' });
+    const serverErrors = api.metricServerError({ period: PERIOD, statistic: 'Sum', label: '5xx' });
+    const p50 = api.metricLatency({ period: PERIOD, statistic: 'p50', label: 'latency p50' });
+    const p99 = api.metricLatency({ period: PERIOD, statistic: 'p99', label: 'latency p99' });
+    const serverErrorRate = new cloudwatch.MathExpression({
+      expression: 'IF(requests > 0, 100 * errors / requests, 0)',
+      usingMetrics: { requests, errors: serverErrors },
+      period: PERIOD,
+      label: '5xx rate (%)',
+    });
+
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: `${props.platformName}-platform`,
+      defaultInterval: Duration.hours(3),
+    });
+    this.dashboard.addWidgets(
+      new cloudwatch.TextWidget({
+        markdown: `# ${props.platformName} platform\nCentral API on the front door; services add their widgets below.`,
+        width: 24,
+        height: 2,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({ title: 'API requests', left: [requests], width: 6 }),
+      new cloudwatch.GraphWidget({ title: 'API 4xx', left: [clientErrors], width: 6 }),
+      new cloudwatch.GraphWidget({ title: 'API 5xx', left: [serverErrors], right: [serverErrorRate], width: 6 }),
+      new cloudwatch.GraphWidget({ title: 'API latency (ms)', left: [p50, p99], width: 6 }),
+    );
+
+    const action = new actions.SnsAction(props.topic);
+    this.serverErrorRateAlarm = serverErrorRate.createAlarm(this, 'ServerErrorRateAlarm', {
+      alarmName: `${props.platformName}-api-5xx-rate`,
+      alarmDescription: `more than ${props.serverErrorRatePercent}% of central API requests answered 5xx in 3 of 5 periods of 5 minutes`,
+      threshold: props.serverErrorRatePercent,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.latencyAlarm = p99.createAlarm(this, 'LatencyP99Alarm', {
+      alarmName: `${props.platformName}-api-latency-p99`,
+      alarmDescription: `central API p99 latency above ${props.latencyP99.toMilliseconds()} ms in 3 of 5 periods of 5 minutes`,
+      threshold: props.latencyP99.toMilliseconds(),
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.certificateExpiryAlarm = createCertificateExpiryAlarm(this, 'CertificateExpiryAlarm', {
+      platformName: props.platformName,
+      certificate: props.certificate,
+      days: props.certificateExpiryDays,
+      label: 'regional',
+    });
+    for (const alarm of [this.serverErrorRateAlarm, this.latencyAlarm, this.certificateExpiryAlarm]) {
+      alarm.addAlarmAction(action);
+      alarm.addOkAction(action);
+    }
+  }
+}
+
+/** @internal */
+export interface CertificateExpiryAlarmOptions {
+  readonly platformName: string;
+  readonly certificate: acm.ICertificate;
+  readonly days: number;
+  readonly label: string;
+}
+
+/**
+ * Alarm when a certificate has fewer than `days` left. ACM renews DNS-validated certificates by
+ * itself 60 days before expiry, so this alarm means renewal is stuck (usually a removed
+ * validation record). Missing data is not breaching: ACM publishes the metric once a day, and
+ * not before the certificate is issued.
+ * @internal
+ */
+export function createCertificateExpiryAlarm(scope: Construct, id: string, options: CertificateExpiryAlarmOptions): cloudwatch.Alarm {
+  return options.certificate.metricDaysToExpiry().createAlarm(scope, id, {
+    alarmName: `${options.platformName}-certificate-${options.label}-expiry`,
+    alarmDescription: `the ${options.label} certificate of the ${options.platformName} platform expires in fewer than ${options.days} days: ACM renewal is stuck`,
+    threshold: options.days,
+    comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+    evaluationPeriods: 1,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
+}

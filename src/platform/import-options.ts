@@ -1,0 +1,35 @@
+/**
+ * How to import a platform that another app created. Everything else is read from the
+ * platform's SSM parameters at deploy time.
+ */
+export interface GlobalPlatformImportOptions {
+  /**
+   * How many Availability Zones the platform's VPC spans (the platform's `maxAzs`). Needed at
+   * synth time because subnet lists read from SSM have no length until deploy time.
+   *
+   * @default 2
+   */
+  readonly availabilityZoneCount?: number;
+
+  /**
+   * The platform's domain, when you want it literal in your templates (record names, outputs).
+   *
+   * @default - read from the platform's SSM parameter at deploy time
+   */
+  readonly domainName?: string;
+
+  /**
+   * Whether the platform was created with `longLivedConnections: true`. Services with
+   * WebSocket or streaming paths need it.
+   *
+   * @default false
+   */
+  readonly longLivedConnections?: boolean;
+
+  /**
+   * The platform's `longLivedPathSuffixes`.
+   *
+   * @default ['ws', 'mcp'] when `longLivedConnections` is true, else none
+   */
+  readonly longLivedPathSuffixes?: string[];
+}

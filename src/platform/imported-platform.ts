@@ -1,0 +1,150 @@
+import { Fn } from 'aws-cdk-lib';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { GlobalPlatformImportOptions } from './import-options';
+import { IGlobalPlatform } from './platform-interface';
+import { ParameterKey, parameterPrefix, readParameter } from './platform-parameters';
+import { PropError, validateDnsName, validateDomainName, validateIntegerRange } from '../core/validation';
+
+/**
+ * A platform created in another app, read back from its SSM parameters. Each attribute is
+ * built on first use, so a service's template only declares the parameters it really reads.
+ * @internal
+ */
+export class ImportedGlobalPlatform extends Construct implements IGlobalPlatform {
+  public readonly platformName: string;
+  public readonly parameterPrefix: string;
+  public readonly httpStageName = '$default';
+  public readonly serviceSubnets: ec2.SubnetSelection = { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+  public readonly longLivedPathSuffixes: string[];
+  private readonly options: GlobalPlatformImportOptions;
+  private readonly cache = new Map<string, unknown>();
+
+  constructor(scope: Construct, id: string, platformName: string, options: GlobalPlatformImportOptions = {}) {
+    super(scope, id);
+    validateDnsName(this, 'platformName', platformName, 32);
+    validateIntegerRange(this, 'availabilityZoneCount', options.availabilityZoneCount, 2, 6);
+    if (options.domainName !== undefined) validateDomainName(this, 'domainName', options.domainName);
+    if (!options.longLivedConnections && options.longLivedPathSuffixes?.length) {
+      throw new PropError(this, 'longLivedPathSuffixes', options.longLivedPathSuffixes, 'only used with longLivedConnections: true');
+    }
+    this.platformName = platformName;
+    this.parameterPrefix = parameterPrefix(platformName);
+    this.options = options;
+    this.longLivedPathSuffixes = options.longLivedConnections ? (options.longLivedPathSuffixes ?? ['ws', 'mcp']) : [];
+  }
+
+  public get domainName(): string {
+    return this.options.domainName ?? this.read('domainName');
+  }
+
+  public get apiDomainName(): string {
+    return `api.${this.domainName}`;
+  }
+
+  public get hostedZone(): route53.IHostedZone {
+    return this.once('hostedZone', () => route53.HostedZone.fromHostedZoneAttributes(this, 'HostedZone', {
+      hostedZoneId: this.read('hostedZoneId'),
+      zoneName: this.domainName,
+    }));
+  }
+
+  public get certificate(): acm.ICertificate {
+    return this.once('certificate', () => acm.Certificate.fromCertificateArn(this, 'Certificate', this.read('certificateArn')));
+  }
+
+  public get edgeCertificate(): acm.ICertificate {
+    return this.once('edgeCertificate', () =>
+      acm.Certificate.fromCertificateArn(this, 'EdgeCertificate', this.read('edgeCertificateArn')));
+  }
+
+  public get vpc(): ec2.IVpc {
+    return this.once('vpc', () => ec2.Vpc.fromVpcAttributes(this, 'Vpc', {
+      vpcId: this.read('vpcId'),
+      vpcCidrBlock: this.read('vpcCidr'),
+      availabilityZones: this.list('availabilityZones'),
+      publicSubnetIds: this.list('publicSubnetIds'),
+      publicSubnetRouteTableIds: this.list('publicSubnetRouteTableIds'),
+      privateSubnetIds: this.list('serviceSubnetIds'),
+      privateSubnetRouteTableIds: this.list('serviceSubnetRouteTableIds'),
+    }));
+  }
+
+  public get namespace(): servicediscovery.IPrivateDnsNamespace {
+    return this.once('namespace', () => servicediscovery.PrivateDnsNamespace.fromPrivateDnsNamespaceAttributes(this, 'Namespace', {
+      namespaceId: this.read('namespaceId'),
+      namespaceName: this.read('namespaceName'),
+      namespaceArn: this.read('namespaceArn'),
+    }));
+  }
+
+  public get cluster(): ecs.ICluster {
+    return this.once('cluster', () => ecs.Cluster.fromClusterAttributes(this, 'Cluster', {
+      clusterName: this.read('clusterName'),
+      clusterArn: this.read('clusterArn'),
+      vpc: this.vpc,
+      securityGroups: [],
+      defaultCloudMapNamespace: this.namespace,
+    }));
+  }
+
+  public get httpApi(): apigwv2.IHttpApi {
+    return this.once('httpApi', () => apigwv2.HttpApi.fromHttpApiAttributes(this, 'HttpApi', {
+      httpApiId: this.read('httpApiId'),
+      apiEndpoint: this.read('httpApiEndpoint'),
+    }));
+  }
+
+  public get vpcLink(): apigwv2.IVpcLink {
+    return this.once('vpcLink', () => apigwv2.VpcLink.fromVpcLinkAttributes(this, 'VpcLink', {
+      vpcLinkId: this.read('vpcLinkId'),
+      vpc: this.vpc,
+    }));
+  }
+
+  public get vpcLinkSecurityGroup(): ec2.ISecurityGroup {
+    return this.once('vpcLinkSecurityGroup', () => ec2.SecurityGroup.fromSecurityGroupId(this, 'VpcLinkSecurityGroup',
+      this.read('vpcLinkSecurityGroupId'), { mutable: false }));
+  }
+
+  public get frontDoor(): cloudfront.IDistribution {
+    return this.once('frontDoor', () => cloudfront.Distribution.fromDistributionAttributes(this, 'FrontDoor', {
+      distributionId: this.read('frontDoorDistributionId'),
+      domainName: this.read('frontDoorDomainName'),
+    }));
+  }
+
+  public get longLivedListener(): elbv2.IApplicationListener | undefined {
+    if (!this.options.longLivedConnections) return undefined;
+    return this.once('longLivedListener', () => elbv2.ApplicationListener.fromApplicationListenerAttributes(this, 'LongLivedListener', {
+      listenerArn: this.read('longLivedListenerArn'),
+      securityGroup: ec2.SecurityGroup.fromSecurityGroupId(this, 'LongLivedSecurityGroup',
+        this.read('longLivedSecurityGroupId'), { mutable: false }),
+    }));
+  }
+
+  public get alarmTopic(): sns.ITopic {
+    return this.once('alarmTopic', () => sns.Topic.fromTopicArn(this, 'AlarmTopic', this.read('alarmTopicArn')));
+  }
+
+  private read(key: ParameterKey): string {
+    return readParameter(this, this.platformName, key);
+  }
+
+  private list(key: ParameterKey): string[] {
+    return Fn.split(',', this.read(key), this.options.availabilityZoneCount ?? 2);
+  }
+
+  private once<T>(key: string, create: () => T): T {
+    if (!this.cache.has(key)) this.cache.set(key, create());
+    return this.cache.get(key) as T;
+  }
+}

@@ -1,0 +1,94 @@
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { IConstruct } from 'constructs';
+
+/**
+ * What a service needs from the shared platform. Implemented by `GlobalPlatform` itself and by
+ * the platform that `GlobalPlatform.fromPlatformName()` imports in another app; every construct
+ * of this library accepts either.
+ */
+export interface IGlobalPlatform extends IConstruct {
+  /** The platform's name: DNS- and SSM-safe, used in resource names and parameter paths. */
+  readonly platformName: string;
+
+  /** The apex domain, e.g. `georgi.io`. Services live on `<service>.<domain>`. */
+  readonly domainName: string;
+
+  /** The host name of the central API, `api.<domain>`. */
+  readonly apiDomainName: string;
+
+  /** The hosted zone of `domainName`. */
+  readonly hostedZone: route53.IHostedZone;
+
+  /** ACM certificate for `<domain>` and `*.<domain>` in the platform's Region. */
+  readonly certificate: acm.ICertificate;
+
+  /**
+   * ACM certificate for `<domain>` and `*.<domain>` in us-east-1, for CloudFront. The same
+   * certificate as `certificate` when the platform runs in us-east-1.
+   */
+  readonly edgeCertificate: acm.ICertificate;
+
+  /** The shared VPC. */
+  readonly vpc: ec2.IVpc;
+
+  /** The subnets where services run (private, with or without a NAT route). */
+  readonly serviceSubnets: ec2.SubnetSelection;
+
+  /** The shared ECS cluster, with FARGATE and FARGATE_SPOT capacity providers. */
+  readonly cluster: ecs.ICluster;
+
+  /** The Cloud Map private DNS namespace services register in. */
+  readonly namespace: servicediscovery.IPrivateDnsNamespace;
+
+  /** The central HTTP API behind `api.<domain>`. */
+  readonly httpApi: apigwv2.IHttpApi;
+
+  /** The name of the HTTP API's auto-deployed stage (`$default`). */
+  readonly httpStageName: string;
+
+  /** The VPC link (v2) from the HTTP API into the service subnets. */
+  readonly vpcLink: apigwv2.IVpcLink;
+
+  /** The security group of the VPC link's network interfaces; services open their port to it. */
+  readonly vpcLinkSecurityGroup: ec2.ISecurityGroup;
+
+  /** The CloudFront distribution on `api.<domain>` (the front door). */
+  readonly frontDoor: cloudfront.IDistribution;
+
+  /**
+   * The HTTPS listener of the internal load balancer that carries WebSockets and long-lived
+   * streams; services add rules for their long-lived paths.
+   *
+   * @default - undefined when the platform has no long-lived origin
+   */
+  readonly longLivedListener?: elbv2.IApplicationListener;
+
+  /**
+   * Last path segments that the front door sends to the long-lived origin: a path
+   * `/<service>/.../<suffix>` or `/<service>/.../<suffix>/...` goes to the internal load balancer.
+   * Empty when the platform has no long-lived origin.
+   */
+  readonly longLivedPathSuffixes: string[];
+
+  /** The SNS topic that every platform and service alarm notifies. */
+  readonly alarmTopic: sns.ITopic;
+
+  /**
+   * The platform dashboard; services add their widgets to it.
+   *
+   * @default - undefined for an imported platform: a service in another app builds its own dashboard
+   */
+  readonly dashboard?: cloudwatch.Dashboard;
+
+  /** The SSM parameter path under which the platform publishes its attributes, e.g. `/platform/georgi`. */
+  readonly parameterPrefix: string;
+}

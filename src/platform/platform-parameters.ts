@@ -1,0 +1,83 @@
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
+
+/**
+ * The SSM parameters a platform publishes, relative to its prefix. The names are a contract
+ * between the platform's app and every service app: add keys, never rename one.
+ *
+ * @internal
+ */
+export const PARAMETER_KEYS = {
+  domainName: 'dns/domain-name',
+  hostedZoneId: 'dns/hosted-zone-id',
+  certificateArn: 'tls/certificate-arn',
+  edgeCertificateArn: 'tls/edge-certificate-arn',
+  vpcId: 'network/vpc-id',
+  vpcCidr: 'network/vpc-cidr',
+  availabilityZones: 'network/availability-zones',
+  publicSubnetIds: 'network/public-subnet-ids',
+  publicSubnetRouteTableIds: 'network/public-subnet-route-table-ids',
+  serviceSubnetIds: 'network/service-subnet-ids',
+  serviceSubnetRouteTableIds: 'network/service-subnet-route-table-ids',
+  clusterName: 'compute/cluster-name',
+  clusterArn: 'compute/cluster-arn',
+  namespaceId: 'compute/namespace-id',
+  namespaceName: 'compute/namespace-name',
+  namespaceArn: 'compute/namespace-arn',
+  httpApiId: 'api/http-api-id',
+  httpApiEndpoint: 'api/http-api-endpoint',
+  httpStageName: 'api/stage-name',
+  vpcLinkId: 'api/vpc-link-id',
+  vpcLinkSecurityGroupId: 'api/vpc-link-security-group-id',
+  frontDoorDistributionId: 'front-door/distribution-id',
+  frontDoorDomainName: 'front-door/distribution-domain-name',
+  apiDomainName: 'front-door/api-domain-name',
+  longLivedListenerArn: 'front-door/long-lived-listener-arn',
+  longLivedSecurityGroupId: 'front-door/long-lived-security-group-id',
+  longLivedPathSuffixes: 'front-door/long-lived-path-suffixes',
+  alarmTopicArn: 'monitoring/alarm-topic-arn',
+};
+
+/** @internal */
+export type ParameterKey = keyof typeof PARAMETER_KEYS;
+
+/** `/platform/<name>`: where a platform publishes its attributes. @internal */
+export function parameterPrefix(platformName: string): string {
+  return `/platform/${platformName}`;
+}
+
+/** The full name of one platform parameter. @internal */
+export function parameterName(platformName: string, key: ParameterKey): string {
+  return `${parameterPrefix(platformName)}/${PARAMETER_KEYS[key]}`;
+}
+
+/**
+ * Writes the platform's attributes as SSM String parameters (standard tier: free).
+ * @internal
+ */
+export class PlatformParameters extends Construct {
+  private readonly platformName: string;
+
+  constructor(scope: Construct, id: string, platformName: string) {
+    super(scope, id);
+    this.platformName = platformName;
+  }
+
+  public publish(key: ParameterKey, value: string): ssm.StringParameter {
+    return new ssm.StringParameter(this, key.charAt(0).toUpperCase() + key.slice(1), {
+      parameterName: parameterName(this.platformName, key),
+      stringValue: value,
+      description: `${PARAMETER_KEYS[key]} of the ${this.platformName} platform (published by GlobalPlatform)`,
+      tier: ssm.ParameterTier.STANDARD,
+    });
+  }
+}
+
+/**
+ * Reads one platform parameter at deploy time (a CloudFormation parameter of type
+ * `AWS::SSM::Parameter::Value<String>`): no synth-time look-up, no credentials, no exports.
+ * @internal
+ */
+export function readParameter(scope: Construct, platformName: string, key: ParameterKey): string {
+  return ssm.StringParameter.valueForStringParameter(scope, parameterName(platformName, key));
+}

@@ -1,0 +1,93 @@
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+/** @internal */
+export interface CentralApiProps {
+  readonly platformName: string;
+  readonly vpc: ec2.IVpc;
+  readonly subnets: ec2.SubnetSelection;
+  readonly accessLogGroup: logs.ILogGroup;
+  readonly throttlingRateLimit: number;
+  readonly throttlingBurstLimit: number;
+}
+
+/**
+ * JSON access log line of the central API: one object per request.
+ * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging-variables.html
+ */
+const ACCESS_LOG_FORMAT = JSON.stringify({
+  requestId: '$context.requestId',
+  ip: '$context.identity.sourceIp',
+  userAgent: '$context.identity.userAgent',
+  requestTime: '$context.requestTime',
+  httpMethod: '$context.httpMethod',
+  path: '$context.path',
+  routeKey: '$context.routeKey',
+  status: '$context.status',
+  protocol: '$context.protocol',
+  responseLength: '$context.responseLength',
+  responseLatency: '$context.responseLatency',
+  integrationStatus: '$context.integrationStatus',
+  integrationLatency: '$context.integrationLatency',
+  integrationError: '$context.integrationErrorMessage',
+  errorMessage: '$context.error.message',
+});
+
+/**
+ * The central HTTP API behind `api.<domain>`: a `$default` stage with auto-deploy, JSON access
+ * logs and default throttling, and a VPC link into the private subnets.
+ *
+ * No `$default` route is ever added: a path that no service claimed answers 404.
+ *
+ * @internal
+ */
+export class CentralApi extends Construct {
+  public readonly httpApi: apigwv2.HttpApi;
+  public readonly stage: apigwv2.HttpStage;
+  public readonly vpcLink: apigwv2.VpcLink;
+  public readonly vpcLinkSecurityGroup: ec2.SecurityGroup;
+
+  constructor(scope: Construct, id: string, props: CentralApiProps) {
+    super(scope, id);
+
+    this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
+      apiName: `${props.platformName}-api`,
+      description: `central API of the ${props.platformName} platform; services add their routes under their own base path`,
+      createDefaultStage: false,
+    });
+
+    this.stage = new apigwv2.HttpStage(this, 'DefaultStage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: {
+        rateLimit: props.throttlingRateLimit,
+        burstLimit: props.throttlingBurstLimit,
+      },
+      accessLogSettings: {
+        destination: new apigwv2.LogGroupLogDestination(props.accessLogGroup),
+        format: apigateway.AccessLogFormat.custom(ACCESS_LOG_FORMAT),
+      },
+    });
+
+    // The VPC link's ENIs may only talk to services inside the VPC; services open their port to
+    // this security group (and only to it).
+    this.vpcLinkSecurityGroup = new ec2.SecurityGroup(this, 'VpcLinkSecurityGroup', {
+      vpc: props.vpc,
+      description: `${props.platformName} central API VPC link: reaches service ports only`,
+      allowAllOutbound: false,
+    });
+    // Egress to the VPC only: services in another app cannot add rules to this group.
+    this.vpcLinkSecurityGroup.addEgressRule(ec2.Peer.ipv4(props.vpc.vpcCidrBlock), ec2.Port.allTcp(),
+      'to service tasks in the VPC');
+    this.vpcLink = new apigwv2.VpcLink(this, 'VpcLink', {
+      vpc: props.vpc,
+      subnets: props.subnets,
+      securityGroups: [this.vpcLinkSecurityGroup],
+      vpcLinkName: `${props.platformName}-vpc-link`,
+    });
+  }
+}

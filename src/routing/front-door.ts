@@ -1,0 +1,114 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as targets from 'aws-cdk-lib/aws-route53-targets';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { addNagSuppressions } from '../core/nag';
+
+/** @internal */
+export interface FrontDoorProps {
+  readonly platformName: string;
+  readonly apiDomainName: string;
+  readonly hostedZone: route53.IHostedZone;
+  /** us-east-1 certificate for `apiDomainName`. */
+  readonly certificate: acm.ICertificate;
+  readonly httpApi: apigwv2.IHttpApi;
+  readonly priceClass: cloudfront.PriceClass;
+  /** The WebSocket-capable origin and the path patterns routed to it; undefined: none. */
+  readonly longLivedOrigin?: cloudfront.IOrigin;
+  readonly longLivedPathPatterns: string[];
+  readonly webAclArn?: string;
+  readonly accessLogsBucket?: s3.IBucket;
+}
+
+/**
+ * The one public entry of `api.<domain>`: a CloudFront distribution whose default behaviour is
+ * the central HTTP API, and whose long-lived path patterns (`/*\/ws`, `/*\/mcp`, ...) go to
+ * the internal ALB through a VPC origin, so that WebSockets and streams longer than the HTTP
+ * API's 30 s limit work on the same host name. Nothing is cached.
+ *
+ * @see docs/adr/0002-front-door.md
+ * @internal
+ */
+export class FrontDoor extends Construct {
+  public readonly distribution: cloudfront.Distribution;
+
+  constructor(scope: Construct, id: string, props: FrontDoorProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+
+    // The HTTP API's own endpoint; CloudFront must send the API's host name, never the viewer's.
+    const apiOrigin = new origins.HttpOrigin(`${props.httpApi.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`, {
+      protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+      originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+      readTimeout: Duration.seconds(30),
+    });
+
+    const apiBehavior: cloudfront.BehaviorOptions = {
+      origin: apiOrigin,
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+      cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+      originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+      compress: false,
+    };
+
+    const additionalBehaviors: Record<string, cloudfront.BehaviorOptions> = {};
+    if (props.longLivedOrigin) {
+      for (const pattern of props.longLivedPathPatterns) {
+        additionalBehaviors[pattern] = {
+          origin: props.longLivedOrigin,
+          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+          allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+          cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+          // WebSocket handshakes need the Sec-WebSocket-* headers; the ALB sees api.<domain>.
+          originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER,
+          responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+          compress: false,
+        };
+      }
+    }
+
+    this.distribution = new cloudfront.Distribution(this, 'Distribution', {
+      comment: `${props.platformName} front door: api`,
+      domainNames: [props.apiDomainName],
+      certificate: props.certificate,
+      minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      priceClass: props.priceClass,
+      webAclId: props.webAclArn,
+      enableLogging: props.accessLogsBucket !== undefined,
+      logBucket: props.accessLogsBucket,
+      logFilePrefix: props.accessLogsBucket ? 'cloudfront/api/' : undefined,
+      defaultBehavior: apiBehavior,
+      additionalBehaviors,
+    });
+
+    const suppressions = [{
+      id: 'AwsSolutions-CFR1',
+      reason: 'the platform API serves clients worldwide; restrict countries with the WAF if a service needs it',
+    }];
+    if (!props.accessLogsBucket) {
+      suppressions.push({
+        id: 'AwsSolutions-CFR3',
+        reason: 'CloudFront access logs are off because the GlobalPlatform prop accessLogs is false; the HTTP API keeps JSON access logs',
+      });
+    }
+    if (!props.webAclArn) {
+      suppressions.push({
+        id: 'AwsSolutions-CFR2',
+        reason: 'the WAF is off because the GlobalPlatform prop waf is false (saves about $11 a month)',
+      });
+    }
+    addNagSuppressions(this.distribution, suppressions);
+
+    const target = route53.RecordTarget.fromAlias(new targets.CloudFrontTarget(this.distribution));
+    new route53.ARecord(this, 'AliasRecord', { zone: props.hostedZone, recordName: props.apiDomainName, target });
+    new route53.AaaaRecord(this, 'AliasRecordIpv6', { zone: props.hostedZone, recordName: props.apiDomainName, target });
+  }
+}

@@ -1,0 +1,154 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+import { addNagSuppressions, suppressAwsCustomResourceProvider } from '../core/nag';
+
+/** @internal */
+export interface LongLivedOriginProps {
+  readonly platformName: string;
+  readonly vpc: ec2.IVpc;
+  readonly subnets: ec2.SubnetSelection;
+  /** Regional certificate covering `originDomainName`; undefined: plain HTTP inside the VPC. */
+  readonly certificate?: acm.ICertificate;
+  /** Name CloudFront presents to the ALB (TLS SNI and certificate check). */
+  readonly originDomainName: string;
+  readonly idleTimeout: Duration;
+  readonly readTimeout: Duration;
+  readonly accessLogsBucket?: s3.IBucket;
+  /** Who may reach the listener; undefined: CloudFront's VPC origin security group, looked up at deploy time. */
+  readonly cloudFrontPeer?: ec2.IPeer;
+}
+
+/** The name of the security group that CloudFront creates in a VPC for its VPC origins. */
+const VPC_ORIGIN_SECURITY_GROUP_NAME = 'CloudFront-VPCOrigins-Service-SG';
+
+/**
+ * The WebSocket-capable origin of the front door: one internal Application Load Balancer in the
+ * private subnets, reached only by CloudFront through a VPC origin. Services add listener rules
+ * for their long-lived paths (`/<service>/ws`, `/<service>/mcp`); anything else answers 404.
+ *
+ * @internal
+ */
+export class LongLivedOrigin extends Construct {
+  public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  public readonly listener: elbv2.ApplicationListener;
+  public readonly securityGroup: ec2.SecurityGroup;
+  public readonly vpcOrigin: cloudfront.VpcOrigin;
+  public readonly origin: cloudfront.IOrigin;
+
+  constructor(scope: Construct, id: string, props: LongLivedOriginProps) {
+    super(scope, id);
+    const https = props.certificate !== undefined;
+    const port = https ? 443 : 80;
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: `${props.platformName} long-lived origin ALB: CloudFront VPC origin in, service ports out`,
+      allowAllOutbound: false,
+    });
+
+    this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
+      vpc: props.vpc,
+      vpcSubnets: props.subnets,
+      internetFacing: false,
+      securityGroup: this.securityGroup,
+      idleTimeout: props.idleTimeout,
+      dropInvalidHeaderFields: true,
+      http2Enabled: true,
+    });
+    if (props.accessLogsBucket) {
+      this.loadBalancer.logAccessLogs(props.accessLogsBucket, 'long-lived-alb');
+    } else {
+      addNagSuppressions(this.loadBalancer, [{
+        id: 'AwsSolutions-ELB2',
+        reason: 'ALB access logs are off because the GlobalPlatform prop accessLogs is false; CloudWatch metrics remain',
+      }]);
+    }
+
+    this.listener = this.loadBalancer.addListener('Listener', {
+      port,
+      protocol: https ? elbv2.ApplicationProtocol.HTTPS : elbv2.ApplicationProtocol.HTTP,
+      certificates: props.certificate ? [props.certificate] : undefined,
+      sslPolicy: https ? elbv2.SslPolicy.RECOMMENDED_TLS : undefined,
+      open: false,
+      defaultAction: elbv2.ListenerAction.fixedResponse(404, {
+        contentType: 'application/json',
+        messageBody: JSON.stringify({ message: 'Not Found' }),
+      }),
+    });
+
+    this.vpcOrigin = new cloudfront.VpcOrigin(this, 'VpcOrigin', {
+      endpoint: cloudfront.VpcOriginEndpoint.applicationLoadBalancer(this.loadBalancer),
+      vpcOriginName: `${props.platformName}-long-lived`,
+      protocolPolicy: https ? cloudfront.OriginProtocolPolicy.HTTPS_ONLY : cloudfront.OriginProtocolPolicy.HTTP_ONLY,
+      httpPort: 80,
+      httpsPort: 443,
+      originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+    });
+    this.origin = origins.VpcOrigin.withVpcOrigin(this.vpcOrigin, {
+      domainName: props.originDomainName,
+      readTimeout: props.readTimeout,
+      keepaliveTimeout: Duration.seconds(60),
+    });
+
+    if (props.cloudFrontPeer) {
+      this.securityGroup.addIngressRule(props.cloudFrontPeer, ec2.Port.tcp(port), 'CloudFront VPC origin');
+    } else {
+      // A separate ingress resource: inline in the security group it would close a cycle
+      // (security group -> look-up -> VPC origin -> load balancer -> security group).
+      new ec2.CfnSecurityGroupIngress(this, 'CloudFrontIngress', {
+        groupId: this.securityGroup.securityGroupId,
+        sourceSecurityGroupId: this.lookUpVpcOriginSecurityGroupId(props.vpc),
+        ipProtocol: 'tcp',
+        fromPort: port,
+        toPort: port,
+        description: 'CloudFront VPC origin',
+      });
+    }
+    // Targets are the services' tasks inside the VPC.
+    this.securityGroup.addEgressRule(ec2.Peer.ipv4(props.vpc.vpcCidrBlock), ec2.Port.allTcp(), 'to service tasks in the VPC');
+  }
+
+  /**
+   * CloudFront creates one security group per VPC for its VPC origins; its id is not returned by
+   * CloudFormation, so it is read once the VPC origin exists. Allowing only this group (rather
+   * than the CloudFront origin-facing prefix list) keeps the listener closed to every other
+   * CloudFront distribution.
+   *
+   * @see https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-vpc-origins.html
+   */
+  private lookUpVpcOriginSecurityGroupId(vpc: ec2.IVpc): string {
+    const call: cr.AwsSdkCall = {
+      service: 'EC2',
+      action: 'describeSecurityGroups',
+      parameters: {
+        Filters: [
+          { Name: 'vpc-id', Values: [vpc.vpcId] },
+          { Name: 'group-name', Values: [VPC_ORIGIN_SECURITY_GROUP_NAME] },
+        ],
+      },
+      physicalResourceId: cr.PhysicalResourceId.of(`${VPC_ORIGIN_SECURITY_GROUP_NAME}-lookup`),
+      outputPaths: ['SecurityGroups.0.GroupId'],
+    };
+    const lookup = new cr.AwsCustomResource(this, 'VpcOriginSecurityGroupLookup', {
+      onCreate: call,
+      onUpdate: call,
+      policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: cr.AwsCustomResourcePolicy.ANY_RESOURCE }),
+      installLatestAwsSdk: false,
+    });
+    lookup.node.addDependency(this.vpcOrigin);
+    addNagSuppressions(lookup, [{
+      id: 'AwsSolutions-IAM5',
+      reason: 'ec2:DescribeSecurityGroups supports no resource-level permissions; the call only reads the VPC origin security group id',
+      appliesTo: ['Resource::*'],
+    }], true);
+    suppressAwsCustomResourceProvider(Stack.of(this));
+    return lookup.getResponseField('SecurityGroups.0.GroupId');
+  }
+}
