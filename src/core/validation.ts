@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { IConstruct } from 'constructs';
 
@@ -10,9 +10,16 @@ import { IConstruct } from 'constructs';
  */
 export class PropError extends Error {
   constructor(scope: IConstruct, prop: string, value: unknown, allowed: string) {
-    super(`${scope.node.path}: invalid ${prop} ${JSON.stringify(value)}: ${allowed}`);
+    super(`${scope.node.path}: invalid ${prop} ${formatValue(value)}: ${allowed}`);
     this.name = 'PropError';
   }
+}
+
+/** Numbers as written (NaN, Infinity), everything else as JSON. */
+function formatValue(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  if (value instanceof Duration) return value.toHumanString();
+  return JSON.stringify(value);
 }
 
 const DOMAIN_LABEL = '[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?';
@@ -142,4 +149,24 @@ export function validateCidrList(scope: IConstruct, prop: string, cidrs: string[
     ranges.push(range);
   }
   return ranges;
+}
+
+/**
+ * Last path segments the front door routes to the long-lived origin (`ws`, `mcp`, ...).
+ * @internal
+ */
+export function validatePathSuffixes(scope: IConstruct, prop: string, suffixes: string[] | undefined): void {
+  if (suffixes === undefined || isUnresolved(suffixes)) return;
+  if (suffixes.length < 1 || suffixes.length > 10) {
+    throw new PropError(scope, prop, suffixes, 'expected 1 to 10 path segments (each takes 2 of 25 CloudFront behaviours)');
+  }
+  for (const s of suffixes) {
+    if (isUnresolved(s)) continue;
+    if (!/^[a-z0-9][a-z0-9._-]*$/.test(s)) {
+      throw new PropError(scope, prop, s, 'expected one path segment of a-z, 0-9, ".", "_" and "-" without slashes');
+    }
+  }
+  if (new Set(suffixes).size !== suffixes.length) {
+    throw new PropError(scope, prop, suffixes, 'each suffix once');
+  }
 }

@@ -21,7 +21,7 @@ import { parameterPrefix, PlatformParameters } from './platform-parameters';
 import { PlatformCompute } from '../compute/platform-compute';
 import {
   Ipv4Range, isUnresolved, parseIpv4Cidr, PropError, rangesOverlap, validateCidrList, validateDnsName,
-  validateDomainName, validateEmail, validateIntegerRange, validatePositive, validateRetention,
+  validateDomainName, validateEmail, validateIntegerRange, validatePathSuffixes, validatePositive, validateRetention,
 } from '../core/validation';
 import { AlarmTopic } from '../monitoring/alarm-topic';
 import { BudgetThreshold } from '../monitoring/budget-threshold';
@@ -163,6 +163,17 @@ export interface GlobalPlatformProps {
    * @default 200
    */
   readonly throttlingBurstLimit?: number;
+
+  /**
+   * Route-level ("detailed") CloudWatch metrics on the central API, which each service's
+   * dashboard widgets and 5xx alarm read.
+   *
+   * Cost: CloudWatch custom-metric pricing, about $0.30 per metric-month: 2 routes x 6 metrics
+   * (about $3.60 a month) per service.
+   *
+   * @default true
+   */
+  readonly detailedMetrics?: boolean;
 
   // --------------------------------------------------------------------------------- front door
 
@@ -429,6 +440,8 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
   /** The platform's alarms: API 5xx rate, p99 latency, certificate expiry. */
   public readonly alarms: cloudwatch.IAlarm[];
 
+  private readonly centralApi: CentralApi;
+
   constructor(scope: Construct, id: string, props: GlobalPlatformProps) {
     super(scope, id);
     this.validateProps(props);
@@ -507,7 +520,9 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
       accessLogGroup: platformLogs.apiAccessLogGroup,
       throttlingRateLimit: props.throttlingRateLimit ?? 100,
       throttlingBurstLimit: props.throttlingBurstLimit ?? 200,
+      detailedMetrics: props.detailedMetrics ?? true,
     });
+    this.centralApi = api;
     this.httpApi = api.httpApi;
     this.httpStage = api.stage;
     this.httpStageName = api.stage.stageName;
@@ -596,6 +611,24 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
     // ------------------------------------------------------------------------------- sharing
     this.publishParameters(network, compute, api, longLivedOrigin);
     new CfnOutput(this, 'ApiUrl', { value: `https://${this.apiDomainName}`, description: 'the central API' });
+  }
+
+  /**
+   * Throttles one route of the central API, e.g. `ANY /jessica/{proxy+}`, on its stage. Route
+   * throttling is a setting of the platform's stage, so services in other apps ask the
+   * platform's app to call this; `ApiRoutes` calls it for services in the same app.
+   *
+   * @param routeKey the route key, `METHOD /path`
+   * @param rateLimit steady-state requests per second (1 to 10000)
+   * @param burstLimit burst of requests (1 to 5000)
+   */
+  public addRouteThrottling(routeKey: string, rateLimit: number, burstLimit: number): void {
+    if (!Token.isUnresolved(routeKey) && !/^(ANY|GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) \/\S*$/.test(routeKey)) {
+      throw new PropError(this, 'routeKey', routeKey, 'expected "METHOD /path", such as "ANY /jessica/{proxy+}"');
+    }
+    validateIntegerRange(this, 'rateLimit', rateLimit, 1, 10_000);
+    validateIntegerRange(this, 'burstLimit', burstLimit, 1, 5_000);
+    this.centralApi.throttleRoute(routeKey, rateLimit, burstLimit);
   }
 
   private publishParameters(network: PlatformNetwork, compute: PlatformCompute, api: CentralApi, longLived?: LongLivedOrigin): void {
@@ -689,8 +722,9 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
     if (props.natType?.kind === 'none' && props.natGateways) {
       throw new PropError(this, 'natGateways', props.natGateways, 'must be 0 or unset with NatType.NONE');
     }
-    if (props.natType && props.natType.kind !== 'none' && props.natGateways === 0) {
-      throw new PropError(this, 'natGateways', 0, `at least 1 with NatType.${props.natType.kind.toUpperCase()}; use NatType.NONE for no NAT`);
+    const natKind = (props.natType ?? NatType.GATEWAY).kind;
+    if (natKind !== 'none' && props.natGateways === 0) {
+      throw new PropError(this, 'natGateways', 0, `at least 1 with NatType.${natKind.toUpperCase()}; use NatType.NONE for no NAT`);
     }
     if (props.vpcCidr !== undefined && !isUnresolved(props.vpcCidr)) {
       const range = parseIpv4Cidr(this, 'vpcCidr', props.vpcCidr);
@@ -698,32 +732,24 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
       if (!privateBlocks.some(b => range.first >= b.first && range.last <= b.last)) {
         throw new PropError(this, 'vpcCidr', props.vpcCidr, 'expected a private (RFC 1918) block inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16');
       }
-      const needed = maxAzs * (256 + 4096);
+      // CDK allocates in order: the public /24s, then the private /20s from the next /20 boundary.
+      const needed = Math.ceil((maxAzs * 256) / 4096) * 4096 + maxAzs * 4096;
+      const largestPrefix = 32 - Math.ceil(Math.log2(needed));
       if (range.prefix < 16 || range.last - range.first + 1 < needed) {
         throw new PropError(this, 'vpcCidr', props.vpcCidr,
-          `expected a /16 to /19 block with room for a /24 public and a /20 private subnet in each of ${maxAzs} AZs`);
+          `expected a /16 to /${largestPrefix} block: room for a /24 public and a /20 private subnet in each of ${maxAzs} AZs`);
       }
     }
   }
 
   private validateFrontDoor(props: GlobalPlatformProps): void {
-    const suffixes = props.longLivedPathSuffixes;
-    if (suffixes && !isUnresolved(suffixes)) {
-      if (!props.longLivedConnections) {
-        throw new PropError(this, 'longLivedPathSuffixes', suffixes, 'only used with longLivedConnections: true');
-      }
-      if (suffixes.length < 1 || suffixes.length > 10) {
-        throw new PropError(this, 'longLivedPathSuffixes', suffixes, 'expected 1 to 10 path segments (each takes 2 of 25 CloudFront behaviours)');
-      }
-      for (const s of suffixes) {
-        if (!/^[a-z0-9][a-z0-9._-]*$/.test(s)) {
-          throw new PropError(this, 'longLivedPathSuffixes', s, 'expected one path segment of a-z, 0-9, ".", "_" and "-" without slashes');
-        }
-      }
-      if (new Set(suffixes).size !== suffixes.length) {
-        throw new PropError(this, 'longLivedPathSuffixes', suffixes, 'each suffix once');
+    const longLivedOnly = ['longLivedPathSuffixes', 'longLivedIdleTimeout', 'longLivedReadTimeout', 'longLivedOriginTls', 'longLivedOriginPeer'] as const;
+    for (const prop of longLivedOnly) {
+      if (props[prop] !== undefined && !props.longLivedConnections) {
+        throw new PropError(this, prop, prop === 'longLivedOriginPeer' ? '(peer)' : props[prop], 'only used with longLivedConnections: true');
       }
     }
+    validatePathSuffixes(this, 'longLivedPathSuffixes', props.longLivedPathSuffixes);
     const idle = props.longLivedIdleTimeout;
     if (idle && !idle.isUnresolved() && (idle.toSeconds() < 1 || idle.toSeconds() > 4000)) {
       throw new PropError(this, 'longLivedIdleTimeout', `${idle.toSeconds()}s`, 'expected 1 to 4000 seconds (the ALB limit)');
@@ -746,6 +772,12 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
     validateIntegerRange(this, 'wafRateLimit', props.wafRateLimit, 10, 2_000_000_000);
     const allowed = validateCidrList(this, 'wafAllowedIpRanges', props.wafAllowedIpRanges);
     const blocked = validateCidrList(this, 'wafBlockedIpRanges', props.wafBlockedIpRanges);
+    for (const [prop, ranges] of [['wafAllowedIpRanges', allowed], ['wafBlockedIpRanges', blocked]] as const) {
+      const everything = ranges.find(r => r.prefix === 0);
+      if (everything) {
+        throw new PropError(this, prop, everything.cidr, 'AWS WAF IP sets accept /1 to /32, not /0; turn waf off instead of listing every address');
+      }
+    }
     for (const b of blocked) {
       const clash = allowed.find((a: Ipv4Range) => rangesOverlap(a, b));
       if (clash) {
@@ -757,7 +789,12 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
 
   private validateMonitoring(props: GlobalPlatformProps): void {
     if (props.logRetention !== undefined) validateRetention(this, 'logRetention', props.logRetention);
-    for (const email of props.alarmEmails ?? []) validateEmail(this, 'alarmEmails', email);
+    const emails = props.alarmEmails;
+    if (emails && !isUnresolved(emails)) {
+      for (const email of emails) validateEmail(this, 'alarmEmails', email);
+      const repeated = emails.find((e, i) => !isUnresolved(e) && emails.indexOf(e) !== i);
+      if (repeated) throw new PropError(this, 'alarmEmails', repeated, 'list each address once');
+    }
     const rate = props.serverErrorRateThresholdPercent;
     if (rate !== undefined && !isUnresolved(rate) && !(rate > 0 && rate <= 100)) {
       throw new PropError(this, 'serverErrorRateThresholdPercent', rate, 'expected a percentage greater than 0 and at most 100');

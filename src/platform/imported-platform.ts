@@ -12,7 +12,7 @@ import { Construct } from 'constructs';
 import { GlobalPlatformImportOptions } from './import-options';
 import { IGlobalPlatform } from './platform-interface';
 import { ParameterKey, parameterPrefix, readParameter } from './platform-parameters';
-import { PropError, validateDnsName, validateDomainName, validateIntegerRange } from '../core/validation';
+import { PropError, validateDnsName, validateDomainName, validateIntegerRange, validatePathSuffixes } from '../core/validation';
 
 /**
  * A platform created in another app, read back from its SSM parameters. Each attribute is
@@ -33,9 +33,10 @@ export class ImportedGlobalPlatform extends Construct implements IGlobalPlatform
     validateDnsName(this, 'platformName', platformName, 32);
     validateIntegerRange(this, 'availabilityZoneCount', options.availabilityZoneCount, 2, 6);
     if (options.domainName !== undefined) validateDomainName(this, 'domainName', options.domainName);
-    if (!options.longLivedConnections && options.longLivedPathSuffixes?.length) {
+    if (!options.longLivedConnections && options.longLivedPathSuffixes !== undefined) {
       throw new PropError(this, 'longLivedPathSuffixes', options.longLivedPathSuffixes, 'only used with longLivedConnections: true');
     }
+    validatePathSuffixes(this, 'longLivedPathSuffixes', options.longLivedPathSuffixes);
     this.platformName = platformName;
     this.parameterPrefix = parameterPrefix(platformName);
     this.options = options;
