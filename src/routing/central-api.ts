@@ -1,3 +1,4 @@
+import { Lazy } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -12,6 +13,7 @@ export interface CentralApiProps {
   readonly accessLogGroup: logs.ILogGroup;
   readonly throttlingRateLimit: number;
   readonly throttlingBurstLimit: number;
+  readonly detailedMetrics: boolean;
 }
 
 /**
@@ -49,6 +51,7 @@ export class CentralApi extends Construct {
   public readonly stage: apigwv2.HttpStage;
   public readonly vpcLink: apigwv2.VpcLink;
   public readonly vpcLinkSecurityGroup: ec2.SecurityGroup;
+  private readonly routeSettings = new Map<string, apigwv2.CfnStage.RouteSettingsProperty>();
 
   constructor(scope: Construct, id: string, props: CentralApiProps) {
     super(scope, id);
@@ -63,6 +66,7 @@ export class CentralApi extends Construct {
       httpApi: this.httpApi,
       stageName: '$default',
       autoDeploy: true,
+      detailedMetricsEnabled: props.detailedMetrics,
       throttle: {
         rateLimit: props.throttlingRateLimit,
         burstLimit: props.throttlingBurstLimit,
@@ -71,6 +75,12 @@ export class CentralApi extends Construct {
         destination: new apigwv2.LogGroupLogDestination(props.accessLogGroup),
         format: apigateway.AccessLogFormat.custom(ACCESS_LOG_FORMAT),
       },
+    });
+
+    // Per-route settings (throttling) that services add; rendered at synth time.
+    const cfnStage = this.stage.node.defaultChild as apigwv2.CfnStage;
+    cfnStage.routeSettings = Lazy.any({
+      produce: () => this.routeSettings.size === 0 ? undefined : Object.fromEntries(this.routeSettings),
     });
 
     // The VPC link's ENIs may only talk to services inside the VPC; services open their port to
@@ -88,6 +98,14 @@ export class CentralApi extends Construct {
       subnets: props.subnets,
       securityGroups: [this.vpcLinkSecurityGroup],
       vpcLinkName: `${props.platformName}-vpc-link`,
+    });
+  }
+
+  /** Throttles one route (e.g. `ANY /jessica/{proxy+}`) on the `$default` stage. */
+  public throttleRoute(routeKey: string, rateLimit: number, burstLimit: number): void {
+    this.routeSettings.set(routeKey, {
+      throttlingRateLimit: rateLimit,
+      throttlingBurstLimit: burstLimit,
     });
   }
 }

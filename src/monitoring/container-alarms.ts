@@ -1,0 +1,114 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { ServiceSchedule } from '../service/service-schedule';
+
+/** @internal */
+export interface ContainerAlarmsProps {
+  readonly alarmPrefix: string;
+  readonly service: ecs.FargateService;
+  readonly schedule: ServiceSchedule;
+  readonly topic: sns.ITopic;
+  readonly cpuPercent: number;
+  readonly memoryPercent: number;
+  readonly dashboard?: cloudwatch.Dashboard;
+}
+
+/** Minutes after the scheduled start during which a missing task is expected (tasks starting). */
+const START_GRACE_MINUTES = 15;
+
+/**
+ * Alarms of one Fargate service: no running task during its hours, CPU high, memory high; all
+ * notify the platform topic. Also widgets for the dashboard.
+ *
+ * Cost: $0.10 a month per alarm (standard resolution).
+ *
+ * @internal
+ */
+export class ContainerAlarms extends Construct {
+  public readonly alarms: cloudwatch.Alarm[];
+
+  constructor(scope: Construct, id: string, props: ContainerAlarmsProps) {
+    super(scope, id);
+    const { service, schedule } = props;
+
+    // ECS publishes service metrics only while a task runs: the sample count of CPUUtilization is
+    // above zero exactly when at least one task is RUNNING (ECS replaces tasks whose container
+    // health check fails, so a task running for minutes is a healthy one).
+    const samples = service.metric('CPUUtilization', { statistic: 'SampleCount', period: Duration.minutes(5) });
+    const running = new cloudwatch.MathExpression({
+      expression: `IF(${inHoursCondition(schedule, 'tasks')}, tasks, 1)`,
+      usingMetrics: { tasks: new cloudwatch.MathExpression({ expression: 'FILL(samples, 0)', usingMetrics: { samples } }) },
+      period: Duration.minutes(5),
+      label: 'task samples (1 outside hours)',
+    });
+    const noTask = running.createAlarm(this, 'NoRunningTaskAlarm', {
+      alarmName: `${props.alarmPrefix}-no-running-task`,
+      alarmDescription: `${props.alarmPrefix} has no running task during its hours (${describe(schedule)})`,
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: 2,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    const cpu = service.metricCpuUtilization({ period: Duration.minutes(5) }).createAlarm(this, 'CpuAlarm', {
+      alarmName: `${props.alarmPrefix}-cpu-high`,
+      alarmDescription: `${props.alarmPrefix} CPU above ${props.cpuPercent}% in 3 of 5 periods of 5 minutes`,
+      threshold: props.cpuPercent,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    const memory = service.metricMemoryUtilization({ period: Duration.minutes(5) }).createAlarm(this, 'MemoryAlarm', {
+      alarmName: `${props.alarmPrefix}-memory-high`,
+      alarmDescription: `${props.alarmPrefix} memory above ${props.memoryPercent}% in 3 of 5 periods of 5 minutes`,
+      threshold: props.memoryPercent,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.alarms = [noTask, cpu, memory];
+    const action = new actions.SnsAction(props.topic);
+    for (const alarm of this.alarms) {
+      alarm.addAlarmAction(action);
+      alarm.addOkAction(action);
+    }
+
+    props.dashboard?.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: `${props.alarmPrefix} CPU and memory (%)`,
+        left: [service.metricCpuUtilization(), service.metricMemoryUtilization()],
+        width: 12,
+      }),
+      new cloudwatch.AlarmStatusWidget({ title: `${props.alarmPrefix} alarms`, alarms: this.alarms, width: 12 }),
+    );
+  }
+}
+
+/**
+ * A metric-math condition that is true inside the schedule's hours (UTC), skipping the first
+ * minutes after the start while tasks come up. DAY() is 1 (Monday) to 7, HOUR() 0-23 UTC.
+ * @see https://aws.amazon.com/blogs/mt/enhance-cloudwatch-metrics-with-metric-math-functions/
+ * @internal
+ */
+export function inHoursCondition(schedule: ServiceSchedule, id: string): string {
+  if (schedule.startHourUtc === undefined || schedule.endHourUtc === undefined) return '1';
+  const minuteOfDay = `(HOUR(${id}) * 60 + MINUTE(${id}))`;
+  const parts = [
+    `${minuteOfDay} >= ${schedule.startHourUtc * 60 + START_GRACE_MINUTES}`,
+    `${minuteOfDay} < ${schedule.endHourUtc * 60}`,
+  ];
+  if (schedule.weekdaysOnly) parts.unshift(`DAY(${id}) < 6`);
+  return parts.join(' AND ');
+}
+
+function describe(schedule: ServiceSchedule): string {
+  if (schedule.startHourUtc === undefined) return 'always';
+  const days = schedule.weekdaysOnly ? 'Monday to Friday' : 'daily';
+  const hh = (h: number) => `${String(h).padStart(2, '0')}:00`;
+  return `${days} ${hh(schedule.startHourUtc)}-${hh(schedule.endHourUtc!)} UTC`;
+}

@@ -1,0 +1,98 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Construct } from 'constructs';
+import { IGlobalPlatform } from '../platform/platform-interface';
+
+/** @internal */
+export interface ServiceApiMonitoringProps {
+  readonly platform: IGlobalPlatform;
+  readonly serviceName: string;
+  /** Route resources of the service, e.g. `/jessica` and `/jessica/{proxy+}`. */
+  readonly resources: string[];
+  readonly serverErrorRatePercent: number;
+}
+
+const PERIOD = Duration.minutes(5);
+
+/**
+ * A service's view of the central API: its requests, errors and latency from the API's
+ * route-level (detailed) metrics, as widgets on the platform dashboard (or on a dashboard of
+ * its own when the platform is imported), and an alarm on its 5xx rate.
+ *
+ * Cost: $0.10 a month for the alarm; $3 a month for an own dashboard.
+ *
+ * @internal
+ */
+export class ServiceApiMonitoring extends Construct {
+  public readonly serverErrorRateAlarm: cloudwatch.Alarm;
+  public readonly dashboard: cloudwatch.Dashboard;
+  public readonly widgets: cloudwatch.IWidget[];
+
+  constructor(scope: Construct, id: string, props: ServiceApiMonitoringProps) {
+    super(scope, id);
+    const { platform, serviceName } = props;
+
+    /** One metric summed over the service's routes (route-level metrics need detailed metrics on the stage). */
+    const sum = (metricName: string, label: string): cloudwatch.IMetric => {
+      const usingMetrics: Record<string, cloudwatch.IMetric> = {};
+      const prefix = metricName.replace(/[^A-Za-z0-9]/g, '').toLowerCase();
+      props.resources.forEach((resource, i) => {
+        usingMetrics[`${/^[a-z]/.test(prefix) ? '' : 'm'}${prefix}${i}`] = new cloudwatch.Metric({
+          namespace: 'AWS/ApiGateway',
+          metricName,
+          dimensionsMap: { ApiId: platform.httpApi.apiId, Stage: platform.httpStageName, Method: 'ANY', Resource: resource },
+          statistic: 'Sum',
+          period: PERIOD,
+        });
+      });
+      return new cloudwatch.MathExpression({
+        expression: `FILL(${Object.keys(usingMetrics).join(', 0) + FILL(')}, 0)`,
+        usingMetrics,
+        label,
+        period: PERIOD,
+      });
+    };
+    const requests = sum('Count', 'requests');
+    const clientErrors = sum('4xx', '4xx');
+    const serverErrors = sum('5xx', '5xx');
+    const latency = props.resources.map(resource => new cloudwatch.Metric({
+      namespace: 'AWS/ApiGateway',
+      metricName: 'Latency',
+      dimensionsMap: { ApiId: platform.httpApi.apiId, Stage: platform.httpStageName, Method: 'ANY', Resource: resource },
+      statistic: 'p99',
+      period: PERIOD,
+      label: `p99 ${resource}`,
+    }));
+    const serverErrorRate = new cloudwatch.MathExpression({
+      expression: 'IF(requests > 0, 100 * errors / requests, 0)',
+      usingMetrics: { requests, errors: serverErrors },
+      period: PERIOD,
+      label: '5xx rate (%)',
+    });
+
+    this.widgets = [
+      new cloudwatch.TextWidget({ markdown: `## ${serviceName}`, width: 24, height: 1 }),
+      new cloudwatch.GraphWidget({ title: `${serviceName} requests`, left: [requests], width: 8 }),
+      new cloudwatch.GraphWidget({ title: `${serviceName} errors`, left: [clientErrors, serverErrors], right: [serverErrorRate], width: 8 }),
+      new cloudwatch.GraphWidget({ title: `${serviceName} latency p99 (ms)`, left: latency, width: 8 }),
+    ];
+    this.dashboard = platform.dashboard ?? new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: `${platform.platformName}-${serviceName}`,
+    });
+    this.dashboard.addWidgets(...this.widgets);
+
+    this.serverErrorRateAlarm = serverErrorRate.createAlarm(this, 'ServerErrorRateAlarm', {
+      alarmName: `${platform.platformName}-${serviceName}-api-5xx-rate`,
+      alarmDescription: `more than ${props.serverErrorRatePercent}% of ${serviceName} requests answered 5xx in 3 of 5 periods of 5 minutes`,
+      threshold: props.serverErrorRatePercent,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    const action = new actions.SnsAction(platform.alarmTopic);
+    this.serverErrorRateAlarm.addAlarmAction(action);
+    this.serverErrorRateAlarm.addOkAction(action);
+  }
+}

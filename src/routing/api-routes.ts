@@ -1,0 +1,393 @@
+import { Duration, Token } from 'aws-cdk-lib';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as authorizers from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { ApiTarget, EcsServiceTarget } from './api-target';
+import { claimBasePath } from './base-path-registry';
+import { CorsPreflight, corsPolicy } from './cors-preflight';
+import { PathMode } from './path-mode';
+import { ServiceCorsOptions } from './service-cors';
+import { addNagSuppressions } from '../core/nag';
+import { isUnresolved, PropError, validateDnsName, validateIntegerRange } from '../core/validation';
+import { ServiceApiMonitoring } from '../monitoring/service-monitoring';
+import { GlobalPlatform } from '../platform/global-platform';
+import { IGlobalPlatform } from '../platform/platform-interface';
+
+/**
+ * Service names that cannot be used: they are platform host names (`api.<domain>`) or the
+ * default long-lived path suffixes.
+ */
+const RESERVED_SERVICE_NAMES = ['api', 'www', 'mail', 'platform', 'ws', 'mcp', 'health'];
+
+/** Path segments allowed in base paths and long-lived paths. */
+const PATH_RE = /^(\/[a-z0-9][a-z0-9._-]*)+$/;
+
+/** Properties of `ApiRoutes`. */
+export interface ApiRoutesProps {
+  /** The platform, created in this app (`GlobalPlatform`) or imported (`GlobalPlatform.fromPlatformName`). */
+  readonly platform: IGlobalPlatform;
+
+  /**
+   * The service's name: 2-32 characters of a-z, 0-9 and "-", starting with a letter; not one of
+   * api, www, mail, platform, ws, mcp, health. Names its alarm and dashboard widgets.
+   */
+  readonly serviceName: string;
+
+  /** Where the central API sends the service's requests. */
+  readonly target: ApiTarget;
+
+  /**
+   * The service's base path on `api.<domain>`: routes `ANY <basePath>` and
+   * `ANY <basePath>/{proxy+}`. No other service in the app may use it or a path inside it.
+   *
+   * @default `/<serviceName>`
+   */
+  readonly basePath?: string;
+
+  /**
+   * Whether the backend receives the base path.
+   *
+   * @default PathMode.KEEP_BASE_PATH
+   */
+  readonly pathMode?: PathMode;
+
+  /**
+   * Paths below the base path that carry WebSockets or streams longer than 30 s, e.g.
+   * `['/ws', '/mcp']`. The front door sends them (and everything below them) to the platform's
+   * internal load balancer instead of the HTTP API, so their last segment must be one of the
+   * platform's `longLivedPathSuffixes`. Needs an `ApiTarget.ecsService` target and a platform
+   * with `longLivedConnections`.
+   *
+   * Cost: no extra fixed cost (the platform's load balancer is shared); load balancer capacity
+   * units as used.
+   *
+   * @default - none: every path goes through the HTTP API
+   */
+  readonly longLivedPaths?: string[];
+
+  /**
+   * Priority of the service's rules on the shared load balancer listener (1 to 50000, unique
+   * per platform; a service with more than 5 long-lived patterns uses the following numbers too).
+   *
+   * @default - derived from the base path (stable, rarely colliding); collisions within one app fail at synth
+   */
+  readonly longLivedRulePriority?: number;
+
+  /**
+   * Health check path of the load balancer's target group for the long-lived paths.
+   *
+   * @default `<basePath>/health`
+   */
+  readonly healthCheckPath?: string;
+
+  /**
+   * Steady-state requests per second for the service's routes. Needs the platform in the same
+   * app: route throttling lives on the platform's stage.
+   *
+   * @default - the platform's default stage throttling
+   */
+  readonly throttlingRateLimit?: number;
+
+  /**
+   * Burst of requests for the service's routes (with `throttlingRateLimit`).
+   *
+   * @default - the platform's default stage throttling
+   */
+  readonly throttlingBurstLimit?: number;
+
+  /**
+   * Require a JWT from this issuer (an `https://` URL, e.g. a Cognito user pool) on every
+   * route except CORS preflights.
+   *
+   * @default - no JWT authorizer
+   */
+  readonly jwtIssuer?: string;
+
+  /**
+   * Accepted `aud` claims of the JWT (with `jwtIssuer`).
+   *
+   * @default - required when `jwtIssuer` is set
+   */
+  readonly jwtAudience?: string[];
+
+  /**
+   * Any other authorizer for the service's routes (not together with `jwtIssuer`).
+   *
+   * @default - none
+   */
+  readonly authorizer?: apigwv2.IHttpRouteAuthorizer;
+
+  /**
+   * Cross-origin settings: the central API answers preflights for the base path.
+   *
+   * @default - no CORS handling at the API: preflights reach the backend like any request
+   */
+  readonly cors?: ServiceCorsOptions;
+
+  /**
+   * Alarm when more than this percentage of the service's requests answer 5xx.
+   *
+   * @default 5
+   */
+  readonly serverErrorRateThresholdPercent?: number;
+
+  /**
+   * Retention of the logs of the CORS preflight responder.
+   *
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * Plugs one service's routes into the platform's central API under its own base path:
+ * `ANY /<service>` and `ANY /<service>/{proxy+}` on the HTTP API, and, for WebSockets and
+ * streams, listener rules on the platform's internal load balancer. Adds the service's widgets
+ * to the platform dashboard (or its own dashboard for an imported platform) and a 5xx alarm.
+ *
+ * @example
+ * new ApiRoutes(stack, 'JessicaRoutes', {
+ *   platform,
+ *   serviceName: 'jessica',
+ *   target: ApiTarget.ecsService(service, 9020),
+ *   longLivedPaths: ['/ws', '/mcp'],
+ * });
+ */
+export class ApiRoutes extends Construct {
+  /** The service's base path, e.g. `/jessica`. */
+  public readonly basePath: string;
+
+  /** The public URL of the service's base path, `https://api.<domain>/<service>`. */
+  public readonly url: string;
+
+  /** The public URLs of the long-lived paths (`wss://` for a path ending in `ws`). */
+  public readonly longLivedUrls: string[];
+
+  /** The HTTP API routes (`ANY <base>`, `ANY <base>/{proxy+}`, and preflight routes with CORS). */
+  public readonly routes: apigwv2.HttpRoute[];
+
+  /** The target group of the long-lived paths. @default - undefined without long-lived paths */
+  public readonly longLivedTargetGroup?: elbv2.ApplicationTargetGroup;
+
+  /** The alarm on the service's 5xx rate. */
+  public readonly serverErrorRateAlarm: cloudwatch.IAlarm;
+
+  /** The dashboard that holds the service's widgets. */
+  public readonly dashboard: cloudwatch.Dashboard;
+
+  constructor(scope: Construct, id: string, props: ApiRoutesProps) {
+    super(scope, id);
+    const platform = props.platform;
+    this.basePath = props.basePath ?? `/${props.serviceName}`;
+    const pathMode = props.pathMode ?? PathMode.KEEP_BASE_PATH;
+    const longLivedPaths = props.longLivedPaths ?? [];
+    this.validateProps(props, longLivedPaths);
+
+    const priority = longLivedPaths.length > 0 ? (props.longLivedRulePriority ?? defaultPriority(this.basePath)) : undefined;
+    if (!isUnresolved(platform.platformName)) {
+      claimBasePath(this, platform.platformName, this.basePath, priority);
+    }
+
+    this.url = `https://${platform.apiDomainName}${this.basePath}`;
+    this.longLivedUrls = longLivedPaths.map(p =>
+      `${p.split('/').pop() === 'ws' ? 'wss' : 'https'}://${platform.apiDomainName}${this.basePath}${p}`);
+
+    // ------------------------------------------------------------------------- HTTP API routes
+    const binding = props.target._bind({ scope: this, platform, pathMode, basePath: this.basePath });
+    const authorizer = props.authorizer ?? (props.jwtIssuer
+      ? new authorizers.HttpJwtAuthorizer('JwtAuthorizer', props.jwtIssuer, {
+        jwtAudience: props.jwtAudience!,
+        authorizerName: `${props.serviceName}-jwt`,
+      })
+      : undefined);
+    const routeKeys = [
+      apigwv2.HttpRouteKey.with(this.basePath, apigwv2.HttpMethod.ANY),
+      apigwv2.HttpRouteKey.with(`${this.basePath}/{proxy+}`, apigwv2.HttpMethod.ANY),
+    ];
+    this.routes = routeKeys.map((routeKey, i) => new apigwv2.HttpRoute(this, i === 0 ? 'BaseRoute' : 'ProxyRoute', {
+      httpApi: platform.httpApi,
+      routeKey,
+      integration: i === 0 ? binding.baseIntegration : binding.proxyIntegration,
+      authorizer,
+    }));
+    if (!authorizer) {
+      for (const route of this.routes) {
+        addNagSuppressions(route, [{
+          id: 'AwsSolutions-APIG4',
+          reason: `no jwtIssuer or authorizer was set for ${props.serviceName}: its routes are public and the service does its own access control`,
+        }]);
+      }
+    }
+    if (props.cors) {
+      const preflight = new CorsPreflight(this, 'CorsPreflight', {
+        httpApi: platform.httpApi,
+        basePath: this.basePath,
+        policy: corsPolicy(props.cors),
+        logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      });
+      this.routes.push(...preflight.routes);
+    }
+
+    if (props.throttlingRateLimit !== undefined || props.throttlingBurstLimit !== undefined) {
+      if (!(platform instanceof GlobalPlatform)) {
+        throw new Error(`${this.node.path}: throttlingRateLimit/throttlingBurstLimit need the platform in the same CDK app:`
+          + ' route throttling is a setting of the platform\'s stage. In the platform\'s app, call'
+          + ` platform.addRouteThrottling('${routeKeys[1].key}', rate, burst) (and for '${routeKeys[0].key}')`);
+      }
+      for (const routeKey of routeKeys) {
+        platform.addRouteThrottling(routeKey.key, props.throttlingRateLimit ?? 100, props.throttlingBurstLimit ?? 200);
+      }
+    }
+
+    // ---------------------------------------------------------------- long-lived (load balancer)
+    if (longLivedPaths.length > 0) {
+      this.longLivedTargetGroup = this.addLongLivedRules(props, longLivedPaths, priority!);
+    }
+
+    // ------------------------------------------------------------------------------ monitoring
+    const monitoring = new ServiceApiMonitoring(this, 'Monitoring', {
+      platform,
+      serviceName: props.serviceName,
+      resources: [this.basePath, `${this.basePath}/{proxy+}`],
+      serverErrorRatePercent: props.serverErrorRateThresholdPercent ?? 5,
+    });
+    this.serverErrorRateAlarm = monitoring.serverErrorRateAlarm;
+    this.dashboard = monitoring.dashboard;
+  }
+
+  private addLongLivedRules(props: ApiRoutesProps, paths: string[], priority: number): elbv2.ApplicationTargetGroup {
+    const target = props.target as EcsServiceTarget;
+    const listener = props.platform.longLivedListener!;
+    const container = target.service.taskDefinition.defaultContainer!;
+    const targetGroup = new elbv2.ApplicationTargetGroup(this, 'LongLivedTargetGroup', {
+      vpc: props.platform.vpc,
+      port: target.containerPort,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      targetType: elbv2.TargetType.IP,
+      targets: [target.service.loadBalancerTarget({ containerName: container.containerName, containerPort: target.containerPort })],
+      healthCheck: {
+        path: props.healthCheckPath ?? `${this.basePath}/health`,
+        healthyHttpCodes: '200',
+        interval: Duration.seconds(30),
+      },
+      deregistrationDelay: Duration.seconds(30),
+    });
+    // The ALB may reach the tasks on the container port; nothing else opens for it.
+    target.service.connections.allowFrom(listener, ec2.Port.tcp(target.containerPort), 'platform long-lived load balancer');
+
+    // `/p` and `/p/*` for every long-lived path; an ALB rule matches at most 5 values.
+    const patterns = paths.flatMap(p => [`${this.basePath}${p}`, `${this.basePath}${p}/*`]);
+    for (let i = 0; i * 5 < patterns.length; i++) {
+      new elbv2.ApplicationListenerRule(this, i === 0 ? 'LongLivedRule' : `LongLivedRule${i + 1}`, {
+        listener,
+        priority: priority + i,
+        conditions: [elbv2.ListenerCondition.pathPatterns(patterns.slice(i * 5, i * 5 + 5))],
+        targetGroups: [targetGroup],
+      });
+    }
+    return targetGroup;
+  }
+
+  private validateProps(props: ApiRoutesProps, longLivedPaths: string[]): void {
+    validateDnsName(this, 'serviceName', props.serviceName, 32);
+    if (RESERVED_SERVICE_NAMES.includes(props.serviceName)) {
+      throw new PropError(this, 'serviceName', props.serviceName, `reserved names are ${RESERVED_SERVICE_NAMES.join(', ')}`);
+    }
+    if (!isUnresolved(this.basePath) && (!PATH_RE.test(this.basePath) || this.basePath.length > 128)) {
+      throw new PropError(this, 'basePath', this.basePath,
+        'expected "/" and one or more lower-case segments of a-z, 0-9, ".", "_" and "-", such as "/jessica" or "/team/app", without a trailing slash');
+    }
+    this.validateLongLived(props, longLivedPaths);
+    this.validateAuth(props);
+    validateIntegerRange(this, 'throttlingRateLimit', props.throttlingRateLimit, 1, 10_000);
+    validateIntegerRange(this, 'throttlingBurstLimit', props.throttlingBurstLimit, 1, 5_000);
+    const rate = props.serverErrorRateThresholdPercent;
+    if (rate !== undefined && !isUnresolved(rate) && !(rate > 0 && rate <= 100)) {
+      throw new PropError(this, 'serverErrorRateThresholdPercent', rate, 'expected a percentage greater than 0 and at most 100');
+    }
+    if (props.cors) this.validateCors(props.cors);
+  }
+
+  private validateLongLived(props: ApiRoutesProps, paths: string[]): void {
+    if (paths.length === 0) {
+      for (const prop of ['longLivedRulePriority', 'healthCheckPath'] as const) {
+        if (props[prop] !== undefined) throw new PropError(this, prop, props[prop], 'only used with longLivedPaths');
+      }
+      return;
+    }
+    if (!props.platform.longLivedListener) {
+      throw new PropError(this, 'longLivedPaths', paths, `the platform "${props.platform.platformName}" has no long-lived origin:`
+        + ' create it with longLivedConnections: true (or import it with longLivedConnections: true)');
+    }
+    if (!(props.target instanceof EcsServiceTarget)) {
+      throw new PropError(this, 'longLivedPaths', paths, `long-lived paths need an ApiTarget.ecsService target, not a ${props.target.kind}`);
+    }
+    if (props.pathMode === PathMode.STRIP_BASE_PATH) {
+      throw new PropError(this, 'pathMode', 'strip', 'long-lived paths go through the load balancer, which cannot strip the base path;'
+        + ' use PathMode.KEEP_BASE_PATH and let the backend strip it');
+    }
+    for (const p of paths) {
+      if (!PATH_RE.test(p)) {
+        throw new PropError(this, 'longLivedPaths', p, 'expected a path such as "/ws" or "/api/stream" below the base path');
+      }
+      const last = p.split('/').pop()!;
+      if (!props.platform.longLivedPathSuffixes.includes(last)) {
+        throw new PropError(this, 'longLivedPaths', p, `the front door routes only paths ending in ${props.platform.longLivedPathSuffixes
+          .map(s => `"/${s}"`).join(', ')} to the long-lived origin (the platform's longLivedPathSuffixes)`);
+      }
+    }
+    if (new Set(paths).size !== paths.length) throw new PropError(this, 'longLivedPaths', paths, 'list each path once');
+    validateIntegerRange(this, 'longLivedRulePriority', props.longLivedRulePriority, 1, 50_000 - Math.ceil((paths.length * 2) / 5) + 1);
+    const health = props.healthCheckPath;
+    if (health !== undefined && !isUnresolved(health) && !/^\/[\x21-\x7e]*$/.test(health)) {
+      throw new PropError(this, 'healthCheckPath', health, 'expected an absolute path such as "/jessica/health"');
+    }
+  }
+
+  private validateAuth(props: ApiRoutesProps): void {
+    if (props.jwtIssuer !== undefined && props.authorizer) {
+      throw new PropError(this, 'authorizer', '(authorizer)', 'set either jwtIssuer or authorizer, not both');
+    }
+    if (props.jwtIssuer !== undefined && !isUnresolved(props.jwtIssuer) && !/^https:\/\/[^\s/]+(\/\S*)?$/.test(props.jwtIssuer)) {
+      throw new PropError(this, 'jwtIssuer', props.jwtIssuer, 'expected an https:// issuer URL');
+    }
+    if (props.jwtIssuer !== undefined && !(props.jwtAudience && (isUnresolved(props.jwtAudience) || props.jwtAudience.length > 0))) {
+      throw new PropError(this, 'jwtAudience', props.jwtAudience ?? [], 'at least one audience with jwtIssuer');
+    }
+    if (props.jwtIssuer === undefined && props.jwtAudience !== undefined) {
+      throw new PropError(this, 'jwtAudience', props.jwtAudience, 'only used with jwtIssuer');
+    }
+  }
+
+  private validateCors(cors: ServiceCorsOptions): void {
+    if (cors.allowOrigins.length === 0) {
+      throw new PropError(this, 'cors.allowOrigins', [], 'at least one origin, such as "https://jessica.georgi.io", or "*"');
+    }
+    for (const origin of cors.allowOrigins) {
+      if (Token.isUnresolved(origin)) continue;
+      if (origin !== '*' && !/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/.test(origin)) {
+        throw new PropError(this, 'cors.allowOrigins', origin, 'expected "*" or a scheme and host such as "https://jessica.georgi.io" (no path, no trailing slash)');
+      }
+    }
+    if (cors.allowCredentials && cors.allowOrigins.includes('*')) {
+      throw new PropError(this, 'cors.allowOrigins', '*', 'browsers refuse "*" with allowCredentials: list the origins');
+    }
+    const maxAge = cors.maxAge;
+    if (maxAge && !maxAge.isUnresolved() && maxAge.toSeconds() > 7200) {
+      throw new PropError(this, 'cors.maxAge', maxAge, 'at most 2 hours (browsers cap it anyway)');
+    }
+  }
+}
+
+/** A stable priority from the base path, in 1000..48999, leaving low numbers for hand-picked rules. */
+function defaultPriority(basePath: string): number {
+  let hash = 7;
+  for (const char of basePath) {
+    hash = (hash * 31 + char.charCodeAt(0)) % 2_147_483_647;
+  }
+  return 1000 + (hash % 48000);
+}

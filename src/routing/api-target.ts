@@ -1,0 +1,212 @@
+import { Token } from 'aws-cdk-lib';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as integrations from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
+import { IConstruct } from 'constructs';
+import { PathMode } from './path-mode';
+import { IGlobalPlatform } from '../platform/platform-interface';
+
+/** What a target needs to know when `ApiRoutes` wires it. @internal */
+export interface ApiTargetBindOptions {
+  readonly scope: IConstruct;
+  readonly platform: IGlobalPlatform;
+  readonly pathMode: PathMode;
+  readonly basePath: string;
+}
+
+/** The integrations of a service's two routes (`ANY <base>` and `ANY <base>/{proxy+}`). @internal */
+export interface ApiTargetBinding {
+  readonly baseIntegration: apigwv2.HttpRouteIntegration;
+  readonly proxyIntegration: apigwv2.HttpRouteIntegration;
+}
+
+/**
+ * Where the central API sends a service's requests.
+ *
+ * Costs: the Cloud Map targets (`ecsService`, `cloudMapService`) need no load balancer: the
+ * platform's VPC link reaches the tasks directly (Cloud Map: $0.10 per registered instance-month).
+ */
+export abstract class ApiTarget {
+  /**
+   * An ECS service, reached through its Cloud Map service over the platform's VPC link (no
+   * load balancer to pay for). The service must register SRV records (API Gateway reads the
+   * port from them): `cloudMapOptions: { dnsRecordType: DnsRecordType.SRV, containerPort }`.
+   * The service's security group is opened to the VPC link on the container port.
+   *
+   * @param service the ECS service
+   * @param containerPort the port the container listens on
+   * @default containerPort - the default container's first port mapping
+   */
+  public static ecsService(service: ecs.BaseService, containerPort?: number): ApiTarget {
+    return new EcsServiceTarget(service, containerPort);
+  }
+
+  /**
+   * A Cloud Map service with SRV records, reached over the platform's VPC link. Open its
+   * instances' port to `platform.vpcLinkSecurityGroup` yourself.
+   *
+   * @param service the Cloud Map service
+   */
+  public static cloudMapService(service: servicediscovery.IService): ApiTarget {
+    return new PrivateTarget((id, parameterMapping, platform) =>
+      new integrations.HttpServiceDiscoveryIntegration(id, service, { vpcLink: platform.vpcLink, parameterMapping }));
+  }
+
+  /**
+   * An Application Load Balancer listener inside the platform's VPC, reached over the VPC link.
+   * The listener's default port is opened to the VPC link when the listener knows it.
+   *
+   * @param listener the listener
+   */
+  public static applicationListener(listener: elbv2.IApplicationListener): ApiTarget {
+    return new PrivateTarget((id, parameterMapping, platform) => {
+      if (listener.connections.defaultPort) {
+        listener.connections.allowDefaultPortFrom(platform.vpcLinkSecurityGroup, 'central API VPC link');
+      }
+      return new integrations.HttpAlbIntegration(id, listener, { vpcLink: platform.vpcLink, parameterMapping });
+    });
+  }
+
+  /**
+   * A Lambda function (payload format 2.0). It receives the full path in `rawPath`, so only
+   * `PathMode.KEEP_BASE_PATH` applies.
+   *
+   * @param handler the function
+   */
+  public static lambdaFunction(handler: lambda.IFunction): ApiTarget {
+    return new LambdaTarget(handler);
+  }
+
+  /**
+   * A public HTTP(S) endpoint, e.g. `https://legacy.example.com`. The request path (with or
+   * without the base path, per `PathMode`) is appended by parameter mapping.
+   *
+   * @param url the endpoint's base URL, without a path
+   */
+  public static httpUrl(url: string): ApiTarget {
+    return new UrlTarget(url);
+  }
+
+  /** A short name of the target kind, for error messages. */
+  public abstract readonly kind: string;
+
+  /** @internal */
+  public abstract _bind(options: ApiTargetBindOptions): ApiTargetBinding;
+}
+
+type IntegrationFactory = (id: string, parameterMapping: apigwv2.ParameterMapping | undefined, platform: IGlobalPlatform) =>
+apigwv2.HttpRouteIntegration;
+
+/**
+ * Parameter mappings that remove the base path: `/base` becomes `/`, `/base/x` becomes `/x`.
+ * Private integrations (VPC link) forward the request path unchanged otherwise.
+ */
+function stripMappings(): { base: apigwv2.ParameterMapping; proxy: apigwv2.ParameterMapping } {
+  return {
+    base: new apigwv2.ParameterMapping().overwritePath(apigwv2.MappingValue.custom('/')),
+    proxy: new apigwv2.ParameterMapping().overwritePath(apigwv2.MappingValue.custom('/$request.path.proxy')),
+  };
+}
+
+/** A target behind the platform's VPC link. @internal */
+class PrivateTarget extends ApiTarget {
+  public readonly kind: string = 'private integration';
+
+  constructor(private readonly factory: IntegrationFactory) {
+    super();
+  }
+
+  public _bind(options: ApiTargetBindOptions): ApiTargetBinding {
+    if (options.pathMode === PathMode.STRIP_BASE_PATH) {
+      const mappings = stripMappings();
+      return {
+        baseIntegration: this.factory('BaseIntegration', mappings.base, options.platform),
+        proxyIntegration: this.factory('ProxyIntegration', mappings.proxy, options.platform),
+      };
+    }
+    const integration = this.factory('Integration', undefined, options.platform);
+    return { baseIntegration: integration, proxyIntegration: integration };
+  }
+}
+
+/** An ECS service behind Cloud Map (SRV) and the VPC link. @internal */
+export class EcsServiceTarget extends ApiTarget {
+  public readonly kind: string = 'ECS service';
+  public readonly containerPort: number;
+
+  constructor(public readonly service: ecs.BaseService, containerPort?: number) {
+    super();
+    const port = containerPort ?? service.taskDefinition.defaultContainer?.containerPort;
+    if (port === undefined) {
+      throw new Error(`${service.node.path}: ApiTarget.ecsService needs containerPort: the service's default container maps no port`);
+    }
+    this.containerPort = port;
+  }
+
+  public _bind(options: ApiTargetBindOptions): ApiTargetBinding {
+    const cloudMapService = this.service.cloudMapService;
+    if (!cloudMapService) {
+      throw new Error(`${this.service.node.path}: ApiTarget.ecsService needs a service registered in Cloud Map:`
+        + ' set cloudMapOptions: { cloudMapNamespace: platform.namespace, dnsRecordType: DnsRecordType.SRV, containerPort }');
+    }
+    if (cloudMapService instanceof servicediscovery.Service && cloudMapService.dnsRecordType !== servicediscovery.DnsRecordType.SRV) {
+      throw new Error(`${this.service.node.path}: the Cloud Map service registers ${cloudMapService.dnsRecordType} records;`
+        + ' API Gateway private integrations need SRV (cloudMapOptions.dnsRecordType: DnsRecordType.SRV)');
+    }
+    this.service.connections.allowFrom(options.platform.vpcLinkSecurityGroup, ec2.Port.tcp(this.containerPort),
+      'central API VPC link');
+    return new PrivateTarget((id, parameterMapping, platform) =>
+      new integrations.HttpServiceDiscoveryIntegration(id, cloudMapService, { vpcLink: platform.vpcLink, parameterMapping }),
+    )._bind(options);
+  }
+}
+
+/** A Lambda function. @internal */
+class LambdaTarget extends ApiTarget {
+  public readonly kind: string = 'Lambda function';
+
+  constructor(private readonly handler: lambda.IFunction) {
+    super();
+  }
+
+  public _bind(options: ApiTargetBindOptions): ApiTargetBinding {
+    if (options.pathMode === PathMode.STRIP_BASE_PATH) {
+      throw new Error(`${options.scope.node.path}: invalid pathMode "strip" for a Lambda function target: Lambda receives the`
+        + ' full path in rawPath; use PathMode.KEEP_BASE_PATH and strip the base path in the handler');
+    }
+    const integration = new integrations.HttpLambdaIntegration('Integration', this.handler);
+    return { baseIntegration: integration, proxyIntegration: integration };
+  }
+}
+
+/** A public URL. @internal */
+class UrlTarget extends ApiTarget {
+  public readonly kind: string = 'HTTP URL';
+
+  constructor(private readonly url: string) {
+    super();
+    if (!Token.isUnresolved(url) && !/^https?:\/\/[a-zA-Z0-9.-]+(:\d{1,5})?\/?$/.test(url)) {
+      throw new Error(`invalid ApiTarget.httpUrl url ${JSON.stringify(url)}: expected http(s)://host[:port] without a path`);
+    }
+  }
+
+  public _bind(options: ApiTargetBindOptions): ApiTargetBinding {
+    const url = this.url.replace(/\/+$/, '');
+    if (options.pathMode === PathMode.STRIP_BASE_PATH) {
+      const mappings = stripMappings();
+      return {
+        baseIntegration: new integrations.HttpUrlIntegration('BaseIntegration', url, { parameterMapping: mappings.base }),
+        proxyIntegration: new integrations.HttpUrlIntegration('ProxyIntegration', url, { parameterMapping: mappings.proxy }),
+      };
+    }
+    // A URL integration calls exactly its URL; the request path is appended by mapping.
+    const integration = new integrations.HttpUrlIntegration('Integration', url, {
+      parameterMapping: new apigwv2.ParameterMapping().overwritePath(apigwv2.MappingValue.requestPath()),
+    });
+    return { baseIntegration: integration, proxyIntegration: integration };
+  }
+}

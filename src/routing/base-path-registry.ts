@@ -1,0 +1,55 @@
+import { IConstruct } from 'constructs';
+
+/** One claim of a base path on a platform's central API. @internal */
+interface Claim {
+  readonly basePath: string;
+  readonly owner: string;
+  readonly rulePriority?: number;
+}
+
+/** Claims per CDK app, per platform name. */
+const registries = new WeakMap<IConstruct, Map<string, Claim[]>>();
+
+function claimsOf(scope: IConstruct, platformName: string): Claim[] {
+  const root = scope.node.root;
+  let byPlatform = registries.get(root);
+  if (!byPlatform) {
+    byPlatform = new Map();
+    registries.set(root, byPlatform);
+  }
+  let claims = byPlatform.get(platformName);
+  if (!claims) {
+    claims = [];
+    byPlatform.set(platformName, claims);
+  }
+  return claims;
+}
+
+/** `/a` and `/a/b` overlap; `/a` and `/ab` do not. @internal */
+export function basePathsOverlap(a: string, b: string): boolean {
+  return a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
+}
+
+/**
+ * Records that `owner` serves `basePath` (and, optionally, a load balancer rule priority) on the
+ * platform named `platformName`, and fails when another construct in the same app already
+ * claimed an overlapping base path or the same priority. Services in different apps cannot see
+ * each other: there the central API's own conflict check at deploy time is the last guard.
+ *
+ * @internal
+ */
+export function claimBasePath(scope: IConstruct, platformName: string, basePath: string, rulePriority?: number): void {
+  const claims = claimsOf(scope, platformName);
+  const owner = scope.node.path;
+  for (const claim of claims) {
+    if (basePathsOverlap(claim.basePath, basePath)) {
+      throw new Error(`${owner}: base path "${basePath}" overlaps "${claim.basePath}" of ${claim.owner} on platform "${platformName}";`
+        + ' each service needs its own base path, and one may not be inside another');
+    }
+    if (rulePriority !== undefined && claim.rulePriority === rulePriority) {
+      throw new Error(`${owner}: long-lived rule priority ${rulePriority} is already used by ${claim.owner} on platform`
+        + ` "${platformName}"; set longLivedRulePriority to a free value`);
+    }
+  }
+  claims.push({ basePath, owner, rulePriority });
+}

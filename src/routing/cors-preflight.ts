@@ -1,0 +1,140 @@
+import { CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as integrations from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { ServiceCorsOptions } from './service-cors';
+import { addNagSuppressions } from '../core/nag';
+
+/** The CORS policy the preflight responder applies. @internal */
+export interface CorsPolicy {
+  readonly allowOrigins: string[];
+  readonly allowMethods: string[];
+  readonly allowHeaders: string[];
+  readonly allowCredentials: boolean;
+  readonly maxAgeSeconds: number;
+}
+
+/** The subset of an HTTP API (payload 2.0) event the responder reads. @internal */
+export interface PreflightEvent {
+  readonly headers?: Record<string, string | undefined>;
+}
+
+/** What the responder returns. @internal */
+export interface PreflightResult {
+  readonly statusCode: number;
+  readonly headers: Record<string, string>;
+  readonly body?: string;
+}
+
+/**
+ * Answers one CORS preflight request. Self-contained: its source text is the Lambda's code.
+ * @internal
+ */
+export function respondToPreflight(event: PreflightEvent, policy: CorsPolicy): PreflightResult {
+  const headers = event.headers ?? {};
+  const origin = headers.origin;
+  const anyOrigin = policy.allowOrigins.indexOf('*') >= 0;
+  if (!origin || (!anyOrigin && policy.allowOrigins.indexOf(origin) < 0)) {
+    return {
+      statusCode: 403,
+      headers: { 'content-type': 'application/json', 'vary': 'Origin' },
+      body: JSON.stringify({ message: 'origin not allowed' }),
+    };
+  }
+  const result: Record<string, string> = {
+    'access-control-allow-origin': anyOrigin ? '*' : origin,
+    'access-control-allow-methods': policy.allowMethods.join(','),
+    'access-control-allow-headers': policy.allowHeaders.join(','),
+    'access-control-max-age': String(policy.maxAgeSeconds),
+    'vary': 'Origin',
+  };
+  if (policy.allowCredentials) result['access-control-allow-credentials'] = 'true';
+  return { statusCode: 204, headers: result };
+}
+
+/** @internal */
+export function corsPolicy(options: ServiceCorsOptions): CorsPolicy {
+  return {
+    allowOrigins: options.allowOrigins,
+    allowMethods: options.allowMethods ?? ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowHeaders: options.allowHeaders ?? ['content-type', 'authorization'],
+    allowCredentials: options.allowCredentials ?? false,
+    maxAgeSeconds: (options.maxAge ?? Duration.minutes(10)).toSeconds(),
+  };
+}
+
+/** @internal */
+export interface CorsPreflightProps {
+  readonly httpApi: apigwv2.IHttpApi;
+  readonly basePath: string;
+  readonly policy: CorsPolicy;
+  readonly logRetention: logs.RetentionDays;
+}
+
+/**
+ * `OPTIONS <base>` and `OPTIONS <base>/{proxy+}` routes answered by a small Lambda function
+ * (no authorizer), so that preflights never reach the backend.
+ *
+ * Cost: Lambda's free tier covers millions of preflights a month.
+ *
+ * @internal
+ */
+export class CorsPreflight extends Construct {
+  public readonly handler: lambda.Function;
+  public readonly routes: apigwv2.HttpRoute[];
+
+  constructor(scope: Construct, id: string, props: CorsPreflightProps) {
+    super(scope, id);
+    const logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // Its own role: only writing to its own log group (no AWS managed policy).
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `answers CORS preflights for ${props.basePath}`,
+    });
+    role.addToPolicy(new iam.PolicyStatement({
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [logGroup.logGroupArn, `${logGroup.logGroupArn}:log-stream:*`],
+    }));
+    this.handler = new lambda.Function(this, 'Handler', {
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline([
+        `const respond = ${respondToPreflight.toString()};`,
+        'const policy = JSON.parse(process.env.CORS_POLICY);',
+        'exports.handler = async (event) => respond(event, policy);',
+      ].join('\n')),
+      environment: { CORS_POLICY: JSON.stringify(props.policy) },
+      memorySize: 128,
+      timeout: Duration.seconds(3),
+      role,
+      logGroup,
+      description: `CORS preflight responder for ${props.basePath} on ${Stack.of(this).stackName}`,
+    });
+
+    const integration = new integrations.HttpLambdaIntegration('Integration', this.handler);
+    this.routes = [props.basePath, `${props.basePath}/{proxy+}`].map((path, i) => new apigwv2.HttpRoute(this, i === 0 ? 'BaseRoute' : 'ProxyRoute', {
+      httpApi: props.httpApi,
+      routeKey: apigwv2.HttpRouteKey.with(path, apigwv2.HttpMethod.OPTIONS),
+      integration,
+      authorizer: new apigwv2.HttpNoneAuthorizer(),
+    }));
+    for (const route of this.routes) {
+      addNagSuppressions(route, [{
+        id: 'AwsSolutions-APIG4',
+        reason: 'CORS preflight (OPTIONS) requests carry no credentials by browser design; an authorizer would make every preflight fail',
+      }]);
+    }
+    addNagSuppressions(role, [{
+      id: 'AwsSolutions-IAM5',
+      reason: 'log streams of the function\'s own log group are created at run time with generated names',
+      appliesTo: [`Resource::<${Stack.of(this).getLogicalId(logGroup.node.defaultChild as CfnResource)}.Arn>:log-stream:*`],
+    }], true);
+  }
+}
