@@ -41,6 +41,8 @@ export class PlatformBudget extends Construct {
         },
         subscribers: [{ subscriptionType: 'SNS', address: props.topic.topicArn }],
       })),
+      // Budgets take tags only through ResourceTags (Tags.of does not reach them).
+      resourceTags: [{ key: 'platform', value: props.platformName }],
     });
   }
 }

@@ -460,6 +460,12 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
     // -------------------------------------------------------------------- edge (us-east-1) scope
     const inEdgeRegion = stack.region === EDGE_REGION;
     const needsEdgeStack = !inEdgeRegion && (wafOn || !props.edgeCertificate);
+    if (needsEdgeStack && !props.edgeCertificate && props.hostedZone instanceof route53.HostedZone && Stack.of(props.hostedZone) === stack) {
+      throw new PropError(this, 'hostedZone', props.hostedZone.node.path,
+        `a zone created in the platform's own stack cannot validate the CloudFront certificate in the ${EDGE_REGION} companion stack`
+        + ' (the stacks would depend on each other); import the zone (HostedZone.fromHostedZoneAttributes), leave hostedZone unset'
+        + ' so the platform creates it in the companion stack, or pass edgeCertificate');
+    }
     this.edgeStack = needsEdgeStack ? this.createEdgeStack(stack) : undefined;
     const edgeScope: Construct = this.edgeStack ? new Construct(this.edgeStack, id) : this;
 
@@ -605,7 +611,8 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
         filterByPlatformTag: props.budgetFilterByPlatformTag ?? false,
       });
     }
-    Tags.of(this).add('platform', platformName);
+    // The whole stack: also the custom-resource providers aws-cdk-lib puts at the stack's root.
+    Tags.of(stack).add('platform', platformName);
     if (this.edgeStack) Tags.of(this.edgeStack).add('platform', platformName);
 
     // ------------------------------------------------------------------------------- sharing

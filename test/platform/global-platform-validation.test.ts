@@ -1,6 +1,7 @@
 import { App, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import { BudgetThreshold, GlobalPlatform, GlobalPlatformProps, NatType } from '../../src';
 
 const ACCOUNT = '123456789012';
@@ -109,6 +110,19 @@ describe('region', () => {
     const platform = build({ edgeCertificate }, stack);
     expect(platform.edgeStack).toBeUndefined();
     expect(stack.node.root.node.tryFindChild('S-edge')).toBeUndefined();
+  });
+
+  test('refuses, outside us-east-1, a hosted zone created in the platform stack (it would make the stacks depend on each other)', () => {
+    const stack = makeStack('eu-central-1', true);
+    const zone = new route53.PublicHostedZone(stack, 'Zone', { zoneName: 'georgi.io' });
+    expect(() => build({ hostedZone: zone }, stack)).toThrow(
+      /S\/Platform: invalid hostedZone "S\/Zone": a zone created in the platform's own stack cannot validate the CloudFront certificate .*import the zone/);
+  });
+
+  test('accepts, outside us-east-1, an imported hosted zone', () => {
+    const stack = makeStack('eu-central-1', true);
+    const zone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z1', zoneName: 'georgi.io' });
+    expect(() => build({ hostedZone: zone }, stack)).not.toThrow();
   });
 
   test('in us-east-1 creates no edge stack', () => {

@@ -1,0 +1,80 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { BudgetThreshold, GlobalPlatform, GlobalPlatformProps } from '../../src';
+
+function synth(props: Partial<GlobalPlatformProps> = {}): Template {
+  const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'us-east-1' } });
+  new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', ...props });
+  return Template.fromStack(stack);
+}
+
+function budget(template: Template): Record<string, any> {
+  const found = Object.values(template.findResources('AWS::Budgets::Budget'));
+  expect(found).toHaveLength(1);
+  return found[0].Properties;
+}
+
+function topicId(template: Template): string {
+  const found = Object.keys(template.findResources('AWS::SNS::Topic'));
+  expect(found).toHaveLength(1);
+  return found[0];
+}
+
+describe('budget (defaults)', () => {
+  let template: Template;
+  beforeAll(() => {
+    template = synth();
+  });
+
+  test('a monthly cost budget of 100 USD over the whole account', () => {
+    expect(budget(template).Budget).toEqual({
+      BudgetName: 'georgi-monthly',
+      BudgetType: 'COST',
+      TimeUnit: 'MONTHLY',
+      BudgetLimit: { Amount: 100, Unit: 'USD' },
+    });
+  });
+
+  test('notifies at actual 80 %, actual 100 % and forecasted 100 %', () => {
+    const notifications = (budget(template).NotificationsWithSubscribers as Array<Record<string, any>>).map(n => n.Notification);
+    expect(notifications).toEqual([
+      { NotificationType: 'ACTUAL', ComparisonOperator: 'GREATER_THAN', Threshold: 80, ThresholdType: 'PERCENTAGE' },
+      { NotificationType: 'ACTUAL', ComparisonOperator: 'GREATER_THAN', Threshold: 100, ThresholdType: 'PERCENTAGE' },
+      { NotificationType: 'FORECASTED', ComparisonOperator: 'GREATER_THAN', Threshold: 100, ThresholdType: 'PERCENTAGE' },
+    ]);
+  });
+
+  test('every notification goes to the alarm topic', () => {
+    const topic = topicId(template);
+    for (const n of budget(template).NotificationsWithSubscribers) {
+      expect(n.Subscribers).toEqual([{ SubscriptionType: 'SNS', Address: { Ref: topic } }]);
+    }
+  });
+});
+
+test('budget: false creates no budget', () => {
+  const template = synth({ budget: false });
+  template.resourceCountIs('AWS::Budgets::Budget', 0);
+  template.resourceCountIs('AWS::SNS::Topic', 1);
+});
+
+test('custom amount and thresholds', () => {
+  const template = synth({ monthlyBudgetUsd: 250, budgetThresholds: [BudgetThreshold.actual(50), BudgetThreshold.forecasted(120)] });
+  const b = budget(template);
+  expect(b.Budget.BudgetLimit).toEqual({ Amount: 250, Unit: 'USD' });
+  expect(b.NotificationsWithSubscribers).toHaveLength(2);
+  expect(b.NotificationsWithSubscribers.map((n: any) => [n.Notification.NotificationType, n.Notification.Threshold]))
+    .toEqual([['ACTUAL', 50], ['FORECASTED', 120]]);
+});
+
+test('budgetFilterByPlatformTag counts only costs tagged platform=georgi', () => {
+  const template = synth({ budgetFilterByPlatformTag: true });
+  template.hasResourceProperties('AWS::Budgets::Budget', {
+    Budget: Match.objectLike({ CostFilters: { TagKeyValue: ['user:platform$georgi'] } }),
+  });
+});
+
+test('BudgetThreshold factories', () => {
+  expect(BudgetThreshold.actual(80)).toEqual(expect.objectContaining({ notificationType: 'ACTUAL', percent: 80 }));
+  expect(BudgetThreshold.forecasted(110)).toEqual(expect.objectContaining({ notificationType: 'FORECASTED', percent: 110 }));
+});

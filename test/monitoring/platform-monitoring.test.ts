@@ -1,0 +1,209 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
+import { GlobalPlatform, GlobalPlatformProps } from '../../src';
+
+function synth(props: Partial<GlobalPlatformProps> = {}): { platform: GlobalPlatform; stack: Stack; template: Template } {
+  const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'us-east-1' } });
+  const platform = new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', ...props });
+  return { platform, stack, template: Template.fromStack(stack) };
+}
+
+function onlyId(template: Template, type: string, properties?: Record<string, unknown>): string {
+  const found = Object.keys(template.findResources(type, properties ? { Properties: properties } : undefined));
+  expect(found).toHaveLength(1);
+  return found[0];
+}
+
+function alarm(template: Template, name: string): Record<string, any> {
+  const found = Object.values(template.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: name } }));
+  expect(found).toHaveLength(1);
+  return found[0].Properties;
+}
+
+const ALARM_NAMES = ['georgi-api-5xx-rate', 'georgi-api-latency-p99', 'georgi-certificate-regional-expiry'];
+
+describe('dashboard', () => {
+  let template: Template;
+  let platform: GlobalPlatform;
+  let body: string;
+  beforeAll(() => {
+    ({ template, platform } = synth());
+    const dashboard = Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0];
+    body = JSON.stringify(dashboard.Properties.DashboardBody);
+  });
+
+  test('one dashboard named <platform>-platform', () => {
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'georgi-platform' });
+    expect(platform.dashboard).toBeDefined();
+  });
+
+  test('shows requests, 4xx, 5xx and latency p50/p99 of the central API', () => {
+    for (const text of ['5xx', '4xx', 'p50', 'p99', 'API requests', 'Latency', 'AWS/ApiGateway']) {
+      expect(body).toContain(text);
+    }
+    expect(body).toContain(onlyId(template, 'AWS::ApiGatewayV2::Api'));
+  });
+});
+
+describe('alarms (defaults)', () => {
+  let template: Template;
+  let platform: GlobalPlatform;
+  let topic: string;
+  beforeAll(() => {
+    ({ template, platform } = synth());
+    topic = onlyId(template, 'AWS::SNS::Topic');
+  });
+
+  test('three alarms, each notifying the alarm topic on ALARM and OK', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    for (const name of ALARM_NAMES) {
+      const a = alarm(template, name);
+      expect(a.AlarmActions).toEqual([{ Ref: topic }]);
+      expect(a.OKActions).toEqual([{ Ref: topic }]);
+      expect(a.TreatMissingData).toBe('notBreaching');
+    }
+    expect(platform.alarms).toHaveLength(3);
+  });
+
+  test('5xx rate: a math expression over the API request and 5xx counts, above 5 % in 3 of 5 periods', () => {
+    const api = onlyId(template, 'AWS::ApiGatewayV2::Api');
+    const a = alarm(template, 'georgi-api-5xx-rate');
+    expect(a.Threshold).toBe(5);
+    expect(a.ComparisonOperator).toBe('GreaterThanThreshold');
+    expect(a.EvaluationPeriods).toBe(5);
+    expect(a.DatapointsToAlarm).toBe(3);
+    const metrics = a.Metrics as Array<Record<string, any>>;
+    const expression = metrics.filter(m => m.Expression);
+    expect(expression).toHaveLength(1);
+    expect(expression[0].Expression).toBe('IF(requests > 0, 100 * errors / requests, 0)');
+    expect(expression[0].ReturnData).toBe(true);
+    const byId = Object.fromEntries(metrics.filter(m => m.MetricStat).map(m => [m.Id, m.MetricStat]));
+    expect(byId.requests.Metric).toEqual({ Namespace: 'AWS/ApiGateway', MetricName: 'Count', Dimensions: [{ Name: 'ApiId', Value: { Ref: api } }] });
+    expect(byId.errors.Metric).toEqual({ Namespace: 'AWS/ApiGateway', MetricName: '5xx', Dimensions: [{ Name: 'ApiId', Value: { Ref: api } }] });
+    expect(byId.requests.Stat).toBe('Sum');
+    expect(byId.errors.Stat).toBe('Sum');
+  });
+
+  test('p99 latency above 5000 ms', () => {
+    const api = onlyId(template, 'AWS::ApiGatewayV2::Api');
+    const a = alarm(template, 'georgi-api-latency-p99');
+    expect(a.Threshold).toBe(5000);
+    expect(a.ComparisonOperator).toBe('GreaterThanThreshold');
+    const stat = (a.Metrics as Array<Record<string, any>>)[0].MetricStat;
+    expect(stat.Stat).toBe('p99');
+    expect(stat.Metric).toEqual({ Namespace: 'AWS/ApiGateway', MetricName: 'Latency', Dimensions: [{ Name: 'ApiId', Value: { Ref: api } }] });
+  });
+
+  test('the certificate has fewer than 30 days to expiry', () => {
+    const cert = onlyId(template, 'AWS::CertificateManager::Certificate');
+    const a = alarm(template, 'georgi-certificate-regional-expiry');
+    expect(a).toEqual(expect.objectContaining({
+      Namespace: 'AWS/CertificateManager',
+      MetricName: 'DaysToExpiry',
+      Dimensions: [{ Name: 'CertificateArn', Value: { Ref: cert } }],
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: 30,
+    }));
+  });
+});
+
+test('custom alarm thresholds', () => {
+  const { template } = synth({
+    serverErrorRateThresholdPercent: 2.5,
+    latencyP99Threshold: Duration.millis(1500),
+    certificateExpiryThresholdDays: 45,
+  });
+  expect(alarm(template, 'georgi-api-5xx-rate').Threshold).toBe(2.5);
+  expect(alarm(template, 'georgi-api-latency-p99').Threshold).toBe(1500);
+  expect(alarm(template, 'georgi-certificate-regional-expiry').Threshold).toBe(45);
+});
+
+test('latencyP99Threshold in seconds becomes milliseconds', () => {
+  const { template } = synth({ latencyP99Threshold: Duration.seconds(2) });
+  expect(alarm(template, 'georgi-api-latency-p99').Threshold).toBe(2000);
+});
+
+describe('alarm topic', () => {
+  let template: Template;
+  let stack: Stack;
+  let platform: GlobalPlatform;
+  let topic: string;
+  let key: string;
+  beforeAll(() => {
+    ({ template, stack, platform } = synth());
+    topic = onlyId(template, 'AWS::SNS::Topic');
+    key = onlyId(template, 'AWS::KMS::Key');
+  });
+
+  test('is encrypted with a rotating customer managed key', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [key, 'Arn'] } });
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    expect(stack.resolve(platform.alarmTopic.topicArn)).toEqual({ Ref: topic });
+  });
+
+  test('the key policy lets CloudWatch and AWS Budgets of this account use the key', () => {
+    for (const service of ['cloudwatch.amazonaws.com', 'budgets.amazonaws.com']) {
+      template.hasResourceProperties('AWS::KMS::Key', {
+        KeyPolicy: {
+          Statement: Match.arrayWith([Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: service },
+            Action: Match.arrayWith(['kms:Decrypt', 'kms:GenerateDataKey*']),
+            Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' } },
+          })]),
+        },
+      });
+    }
+  });
+
+  test('the topic policy lets CloudWatch alarms and budgets of this account publish', () => {
+    const statements = new Capture();
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: topic }],
+      PolicyDocument: { Statement: statements },
+    });
+    const publishers = (statements.asArray() as Array<Record<string, any>>).filter(s => s.Effect === 'Allow');
+    expect(publishers.map(s => s.Principal.Service).sort()).toEqual(['budgets.amazonaws.com', 'cloudwatch.amazonaws.com']);
+    for (const s of publishers) {
+      expect(s.Action).toBe('sns:Publish');
+      expect(s.Resource).toEqual({ Ref: topic });
+      expect(s.Condition.StringEquals).toEqual({ 'aws:SourceAccount': '123456789012' });
+    }
+    const cloudwatch = publishers.find(s => s.Principal.Service === 'cloudwatch.amazonaws.com')!;
+    expect(JSON.stringify(cloudwatch.Condition.ArnLike['aws:SourceArn'])).toContain(':cloudwatch:us-east-1:123456789012:alarm:*');
+    const budgets = publishers.find(s => s.Principal.Service === 'budgets.amazonaws.com')!;
+    expect(JSON.stringify(budgets.Condition.ArnLike['aws:SourceArn'])).toContain(':budgets::123456789012:*');
+  });
+
+  test('the topic refuses publishing without TLS', () => {
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 'sns:Publish',
+          Resource: { Ref: topic },
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        })]),
+      },
+    });
+  });
+
+  test('no subscription without alarmEmails', () => {
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+
+  test('one e-mail subscription per alarmEmails entry', () => {
+    const withEmails = synth({ alarmEmails: ['ops@georgi.io', 'oncall@georgi.io'] }).template;
+    const t = onlyId(withEmails, 'AWS::SNS::Topic');
+    withEmails.resourceCountIs('AWS::SNS::Subscription', 2);
+    for (const endpoint of ['ops@georgi.io', 'oncall@georgi.io']) {
+      withEmails.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: endpoint, TopicArn: { Ref: t } });
+    }
+  });
+
+  test('the published alarm-topic parameter is the topic', () => {
+    template.hasResourceProperties('AWS::SSM::Parameter', { Name: '/platform/georgi/monitoring/alarm-topic-arn', Value: { Ref: topic } });
+  });
+});

@@ -1,0 +1,241 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { GlobalPlatform, GlobalPlatformProps, NatType } from '../../src';
+
+function synth(props: Partial<GlobalPlatformProps> = {}): Template {
+  const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'us-east-1' } });
+  new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', ...props });
+  return Template.fromStack(stack);
+}
+
+function ids(template: Template, type: string, properties?: Record<string, unknown>): string[] {
+  return Object.keys(template.findResources(type, properties ? { Properties: properties } : undefined));
+}
+
+/** Logical ids of the subnets that the VPC tagged with this CDK subnet type (Public, Private, Isolated). */
+function subnetIds(template: Template, subnetType: string): string[] {
+  return ids(template, 'AWS::EC2::Subnet', { Tags: Match.arrayWith([{ Key: 'aws-cdk:subnet-type', Value: subnetType }]) });
+}
+
+/** Logical ids of the route tables of the given subnets. */
+function routeTablesOf(template: Template, subnets: string[]): string[] {
+  return Object.values(template.findResources('AWS::EC2::SubnetRouteTableAssociation'))
+    .filter(a => subnets.includes(a.Properties.SubnetId.Ref))
+    .map(a => a.Properties.RouteTableId.Ref as string);
+}
+
+/** The default routes (0.0.0.0/0) of the given route tables. */
+function defaultRoutesOf(template: Template, routeTables: string[]): Array<Record<string, any>> {
+  return Object.values(template.findResources('AWS::EC2::Route', { Properties: { DestinationCidrBlock: '0.0.0.0/0' } }))
+    .filter(r => routeTables.includes(r.Properties.RouteTableId.Ref))
+    .map(r => r.Properties);
+}
+
+describe('NAT', () => {
+  describe('default: one NAT gateway', () => {
+    let template: Template;
+    beforeAll(() => {
+      template = synth();
+    });
+
+    test('one NAT gateway in a public subnet, no NAT instance', () => {
+      template.resourceCountIs('AWS::EC2::NatGateway', 1);
+      template.resourceCountIs('AWS::EC2::Instance', 0);
+      const natSubnet = Object.values(template.findResources('AWS::EC2::NatGateway'))[0].Properties.SubnetId.Ref;
+      expect(subnetIds(template, 'Public')).toContain(natSubnet);
+    });
+
+    test('both private subnets route to the internet through the one gateway', () => {
+      const privateSubnets = subnetIds(template, 'Private');
+      expect(privateSubnets).toHaveLength(2);
+      const routes = defaultRoutesOf(template, routeTablesOf(template, privateSubnets));
+      expect(routes).toHaveLength(2);
+      const nat = ids(template, 'AWS::EC2::NatGateway')[0];
+      for (const r of routes) expect(r.NatGatewayId).toEqual({ Ref: nat });
+    });
+
+    test('public subnets route to the internet gateway', () => {
+      const routes = defaultRoutesOf(template, routeTablesOf(template, subnetIds(template, 'Public')));
+      expect(routes).toHaveLength(2);
+      const igw = ids(template, 'AWS::EC2::InternetGateway')[0];
+      for (const r of routes) expect(r.GatewayId).toEqual({ Ref: igw });
+    });
+
+    test('private subnets are /20 and public subnets /24 of 10.0.0.0/16', () => {
+      template.hasResourceProperties('AWS::EC2::VPC', { CidrBlock: '10.0.0.0/16' });
+      const subnets = template.findResources('AWS::EC2::Subnet');
+      for (const id of subnetIds(template, 'Public')) expect(subnets[id].Properties.CidrBlock).toMatch(/^10\.0\.\d+\.0\/24$/);
+      for (const id of subnetIds(template, 'Private')) expect(subnets[id].Properties.CidrBlock).toMatch(/^10\.0\.\d+\.0\/20$/);
+    });
+
+    test('the default security group is restricted', () => {
+      template.resourceCountIs('Custom::VpcRestrictDefaultSG', 1);
+    });
+  });
+
+  test('natGateways 2 with maxAzs 3: two gateways, three AZs', () => {
+    const template = synth({ natGateways: 2, maxAzs: 3 });
+    template.resourceCountIs('AWS::EC2::NatGateway', 2);
+    template.resourceCountIs('AWS::EC2::EIP', 2);
+    expect(subnetIds(template, 'Public')).toHaveLength(3);
+    expect(subnetIds(template, 'Private')).toHaveLength(3);
+    const routes = defaultRoutesOf(template, routeTablesOf(template, subnetIds(template, 'Private')));
+    expect(routes).toHaveLength(3);
+    const used = new Set(routes.map(r => r.NatGatewayId.Ref));
+    expect(used).toEqual(new Set(ids(template, 'AWS::EC2::NatGateway')));
+  });
+
+  describe('NatType.instance()', () => {
+    let template: Template;
+    beforeAll(() => {
+      template = synth({ natType: NatType.instance() });
+    });
+
+    test('one t4g.nano NAT instance and no NAT gateway', () => {
+      template.resourceCountIs('AWS::EC2::NatGateway', 0);
+      template.resourceCountIs('AWS::EC2::Instance', 1);
+      template.hasResourceProperties('AWS::EC2::Instance', { InstanceType: 't4g.nano', SourceDestCheck: false });
+    });
+
+    test('private subnets route to the internet through the instance', () => {
+      const instance = ids(template, 'AWS::EC2::Instance')[0];
+      const routes = defaultRoutesOf(template, routeTablesOf(template, subnetIds(template, 'Private')));
+      expect(routes).toHaveLength(2);
+      for (const r of routes) expect(r.InstanceId).toEqual({ Ref: instance });
+    });
+
+    test('the NAT instance accepts traffic only from the VPC', () => {
+      const vpc = ids(template, 'AWS::EC2::VPC')[0];
+      const instance = Object.values(template.findResources('AWS::EC2::Instance'))[0];
+      const groupRef = instance.Properties.SecurityGroupIds[0]['Fn::GetAtt'][0];
+      const group = template.findResources('AWS::EC2::SecurityGroup')[groupRef];
+      expect(group.Properties.SecurityGroupIngress).toEqual([
+        expect.objectContaining({ CidrIp: { 'Fn::GetAtt': [vpc, 'CidrBlock'] }, IpProtocol: '-1' }),
+      ]);
+    });
+  });
+
+  test('NatType.instance(custom type)', () => {
+    const template = synth({ natType: NatType.instance(ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.SMALL)) });
+    template.resourceCountIs('AWS::EC2::NatGateway', 0);
+    template.resourceCountIs('AWS::EC2::Instance', 1);
+    template.hasResourceProperties('AWS::EC2::Instance', { InstanceType: 't4g.small' });
+  });
+
+  test('NatType.instance() with natGateways 2 runs two instances', () => {
+    const template = synth({ natType: NatType.instance(), natGateways: 2 });
+    template.resourceCountIs('AWS::EC2::Instance', 2);
+  });
+
+  describe('NatType.NONE', () => {
+    let template: Template;
+    beforeAll(() => {
+      template = synth({ natType: NatType.NONE });
+    });
+
+    test('no NAT at all', () => {
+      template.resourceCountIs('AWS::EC2::NatGateway', 0);
+      template.resourceCountIs('AWS::EC2::Instance', 0);
+      template.resourceCountIs('AWS::EC2::EIP', 0);
+    });
+
+    test('private subnets are isolated: no route to 0.0.0.0/0', () => {
+      expect(subnetIds(template, 'Private')).toHaveLength(0);
+      const isolated = subnetIds(template, 'Isolated');
+      expect(isolated).toHaveLength(2);
+      const tables = routeTablesOf(template, isolated);
+      expect(tables).toHaveLength(2);
+      expect(defaultRoutesOf(template, tables)).toEqual([]);
+    });
+
+    test('the VPC link and service subnets are the isolated subnets', () => {
+      const isolated = subnetIds(template, 'Isolated');
+      template.hasResourceProperties('AWS::ApiGatewayV2::VpcLink', {
+        SubnetIds: Match.arrayEquals(isolated.map(id => ({ Ref: id }))),
+      });
+      const param = Object.values(template.findResources('AWS::SSM::Parameter', {
+        Properties: { Name: '/platform/georgi/network/service-subnet-ids' },
+      }))[0];
+      const refs = JSON.stringify(param.Properties.Value);
+      for (const id of isolated) expect(refs).toContain(id);
+    });
+  });
+});
+
+describe('VPC endpoints', () => {
+  test('an S3 gateway endpoint on every route table, always', () => {
+    const template = synth();
+    const vpc = ids(template, 'AWS::EC2::VPC')[0];
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 1);
+    const tables = ids(template, 'AWS::EC2::RouteTable');
+    expect(tables).toHaveLength(4);
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      VpcEndpointType: 'Gateway',
+      VpcId: { Ref: vpc },
+      ServiceName: { 'Fn::Join': ['', ['com.amazonaws.', { Ref: 'AWS::Region' }, '.s3']] },
+    });
+    const endpoint = Object.values(template.findResources('AWS::EC2::VPCEndpoint'))[0];
+    expect(endpoint.Properties.RouteTableIds.map((r: { Ref: string }) => r.Ref).sort()).toEqual(tables.sort());
+  });
+
+  test('the S3 gateway endpoint is there with NatType.NONE too', () => {
+    const template = synth({ natType: NatType.NONE, interfaceEndpoints: true });
+    expect(ids(template, 'AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Gateway' })).toHaveLength(1);
+  });
+
+  describe('interfaceEndpoints: true', () => {
+    let template: Template;
+    beforeAll(() => {
+      template = synth({ interfaceEndpoints: true });
+    });
+
+    test('four interface endpoints: ecr.api, ecr.dkr, logs, secretsmanager', () => {
+      const endpoints = Object.values(template.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Interface' } }));
+      expect(endpoints).toHaveLength(4);
+      expect(endpoints.map(e => e.Properties.ServiceName).sort()).toEqual([
+        'com.amazonaws.us-east-1.ecr.api',
+        'com.amazonaws.us-east-1.ecr.dkr',
+        'com.amazonaws.us-east-1.logs',
+        'com.amazonaws.us-east-1.secretsmanager',
+      ]);
+    });
+
+    test('with private DNS, in the private subnets', () => {
+      const privateSubnets = subnetIds(template, 'Private').map(id => ({ Ref: id }));
+      const endpoints = Object.values(template.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Interface' } }));
+      const vpc = ids(template, 'AWS::EC2::VPC')[0];
+      for (const e of endpoints) {
+        expect(e.Properties.PrivateDnsEnabled).toBe(true);
+        expect(e.Properties.VpcId).toEqual({ Ref: vpc });
+        expect(e.Properties.SubnetIds).toEqual(expect.arrayContaining(privateSubnets));
+        expect(e.Properties.SubnetIds).toHaveLength(privateSubnets.length);
+      }
+    });
+  });
+});
+
+describe('flow logs', () => {
+  test('flowLogs: false: no flow log and no flow log group', () => {
+    const template = synth({ flowLogs: false });
+    template.resourceCountIs('AWS::EC2::FlowLog', 0);
+    expect(ids(template, 'AWS::Logs::LogGroup', { LogGroupName: '/platform/georgi/vpc-flow' })).toHaveLength(0);
+    expect(ids(template, 'AWS::Logs::LogGroup', { LogGroupName: '/platform/georgi/api-access' })).toHaveLength(1);
+  });
+
+  test('flowLogTrafficType ALL', () => {
+    const template = synth({ flowLogTrafficType: ec2.FlowLogTrafficType.ALL });
+    template.resourceCountIs('AWS::EC2::FlowLog', 1);
+    template.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'ALL' });
+  });
+});
+
+describe('vpcCidr', () => {
+  test('a custom range is used for the VPC and its subnets', () => {
+    const template = synth({ vpcCidr: '172.20.0.0/16' });
+    template.hasResourceProperties('AWS::EC2::VPC', { CidrBlock: '172.20.0.0/16' });
+    const subnets = Object.values(template.findResources('AWS::EC2::Subnet'));
+    expect(subnets).toHaveLength(4);
+    for (const s of subnets) expect(s.Properties.CidrBlock).toMatch(/^172\.20\./);
+  });
+});

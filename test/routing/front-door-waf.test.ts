@@ -1,0 +1,151 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { GlobalPlatform, GlobalPlatformProps } from '../../src';
+
+const MANAGED = ['AWSManagedRulesAmazonIpReputationList', 'AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet'];
+
+function synth(props: Partial<GlobalPlatformProps> = {}): { platform: GlobalPlatform; stack: Stack; template: Template } {
+  const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'us-east-1' } });
+  const platform = new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', ...props });
+  return { platform, stack, template: Template.fromStack(stack) };
+}
+
+function onlyId(template: Template, type: string, properties?: Record<string, unknown>): string {
+  const found = Object.keys(template.findResources(type, properties ? { Properties: properties } : undefined));
+  expect(found).toHaveLength(1);
+  return found[0];
+}
+
+function webAcl(template: Template): Record<string, any> {
+  const acls = Object.values(template.findResources('AWS::WAFv2::WebACL'));
+  expect(acls).toHaveLength(1);
+  return acls[0].Properties;
+}
+
+function rule(acl: Record<string, any>, name: string): Record<string, any> {
+  const found = (acl.Rules as Array<Record<string, any>>).filter(r => r.Name === name);
+  expect(found).toHaveLength(1);
+  return found[0];
+}
+
+describe('WAF off (default)', () => {
+  test('no web ACL, no IP set, no WebACLId on the distribution', () => {
+    const { template, platform } = synth();
+    template.resourceCountIs('AWS::WAFv2::WebACL', 0);
+    template.resourceCountIs('AWS::WAFv2::IPSet', 0);
+    const dist = Object.values(template.findResources('AWS::CloudFront::Distribution'))[0];
+    expect(dist.Properties.DistributionConfig.WebACLId).toBeUndefined();
+    expect(platform.webAclArn).toBeUndefined();
+  });
+});
+
+describe('WAF on, no IP lists', () => {
+  let template: Template;
+  let stack: Stack;
+  let platform: GlobalPlatform;
+  let acl: Record<string, any>;
+  beforeAll(() => {
+    ({ template, stack, platform } = synth({ waf: true }));
+    acl = webAcl(template);
+  });
+
+  test('a CLOUDFRONT-scoped web ACL that allows by default', () => {
+    expect(acl.Scope).toBe('CLOUDFRONT');
+    expect(acl.Name).toBe('georgi-front-door');
+    expect(acl.DefaultAction).toEqual({ Allow: {} });
+    expect(acl.VisibilityConfig).toEqual({ CloudWatchMetricsEnabled: true, SampledRequestsEnabled: true, MetricName: 'georgi-web-acl' });
+  });
+
+  test('rules in order: the three managed groups, then the rate limit', () => {
+    const rules = acl.Rules as Array<{ Name: string; Priority: number }>;
+    expect(rules.map(r => r.Name)).toEqual([...MANAGED, 'RateLimitPerIp']);
+    expect(rules.map(r => r.Priority)).toEqual([0, 1, 2, 3]);
+  });
+
+  test('managed groups are AWS rule groups whose own actions apply', () => {
+    for (const name of MANAGED) {
+      const r = rule(acl, name);
+      expect(r.Statement).toEqual({ ManagedRuleGroupStatement: { VendorName: 'AWS', Name: name } });
+      expect(r.OverrideAction).toEqual({ None: {} });
+      expect(r.Action).toBeUndefined();
+      expect(r.VisibilityConfig.MetricName).toBe(`georgi-${name}`);
+    }
+  });
+
+  test('the rate limit blocks an IP above 1000 requests by default', () => {
+    const r = rule(acl, 'RateLimitPerIp');
+    expect(r.Action).toEqual({ Block: {} });
+    expect(r.Statement).toEqual({ RateBasedStatement: { Limit: 1000, AggregateKeyType: 'IP' } });
+  });
+
+  test('no IP sets without lists', () => {
+    template.resourceCountIs('AWS::WAFv2::IPSet', 0);
+  });
+
+  test("the distribution's WebACLId is the web ACL's ARN", () => {
+    const id = onlyId(template, 'AWS::WAFv2::WebACL');
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: { WebACLId: { 'Fn::GetAtt': [id, 'Arn'] } },
+    });
+    expect(stack.resolve(platform.webAclArn)).toEqual({ 'Fn::GetAtt': [id, 'Arn'] });
+  });
+});
+
+test('a custom rate limit', () => {
+  const { template } = synth({ waf: true, wafRateLimit: 250 });
+  expect(rule(webAcl(template), 'RateLimitPerIp').Statement.RateBasedStatement.Limit).toBe(250);
+});
+
+describe('WAF with blocked and allowed IP ranges', () => {
+  let template: Template;
+  let acl: Record<string, any>;
+  beforeAll(() => {
+    ({ template } = synth({ waf: true, wafBlockedIpRanges: ['198.51.100.0/24', '192.0.2.7/32'], wafAllowedIpRanges: ['203.0.113.0/24'] }));
+    acl = webAcl(template);
+  });
+
+  test('rules in order: blocked, allowed, three managed groups, rate limit', () => {
+    const rules = acl.Rules as Array<{ Name: string; Priority: number }>;
+    expect(rules.map(r => r.Name)).toEqual(['BlockedIps', 'AllowedIps', ...MANAGED, 'RateLimitPerIp']);
+    expect(rules.map(r => r.Priority)).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  test('two CLOUDFRONT IPv4 IP sets holding the lists', () => {
+    template.resourceCountIs('AWS::WAFv2::IPSet', 2);
+    template.hasResourceProperties('AWS::WAFv2::IPSet', {
+      Name: 'georgi-blocked', Scope: 'CLOUDFRONT', IPAddressVersion: 'IPV4', Addresses: ['198.51.100.0/24', '192.0.2.7/32'],
+    });
+    template.hasResourceProperties('AWS::WAFv2::IPSet', {
+      Name: 'georgi-allowed', Scope: 'CLOUDFRONT', IPAddressVersion: 'IPV4', Addresses: ['203.0.113.0/24'],
+    });
+  });
+
+  test('the blocked rule blocks the blocked set, the allowed rule allows the allowed set', () => {
+    const blockedSet = onlyId(template, 'AWS::WAFv2::IPSet', { Name: 'georgi-blocked' });
+    const allowedSet = onlyId(template, 'AWS::WAFv2::IPSet', { Name: 'georgi-allowed' });
+    const blocked = rule(acl, 'BlockedIps');
+    expect(blocked.Action).toEqual({ Block: {} });
+    expect(blocked.Statement).toEqual({ IPSetReferenceStatement: { Arn: { 'Fn::GetAtt': [blockedSet, 'Arn'] } } });
+    const allowed = rule(acl, 'AllowedIps');
+    expect(allowed.Action).toEqual({ Allow: {} });
+    expect(allowed.Statement).toEqual({ IPSetReferenceStatement: { Arn: { 'Fn::GetAtt': [allowedSet, 'Arn'] } } });
+  });
+});
+
+test('only an allow list: one IP set, the allow rule first', () => {
+  const { template } = synth({ waf: true, wafAllowedIpRanges: ['203.0.113.0/24'] });
+  template.resourceCountIs('AWS::WAFv2::IPSet', 1);
+  template.hasResourceProperties('AWS::WAFv2::IPSet', { Name: 'georgi-allowed' });
+  const rules = webAcl(template).Rules as Array<{ Name: string; Priority: number }>;
+  expect(rules.map(r => [r.Name, r.Priority])).toEqual([
+    ['AllowedIps', 0], [MANAGED[0], 1], [MANAGED[1], 2], [MANAGED[2], 3], ['RateLimitPerIp', 4],
+  ]);
+});
+
+test('only a block list: one IP set, the block rule first', () => {
+  const { template } = synth({ waf: true, wafBlockedIpRanges: ['198.51.100.0/24'] });
+  template.resourceCountIs('AWS::WAFv2::IPSet', 1);
+  template.hasResourceProperties('AWS::WAFv2::IPSet', { Name: 'georgi-blocked' });
+  const rules = webAcl(template).Rules as Array<{ Name: string }>;
+  expect(rules.map(r => r.Name)).toEqual(['BlockedIps', ...MANAGED, 'RateLimitPerIp']);
+});
