@@ -135,6 +135,7 @@ export class StaticSite extends Construct {
     });
 
     const spaFallback = props.spaFallback ?? true;
+    const origin = origins.S3BucketOrigin.withOriginAccessControl(this.bucket);
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: `${platform.platformName} ${props.siteName} site`,
       domainNames: [this.domainName],
@@ -147,7 +148,7 @@ export class StaticSite extends Construct {
       logBucket: props.accessLogsBucket,
       logFilePrefix: props.accessLogsBucket ? `cloudfront/${props.siteName}/` : undefined,
       defaultBehavior: {
-        origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket),
+        origin,
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
         responseHeadersPolicy: headers,
@@ -156,7 +157,7 @@ export class StaticSite extends Construct {
       additionalBehaviors: {
         // The page must always see the current API and WebSocket URLs.
         '/config.json': {
-          origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket),
+          origin,
           viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
           cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
           responseHeadersPolicy: headers,

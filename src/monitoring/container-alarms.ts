@@ -14,6 +14,8 @@ export interface ContainerAlarmsProps {
   readonly topic: sns.ITopic;
   readonly cpuPercent: number;
   readonly memoryPercent: number;
+  /** False when the service may have no task on purpose (minCapacity 0). */
+  readonly alarmOnNoTask: boolean;
   readonly dashboard?: cloudwatch.Dashboard;
 }
 
@@ -45,7 +47,7 @@ export class ContainerAlarms extends Construct {
       period: Duration.minutes(5),
       label: 'task samples (1 outside hours)',
     });
-    const noTask = running.createAlarm(this, 'NoRunningTaskAlarm', {
+    const noTask = !props.alarmOnNoTask ? undefined : running.createAlarm(this, 'NoRunningTaskAlarm', {
       alarmName: `${props.alarmPrefix}-no-running-task`,
       alarmDescription: `${props.alarmPrefix} has no running task during its hours (${describe(schedule)})`,
       threshold: 1,
@@ -71,7 +73,7 @@ export class ContainerAlarms extends Construct {
       datapointsToAlarm: 3,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    this.alarms = [noTask, cpu, memory];
+    this.alarms = noTask ? [noTask, cpu, memory] : [cpu, memory];
     const action = new actions.SnsAction(props.topic);
     for (const alarm of this.alarms) {
       alarm.addAlarmAction(action);

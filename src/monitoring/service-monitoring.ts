@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Construct } from 'constructs';
@@ -17,8 +17,8 @@ const PERIOD = Duration.minutes(5);
 
 /**
  * A service's view of the central API: its requests, errors and latency from the API's
- * route-level (detailed) metrics, as widgets on the platform dashboard (or on a dashboard of
- * its own when the platform is imported), and an alarm on its 5xx rate.
+ * route-level (detailed) metrics, as widgets on the platform dashboard when it is in the same
+ * stack (or on a dashboard of its own otherwise), and an alarm on its 5xx rate.
  *
  * Cost: $0.10 a month for the alarm; $3 a month for an own dashboard.
  *
@@ -77,7 +77,10 @@ export class ServiceApiMonitoring extends Construct {
       new cloudwatch.GraphWidget({ title: `${serviceName} errors`, left: [clientErrors, serverErrors], right: [serverErrorRate], width: 8 }),
       new cloudwatch.GraphWidget({ title: `${serviceName} latency p99 (ms)`, left: latency, width: 8 }),
     ];
-    this.dashboard = platform.dashboard ?? new cloudwatch.Dashboard(this, 'Dashboard', {
+    // The platform dashboard only when it is in this stack: widgets that name the service's
+    // resources would otherwise make the platform's stack depend on the service's.
+    const platformDashboard = platform.dashboard && Stack.of(platform.dashboard) === Stack.of(this) ? platform.dashboard : undefined;
+    this.dashboard = platformDashboard ?? new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: `${platform.platformName}-${serviceName}`,
     });
     this.dashboard.addWidgets(...this.widgets);

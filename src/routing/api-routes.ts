@@ -189,7 +189,8 @@ export class ApiRoutes extends Construct {
 
     const priority = longLivedPaths.length > 0 ? (props.longLivedRulePriority ?? defaultPriority(this.basePath)) : undefined;
     if (!isUnresolved(platform.platformName)) {
-      claimBasePath(this, platform.platformName, this.basePath, priority);
+      const rules = Math.ceil((longLivedPaths.length * 2) / 5);
+      claimBasePath(this, platform.platformName, this.basePath, priority === undefined ? undefined : { first: priority, count: rules });
     }
 
     this.url = `https://${platform.apiDomainName}${this.basePath}`;
@@ -199,7 +200,8 @@ export class ApiRoutes extends Construct {
     // ------------------------------------------------------------------------- HTTP API routes
     const binding = props.target._bind({ scope: this, platform, pathMode, basePath: this.basePath });
     const authorizer = props.authorizer ?? (props.jwtIssuer
-      ? new authorizers.HttpJwtAuthorizer('JwtAuthorizer', props.jwtIssuer, {
+      // The authorizer is created under the HTTP API: its id must be unique per service.
+      ? new authorizers.HttpJwtAuthorizer(`JwtAuthorizer-${props.serviceName}`, props.jwtIssuer, {
         jwtAudience: props.jwtAudience!,
         authorizerName: `${props.serviceName}-jwt`,
       })
@@ -232,14 +234,18 @@ export class ApiRoutes extends Construct {
       this.routes.push(...preflight.routes);
     }
 
-    if (props.throttlingRateLimit !== undefined || props.throttlingBurstLimit !== undefined) {
+    if ((props.throttlingRateLimit === undefined) !== (props.throttlingBurstLimit === undefined)) {
+      throw new PropError(this, props.throttlingRateLimit === undefined ? 'throttlingBurstLimit' : 'throttlingRateLimit',
+        props.throttlingRateLimit ?? props.throttlingBurstLimit, 'set throttlingRateLimit and throttlingBurstLimit together');
+    }
+    if (props.throttlingRateLimit !== undefined && props.throttlingBurstLimit !== undefined) {
       if (!(platform instanceof GlobalPlatform)) {
         throw new Error(`${this.node.path}: throttlingRateLimit/throttlingBurstLimit need the platform in the same CDK app:`
           + ' route throttling is a setting of the platform\'s stage. In the platform\'s app, call'
           + ` platform.addRouteThrottling('${routeKeys[1].key}', rate, burst) (and for '${routeKeys[0].key}')`);
       }
       for (const routeKey of routeKeys) {
-        platform.addRouteThrottling(routeKey.key, props.throttlingRateLimit ?? 100, props.throttlingBurstLimit ?? 200);
+        platform.addRouteThrottling(routeKey.key, props.throttlingRateLimit, props.throttlingBurstLimit);
       }
     }
 

@@ -140,7 +140,15 @@ export class EcsServiceTarget extends ApiTarget {
 
   constructor(public readonly service: ecs.BaseService, containerPort?: number) {
     super();
-    const port = containerPort ?? service.taskDefinition.defaultContainer?.containerPort;
+    let port = containerPort;
+    if (port === undefined) {
+      try {
+        port = service.taskDefinition.defaultContainer?.containerPort;
+      } catch (e) {
+        // aws-cdk-lib throws for a container without port mappings.
+        port = undefined;
+      }
+    }
     if (port === undefined) {
       throw new Error(`${service.node.path}: ApiTarget.ecsService needs containerPort: the service's default container maps no port`);
     }

@@ -4,7 +4,13 @@ import { IConstruct } from 'constructs';
 interface Claim {
   readonly basePath: string;
   readonly owner: string;
-  readonly rulePriority?: number;
+  readonly rules?: RulePriorities;
+}
+
+/** Consecutive listener rule priorities a service uses: `first` to `first + count - 1`. @internal */
+export interface RulePriorities {
+  readonly first: number;
+  readonly count: number;
 }
 
 /** Claims per CDK app, per platform name. */
@@ -38,18 +44,20 @@ export function basePathsOverlap(a: string, b: string): boolean {
  *
  * @internal
  */
-export function claimBasePath(scope: IConstruct, platformName: string, basePath: string, rulePriority?: number): void {
+export function claimBasePath(scope: IConstruct, platformName: string, basePath: string, rules?: RulePriorities): void {
   const claims = claimsOf(scope, platformName);
   const owner = scope.node.path;
+  const describe = (r: RulePriorities) => r.count === 1 ? `${r.first}` : `${r.first}-${r.first + r.count - 1}`;
   for (const claim of claims) {
     if (basePathsOverlap(claim.basePath, basePath)) {
       throw new Error(`${owner}: base path "${basePath}" overlaps "${claim.basePath}" of ${claim.owner} on platform "${platformName}";`
         + ' each service needs its own base path, and one may not be inside another');
     }
-    if (rulePriority !== undefined && claim.rulePriority === rulePriority) {
-      throw new Error(`${owner}: long-lived rule priority ${rulePriority} is already used by ${claim.owner} on platform`
+    const other = claim.rules;
+    if (rules && other && rules.first < other.first + other.count && other.first < rules.first + rules.count) {
+      throw new Error(`${owner}: long-lived rule priorities ${describe(rules)} overlap ${describe(other)} of ${claim.owner} on platform`
         + ` "${platformName}"; set longLivedRulePriority to a free value`);
     }
   }
-  claims.push({ basePath, owner, rulePriority });
+  claims.push({ basePath, owner, rules });
 }

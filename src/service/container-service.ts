@@ -158,7 +158,9 @@ export interface ContainerServiceProps {
   readonly cors?: ServiceCorsOptions;
 
   /**
-   * Fewest tasks while the service runs (inside its schedule's hours). 0 allowed.
+   * Fewest tasks while the service runs (inside its schedule's hours). With 0 the service starts
+   * with no task and CPU tracking cannot start one (there is no CPU without a task): scale it
+   * yourself; the "no running task" alarm is then left out.
    *
    * @default 1
    */
@@ -357,7 +359,7 @@ export class ContainerService extends Construct {
       pathMode,
       longLivedPaths: props.longLivedPaths,
       longLivedRulePriority: props.longLivedRulePriority,
-      healthCheckPath: props.longLivedPaths?.length ? `${basePath}/health` : undefined,
+      healthCheckPath: props.longLivedPaths?.length ? healthPath : undefined,
       throttlingRateLimit: props.throttlingRateLimit,
       throttlingBurstLimit: props.throttlingBurstLimit,
       jwtIssuer: props.jwtIssuer,
@@ -377,6 +379,7 @@ export class ContainerService extends Construct {
       topic: platform.alarmTopic,
       cpuPercent: props.cpuAlarmPercent ?? 80,
       memoryPercent: props.memoryAlarmPercent ?? 80,
+      alarmOnNoTask: minCapacity > 0,
       dashboard: this.routes.dashboard,
     });
     this.alarms = [this.routes.serverErrorRateAlarm, ...alarms.alarms];
@@ -439,9 +442,10 @@ export class ContainerService extends Construct {
         throw new PropError(this, 'cpu', cpu, `Fargate offers ${Object.keys(FARGATE_MEMORY_BY_CPU).join(', ')} CPU units`);
       }
       if (!allowed.includes(memory)) {
-        throw new PropError(this, 'memoryLimitMiB', memory,
-          `with cpu ${cpu} Fargate allows ${allowed[0]} to ${allowed[allowed.length - 1]} MiB in steps of ${allowed[1] - allowed[0]}`
-          + (cpu === 256 ? ' (512, 1024 or 2048)' : ''));
+        const steps = new Set(allowed.slice(1).map((v, i) => v - allowed[i]));
+        throw new PropError(this, 'memoryLimitMiB', memory, steps.size === 1
+          ? `with cpu ${cpu} Fargate allows ${allowed[0]} to ${allowed[allowed.length - 1]} MiB in steps of ${allowed[1] - allowed[0]}`
+          : `with cpu ${cpu} Fargate allows ${allowed.join(', ')} MiB`);
       }
     }
     validateIntegerRange(this, 'minCapacity', props.minCapacity, 0, 100);

@@ -1,0 +1,362 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as authorizers from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
+import { ApiRoutes, ApiRoutesProps, ApiTarget, GlobalPlatform, IGlobalPlatform, PathMode } from '../../src';
+
+const ENV = { account: '123456789012', region: 'us-east-1' };
+const PATH = 'Service/JessicaRoutes';
+
+interface Fixture {
+  readonly app: App;
+  readonly stack: Stack;
+  readonly platform: IGlobalPlatform;
+}
+
+/** A service app with the platform imported; long-lived connections on unless told otherwise. */
+function fixture(longLivedConnections = true, app = new App(), stackId = 'Service'): Fixture {
+  const stack = new Stack(app, stackId, { env: ENV });
+  const platform = GlobalPlatform.fromPlatformName(stack, 'Platform', 'georgi', { longLivedConnections });
+  return { app, stack, platform };
+}
+
+function ecsTarget(f: Fixture, id = 'Service'): ApiTarget {
+  const taskDefinition = new ecs.FargateTaskDefinition(f.stack, `${id}TaskDef`);
+  const container = taskDefinition.addContainer('app', {
+    image: ecs.ContainerImage.fromRegistry('public.ecr.aws/georgi/jessica:latest'),
+    portMappings: [{ containerPort: 9020 }],
+  });
+  const service = new ecs.FargateService(f.stack, id, {
+    cluster: f.platform.cluster,
+    taskDefinition,
+    cloudMapOptions: { cloudMapNamespace: f.platform.namespace, dnsRecordType: servicediscovery.DnsRecordType.SRV, containerPort: 9020, container },
+  });
+  return ApiTarget.ecsService(service);
+}
+
+function lambdaTarget(f: Fixture): ApiTarget {
+  return ApiTarget.lambdaFunction(new lambda.Function(f.stack, 'Handler', {
+    runtime: lambda.Runtime.NODEJS_24_X,
+    handler: 'index.handler',
+    code: lambda.Code.fromInline('exports.handler = async () => ({ statusCode: 200 });'),
+  }));
+}
+
+const URL_TARGET = ApiTarget.httpUrl('https://legacy.example.com');
+
+/** Builds `ApiRoutes` 'JessicaRoutes' for service 'jessica' with a URL target in a fresh service app. */
+function build(props: Partial<ApiRoutesProps>, f: Fixture = fixture()): ApiRoutes {
+  return new ApiRoutes(f.stack, 'JessicaRoutes', { platform: f.platform, serviceName: 'jessica', target: URL_TARGET, ...props });
+}
+
+/** Asserts the error names the construct path, the prop, the value (as written in the message) and what is allowed. */
+function expectPropError(action: () => unknown, prop: string, value: string, allowed: string, path = PATH): void {
+  expect(action).toThrow(`${path}: invalid ${prop} ${value}: ${allowed}`);
+}
+
+// ================================================================================== serviceName
+
+describe('serviceName', () => {
+  test.each(['Jessica', 'a', 'x_y', 'ends-', '1jessica', 'a'.repeat(33), 'jes.sica'])('not DNS-safe: %j', name => {
+    expectPropError(() => build({ serviceName: name }), 'serviceName', JSON.stringify(name),
+      'expected 2-32 characters of a-z, 0-9 and "-", starting with a letter and not ending with "-"');
+  });
+
+  test('consecutive hyphens', () => {
+    expectPropError(() => build({ serviceName: 'a--b' }), 'serviceName', '"a--b"', 'consecutive hyphens are not allowed');
+  });
+
+  test.each(['api', 'www', 'ws', 'mcp', 'mail', 'platform', 'health'])('reserved: %j', name => {
+    expectPropError(() => build({ serviceName: name }), 'serviceName', JSON.stringify(name),
+      'reserved names are api, www, mail, platform, ws, mcp, health');
+  });
+
+  test.each(['jessica', 'j2', 'a'.repeat(32), 'voice-api'])('accepted: %j', name => {
+    expect(() => build({ serviceName: name })).not.toThrow();
+  });
+});
+
+// ==================================================================================== basePath
+
+describe('basePath', () => {
+  test.each(['jessica', '/', '/Jessica', '/a//b', '/a/', '/a b', '/-a', `/${'a'.repeat(128)}`])('malformed: %j', basePath => {
+    expectPropError(() => build({ basePath }), 'basePath', JSON.stringify(basePath),
+      'expected "/" and one or more lower-case segments of a-z, 0-9, ".", "_" and "-", such as "/jessica" or "/team/app", without a trailing slash');
+  });
+
+  test.each(['/jessica', '/team/app', '/v1.2/app_x-y'])('accepted: %j', basePath => {
+    expect(build({ basePath }).basePath).toBe(basePath);
+  });
+});
+
+// =========================================================================== base path conflicts
+
+describe('base path conflicts within one app', () => {
+  test('two services with the same base path: the error names both construct paths', () => {
+    const app = new App();
+    const first = fixture(true, app, 'Service1');
+    const second = fixture(true, app, 'Service2');
+    new ApiRoutes(first.stack, 'JessicaRoutes', { platform: first.platform, serviceName: 'jessica', target: URL_TARGET });
+    expect(() => new ApiRoutes(second.stack, 'OtherRoutes', {
+      platform: second.platform, serviceName: 'other', basePath: '/jessica', target: URL_TARGET,
+    })).toThrow('Service2/OtherRoutes: base path "/jessica" overlaps "/jessica" of Service1/JessicaRoutes on platform "georgi";'
+      + ' each service needs its own base path, and one may not be inside another');
+  });
+
+  test.each([
+    ['/jessica', '/jessica/admin'],
+    ['/jessica/admin', '/jessica'],
+  ])('overlapping base paths: %s, then %s', (firstPath, secondPath) => {
+    const f = fixture();
+    new ApiRoutes(f.stack, 'First', { platform: f.platform, serviceName: 'first', basePath: firstPath, target: URL_TARGET });
+    expect(() => new ApiRoutes(f.stack, 'Second', { platform: f.platform, serviceName: 'second', basePath: secondPath, target: URL_TARGET }))
+      .toThrow(`Service/Second: base path "${secondPath}" overlaps "${firstPath}" of Service/First on platform "georgi"`);
+  });
+
+  test('/jessica and /jessica2 do not overlap', () => {
+    const f = fixture();
+    new ApiRoutes(f.stack, 'First', { platform: f.platform, serviceName: 'jessica', target: URL_TARGET });
+    expect(() => new ApiRoutes(f.stack, 'Second', { platform: f.platform, serviceName: 'jessica2', target: URL_TARGET })).not.toThrow();
+    const keys = Object.values(Template.fromStack(f.stack).findResources('AWS::ApiGatewayV2::Route')).map(r => r.Properties.RouteKey).sort();
+    expect(keys).toEqual(['ANY /jessica', 'ANY /jessica/{proxy+}', 'ANY /jessica2', 'ANY /jessica2/{proxy+}']);
+  });
+
+  test('the same base path on two different platforms is fine', () => {
+    const f = fixture();
+    const other = GlobalPlatform.fromPlatformName(f.stack, 'OtherPlatform', 'other');
+    new ApiRoutes(f.stack, 'First', { platform: f.platform, serviceName: 'jessica', target: URL_TARGET });
+    expect(() => new ApiRoutes(f.stack, 'Second', { platform: other, serviceName: 'jessica', target: URL_TARGET })).not.toThrow();
+  });
+
+  test('the same base path on the real platform and on an import of it in the same app conflicts', () => {
+    const app = new App();
+    const platformStack = new Stack(app, 'Platform', { env: ENV });
+    const platform = new GlobalPlatform(platformStack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io' });
+    const f = fixture(false, app);
+    new ApiRoutes(platformStack, 'JessicaRoutes', { platform, serviceName: 'jessica', target: URL_TARGET });
+    expect(() => build({}, f)).toThrow(`${PATH}: base path "/jessica" overlaps "/jessica" of Platform/JessicaRoutes on platform "georgi"`);
+  });
+
+  test('the same explicit longLivedRulePriority twice', () => {
+    const f = fixture();
+    new ApiRoutes(f.stack, 'First', {
+      platform: f.platform, serviceName: 'first', target: ecsTarget(f, 'FirstService'), longLivedPaths: ['/ws'], longLivedRulePriority: 2000,
+    });
+    expect(() => new ApiRoutes(f.stack, 'Second', {
+      platform: f.platform, serviceName: 'second', target: ecsTarget(f, 'SecondService'), longLivedPaths: ['/ws'], longLivedRulePriority: 2000,
+    })).toThrow('Service/Second: long-lived rule priorities 2000 overlap 2000 of Service/First on platform "georgi"; set longLivedRulePriority to a free value');
+  });
+
+  test('different explicit priorities are fine', () => {
+    const f = fixture();
+    new ApiRoutes(f.stack, 'First', {
+      platform: f.platform, serviceName: 'first', target: ecsTarget(f, 'FirstService'), longLivedPaths: ['/ws'], longLivedRulePriority: 2000,
+    });
+    expect(() => new ApiRoutes(f.stack, 'Second', {
+      platform: f.platform, serviceName: 'second', target: ecsTarget(f, 'SecondService'), longLivedPaths: ['/ws'], longLivedRulePriority: 2001,
+    })).not.toThrow();
+  });
+
+  // A service with 6 long-lived patterns owns two rules (p and p+1); a second service may not take p+1.
+  test('a priority inside another service\'s range of rules', () => {
+    const f = fixture();
+    new ApiRoutes(f.stack, 'First', {
+      platform: f.platform,
+      serviceName: 'first',
+      target: ecsTarget(f, 'FirstService'),
+      longLivedPaths: ['/ws', '/mcp', '/voice/ws'],
+      longLivedRulePriority: 2000,
+    });
+    expect(() => new ApiRoutes(f.stack, 'Second', {
+      platform: f.platform, serviceName: 'second', target: ecsTarget(f, 'SecondService'), longLivedPaths: ['/ws'], longLivedRulePriority: 2001,
+    })).toThrow(/priorities 2001 overlap 2000-2001 of Service\/First/);
+  });
+});
+
+// ================================================================================== long-lived
+
+describe('longLivedPaths', () => {
+  test('on an imported platform without longLivedConnections', () => {
+    const f = fixture(false);
+    expectPropError(() => build({ target: ecsTarget(f), longLivedPaths: ['/ws'] }, f), 'longLivedPaths', '["/ws"]',
+      'the platform "georgi" has no long-lived origin: create it with longLivedConnections: true (or import it with longLivedConnections: true)');
+  });
+
+  test('on a platform of the same app without longLivedConnections', () => {
+    const app = new App();
+    const platform = new GlobalPlatform(new Stack(app, 'Platform', { env: ENV }), 'Platform', { platformName: 'georgi', domainName: 'georgi.io' });
+    const f: Fixture = { app, stack: new Stack(app, 'Service', { env: ENV }), platform };
+    expectPropError(() => build({ target: ecsTarget(f), longLivedPaths: ['/ws'] }, f), 'longLivedPaths', '["/ws"]',
+      'the platform "georgi" has no long-lived origin');
+  });
+
+  test('with a Lambda target', () => {
+    const f = fixture();
+    expectPropError(() => build({ target: lambdaTarget(f), longLivedPaths: ['/ws'] }, f), 'longLivedPaths', '["/ws"]',
+      'long-lived paths need an ApiTarget.ecsService target, not a Lambda function');
+  });
+
+  test('with a URL target', () => {
+    expectPropError(() => build({ longLivedPaths: ['/ws'] }), 'longLivedPaths', '["/ws"]',
+      'long-lived paths need an ApiTarget.ecsService target, not a HTTP URL');
+  });
+
+  test('with STRIP_BASE_PATH', () => {
+    const f = fixture();
+    expectPropError(() => build({ target: ecsTarget(f), longLivedPaths: ['/ws'], pathMode: PathMode.STRIP_BASE_PATH }, f), 'pathMode', '"strip"',
+      'long-lived paths go through the load balancer, which cannot strip the base path; use PathMode.KEEP_BASE_PATH');
+  });
+
+  test.each(['/events', '/ws/events', '/wss'])('last segment not a platform suffix: %j', path => {
+    const f = fixture();
+    expectPropError(() => build({ target: ecsTarget(f), longLivedPaths: ['/ws', path] }, f), 'longLivedPaths', JSON.stringify(path),
+      'the front door routes only paths ending in "/ws", "/mcp" to the long-lived origin (the platform\'s longLivedPathSuffixes)');
+  });
+
+  test('the suffixes of an imported platform with its own longLivedPathSuffixes', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Service', { env: ENV });
+    const platform = GlobalPlatform.fromPlatformName(stack, 'Platform', 'georgi', { longLivedConnections: true, longLivedPathSuffixes: ['events'] });
+    const f: Fixture = { app, stack, platform };
+    expect(() => build({ target: ecsTarget(f), longLivedPaths: ['/events'] }, f)).not.toThrow();
+    const g = fixture();
+    const other = GlobalPlatform.fromPlatformName(g.stack, 'Custom', 'custom', { longLivedConnections: true, longLivedPathSuffixes: ['events'] });
+    expectPropError(() => build({ platform: other, target: ecsTarget(g), longLivedPaths: ['/ws'] }, g), 'longLivedPaths', '"/ws"',
+      'the front door routes only paths ending in "/events"');
+  });
+
+  test.each(['ws', '/WS', '/ws/', '/w s', '//ws', '/ws?x'])('malformed: %j', path => {
+    const f = fixture();
+    expectPropError(() => build({ target: ecsTarget(f), longLivedPaths: [path] }, f), 'longLivedPaths', JSON.stringify(path),
+      'expected a path such as "/ws" or "/api/stream" below the base path');
+  });
+
+  test('duplicates', () => {
+    const f = fixture();
+    expectPropError(() => build({ target: ecsTarget(f), longLivedPaths: ['/ws', '/mcp', '/ws'] }, f), 'longLivedPaths', '["/ws","/mcp","/ws"]',
+      'list each path once');
+  });
+
+  test('longLivedRulePriority without longLivedPaths', () => {
+    expectPropError(() => build({ longLivedRulePriority: 100 }), 'longLivedRulePriority', '100', 'only used with longLivedPaths');
+  });
+
+  test('healthCheckPath without longLivedPaths', () => {
+    expectPropError(() => build({ healthCheckPath: '/jessica/health' }), 'healthCheckPath', '"/jessica/health"', 'only used with longLivedPaths');
+  });
+
+  test('an empty longLivedPaths list counts as none', () => {
+    expectPropError(() => build({ longLivedPaths: [], longLivedRulePriority: 100 }), 'longLivedRulePriority', '100', 'only used with longLivedPaths');
+  });
+
+  test.each([0, 50_001, 1.5, -3])('longLivedRulePriority %p', priority => {
+    const f = fixture();
+    expectPropError(() => build({ target: ecsTarget(f), longLivedPaths: ['/ws'], longLivedRulePriority: priority }, f),
+      'longLivedRulePriority', String(priority), 'expected a whole number from 1 to 50000');
+  });
+
+  test('longLivedRulePriority leaves room for every rule of the service', () => {
+    const f = fixture();
+    // 3 paths, 6 patterns, 2 rules: p and p+1 must both be at most 50000
+    expectPropError(() => build({ target: ecsTarget(f), longLivedPaths: ['/ws', '/mcp', '/a/ws'], longLivedRulePriority: 50_000 }, f),
+      'longLivedRulePriority', '50000', 'expected a whole number from 1 to 49999');
+  });
+
+  test.each([1, 50_000])('longLivedRulePriority %p is accepted with one path', priority => {
+    const f = fixture();
+    expect(() => build({ target: ecsTarget(f), longLivedPaths: ['/ws'], longLivedRulePriority: priority }, f)).not.toThrow();
+  });
+
+  test.each(['health', 'jessica/health', '/jessica/he alth'])('healthCheckPath %j', path => {
+    const f = fixture();
+    expectPropError(() => build({ target: ecsTarget(f), longLivedPaths: ['/ws'], healthCheckPath: path }, f), 'healthCheckPath',
+      JSON.stringify(path), 'expected an absolute path such as "/jessica/health"');
+  });
+});
+
+// ================================================================================== throttling
+
+describe('throttling', () => {
+  test.each([0, 10_001, 2.5])('throttlingRateLimit %p', rate => {
+    expectPropError(() => build({ throttlingRateLimit: rate }), 'throttlingRateLimit', String(rate), 'expected a whole number from 1 to 10000');
+  });
+
+  test.each([0, 5_001, -1])('throttlingBurstLimit %p', burst => {
+    expectPropError(() => build({ throttlingBurstLimit: burst }), 'throttlingBurstLimit', String(burst), 'expected a whole number from 1 to 5000');
+  });
+});
+
+// ======================================================================================= auth
+
+describe('authorization', () => {
+  test.each(['http://issuer.example.com', 'issuer.example.com', 'https://', 'https://issuer example.com'])('jwtIssuer %j', issuer => {
+    expectPropError(() => build({ jwtIssuer: issuer, jwtAudience: ['a'] }), 'jwtIssuer', JSON.stringify(issuer), 'expected an https:// issuer URL');
+  });
+
+  test('jwtIssuer without jwtAudience', () => {
+    expectPropError(() => build({ jwtIssuer: 'https://issuer.example.com' }), 'jwtAudience', '[]', 'at least one audience with jwtIssuer');
+  });
+
+  test('jwtIssuer with an empty jwtAudience', () => {
+    expectPropError(() => build({ jwtIssuer: 'https://issuer.example.com', jwtAudience: [] }), 'jwtAudience', '[]', 'at least one audience with jwtIssuer');
+  });
+
+  test('jwtAudience without jwtIssuer', () => {
+    expectPropError(() => build({ jwtAudience: ['client'] }), 'jwtAudience', '["client"]', 'only used with jwtIssuer');
+  });
+
+  test('jwtIssuer together with authorizer', () => {
+    expectPropError(() => build({
+      jwtIssuer: 'https://issuer.example.com', jwtAudience: ['a'], authorizer: new authorizers.HttpIamAuthorizer(),
+    }), 'authorizer', '"(authorizer)"', 'set either jwtIssuer or authorizer, not both');
+  });
+});
+
+// ======================================================================================= CORS
+
+describe('cors', () => {
+  test('empty allowOrigins', () => {
+    expectPropError(() => build({ cors: { allowOrigins: [] } }), 'cors.allowOrigins', '[]',
+      'at least one origin, such as "https://jessica.georgi.io", or "*"');
+  });
+
+  test.each([
+    'https://jessica.georgi.io/',
+    'https://jessica.georgi.io/app',
+    'jessica.georgi.io',
+    'ftp://jessica.georgi.io',
+    'https://Jessica.georgi.io',
+  ])('origin %j', origin => {
+    expectPropError(() => build({ cors: { allowOrigins: ['https://ok.georgi.io', origin] } }), 'cors.allowOrigins', JSON.stringify(origin),
+      'expected "*" or a scheme and host such as "https://jessica.georgi.io" (no path, no trailing slash)');
+  });
+
+  test('"*" with allowCredentials', () => {
+    expectPropError(() => build({ cors: { allowOrigins: ['*'], allowCredentials: true } }), 'cors.allowOrigins', '"*"',
+      'browsers refuse "*" with allowCredentials: list the origins');
+  });
+
+  test.each([[Duration.hours(3), '3 hours'], [Duration.seconds(7201), '2 hours 1 second']])('maxAge %s', (maxAge, text) => {
+    expectPropError(() => build({ cors: { allowOrigins: ['*'], maxAge } }), 'cors.maxAge', text, 'at most 2 hours (browsers cap it anyway)');
+  });
+
+  test('accepted: "*" without credentials, origins with ports, maxAge of exactly 2 hours', () => {
+    expect(() => build({ cors: { allowOrigins: ['*'], maxAge: Duration.hours(2) } })).not.toThrow();
+    expect(() => build({ cors: { allowOrigins: ['http://localhost:5173', 'https://jessica.georgi.io'], allowCredentials: true } })).not.toThrow();
+  });
+});
+
+// ================================================================================= monitoring
+
+describe('serverErrorRateThresholdPercent', () => {
+  test.each([0, 101, -5])('%p', rate => {
+    expectPropError(() => build({ serverErrorRateThresholdPercent: rate }), 'serverErrorRateThresholdPercent', String(rate),
+      'expected a percentage greater than 0 and at most 100');
+  });
+
+  test.each([0.5, 100])('%p is accepted', rate => {
+    expect(() => build({ serverErrorRateThresholdPercent: rate })).not.toThrow();
+  });
+});

@@ -1,0 +1,188 @@
+import { App, Stack } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { ContainerService, ContainerServiceProps, GlobalPlatform, ServiceSchedule } from '../../src';
+
+const IMAGE = ecs.ContainerImage.fromRegistry('public.ecr.aws/georgi/jessica:1');
+
+/** No synthesis here: every test builds one service in a shared platform stack (ids and names kept unique). */
+let stack: Stack;
+let platform: GlobalPlatform;
+let counter = 0;
+beforeAll(() => {
+  stack = new Stack(new App(), 'Platform', { env: { account: '123456789012', region: 'us-east-1' } });
+  platform = new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', longLivedConnections: true });
+});
+
+function make(props: Partial<ContainerServiceProps> = {}): ContainerService {
+  counter++;
+  return new ContainerService(stack, `Service${counter}`, {
+    platform,
+    serviceName: `service${counter}`,
+    image: IMAGE,
+    ...props,
+  });
+}
+
+/** The message starts with the construct path and names the prop and the value. */
+function errorOf(props: Partial<ContainerServiceProps>): string {
+  try {
+    make(props);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error(`expected ${JSON.stringify(Object.keys(props))} to be refused`);
+}
+
+describe('CPU and memory', () => {
+  test('cpu 300 is not a Fargate size: the message lists the sizes', () => {
+    expect(errorOf({ cpu: 300, memoryLimitMiB: 1024 })).toMatch(
+      /^Platform\/Service\d+: invalid cpu 300: Fargate offers 256, 512, 1024, 2048, 4096, 8192, 16384 CPU units$/);
+  });
+
+  test.each([
+    [512, 512, /invalid memoryLimitMiB 512: with cpu 512 Fargate allows 1024 to 4096 MiB in steps of 1024/],
+    [512, 5120, /invalid memoryLimitMiB 5120: with cpu 512 Fargate allows 1024 to 4096 MiB in steps of 1024/],
+    [256, 4096, /invalid memoryLimitMiB 4096: with cpu 256 Fargate allows 512, 1024, 2048 MiB/],
+    [4096, 4096, /invalid memoryLimitMiB 4096: with cpu 4096 Fargate allows 8192 to 30720 MiB in steps of 1024/],
+    [1024, 1536, /invalid memoryLimitMiB 1536: with cpu 1024 Fargate allows 2048 to 8192 MiB in steps of 1024/],
+  ])('cpu %d with %d MiB is refused, naming the allowed memory', (cpu, memoryLimitMiB, message) => {
+    expect(errorOf({ cpu, memoryLimitMiB })).toMatch(message);
+  });
+
+  test('the message for cpu 256 does not suggest sizes Fargate refuses (no 1536)', () => {
+    // 256 CPU units allow only 512, 1024 and 2048 MiB: "steps of 512" would suggest 1536 too.
+    const message = errorOf({ cpu: 256, memoryLimitMiB: 1536 });
+    expect(message).toContain('invalid memoryLimitMiB 1536');
+    expect(message).not.toMatch(/in steps of 512/);
+  });
+
+  test('memory defaults to 1024 MiB: cpu 4096 alone is refused for memory', () => {
+    expect(errorOf({ cpu: 4096 })).toMatch(/invalid memoryLimitMiB 1024: with cpu 4096/);
+  });
+
+  test.each([
+    [256, 512],
+    [256, 2048],
+    [512, 4096],
+    [8192, 61440],
+    [16384, 122880],
+  ])('cpu %d with %d MiB is accepted', (cpu, memoryLimitMiB) => {
+    expect(() => make({ cpu, memoryLimitMiB })).not.toThrow();
+  });
+});
+
+describe('ports and capacities', () => {
+  test.each([0, 70000, 80.5])('containerPort %d is refused', containerPort => {
+    expect(errorOf({ containerPort })).toMatch(new RegExp(`invalid containerPort ${containerPort}: expected a whole number from 1 to 65535$`));
+  });
+
+  test.each([1, 65535])('containerPort %d is accepted', containerPort => {
+    expect(() => make({ containerPort })).not.toThrow();
+  });
+
+  test('minCapacity above maxCapacity is refused, naming the maximum', () => {
+    expect(errorOf({ minCapacity: 3, maxCapacity: 2 })).toMatch(/invalid minCapacity 3: at most maxCapacity \(2\)$/);
+  });
+
+  test('minCapacity above the default maxCapacity (2) is refused', () => {
+    expect(errorOf({ minCapacity: 3 })).toMatch(/invalid minCapacity 3: at most maxCapacity \(2\)$/);
+  });
+
+  test('minCapacity 0 is accepted and starts no task', () => {
+    const service = make({ minCapacity: 0 });
+    expect((service.service.node.defaultChild as ecs.CfnService).desiredCount).toBe(0);
+  });
+
+  test('maxCapacity 0 is refused', () => {
+    expect(errorOf({ minCapacity: 0, maxCapacity: 0 })).toMatch(/invalid maxCapacity 0: expected a whole number from 1 to 100$/);
+  });
+
+  test.each([5, 95])('cpuTargetUtilizationPercent %d is refused', cpuTargetUtilizationPercent => {
+    expect(errorOf({ cpuTargetUtilizationPercent }))
+      .toMatch(new RegExp(`invalid cpuTargetUtilizationPercent ${cpuTargetUtilizationPercent}: expected a whole number from 10 to 90$`));
+  });
+
+  test.each([10, 90])('cpuTargetUtilizationPercent %d is accepted', cpuTargetUtilizationPercent => {
+    expect(() => make({ cpuTargetUtilizationPercent })).not.toThrow();
+  });
+});
+
+describe('schedule', () => {
+  test.each([
+    ['weekdays(19, 7)', ServiceSchedule.weekdays(19, 7), /invalid schedule "19-7": the end hour must be a whole hour from 1 to 24 \(UTC\), later than the start$/],
+    ['weekdays(7, 7)', ServiceSchedule.weekdays(7, 7), /invalid schedule "7-7": the end hour must be a whole hour from 1 to 24 \(UTC\), later than the start$/],
+    ['daily(-1, 5)', ServiceSchedule.daily(-1, 5), /invalid schedule -1: the start hour must be a whole hour from 0 to 23 \(UTC\)$/],
+    ['daily(7, 25)', ServiceSchedule.daily(7, 25), /invalid schedule "7-25": the end hour must be a whole hour from 1 to 24 \(UTC\)/],
+    ['weekdays(7.5, 19)', ServiceSchedule.weekdays(7.5, 19), /invalid schedule 7.5: the start hour must be a whole hour from 0 to 23 \(UTC\)$/],
+    ['daily(24, 24)', ServiceSchedule.daily(24, 24), /invalid schedule 24: the start hour must be a whole hour from 0 to 23/],
+  ])('%s is refused', (_name, schedule, message) => {
+    expect(errorOf({ schedule })).toMatch(message);
+  });
+
+  test.each([
+    ['daily(0, 24)', ServiceSchedule.daily(0, 24)],
+    ['weekdays(23, 24)', ServiceSchedule.weekdays(23, 24)],
+    ['ALWAYS_ON', ServiceSchedule.ALWAYS_ON],
+  ])('%s is accepted', (_name, schedule) => {
+    expect(() => make({ schedule })).not.toThrow();
+  });
+});
+
+describe('alarms and logs', () => {
+  test.each([
+    ['cpuAlarmPercent', 0],
+    ['cpuAlarmPercent', 101],
+    ['memoryAlarmPercent', 0],
+    ['memoryAlarmPercent', 101],
+  ])('%s %d is refused', (prop, value) => {
+    expect(errorOf({ [prop]: value })).toMatch(new RegExp(`invalid ${prop} ${value}: expected a whole number from 1 to 100$`));
+  });
+
+  test.each([
+    ['cpuAlarmPercent', 1],
+    ['memoryAlarmPercent', 100],
+  ])('%s %d is accepted', (prop, value) => {
+    expect(() => make({ [prop]: value })).not.toThrow();
+  });
+
+  test('a retention CloudWatch Logs does not offer is refused, listing the offered ones', () => {
+    const message = errorOf({ logRetention: 4 as logs.RetentionDays });
+    expect(message).toMatch(/invalid logRetention 4: CloudWatch Logs offers only these retention periods \(days\): 1, 3, 5, 7, 14, 30/);
+    expect(message).toContain('RetentionDays.INFINITE');
+  });
+});
+
+describe('environment, secrets and names', () => {
+  test('a variable in both environment and secrets is refused', () => {
+    counter++;
+    const secret = new secretsmanager.Secret(stack, `Secret${counter}`);
+    expect(errorOf({
+      environment: { API_TOKEN: 'placeholder', MODE: 'prod' },
+      secrets: { API_TOKEN: ecs.Secret.fromSecretsManager(secret) },
+    })).toMatch(/invalid environment "API_TOKEN": is also in secrets; a variable comes from one place$/);
+  });
+
+  test('a service name that is not DNS-safe is refused (by the service routes)', () => {
+    expect(() => new ContainerService(stack, 'Upper', { platform, serviceName: 'Jessica', image: IMAGE }))
+      .toThrow(/^Platform\/Upper\/Routes: invalid serviceName "Jessica": expected 2-32 characters of a-z, 0-9 and "-", starting with a letter/);
+  });
+
+  test('a reserved service name is refused', () => {
+    expect(() => new ContainerService(stack, 'Reserved', { platform, serviceName: 'api', image: IMAGE }))
+      .toThrow(/invalid serviceName "api": reserved names are api, www/);
+  });
+
+  test('a health check path without a leading slash is refused', () => {
+    expect(errorOf({ healthCheckPath: 'health' })).toMatch(/invalid healthCheckPath "health": expected an absolute path such as "\/jessica\/health"$/);
+  });
+
+  test('a health check path with a space is refused', () => {
+    expect(errorOf({ healthCheckPath: '/my health' })).toMatch(/invalid healthCheckPath "\/my health"/);
+  });
+
+  test('a one-element health check command is refused', () => {
+    expect(errorOf({ healthCheckCommand: ['curl localhost'] })).toMatch(/invalid healthCheckCommand \["curl localhost"\]: expected \["CMD-SHELL"/);
+  });
+});
