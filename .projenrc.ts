@@ -48,6 +48,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   tsconfigDevFile: 'tsconfig.dev.json',
   tsconfigDev: {
     include: ['integ/**/*.ts', 'scripts/**/*.ts', '.projenrc.ts'],
+    // The reference app's own dependencies and build, and the asset copies inside integ snapshots.
+    exclude: ['**/node_modules', 'integ/**/*.snapshot', 'integ/jessica/dist', 'cdk.out', 'lib'],
     compilerOptions: {},
   },
   eslintOptions: {
@@ -57,10 +59,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
     tsconfigPath: './tsconfig.dev.json',
     dirs: ['src'],
     devdirs: ['test', 'integ', 'scripts'],
+    ignorePatterns: ['integ/**/*.snapshot/', 'integ/jessica/node_modules/', 'integ/jessica/dist/', 'cdk.out/'],
   },
   jestOptions: {
     jestConfig: {
       testTimeout: 60_000,
+      // Asset copies in integ snapshots and the reference app's build are not test sources.
+      modulePathIgnorePatterns: ['<rootDir>/integ/.*\\.snapshot/', '<rootDir>/integ/jessica/dist/', '<rootDir>/cdk.out/', '<rootDir>/lib/'],
     },
   },
   integrationTestAutoDiscover: false,
@@ -70,7 +75,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
   workflowBootstrapSteps: [
     { name: 'Install cfn-lint', run: 'pip install --user cfn-lint' },
   ],
-  gitignore: ['cdk.out', 'cdk-integ.out*', '.cdk.staging', 'integ/**/cdk.context.json'],
+  gitignore: [
+    'cdk.out', 'cdk-integ.out*', '.cdk.staging', 'integ/**/cdk.context.json',
+    // Asset copies (Lambda bundles, the Docker context, the AWS CLI layer) are not compared by the
+    // snapshot check (diffAssets: false) and would add tens of MB: keep only the templates.
+    'integ/*.snapshot/asset.*',
+  ],
 });
 
 // The npm tarball holds the compiled library, API.md, README.md and LICENSE only.
@@ -109,6 +119,14 @@ const cfnLint = project.addTask('lint:cfn', {
   exec: 'bash scripts/cfn-lint.sh',
 });
 cfnLint.prependSpawn(synthExample);
+
+// The reference Jessica app (integ/jessica) has its own package.json and lock file, used by
+// its Dockerfile; install it before the tests that run it on loopback.
+const jessicaInstall = project.addTask('jessica:install', {
+  description: 'Install the reference Jessica app\'s dependencies (integ/jessica)',
+  exec: 'npm ci --prefix integ/jessica --no-audit --no-fund',
+});
+project.testTask.prependSpawn(jessicaInstall);
 
 project.testTask.spawn(integ);
 project.testTask.spawn(cfnLint);

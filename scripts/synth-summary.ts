@@ -4,6 +4,7 @@
  *
  * Usage: ts-node --project tsconfig.dev.json scripts/synth-summary.ts <outdir>
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import type { App } from 'aws-cdk-lib';
 import { buildExampleApp } from '../integ/apps/example-app';
@@ -57,6 +58,8 @@ function main(argv: string[]): number {
     return 2;
   }
 
+  // A fresh assembly: stale templates of renamed stacks would otherwise be linted too.
+  fs.rmSync(outdir, { recursive: true, force: true });
   const assembly = buildExampleApp(outdir).synth();
   // stacksRecursively descends into nested assemblies (Stages); sort for a stable output.
   const stacks = [...assembly.stacksRecursively].sort((a, b) => a.hierarchicalId.localeCompare(b.hierarchicalId));

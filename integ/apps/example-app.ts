@@ -1,20 +1,22 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
-import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
-import * as integrations from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { GlobalPlatform } from '../../src';
+import { App, Stack } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { buildJessicaApp } from './jessica-app';
+import { ApiRoutes, ApiTarget, ContainerService, GlobalPlatform, ServiceSchedule } from '../../src';
 
 /** The account every example stack uses (synthesis only; nothing is deployed). */
 const ACCOUNT = '123456789012';
 
 /**
- * The example platform app that the README's main job synthesizes:
- * - `GeorgiPlatform`: the platform in us-east-1 with every option on;
- * - `GeorgiEuPlatform` (+ `GeorgiEuPlatform-edge`): a platform in eu-central-1, whose
- *   CloudFront certificate and web ACL live in a us-east-1 companion stack;
- * - `ServiceRepoExample`: what a service repository's app does: import the platform by name.
+ * The app that the README's main job synthesizes:
+ * - `JessicaPlatform` + `JessicaService`: the reference Jessica deployment (the same builder as
+ *   `integ/integ.jessica.ts`): the platform, and Jessica through TtsService in a stack that
+ *   imports the platform by name, as a service repository does;
+ * - `ServiceRepoExample`: two generic services on that platform, a container behind `/service1/*`
+ *   and a Lambda behind `/service2/*`;
+ * - `GeorgiEuPlatform` (+ `GeorgiEuPlatform-edge`): a platform in eu-central-1, whose CloudFront
+ *   certificate and web ACL live in a us-east-1 companion stack.
  */
 export function buildExampleApp(outdir: string): App {
   // Real Availability Zone names instead of the "dummy1a" that an AZ look-up without credentials gives.
@@ -25,17 +27,40 @@ export function buildExampleApp(outdir: string): App {
       [`availability-zones:account=${ACCOUNT}:region=eu-central-1`]: ['eu-central-1a', 'eu-central-1b', 'eu-central-1c'],
     },
   });
+  const env = { account: ACCOUNT, region: 'us-east-1' };
 
-  const platformStack = new Stack(app, 'GeorgiPlatform', { env: { account: ACCOUNT, region: 'us-east-1' } });
-  new GlobalPlatform(platformStack, 'Platform', {
+  const reference = buildJessicaApp(app, {
     platformName: 'georgi',
     domainName: 'georgi.io',
-    longLivedConnections: true,
-    waf: true,
-    wafBlockedIpRanges: ['198.51.100.0/24'],
-    accessLogs: true,
-    alarmEmails: ['ops@georgi.io'],
-    monthlyBudgetUsd: 150,
+    hostedZoneId: 'Z0123456789EXAMPLE',
+    env,
+  });
+
+  // A service repository with two generic services.
+  const serviceStack = new Stack(app, 'ServiceRepoExample', { env });
+  serviceStack.addDependency(reference.platformStack, 'reads the platform\'s SSM parameters');
+  const platform = GlobalPlatform.fromPlatformName(serviceStack, 'Platform', 'georgi', { longLivedConnections: true });
+  new ContainerService(serviceStack, 'Service1', {
+    platform,
+    serviceName: 'service1',
+    image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:stable'),
+    containerPort: 8080,
+    schedule: ServiceSchedule.weekdays(7, 19),
+    fargateSpot: true,
+  });
+  const role = new iam.Role(serviceStack, 'Service2Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  const handler = new lambda.Function(serviceStack, 'Service2Handler', {
+    runtime: lambda.Runtime.NODEJS_24_X,
+    handler: 'index.handler',
+    role,
+    code: lambda.Code.fromInline(
+      'exports.handler = async (event) => ({ statusCode: 200, headers: { "content-type": "application/json" },'
+      + ' body: JSON.stringify({ service: "service2", path: event.rawPath }) });'),
+  });
+  new ApiRoutes(serviceStack, 'Service2', {
+    platform,
+    serviceName: 'service2',
+    target: ApiTarget.lambdaFunction(handler),
   });
 
   const euStack = new Stack(app, 'GeorgiEuPlatform', {
@@ -49,25 +74,6 @@ export function buildExampleApp(outdir: string): App {
     waf: true,
     interfaceEndpoints: true,
   });
-
-  // A service repository's app: no access to the platform's code, only its name.
-  const serviceStack = new Stack(app, 'ServiceRepoExample', { env: { account: ACCOUNT, region: 'us-east-1' } });
-  const platform = GlobalPlatform.fromPlatformName(serviceStack, 'Platform', 'georgi', { longLivedConnections: true });
-  new apigwv2.HttpRoute(serviceStack, 'StatusRoute', {
-    httpApi: platform.httpApi,
-    routeKey: apigwv2.HttpRouteKey.with('/status', apigwv2.HttpMethod.GET),
-    integration: new integrations.HttpUrlIntegration('Status', 'https://status.georgi.io/'),
-  });
-  new ec2.SecurityGroup(serviceStack, 'ServiceSecurityGroup', {
-    vpc: platform.vpc,
-    description: 'example service security group in the platform VPC',
-    allowAllOutbound: false,
-  });
-  new cloudwatch.Alarm(serviceStack, 'ExampleAlarm', {
-    metric: new cloudwatch.Metric({ namespace: 'AWS/ApiGateway', metricName: '5xx', dimensionsMap: { ApiId: platform.httpApi.apiId }, period: Duration.minutes(5) }),
-    threshold: 10,
-    evaluationPeriods: 1,
-  }).addAlarmAction(new actions.SnsAction(platform.alarmTopic));
 
   return app;
 }

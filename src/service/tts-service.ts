@@ -3,6 +3,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { ContainerService } from './container-service';
 import { ServiceSchedule } from './service-schedule';
@@ -184,6 +185,12 @@ export class TtsService extends Construct {
   /** The secret with the ElevenLabs API key. */
   public readonly elevenLabsSecret: secretsmanager.ISecret;
 
+  /**
+   * The SSM parameter where the service keeps the settings changed through
+   * `POST /api/v1/config` (JSON), so they survive restarts and are shared by all tasks.
+   */
+  public readonly settingsParameter: ssm.StringParameter;
+
   /** The web page. @default - undefined without `frontendPath` */
   public readonly frontend?: StaticSite;
 
@@ -238,14 +245,24 @@ export class TtsService extends Construct {
     }
     const secretField = props.elevenLabsSecretField ?? (props.elevenLabsSecret ? undefined : CREATED_SECRET_FIELD);
 
+    // Settings changed at run time live here, not on the container's disk (the original lost
+    // them at every restart). `{}`: the environment's defaults apply until someone changes them.
+    this.settingsParameter = new ssm.StringParameter(this, 'SettingsParameter', {
+      parameterName: `/platform/${platform.platformName}/services/${props.serviceName}/settings`,
+      stringValue: '{}',
+      description: `run-time settings of ${props.serviceName} (written by the service)`,
+      tier: ssm.ParameterTier.STANDARD,
+    });
+
     const environment: Record<string, string> = {
+      SERVICE_NAME: props.serviceName,
+      CONFIG_PARAMETER_NAME: this.settingsParameter.parameterName,
       ROOT_PATH: basePath,
       PORT: String(props.containerPort ?? 9020),
       HOST: '0.0.0.0',
       DEFAULT_VOICE_ID: props.defaultVoiceId ?? DEFAULT_VOICE_ID,
       DEFAULT_MODEL_ID: props.defaultModelId ?? DEFAULT_MODEL_ID,
       LOG_LEVEL: 'info',
-      PUBLIC_API_URL: this.apiUrl,
       ...(frontendUrl ? { CORS_ALLOW_ORIGINS: frontendUrl } : {}),
       ...(props.elevenLabsBaseUrl ? { ELEVENLABS_BASE_URL: props.elevenLabsBaseUrl } : {}),
       ...props.environment,
@@ -271,6 +288,11 @@ export class TtsService extends Construct {
       logRetention: props.logRetention ?? logs.RetentionDays.ONE_WEEK,
       logRemovalPolicy: props.removalPolicy,
     });
+
+    // The task may read and write its settings parameter, and nothing else.
+    const taskRole = this.containerService.taskDefinition.taskRole;
+    this.settingsParameter.grantRead(taskRole);
+    this.settingsParameter.grantWrite(taskRole);
 
     if (props.frontendPath) {
       this.frontend = new StaticSite(this, 'Frontend', {

@@ -82,7 +82,8 @@ describe('TtsService with defaults and a frontend', () => {
       HOST: '0.0.0.0',
       DEFAULT_VOICE_ID: 'cgSgspJ2msm6clMCkdW9',
       DEFAULT_MODEL_ID: 'eleven_flash_v2_5',
-      PUBLIC_API_URL: 'https://api.georgi.io/jessica',
+      SERVICE_NAME: 'jessica',
+      CONFIG_PARAMETER_NAME: { Ref: idOf(s.stack, s.tts.settingsParameter) },
     }));
     expect(env(s)).not.toHaveProperty('ELEVENLABS_BASE_URL');
   });
@@ -136,6 +137,30 @@ describe('TtsService with defaults and a frontend', () => {
     const role = s.template.toJSON().Resources[taskRole].Properties;
     expect(JSON.stringify(role.Policies ?? [])).not.toContain('secretsmanager');
     expect(role.ManagedPolicyArns).toBeUndefined();
+  });
+
+  test('run-time settings live in an SSM parameter that only the task role may read and write', () => {
+    const parameterId = idOf(s.stack, s.tts.settingsParameter);
+    const parameter = s.template.toJSON().Resources[parameterId].Properties;
+    expect(parameter).toEqual(expect.objectContaining({
+      Name: '/platform/georgi/services/jessica/settings', Type: 'String', Value: '{}',
+    }));
+    const taskRole = idOf(s.stack, s.tts.containerService.taskDefinition.taskRole);
+    const ssmStatements = JSON.stringify(policiesOfRole(s, taskRole));
+    expect(ssmStatements).toContain('ssm:PutParameter');
+    expect(ssmStatements).toContain('ssm:GetParameter');
+    // Every SSM permission is on that one parameter.
+    const all = s.template.toJSON().Resources;
+    for (const [, policy] of Object.entries(all) as any) {
+      if (policy.Type !== 'AWS::IAM::Policy') continue;
+      if (!JSON.stringify(policy.Properties.Roles).includes(taskRole)) continue;
+      for (const statement of policy.Properties.PolicyDocument.Statement) {
+        const actions = [].concat(statement.Action);
+        if (actions.some((a: string) => a.startsWith('ssm:'))) {
+          expect(JSON.stringify(statement.Resource)).toContain(parameterId);
+        }
+      }
+    }
   });
 
   test('long-lived rules send /jessica/ws* and /jessica/mcp* to the service on the platform listener', () => {

@@ -1,0 +1,126 @@
+import * as path from 'path';
+import { App, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { GlobalPlatform, ServiceSchedule, TtsService } from '../../src';
+import { probeAudioStream, probeWebSocket } from '../contract/probes';
+
+/** The reference service's folder: its Dockerfile is the image, `web/` the page. */
+export const JESSICA_DIR = path.join(__dirname, '..', 'jessica');
+
+/** Where the reference app is deployed; from the environment for a real deploy. */
+export interface JessicaAppSettings {
+  /** The platform's domain (a public hosted zone you own for a real deploy). */
+  readonly domainName: string;
+  /** The hosted zone's id. */
+  readonly hostedZoneId: string;
+  /** Name of an existing Secrets Manager secret with the ElevenLabs key; undefined: the service creates an empty one. */
+  readonly elevenLabsSecretName?: string;
+  /** The platform's name. */
+  readonly platformName: string;
+  /** Stack environment. */
+  readonly env?: StackProps['env'];
+}
+
+/** Reads the settings from the environment, with integ-runner's dummy values for synthesis. */
+export function settingsFromEnvironment(): JessicaAppSettings {
+  // integ-runner sets wildcard dummies such as "*.example.com" when it only synthesizes.
+  const fromEnv = (name: string) => {
+    const value = process.env[name];
+    return value && !value.includes('*') ? value : undefined;
+  };
+  return {
+    domainName: fromEnv('CDK_INTEG_DOMAIN_NAME') ?? 'jessica-integ.example.com',
+    hostedZoneId: fromEnv('CDK_INTEG_HOSTED_ZONE_ID') ?? 'Z0123456789EXAMPLE',
+    elevenLabsSecretName: fromEnv('JESSICA_ELEVENLABS_SECRET_NAME'),
+    platformName: 'jessica-integ',
+    // CloudFront's certificate must be in us-east-1: the reference platform lives there.
+    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: 'us-east-1' },
+  };
+}
+
+/** The stacks of the reference app. */
+export interface JessicaApp {
+  readonly platformStack: Stack;
+  readonly serviceStack: Stack;
+  readonly platform: GlobalPlatform;
+  readonly jessica: TtsService;
+  /** A Lambda that runs the WebSocket and audio-stream probes against the live URLs. */
+  readonly probe: lambda.Function;
+}
+
+/**
+ * The reference deployment: the platform in one stack (the infrastructure repository) and Jessica
+ * in another that imports the platform by name (a service repository), deployed in that order.
+ */
+export function buildJessicaApp(app: App, settings: JessicaAppSettings): JessicaApp {
+  const platformStack = new Stack(app, 'JessicaPlatform', { env: settings.env });
+  const platform = new GlobalPlatform(platformStack, 'Platform', {
+    platformName: settings.platformName,
+    domainName: settings.domainName,
+    hostedZone: route53.HostedZone.fromHostedZoneAttributes(platformStack, 'Zone', {
+      hostedZoneId: settings.hostedZoneId,
+      zoneName: settings.domainName,
+    }),
+    longLivedConnections: true,
+    logRetention: logs.RetentionDays.ONE_WEEK,
+    budget: false,
+  });
+
+  const serviceStack = new Stack(app, 'JessicaService', { env: settings.env });
+  serviceStack.addDependency(platformStack, 'the service reads the platform\'s SSM parameters');
+  const imported = GlobalPlatform.fromPlatformName(serviceStack, 'Platform', settings.platformName, {
+    domainName: settings.domainName,
+    longLivedConnections: true,
+  });
+  const jessica = new TtsService(serviceStack, 'Jessica', {
+    platform: imported,
+    serviceName: 'jessica',
+    image: ecs.ContainerImage.fromAsset(JESSICA_DIR, {
+      exclude: ['node_modules', 'dist', 'web', '*.md'],
+    }),
+    elevenLabsSecret: settings.elevenLabsSecretName
+      ? secretsmanager.Secret.fromSecretNameV2(serviceStack, 'ElevenLabsKey', settings.elevenLabsSecretName)
+      : undefined,
+    frontendPath: path.join(JESSICA_DIR, 'web'),
+    schedule: ServiceSchedule.ALWAYS_ON,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+
+  const probeLogs = new logs.LogGroup(serviceStack, 'ProbeLogs', { retention: logs.RetentionDays.ONE_DAY, removalPolicy: RemovalPolicy.DESTROY });
+  const probe = new lambda.Function(serviceStack, 'Probe', {
+    description: 'runs the WebSocket and audio-stream probes of the Jessica contract against the live URLs',
+    runtime: lambda.Runtime.NODEJS_24_X,
+    architecture: lambda.Architecture.ARM_64,
+    handler: 'index.handler',
+    timeout: Duration.seconds(60),
+    memorySize: 256,
+    // Node 22+ has global fetch and WebSocket: the probe needs no dependencies.
+    code: lambda.Code.fromInline([
+      `const probeWebSocket = ${probeWebSocket.toString()};`,
+      `const probeAudioStream = ${probeAudioStream.toString()};`,
+      'exports.handler = async (event) => event.kind === "websocket"',
+      '  ? probeWebSocket(WebSocket, event.url, event.text, 30000)',
+      '  : probeAudioStream(fetch, event.url, event.text);',
+    ].join('\n')),
+    role: probeRole(serviceStack, probeLogs),
+    logGroup: probeLogs,
+  });
+
+  return { platformStack, serviceStack, platform, jessica, probe };
+}
+
+/** The probe's role: it only writes to its own log group (no AWS managed policy). */
+function probeRole(scope: Construct, logGroup: logs.ILogGroup): iam.Role {
+  const role = new iam.Role(scope, 'ProbeRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  role.addToPolicy(new iam.PolicyStatement({
+    actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+    resources: [logGroup.logGroupArn, `${logGroup.logGroupArn}:log-stream:*`],
+  }));
+  return role;
+}

@@ -1,0 +1,92 @@
+import websocket from '@fastify/websocket';
+import Fastify, { FastifyInstance } from 'fastify';
+import { AppConfig } from './config';
+import { ConfigStore, MemoryConfigStore, ServiceSettings, SsmConfigStore } from './config-store';
+import { registerCors } from './cors';
+import { ElevenLabsClient, FetchFn } from './elevenlabs';
+import { ApiError, toApiError } from './errors';
+import { ClientHub } from './hub';
+import { registerMcpRoutes } from './mcp';
+import { registerHttpRoutes } from './routes';
+import { SettingsService } from './settings';
+import { SpeechService } from './speech';
+import { packageVersion } from './version';
+import { VoiceCatalog } from './voices';
+import { closeAllClients, MAX_INCOMING_FRAME_BYTES, registerWebSocketRoute } from './websocket';
+
+/** What tests (or other hosts) may replace. */
+export interface AppDependencies {
+  /** @default globalThis.fetch */
+  readonly fetch?: FetchFn;
+  /** @default SsmConfigStore with CONFIG_PARAMETER_NAME, else MemoryConfigStore */
+  readonly configStore?: ConfigStore;
+  /** How long settings read from the store are reused, in ms. @default 30000 */
+  readonly settingsCacheMs?: number;
+}
+
+/**
+ * Builds the service: HTTP routes, `/ws` and `/mcp` under `config.rootPath`, JSON errors, CORS.
+ * Resolves with a ready Fastify instance that is not listening yet.
+ */
+export async function buildApp(config: AppConfig, deps: AppDependencies = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      redact: { paths: ['req.headers["xi-api-key"]', 'req.headers.authorization'], censor: '[redacted]' },
+    },
+    bodyLimit: config.bodyLimitBytes,
+    // Behind the platform's load balancer / API gateway.
+    trustProxy: true,
+  });
+  // JSON only: text/plain bodies are answered with 415 like any other type.
+  app.removeContentTypeParser('text/plain');
+
+  const version = packageVersion();
+  const defaults: ServiceSettings = {
+    default_voice_id: config.defaultVoiceId,
+    default_model_id: config.defaultModelId,
+    auto_play: true,
+  };
+  const store = deps.configStore ?? (config.configParameterName
+    ? new SsmConfigStore(config.configParameterName, defaults)
+    : new MemoryConfigStore(defaults));
+  const client = new ElevenLabsClient({ apiKey: config.elevenLabsApiKey, baseUrl: config.elevenLabsBaseUrl, fetch: deps.fetch });
+  const voices = new VoiceCatalog(client, config.voicesCacheSeconds);
+  const settings = new SettingsService(store, defaults, app.log, deps.settingsCacheMs);
+  const speech = new SpeechService(client, voices, settings, config.maxTextLength);
+  const hub = new ClientHub(speech, app.log);
+
+  app.setErrorHandler((err, req, reply) => {
+    const apiError = toApiError(err);
+    if (apiError.code === 'internal_error') {
+      req.log.error({ err }, 'unexpected error');
+    } else {
+      req.log.info({ status: apiError.status, code: apiError.code }, apiError.message);
+    }
+    return reply.code(apiError.status).send(apiError.toBody());
+  });
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0].slice(0, 200);
+    return reply.code(404).send(new ApiError(404, 'not_found', `no route for ${req.method} ${path}`).toBody());
+  });
+  registerCors(app, config.corsAllowOrigins);
+  // Before the plugin's own preClose hook: tell the clients why they are being closed.
+  app.addHook('preClose', async () => closeAllClients(hub, app.log));
+  await app.register(websocket, { options: { maxPayload: MAX_INCOMING_FRAME_BYTES } });
+
+  await app.register(async (scope) => {
+    registerHttpRoutes(scope, { serviceName: config.serviceName, version, client, voices, settings, speech, hub });
+    registerWebSocketRoute(scope, hub, speech);
+    registerMcpRoutes(scope, {
+      serviceName: config.serviceName,
+      version,
+      webSocketPath: `${config.rootPath}/ws`,
+      hub,
+      speech,
+      voices,
+    });
+  }, { prefix: config.rootPath });
+
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,148 @@
+/**
+ * Configuration from environment variables. Every value is checked at startup so that a typo in the
+ * deployment fails loudly instead of silently running with a default (the original's defect 3).
+ */
+
+/** Pino log levels accepted for LOG_LEVEL. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = typeof LOG_LEVELS[number];
+
+export const DEFAULT_VOICE_ID = 'cgSgspJ2msm6clMCkdW9';
+export const DEFAULT_MODEL_ID = 'eleven_flash_v2_5';
+/** ElevenLabs voice ids: letters and digits. */
+export const VOICE_ID_PATTERN = /^[A-Za-z0-9]{10,40}$/;
+/** ElevenLabs model ids, e.g. `eleven_flash_v2_5`. */
+export const MODEL_ID_PATTERN = /^[a-z0-9_]{2,64}$/;
+
+export interface AppConfig {
+  readonly port: number;
+  readonly host: string;
+  /** '' or '/segment[/segment...]' without a trailing slash. */
+  readonly rootPath: string;
+  readonly serviceName: string;
+  /** undefined when ELEVENLABS_API_KEY is unset or empty. */
+  readonly elevenLabsApiKey?: string;
+  readonly elevenLabsBaseUrl: string;
+  readonly defaultVoiceId: string;
+  readonly defaultModelId: string;
+  readonly logLevel: LogLevel;
+  readonly maxTextLength: number;
+  readonly bodyLimitBytes: number;
+  /** Exact origins such as `https://jessica.example.com`, or `*`. Empty: no CORS headers. */
+  readonly corsAllowOrigins: readonly string[];
+  /** SSM parameter holding the persisted settings; undefined keeps them in memory. */
+  readonly configParameterName?: string;
+  readonly voicesCacheSeconds: number;
+}
+
+/** Thrown by `loadConfig` with every problem found, one per line. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Reads and validates the configuration. Unset or empty variables take their defaults.
+ *
+ * @throws ConfigError listing every invalid variable
+ */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const problems: string[] = [];
+  const str = (name: string, fallback: string): string => {
+    const value = env[name]?.trim();
+    return value ? value : fallback;
+  };
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name]?.trim();
+    if (!raw) return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      problems.push(`${name}="${raw}": expected an integer from ${min} to ${max}`);
+      return fallback;
+    }
+    return Number(raw);
+  };
+  const matching = (name: string, fallback: string, pattern: RegExp, expected: string): string => {
+    const value = str(name, fallback);
+    if (!pattern.test(value)) problems.push(`${name}="${value}": expected ${expected}`);
+    return value;
+  };
+
+  const port = int('PORT', 9020, 0, 65535);
+  const host = str('HOST', '0.0.0.0');
+
+  const rootPath = env.ROOT_PATH?.trim() ?? '';
+  if (rootPath !== '' && !/^(\/[A-Za-z0-9._~-]+)+$/.test(rootPath)) {
+    problems.push(`ROOT_PATH="${rootPath}": expected '' or a path such as "/jessica" (starting with "/", no trailing "/")`);
+  }
+
+  const serviceName = matching('SERVICE_NAME', 'jessica', /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a name of letters, digits, ".", "_" or "-"');
+
+  // An empty value counts as missing: the service starts and reports the key as missing.
+  const key = env.ELEVENLABS_API_KEY?.trim();
+  const elevenLabsApiKey = key ? key : undefined;
+  if (!key && env.ELEVEN_LABS_API_KEY?.trim()) {
+    // The original deployment injected this misspelled name (defect 3): say so instead of ignoring it.
+    problems.push('ELEVEN_LABS_API_KEY is set but the service reads ELEVENLABS_API_KEY (no underscore between ELEVEN and LABS)');
+  }
+
+  const elevenLabsBaseUrl = str('ELEVENLABS_BASE_URL', 'https://api.elevenlabs.io').replace(/\/+$/, '');
+  if (!isHttpUrl(elevenLabsBaseUrl)) {
+    problems.push(`ELEVENLABS_BASE_URL="${elevenLabsBaseUrl}": expected an http(s):// URL`);
+  }
+
+  const defaultVoiceId = matching('DEFAULT_VOICE_ID', DEFAULT_VOICE_ID, VOICE_ID_PATTERN, '10 to 40 letters and digits');
+  const defaultModelId = matching('DEFAULT_MODEL_ID', DEFAULT_MODEL_ID, MODEL_ID_PATTERN, '2 to 64 characters of a-z, 0-9 and "_"');
+
+  const logLevel = str('LOG_LEVEL', 'info').toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    problems.push(`LOG_LEVEL="${logLevel}": expected one of ${LOG_LEVELS.join(', ')}`);
+  }
+
+  const maxTextLength = int('MAX_TEXT_LENGTH', 5000, 1, 100_000);
+  const bodyLimitBytes = int('BODY_LIMIT_BYTES', 65536, 1024, 10 * 1024 * 1024);
+  const voicesCacheSeconds = int('VOICES_CACHE_SECONDS', 300, 0, 86_400);
+
+  const corsAllowOrigins = (env.CORS_ALLOW_ORIGINS ?? '').split(',').map((o) => o.trim()).filter((o) => o !== '');
+  for (const origin of corsAllowOrigins) {
+    if (origin !== '*' && !/^https?:\/\/[^\s/]+$/.test(origin)) {
+      problems.push(`CORS_ALLOW_ORIGINS entry "${origin}": expected "*" or a scheme and host such as "https://jessica.example.com" (no path, no trailing slash)`);
+    }
+  }
+
+  const parameterName = env.CONFIG_PARAMETER_NAME?.trim();
+  const configParameterName = parameterName ? parameterName : undefined;
+  if (configParameterName !== undefined && !/^[A-Za-z0-9_.\-/]{1,1011}$/.test(configParameterName)) {
+    problems.push(`CONFIG_PARAMETER_NAME="${configParameterName}": expected an SSM parameter name such as "/jessica/config"`);
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    port,
+    host,
+    rootPath,
+    serviceName,
+    elevenLabsApiKey,
+    elevenLabsBaseUrl,
+    defaultVoiceId,
+    defaultModelId,
+    logLevel: logLevel as LogLevel,
+    maxTextLength,
+    bodyLimitBytes,
+    corsAllowOrigins,
+    configParameterName,
+    voicesCacheSeconds,
+  };
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,140 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { WebSocket } from 'ws';
+import { SpeechRequest } from './elevenlabs';
+import { ApiError, toApiError } from './errors';
+import { SpeechService } from './speech';
+
+/** Raw audio bytes per `audio_chunk` message: base64 makes 21848 characters, well under a 32 KB frame. */
+export const AUDIO_CHUNK_BYTES = 16384;
+/** Speech jobs waiting for their turn; more are refused with 429. */
+export const MAX_PENDING_JOBS = 16;
+/** A client that has this much unsent data is too slow and is dropped. */
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+
+export type ServerMessage =
+  | { type: 'audio_start'; text: string; voice_id: string }
+  | { type: 'audio_chunk'; chunk_index: number; data: string }
+  | { type: 'audio_complete'; total_chunks: number }
+  | { type: 'error'; message: string };
+
+export interface PushResult {
+  /** Clients that were sent the clip. */
+  readonly clients: number;
+  readonly bytes: number;
+  readonly chunks: number;
+}
+
+/**
+ * The connected WebSocket clients and the speech jobs that push audio to them. Jobs run one at a
+ * time, so the `audio_start` ... `audio_complete` sequences of two clips never interleave on a
+ * client (the messages carry no clip id).
+ */
+export class ClientHub {
+  private readonly clients = new Set<WebSocket>();
+  private tail: Promise<unknown> = Promise.resolve();
+  private pending = 0;
+
+  constructor(private readonly speech: SpeechService, private readonly log: FastifyBaseLogger) {}
+
+  get size(): number {
+    return this.clients.size;
+  }
+
+  add(socket: WebSocket): void {
+    this.clients.add(socket);
+    socket.once('close', () => this.clients.delete(socket));
+  }
+
+  send(socket: WebSocket, message: ServerMessage): boolean {
+    if (socket.readyState !== socket.OPEN) return false;
+    if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.log.warn('dropping a WebSocket client that does not keep up');
+      socket.terminate();
+      return false;
+    }
+    socket.send(JSON.stringify(message));
+    return true;
+  }
+
+  /** Closes every client (shutdown). */
+  closeAll(code: number, reason: string): void {
+    for (const socket of this.clients) socket.close(code, reason);
+  }
+
+  /**
+   * Queues a clip for `targets` (every client connected when the job starts, or one client).
+   * Resolves when the clip was delivered; rejects with an ApiError (which the targets also got as
+   * an `error` message) when the synthesis failed.
+   *
+   * @throws ApiError 429 `too_many_requests` when too many jobs are waiting
+   */
+  enqueue(request: SpeechRequest, target?: WebSocket): Promise<PushResult> {
+    if (this.pending >= MAX_PENDING_JOBS) {
+      throw new ApiError(429, 'too_many_requests', `${MAX_PENDING_JOBS} speech requests are already waiting; try again later`);
+    }
+    this.pending++;
+    const job = this.tail.then(() => this.push(request, target)).finally(() => {
+      this.pending--;
+    });
+    this.tail = job.catch(() => undefined);
+    return job;
+  }
+
+  private async push(request: SpeechRequest, target?: WebSocket): Promise<PushResult> {
+    const targets = (target ? [target] : [...this.clients]).filter((s) => s.readyState === s.OPEN);
+    // Nobody to play it: do not spend ElevenLabs credits.
+    if (targets.length === 0) return { clients: 0, bytes: 0, chunks: 0 };
+    const sendAll = (message: ServerMessage): number => targets.filter((s) => this.send(s, message)).length;
+
+    let bytes = 0;
+    let chunks = 0;
+    try {
+      const audio = await this.speech.open(request);
+      // Every target went away: stop the synthesis at once.
+      let abandoned = false;
+      const onClose = (): void => {
+        if (targets.some((s) => s.readyState === s.OPEN)) return;
+        abandoned = true;
+        audio.cancel().catch(() => undefined);
+      };
+      for (const s of targets) s.on('close', onClose);
+      onClose(); // some may have gone while the synthesis started
+      try {
+        sendAll({ type: 'audio_start', text: request.text, voice_id: request.voiceId });
+        let buffered: Buffer[] = [];
+        let bufferedBytes = 0;
+        const flush = (all: boolean): void => {
+          let data = Buffer.concat(buffered, bufferedBytes);
+          while (data.length >= AUDIO_CHUNK_BYTES || (all && data.length > 0)) {
+            const piece = data.subarray(0, AUDIO_CHUNK_BYTES);
+            sendAll({ type: 'audio_chunk', chunk_index: chunks, data: piece.toString('base64') });
+            chunks++;
+            data = data.subarray(piece.length);
+          }
+          buffered = data.length > 0 ? [data] : [];
+          bufferedBytes = data.length;
+        };
+        for await (const chunk of audio) {
+          bytes += chunk.byteLength;
+          buffered.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+          bufferedBytes += chunk.byteLength;
+          if (bufferedBytes >= AUDIO_CHUNK_BYTES) flush(false);
+        }
+        if (abandoned) {
+          this.log.info('all WebSocket targets disconnected; synthesis cancelled');
+          return { clients: 0, bytes, chunks };
+        }
+        flush(true);
+        const clients = sendAll({ type: 'audio_complete', total_chunks: chunks });
+        return { clients, bytes, chunks };
+      } finally {
+        for (const s of targets) s.off('close', onClose);
+      }
+    } catch (err) {
+      const apiError = toApiError(err);
+      this.log.warn({ code: apiError.code }, `speech push failed: ${apiError.message}`);
+      sendAll({ type: 'error', message: apiError.message });
+      throw apiError;
+    }
+  }
+}

@@ -1,0 +1,96 @@
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { RawData, WebSocket } from 'ws';
+import { ApiError, toApiError } from './errors';
+import { ClientHub } from './hub';
+import { SpeechService } from './speech';
+import { isJsonObject } from './validation';
+
+/** Largest frame a client may send; larger ones close the connection with 1009 (ws library). */
+export const MAX_INCOMING_FRAME_BYTES = 64 * 1024;
+/** Ping interval; a client that did not answer the previous ping is dropped. */
+const HEARTBEAT_MS = 30_000;
+
+/**
+ * `GET /ws`: the browser's audio channel. Clients send
+ * `{ "type": "tts_request", "text": "...", "voice_id"?: "..." }` and receive `audio_start`,
+ * `audio_chunk`s and `audio_complete` (or `error`); clips from `POST /api/v1/tts` and the MCP
+ * tool `speak_text` arrive the same way. A bad frame gets an `error` message, never a disconnect.
+ */
+export function registerWebSocketRoute(scope: FastifyInstance, hub: ClientHub, speech: SpeechService): void {
+  const alive = new WeakMap<WebSocket, boolean>();
+  const sockets = new Set<WebSocket>();
+  const heartbeat = setInterval(() => {
+    for (const socket of sockets) {
+      if (alive.get(socket) === false) {
+        socket.terminate();
+        continue;
+      }
+      alive.set(socket, false);
+      socket.ping();
+    }
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
+  scope.addHook('onClose', async () => clearInterval(heartbeat));
+
+  scope.route({
+    method: 'GET',
+    url: '/ws',
+    // A plain GET (no Upgrade header) lands here.
+    handler: async () => {
+      throw new ApiError(426, 'upgrade_required', 'this endpoint speaks WebSocket: connect with ws:// or wss://');
+    },
+    wsHandler: (socket, req) => {
+      const log = req.log;
+      hub.add(socket);
+      sockets.add(socket);
+      alive.set(socket, true);
+      log.info({ clients: hub.size }, 'WebSocket client connected');
+      socket.on('pong', () => alive.set(socket, true));
+      socket.on('close', () => {
+        sockets.delete(socket);
+        log.info({ clients: hub.size }, 'WebSocket client disconnected');
+      });
+      socket.on('message', (data, isBinary) => {
+        handleMessage(socket, data, isBinary).catch((err: unknown) => {
+          const apiError = toApiError(err);
+          if (apiError.status >= 500 && apiError.code === 'internal_error') log.error({ err }, 'WebSocket message failed');
+          hub.send(socket, { type: 'error', message: apiError.message });
+        });
+      });
+    },
+  });
+
+  async function handleMessage(socket: WebSocket, data: RawData, isBinary: boolean): Promise<void> {
+    if (isBinary) throw invalidMessage('expected a JSON text frame, got a binary frame');
+    let message: unknown;
+    try {
+      message = JSON.parse(rawToString(data));
+    } catch {
+      throw invalidMessage('the message is not valid JSON');
+    }
+    if (!isJsonObject(message)) throw invalidMessage('the message must be a JSON object with a "type" field');
+    if (message.type !== 'tts_request') {
+      const type = typeof message.type === 'string' ? `"${message.type.slice(0, 40)}"` : 'missing';
+      throw invalidMessage(`unknown message type (${type}); expected "tts_request"`);
+    }
+    const { type: _type, ...body } = message;
+    const request = await speech.resolve(speech.parse(body));
+    // Errors during the synthesis reach the client as an `error` message from the hub.
+    hub.enqueue(request, socket).catch(() => undefined);
+  }
+}
+
+function invalidMessage(message: string): ApiError {
+  return new ApiError(400, 'invalid_message', message);
+}
+
+function rawToString(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return data.toString('utf8');
+}
+
+export function closeAllClients(hub: ClientHub, log: FastifyBaseLogger): void {
+  if (hub.size > 0) log.info({ clients: hub.size }, 'closing WebSocket clients');
+  hub.closeAll(1001, 'server shutting down');
+}

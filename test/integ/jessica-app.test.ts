@@ -1,0 +1,952 @@
+/**
+ * The Jessica reference service (integ/jessica) against an ElevenLabs stand-in: every route, the
+ * errors, streaming without buffering, the WebSocket protocol, MCP, settings persistence and CORS.
+ *
+ * The `ws` client comes from integ/jessica/node_modules (a dependency of @fastify/websocket there);
+ * the root package does not depend on it, so it is loaded with a `createRequire` anchored in that
+ * package and typed with the small interface below.
+ */
+import { createServer, request as httpRequest } from 'node:http';
+import { createRequire } from 'node:module';
+import { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { ElevenLabsStandIn, HELLO_MP3, STAND_IN_MODELS, STAND_IN_VOICES } from './elevenlabs-stand-in';
+import { AppDependencies, buildApp } from '../../integ/jessica/src/app';
+import { ConfigError, loadConfig } from '../../integ/jessica/src/config';
+import { MemoryConfigStore, ServiceSettings, SsmConfigStore, SsmLike } from '../../integ/jessica/src/config-store';
+
+/** The part of the `ws` client API the tests use. */
+interface WsLike {
+  readonly readyState: number;
+  on(event: 'message', listener: (data: Buffer, isBinary: boolean) => void): this;
+  on(event: 'close', listener: (code: number, reason: Buffer) => void): this;
+  on(event: 'open', listener: () => void): this;
+  on(event: 'error', listener: (err: Error) => void): this;
+  send(data: string | Buffer): void;
+  close(code?: number): void;
+  terminate(): void;
+}
+const requireFromJessica = createRequire(join(__dirname, '..', '..', 'integ', 'jessica', 'package.json'));
+const WebSocketClient = requireFromJessica('ws') as new (url: string) => WsLike;
+
+type Json = Record<string, any>;
+
+const JESSICA = 'cgSgspJ2msm6clMCkdW9';
+const RACHEL = '21m00Tcm4TlvDq8ikWAM';
+const UNKNOWN_VOICE = 'ZZZZZZZZZZZZZZZZZZZZ';
+const MAX_TEXT = 200;
+const WAIT_MS = 5000;
+
+const standIn = new ElevenLabsStandIn();
+const openApps: Array<{ close(): Promise<unknown> }> = [];
+const openClients: TestClient[] = [];
+const processProblems: unknown[] = [];
+const onProblem = (err: unknown): void => {
+  processProblems.push(err);
+};
+
+beforeAll(async () => {
+  process.on('unhandledRejection', onProblem);
+  process.on('uncaughtException', onProblem);
+  await standIn.start();
+});
+
+afterAll(async () => {
+  await standIn.stop();
+  process.off('unhandledRejection', onProblem);
+  process.off('uncaughtException', onProblem);
+});
+
+beforeEach(() => standIn.reset());
+
+afterEach(async () => {
+  for (const client of openClients.splice(0)) client.terminate();
+  for (const app of openApps.splice(0)) await app.close();
+  standIn.releaseLastChunk();
+});
+
+function env(overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  return {
+    ROOT_PATH: '/jessica',
+    ELEVENLABS_API_KEY: standIn.apiKey,
+    ELEVENLABS_BASE_URL: standIn.url,
+    LOG_LEVEL: 'silent',
+    MAX_TEXT_LENGTH: String(MAX_TEXT),
+    ...overrides,
+  };
+}
+
+/** A ready app, not listening (for `inject`). */
+async function makeApp(overrides: Record<string, string | undefined> = {}, deps?: AppDependencies) {
+  const app = await buildApp(loadConfig(env(overrides)), deps);
+  openApps.push(app);
+  return app;
+}
+
+/** A listening app on 127.0.0.1 and a free port. */
+async function startApp(overrides: Record<string, string | undefined> = {}, deps?: AppDependencies) {
+  const app = await makeApp(overrides, deps);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const port = (app.server.address() as AddressInfo).port;
+  const root = overrides.ROOT_PATH ?? '/jessica';
+  return { app, base: `http://127.0.0.1:${port}${root}`, wsUrl: `ws://127.0.0.1:${port}${root}/ws` };
+}
+
+function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+}
+
+function withTimeout<T>(promise: Promise<T>, what: string, ms = WAIT_MS): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+async function waitUntil(condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + WAIT_MS;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** A `ws` client that keeps every message and lets the test read them in order. */
+class TestClient {
+  static async connect(url: string): Promise<TestClient> {
+    const client = new TestClient(new WebSocketClient(url));
+    openClients.push(client);
+    await withTimeout(new Promise<void>((resolve, reject) => {
+      client.socket.on('open', resolve);
+      client.socket.on('error', reject);
+    }), `WebSocket ${url} to open`);
+    return client;
+  }
+
+  readonly messages: Json[] = [];
+  /** Size of every text frame received, in bytes. */
+  readonly frameSizes: number[] = [];
+  closed?: { code: number };
+  private cursor = 0;
+  private wake?: () => void;
+
+  private constructor(readonly socket: WsLike) {
+    socket.on('message', (data) => {
+      this.frameSizes.push(data.length);
+      this.messages.push(JSON.parse(data.toString('utf8')));
+      this.wake?.();
+    });
+    socket.on('close', (code) => {
+      this.closed = { code };
+      this.wake?.();
+    });
+    socket.on('error', () => undefined);
+  }
+
+  send(message: unknown): void {
+    this.socket.send(typeof message === 'string' ? message : JSON.stringify(message));
+  }
+
+  /** The next unread message. */
+  async next(): Promise<Json> {
+    await withTimeout(new Promise<void>((resolve) => {
+      const check = (): void => {
+        if (this.messages.length > this.cursor) resolve();
+        else if (this.closed) resolve();
+        else this.wake = check;
+      };
+      check();
+    }), 'a WebSocket message');
+    if (this.messages.length <= this.cursor) throw new Error(`socket closed with ${this.closed?.code}`);
+    return this.messages[this.cursor++];
+  }
+
+  /** Reads one clip: `audio_start`, the chunks, `audio_complete`; or up to an `error`. */
+  async clip(): Promise<{ start?: Json; chunks: Json[]; complete?: Json; error?: Json; audio: Buffer }> {
+    const chunks: Json[] = [];
+    let start: Json | undefined;
+    for (;;) {
+      const message = await this.next();
+      if (message.type === 'error') return { start, chunks, error: message, audio: Buffer.alloc(0) };
+      if (message.type === 'audio_start') start = message;
+      if (message.type === 'audio_chunk') chunks.push(message);
+      if (message.type === 'audio_complete') {
+        return { start, chunks, complete: message, audio: Buffer.concat(chunks.map((c) => Buffer.from(c.data, 'base64'))) };
+      }
+    }
+  }
+
+  async waitClosed(): Promise<number> {
+    await waitUntil(() => this.closed !== undefined, 'the WebSocket to close');
+    return this.closed!.code;
+  }
+
+  terminate(): void {
+    this.socket.terminate();
+  }
+}
+
+/** One JSON-RPC request to POST /mcp. */
+async function mcp(base: string, id: number, method: string, params: Json = {}): Promise<{ status: number; body: Json }> {
+  const res = await postJson(`${base}/mcp`, { jsonrpc: '2.0', id, method, params }, { accept: 'application/json, text/event-stream' });
+  return { status: res.status, body: await res.json() as Json };
+}
+
+const INITIALIZE = { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'jest', version: '1.0.0' } };
+
+// ---------------------------------------------------------------------------------------------
+
+describe('configuration', () => {
+  test('defaults', () => {
+    const config = loadConfig({});
+    expect(config).toEqual({
+      port: 9020,
+      host: '0.0.0.0',
+      rootPath: '',
+      serviceName: 'jessica',
+      elevenLabsApiKey: undefined,
+      elevenLabsBaseUrl: 'https://api.elevenlabs.io',
+      defaultVoiceId: 'cgSgspJ2msm6clMCkdW9',
+      defaultModelId: 'eleven_flash_v2_5',
+      logLevel: 'info',
+      maxTextLength: 5000,
+      bodyLimitBytes: 65536,
+      corsAllowOrigins: [],
+      configParameterName: undefined,
+      voicesCacheSeconds: 300,
+    });
+  });
+
+  test('an empty key counts as missing; lists are split', () => {
+    const config = loadConfig({ ELEVENLABS_API_KEY: '  ', CORS_ALLOW_ORIGINS: 'https://a.example.com, https://b.example.com', ROOT_PATH: '/team/jessica' });
+    expect(config.elevenLabsApiKey).toBeUndefined();
+    expect(config.corsAllowOrigins).toEqual(['https://a.example.com', 'https://b.example.com']);
+    expect(config.rootPath).toBe('/team/jessica');
+  });
+
+  test.each([
+    ['ROOT_PATH', 'jessica'],
+    ['ROOT_PATH', '/jessica/'],
+    ['ROOT_PATH', '/'],
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['LOG_LEVEL', 'loud'],
+    ['MAX_TEXT_LENGTH', '0'],
+    ['BODY_LIMIT_BYTES', '-1'],
+    ['VOICES_CACHE_SECONDS', '1.5'],
+    ['ELEVENLABS_BASE_URL', 'ftp://example.com'],
+    ['DEFAULT_VOICE_ID', 'bad id'],
+    ['DEFAULT_MODEL_ID', 'Eleven-Flash'],
+    ['CORS_ALLOW_ORIGINS', 'https://a.example.com/'],
+    ['ELEVEN_LABS_API_KEY', 'a-key-under-the-wrong-name'],
+  ])('%s=%s is a startup error naming the variable', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(name);
+  });
+});
+
+describe('health and the path prefix', () => {
+  test('GET /jessica/health', async () => {
+    const app = await makeApp();
+    const res = await app.inject({ method: 'GET', url: '/jessica/health' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ status: 'ok', service: 'jessica', elevenlabs_api_key: true, version: '1.0.0', websocket_clients: 0 });
+  });
+
+  test.each([
+    ['GET', '/health'],
+    ['GET', '/api/v1/voices'],
+    ['GET', '/jessica'],
+    ['GET', '/jessica/'],
+    ['GET', '/jessica/unknown'],
+    ['GET', '/jessica/api/v1'],
+    ['GET', '/jessica/index.html'],
+    ['POST', '/jessica/api/v1/unknown'],
+    ['GET', '/other/health'],
+    ['PUT', '/jessica/api/v1/config'],
+  ])('%s %s is a JSON 404 (no catch-all)', async (method, url) => {
+    const app = await makeApp();
+    const res = await app.inject({ method: method as 'GET', url });
+    expect(res.statusCode).toBe(404);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.json()).toEqual({ error: 'not_found', message: expect.stringContaining(url) });
+  });
+
+  test('root mode (ROOT_PATH empty) serves /health, not /jessica/health', async () => {
+    const app = await makeApp({ ROOT_PATH: '', SERVICE_NAME: 'speaker' });
+    expect((await app.inject({ method: 'GET', url: '/health' })).json()).toMatchObject({ status: 'ok', service: 'speaker' });
+    expect((await app.inject({ method: 'GET', url: '/api/v1/voices' })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: '/jessica/health' })).statusCode).toBe(404);
+  });
+
+  test('a nested prefix', async () => {
+    const app = await makeApp({ ROOT_PATH: '/team/jessica' });
+    expect((await app.inject({ method: 'GET', url: '/team/jessica/health' })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: '/jessica/health' })).statusCode).toBe(404);
+  });
+});
+
+describe('voices and models', () => {
+  test('GET /api/v1/voices lists { voice_id, name } with the key in xi-api-key', async () => {
+    const app = await makeApp();
+    const res = await app.inject({ method: 'GET', url: '/jessica/api/v1/voices' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual(STAND_IN_VOICES.map((v) => ({ voice_id: v.voice_id, name: v.name })));
+    expect(standIn.requests).toEqual([expect.objectContaining({ method: 'GET', url: '/v1/voices', apiKey: standIn.apiKey })]);
+  });
+
+  test('the voice list is cached for VOICES_CACHE_SECONDS', async () => {
+    const cached = await makeApp();
+    await cached.inject({ method: 'GET', url: '/jessica/api/v1/voices' });
+    await cached.inject({ method: 'GET', url: '/jessica/api/v1/voices' });
+    expect(standIn.requests).toHaveLength(1);
+
+    standIn.reset();
+    const uncached = await makeApp({ VOICES_CACHE_SECONDS: '0' });
+    await uncached.inject({ method: 'GET', url: '/jessica/api/v1/voices' });
+    await uncached.inject({ method: 'GET', url: '/jessica/api/v1/voices' });
+    expect(standIn.requests).toHaveLength(2);
+  });
+
+  test('?limit=N returns the first N', async () => {
+    const app = await makeApp();
+    const res = await app.inject({ method: 'GET', url: '/jessica/api/v1/voices?limit=2' });
+    expect(res.json()).toHaveLength(2);
+  });
+
+  test.each(['0', '101', 'abc', '1.5', ''])('?limit=%s is 400 invalid_request', async (limit) => {
+    const app = await makeApp();
+    const res = await app.inject({ method: 'GET', url: `/jessica/api/v1/voices?limit=${limit}` });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({ error: 'invalid_request', message: expect.stringContaining('limit') });
+  });
+
+  test('GET /api/v1/models lists the text-to-speech models', async () => {
+    const app = await makeApp();
+    const res = await app.inject({ method: 'GET', url: '/jessica/api/v1/models' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual(STAND_IN_MODELS.filter((m) => m.can_do_text_to_speech).map((m) => ({ model_id: m.model_id, name: m.name })));
+  });
+});
+
+describe('POST /api/v1/tts/stream', () => {
+  test('streams the MP3 as it arrives, without buffering the clip', async () => {
+    const { base } = await startApp();
+    standIn.holdLastChunk();
+    const res = await postJson(`${base}/api/v1/tts/stream`, { text: 'Hello from Jessica' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('audio/mpeg');
+    expect(res.headers.get('cache-control')).toBe('no-cache');
+
+    const reader = res.body!.getReader();
+    const received: Buffer[] = [];
+    const first = await withTimeout(reader.read(), 'the first audio bytes');
+    expect(first.done).toBe(false);
+    received.push(Buffer.from(first.value!));
+    // The stand-in is still holding its last chunk back: the service cannot have the whole clip.
+    expect(standIn.chunksWritten).toBeLessThan(standIn.chunkCount);
+    expect(standIn.completedStreams).toBe(0);
+
+    standIn.releaseLastChunk();
+    for (;;) {
+      const { done, value } = await withTimeout(reader.read(), 'more audio');
+      if (done) break;
+      received.push(Buffer.from(value));
+    }
+    expect(Buffer.concat(received).equals(HELLO_MP3)).toBe(true);
+
+    const [upstream] = standIn.ttsRequests;
+    expect(upstream.url).toBe(`/v1/text-to-speech/${JESSICA}/stream?output_format=mp3_44100_128`);
+    expect(upstream.apiKey).toBe(standIn.apiKey);
+    expect(upstream.contentType).toBe('application/json');
+    expect(JSON.parse(upstream.body)).toEqual({ text: 'Hello from Jessica', model_id: 'eleven_flash_v2_5' });
+  });
+
+  test('voice_id and model_id are passed on', async () => {
+    const { base } = await startApp();
+    const res = await postJson(`${base}/api/v1/tts/stream`, { text: 'Hi', voice_id: RACHEL, model_id: 'eleven_multilingual_v2' });
+    expect(Buffer.from(await res.arrayBuffer()).equals(HELLO_MP3)).toBe(true);
+    const [upstream] = standIn.ttsRequests;
+    expect(upstream.url).toContain(`/v1/text-to-speech/${RACHEL}/stream`);
+    expect(JSON.parse(upstream.body)).toEqual({ text: 'Hi', model_id: 'eleven_multilingual_v2' });
+  });
+
+  test('a client that goes away cancels the upstream request', async () => {
+    const { base } = await startApp();
+    standIn.holdLastChunk();
+    // node:http rather than fetch: an aborted fetch makes undici open a spare idle connection, which
+    // would hold app.close() until the server's headers timeout.
+    const req = httpRequest(`${base}/api/v1/tts/stream`, { method: 'POST', headers: { 'content-type': 'application/json' } });
+    req.on('error', () => undefined);
+    const firstBytes = new Promise<number>((resolve) => req.on('response', (res) => res.once('data', (data: Buffer) => resolve(data.length))));
+    req.end(JSON.stringify({ text: 'Hello' }));
+    expect(await withTimeout(firstBytes, 'the first audio bytes')).toBeGreaterThan(0);
+    req.destroy();
+    // The upstream request is cancelled while the stand-in still holds its last chunk back, i.e.
+    // at once and not when the next chunk arrives.
+    await waitUntil(() => standIn.abortedStreams === 1, 'the upstream request to be cancelled');
+    standIn.releaseLastChunk();
+    expect(standIn.completedStreams).toBe(0);
+  });
+
+  test('an upstream stream that breaks after the headers ends the response early; the service survives', async () => {
+    const { base } = await startApp();
+    standIn.breakAfterFirstChunk = true;
+    const res = await postJson(`${base}/api/v1/tts/stream`, { text: 'Hello' });
+    expect(res.status).toBe(200);
+    const read = res.arrayBuffer().then((b) => b.byteLength, () => -1);
+    const bytes = await withTimeout(read, 'the broken response');
+    expect(bytes).not.toBe(HELLO_MP3.length);
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+  });
+});
+
+describe('bad input is a JSON 4xx', () => {
+  const speechPaths = ['/jessica/api/v1/tts', '/jessica/api/v1/tts/stream'];
+
+  test.each(speechPaths)('%s: malformed JSON is 400 invalid_json', async (url) => {
+    const app = await makeApp();
+    for (const payload of ['{"text": ', '{text: "hi"}', '{"__proto__": {"x": 1}}']) {
+      const res = await app.inject({ method: 'POST', url, payload, headers: { 'content-type': 'application/json' } });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toEqual({ error: 'invalid_json', message: expect.any(String) });
+    }
+    const empty = await app.inject({ method: 'POST', url, payload: '', headers: { 'content-type': 'application/json' } });
+    expect(empty.json()).toMatchObject({ error: 'invalid_json' });
+  });
+
+  test.each(speechPaths)('%s: a non-JSON content type is 415 unsupported_media_type', async (url) => {
+    const app = await makeApp();
+    for (const contentType of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml']) {
+      const res = await app.inject({ method: 'POST', url, payload: 'text=hi', headers: { 'content-type': contentType } });
+      expect(res.statusCode).toBe(415);
+      expect(res.json()).toEqual({ error: 'unsupported_media_type', message: expect.stringContaining('application/json') });
+    }
+    const charset = await app.inject({ method: 'POST', url: '/jessica/api/v1/config', payload: '{}', headers: { 'content-type': 'application/json; charset=utf-8' } });
+    expect(charset.statusCode).toBe(200);
+  });
+
+  test.each([
+    ['missing text', {}, 'text is required'],
+    ['empty text', { text: '' }, 'text must not be empty'],
+    ['blank text', { text: '   ' }, 'text must not be empty'],
+    ['numeric text', { text: 42 }, 'text must be a string'],
+    ['null text', { text: null }, 'text must be a string'],
+    ['array text', { text: ['a'] }, 'text must be a string'],
+    ['numeric voice_id', { text: 'hi', voice_id: 7 }, 'voice_id must be a string'],
+    ['malformed voice_id', { text: 'hi', voice_id: '../../v1/user' }, 'voice_id must be'],
+    ['malformed model_id', { text: 'hi', model_id: 'Eleven Flash' }, 'model_id must be'],
+    ['unknown field', { text: 'hi', voiceId: RACHEL }, 'unknown field: voiceId'],
+    ['a JSON array', ['hi'], 'JSON object'],
+    ['a JSON string', 'hi', 'JSON object'],
+  ])('%s is 400 invalid_request naming the field', async (_name, body, message) => {
+    const app = await makeApp();
+    for (const url of speechPaths) {
+      const res = await app.inject({ method: 'POST', url, payload: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toEqual({ error: 'invalid_request', message: expect.stringContaining(message) });
+    }
+    expect(standIn.ttsRequests).toHaveLength(0);
+  });
+
+  test('text over MAX_TEXT_LENGTH is 400 text_too_long; at the limit it is accepted', async () => {
+    const app = await makeApp();
+    const tooLong = await app.inject({ method: 'POST', url: '/jessica/api/v1/tts/stream', payload: { text: 'a'.repeat(MAX_TEXT + 1) } });
+    expect(tooLong.statusCode).toBe(400);
+    expect(tooLong.json()).toEqual({ error: 'text_too_long', message: expect.stringContaining(String(MAX_TEXT)) });
+    const atLimit = await app.inject({ method: 'POST', url: '/jessica/api/v1/tts/stream', payload: { text: 'a'.repeat(MAX_TEXT) } });
+    expect(atLimit.statusCode).toBe(200);
+    expect(atLimit.rawPayload.equals(HELLO_MP3)).toBe(true);
+  });
+
+  test('a body over BODY_LIMIT_BYTES is 413 payload_too_large', async () => {
+    const app = await makeApp({ MAX_TEXT_LENGTH: '100000' });
+    const res = await app.inject({ method: 'POST', url: '/jessica/api/v1/tts', payload: { text: 'a'.repeat(70_000) } });
+    expect(res.statusCode).toBe(413);
+    expect(res.json()).toEqual({ error: 'payload_too_large', message: expect.any(String) });
+    const small = await makeApp({ BODY_LIMIT_BYTES: '2048' });
+    const res2 = await small.inject({ method: 'POST', url: '/jessica/api/v1/config', payload: { default_model_id: 'a'.repeat(3000) } });
+    expect(res2.statusCode).toBe(413);
+  });
+
+  test('a voice_id that is not in the voice list is 422 unknown_voice, before any synthesis', async () => {
+    const app = await makeApp();
+    for (const url of speechPaths) {
+      const res = await app.inject({ method: 'POST', url, payload: { text: 'hi', voice_id: UNKNOWN_VOICE } });
+      expect(res.statusCode).toBe(422);
+      expect(res.json()).toEqual({ error: 'unknown_voice', message: expect.stringContaining(UNKNOWN_VOICE) });
+    }
+    expect(standIn.ttsRequests).toHaveLength(0);
+  });
+});
+
+describe('without an API key', () => {
+  test('speech, voices and models are 503 elevenlabs_key_missing; health says false', async () => {
+    const app = await makeApp({ ELEVENLABS_API_KEY: '' });
+    const health = await app.inject({ method: 'GET', url: '/jessica/health' });
+    expect(health.statusCode).toBe(200);
+    expect(health.json()).toMatchObject({ status: 'ok', elevenlabs_api_key: false });
+
+    for (const [method, url] of [['GET', '/api/v1/voices'], ['GET', '/api/v1/models'], ['POST', '/api/v1/tts'], ['POST', '/api/v1/tts/stream']]) {
+      const res = await app.inject({ method: method as 'GET', url: `/jessica${url}`, ...(method === 'POST' ? { payload: { text: 'hi' } } : {}) });
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toEqual({ error: 'elevenlabs_key_missing', message: expect.stringContaining('ELEVENLABS_API_KEY') });
+    }
+    // Settings do not need ElevenLabs.
+    expect((await app.inject({ method: 'GET', url: '/jessica/api/v1/config' })).statusCode).toBe(200);
+    expect(standIn.requests).toHaveLength(0);
+  });
+
+  test('a WebSocket tts_request gets an error message; MCP speak_text and list_voices are tool errors', async () => {
+    const { base, wsUrl } = await startApp({ ELEVENLABS_API_KEY: undefined });
+    const client = await TestClient.connect(wsUrl);
+    client.send({ type: 'tts_request', text: 'hi' });
+    expect(await client.next()).toEqual({ type: 'error', message: expect.stringContaining('ELEVENLABS_API_KEY') });
+
+    const speak = await mcp(base, 1, 'tools/call', { name: 'speak_text', arguments: { text: 'hi' } });
+    expect(speak.body.result).toEqual({ isError: true, content: [{ type: 'text', text: expect.stringContaining('ELEVENLABS_API_KEY is not configured') }] });
+    const voices = await mcp(base, 2, 'tools/call', { name: 'list_voices', arguments: {} });
+    expect(voices.body.result.isError).toBe(true);
+  });
+});
+
+describe('upstream failures are 502 upstream_error', () => {
+  test('ElevenLabs answering 500', async () => {
+    const app = await makeApp();
+    standIn.failStatus = 500;
+    for (const [method, url] of [['GET', '/api/v1/voices'], ['GET', '/api/v1/models'], ['POST', '/api/v1/tts/stream']]) {
+      const res = await app.inject({ method: method as 'GET', url: `/jessica${url}`, ...(method === 'POST' ? { payload: { text: 'hi' } } : {}) });
+      expect(res.statusCode).toBe(502);
+      expect(res.json()).toEqual({ error: 'upstream_error', message: expect.stringContaining('HTTP 500') });
+    }
+    // The voice list is needed to check a voice: it fails the same way.
+    const withVoice = await app.inject({ method: 'POST', url: '/jessica/api/v1/tts', payload: { text: 'hi', voice_id: RACHEL } });
+    expect(withVoice.statusCode).toBe(502);
+  });
+
+  test('ElevenLabs rejecting the key (401): 502 saying so, never the key', async () => {
+    const wrongKey = 'sk_wrong_key_must_never_leak_42';
+    const app = await makeApp({ ELEVENLABS_API_KEY: wrongKey });
+    for (const [method, url] of [['GET', '/api/v1/voices'], ['POST', '/api/v1/tts/stream']]) {
+      const res = await app.inject({ method: method as 'GET', url: `/jessica${url}`, ...(method === 'POST' ? { payload: { text: 'hi' } } : {}) });
+      expect(res.statusCode).toBe(502);
+      expect(res.json()).toEqual({ error: 'upstream_error', message: expect.stringContaining('rejected the API key') });
+      expect(res.body).not.toContain(wrongKey);
+      expect(res.body).not.toContain(standIn.apiKey);
+      expect(res.body).not.toMatch(/\bat .+:\d+:\d+/); // no stack trace
+    }
+    expect(standIn.requests.every((r) => r.apiKey === wrongKey)).toBe(true);
+  });
+
+  test('ElevenLabs not knowing the configured default voice (404)', async () => {
+    const app = await makeApp();
+    // A well-formed id that is not in the account: the settings only check the format.
+    const saved = await app.inject({ method: 'POST', url: '/jessica/api/v1/config', payload: { default_voice_id: UNKNOWN_VOICE } });
+    expect(saved.statusCode).toBe(200);
+    const res = await app.inject({ method: 'POST', url: '/jessica/api/v1/tts/stream', payload: { text: 'hi' } });
+    expect(res.statusCode).toBe(502);
+    expect(res.json()).toEqual({ error: 'upstream_error', message: expect.stringContaining('HTTP 404') });
+    expect(standIn.ttsRequests[0].url).toContain(UNKNOWN_VOICE);
+  });
+
+  test('ElevenLabs not reachable', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+
+    const app = await makeApp({ ELEVENLABS_BASE_URL: `http://127.0.0.1:${port}` });
+    const res = await app.inject({ method: 'GET', url: '/jessica/api/v1/voices' });
+    expect(res.statusCode).toBe(502);
+    expect(res.json()).toEqual({ error: 'upstream_error', message: expect.stringContaining('could not reach ElevenLabs') });
+  });
+
+  test('an injected fetch that fails (deps.fetch)', async () => {
+    const calls: Array<{ url: string; key?: string }> = [];
+    const app = await makeApp({}, {
+      fetch: async (url, init) => {
+        calls.push({ url, key: (init.headers as Record<string, string>)['xi-api-key'] });
+        throw new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } });
+      },
+    });
+    const res = await app.inject({ method: 'POST', url: '/jessica/api/v1/tts/stream', payload: { text: 'hi' } });
+    expect(res.statusCode).toBe(502);
+    expect(res.json().message).toContain('ECONNRESET');
+    expect(calls).toEqual([{ url: `${standIn.url}/v1/text-to-speech/${JESSICA}/stream?output_format=mp3_44100_128`, key: standIn.apiKey }]);
+  });
+});
+
+describe('WebSocket /ws', () => {
+  test('tts_request: audio_start, chunks of at most 16384 bytes that make up the MP3, audio_complete', async () => {
+    const { base, wsUrl } = await startApp();
+    const client = await TestClient.connect(wsUrl);
+    await waitUntil(async () => (await (await fetch(`${base}/health`)).json() as Json).websocket_clients === 1, 'health to count the client');
+
+    client.send({ type: 'tts_request', text: 'Hello over the socket', voice_id: RACHEL });
+    const clip = await client.clip();
+    expect(clip.error).toBeUndefined();
+    expect(clip.start).toEqual({ type: 'audio_start', text: 'Hello over the socket', voice_id: RACHEL });
+    expect(clip.chunks.length).toBeGreaterThanOrEqual(2);
+    clip.chunks.forEach((chunk, index) => {
+      expect(Object.keys(chunk).sort()).toEqual(['chunk_index', 'data', 'type']);
+      expect(chunk.chunk_index).toBe(index);
+      expect(Buffer.from(chunk.data, 'base64').length).toBeLessThanOrEqual(16384);
+    });
+    expect(clip.complete).toEqual({ type: 'audio_complete', total_chunks: clip.chunks.length });
+    expect(clip.audio.equals(HELLO_MP3)).toBe(true);
+    expect(Math.max(...client.frameSizes)).toBeLessThan(32 * 1024);
+    expect(standIn.ttsRequests[0].url).toContain(RACHEL);
+  });
+
+  test('bad frames get an error message and the connection keeps working', async () => {
+    const { wsUrl } = await startApp();
+    const client = await TestClient.connect(wsUrl);
+    const cases: Array<[unknown, string]> = [
+      ['{not json', 'not valid JSON'],
+      ['[1,2]', 'JSON object'],
+      [{ type: 'say', text: 'hi' }, 'unknown message type'],
+      [{ text: 'hi' }, 'unknown message type'],
+      [{ type: 'tts_request' }, 'text is required'],
+      [{ type: 'tts_request', text: '' }, 'text must not be empty'],
+      [{ type: 'tts_request', text: 5 }, 'text must be a string'],
+      [{ type: 'tts_request', text: 'a'.repeat(MAX_TEXT + 1) }, `at most ${MAX_TEXT}`],
+      [{ type: 'tts_request', text: 'hi', voice_id: UNKNOWN_VOICE }, 'not one of the account'],
+    ];
+    for (const [frame, message] of cases) {
+      client.send(frame);
+      expect(await client.next()).toEqual({ type: 'error', message: expect.stringContaining(message) });
+    }
+    client.socket.send(Buffer.from([1, 2, 3]));
+    // ws sends Buffers as binary frames.
+    expect(await client.next()).toEqual({ type: 'error', message: expect.stringContaining('binary') });
+
+    client.send({ type: 'tts_request', text: 'still here' });
+    const clip = await client.clip();
+    expect(clip.audio.equals(HELLO_MP3)).toBe(true);
+    expect(standIn.ttsRequests).toHaveLength(1);
+  });
+
+  test('an upstream failure is an error message', async () => {
+    const { wsUrl } = await startApp();
+    const client = await TestClient.connect(wsUrl);
+    standIn.failStatus = 500;
+    client.send({ type: 'tts_request', text: 'hi' });
+    expect(await client.next()).toEqual({ type: 'error', message: expect.stringContaining('HTTP 500') });
+
+    standIn.failStatus = undefined;
+    standIn.breakAfterFirstChunk = true;
+    client.send({ type: 'tts_request', text: 'hi' });
+    const clip = await client.clip();
+    expect(clip.start).toMatchObject({ type: 'audio_start' });
+    expect(clip.error).toEqual({ type: 'error', message: expect.stringContaining('broke off') });
+  });
+
+  test('a frame over 64 KB closes that connection (1009); others are unaffected', async () => {
+    const { wsUrl } = await startApp();
+    const big = await TestClient.connect(wsUrl);
+    const other = await TestClient.connect(wsUrl);
+    big.send({ type: 'tts_request', text: 'a'.repeat(70 * 1024) });
+    expect(await big.waitClosed()).toBe(1009);
+    other.send({ type: 'tts_request', text: 'hi' });
+    expect((await other.clip()).audio.equals(HELLO_MP3)).toBe(true);
+  });
+
+  test('POST /api/v1/tts answers 202 {} and pushes the clip to every connected client', async () => {
+    const { base, wsUrl } = await startApp();
+    const first = await TestClient.connect(wsUrl);
+    const second = await TestClient.connect(wsUrl);
+    const res = await postJson(`${base}/api/v1/tts`, { text: 'To everyone' });
+    expect(res.status).toBe(202);
+    expect(await res.json()).toEqual({});
+    for (const client of [first, second]) {
+      const clip = await client.clip();
+      expect(clip.start).toEqual({ type: 'audio_start', text: 'To everyone', voice_id: JESSICA });
+      expect(clip.audio.equals(HELLO_MP3)).toBe(true);
+    }
+    // One synthesis for all clients.
+    expect(standIn.ttsRequests).toHaveLength(1);
+  });
+
+  test('two clips never interleave on a client', async () => {
+    const { base, wsUrl } = await startApp();
+    const client = await TestClient.connect(wsUrl);
+    expect((await postJson(`${base}/api/v1/tts`, { text: 'one' })).status).toBe(202);
+    expect((await postJson(`${base}/api/v1/tts`, { text: 'two' })).status).toBe(202);
+    const one = await client.clip();
+    const two = await client.clip();
+    expect([one.start?.text, two.start?.text]).toEqual(['one', 'two']);
+    expect(one.audio.equals(HELLO_MP3) && two.audio.equals(HELLO_MP3)).toBe(true);
+  });
+
+  test('a client that disconnects mid-clip cancels the upstream request', async () => {
+    const { wsUrl } = await startApp();
+    const client = await TestClient.connect(wsUrl);
+    standIn.holdLastChunk();
+    client.send({ type: 'tts_request', text: 'Hello' });
+    expect(await client.next()).toMatchObject({ type: 'audio_start' });
+    client.terminate();
+    // Cancelled while the stand-in still holds its last chunk back.
+    await waitUntil(() => standIn.abortedStreams === 1, 'the upstream request to be cancelled');
+    expect(standIn.completedStreams).toBe(0);
+  });
+
+  test('more than 16 waiting clips is 429 too_many_requests', async () => {
+    const { base, wsUrl } = await startApp();
+    const client = await TestClient.connect(wsUrl);
+    standIn.holdLastChunk();
+    for (let i = 0; i < 16; i++) {
+      expect((await postJson(`${base}/api/v1/tts`, { text: `clip ${i}` })).status).toBe(202);
+    }
+    const refused = await postJson(`${base}/api/v1/tts`, { text: 'one too many' });
+    expect(refused.status).toBe(429);
+    expect(await refused.json()).toEqual({ error: 'too_many_requests', message: expect.any(String) });
+    standIn.releaseLastChunk();
+    for (let i = 0; i < 16; i++) {
+      const clip = await client.clip();
+      expect(clip.start?.text).toBe(`clip ${i}`);
+      expect(clip.audio.equals(HELLO_MP3)).toBe(true);
+    }
+  });
+
+  test('a plain GET /ws is 426 JSON', async () => {
+    const app = await makeApp();
+    const res = await app.inject({ method: 'GET', url: '/jessica/ws' });
+    expect(res.statusCode).toBe(426);
+    expect(res.json()).toMatchObject({ error: 'upgrade_required' });
+  });
+
+  test('closing the app closes the clients with 1001', async () => {
+    const { app, wsUrl } = await startApp();
+    const client = await TestClient.connect(wsUrl);
+    await app.close();
+    expect(await client.waitClosed()).toBe(1001);
+  });
+});
+
+describe('MCP /mcp', () => {
+  test('initialize, tools/list', async () => {
+    const { base } = await startApp();
+    const init = await mcp(base, 1, 'initialize', INITIALIZE);
+    expect(init.status).toBe(200);
+    expect(init.body.result.serverInfo).toEqual({ name: 'jessica', version: '1.0.0' });
+    expect(init.body.result.capabilities.tools).toBeDefined();
+
+    const list = await mcp(base, 2, 'tools/list');
+    expect(list.status).toBe(200);
+    const tools = list.body.result.tools as Json[];
+    expect(tools.map((t) => t.name).sort()).toEqual(['list_voices', 'speak_text']);
+    const speak = tools.find((t) => t.name === 'speak_text')!;
+    expect(speak.inputSchema.required).toEqual(['text']);
+    expect(Object.keys(speak.inputSchema.properties).sort()).toEqual(['text', 'voice_id']);
+  });
+
+  test('speak_text pushes the audio to the WebSocket clients and reports it', async () => {
+    const { base, wsUrl } = await startApp();
+    const client = await TestClient.connect(wsUrl);
+    const [call, clip] = await Promise.all([
+      mcp(base, 3, 'tools/call', { name: 'speak_text', arguments: { text: 'Hello from MCP' } }),
+      client.clip(),
+    ]);
+    expect(clip.start).toEqual({ type: 'audio_start', text: 'Hello from MCP', voice_id: JESSICA });
+    expect(clip.audio.equals(HELLO_MP3)).toBe(true);
+    const result = call.body.result;
+    expect(result.isError).toBeFalsy();
+    expect(result.content[0].text).toContain('14 characters');
+    expect(result.content[0].text).toContain(`${HELLO_MP3.length} bytes`);
+    expect(result.content[0].text).toContain('1 WebSocket client');
+  });
+
+  test('speak_text errors: nobody listening, bad input, unknown voice', async () => {
+    const { base, wsUrl } = await startApp();
+    const nobody = await mcp(base, 1, 'tools/call', { name: 'speak_text', arguments: { text: 'hi' } });
+    expect(nobody.body.result).toMatchObject({ isError: true, content: [{ text: expect.stringContaining('/jessica/ws') }] });
+    expect(standIn.ttsRequests).toHaveLength(0);
+
+    await TestClient.connect(wsUrl);
+    const tooLong = await mcp(base, 2, 'tools/call', { name: 'speak_text', arguments: { text: 'a'.repeat(MAX_TEXT + 1) } });
+    expect(tooLong.body.result).toMatchObject({ isError: true, content: [{ text: expect.stringContaining(`at most ${MAX_TEXT}`) }] });
+    const wrongType = await mcp(base, 3, 'tools/call', { name: 'speak_text', arguments: { text: 5 } });
+    expect(wrongType.body.result.isError).toBe(true);
+    const unknownVoice = await mcp(base, 4, 'tools/call', { name: 'speak_text', arguments: { text: 'hi', voice_id: UNKNOWN_VOICE } });
+    expect(unknownVoice.body.result).toMatchObject({ isError: true, content: [{ text: expect.stringContaining('not one of the account') }] });
+    expect(standIn.ttsRequests).toHaveLength(0);
+  });
+
+  test('list_voices returns the voices as JSON text', async () => {
+    const { base } = await startApp();
+    const res = await mcp(base, 5, 'tools/call', { name: 'list_voices', arguments: {} });
+    expect(JSON.parse(res.body.result.content[0].text)).toEqual(STAND_IN_VOICES.map((v) => ({ voice_id: v.voice_id, name: v.name })));
+  });
+
+  test('GET and DELETE /mcp are 405 JSON', async () => {
+    const app = await makeApp();
+    for (const method of ['GET', 'DELETE'] as const) {
+      const res = await app.inject({ method, url: '/jessica/mcp' });
+      expect(res.statusCode).toBe(405);
+      expect(res.headers.allow).toBe('POST');
+      expect(res.json()).toEqual({ error: 'method_not_allowed', message: expect.stringContaining('POST') });
+    }
+  });
+
+  test('malformed JSON to /mcp is 400 invalid_json', async () => {
+    const app = await makeApp();
+    const res = await app.inject({ method: 'POST', url: '/jessica/mcp', payload: '{', headers: { 'content-type': 'application/json' } });
+    expect(res.json()).toMatchObject({ error: 'invalid_json' });
+  });
+});
+
+describe('settings /api/v1/config', () => {
+  const defaults: ServiceSettings = { default_voice_id: JESSICA, default_model_id: 'eleven_flash_v2_5', auto_play: true };
+
+  test('GET, then a partial POST, saved through the store', async () => {
+    const store = new MemoryConfigStore(defaults);
+    const app = await makeApp({}, { configStore: store });
+    expect((await app.inject({ method: 'GET', url: '/jessica/api/v1/config' })).json()).toEqual({
+      default_voice_id: JESSICA, default_model_id: 'eleven_flash_v2_5', settings: { auto_play: true },
+    });
+    const res = await app.inject({ method: 'POST', url: '/jessica/api/v1/config', payload: { settings: { auto_play: false } } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ default_voice_id: JESSICA, default_model_id: 'eleven_flash_v2_5', settings: { auto_play: false } });
+    const res2 = await app.inject({ method: 'POST', url: '/jessica/api/v1/config', payload: { default_voice_id: RACHEL, default_model_id: 'eleven_multilingual_v2' } });
+    expect(res2.json()).toEqual({ default_voice_id: RACHEL, default_model_id: 'eleven_multilingual_v2', settings: { auto_play: false } });
+    expect(await store.load()).toEqual({ default_voice_id: RACHEL, default_model_id: 'eleven_multilingual_v2', auto_play: false });
+  });
+
+  test.each([
+    [{ default_voice_id: 'short' }, 'default_voice_id'],
+    [{ default_voice_id: 'has spaces in the id!' }, 'default_voice_id'],
+    [{ default_voice_id: 12345678901 }, 'default_voice_id must be a string'],
+    [{ default_model_id: 'Eleven-Flash' }, 'default_model_id'],
+    [{ settings: { auto_play: 'yes' } }, 'auto_play must be true or false'],
+    [{ settings: 'on' }, 'settings must be an object'],
+    [{ auto_play: false }, 'unknown field: auto_play'],
+    [{ settings: { volume: 3 } }, 'unknown field: settings.volume'],
+    [{ theme: 'dark' }, 'unknown field: theme'],
+    [[], 'JSON object'],
+  ])('POST %j is 400 invalid_request', async (body, message) => {
+    const store = new MemoryConfigStore(defaults);
+    const app = await makeApp({}, { configStore: store });
+    const res = await app.inject({ method: 'POST', url: '/jessica/api/v1/config', payload: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({ error: 'invalid_request', message: expect.stringContaining(message) });
+    expect(await store.load()).toEqual(defaults);
+  });
+
+  test('settings survive a restart (two app instances, one store) and are used for speech', async () => {
+    const store = new MemoryConfigStore(defaults);
+    const before = await makeApp({}, { configStore: store });
+    await before.inject({ method: 'POST', url: '/jessica/api/v1/config', payload: { default_voice_id: RACHEL, settings: { auto_play: false } } });
+    await before.close();
+
+    const after = await makeApp({}, { configStore: store });
+    expect((await after.inject({ method: 'GET', url: '/jessica/api/v1/config' })).json()).toEqual({
+      default_voice_id: RACHEL, default_model_id: 'eleven_flash_v2_5', settings: { auto_play: false },
+    });
+    const speech = await after.inject({ method: 'POST', url: '/jessica/api/v1/tts/stream', payload: { text: 'hi' } });
+    expect(speech.statusCode).toBe(200);
+    expect(standIn.ttsRequests[0].url).toContain(`/v1/text-to-speech/${RACHEL}/stream`);
+  });
+
+  test('SsmConfigStore: defaults while the parameter is missing, then a String parameter with Overwrite', async () => {
+    const parameters = new Map<string, string>();
+    const puts: Json[] = [];
+    const ssm: SsmLike = {
+      async send(command) {
+        const input = command.input as Json;
+        if (command.constructor.name === 'GetParameterCommand') {
+          const value = parameters.get(input.Name);
+          if (value === undefined) throw Object.assign(new Error('parameter not found'), { name: 'ParameterNotFound' });
+          return { Parameter: { Name: input.Name, Value: value } };
+        }
+        puts.push(input);
+        parameters.set(input.Name, input.Value);
+        return {};
+      },
+    };
+    const first = await makeApp({}, { configStore: new SsmConfigStore('/platform/jessica/config', defaults, ssm) });
+    expect((await first.inject({ method: 'GET', url: '/jessica/api/v1/config' })).json()).toMatchObject({ default_voice_id: JESSICA });
+    await first.inject({ method: 'POST', url: '/jessica/api/v1/config', payload: { default_model_id: 'eleven_multilingual_v2' } });
+    expect(puts).toEqual([{
+      Name: '/platform/jessica/config',
+      Type: 'String',
+      Overwrite: true,
+      Value: JSON.stringify({ ...defaults, default_model_id: 'eleven_multilingual_v2' }),
+    }]);
+    await first.close();
+
+    const second = await makeApp({}, { configStore: new SsmConfigStore('/platform/jessica/config', defaults, ssm) });
+    expect((await second.inject({ method: 'GET', url: '/jessica/api/v1/config' })).json()).toMatchObject({ default_model_id: 'eleven_multilingual_v2' });
+  });
+
+  test('a store that fails: reads fall back to the defaults, saving is 503 config_store_unavailable', async () => {
+    const broken = { load: async () => Promise.reject(new Error('down')), save: async () => Promise.reject(new Error('down')) };
+    const app = await makeApp({}, { configStore: broken });
+    expect((await app.inject({ method: 'GET', url: '/jessica/api/v1/config' })).json()).toMatchObject({ default_voice_id: JESSICA });
+    const res = await app.inject({ method: 'POST', url: '/jessica/api/v1/config', payload: { settings: { auto_play: false } } });
+    expect(res.statusCode).toBe(503);
+    expect(res.json()).toEqual({ error: 'config_store_unavailable', message: expect.any(String) });
+  });
+});
+
+describe('CORS', () => {
+  const allowed = 'https://jessica.example.com';
+
+  test('an allowed origin gets Access-Control-Allow-Origin and Vary; its preflight is 204', async () => {
+    const app = await makeApp({ CORS_ALLOW_ORIGINS: `${allowed},https://other.example.com` });
+    const res = await app.inject({ method: 'GET', url: '/jessica/health', headers: { origin: allowed } });
+    expect(res.headers['access-control-allow-origin']).toBe(allowed);
+    expect(res.headers.vary).toContain('Origin');
+
+    const preflight = await app.inject({
+      method: 'OPTIONS',
+      url: '/jessica/api/v1/tts/stream',
+      headers: { 'origin': allowed, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+    });
+    expect(preflight.statusCode).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe(allowed);
+    expect(preflight.headers['access-control-allow-methods']).toContain('POST');
+    expect(preflight.headers['access-control-allow-headers']).toContain('content-type');
+
+    // Errors carry the headers too, so that the page can read the JSON error.
+    const error = await app.inject({ method: 'POST', url: '/jessica/api/v1/tts', payload: {}, headers: { origin: allowed } });
+    expect(error.statusCode).toBe(400);
+    expect(error.headers['access-control-allow-origin']).toBe(allowed);
+  });
+
+  test('other origins get no CORS headers', async () => {
+    const app = await makeApp({ CORS_ALLOW_ORIGINS: allowed });
+    const res = await app.inject({ method: 'GET', url: '/jessica/health', headers: { origin: 'https://evil.example.com' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['access-control-allow-origin']).toBeUndefined();
+    const preflight = await app.inject({
+      method: 'OPTIONS', url: '/jessica/api/v1/tts', headers: { 'origin': 'https://evil.example.com', 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.statusCode).toBe(404);
+    expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  test('without CORS_ALLOW_ORIGINS there are no CORS headers', async () => {
+    const app = await makeApp();
+    const res = await app.inject({ method: 'GET', url: '/jessica/health', headers: { origin: allowed } });
+    expect(res.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  test('the hijacked MCP response carries the CORS headers', async () => {
+    const { base } = await startApp({ CORS_ALLOW_ORIGINS: allowed });
+    const res = await postJson(`${base}/mcp`, { jsonrpc: '2.0', id: 1, method: 'initialize', params: INITIALIZE }, {
+      accept: 'application/json, text/event-stream', origin: allowed,
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-allow-origin')).toBe(allowed);
+    await res.arrayBuffer();
+  });
+});
+
+describe('robustness', () => {
+  test('after everything above the process had no unhandled errors and a fresh app is healthy', async () => {
+    const { base } = await startApp();
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+    expect(processProblems).toEqual([]);
+  });
+});
