@@ -90,6 +90,11 @@ export class StaticSite extends Construct {
   /** The site's URL, `https://<siteName>.<domain>`. */
   public readonly url: string;
 
+  /**
+   * @param scope the parent construct
+   * @param id the construct id (part of every logical id below it: keep it stable)
+   * @param props the the site's properties
+   */
   constructor(scope: Construct, id: string, props: StaticSiteProps) {
     super(scope, id);
     this.validateProps(props);

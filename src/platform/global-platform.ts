@@ -442,6 +442,11 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
 
   private readonly centralApi: CentralApi;
 
+  /**
+   * @param scope the parent construct
+   * @param id the construct id (part of every logical id below it: keep it stable)
+   * @param props the the platform's properties
+   */
   constructor(scope: Construct, id: string, props: GlobalPlatformProps) {
     super(scope, id);
     this.validateProps(props);

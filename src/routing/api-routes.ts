@@ -179,6 +179,11 @@ export class ApiRoutes extends Construct {
   /** The dashboard that holds the service's widgets. */
   public readonly dashboard: cloudwatch.Dashboard;
 
+  /**
+   * @param scope the parent construct
+   * @param id the construct id (part of every logical id below it: keep it stable)
+   * @param props the the routes's properties
+   */
   constructor(scope: Construct, id: string, props: ApiRoutesProps) {
     super(scope, id);
     const platform = props.platform;

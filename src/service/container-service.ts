@@ -273,6 +273,11 @@ export class ContainerService extends Construct {
   /** The public URL of the service's base path, `https://api.<domain>/<service>`. */
   public readonly url: string;
 
+  /**
+   * @param scope the parent construct
+   * @param id the construct id (part of every logical id below it: keep it stable)
+   * @param props the the service's properties
+   */
   constructor(scope: Construct, id: string, props: ContainerServiceProps) {
     super(scope, id);
     this.validateProps(props);

@@ -18,9 +18,3 @@ function range(from: number, to: number, step: number): number[] {
   for (let v = from; v <= to; v += step) values.push(v);
   return values;
 }
-
-/** Monthly Fargate cost of one always-on task (us-east-1 list price, x86; ARM is about 20% less). @internal */
-export function fargateMonthlyUsd(cpu: number, memoryMiB: number): number {
-  const hours = 730;
-  return (cpu / 1024) * 0.04048 * hours + (memoryMiB / 1024) * 0.004445 * hours;
-}

@@ -203,6 +203,11 @@ export class TtsService extends Construct {
   /** `https://api.<domain>/<service>/mcp`. */
   public readonly mcpUrl: string;
 
+  /**
+   * @param scope the parent construct
+   * @param id the construct id (part of every logical id below it: keep it stable)
+   * @param props the the service's properties
+   */
   constructor(scope: Construct, id: string, props: TtsServiceProps) {
     super(scope, id);
     validateDnsName(this, 'serviceName', props.serviceName, 32);

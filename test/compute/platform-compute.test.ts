@@ -1,12 +1,7 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { GlobalPlatform, GlobalPlatformProps } from '../../src';
-
-function synth(props: Partial<GlobalPlatformProps> = {}): { platform: GlobalPlatform; stack: Stack; template: Template } {
-  const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'us-east-1' } });
-  const platform = new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', ...props });
-  return { platform, stack, template: Template.fromStack(stack) };
-}
+import { GlobalPlatform } from '../../src';
+import { synth } from '../helpers/platform-fixture';
 
 function onlyId(template: Template, type: string): string {
   const found = Object.keys(template.findResources(type));

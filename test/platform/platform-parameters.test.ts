@@ -2,6 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { GlobalPlatform, GlobalPlatformProps } from '../../src';
 import { PARAMETER_KEYS } from '../../src/platform/platform-parameters';
+import { onlyId } from '../helpers/platform-fixture';
 
 const LONG_LIVED_KEYS: Array<keyof typeof PARAMETER_KEYS> = ['longLivedListenerArn', 'longLivedSecurityGroupId', 'longLivedPathSuffixes'];
 
@@ -9,12 +10,6 @@ function synth(props: Partial<GlobalPlatformProps> = {}): { platform: GlobalPlat
   const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'us-east-1' } });
   const platform = new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', ...props });
   return { platform, template: Template.fromStack(stack) };
-}
-
-function onlyId(template: Template, type: string, properties?: Record<string, unknown>): string {
-  const found = Object.keys(template.findResources(type, properties ? { Properties: properties } : undefined));
-  expect(found).toHaveLength(1);
-  return found[0];
 }
 
 /** name -> Value of every SSM parameter in the template. */

@@ -1,19 +1,8 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { GlobalPlatform, GlobalPlatformProps } from '../../src';
-
-function synth(props: Partial<GlobalPlatformProps> = {}): { platform: GlobalPlatform; stack: Stack; template: Template } {
-  const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'us-east-1' } });
-  const platform = new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', ...props });
-  return { platform, stack, template: Template.fromStack(stack) };
-}
-
-function onlyId(template: Template, type: string, properties?: Record<string, unknown>): string {
-  const found = Object.keys(template.findResources(type, properties ? { Properties: properties } : undefined));
-  expect(found).toHaveLength(1);
-  return found[0];
-}
+import { GlobalPlatform } from '../../src';
+import { onlyId, synth } from '../helpers/platform-fixture';
 
 function parameterValue(template: Template, name: string): unknown {
   const found = Object.values(template.findResources('AWS::SSM::Parameter', { Properties: { Name: name } }));

@@ -1,20 +1,9 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { GlobalPlatform, GlobalPlatformProps } from '../../src';
+import { GlobalPlatform } from '../../src';
+import { onlyId, synth } from '../helpers/platform-fixture';
 
 const MANAGED = ['AWSManagedRulesAmazonIpReputationList', 'AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet'];
-
-function synth(props: Partial<GlobalPlatformProps> = {}): { platform: GlobalPlatform; stack: Stack; template: Template } {
-  const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'us-east-1' } });
-  const platform = new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', ...props });
-  return { platform, stack, template: Template.fromStack(stack) };
-}
-
-function onlyId(template: Template, type: string, properties?: Record<string, unknown>): string {
-  const found = Object.keys(template.findResources(type, properties ? { Properties: properties } : undefined));
-  expect(found).toHaveLength(1);
-  return found[0];
-}
 
 function webAcl(template: Template): Record<string, any> {
   const acls = Object.values(template.findResources('AWS::WAFv2::WebACL'));

@@ -1,26 +1,15 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { GlobalPlatform, GlobalPlatformProps } from '../../src';
+import { GlobalPlatform } from '../../src';
+import { onlyId, synth } from '../helpers/platform-fixture';
 
 /** AWS managed policy ids (see the CloudFront developer guide). */
 const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
 const ALL_VIEWER_EXCEPT_HOST_HEADER = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
 const ALL_VIEWER = '216adef6-5c7f-47e4-b989-5492eafa07d3';
 const LONG_LIVED_PATTERNS = ['/*/ws', '/*/ws/*', '/*/mcp', '/*/mcp/*'];
-
-function synth(props: Partial<GlobalPlatformProps> = {}): { platform: GlobalPlatform; stack: Stack; template: Template } {
-  const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'us-east-1' } });
-  const platform = new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', ...props });
-  return { platform, stack, template: Template.fromStack(stack) };
-}
-
-function onlyId(template: Template, type: string, properties?: Record<string, unknown>): string {
-  const found = Object.keys(template.findResources(type, properties ? { Properties: properties } : undefined));
-  expect(found).toHaveLength(1);
-  return found[0];
-}
 
 function distributionConfig(template: Template): Record<string, any> {
   const distributions = Object.values(template.findResources('AWS::CloudFront::Distribution'));

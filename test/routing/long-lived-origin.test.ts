@@ -2,6 +2,7 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { GlobalPlatform, GlobalPlatformProps } from '../../src';
+import { onlyId } from '../helpers/platform-fixture';
 
 function synth(props: Partial<GlobalPlatformProps> = {}, region = 'us-east-1'): { platform: GlobalPlatform; stack: Stack; template: Template } {
   const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region }, crossRegionReferences: region !== 'us-east-1' });
@@ -9,12 +10,6 @@ function synth(props: Partial<GlobalPlatformProps> = {}, region = 'us-east-1'): 
     platformName: 'georgi', domainName: 'georgi.io', longLivedConnections: true, ...props,
   });
   return { platform, stack, template: Template.fromStack(stack) };
-}
-
-function onlyId(template: Template, type: string, properties?: Record<string, unknown>): string {
-  const found = Object.keys(template.findResources(type, properties ? { Properties: properties } : undefined));
-  expect(found).toHaveLength(1);
-  return found[0];
 }
 
 function albSecurityGroupId(template: Template): string {
