@@ -1,9 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { notify, sustainedAlarm } from './alarm-helpers';
 import { ServiceSchedule } from '../service/service-schedule';
 
 /** @internal */
@@ -55,30 +55,20 @@ export class ContainerAlarms extends Construct {
       evaluationPeriods: 2,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    const cpu = service.metricCpuUtilization({ period: Duration.minutes(5) }).createAlarm(this, 'CpuAlarm', {
+    const cpu = sustainedAlarm(this, 'CpuAlarm', service.metricCpuUtilization({ period: Duration.minutes(5) }), {
       alarmName: `${props.alarmPrefix}-cpu-high`,
-      alarmDescription: `${props.alarmPrefix} CPU above ${props.cpuPercent}% in 3 of 5 periods of 5 minutes`,
+      what: `${props.alarmPrefix} CPU above ${props.cpuPercent}%`,
       threshold: props.cpuPercent,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 5,
-      datapointsToAlarm: 3,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    const memory = service.metricMemoryUtilization({ period: Duration.minutes(5) }).createAlarm(this, 'MemoryAlarm', {
+    const memory = sustainedAlarm(this, 'MemoryAlarm', service.metricMemoryUtilization({ period: Duration.minutes(5) }), {
       alarmName: `${props.alarmPrefix}-memory-high`,
-      alarmDescription: `${props.alarmPrefix} memory above ${props.memoryPercent}% in 3 of 5 periods of 5 minutes`,
+      what: `${props.alarmPrefix} memory above ${props.memoryPercent}%`,
       threshold: props.memoryPercent,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 5,
-      datapointsToAlarm: 3,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     this.alarms = noTask ? [noTask, cpu, memory] : [cpu, memory];
-    const action = new actions.SnsAction(props.topic);
-    for (const alarm of this.alarms) {
-      alarm.addAlarmAction(action);
-      alarm.addOkAction(action);
-    }
+    notify(this.alarms, props.topic);
 
     props.dashboard?.addWidgets(
       new cloudwatch.GraphWidget({

@@ -2,9 +2,9 @@ import { Duration } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { errorRate, notify, sustainedAlarm } from './alarm-helpers';
 
 /** @internal */
 export interface PlatformMonitoringProps {
@@ -41,12 +41,7 @@ export class PlatformMonitoring extends Construct {
     const serverErrors = api.metricServerError({ period: PERIOD, statistic: 'Sum', label: '5xx' });
     const p50 = api.metricLatency({ period: PERIOD, statistic: 'p50', label: 'latency p50' });
     const p99 = api.metricLatency({ period: PERIOD, statistic: 'p99', label: 'latency p99' });
-    const serverErrorRate = new cloudwatch.MathExpression({
-      expression: 'IF(requests > 0, 100 * errors / requests, 0)',
-      usingMetrics: { requests, errors: serverErrors },
-      period: PERIOD,
-      label: '5xx rate (%)',
-    });
+    const serverErrorRate = errorRate(requests, serverErrors, '5xx rate (%)');
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: `${props.platformName}-platform`,
@@ -66,24 +61,17 @@ export class PlatformMonitoring extends Construct {
       new cloudwatch.GraphWidget({ title: 'API latency (ms)', left: [p50, p99], width: 6 }),
     );
 
-    const action = new actions.SnsAction(props.topic);
-    this.serverErrorRateAlarm = serverErrorRate.createAlarm(this, 'ServerErrorRateAlarm', {
+    this.serverErrorRateAlarm = sustainedAlarm(this, 'ServerErrorRateAlarm', serverErrorRate, {
       alarmName: `${props.platformName}-api-5xx-rate`,
-      alarmDescription: `more than ${props.serverErrorRatePercent}% of central API requests answered 5xx in 3 of 5 periods of 5 minutes`,
+      what: `more than ${props.serverErrorRatePercent}% of central API requests answered 5xx`,
       threshold: props.serverErrorRatePercent,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 5,
-      datapointsToAlarm: 3,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    this.latencyAlarm = p99.createAlarm(this, 'LatencyP99Alarm', {
+    this.latencyAlarm = sustainedAlarm(this, 'LatencyP99Alarm', p99, {
       alarmName: `${props.platformName}-api-latency-p99`,
-      alarmDescription: `central API p99 latency above ${props.latencyP99.toMilliseconds()} ms in 3 of 5 periods of 5 minutes`,
+      what: `central API p99 latency above ${props.latencyP99.toMilliseconds()} ms`,
       threshold: props.latencyP99.toMilliseconds(),
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 5,
-      datapointsToAlarm: 3,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     this.certificateExpiryAlarm = createCertificateExpiryAlarm(this, 'CertificateExpiryAlarm', {
       platformName: props.platformName,
@@ -91,10 +79,7 @@ export class PlatformMonitoring extends Construct {
       days: props.certificateExpiryDays,
       label: 'regional',
     });
-    for (const alarm of [this.serverErrorRateAlarm, this.latencyAlarm, this.certificateExpiryAlarm]) {
-      alarm.addAlarmAction(action);
-      alarm.addOkAction(action);
-    }
+    notify([this.serverErrorRateAlarm, this.latencyAlarm, this.certificateExpiryAlarm], props.topic);
   }
 }
 

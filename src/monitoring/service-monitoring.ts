@@ -1,7 +1,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Construct } from 'constructs';
+import { errorRate, notify, sustainedAlarm } from './alarm-helpers';
 import { IGlobalPlatform } from '../platform/platform-interface';
 
 /** @internal */
@@ -64,12 +64,7 @@ export class ServiceApiMonitoring extends Construct {
       period: PERIOD,
       label: `p99 ${resource}`,
     }));
-    const serverErrorRate = new cloudwatch.MathExpression({
-      expression: 'IF(requests > 0, 100 * errors / requests, 0)',
-      usingMetrics: { requests, errors: serverErrors },
-      period: PERIOD,
-      label: '5xx rate (%)',
-    });
+    const serverErrorRate = errorRate(requests, serverErrors, '5xx rate (%)');
 
     this.widgets = [
       new cloudwatch.TextWidget({ markdown: `## ${serviceName}`, width: 24, height: 1 }),
@@ -85,17 +80,12 @@ export class ServiceApiMonitoring extends Construct {
     });
     this.dashboard.addWidgets(...this.widgets);
 
-    this.serverErrorRateAlarm = serverErrorRate.createAlarm(this, 'ServerErrorRateAlarm', {
+    this.serverErrorRateAlarm = sustainedAlarm(this, 'ServerErrorRateAlarm', serverErrorRate, {
       alarmName: `${platform.platformName}-${serviceName}-api-5xx-rate`,
-      alarmDescription: `more than ${props.serverErrorRatePercent}% of ${serviceName} requests answered 5xx in 3 of 5 periods of 5 minutes`,
+      what: `more than ${props.serverErrorRatePercent}% of ${serviceName} requests answered 5xx`,
       threshold: props.serverErrorRatePercent,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 5,
-      datapointsToAlarm: 3,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    const action = new actions.SnsAction(platform.alarmTopic);
-    this.serverErrorRateAlarm.addAlarmAction(action);
-    this.serverErrorRateAlarm.addOkAction(action);
+    notify([this.serverErrorRateAlarm], platform.alarmTopic);
   }
 }
