@@ -72,8 +72,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   buildWorkflowOptions: {
     mutableBuild: false,
   },
+  // Python tools the tests use: cfn-lint (templates) and moto's server (a local SSM API).
   workflowBootstrapSteps: [
-    { name: 'Install cfn-lint', run: 'pip install --user cfn-lint' },
+    { name: 'Install cfn-lint and moto', run: "pip install --user cfn-lint 'moto[server]'" },
   ],
   gitignore: [
     'cdk.out', 'cdk-integ.out*', '.cdk.staging', 'integ/**/cdk.context.json',
