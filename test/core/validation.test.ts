@@ -5,21 +5,12 @@ import {
   Ipv4Range, isUnresolved, parseIpv4Cidr, PropError, rangesOverlap, validateCidrList, validateDnsName,
   validateDomainName, validateEmail, validateIntegerRange, validatePositive, validateRetention,
 } from '../../src/core/validation';
+import { errorOf } from '../helpers/errors';
 
 let scope: Construct;
 beforeEach(() => {
   scope = new Construct(new App(), 'Scope');
 });
-
-/** The error a call throws (fails the test when it does not throw). */
-function errorOf(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected the call to throw, but it returned');
-}
 
 const cidr = (text: string): Ipv4Range => parseIpv4Cidr(scope, 'cidr', text);
 

@@ -3,6 +3,7 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { BudgetThreshold, GlobalPlatform, GlobalPlatformProps, NatType } from '../../src';
+import { errorOf } from '../helpers/errors';
 
 const ACCOUNT = '123456789012';
 
@@ -12,16 +13,6 @@ function makeStack(region = 'us-east-1', crossRegionReferences?: boolean): Stack
 
 function build(overrides: Partial<GlobalPlatformProps> = {}, stack: Stack = makeStack()): GlobalPlatform {
   return new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', ...overrides });
-}
-
-/** The error a call throws (fails the test when it does not throw). */
-function errorOf(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected the call to throw, but it returned');
 }
 
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
