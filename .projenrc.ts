@@ -43,6 +43,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-cdk/integ-runner@^2.197.10',
     // cdk-nag 3.x needs aws-cdk-lib ^2.257.0; 2.38 supports our minimum.
     'cdk-nag@^2.38.2',
+    // Drives Debian's Chromium (no browser download) for the reference web page's test.
+    'playwright-core@^1.64.1',
   ],
 
   tsconfigDevFile: 'tsconfig.dev.json',

@@ -1,4 +1,4 @@
-// Jessica web page: learns its URLs from ./config.json (written at deploy time), never hard-codes hosts.
+// Jessica web page: learns its URLs from /config.json (written at deploy time), never hard-codes hosts.
 'use strict';
 
 const $ = (id) => document.getElementById(id);
@@ -93,7 +93,7 @@ async function loadOptional(path, use) {
 }
 
 async function main() {
-  const res = await fetch('./config.json', { cache: 'no-store' });
+  const res = await fetch('/config.json', { cache: 'no-store' });
   if (!res.ok) throw new Error('config.json is missing');
   state.config = await res.json();
   const name = state.config.serviceName || 'Jessica';
