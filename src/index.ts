@@ -10,6 +10,7 @@ export * from './monitoring/budget-threshold';
 // Routing
 export * from './routing/api-routes';
 export { ApiTarget } from './routing/api-target';
+export * from './routing/api-target-options';
 export * from './routing/path-mode';
 export * from './routing/service-cors';
 

@@ -104,17 +104,22 @@ export interface Ipv4Range {
   readonly prefix: number;
 }
 
+const IPV4_CIDR_EXPECTED = 'expected an IPv4 CIDR block such as "203.0.113.0/24"';
+const IPV6_CIDR_EXPECTED = 'expected an IPv6 CIDR block such as "2001:db8::/32" (up to 8 groups of 1-4 hex digits, "::" at most once, prefix 0-128)';
+const IP_CIDR_EXPECTED = 'expected an IPv4 CIDR block such as "203.0.113.0/24" or an IPv6 CIDR block such as "2001:db8::/32"';
+
 /**
  * Parses an IPv4 CIDR such as `10.0.0.0/16`. The address must be the network address
- * (`10.0.0.1/16` is refused: AWS would silently widen or reject it).
+ * (`10.0.0.1/16` is refused: AWS would silently widen or reject it). `expected` is what a
+ * malformed value's error says is allowed.
  * @internal
  */
-export function parseIpv4Cidr(scope: IConstruct, prop: string, cidr: string): Ipv4Range {
+export function parseIpv4Cidr(scope: IConstruct, prop: string, cidr: string, expected: string = IPV4_CIDR_EXPECTED): Ipv4Range {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
   const octets = m ? m.slice(1, 5).map(Number) : [];
   const prefix = m ? Number(m[5]) : -1;
   if (!m || octets.some(o => o > 255) || prefix > 32) {
-    throw new PropError(scope, prop, cidr, 'expected an IPv4 CIDR block such as "203.0.113.0/24"');
+    throw new PropError(scope, prop, cidr, expected);
   }
   const address = octets.reduce((sum, octet) => sum * 256 + octet, 0);
   const size = 2 ** (32 - prefix);
@@ -126,8 +131,63 @@ export function parseIpv4Cidr(scope: IConstruct, prop: string, cidr: string): Ip
   return { cidr, first: address, last: address + size - 1, prefix };
 }
 
-/** @internal */
-export function rangesOverlap(a: Ipv4Range, b: Ipv4Range): boolean {
+/** An IPv6 CIDR block parsed into a numeric range. @internal */
+export interface Ipv6Range {
+  readonly cidr: string;
+  readonly first: bigint;
+  readonly last: bigint;
+  readonly prefix: number;
+}
+
+/** True when `cidr` is written as an IPv6 block (it has a colon); says nothing about validity. @internal */
+export function isIpv6Cidr(cidr: string): boolean {
+  return cidr.includes(':');
+}
+
+/**
+ * Parses an IPv6 CIDR such as `2001:db8::/32` (hexadecimal groups, either case, `::` at most
+ * once; the dotted IPv4 tail form is not accepted). The address must be the network address.
+ * `expected` is what a malformed value's error says is allowed.
+ * @internal
+ */
+export function parseIpv6Cidr(scope: IConstruct, prop: string, cidr: string, expected: string = IPV6_CIDR_EXPECTED): Ipv6Range {
+  const malformed = () => new PropError(scope, prop, cidr, expected);
+  const m = /^([0-9A-Fa-f:]+)\/(\d{1,3})$/.exec(cidr);
+  if (!m || Number(m[2]) > 128) throw malformed();
+  const prefix = Number(m[2]);
+  const halves = m[1].split('::');
+  if (halves.length > 2) throw malformed();
+  const [head, tail] = halves.map(h => (h === '' ? [] : h.split(':')));
+  const written = [...head, ...(tail ?? [])];
+  if (written.some(g => !/^[0-9A-Fa-f]{1,4}$/.test(g))) throw malformed();
+  if (tail === undefined ? written.length !== 8 : written.length > 7) throw malformed();
+  const groups = tail === undefined ? head : [...head, ...Array<string>(8 - written.length).fill('0'), ...tail];
+  const address = groups.reduce((sum, group) => sum * 0x10000n + BigInt(parseInt(group, 16)), 0n);
+  const size = 2n ** BigInt(128 - prefix);
+  if (address % size !== 0n) {
+    throw new PropError(scope, prop, cidr, `host bits are set; the network address is "${formatIpv6(address - (address % size))}/${prefix}"`);
+  }
+  return { cidr, first: address, last: address + size - 1n, prefix };
+}
+
+/** RFC 5952 text of an IPv6 address: lower-case groups, the longest run of 2+ zero groups as `::`. */
+function formatIpv6(address: bigint): string {
+  const groups = [7, 6, 5, 4, 3, 2, 1, 0].map(i => Number((address / 0x10000n ** BigInt(i)) % 0x10000n));
+  let best = { start: -1, length: 1 };
+  for (let start = 0; start < 8; start++) {
+    let length = 0;
+    while (start + length < 8 && groups[start + length] === 0) length++;
+    if (length > best.length) best = { start, length };
+  }
+  const hex = (gs: number[]) => gs.map(g => g.toString(16)).join(':');
+  if (best.start < 0) return hex(groups);
+  return `${hex(groups.slice(0, best.start))}::${hex(groups.slice(best.start + best.length))}`;
+}
+
+/** True when two blocks of the same address family share an address. @internal */
+export function rangesOverlap(a: Ipv4Range, b: Ipv4Range): boolean;
+export function rangesOverlap(a: Ipv6Range, b: Ipv6Range): boolean;
+export function rangesOverlap(a: Ipv4Range | Ipv6Range, b: Ipv4Range | Ipv6Range): boolean {
   return a.first <= b.last && b.first <= a.last;
 }
 
@@ -149,6 +209,40 @@ export function validateCidrList(scope: IConstruct, prop: string, cidrs: string[
     ranges.push(range);
   }
   return ranges;
+}
+
+/** The IPv4 and the IPv6 blocks of one list, each in list order. @internal */
+export interface IpCidrRanges {
+  readonly ipv4: Ipv4Range[];
+  readonly ipv6: Ipv6Range[];
+}
+
+/**
+ * Validates a list that may mix IPv4 and IPv6 CIDRs: each well-formed (an entry with a colon
+ * is read as IPv6), none overlapping another of the same family in the list. A malformed entry's
+ * error names both allowed forms. Returns the parsed ranges by family (empty for unresolved input).
+ * @internal
+ */
+export function validateIpCidrList(scope: IConstruct, prop: string, cidrs: string[] | undefined): IpCidrRanges {
+  const ipv4: Ipv4Range[] = [];
+  const ipv6: Ipv6Range[] = [];
+  if (!cidrs || isUnresolved(cidrs)) return { ipv4, ipv6 };
+  const addDisjoint = <R extends Ipv4Range | Ipv6Range>(ranges: R[], range: R, overlaps: (a: R, b: R) => boolean) => {
+    const clash = ranges.find(r => overlaps(r, range));
+    if (clash) {
+      throw new PropError(scope, prop, range.cidr, `it overlaps "${clash.cidr}" in the same list; list each address range once`);
+    }
+    ranges.push(range);
+  };
+  for (const cidr of cidrs) {
+    if (isUnresolved(cidr)) continue;
+    if (isIpv6Cidr(cidr)) {
+      addDisjoint(ipv6, parseIpv6Cidr(scope, prop, cidr, IP_CIDR_EXPECTED), (a, b) => rangesOverlap(a, b));
+    } else {
+      addDisjoint(ipv4, parseIpv4Cidr(scope, prop, cidr, IP_CIDR_EXPECTED), (a, b) => rangesOverlap(a, b));
+    }
+  }
+  return { ipv4, ipv6 };
 }
 
 /**

@@ -79,6 +79,8 @@ export class PlatformNetwork extends Construct {
         ['EcrDocker', ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER],
         ['Logs', ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS],
         ['SecretsManager', ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER],
+        // SSM parameters: secrets from Parameter Store, TtsService's settings store.
+        ['Ssm', ec2.InterfaceVpcEndpointAwsService.SSM],
       ];
       for (const [name, service] of endpoints) {
         const endpoint = this.vpc.addInterfaceEndpoint(name, { service, subnets: this.serviceSubnets, privateDnsEnabled: true });

@@ -20,8 +20,8 @@ import { IGlobalPlatform } from './platform-interface';
 import { parameterPrefix, PlatformParameters } from './platform-parameters';
 import { PlatformCompute } from '../compute/platform-compute';
 import {
-  Ipv4Range, isUnresolved, parseIpv4Cidr, PropError, rangesOverlap, validateCidrList, validateDnsName,
-  validateDomainName, validateEmail, validateIntegerRange, validatePathSuffixes, validatePositive, validateRetention,
+  isUnresolved, parseIpv4Cidr, PropError, rangesOverlap, validateDnsName, validateDomainName, validateEmail,
+  validateIntegerRange, validateIpCidrList, validatePathSuffixes, validatePositive, validateRetention,
 } from '../core/validation';
 import { AlarmTopic } from '../monitoring/alarm-topic';
 import { BudgetThreshold } from '../monitoring/budget-threshold';
@@ -103,11 +103,13 @@ export interface GlobalPlatformProps {
   readonly natGateways?: number;
 
   /**
-   * Add interface VPC endpoints for ECR (API and Docker), CloudWatch Logs and Secrets Manager,
-   * so that image pulls, logs and secrets stay off the NAT.
+   * Add interface VPC endpoints for ECR (API and Docker), CloudWatch Logs, Secrets Manager and
+   * SSM (parameters), so that image pulls, logs, secrets and settings stay off the NAT.
    *
-   * Cost: 4 endpoints x $7.30 a month per AZ (about $58 a month for 2 AZs) plus $0.01 per GB.
-   * Needed with `NatType.NONE`.
+   * Required with `NatType.NONE`. Services there still reach nothing outside AWS (no external
+   * APIs such as ElevenLabs), and ECS Exec needs a NAT or an `ssmmessages` endpoint of your own.
+   *
+   * Cost: 5 endpoints x $7.30 a month per AZ (about $73 a month for 2 AZs) plus $0.01 per GB.
    *
    * @default false
    */
@@ -214,8 +216,9 @@ export interface GlobalPlatformProps {
 
   /**
    * CloudFront's origin response timeout for the long-lived origin: the longest gap between
-   * two packets of a stream (1 s to 120 s; above 60 s check your CloudFront quota). Streams
-   * must send keep-alive traffic more often.
+   * two packets of a stream (1 s to 120 s). Streams must send keep-alive traffic more often.
+   * Up to 60 s works on every account; above 60 s the deploy fails on an account whose
+   * CloudFront "response timeout" quota is still 60 s (request an increase first).
    *
    * @default Duration.seconds(60)
    */
@@ -245,6 +248,9 @@ export interface GlobalPlatformProps {
    * lists, and the AWS managed rule groups for IP reputation, common attacks and known bad
    * inputs. Outside us-east-1 the web ACL lives in the us-east-1 companion stack.
    *
+   * The common rule set's `SizeRestrictions_BODY` rule (bodies over 8 KB) only counts: API
+   * Gateway and the services limit body sizes themselves, so large POSTs still get through.
+   *
    * Cost: $5 a month for the web ACL, $1 per rule (about $11 in all), $0.60 per million requests.
    *
    * @default false
@@ -260,15 +266,20 @@ export interface GlobalPlatformProps {
   readonly wafRateLimit?: number;
 
   /**
-   * IPv4 CIDR blocks that the WAF always allows: the rate limit and managed rules do not
-   * apply to them.
+   * IPv4 and IPv6 CIDR blocks (for example `203.0.113.0/24`, `2001:db8::/32`) that the WAF
+   * always allows: the rate limit and managed rules do not apply to them. The front door
+   * serves IPv6 too, so list a client's IPv6 block as well as its IPv4 one. Each block must be
+   * a network address (no host bits set), /1 or longer, and listed once.
    *
    * @default - none
    */
   readonly wafAllowedIpRanges?: string[];
 
   /**
-   * IPv4 CIDR blocks that the WAF always blocks.
+   * IPv4 and IPv6 CIDR blocks (for example `198.51.100.0/24`, `2001:db8:bad::/48`) that the
+   * WAF always blocks. The front door serves IPv6 too, so block a client's IPv6 block as well as
+   * its IPv4 one. Each block must be a network address (no host bits set), /1 or longer, listed
+   * once and not overlapping `wafAllowedIpRanges`.
    *
    * @default - none
    */
@@ -628,7 +639,13 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
   /**
    * Throttles one route of the central API, e.g. `ANY /jessica/{proxy+}`, on its stage. Route
    * throttling is a setting of the platform's stage, so services in other apps ask the
-   * platform's app to call this; `ApiRoutes` calls it for services in the same app.
+   * platform's app to call this; `ApiRoutes` calls it for routes in the platform's own stack.
+   *
+   * API Gateway refuses a route setting for a route key that does not exist yet: the route must
+   * be deployed before the platform stack carries this setting. For a service in another stack
+   * or app, deploy the service first, then add this call and deploy the platform.
+   *
+   * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-stage-routesettings.html
    *
    * @param routeKey the route key, `METHOD /path`
    * @param rateLimit steady-state requests per second (1 to 10000)
@@ -734,6 +751,11 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
     if (props.natType?.kind === 'none' && props.natGateways) {
       throw new PropError(this, 'natGateways', props.natGateways, 'must be 0 or unset with NatType.NONE');
     }
+    if (props.natType?.kind === 'none' && props.interfaceEndpoints !== true) {
+      throw new PropError(this, 'interfaceEndpoints', props.interfaceEndpoints ?? false,
+        'must be true with NatType.NONE: without a NAT the service subnets reach AWS only through VPC endpoints,'
+        + ' and tasks need them to pull images, write logs and read secrets and parameters');
+    }
     const natKind = (props.natType ?? NatType.GATEWAY).kind;
     if (natKind !== 'none' && props.natGateways === 0) {
       throw new PropError(this, 'natGateways', 0, `at least 1 with NatType.${natKind.toUpperCase()}; use NatType.NONE for no NAT`);
@@ -782,16 +804,21 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
       }
     }
     validateIntegerRange(this, 'wafRateLimit', props.wafRateLimit, 10, 2_000_000_000);
-    const allowed = validateCidrList(this, 'wafAllowedIpRanges', props.wafAllowedIpRanges);
-    const blocked = validateCidrList(this, 'wafBlockedIpRanges', props.wafBlockedIpRanges);
+    // IPv4 and IPv6 CIDRs may be mixed; FrontDoorWaf puts each family in its own IP set.
+    const allowed = validateIpCidrList(this, 'wafAllowedIpRanges', props.wafAllowedIpRanges);
+    const blocked = validateIpCidrList(this, 'wafBlockedIpRanges', props.wafBlockedIpRanges);
     for (const [prop, ranges] of [['wafAllowedIpRanges', allowed], ['wafBlockedIpRanges', blocked]] as const) {
-      const everything = ranges.find(r => r.prefix === 0);
+      const everything = [...ranges.ipv4, ...ranges.ipv6].find(r => r.prefix === 0);
       if (everything) {
-        throw new PropError(this, prop, everything.cidr, 'AWS WAF IP sets accept /1 to /32, not /0; turn waf off instead of listing every address');
+        throw new PropError(this, prop, everything.cidr,
+          'AWS WAF IP sets accept /1 to /32 (IPv4) and /1 to /128 (IPv6), not /0; turn waf off instead of listing every address');
       }
     }
-    for (const b of blocked) {
-      const clash = allowed.find((a: Ipv4Range) => rangesOverlap(a, b));
+    const clashes = [
+      ...blocked.ipv4.map(b => [b, allowed.ipv4.find(a => rangesOverlap(a, b))] as const),
+      ...blocked.ipv6.map(b => [b, allowed.ipv6.find(a => rangesOverlap(a, b))] as const),
+    ];
+    for (const [b, clash] of clashes) {
       if (clash) {
         throw new PropError(this, 'wafBlockedIpRanges', b.cidr,
           `it overlaps "${clash.cidr}" in wafAllowedIpRanges; an address cannot be both allowed and blocked`);

@@ -1,6 +1,5 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
-import * as authorizers from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -12,6 +11,7 @@ import { CorsPreflight, corsPolicy } from './cors-preflight';
 import { PathMode } from './path-mode';
 import { ServiceCorsOptions } from './service-cors';
 import { addNagSuppressions } from '../core/nag';
+import { tagServiceResources } from '../core/tags';
 import { isUnresolved, PropError, validateDnsName, validateIntegerRange } from '../core/validation';
 import { ServiceApiMonitoring } from '../monitoring/service-monitoring';
 import { GlobalPlatform } from '../platform/global-platform';
@@ -100,10 +100,22 @@ export interface ApiRoutesProps {
   readonly throttlingBurstLimit?: number;
 
   /**
-   * Require a JWT from this issuer (an `https://` URL, e.g. a Cognito user pool) on every
-   * route except CORS preflights.
+   * Require a JWT from this issuer (an `https://` URL, e.g. a Cognito user pool) in the
+   * `Authorization` header of every request except CORS preflights.
+   *
+   * The HTTP API routes get an API Gateway JWT authorizer (signature, issuer, expiry and
+   * audience). The long-lived paths bypass API Gateway: their load balancer rules verify the
+   * token first (ALB `jwt-validation`: RS256 signature from `jwtJwksEndpoint`, `iss`, `exp`,
+   * and `nbf`/`iat` when present), but not the audience, because ALB cannot express API
+   * Gateway's "`aud` or `client_id`" rule: if the issuer serves other audiences too, the
+   * service checks `aud` itself on those paths. Browsers cannot set headers on a WebSocket, so a
+   * browser page cannot open a protected WebSocket path.
+   *
+   * No extra charge on API Gateway; ALB JWT verification is billed in load balancer capacity
+   * units (pennies at low traffic).
    *
    * @default - no JWT authorizer
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-verify-jwt.html
    */
   readonly jwtIssuer?: string;
 
@@ -115,7 +127,18 @@ export interface ApiRoutesProps {
   readonly jwtAudience?: string[];
 
   /**
-   * Any other authorizer for the service's routes (not together with `jwtIssuer`).
+   * The JSON Web Key Set URL the load balancer verifies JWT signatures with on the long-lived
+   * paths (with `jwtIssuer` and `longLivedPaths`). API Gateway finds the keys itself through
+   * the issuer's OpenID discovery document; ALB needs the URL.
+   *
+   * @default - `<jwtIssuer>/.well-known/jwks.json` (the URL of Cognito user pools and Auth0)
+   */
+  readonly jwtJwksEndpoint?: string;
+
+  /**
+   * Any other authorizer for the service's routes (not together with `jwtIssuer`). It applies
+   * to the HTTP API routes only, so it cannot be combined with `longLivedPaths`: use
+   * `jwtIssuer` for a service with long-lived paths.
    *
    * @default - none
    */
@@ -148,6 +171,10 @@ export interface ApiRoutesProps {
  * `ANY /<service>` and `ANY /<service>/{proxy+}` on the HTTP API, and, for WebSockets and
  * streams, listener rules on the platform's internal load balancer. Adds the service's widgets
  * to the platform dashboard (or its own dashboard for an imported platform) and a 5xx alarm.
+ * Its resources carry the cost-allocation tags `platform` and `service`.
+ *
+ * Cost: API Gateway HTTP API $1.00 per million requests; the 5xx alarm $0.10 a month per
+ * metric (a dashboard of its own, for a platform in another stack, $3 a month).
  *
  * @example
  * new ApiRoutes(stack, 'JessicaRoutes', {
@@ -187,6 +214,7 @@ export class ApiRoutes extends Construct {
   constructor(scope: Construct, id: string, props: ApiRoutesProps) {
     super(scope, id);
     const platform = props.platform;
+    tagServiceResources(this, platform, props.serviceName);
     this.basePath = props.basePath ?? `/${props.serviceName}`;
     const pathMode = props.pathMode ?? PathMode.KEEP_BASE_PATH;
     const longLivedPaths = props.longLivedPaths ?? [];
@@ -204,13 +232,7 @@ export class ApiRoutes extends Construct {
 
     // ------------------------------------------------------------------------- HTTP API routes
     const binding = props.target._bind({ scope: this, platform, pathMode, basePath: this.basePath });
-    const authorizer = props.authorizer ?? (props.jwtIssuer
-      // The authorizer is created under the HTTP API: its id must be unique per service.
-      ? new authorizers.HttpJwtAuthorizer(`JwtAuthorizer-${props.serviceName}`, props.jwtIssuer, {
-        jwtAudience: props.jwtAudience!,
-        authorizerName: `${props.serviceName}-jwt`,
-      })
-      : undefined);
+    const authorizer = props.authorizer ?? (props.jwtIssuer ? this.jwtAuthorizer(props) : undefined);
     const routeKeys = [
       apigwv2.HttpRouteKey.with(this.basePath, apigwv2.HttpMethod.ANY),
       apigwv2.HttpRouteKey.with(`${this.basePath}/{proxy+}`, apigwv2.HttpMethod.ANY),
@@ -244,14 +266,23 @@ export class ApiRoutes extends Construct {
         props.throttlingRateLimit ?? props.throttlingBurstLimit, 'set throttlingRateLimit and throttlingBurstLimit together');
     }
     if (props.throttlingRateLimit !== undefined && props.throttlingBurstLimit !== undefined) {
+      const later = `deploy the service first, then call platform.addRouteThrottling('${routeKeys[1].key}', rate, burst)`
+        + ` (and for '${routeKeys[0].key}') in the platform's app and deploy the platform`;
       if (!(platform instanceof GlobalPlatform)) {
         throw new Error(`${this.node.path}: throttlingRateLimit/throttlingBurstLimit need the platform in the same CDK app:`
-          + ' route throttling is a setting of the platform\'s stage. In the platform\'s app, call'
-          + ` platform.addRouteThrottling('${routeKeys[1].key}', rate, burst) (and for '${routeKeys[0].key}')`);
+          + ` route throttling is a setting of the platform's stage. ${later[0].toUpperCase()}${later.slice(1)}`);
+      }
+      if (Stack.of(this) !== Stack.of(platform.httpStage)) {
+        // The stage may name only routes that exist, so it must be deployed after them; a stage
+        // cannot wait for a stack that itself depends on the platform's stack.
+        throw new Error(`${this.node.path}: throttlingRateLimit/throttlingBurstLimit need the routes in the platform's stack`
+          + ` (${Stack.of(platform.httpStage).node.path}), not in ${Stack.of(this).node.path}: API Gateway accepts route`
+          + ` throttling only for routes that already exist. Add the service to the platform's stack, or ${later}`);
       }
       for (const routeKey of routeKeys) {
         platform.addRouteThrottling(routeKey.key, props.throttlingRateLimit, props.throttlingBurstLimit);
       }
+      platform.httpStage.node.addDependency(...this.routes);
     }
 
     // ---------------------------------------------------------------- long-lived (load balancer)
@@ -268,6 +299,23 @@ export class ApiRoutes extends Construct {
     });
     this.serverErrorRateAlarm = monitoring.serverErrorRateAlarm;
     this.dashboard = monitoring.dashboard;
+  }
+
+  /**
+   * A JWT authorizer in this construct's own scope. CDK's `HttpJwtAuthorizer` would create it
+   * under the HTTP API, that is in the platform's stack, exported to the service's stack: then
+   * a service could never drop or rename it (the platform could not delete an export in use).
+   */
+  private jwtAuthorizer(props: ApiRoutesProps): apigwv2.IHttpRouteAuthorizer {
+    const jwt = new apigwv2.HttpAuthorizer(this, 'JwtAuthorizer', {
+      httpApi: props.platform.httpApi,
+      type: apigwv2.HttpAuthorizerType.JWT,
+      identitySource: ['$request.header.Authorization'],
+      jwtIssuer: props.jwtIssuer,
+      jwtAudience: props.jwtAudience,
+      authorizerName: `${props.serviceName}-jwt`,
+    });
+    return { bind: () => ({ authorizerId: jwt.authorizerId, authorizationType: 'JWT' }) };
   }
 
   private addLongLivedRules(props: ApiRoutesProps, paths: string[], priority: number): elbv2.ApplicationTargetGroup {
@@ -293,12 +341,25 @@ export class ApiRoutes extends Construct {
     // `/p` and `/p/*` for every long-lived path; an ALB rule matches at most 5 values.
     const patterns = paths.flatMap(p => [`${this.basePath}${p}`, `${this.basePath}${p}/*`]);
     for (let i = 0; i * 5 < patterns.length; i++) {
-      new elbv2.ApplicationListenerRule(this, i === 0 ? 'LongLivedRule' : `LongLivedRule${i + 1}`, {
+      const rule = new elbv2.ApplicationListenerRule(this, i === 0 ? 'LongLivedRule' : `LongLivedRule${i + 1}`, {
         listener,
         priority: priority + i,
         conditions: [elbv2.ListenerCondition.pathPatterns(patterns.slice(i * 5, i * 5 + 5))],
         targetGroups: [targetGroup],
       });
+      if (props.jwtIssuer) {
+        // The same token as on the HTTP API routes, verified by the load balancer before it
+        // forwards (aws-cdk-lib has no L2 for the jwt-validation action yet).
+        const cfnRule = rule.node.defaultChild as elbv2.CfnListenerRule;
+        cfnRule.actions = [
+          {
+            type: 'jwt-validation',
+            order: 1,
+            jwtValidationConfig: { issuer: props.jwtIssuer, jwksEndpoint: jwksEndpointOf(props) },
+          },
+          { type: 'forward', order: 2, targetGroupArn: targetGroup.targetGroupArn },
+        ];
+      }
     }
     return targetGroup;
   }
@@ -313,7 +374,7 @@ export class ApiRoutes extends Construct {
         'expected "/" and one or more lower-case segments of a-z, 0-9, ".", "_" and "-", such as "/jessica" or "/team/app", without a trailing slash');
     }
     this.validateLongLived(props, longLivedPaths);
-    this.validateAuth(props);
+    this.validateAuth(props, longLivedPaths);
     validateIntegerRange(this, 'throttlingRateLimit', props.throttlingRateLimit, 1, 10_000);
     validateIntegerRange(this, 'throttlingBurstLimit', props.throttlingBurstLimit, 1, 5_000);
     const rate = props.serverErrorRateThresholdPercent;
@@ -359,7 +420,7 @@ export class ApiRoutes extends Construct {
     }
   }
 
-  private validateAuth(props: ApiRoutesProps): void {
+  private validateAuth(props: ApiRoutesProps, longLivedPaths: string[]): void {
     if (props.jwtIssuer !== undefined && props.authorizer) {
       throw new PropError(this, 'authorizer', '(authorizer)', 'set either jwtIssuer or authorizer, not both');
     }
@@ -368,6 +429,19 @@ export class ApiRoutes extends Construct {
     }
     if (props.jwtIssuer !== undefined && !(props.jwtAudience && (isUnresolved(props.jwtAudience) || props.jwtAudience.length > 0))) {
       throw new PropError(this, 'jwtAudience', props.jwtAudience ?? [], 'at least one audience with jwtIssuer');
+    }
+    if (props.jwtJwksEndpoint !== undefined) {
+      if (props.jwtIssuer === undefined) {
+        throw new PropError(this, 'jwtJwksEndpoint', props.jwtJwksEndpoint, 'only used with jwtIssuer');
+      }
+      if (!isUnresolved(props.jwtJwksEndpoint) && !/^https:\/\/[^\s/]+\/\S*$/.test(props.jwtJwksEndpoint)) {
+        throw new PropError(this, 'jwtJwksEndpoint', props.jwtJwksEndpoint, 'expected an https:// URL with a path');
+      }
+    }
+    if (props.authorizer && longLivedPaths.length > 0) {
+      throw new PropError(this, 'authorizer', '(authorizer)', 'an authorizer covers only the HTTP API routes, and longLivedPaths '
+        + `(${longLivedPaths.join(', ')}) reach the service through the platform's load balancer: use jwtIssuer, which the load `
+        + 'balancer verifies too, or drop longLivedPaths');
     }
     if (props.jwtIssuer === undefined && props.jwtAudience !== undefined) {
       throw new PropError(this, 'jwtAudience', props.jwtAudience, 'only used with jwtIssuer');
@@ -401,4 +475,9 @@ function defaultPriority(basePath: string): number {
     hash = (hash * 31 + char.charCodeAt(0)) % 2_147_483_647;
   }
   return 1000 + (hash % 48000);
+}
+
+/** The JWKS URL for the load balancer's JWT check: the prop, or `<issuer>/.well-known/jwks.json`. */
+function jwksEndpointOf(props: ApiRoutesProps): string {
+  return props.jwtJwksEndpoint ?? `${props.jwtIssuer!.replace(/\/+$/, '')}/.well-known/jwks.json`;
 }

@@ -7,6 +7,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { IConstruct } from 'constructs';
+import { ApplicationListenerTargetOptions } from './api-target-options';
 import { PathMode } from './path-mode';
 import { IGlobalPlatform } from '../platform/platform-interface';
 
@@ -60,14 +61,30 @@ export abstract class ApiTarget {
    * An Application Load Balancer listener inside the platform's VPC, reached over the VPC link.
    * The listener's default port is opened to the VPC link when the listener knows it.
    *
+   * API Gateway reaches the listener over plain HTTP unless `options.secureServerName` is set;
+   * an HTTPS listener created in this app without it is an error (an imported listener's
+   * protocol is unknown, so set it yourself when that listener is HTTPS).
+   *
    * @param listener the listener
+   * @param options TLS to the listener
    */
-  public static applicationListener(listener: elbv2.IApplicationListener): ApiTarget {
+  public static applicationListener(listener: elbv2.IApplicationListener, options: ApplicationListenerTargetOptions = {}): ApiTarget {
+    const secureServerName = options.secureServerName;
+    if (secureServerName !== undefined && !Token.isUnresolved(secureServerName)
+      && !/^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)*$/.test(secureServerName)) {
+      throw new Error(`${listener.node.path}: invalid secureServerName ${JSON.stringify(secureServerName)}:`
+        + ' expected a host name such as "api.example.com", without scheme, port or path');
+    }
+    if (secureServerName === undefined && isHttpsListener(listener)) {
+      throw new Error(`${listener.node.path}: ApiTarget.applicationListener needs secureServerName for an HTTPS listener:`
+        + ' API Gateway private integrations send plain HTTP unless a server name to verify is set, so requests to the'
+        + ' TLS port would fail; pass { secureServerName: \'<host name in the listener certificate>\' }');
+    }
     return new PrivateTarget((id, parameterMapping, platform) => {
       if (listener.connections.defaultPort) {
         listener.connections.allowDefaultPortFrom(platform.vpcLinkSecurityGroup, 'central API VPC link');
       }
-      return new integrations.HttpAlbIntegration(id, listener, { vpcLink: platform.vpcLink, parameterMapping });
+      return new integrations.HttpAlbIntegration(id, listener, { vpcLink: platform.vpcLink, parameterMapping, secureServerName });
     });
   }
 
@@ -96,6 +113,18 @@ export abstract class ApiTarget {
 
   /** @internal */
   public abstract _bind(options: ApiTargetBindOptions): ApiTargetBinding;
+}
+
+/**
+ * Whether a listener created in this app is HTTPS (from its `AWS::ElasticLoadBalancingV2::Listener`
+ * resource). Imported listeners have no such resource: their protocol is unknown, so `false`.
+ */
+function isHttpsListener(listener: elbv2.IApplicationListener): boolean {
+  if (!(listener instanceof elbv2.ApplicationListener)) {
+    return false;
+  }
+  const resource = listener.node.defaultChild;
+  return resource instanceof elbv2.CfnListener && resource.protocol === elbv2.ApplicationProtocol.HTTPS;
 }
 
 type IntegrationFactory = (id: string, parameterMapping: apigwv2.ParameterMapping | undefined, platform: IGlobalPlatform) =>

@@ -3,7 +3,7 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 
 /** @internal */
 export interface CentralApiProps {
@@ -51,10 +51,13 @@ export class CentralApi extends Construct {
   public readonly stage: apigwv2.HttpStage;
   public readonly vpcLink: apigwv2.VpcLink;
   public readonly vpcLinkSecurityGroup: ec2.SecurityGroup;
-  private readonly routeSettings = new Map<string, apigwv2.CfnStage.RouteSettingsProperty>();
+  /** Route key -> settings, in CloudFormation's own spelling (RouteSettings is raw JSON in the L1). */
+  private readonly routeSettings = new Map<string, Record<string, number | boolean>>();
+  private readonly detailedMetrics: boolean;
 
   constructor(scope: Construct, id: string, props: CentralApiProps) {
     super(scope, id);
+    this.detailedMetrics = props.detailedMetrics;
 
     this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
       apiName: `${props.platformName}-api`,
@@ -101,11 +104,22 @@ export class CentralApi extends Construct {
     });
   }
 
-  /** Throttles one route (e.g. `ANY /jessica/{proxy+}`) on the `$default` stage. */
-  public throttleRoute(routeKey: string, rateLimit: number, burstLimit: number): void {
+  /**
+   * Throttles one route (e.g. `ANY /jessica/{proxy+}`) on the `$default` stage.
+   *
+   * `AWS::ApiGatewayV2::Stage.RouteSettings` is a raw JSON map in the L1, so its entries are
+   * written in CloudFormation's PascalCase here (CDK does not convert them). A route setting
+   * replaces the stage defaults for that route, so it repeats the stage's detailed-metrics flag
+   * (the per-service alarms read route-level metrics). API Gateway refuses settings for a route
+   * key that does not exist yet: pass the `routes` when they are in this stack, and the stage
+   * is deployed after them.
+   */
+  public throttleRoute(routeKey: string, rateLimit: number, burstLimit: number, routes: IConstruct[] = []): void {
     this.routeSettings.set(routeKey, {
-      throttlingRateLimit: rateLimit,
-      throttlingBurstLimit: burstLimit,
+      ThrottlingRateLimit: rateLimit,
+      ThrottlingBurstLimit: burstLimit,
+      DetailedMetricsEnabled: this.detailedMetrics,
     });
+    for (const route of routes) this.stage.node.addDependency(route);
   }
 }

@@ -1,12 +1,16 @@
+import { Token } from 'aws-cdk-lib';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { isIpv6Cidr } from '../core/validation';
 
 /** @internal */
 export interface FrontDoorWafProps {
   readonly platformName: string;
   /** Requests per IP in any 5-minute window before the IP is blocked. */
   readonly rateLimit: number;
+  /** IPv4 and IPv6 CIDRs, mixed. */
   readonly allowedIpRanges: string[];
+  /** IPv4 and IPv6 CIDRs, mixed. */
   readonly blockedIpRanges: string[];
 }
 
@@ -17,10 +21,35 @@ const MANAGED_RULE_GROUPS = [
   'AWSManagedRulesKnownBadInputsRuleSet',
 ];
 
+/** Rules of the managed groups whose action the web ACL overrides, by rule group. */
+const RULE_ACTION_OVERRIDES: Record<string, wafv2.CfnWebACL.RuleActionOverrideProperty[]> = {
+  // SizeRestrictions_BODY blocks every request body over 8 KB (CloudFront hands WAF only the first
+  // 16 KB of a body anyway), which breaks legitimate POSTs such as TTS text and MCP JSON-RPC calls.
+  // Body size is not the WAF's call here: API Gateway caps request bodies and every service
+  // validates its own body sizes. COUNT keeps the rule's metric and sampled requests.
+  AWSManagedRulesCommonRuleSet: [{ name: 'SizeRestrictions_BODY', actionToUse: { count: {} } }],
+};
+
+/**
+ * Splits a CIDR list into its IPv4 and IPv6 entries. An unresolved list, and unresolved entries,
+ * count as IPv4 (the only family before IPv6 was supported).
+ */
+function byFamily(cidrs: string[]): { ipv4: string[]; ipv6: string[] } {
+  if (Token.isUnresolved(cidrs)) return { ipv4: cidrs, ipv6: [] };
+  return {
+    ipv4: cidrs.filter(c => Token.isUnresolved(c) || !isIpv6Cidr(c)),
+    ipv6: cidrs.filter(c => !Token.isUnresolved(c) && isIpv6Cidr(c)),
+  };
+}
+
 /**
  * The front door's web ACL (scope CLOUDFRONT, so it must live in us-east-1). Evaluation order:
  * blocked IPs, allowed IPs (never blocked by the rules after them), AWS managed rule groups
  * (IP reputation, common rule set, known bad inputs), then a per-IP rate limit.
+ *
+ * Each IP list becomes one rule over up to two IP sets, one per address family (a WAF IP set
+ * holds only one): the IPv4 set keeps its original construct id, the IPv6 one adds `V6`. With
+ * both sets the rule matches either (an OR statement).
  *
  * @internal
  */
@@ -37,18 +66,33 @@ export class FrontDoorWaf extends Construct {
     });
 
     const ipSetRule = (name: string, cidrs: string[], action: wafv2.CfnWebACL.RuleActionProperty) => {
-      const ipSet = new wafv2.CfnIPSet(this, `${name}IpSet`, {
-        name: `${props.platformName}-${name.toLowerCase()}`,
-        description: `${name.toLowerCase()} client addresses of the ${props.platformName} front door`,
-        scope: 'CLOUDFRONT',
-        ipAddressVersion: 'IPV4',
-        addresses: cidrs,
-      });
+      const { ipv4, ipv6 } = byFamily(cidrs);
+      const sets: wafv2.CfnIPSet[] = [];
+      if (ipv4.length > 0) {
+        // id, name and description as when the lists were IPv4-only, so existing templates keep them
+        sets.push(new wafv2.CfnIPSet(this, `${name}IpSet`, {
+          name: `${props.platformName}-${name.toLowerCase()}`,
+          description: `${name.toLowerCase()} client addresses of the ${props.platformName} front door`,
+          scope: 'CLOUDFRONT',
+          ipAddressVersion: 'IPV4',
+          addresses: ipv4,
+        }));
+      }
+      if (ipv6.length > 0) {
+        sets.push(new wafv2.CfnIPSet(this, `${name}IpSetV6`, {
+          name: `${props.platformName}-${name.toLowerCase()}-v6`,
+          description: `${name.toLowerCase()} IPv6 client addresses of the ${props.platformName} front door`,
+          scope: 'CLOUDFRONT',
+          ipAddressVersion: 'IPV6',
+          addresses: ipv6,
+        }));
+      }
+      const matches = sets.map((s): wafv2.CfnWebACL.StatementProperty => ({ ipSetReferenceStatement: { arn: s.attrArn } }));
       rules.push({
         name: `${name}Ips`,
         priority: rules.length,
         action,
-        statement: { ipSetReferenceStatement: { arn: ipSet.attrArn } },
+        statement: matches.length === 1 ? matches[0] : { orStatement: { statements: matches } },
         visibilityConfig: visibility(`${name.toLowerCase()}-ips`),
       });
     };
@@ -60,7 +104,7 @@ export class FrontDoorWaf extends Construct {
         name,
         priority: rules.length,
         overrideAction: { none: {} },
-        statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
+        statement: { managedRuleGroupStatement: { vendorName: 'AWS', name, ruleActionOverrides: RULE_ACTION_OVERRIDES[name] } },
         visibilityConfig: visibility(name),
       });
     }

@@ -45,7 +45,9 @@ export class FrontDoor extends Construct {
     const apiOrigin = new origins.HttpOrigin(`${props.httpApi.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`, {
       protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
       originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
-      readTimeout: Duration.seconds(30),
+      // A little above the HTTP API's own 30 s integration limit, so that API Gateway's answer
+      // (its 504 and JSON body) reaches the client rather than a CloudFront timeout page.
+      readTimeout: Duration.seconds(35),
     });
 
     const apiBehavior: cloudfront.BehaviorOptions = {

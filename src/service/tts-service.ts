@@ -1,14 +1,17 @@
-import { CfnOutput, RemovalPolicy, Token } from 'aws-cdk-lib';
+import * as fs from 'fs';
+import * as path from 'path';
+import { Annotations, ArnFormat, CfnOutput, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { ContainerService } from './container-service';
 import { ServiceSchedule } from './service-schedule';
 import { addNagSuppressions } from '../core/nag';
-import { PropError, validateDnsName } from '../core/validation';
+import { tagServiceResources } from '../core/tags';
+import { isUnresolved, PropError, validateDnsName } from '../core/validation';
 import { StaticSite } from '../frontend/static-site';
 import { IGlobalPlatform } from '../platform/platform-interface';
 
@@ -18,6 +21,26 @@ const DEFAULT_VOICE_ID = 'cgSgspJ2msm6clMCkdW9';
 const DEFAULT_MODEL_ID = 'eleven_flash_v2_5';
 /** The JSON field of the secret the service creates. */
 const CREATED_SECRET_FIELD = 'api_key';
+/** ElevenLabs voice ids as the container checks `DEFAULT_VOICE_ID` at startup (integ/jessica/src/config.ts). */
+const VOICE_ID_PATTERN = /^[A-Za-z0-9]{10,40}$/;
+/** ElevenLabs model ids as the container checks `DEFAULT_MODEL_ID` at startup, e.g. `eleven_flash_v2_5`. */
+const MODEL_ID_PATTERN = /^[a-z0-9_]{2,64}$/;
+/** Log levels the container accepts for `LOG_LEVEL` (pino; compared in lower case). */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+/** Variables TtsService sets itself (or injects as a secret), with what to use instead. */
+const RESERVED_ENVIRONMENT: Record<string, string> = {
+  SERVICE_NAME: 'set by TtsService from serviceName; change serviceName instead',
+  CONFIG_PARAMETER_NAME: 'set by TtsService to its settings parameter (settingsParameterName), the only one the task may write; it cannot be replaced',
+  ROOT_PATH: 'set by TtsService to "/<serviceName>", the base path the routes forward; change serviceName instead',
+  PORT: 'set by TtsService; use containerPort instead',
+  HOST: 'set by TtsService to "0.0.0.0" so the load balancers reach the container; it cannot be replaced',
+  ELEVENLABS_API_KEY: 'injected by TtsService from Secrets Manager; use elevenLabsSecret (and elevenLabsSecretField) instead, never a plain variable',
+  ELEVEN_LABS_API_KEY: 'the container reads ELEVENLABS_API_KEY (and refuses to start with this misspelling while the key is empty);'
+    + ' use elevenLabsSecret (and elevenLabsSecretField) instead',
+  ELEVENLABS_BASE_URL: 'set by TtsService; use elevenLabsBaseUrl instead',
+  DEFAULT_VOICE_ID: 'set by TtsService; use defaultVoiceId instead',
+  DEFAULT_MODEL_ID: 'set by TtsService; use defaultModelId instead',
+};
 
 /**
  * Properties of a Jessica-style text-to-speech service. Monthly costs are us-east-1 list prices.
@@ -79,12 +102,20 @@ export interface TtsServiceProps {
   /**
    * CPU units (Fargate sizes).
    *
+   * Cost ($0.04048 per vCPU-hour, x86): 512 units (0.5 vCPU) with the default 1024 MiB are about
+   * $18.02 a month per task always on (730 hours), about $6.44 on the default schedule (weekdays
+   * 07-19 UTC, about 261 hours a month). Each further 1024 units (1 vCPU) add about $29.55 a month
+   * always on, about $10.57 on the default schedule. ARM64 is about 20% less.
+   *
    * @default 512
    */
   readonly cpu?: number;
 
   /**
    * Memory in MiB (valid for `cpu`).
+   *
+   * Cost ($0.004445 per GB-hour, x86): each 1024 MiB is about $3.24 a month per task always on,
+   * about $1.16 on the default schedule (about 261 hours a month). ARM64 is about 20% less.
    *
    * @default 1024
    */
@@ -93,12 +124,16 @@ export interface TtsServiceProps {
   /**
    * CPU architecture of the image.
    *
-   * @default ecs.CpuArchitecture.X86_64
+   * @default ecs.CpuArchitecture.X86_64 (ARM64 is about 20% cheaper)
    */
   readonly cpuArchitecture?: ecs.CpuArchitecture;
 
   /**
    * Fewest tasks inside the schedule's hours.
+   *
+   * Cost: these tasks run whenever the service does, so they set the floor of the bill: each
+   * task of the default size (0.5 vCPU / 1 GB, x86) is about $18.02 a month always on, about $6.44
+   * on the default schedule (weekdays 07-19 UTC, about 261 hours a month).
    *
    * @default 1
    */
@@ -107,21 +142,42 @@ export interface TtsServiceProps {
   /**
    * Most tasks.
    *
-   * @default 2
+   * One by default because a Jessica-style service pushes audio to the browsers connected to
+   * its WebSocket (`POST /api/v1/tts`, MCP `speak_text`), and those connections live in one
+   * task: with two tasks, a request that API Gateway sends to the other task finds no browser.
+   * Raise it only for an image that shares its WebSocket clients across tasks (for example
+   * through Redis or SNS); synth warns otherwise.
+   *
+   * Cost: the ceiling: CPU target tracking adds tasks up to this many under load, each about
+   * $18.02 a month always on at the default size (0.5 vCPU / 1 GB, x86), about $6.44 on the
+   * default schedule.
+   *
+   * @default 1
    */
   readonly maxCapacity?: number;
 
   /**
+   * CPU utilization that target tracking keeps the service at (10-90).
+   *
+   * @default 60
+   */
+  readonly cpuTargetUtilizationPercent?: number;
+
+  /**
    * When the service runs (it scales to zero outside).
    *
-   * Cost: 0.5 vCPU / 1 GB always on is about $18 a month; weekdays 07-19 about $6.50.
+   * Cost: one task of 0.5 vCPU / 1 GB (x86) always on (730 hours) is about $18.02 a month; on
+   * weekdays 07-19 UTC (about 261 hours a month) about $6.44.
    *
    * @default ServiceSchedule.weekdays(7, 19) (the original deployment)
    */
   readonly schedule?: ServiceSchedule;
 
   /**
-   * Run on Fargate Spot.
+   * Run on Fargate Spot (AWS may stop tasks with two minutes' notice).
+   *
+   * Cost: up to 70% less than Fargate: one task of 0.5 vCPU / 1 GB from about $18.02 down to about
+   * $5.41 a month always on, from about $6.44 down to about $1.93 on the default schedule.
    *
    * @default false
    */
@@ -136,7 +192,10 @@ export interface TtsServiceProps {
 
   /**
    * A local folder with the built web page; served on `<serviceName>.<domain>` with a generated
-   * `config.json` naming the API and WebSocket URLs.
+   * `config.json` naming the API and WebSocket URLs. The folder must exist and contain `index.html`.
+   *
+   * Cost: pennies a month at low traffic: S3 storage is $0.023 per GB-month (a page of a few MB is
+   * well under a cent) and CloudFront's free tier covers 1 TB of data out a month.
    *
    * @default - no frontend
    */
@@ -186,10 +245,18 @@ export class TtsService extends Construct {
   public readonly elevenLabsSecret: secretsmanager.ISecret;
 
   /**
-   * The SSM parameter where the service keeps the settings changed through
-   * `POST /api/v1/config` (JSON), so they survive restarts and are shared by all tasks.
+   * The name of the SSM parameter where the service keeps the settings changed through
+   * `POST /api/v1/config` (JSON), so they survive restarts and are shared by all tasks:
+   * `/platform/<platformName>/services/<serviceName>/settings`.
+   *
+   * It is not a CloudFormation resource: the service creates it at its first write (until then
+   * the environment's defaults apply), so no template change or stack deletion resets what was
+   * saved. Delete it by hand after removing the service for good.
    */
-  public readonly settingsParameter: ssm.StringParameter;
+  public readonly settingsParameterName: string;
+
+  /** The ARN of `settingsParameterName`, for grants. */
+  public readonly settingsParameterArn: string;
 
   /** The web page. @default - undefined without `frontendPath` */
   public readonly frontend?: StaticSite;
@@ -222,6 +289,7 @@ export class TtsService extends Construct {
       && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(props.elevenLabsBaseUrl)) {
       throw new PropError(this, 'elevenLabsBaseUrl', props.elevenLabsBaseUrl, 'expected an http(s):// URL');
     }
+    this.validateProps(props);
 
     const platform = props.platform;
     const basePath = `/${props.serviceName}`;
@@ -251,17 +319,22 @@ export class TtsService extends Construct {
     const secretField = props.elevenLabsSecretField ?? (props.elevenLabsSecret ? undefined : CREATED_SECRET_FIELD);
 
     // Settings changed at run time live here, not on the container's disk (the original lost
-    // them at every restart). `{}`: the environment's defaults apply until someone changes them.
-    this.settingsParameter = new ssm.StringParameter(this, 'SettingsParameter', {
-      parameterName: `/platform/${platform.platformName}/services/${props.serviceName}/settings`,
-      stringValue: '{}',
-      description: `run-time settings of ${props.serviceName} (written by the service)`,
-      tier: ssm.ParameterTier.STANDARD,
+    // them at every restart). Not a CloudFormation resource: CloudFormation would write its
+    // template value back over the saved settings at the next update of the parameter, and
+    // delete them with the stack. The service creates it at its first write (standard tier: free).
+    // (No ssm.StringParameter.fromStringParameterName either: it adds a template parameter that
+    // CloudFormation resolves at deploy time, which fails while the parameter does not exist.)
+    this.settingsParameterName = `/platform/${platform.platformName}/services/${props.serviceName}/settings`;
+    this.settingsParameterArn = Stack.of(this).formatArn({
+      service: 'ssm',
+      resource: 'parameter',
+      resourceName: this.settingsParameterName.slice(1),
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
     });
 
     const environment: Record<string, string> = {
       SERVICE_NAME: props.serviceName,
-      CONFIG_PARAMETER_NAME: this.settingsParameter.parameterName,
+      CONFIG_PARAMETER_NAME: this.settingsParameterName,
       ROOT_PATH: basePath,
       PORT: String(props.containerPort ?? 9020),
       HOST: '0.0.0.0',
@@ -286,7 +359,8 @@ export class TtsService extends Construct {
       longLivedPaths: ['/ws', '/mcp'],
       cors: frontendUrl ? { allowOrigins: [frontendUrl] } : undefined,
       minCapacity: props.minCapacity,
-      maxCapacity: props.maxCapacity,
+      maxCapacity: props.maxCapacity ?? 1,
+      cpuTargetUtilizationPercent: props.cpuTargetUtilizationPercent,
       schedule: props.schedule ?? ServiceSchedule.weekdays(7, 19),
       fargateSpot: props.fargateSpot,
       enableExecuteCommand: props.enableExecuteCommand,
@@ -294,10 +368,21 @@ export class TtsService extends Construct {
       logRemovalPolicy: props.removalPolicy,
     });
 
+    const maxCapacity = props.maxCapacity ?? 1;
+    if (!isUnresolved(maxCapacity) && maxCapacity > 1) {
+      Annotations.of(this).addWarningV2('@georgi-io/platform-constructs:ttsServiceMaxCapacity',
+        `maxCapacity is ${maxCapacity}: a Jessica-style service pushes audio to the browsers on its WebSocket, and those live in`
+        + ' one task; unless the image shares its WebSocket clients across tasks, POST /api/v1/tts and MCP speak_text reach'
+        + ' no browser when they land on another task');
+    }
+    tagServiceResources(this, platform, props.serviceName);
+
     // The task may read and write its settings parameter, and nothing else.
     const taskRole = this.containerService.taskDefinition.taskRole;
-    this.settingsParameter.grantRead(taskRole);
-    this.settingsParameter.grantWrite(taskRole);
+    taskRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['ssm:GetParameter', 'ssm:PutParameter'],
+      resources: [this.settingsParameterArn],
+    }));
 
     if (props.frontendPath) {
       this.frontend = new StaticSite(this, 'Frontend', {
@@ -317,5 +402,47 @@ export class TtsService extends Construct {
     }
     new CfnOutput(this, 'WebSocketUrl', { value: this.webSocketUrl, description: `${props.serviceName} WebSocket` });
     new CfnOutput(this, 'McpUrl', { value: this.mcpUrl, description: `${props.serviceName} MCP endpoint (Streamable HTTP)` });
+  }
+
+  /**
+   * What the container would refuse at startup, and what TtsService sets itself, fails here.
+   * Sizes, ports, capacities and the schedule are checked by `ContainerService`.
+   */
+  private validateProps(props: TtsServiceProps): void {
+    const voice = props.defaultVoiceId;
+    if (voice !== undefined && !isUnresolved(voice) && !VOICE_ID_PATTERN.test(voice)) {
+      throw new PropError(this, 'defaultVoiceId', voice,
+        'expected an ElevenLabs voice id of 10 to 40 letters and digits such as "cgSgspJ2msm6clMCkdW9" (the container refuses any other DEFAULT_VOICE_ID at startup)');
+    }
+    const model = props.defaultModelId;
+    if (model !== undefined && !isUnresolved(model) && !MODEL_ID_PATTERN.test(model)) {
+      throw new PropError(this, 'defaultModelId', model,
+        'expected an ElevenLabs model id of 2 to 64 characters of a-z, 0-9 and "_" such as "eleven_flash_v2_5" (the container refuses any other DEFAULT_MODEL_ID at startup)');
+    }
+    for (const [name, value] of Object.entries(props.environment ?? {})) {
+      if (isUnresolved(name)) continue;
+      const reserved = (Object.prototype.hasOwnProperty.call(RESERVED_ENVIRONMENT, name) ? RESERVED_ENVIRONMENT[name] : undefined)
+        ?? (name === 'CORS_ALLOW_ORIGINS' && props.frontendPath !== undefined
+          ? 'set by TtsService to the frontend\'s origin while frontendPath is set (the API answers preflights only for that origin); it cannot be replaced'
+          : undefined);
+      if (reserved) {
+        throw new PropError(this, 'environment', name, reserved);
+      }
+      if (name === 'LOG_LEVEL' && !isUnresolved(value) && value.trim() !== '' && !LOG_LEVELS.includes(value.trim().toLowerCase())) {
+        throw new PropError(this, 'environment', `LOG_LEVEL=${value}`, `expected one of ${LOG_LEVELS.join(', ')} (the container refuses any other LOG_LEVEL at startup)`);
+      }
+    }
+    const frontendPath = props.frontendPath;
+    if (frontendPath !== undefined && !isUnresolved(frontendPath)) {
+      const folder = path.resolve(frontendPath);
+      if (frontendPath === '' || !fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) {
+        throw new PropError(this, 'frontendPath', frontendPath, frontendPath === ''
+          ? 'expected a folder with the built web page; leave frontendPath out for no frontend'
+          : `expected a folder with the built web page; ${folder} does not exist or is not a folder`);
+      }
+      if (!fs.existsSync(path.join(folder, 'index.html'))) {
+        throw new PropError(this, 'frontendPath', frontendPath, `expected the folder to contain index.html; ${folder} has none`);
+      }
+    }
   }
 }

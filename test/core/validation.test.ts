@@ -2,8 +2,8 @@ import { App, Lazy, Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import {
-  Ipv4Range, isUnresolved, parseIpv4Cidr, PropError, rangesOverlap, validateCidrList, validateDnsName,
-  validateDomainName, validateEmail, validateIntegerRange, validatePositive, validateRetention,
+  Ipv4Range, Ipv6Range, isIpv6Cidr, isUnresolved, parseIpv4Cidr, parseIpv6Cidr, PropError, rangesOverlap, validateCidrList,
+  validateDnsName, validateDomainName, validateEmail, validateIntegerRange, validateIpCidrList, validatePositive, validateRetention,
 } from '../../src/core/validation';
 import { errorOf } from '../helpers/errors';
 
@@ -13,6 +13,7 @@ beforeEach(() => {
 });
 
 const cidr = (text: string): Ipv4Range => parseIpv4Cidr(scope, 'cidr', text);
+const cidr6 = (text: string): Ipv6Range => parseIpv6Cidr(scope, 'cidr', text);
 
 describe('PropError', () => {
   test('names the construct path, the prop, the JSON value and what is allowed', () => {
@@ -127,6 +128,132 @@ describe('rangesOverlap', () => {
   ])('false for %s, in either order', (_name, a, b) => {
     expect(rangesOverlap(cidr(a), cidr(b))).toBe(false);
     expect(rangesOverlap(cidr(b), cidr(a))).toBe(false);
+  });
+});
+
+describe('parseIpv6Cidr', () => {
+  const TOP = 2n ** 128n - 1n;
+  const DB8 = 0x20010db8n * 2n ** 96n;
+
+  test.each<[string, bigint, bigint, number]>([
+    ['2001:db8::/32', DB8, DB8 + 2n ** 96n - 1n, 32],
+    ['2001:0DB8:0000:0000:0000:0000:0000:0000/32', DB8, DB8 + 2n ** 96n - 1n, 32],
+    ['2001:db8:0:0:0:0:0:1/128', DB8 + 1n, DB8 + 1n, 128],
+    ['2001:db8::1/128', DB8 + 1n, DB8 + 1n, 128],
+    ['::/0', 0n, TOP, 0],
+    ['::1/128', 1n, 1n, 128],
+    ['ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128', TOP, TOP, 128],
+    ['fe80::/10', 0xfe80n * 2n ** 112n, 0xfe80n * 2n ** 112n + 2n ** 118n - 1n, 10],
+    ['1:2:3:4:5:6:7::/128', 0x0001000200030004000500060007_0000n, 0x0001000200030004000500060007_0000n, 128],
+  ])('%s spans %d to %d', (text, first, last, prefix) => {
+    expect(cidr6(text)).toEqual({ cidr: text, first, last, prefix });
+  });
+
+  test.each([
+    'abc',
+    '',
+    '2001:db8::',
+    '2001:db8::/',
+    '2001:db8::/129',
+    '2001:db8::/-1',
+    '2001:db8::g/32',
+    '12345::/16',
+    '2001:db8::1::/64',
+    ':::/0',
+    ':1:2:3:4:5:6:7/128',
+    '1:2:3:4:5:6:7:/128',
+    '1:2:3:4:5:6:7/128',
+    '1:2:3:4:5:6:7:8:9/128',
+    '1:2:3:4:5:6:7:8::/128',
+    '::ffff:192.0.2.0/120',
+    ' 2001:db8::/32',
+    '2001:db8::/32 ',
+    '10.0.0.0/8',
+  ])('refuses the malformed CIDR %j, naming prop, value and the expected form', (text) => {
+    expect(() => cidr6(text)).toThrow(PropError);
+    expect(() => cidr6(text)).toThrow(`Scope: invalid cidr ${JSON.stringify(text)}: expected an IPv6 CIDR block such as "2001:db8::/32"`);
+  });
+
+  test.each([
+    ['2001:db8:1:2::/32', '2001:db8::/32'],
+    ['2001:db8::1/64', '2001:db8::/64'],
+    ['2001:DB8:0:0:1:0:0:1/96', '2001:db8:0:0:1::/96'],
+    ['1:0:0:2:0:0:0:3/64', '1:0:0:2::/64'],
+    ['1:0:0:2:0:0:3:5/127', '1::2:0:0:3:4/127'], // equal zero runs: the first one is shortened,
+    ['fe80::1/10', 'fe80::/10'],
+    ['ffff::/0', '::/0'],
+    ['1:2:3:4:5:6:7:9/112', '1:2:3:4:5:6:7:0/112'],
+  ])('refuses %s (host bits set) and suggests the network address %s', (text, network) => {
+    expect(() => cidr6(text)).toThrow(PropError);
+    expect(() => cidr6(text)).toThrow(`Scope: invalid cidr "${text}": host bits are set; the network address is "${network}"`);
+  });
+
+  test('the suggested network address itself parses, to the same block', () => {
+    const message = errorOf(() => cidr6('2001:db8:0:0:1:0:0:1/96')).message;
+    const suggested = /the network address is "([^"]+)"/.exec(message)![1];
+    expect(cidr6(suggested)).toMatchObject({ first: cidr6('2001:db8:0:0:1::/96').first, prefix: 96 });
+  });
+
+  test('overlap works as for IPv4', () => {
+    expect(rangesOverlap(cidr6('2001:db8::/32'), cidr6('2001:db8:ffff::/48'))).toBe(true);
+    expect(rangesOverlap(cidr6('2001:db8::/48'), cidr6('2001:db8:1::/48'))).toBe(false);
+    expect(rangesOverlap(cidr6('::/1'), cidr6('8000::/1'))).toBe(false);
+  });
+
+  test('isIpv6Cidr reads any entry with a colon as IPv6', () => {
+    expect(isIpv6Cidr('2001:db8::/32')).toBe(true);
+    expect(isIpv6Cidr('::/0')).toBe(true);
+    expect(isIpv6Cidr('203.0.113.0/24')).toBe(false);
+    expect(isIpv6Cidr('example.com')).toBe(false);
+  });
+});
+
+describe('validateIpCidrList', () => {
+  const BOTH = 'expected an IPv4 CIDR block such as "203.0.113.0/24" or an IPv6 CIDR block such as "2001:db8::/32"';
+
+  test('splits a mixed list by family, each in list order', () => {
+    const { ipv4, ipv6 } = validateIpCidrList(scope, 'list', ['2001:db8::/32', '203.0.113.0/24', 'fe80::/10', '10.0.0.0/8']);
+    expect(ipv4.map(r => r.cidr)).toEqual(['203.0.113.0/24', '10.0.0.0/8']);
+    expect(ipv6.map(r => r.cidr)).toEqual(['2001:db8::/32', 'fe80::/10']);
+  });
+
+  test('returns nothing for undefined, an empty list and an unresolved list', () => {
+    for (const list of [undefined, [], Token.asList({ Ref: 'Cidrs' })]) {
+      expect(validateIpCidrList(scope, 'list', list)).toEqual({ ipv4: [], ipv6: [] });
+    }
+  });
+
+  test.each(['203.0.113.0/40', '300.0.0.0/16', 'example.com', '2001:db8::/129', '2001:db8::g/32', '2001:db8::1::/64', '2001:db8::'])(
+    'refuses the malformed entry %j, naming the list prop, the entry and both allowed forms', (text) => {
+      expect(() => validateIpCidrList(scope, 'list', ['203.0.113.0/24', '2001:db8::/32', text]))
+        .toThrow(`Scope: invalid list ${JSON.stringify(text)}: ${BOTH}`);
+    });
+
+  test('refuses host bits in either family', () => {
+    expect(() => validateIpCidrList(scope, 'list', ['203.0.113.9/24']))
+      .toThrow('Scope: invalid list "203.0.113.9/24": host bits are set; the network address is "203.0.113.0/24"');
+    expect(() => validateIpCidrList(scope, 'list', ['2001:db8::9/64']))
+      .toThrow('Scope: invalid list "2001:db8::9/64": host bits are set; the network address is "2001:db8::/64"');
+  });
+
+  test.each([
+    ['an IPv4 duplicate', ['203.0.113.0/24', '2001:db8::/32', '203.0.113.0/24'], '203.0.113.0/24', '203.0.113.0/24'],
+    ['an IPv6 block inside an earlier one', ['2001:db8::/32', '10.0.0.0/8', '2001:db8:5::/48'], '2001:db8:5::/48', '2001:db8::/32'],
+    ['the same IPv6 block written two ways', ['2001:db8::/32', '2001:0db8:0:0:0:0:0:0/32'], '2001:0db8:0:0:0:0:0:0/32', '2001:db8::/32'],
+  ])('refuses %s, naming both overlapping entries', (_name, list, later, earlier) => {
+    expect(() => validateIpCidrList(scope, 'list', list))
+      .toThrow(`Scope: invalid list "${later}": it overlaps "${earlier}" in the same list; list each address range once`);
+  });
+
+  test('blocks of different families never overlap', () => {
+    const { ipv4, ipv6 } = validateIpCidrList(scope, 'list', ['0.0.0.0/1', '::/1', '128.0.0.0/1', '8000::/1']);
+    expect([ipv4.length, ipv6.length]).toEqual([2, 2]);
+  });
+
+  test('skips unresolved entries but still checks the others', () => {
+    const token = Token.asString({ Ref: 'Cidr' });
+    expect(validateIpCidrList(scope, 'list', [token, '2001:db8::/32']).ipv6.map(r => r.cidr)).toEqual(['2001:db8::/32']);
+    expect(() => validateIpCidrList(scope, 'list', [token, 'bad'])).toThrow('Scope: invalid list "bad"');
   });
 });
 
@@ -360,6 +487,9 @@ describe('unresolved tokens are skipped by every validator', () => {
     ['validatePositive (Lazy)', () => validatePositive(scope, 'monthlyBudgetUsd', Lazy.number({ produce: () => -1 }))],
     ['validateCidrList (list token)', () => validateCidrList(scope, 'list', Token.asList({ Ref: 'X' }))],
     ['validateCidrList (string token entry)', () => validateCidrList(scope, 'list', [str()])],
+    ['validateIpCidrList (list token)', () => validateIpCidrList(scope, 'list', Token.asList({ Ref: 'X' }))],
+    ['validateIpCidrList (Lazy list)', () => validateIpCidrList(scope, 'list', Lazy.list({ produce: () => ['bad'] }))],
+    ['validateIpCidrList (string token entry)', () => validateIpCidrList(scope, 'list', [str()])],
   ])('%s', (_name, fn) => {
     expect(fn).not.toThrow();
   });
@@ -372,5 +502,6 @@ describe('unresolved tokens are skipped by every validator', () => {
     expect(() => validateIntegerRange(scope, 'maxAzs', 99, 2, 6)).toThrow(PropError);
     expect(() => validatePositive(scope, 'monthlyBudgetUsd', -1)).toThrow(PropError);
     expect(() => validateCidrList(scope, 'list', ['bad'])).toThrow(PropError);
+    expect(() => validateIpCidrList(scope, 'list', ['bad'])).toThrow(PropError);
   });
 });

@@ -58,6 +58,15 @@ function headersPolicy(s: Synth): { id: string; config: any } {
   return { id: found[0][0], config: (found[0][1] as any).Properties.ResponseHeadersPolicyConfig };
 }
 
+describe('cost-allocation tags', () => {
+  test('the bucket and the distribution carry platform and service (the site name)', () => {
+    const s = synth();
+    const expected = expect.arrayContaining([{ Key: 'platform', Value: 'georgi' }, { Key: 'service', Value: 'docs' }]);
+    expect(bucket(s).Properties.Tags).toEqual(expected);
+    expect(s.template.toJSON().Resources[idOf(s.stack, s.site.distribution)].Properties.Tags).toEqual(expected);
+  });
+});
+
 describe('StaticSite with defaults', () => {
   let s: Synth;
   beforeAll(() => {

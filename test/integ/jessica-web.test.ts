@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The reference web page (`integ/jessica/web/`) in headless Chromium, served the way `TtsService`
  * deploys it: the files and `config.json` are the exact asset folders a synthesized TtsService

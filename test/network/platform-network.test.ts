@@ -131,7 +131,7 @@ describe('NAT', () => {
   describe('NatType.NONE', () => {
     let template: Template;
     beforeAll(() => {
-      template = synth({ natType: NatType.NONE });
+      template = synth({ natType: NatType.NONE, interfaceEndpoints: true });
     });
 
     test('no NAT at all', () => {
@@ -190,14 +190,15 @@ describe('VPC endpoints', () => {
       template = synth({ interfaceEndpoints: true });
     });
 
-    test('four interface endpoints: ecr.api, ecr.dkr, logs, secretsmanager', () => {
+    test('five interface endpoints: ecr.api, ecr.dkr, logs, secretsmanager, ssm', () => {
       const endpoints = Object.values(template.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Interface' } }));
-      expect(endpoints).toHaveLength(4);
+      expect(endpoints).toHaveLength(5);
       expect(endpoints.map(e => e.Properties.ServiceName).sort()).toEqual([
         'com.amazonaws.us-east-1.ecr.api',
         'com.amazonaws.us-east-1.ecr.dkr',
         'com.amazonaws.us-east-1.logs',
         'com.amazonaws.us-east-1.secretsmanager',
+        'com.amazonaws.us-east-1.ssm',
       ]);
     });
 

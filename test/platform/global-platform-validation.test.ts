@@ -136,6 +136,11 @@ describe('network', () => {
     expect(() => build({ natGateways: 3 })).toThrow(propError('natGateways', 3, 'at most one per Availability Zone (maxAzs is 2)'));
   });
 
+  test.each([undefined, false])('refuses NatType.NONE with interfaceEndpoints %p', interfaceEndpoints => {
+    expect(() => build({ natType: NatType.NONE, interfaceEndpoints })).toThrow(
+      propError('interfaceEndpoints', false, 'must be true with NatType.NONE: without a NAT the service subnets reach AWS only through VPC endpoints'));
+  });
+
   test('refuses NAT gateways with NatType.NONE', () => {
     expect(() => build({ natType: NatType.NONE, natGateways: 1 })).toThrow(
       propError('natGateways', 1, 'must be 0 or unset with NatType.NONE'));
@@ -197,8 +202,8 @@ describe('network', () => {
     ['vpcCidr 172.16.0.0/16', { vpcCidr: '172.16.0.0/16' }],
     ['vpcCidr 192.168.0.0/16', { vpcCidr: '192.168.0.0/16' }],
     ['a /18 for 3 AZs', { vpcCidr: '10.20.0.0/18', maxAzs: 3 }],
-    ['NatType.NONE without natGateways', { natType: NatType.NONE }],
-    ['NatType.NONE with natGateways 0', { natType: NatType.NONE, natGateways: 0 }],
+    ['NatType.NONE without natGateways', { natType: NatType.NONE, interfaceEndpoints: true }],
+    ['NatType.NONE with natGateways 0', { natType: NatType.NONE, natGateways: 0, interfaceEndpoints: true }],
     ['two NAT instances', { natType: NatType.instance(), natGateways: 2 }],
   ])('accepts %s', (_name, overrides) => {
     expect(() => build(overrides)).not.toThrow();
@@ -273,11 +278,47 @@ describe('WAF', () => {
 
   test.each<[string, string]>([
     ['wafAllowedIpRanges', '203.0.113.0/40'],
-    ['wafBlockedIpRanges', '2001:db8::/32'],
+    ['wafBlockedIpRanges', '300.0.0.0/16'],
     ['wafBlockedIpRanges', 'example.com'],
-  ])('refuses the invalid %s entry %j', (prop, entry) => {
-    expect(() => build({ waf: true, [prop]: [entry] })).toThrow(
-      propError(prop, entry, 'expected an IPv4 CIDR block such as "203.0.113.0/24"'));
+    ['wafBlockedIpRanges', '2001:db8::/129'],
+    ['wafAllowedIpRanges', '2001:db8::'],
+    ['wafAllowedIpRanges', '2001:db8::g/32'],
+    ['wafBlockedIpRanges', '2001:db8::1::/64'],
+    ['wafBlockedIpRanges', '2001:db8:0:0:0:0:0:0:0/32'],
+    ['wafAllowedIpRanges', '2001:db8:0:0:0:0:0/32'],
+    ['wafAllowedIpRanges', '12345::/16'],
+    ['wafBlockedIpRanges', '::ffff:192.0.2.0/120'],
+  ])('refuses the invalid %s entry %j, naming both allowed forms', (prop, entry) => {
+    expect(() => build({ waf: true, [prop]: ['198.51.100.0/24', '2001:db8:ffff::/48', entry] })).toThrow(
+      propError(prop, entry, 'expected an IPv4 CIDR block such as "203.0.113.0/24" or an IPv6 CIDR block such as "2001:db8::/32"'));
+  });
+
+  test('refuses an IPv6 WAF CIDR with host bits set and names the network address', () => {
+    expect(() => build({ waf: true, wafAllowedIpRanges: ['2001:db8:1:2::/32'] })).toThrow(
+      propError('wafAllowedIpRanges', '2001:db8:1:2::/32', 'host bits are set; the network address is "2001:db8::/32"'));
+  });
+
+  test('refuses overlapping IPv6 CIDRs within one list, however they are written', () => {
+    expect(() => build({ waf: true, wafBlockedIpRanges: ['2001:db8::/32', '198.51.100.0/24', '2001:0DB8:0000:00ff::/64'] })).toThrow(
+      propError('wafBlockedIpRanges', '2001:0DB8:0000:00ff::/64', 'it overlaps "2001:db8::/32" in the same list'));
+  });
+
+  test('refuses an IPv6 block in both lists, naming both', () => {
+    expect(() => build({ waf: true, wafAllowedIpRanges: ['203.0.113.0/24', '2001:db8::/32'], wafBlockedIpRanges: ['2001:db8:bad::/48'] })).toThrow(
+      propError('wafBlockedIpRanges', '2001:db8:bad::/48', 'it overlaps "2001:db8::/32" in wafAllowedIpRanges; an address cannot be both allowed and blocked'));
+  });
+
+  test('refuses ::/0 in an IP set (AWS WAF supports every IPv6 CIDR range except /0)', () => {
+    expect(() => build({ waf: true, wafAllowedIpRanges: ['::/0'] })).toThrow(
+      propError('wafAllowedIpRanges', '::/0', 'AWS WAF IP sets accept /1 to /32 (IPv4) and /1 to /128 (IPv6), not /0'));
+  });
+
+  test('accepts disjoint mixed IPv4 and IPv6 lists, in any notation', () => {
+    expect(() => build({
+      waf: true,
+      wafAllowedIpRanges: ['203.0.113.0/24', '2001:db8:1::/64', '0.0.0.0/1', '4000::/2'],
+      wafBlockedIpRanges: ['198.51.100.0/24', '2001:DB8:BAD::/48', '2001:db8:2:0:0:0:0:1/128', 'fe80::/10'],
+    })).not.toThrow();
   });
 
   test('refuses a WAF CIDR with host bits set and names the network address', () => {

@@ -312,6 +312,22 @@ describe('authorization', () => {
       jwtIssuer: 'https://issuer.example.com', jwtAudience: ['a'], authorizer: new authorizers.HttpIamAuthorizer(),
     }), 'authorizer', '"(authorizer)"', 'set either jwtIssuer or authorizer, not both');
   });
+
+  test('jwtJwksEndpoint without jwtIssuer', () => {
+    expectPropError(() => build({ jwtJwksEndpoint: 'https://issuer.example.com/keys' }), 'jwtJwksEndpoint',
+      '"https://issuer.example.com/keys"', 'only used with jwtIssuer');
+  });
+
+  test.each(['http://issuer.example.com/keys', 'https://issuer.example.com', 'keys.json'])('jwtJwksEndpoint %j', url => {
+    expectPropError(() => build({ jwtIssuer: 'https://issuer.example.com', jwtAudience: ['a'], jwtJwksEndpoint: url }),
+      'jwtJwksEndpoint', JSON.stringify(url), 'expected an https:// URL with a path');
+  });
+
+  test('an authorizer with longLivedPaths: they would bypass it', () => {
+    const f = fixture();
+    expectPropError(() => build({ target: ecsTarget(f), longLivedPaths: ['/ws', '/mcp'], authorizer: new authorizers.HttpIamAuthorizer() }, f),
+      'authorizer', '"(authorizer)"', "an authorizer covers only the HTTP API routes, and longLivedPaths (/ws, /mcp) reach the service through the platform's load balancer: use jwtIssuer");
+  });
 });
 
 // ======================================================================================= CORS

@@ -662,33 +662,57 @@ describe('long-lived rule priorities and health checks', () => {
 // ==================================================================================== throttling
 
 describe('route throttling', () => {
-  test('on the platform of the same app: both route keys get the rates on the platform stage', () => {
-    const { serviceStack, platformStack, platform } = realPlatform({ longLivedConnections: false });
-    routesOf(serviceStack, platform, ApiTarget.httpUrl('https://legacy.example.com'), { throttlingRateLimit: 50, throttlingBurstLimit: 70 });
+  test('routes in the platform\'s stack: both route keys get the rates, in CloudFormation\'s spelling', () => {
+    const { platformStack, platform } = realPlatform({ longLivedConnections: false });
+    routesOf(platformStack, platform, ApiTarget.httpUrl('https://legacy.example.com'), { throttlingRateLimit: 50, throttlingBurstLimit: 70 });
     const pt = Template.fromStack(platformStack);
     const [, stage] = onlyOne(pt, 'AWS::ApiGatewayV2::Stage');
-    expect(stage.Properties.RouteSettings).toEqual({
-      [ANY_BASE]: { throttlingRateLimit: 50, throttlingBurstLimit: 70 },
-      [ANY_PROXY]: { throttlingRateLimit: 50, throttlingBurstLimit: 70 },
-    });
+    // RouteSettings is raw JSON in the L1: PascalCase like DefaultRouteSettings, with the stage's
+    // detailed-metrics flag repeated (a route setting replaces the stage defaults for its route).
+    const expected = { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 70, DetailedMetricsEnabled: true };
+    expect(stage.Properties.RouteSettings).toEqual({ [ANY_BASE]: expected, [ANY_PROXY]: expected });
     // the stage's default throttling stays
-    expect(stage.Properties.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 });
+    expect(stage.Properties.DefaultRouteSettings)
+      .toMatchObject({ ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200, DetailedMetricsEnabled: true });
   });
 
-  test('on an imported platform: an error that points to addRouteThrottling', () => {
+  test('the stage is deployed after the routes it names (API Gateway refuses settings for unknown route keys)', () => {
+    const { platformStack, platform } = realPlatform({ longLivedConnections: false });
+    routesOf(platformStack, platform, ApiTarget.httpUrl('https://legacy.example.com'), { throttlingRateLimit: 50, throttlingBurstLimit: 70 });
+    const pt = Template.fromStack(platformStack);
+    const [, stage] = onlyOne(pt, 'AWS::ApiGatewayV2::Stage');
+    const routeIds = [routeByKey(pt, ANY_BASE)[0], routeByKey(pt, ANY_PROXY)[0]];
+    expect(stage.DependsOn).toEqual(expect.arrayContaining(routeIds));
+  });
+
+  test('without throttling the stage has no route settings and waits for no route', () => {
+    const { platformStack, platform } = realPlatform({ longLivedConnections: false });
+    routesOf(platformStack, platform, ApiTarget.httpUrl('https://legacy.example.com'));
+    const [, stage] = onlyOne(Template.fromStack(platformStack), 'AWS::ApiGatewayV2::Stage');
+    expect(stage.Properties.RouteSettings).toBeUndefined();
+    expect(stage.DependsOn ?? []).toEqual([]);
+  });
+
+  test('routes in another stack of the same app: an error, since the stage would be deployed before them', () => {
+    const { serviceStack, platform } = realPlatform({ longLivedConnections: false });
+    expect(() => routesOf(serviceStack, platform, ApiTarget.httpUrl('https://legacy.example.com'), { throttlingRateLimit: 50, throttlingBurstLimit: 70 }))
+      .toThrow(/Service\/JessicaRoutes: throttlingRateLimit\/throttlingBurstLimit need the routes in the platform's stack \(Platform\), not in Service: API Gateway accepts route throttling only for routes that already exist.*deploy the service first, then call platform\.addRouteThrottling\('ANY \/jessica\/\{proxy\+\}'/);
+  });
+
+  test('on an imported platform: an error that points to addRouteThrottling after the service is deployed', () => {
     const { serviceStack, platform } = importedPlatform();
     expect(() => routesOf(serviceStack, platform, ApiTarget.httpUrl('https://legacy.example.com'), { throttlingRateLimit: 50, throttlingBurstLimit: 100 }))
-      .toThrow(/Service\/JessicaRoutes: throttlingRateLimit\/throttlingBurstLimit need the platform in the same CDK app.*platform\.addRouteThrottling\('ANY \/jessica\/\{proxy\+\}'/);
+      .toThrow(/Service\/JessicaRoutes: throttlingRateLimit\/throttlingBurstLimit need the platform in the same CDK app.*Deploy the service first, then call platform\.addRouteThrottling\('ANY \/jessica\/\{proxy\+\}'/);
   });
 
   test('platform.addRouteThrottling directly', () => {
-    const { platformStack, platform } = realPlatform({ longLivedConnections: false });
+    const { platformStack, platform } = realPlatform({ longLivedConnections: false, detailedMetrics: false });
     platform.addRouteThrottling('ANY /x', 5, 10);
     platform.addRouteThrottling('GET /y/{proxy+}', 1, 1);
     const [, stage] = onlyOne(Template.fromStack(platformStack), 'AWS::ApiGatewayV2::Stage');
     expect(stage.Properties.RouteSettings).toEqual({
-      'ANY /x': { throttlingRateLimit: 5, throttlingBurstLimit: 10 },
-      'GET /y/{proxy+}': { throttlingRateLimit: 1, throttlingBurstLimit: 1 },
+      'ANY /x': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10, DetailedMetricsEnabled: false },
+      'GET /y/{proxy+}': { ThrottlingRateLimit: 1, ThrottlingBurstLimit: 1, DetailedMetricsEnabled: false },
     });
   });
 
@@ -758,22 +782,22 @@ describe('JWT authorizer', () => {
     }
   });
 
-  test('on the platform of the same app, the routes reference the authorizer', () => {
+  test('on the platform of the same app, the authorizer lives in the service\'s stack (no export to lock it)', () => {
     const { serviceStack, platformStack, platform } = realPlatform({ longLivedConnections: false });
     routesOf(serviceStack, platform, ApiTarget.httpUrl('https://legacy.example.com'), {
       jwtIssuer: 'https://issuer.example.com', jwtAudience: ['aud'],
     });
     const s = Template.fromStack(serviceStack);
     const p = Template.fromStack(platformStack);
-    const all = [...Object.entries(resources(s, 'AWS::ApiGatewayV2::Authorizer')), ...Object.entries(resources(p, 'AWS::ApiGatewayV2::Authorizer'))];
-    expect(all).toHaveLength(1);
-    const [authorizerId, authorizer] = all[0];
+    p.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
+    expect(JSON.stringify(p.toJSON().Outputs ?? {})).not.toMatch(/Authorizer/);
+    const [authorizerId, authorizer] = onlyOne(s, 'AWS::ApiGatewayV2::Authorizer');
     expect(authorizer.Properties.JwtConfiguration).toEqual({ Issuer: 'https://issuer.example.com', Audience: ['aud'] });
+    expect(resolveImport(p, authorizer.Properties.ApiId)).toEqual({ Ref: onlyOne(p, 'AWS::ApiGatewayV2::Api')[0] });
     for (const key of [ANY_BASE, ANY_PROXY]) {
       const route = routeByKey(s, key)[1].Properties;
       expect(route.AuthorizationType).toBe('JWT');
-      const ref = route.AuthorizerId['Fn::ImportValue'] ? resolveImport(p, route.AuthorizerId) : route.AuthorizerId;
-      expect(ref).toEqual({ Ref: authorizerId });
+      expect(route.AuthorizerId).toEqual({ Ref: authorizerId });
     }
   });
 
@@ -798,6 +822,65 @@ describe('JWT authorizer', () => {
     const issuers = stacks.flatMap(s => Object.values(resources(Template.fromStack(s), 'AWS::ApiGatewayV2::Authorizer')))
       .map(a => a.Properties.JwtConfiguration.Issuer).sort();
     expect(issuers).toEqual(['https://issuer-a.example.com', 'https://issuer-b.example.com']);
+  });
+});
+
+describe('cost-allocation tags', () => {
+  test('in a service app: platform and service tags on the routes\' taggable resources', () => {
+    const { serviceStack, platform } = importedPlatform();
+    routesOf(serviceStack, platform, ApiTarget.ecsService(ecsService(serviceStack, platform)), {
+      longLivedPaths: ['/ws'], cors: { allowOrigins: ['https://jessica.georgi.io'] },
+    });
+    const st = Template.fromStack(serviceStack);
+    const expected = expect.arrayContaining([{ Key: 'platform', Value: 'georgi' }, { Key: 'service', Value: 'jessica' }]);
+    for (const type of ['AWS::ElasticLoadBalancingV2::TargetGroup', 'AWS::Lambda::Function', 'AWS::CloudWatch::Alarm']) {
+      const found = Object.values(resources(st, type));
+      expect(found.length).toBeGreaterThan(0);
+      for (const resource of found) expect(resource.Properties.Tags).toEqual(expected);
+    }
+  });
+});
+
+describe('JWT on the long-lived paths', () => {
+  function longLivedWithJwt(props: Partial<ApiRoutesProps>): Template {
+    const { serviceStack, platform } = importedPlatform();
+    routesOf(serviceStack, platform, ApiTarget.ecsService(ecsService(serviceStack, platform)), {
+      longLivedPaths: ['/ws', '/mcp', '/voice/ws', '/admin/mcp'], jwtIssuer: 'https://issuer.example.com/', jwtAudience: ['aud'], ...props,
+    });
+    return Template.fromStack(serviceStack);
+  }
+
+  test('every load balancer rule verifies the token, then forwards (the paths bypass API Gateway)', () => {
+    const st = longLivedWithJwt({});
+    const [targetGroupId] = onlyOne(st, 'AWS::ElasticLoadBalancingV2::TargetGroup');
+    const rules = listenerRules(st);
+    expect(rules).toHaveLength(2); // 8 path patterns, at most 5 per rule
+    for (const rule of rules) {
+      expect(rule.Properties.Actions).toEqual([
+        {
+          Type: 'jwt-validation',
+          Order: 1,
+          // The issuer as given; the key set at <issuer>/.well-known/jwks.json (one slash).
+          JwtValidationConfig: { Issuer: 'https://issuer.example.com/', JwksEndpoint: 'https://issuer.example.com/.well-known/jwks.json' },
+        },
+        { Type: 'forward', Order: 2, TargetGroupArn: { Ref: targetGroupId } },
+      ]);
+    }
+  });
+
+  test('jwtJwksEndpoint overrides the key set URL', () => {
+    const st = longLivedWithJwt({ jwtJwksEndpoint: 'https://issuer.example.com/oauth2/v1/keys' });
+    for (const rule of listenerRules(st)) {
+      expect(rule.Properties.Actions[0].JwtValidationConfig.JwksEndpoint).toBe('https://issuer.example.com/oauth2/v1/keys');
+    }
+  });
+
+  test('without jwtIssuer the rules only forward', () => {
+    const { serviceStack, platform } = importedPlatform();
+    routesOf(serviceStack, platform, ApiTarget.ecsService(ecsService(serviceStack, platform)), { longLivedPaths: ['/ws'] });
+    const rules = listenerRules(Template.fromStack(serviceStack));
+    expect(rules).toHaveLength(1);
+    expect(rules[0].Properties.Actions).toEqual([{ Type: 'forward', TargetGroupArn: expect.anything() }]);
   });
 });
 

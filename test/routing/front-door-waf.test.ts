@@ -54,10 +54,23 @@ describe('WAF on, no IP lists', () => {
   test('managed groups are AWS rule groups whose own actions apply', () => {
     for (const name of MANAGED) {
       const r = rule(acl, name);
-      expect(r.Statement).toEqual({ ManagedRuleGroupStatement: { VendorName: 'AWS', Name: name } });
+      expect(r.Statement.ManagedRuleGroupStatement).toMatchObject({ VendorName: 'AWS', Name: name });
       expect(r.OverrideAction).toEqual({ None: {} });
       expect(r.Action).toBeUndefined();
       expect(r.VisibilityConfig.MetricName).toBe(`georgi-${name}`);
+    }
+  });
+
+  test('the common rule set only counts SizeRestrictions_BODY (bodies over 8 KB); no other rule is overridden', () => {
+    expect(rule(acl, 'AWSManagedRulesCommonRuleSet').Statement).toEqual({
+      ManagedRuleGroupStatement: {
+        VendorName: 'AWS',
+        Name: 'AWSManagedRulesCommonRuleSet',
+        RuleActionOverrides: [{ Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } }],
+      },
+    });
+    for (const name of MANAGED.filter(n => n !== 'AWSManagedRulesCommonRuleSet')) {
+      expect(rule(acl, name).Statement).toEqual({ ManagedRuleGroupStatement: { VendorName: 'AWS', Name: name } });
     }
   });
 
@@ -137,4 +150,75 @@ test('only a block list: one IP set, the block rule first', () => {
   template.hasResourceProperties('AWS::WAFv2::IPSet', { Name: 'georgi-blocked' });
   const rules = webAcl(template).Rules as Array<{ Name: string }>;
   expect(rules.map(r => r.Name)).toEqual(['BlockedIps', ...MANAGED, 'RateLimitPerIp']);
+});
+
+/** The IP sets of a template by name, each with its logical id and properties. */
+function ipSets(template: Template): Record<string, { id: string; props: Record<string, any> }> {
+  const sets = Object.entries(template.findResources('AWS::WAFv2::IPSet'));
+  return Object.fromEntries(sets.map(([id, r]) => [r.Properties.Name, { id, props: r.Properties }]));
+}
+
+const ref = (id: string) => ({ IPSetReferenceStatement: { Arn: { 'Fn::GetAtt': [id, 'Arn'] } } });
+
+describe('IPv4 and IPv6 lists', () => {
+  test('IPv4-only lists: one IPV4 set each, under the construct ids and names of before IPv6 support', () => {
+    const { template } = synth({ waf: true, wafBlockedIpRanges: ['198.51.100.0/24'], wafAllowedIpRanges: ['203.0.113.0/24'] });
+    const sets = ipSets(template);
+    expect(Object.keys(sets).sort()).toEqual(['georgi-allowed', 'georgi-blocked']);
+    expect(sets['georgi-blocked'].id).toMatch(/^PlatformWafBlockedIpSet[0-9A-F]{8}$/);
+    expect(sets['georgi-allowed'].id).toMatch(/^PlatformWafAllowedIpSet[0-9A-F]{8}$/);
+    expect(sets['georgi-blocked'].props).toMatchObject({ IPAddressVersion: 'IPV4', Addresses: ['198.51.100.0/24'] });
+    const acl = webAcl(template);
+    expect(rule(acl, 'BlockedIps').Statement).toEqual(ref(sets['georgi-blocked'].id));
+    expect(rule(acl, 'AllowedIps').Statement).toEqual(ref(sets['georgi-allowed'].id));
+  });
+
+  test('IPv6-only lists: one IPV6 set each (ids ending in V6), referenced directly, no IPv4 set', () => {
+    const { template } = synth({ waf: true, wafBlockedIpRanges: ['2001:db8:bad::/48'], wafAllowedIpRanges: ['2001:db8:1::/64', '2001:db8:2::1/128'] });
+    const sets = ipSets(template);
+    expect(Object.keys(sets).sort()).toEqual(['georgi-allowed-v6', 'georgi-blocked-v6']);
+    expect(sets['georgi-blocked-v6'].id).toMatch(/^PlatformWafBlockedIpSetV6[0-9A-F]{8}$/);
+    expect(sets['georgi-blocked-v6'].props).toMatchObject({
+      Name: 'georgi-blocked-v6',
+      Description: 'blocked IPv6 client addresses of the georgi front door',
+      Scope: 'CLOUDFRONT',
+      IPAddressVersion: 'IPV6',
+      Addresses: ['2001:db8:bad::/48'],
+    });
+    expect(sets['georgi-allowed-v6'].props).toMatchObject({ IPAddressVersion: 'IPV6', Addresses: ['2001:db8:1::/64', '2001:db8:2::1/128'] });
+    const acl = webAcl(template);
+    expect(rule(acl, 'BlockedIps')).toMatchObject({ Action: { Block: {} }, Statement: ref(sets['georgi-blocked-v6'].id) });
+    expect(rule(acl, 'AllowedIps')).toMatchObject({ Action: { Allow: {} }, Statement: ref(sets['georgi-allowed-v6'].id) });
+  });
+
+  test('mixed lists: each family in its own set, the rule matches either (OrStatement, IPv4 first)', () => {
+    const { template } = synth({
+      waf: true,
+      wafBlockedIpRanges: ['2001:db8:bad::/48', '198.51.100.0/24', '192.0.2.7/32'],
+      wafAllowedIpRanges: ['203.0.113.0/24', '2001:DB8:1::/64'],
+    });
+    const sets = ipSets(template);
+    expect(Object.keys(sets).sort()).toEqual(['georgi-allowed', 'georgi-allowed-v6', 'georgi-blocked', 'georgi-blocked-v6']);
+    expect(sets['georgi-blocked'].props).toMatchObject({ IPAddressVersion: 'IPV4', Addresses: ['198.51.100.0/24', '192.0.2.7/32'] });
+    expect(sets['georgi-blocked-v6'].props).toMatchObject({ IPAddressVersion: 'IPV6', Addresses: ['2001:db8:bad::/48'] });
+    expect(sets['georgi-allowed'].props).toMatchObject({ IPAddressVersion: 'IPV4', Addresses: ['203.0.113.0/24'] });
+    expect(sets['georgi-allowed-v6'].props).toMatchObject({ IPAddressVersion: 'IPV6', Addresses: ['2001:DB8:1::/64'] });
+    const acl = webAcl(template);
+    const blocked = rule(acl, 'BlockedIps');
+    expect(blocked.Action).toEqual({ Block: {} });
+    expect(blocked.Statement).toEqual({ OrStatement: { Statements: [ref(sets['georgi-blocked'].id), ref(sets['georgi-blocked-v6'].id)] } });
+    const allowed = rule(acl, 'AllowedIps');
+    expect(allowed.Action).toEqual({ Allow: {} });
+    expect(allowed.Statement).toEqual({ OrStatement: { Statements: [ref(sets['georgi-allowed'].id), ref(sets['georgi-allowed-v6'].id)] } });
+    expect((acl.Rules as Array<{ Name: string }>).map(r => r.Name)).toEqual(['BlockedIps', 'AllowedIps', ...MANAGED, 'RateLimitPerIp']);
+  });
+
+  test('an IPv6 block list with an IPv4 allow list: an OR only where both families are listed', () => {
+    const { template } = synth({ waf: true, wafBlockedIpRanges: ['2001:db8:bad::/48'], wafAllowedIpRanges: ['203.0.113.0/24'] });
+    const sets = ipSets(template);
+    expect(Object.keys(sets).sort()).toEqual(['georgi-allowed', 'georgi-blocked-v6']);
+    const acl = webAcl(template);
+    expect(rule(acl, 'BlockedIps').Statement).toEqual(ref(sets['georgi-blocked-v6'].id));
+    expect(rule(acl, 'AllowedIps').Statement).toEqual(ref(sets['georgi-allowed'].id));
+  });
 });

@@ -59,7 +59,7 @@ describe('front door (defaults)', () => {
     expect(origin.CustomOriginConfig).toEqual(expect.objectContaining({
       OriginProtocolPolicy: 'https-only',
       OriginSSLProtocols: ['TLSv1.2'],
-      OriginReadTimeout: 30,
+      OriginReadTimeout: 35,
     }));
   });
 

@@ -90,9 +90,9 @@ describe('ports and capacities', () => {
     expect(errorOf({ minCapacity: 3 })).toMatch(/invalid minCapacity 3: at most maxCapacity \(2\)$/);
   });
 
-  test('minCapacity 0 is accepted and starts no task', () => {
+  test('minCapacity 0 is accepted; the scalable target, not the template, owns the task count', () => {
     const service = make({ minCapacity: 0 });
-    expect((service.service.node.defaultChild as ecs.CfnService).desiredCount).toBe(0);
+    expect((service.service.node.defaultChild as ecs.CfnService).desiredCount).toBeUndefined();
   });
 
   test('maxCapacity 0 is refused', () => {

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, CfnElement, SecretValue, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { App, CfnElement, RemovalPolicy, SecretValue, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -63,6 +63,36 @@ function secretStatements(s: Synth): Array<{ roles: unknown; statement: any }> {
       .map(statement => ({ roles: p.Properties.Roles, statement })));
 }
 
+function ecsService(s: Synth): any {
+  return s.template.toJSON().Resources[idOf(s.stack, s.tts.containerService.service)].Properties;
+}
+
+/** The service's scalable target (id and properties); fails unless there is exactly one. */
+function scalableTarget(s: Synth): { id: string; props: any } {
+  const found = Object.entries(s.template.findResources('AWS::ApplicationAutoScaling::ScalableTarget', {
+    Properties: { ScalableDimension: 'ecs:service:DesiredCount' },
+  }));
+  expect(found).toHaveLength(1);
+  return { id: found[0][0], props: (found[0][1] as any).Properties };
+}
+
+/** The target tracking value of the service's CPU scaling policy. */
+function cpuTargetValue(s: Synth): unknown {
+  const target = scalableTarget(s).id;
+  const policies = Object.values(s.template.findResources('AWS::ApplicationAutoScaling::ScalingPolicy', {
+    Properties: { ScalingTargetId: { Ref: target }, PolicyType: 'TargetTrackingScaling' },
+  }));
+  expect(policies).toHaveLength(1);
+  const config = (policies[0] as any).Properties.TargetTrackingScalingPolicyConfiguration;
+  expect(config.PredefinedMetricSpecification).toEqual({ PredefinedMetricType: 'ECSServiceAverageCPUUtilization' });
+  return config.TargetValue;
+}
+
+/** The resource entry (with DeletionPolicy) of a construct. */
+function resourceOf(s: Synth, construct: IConstruct): any {
+  return s.template.toJSON().Resources[idOf(s.stack, construct)];
+}
+
 function outputValue(s: Synth, prefix: string): unknown {
   const found = Object.entries(s.template.toJSON().Outputs ?? {}).filter(([id]) => id.startsWith(prefix));
   expect(found).toHaveLength(1);
@@ -83,7 +113,7 @@ describe('TtsService with defaults and a frontend', () => {
       DEFAULT_VOICE_ID: 'cgSgspJ2msm6clMCkdW9',
       DEFAULT_MODEL_ID: 'eleven_flash_v2_5',
       SERVICE_NAME: 'jessica',
-      CONFIG_PARAMETER_NAME: { Ref: idOf(s.stack, s.tts.settingsParameter) },
+      CONFIG_PARAMETER_NAME: '/platform/georgi/services/jessica/settings',
     }));
     expect(env(s)).not.toHaveProperty('ELEVENLABS_BASE_URL');
   });
@@ -140,11 +170,15 @@ describe('TtsService with defaults and a frontend', () => {
   });
 
   test('run-time settings live in an SSM parameter that only the task role may read and write', () => {
-    const parameterId = idOf(s.stack, s.tts.settingsParameter);
-    const parameter = s.template.toJSON().Resources[parameterId].Properties;
-    expect(parameter).toEqual(expect.objectContaining({
-      Name: '/platform/georgi/services/jessica/settings', Type: 'String', Value: '{}',
-    }));
+    // Not a CloudFormation resource: a template value would overwrite the saved settings at the
+    // parameter's next update, and the stack's deletion would delete them.
+    const names = Object.values(s.template.findResources('AWS::SSM::Parameter')).map(r => r.Properties.Name as string);
+    expect(names.length).toBeGreaterThan(0); // the platform's own, published for other apps
+    expect(names.filter(name => name.includes('/services/'))).toEqual([]);
+    expect(s.tts.settingsParameterName).toBe('/platform/georgi/services/jessica/settings');
+    // Nor a template parameter that CloudFormation would resolve (and fail on) at deploy time.
+    expect(JSON.stringify(s.template.toJSON().Parameters ?? {})).not.toContain('/services/jessica/settings');
+    const parameterId = 'parameter/platform/georgi/services/jessica/settings';
     const taskRole = idOf(s.stack, s.tts.containerService.taskDefinition.taskRole);
     const ssmStatements = JSON.stringify(policiesOfRole(s, taskRole));
     expect(ssmStatements).toContain('ssm:PutParameter');
@@ -178,7 +212,7 @@ describe('TtsService with defaults and a frontend', () => {
   test('runs weekdays 07-19 UTC by default', () => {
     s.template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
       ScheduledActions: [
-        Match.objectLike({ Schedule: 'cron(0 7 ? * MON-FRI *)', ScalableTargetAction: { MinCapacity: 1, MaxCapacity: 2 } }),
+        Match.objectLike({ Schedule: 'cron(0 7 ? * MON-FRI *)', ScalableTargetAction: { MinCapacity: 1, MaxCapacity: 1 } }),
         Match.objectLike({ Schedule: 'cron(0 19 ? * MON-FRI *)', ScalableTargetAction: { MinCapacity: 0, MaxCapacity: 0 } }),
       ],
     });
@@ -249,6 +283,86 @@ describe('TtsService with defaults and a frontend', () => {
   test('tells the container the allowed origin', () => {
     expect(env(s).CORS_ALLOW_ORIGINS).toBe('https://jessica.georgi.io');
   });
+
+  test('by default: one task (the WebSocket clients live in it) on FARGATE at 60% CPU, no ECS Exec, log group and site bucket retained', () => {
+    expect(ecsService(s).DesiredCount).toBeUndefined();
+    expect(scalableTarget(s).props).toEqual(expect.objectContaining({ MinCapacity: 1, MaxCapacity: 1 }));
+    expect(Annotations.fromStack(s.stack).findWarning('*', Match.stringLikeRegexp('maxCapacity is'))).toEqual([]);
+    expect(ecsService(s).CapacityProviderStrategy).toEqual([{ CapacityProvider: 'FARGATE', Weight: 1 }]);
+    expect(ecsService(s).EnableExecuteCommand).toBe(false);
+    expect(cpuTargetValue(s)).toBe(60);
+    expect(resourceOf(s, s.tts.containerService.logGroup).DeletionPolicy).toBe('Retain');
+    expect(resourceOf(s, s.tts.frontend!.bucket).DeletionPolicy).toBe('Retain');
+    s.template.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
+  });
+});
+
+describe('TtsService passes scaling and operations settings on', () => {
+  let s: Synth;
+  beforeAll(() => {
+    s = synth({
+      frontendPath: SITE,
+      minCapacity: 2,
+      maxCapacity: 5,
+      fargateSpot: true,
+      enableExecuteCommand: true,
+      cpuTargetUtilizationPercent: 45,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+  });
+
+  test('minCapacity: scales from 2, and the schedule starts 2 (no DesiredCount in the template)', () => {
+    expect(ecsService(s).DesiredCount).toBeUndefined();
+    const target = scalableTarget(s).props;
+    expect(target.MinCapacity).toBe(2);
+    expect(target.ScheduledActions[0]).toEqual(expect.objectContaining({
+      Schedule: 'cron(0 7 ? * MON-FRI *)',
+      ScalableTargetAction: expect.objectContaining({ MinCapacity: 2 }),
+    }));
+  });
+
+  test('maxCapacity: scales up to 5 tasks, also after the schedule starts', () => {
+    const target = scalableTarget(s).props;
+    expect(target.MaxCapacity).toBe(5);
+    expect(target.ScheduledActions[0].ScalableTargetAction).toEqual({ MinCapacity: 2, MaxCapacity: 5 });
+    expect(target.ScheduledActions[1].ScalableTargetAction).toEqual({ MinCapacity: 0, MaxCapacity: 0 });
+  });
+
+  test('maxCapacity above 1: a warning that the WebSocket clients live in one task', () => {
+    const warnings = Annotations.fromStack(s.stack).findWarning('*', Match.stringLikeRegexp('maxCapacity is 5: .*live in one task'));
+    expect(warnings).toHaveLength(1);
+  });
+
+  test('fargateSpot: runs on FARGATE_SPOT only', () => {
+    expect(ecsService(s).CapacityProviderStrategy).toEqual([{ CapacityProvider: 'FARGATE_SPOT', Weight: 1 }]);
+  });
+
+  test('enableExecuteCommand: ECS Exec is on and the task role may open SSM message channels', () => {
+    expect(ecsService(s).EnableExecuteCommand).toBe(true);
+    const taskRole = idOf(s.stack, s.tts.containerService.taskDefinition.taskRole);
+    const statements = policiesOfRole(s, taskRole).flatMap(d => d.Statement);
+    expect(statements).toEqual(expect.arrayContaining([expect.objectContaining({
+      Effect: 'Allow',
+      Action: expect.arrayContaining(['ssmmessages:CreateControlChannel', 'ssmmessages:OpenDataChannel']),
+    })]));
+  });
+
+  test('cpuTargetUtilizationPercent: target tracking keeps 45% average CPU', () => {
+    expect(cpuTargetValue(s)).toBe(45);
+  });
+
+  test('removalPolicy: the log group and the site bucket (emptied first) go with the stack', () => {
+    const logGroup = resourceOf(s, s.tts.containerService.logGroup);
+    expect(logGroup.Properties.LogGroupName).toBe('/platform/georgi/services/jessica');
+    expect(logGroup.DeletionPolicy).toBe('Delete');
+    expect(logGroup.UpdateReplacePolicy).toBe('Delete');
+    const bucket = resourceOf(s, s.tts.frontend!.bucket);
+    expect(bucket.DeletionPolicy).toBe('Delete');
+    expect(bucket.UpdateReplacePolicy).toBe('Delete');
+    s.template.hasResourceProperties('Custom::S3AutoDeleteObjects', {
+      BucketName: { Ref: idOf(s.stack, s.tts.frontend!.bucket) },
+    });
+  });
 });
 
 describe('TtsService with overrides and a passed secret', () => {
@@ -256,7 +370,7 @@ describe('TtsService with overrides and a passed secret', () => {
   let secret: secretsmanager.ISecret;
   beforeAll(() => {
     s = synth({
-      defaultVoiceId: 'voice-123',
+      defaultVoiceId: 'pNInz6obpgDQGcFmaJgB',
       defaultModelId: 'eleven_multilingual_v2',
       containerPort: 9100,
       elevenLabsBaseUrl: 'https://eu.api.elevenlabs.io',
@@ -276,7 +390,7 @@ describe('TtsService with overrides and a passed secret', () => {
     expect(env(s)).toEqual(expect.objectContaining({
       ROOT_PATH: '/jessica',
       PORT: '9100',
-      DEFAULT_VOICE_ID: 'voice-123',
+      DEFAULT_VOICE_ID: 'pNInz6obpgDQGcFmaJgB',
       DEFAULT_MODEL_ID: 'eleven_multilingual_v2',
       ELEVENLABS_BASE_URL: 'https://eu.api.elevenlabs.io',
       LOG_LEVEL: 'debug',
@@ -447,7 +561,7 @@ describe('TtsService validation', () => {
       .toThrow(new RegExp(`^Platform/Bad${n}: invalid serviceName "${serviceName}": expected 2-32 characters`));
   });
 
-  test('a bad frontend folder is refused', () => {
-    expect(make({ frontendPath: path.join(SITE, 'missing') })).toThrow(/invalid sourcePath .*does not exist or is not a folder/);
+  test('a bad frontend folder is refused, naming frontendPath', () => {
+    expect(make({ frontendPath: path.join(SITE, 'missing') })).toThrow(/invalid frontendPath .*does not exist or is not a folder/);
   });
 });
