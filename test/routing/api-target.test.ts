@@ -200,20 +200,6 @@ describe('ApiTarget.ecsService', () => {
     expect(target.kind).toBe('ECS service');
   });
 
-  test('STRIP_BASE_PATH: two integrations that overwrite the path', () => {
-    const f = imported();
-    routesOf(f, ApiTarget.ecsService(fargateService(f)), PathMode.STRIP_BASE_PATH);
-    const t = Template.fromStack(f.stack);
-    t.resourceCountIs('AWS::ApiGatewayV2::Integration', 2);
-    const cloudMap = { 'Fn::GetAtt': [onlyOne(t, 'AWS::ServiceDiscovery::Service')[0], 'Arn'] };
-    const base = integrationOfRoute(t, ANY_BASE).properties;
-    const proxy = integrationOfRoute(t, ANY_PROXY).properties;
-    expectPrivate(t, base, cloudMap);
-    expectPrivate(t, proxy, cloudMap);
-    expect(base.RequestParameters).toEqual({ 'overwrite:path': '/' });
-    expect(proxy.RequestParameters).toEqual({ 'overwrite:path': '/$request.path.proxy' });
-  });
-
   test('a service without Cloud Map fails when routed', () => {
     const f = imported();
     const target = ApiTarget.ecsService(fargateService(f, 'none'));
@@ -241,15 +227,35 @@ describe('ApiTarget.ecsService', () => {
 
 // ============================================================================= cloudMapService
 
-describe('ApiTarget.cloudMapService', () => {
-  function srvService(f: Fixture): servicediscovery.Service {
-    return new servicediscovery.Service(f.stack, 'CloudMap', {
-      namespace: f.platform.namespace,
-      name: 'jessica',
-      dnsRecordType: servicediscovery.DnsRecordType.SRV,
-    });
-  }
+/** A Cloud Map service with SRV records in the platform's namespace. */
+function srvService(f: Fixture): servicediscovery.Service {
+  return new servicediscovery.Service(f.stack, 'CloudMap', {
+    namespace: f.platform.namespace,
+    name: 'jessica',
+    dnsRecordType: servicediscovery.DnsRecordType.SRV,
+  });
+}
 
+describe('Cloud Map targets with STRIP_BASE_PATH', () => {
+  test.each([
+    ['ecsService', (f: Fixture) => ApiTarget.ecsService(fargateService(f))],
+    ['cloudMapService', (f: Fixture) => ApiTarget.cloudMapService(srvService(f))],
+  ])('%s: two integrations that overwrite the path', (_name, target) => {
+    const f = imported();
+    routesOf(f, target(f), PathMode.STRIP_BASE_PATH);
+    const t = Template.fromStack(f.stack);
+    t.resourceCountIs('AWS::ApiGatewayV2::Integration', 2);
+    const cloudMap = { 'Fn::GetAtt': [onlyOne(t, 'AWS::ServiceDiscovery::Service')[0], 'Arn'] };
+    const base = integrationOfRoute(t, ANY_BASE).properties;
+    const proxy = integrationOfRoute(t, ANY_PROXY).properties;
+    expectPrivate(t, base, cloudMap);
+    expectPrivate(t, proxy, cloudMap);
+    expect(base.RequestParameters).toEqual({ 'overwrite:path': '/' });
+    expect(proxy.RequestParameters).toEqual({ 'overwrite:path': '/$request.path.proxy' });
+  });
+});
+
+describe('ApiTarget.cloudMapService', () => {
   test('one HTTP_PROXY integration over the VPC link to the Cloud Map service, plain HTTP', () => {
     const f = imported();
     const target = ApiTarget.cloudMapService(srvService(f));
@@ -282,20 +288,6 @@ describe('ApiTarget.cloudMapService', () => {
     routesOf(f, ApiTarget.cloudMapService(service));
     const t = Template.fromStack(f.stack);
     expectPrivate(t, sharedIntegration(t), CLOUD_MAP_ARN);
-  });
-
-  test('STRIP_BASE_PATH: two integrations that overwrite the path', () => {
-    const f = imported();
-    routesOf(f, ApiTarget.cloudMapService(srvService(f)), PathMode.STRIP_BASE_PATH);
-    const t = Template.fromStack(f.stack);
-    t.resourceCountIs('AWS::ApiGatewayV2::Integration', 2);
-    const cloudMap = { 'Fn::GetAtt': [onlyOne(t, 'AWS::ServiceDiscovery::Service')[0], 'Arn'] };
-    const base = integrationOfRoute(t, ANY_BASE).properties;
-    const proxy = integrationOfRoute(t, ANY_PROXY).properties;
-    expectPrivate(t, base, cloudMap);
-    expectPrivate(t, proxy, cloudMap);
-    expect(base.RequestParameters).toEqual({ 'overwrite:path': '/' });
-    expect(proxy.RequestParameters).toEqual({ 'overwrite:path': '/$request.path.proxy' });
   });
 
   test('on the platform of the same app: the platform\'s own VPC link', () => {
