@@ -143,7 +143,7 @@ export interface GlobalPlatformProps {
   readonly containerInsights?: boolean;
 
   /**
-   * The Cloud Map private DNS namespace.
+   * The Cloud Map private DNS namespace: a lower-case DNS name of two or more labels.
    *
    * @default '<platformName>.internal'
    */
@@ -726,6 +726,7 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
   private validateProps(props: GlobalPlatformProps): void {
     validateDnsName(this, 'platformName', props.platformName, 32);
     validateDomainName(this, 'domainName', props.domainName);
+    if (props.namespaceName !== undefined) validateDomainName(this, 'namespaceName', props.namespaceName);
     this.validateRegion();
     this.validateNetwork(props);
     this.validateFrontDoor(props);

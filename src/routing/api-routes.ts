@@ -458,6 +458,20 @@ export class ApiRoutes extends Construct {
         throw new PropError(this, 'cors.allowOrigins', origin, 'expected "*" or a scheme and host such as "https://jessica.georgi.io" (no path, no trailing slash)');
       }
     }
+    for (const method of cors.allowMethods ?? []) {
+      if (!Token.isUnresolved(method) && !CORS_METHODS.includes(method)) {
+        throw new PropError(this, 'cors.allowMethods', method, `expected "*" or upper-case methods among ${CORS_METHODS.slice(1).join(', ')}`);
+      }
+    }
+    if (cors.allowMethods !== undefined && cors.allowMethods.length === 0) {
+      throw new PropError(this, 'cors.allowMethods', [], 'at least one method, or leave it out for the default');
+    }
+    for (const header of cors.allowHeaders ?? []) {
+      // An HTTP header name is a "token" (RFC 9110): no spaces, colons or other separators.
+      if (!Token.isUnresolved(header) && header !== '*' && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(header)) {
+        throw new PropError(this, 'cors.allowHeaders', header, 'expected "*" or header names such as "content-type" (letters, digits and -, no spaces or colons)');
+      }
+    }
     if (cors.allowCredentials && cors.allowOrigins.includes('*')) {
       throw new PropError(this, 'cors.allowOrigins', '*', 'browsers refuse "*" with allowCredentials: list the origins');
     }
@@ -467,6 +481,9 @@ export class ApiRoutes extends Construct {
     }
   }
 }
+
+/** What `cors.allowMethods` may hold. */
+const CORS_METHODS = ['*', 'GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 
 /** A stable priority from the base path, in 1000..48999, leaving low numbers for hand-picked rules. */
 function defaultPriority(basePath: string): number {

@@ -123,6 +123,11 @@ describe('region', () => {
 });
 
 describe('network', () => {
+  test.each(['Georgi.Internal', 'internal.', 'bad_name.internal', '-x.internal'])('refuses namespaceName %j', namespaceName => {
+    expect(() => build({ namespaceName })).toThrow(propError('namespaceName', namespaceName,
+      'expected a lower-case fully qualified domain name such as "georgi.io"'));
+  });
+
   test.each([1, 7, 2.5])('refuses maxAzs %p (fewer than two AZs, more than six, or not whole)', (maxAzs) => {
     expect(() => build({ maxAzs })).toThrow(propError('maxAzs', maxAzs, 'expected a whole number from 2 to 6'));
   });

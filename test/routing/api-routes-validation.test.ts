@@ -333,6 +333,25 @@ describe('authorization', () => {
 // ======================================================================================= CORS
 
 describe('cors', () => {
+  test.each(['get', 'FETCH', 'POST '])('allowMethods %j', method => {
+    expectPropError(() => build({ cors: { allowOrigins: ['*'], allowMethods: ['GET', method] } }), 'cors.allowMethods', JSON.stringify(method),
+      'expected "*" or upper-case methods among GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS');
+  });
+
+  test('empty allowMethods', () => {
+    expectPropError(() => build({ cors: { allowOrigins: ['*'], allowMethods: [] } }), 'cors.allowMethods', '[]',
+      'at least one method, or leave it out for the default');
+  });
+
+  test.each(['x-api key', 'content-type:', ''])('allowHeaders %j', header => {
+    expectPropError(() => build({ cors: { allowOrigins: ['*'], allowHeaders: ['content-type', header] } }), 'cors.allowHeaders', JSON.stringify(header),
+      'expected "*" or header names such as "content-type" (letters, digits and -, no spaces or colons)');
+  });
+
+  test('methods, "*" and header names that are fine', () => {
+    expect(() => build({ cors: { allowOrigins: ['*'], allowMethods: ['*'], allowHeaders: ['*', 'X-Request-Id', 'x-amz-date'] } })).not.toThrow();
+  });
+
   test('empty allowOrigins', () => {
     expectPropError(() => build({ cors: { allowOrigins: [] } }), 'cors.allowOrigins', '[]',
       'at least one origin, such as "https://jessica.georgi.io", or "*"');
