@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Stack, Stage, Tags, Token } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, Stack, Stage, Tags, Token } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
@@ -83,6 +83,9 @@ export interface GlobalPlatformProps {
   /**
    * How many Availability Zones the VPC spans (at least 2).
    *
+   * Cost: subnets are free; each further AZ adds $7.30 a month per interface endpoint (with
+   * `interfaceEndpoints`) and, only if `natGateways` grows with it, a NAT per AZ.
+   *
    * @default 2
    */
   readonly maxAzs?: number;
@@ -97,6 +100,9 @@ export interface GlobalPlatformProps {
   /**
    * How many NAT gateways (or NAT instances) to run; at most `maxAzs`. One is shared by all
    * AZs: if its AZ fails, the other AZs lose internet access until it is back.
+   *
+   * Cost: each NAT gateway about $32.90 a month plus $0.045 per GB, each NAT instance
+   * (`t4g.nano`) about $3.07; either plus $3.65 a month for its public IPv4 address.
    *
    * @default 1
    */
@@ -168,7 +174,7 @@ export interface GlobalPlatformProps {
 
   /**
    * Route-level ("detailed") CloudWatch metrics on the central API, which each service's
-   * dashboard widgets and 5xx alarm read.
+   * dashboard widgets and 5xx alarm read: with `false` those see no data (synth warns).
    *
    * Cost: CloudWatch custom-metric pricing, about $0.30 per metric-month: 2 routes x 6 metrics
    * (about $3.60 a month) per service.
@@ -180,7 +186,9 @@ export interface GlobalPlatformProps {
   // --------------------------------------------------------------------------------- front door
 
   /**
-   * CloudFront price class of the front door.
+   * CloudFront price class of the front door. Beyond the free tier (1 TB and 10 million requests
+   * a month) traffic is billed at the rate of the edge that serves it (about $0.085 per GB in
+   * North America and Europe); a wider class adds edges in dearer regions, no monthly fee.
    *
    * @default cloudfront.PriceClass.PRICE_CLASS_100 (North America and Europe edges; the cheapest)
    */
@@ -544,6 +552,10 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
       throttlingBurstLimit: props.throttlingBurstLimit ?? 200,
       detailedMetrics: props.detailedMetrics ?? true,
     });
+    if (props.detailedMetrics === false) {
+      Annotations.of(this).addWarningV2('@georgi-io/platform-constructs:detailedMetricsOff',
+        'detailedMetrics is false: the per-service 5xx alarms and dashboard widgets read route-level metrics and will see no data');
+    }
     this.centralApi = api;
     this.httpApi = api.httpApi;
     this.httpStage = api.stage;

@@ -147,6 +147,9 @@ export interface ApiRoutesProps {
   /**
    * Cross-origin settings: the central API answers preflights for the base path.
    *
+   * Cost: a small Lambda function answers the preflights (128 MB, free tier: 1 million requests a
+   * month) with a log group; pennies a month beyond the free tier.
+   *
    * @default - no CORS handling at the API: preflights reach the backend like any request
    */
   readonly cors?: ServiceCorsOptions;

@@ -1,5 +1,5 @@
 import { Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { GlobalPlatform } from '../../src';
 import { onlyId, synth } from '../helpers/platform-fixture';
@@ -115,4 +115,19 @@ test('custom throttling limits', () => {
 test('the access-log group follows logRetention', () => {
   const { template } = synth({ logRetention: logs.RetentionDays.ONE_WEEK });
   template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/platform/georgi/api-access', RetentionInDays: 7 });
+});
+
+describe('detailedMetrics', () => {
+  test('on by default: the stage publishes route-level metrics, no warning', () => {
+    const { template, stack } = synth();
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { DefaultRouteSettings: Match.objectLike({ DetailedMetricsEnabled: true }) });
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('detailedMetrics is false'))).toEqual([]);
+  });
+
+  test('false: no route-level metrics, and a warning that the service alarms will see no data', () => {
+    const { template, stack } = synth({ detailedMetrics: false });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { DefaultRouteSettings: Match.objectLike({ DetailedMetricsEnabled: false }) });
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('detailedMetrics is false: the per-service 5xx alarms'));
+    expect(warnings).toHaveLength(1);
+  });
 });
