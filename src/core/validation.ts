@@ -191,26 +191,6 @@ export function rangesOverlap(a: Ipv4Range | Ipv6Range, b: Ipv4Range | Ipv6Range
   return a.first <= b.last && b.first <= a.last;
 }
 
-/**
- * Validates a list of CIDRs: each well-formed, none overlapping another in the same list.
- * Returns the parsed ranges (empty for unresolved input).
- * @internal
- */
-export function validateCidrList(scope: IConstruct, prop: string, cidrs: string[] | undefined): Ipv4Range[] {
-  if (!cidrs || isUnresolved(cidrs)) return [];
-  const ranges: Ipv4Range[] = [];
-  for (const cidr of cidrs) {
-    if (isUnresolved(cidr)) continue;
-    const range = parseIpv4Cidr(scope, prop, cidr);
-    const clash = ranges.find(r => rangesOverlap(r, range));
-    if (clash) {
-      throw new PropError(scope, prop, cidr, `it overlaps "${clash.cidr}" in the same list; list each address range once`);
-    }
-    ranges.push(range);
-  }
-  return ranges;
-}
-
 /** The IPv4 and the IPv6 blocks of one list, each in list order. @internal */
 export interface IpCidrRanges {
   readonly ipv4: Ipv4Range[];

@@ -2,7 +2,7 @@ import { App, Lazy, Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import {
-  Ipv4Range, Ipv6Range, isIpv6Cidr, isUnresolved, parseIpv4Cidr, parseIpv6Cidr, PropError, rangesOverlap, validateCidrList,
+  Ipv4Range, Ipv6Range, isIpv6Cidr, isUnresolved, parseIpv4Cidr, parseIpv6Cidr, PropError, rangesOverlap,
   validateDnsName, validateDomainName, validateEmail, validateIntegerRange, validateIpCidrList, validatePositive, validateRetention,
 } from '../../src/core/validation';
 import { errorOf } from '../helpers/errors';
@@ -257,25 +257,25 @@ describe('validateIpCidrList', () => {
   });
 });
 
-describe('validateCidrList', () => {
+describe('validateIpCidrList with IPv4 lists', () => {
   test('returns the parsed ranges of a valid list, in order', () => {
-    const ranges = validateCidrList(scope, 'list', ['203.0.113.0/24', '198.51.100.7/32', '10.0.0.0/8']);
+    const ranges = validateIpCidrList(scope, 'list', ['203.0.113.0/24', '198.51.100.7/32', '10.0.0.0/8']).ipv4;
     expect(ranges.map(r => r.cidr)).toEqual(['203.0.113.0/24', '198.51.100.7/32', '10.0.0.0/8']);
     expect(ranges[1]).toMatchObject({ first: ranges[1].last, prefix: 32 });
   });
 
   test('returns nothing for undefined and an empty list', () => {
-    expect(validateCidrList(scope, 'list', undefined)).toEqual([]);
-    expect(validateCidrList(scope, 'list', [])).toEqual([]);
+    expect(validateIpCidrList(scope, 'list', undefined)).toEqual({ ipv4: [], ipv6: [] });
+    expect(validateIpCidrList(scope, 'list', [])).toEqual({ ipv4: [], ipv6: [] });
   });
 
   test('refuses a malformed entry, naming the list prop and the entry', () => {
-    expect(() => validateCidrList(scope, 'list', ['203.0.113.0/24', '203.0.113.0/40']))
+    expect(() => validateIpCidrList(scope, 'list', ['203.0.113.0/24', '203.0.113.0/40']))
       .toThrow('Scope: invalid list "203.0.113.0/40": expected an IPv4 CIDR block');
   });
 
   test('refuses an entry with host bits set', () => {
-    expect(() => validateCidrList(scope, 'list', ['203.0.113.9/24']))
+    expect(() => validateIpCidrList(scope, 'list', ['203.0.113.9/24']))
       .toThrow('Scope: invalid list "203.0.113.9/24": host bits are set; the network address is "203.0.113.0/24"');
   });
 
@@ -284,23 +284,23 @@ describe('validateCidrList', () => {
     ['a block inside an earlier one', ['203.0.113.0/24', '203.0.113.128/25'], '203.0.113.128/25', '203.0.113.0/24'],
     ['a block around an earlier one', ['203.0.113.5/32', '203.0.113.0/24'], '203.0.113.0/24', '203.0.113.5/32'],
   ])('refuses %s, naming both overlapping entries', (_name, list, later, earlier) => {
-    expect(() => validateCidrList(scope, 'list', list))
+    expect(() => validateIpCidrList(scope, 'list', list))
       .toThrow(`Scope: invalid list "${later}": it overlaps "${earlier}" in the same list; list each address range once`);
   });
 
   test('accepts adjacent blocks', () => {
-    expect(validateCidrList(scope, 'list', ['10.0.0.0/25', '10.0.0.128/25'])).toHaveLength(2);
+    expect(validateIpCidrList(scope, 'list', ['10.0.0.0/25', '10.0.0.128/25']).ipv4).toHaveLength(2);
   });
 
   test('skips an unresolved list', () => {
-    expect(validateCidrList(scope, 'list', Token.asList({ Ref: 'Cidrs' }))).toEqual([]);
-    expect(validateCidrList(scope, 'list', Lazy.list({ produce: () => ['bad'] }))).toEqual([]);
+    expect(validateIpCidrList(scope, 'list', Token.asList({ Ref: 'Cidrs' }))).toEqual({ ipv4: [], ipv6: [] });
+    expect(validateIpCidrList(scope, 'list', Lazy.list({ produce: () => ['bad'] }))).toEqual({ ipv4: [], ipv6: [] });
   });
 
   test('skips unresolved entries but still checks the others', () => {
     const token = Token.asString({ Ref: 'Cidr' });
-    expect(validateCidrList(scope, 'list', [token, '203.0.113.0/24']).map(r => r.cidr)).toEqual(['203.0.113.0/24']);
-    expect(() => validateCidrList(scope, 'list', [token, 'bad'])).toThrow('Scope: invalid list "bad"');
+    expect(validateIpCidrList(scope, 'list', [token, '203.0.113.0/24']).ipv4.map(r => r.cidr)).toEqual(['203.0.113.0/24']);
+    expect(() => validateIpCidrList(scope, 'list', [token, 'bad'])).toThrow('Scope: invalid list "bad"');
   });
 });
 
@@ -485,8 +485,6 @@ describe('unresolved tokens are skipped by every validator', () => {
     ['validateIntegerRange (Lazy)', () => validateIntegerRange(scope, 'maxAzs', Lazy.number({ produce: () => 99 }), 2, 6)],
     ['validatePositive (Ref)', () => validatePositive(scope, 'monthlyBudgetUsd', num())],
     ['validatePositive (Lazy)', () => validatePositive(scope, 'monthlyBudgetUsd', Lazy.number({ produce: () => -1 }))],
-    ['validateCidrList (list token)', () => validateCidrList(scope, 'list', Token.asList({ Ref: 'X' }))],
-    ['validateCidrList (string token entry)', () => validateCidrList(scope, 'list', [str()])],
     ['validateIpCidrList (list token)', () => validateIpCidrList(scope, 'list', Token.asList({ Ref: 'X' }))],
     ['validateIpCidrList (Lazy list)', () => validateIpCidrList(scope, 'list', Lazy.list({ produce: () => ['bad'] }))],
     ['validateIpCidrList (string token entry)', () => validateIpCidrList(scope, 'list', [str()])],
@@ -501,7 +499,6 @@ describe('unresolved tokens are skipped by every validator', () => {
     expect(() => validateRetention(scope, 'logRetention', 4 as logs.RetentionDays)).toThrow(PropError);
     expect(() => validateIntegerRange(scope, 'maxAzs', 99, 2, 6)).toThrow(PropError);
     expect(() => validatePositive(scope, 'monthlyBudgetUsd', -1)).toThrow(PropError);
-    expect(() => validateCidrList(scope, 'list', ['bad'])).toThrow(PropError);
     expect(() => validateIpCidrList(scope, 'list', ['bad'])).toThrow(PropError);
   });
 });
