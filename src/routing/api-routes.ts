@@ -109,7 +109,9 @@ export interface ApiRoutesProps {
    * and `nbf`/`iat` when present), but not the audience, because ALB cannot express API
    * Gateway's "`aud` or `client_id`" rule: if the issuer serves other audiences too, the
    * service checks `aud` itself on those paths. Browsers cannot set headers on a WebSocket, so a
-   * browser page cannot open a protected WebSocket path.
+   * browser page cannot open a protected WebSocket path. The load balancer fetches the keys over
+   * HTTPS through the platform's NAT (none with `NatType.NONE`: then long-lived paths reject
+   * every token).
    *
    * No extra charge on API Gateway; ALB JWT verification is billed in load balancer capacity
    * units (pennies at low traffic).

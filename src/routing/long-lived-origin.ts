@@ -113,6 +113,10 @@ export class LongLivedOrigin extends Construct {
     }
     // Targets are the services' tasks inside the VPC.
     this.securityGroup.addEgressRule(ec2.Peer.ipv4(props.vpc.vpcCidrBlock), ec2.Port.allTcp(), 'to service tasks in the VPC');
+    // Services with jwtIssuer add jwt-validation rules: the load balancer then fetches the
+    // issuer's public keys (JWKS) over HTTPS, through the NAT, like its OIDC authentication does.
+    // Added here once (services in other stacks cannot add the same rule twice).
+    this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to JWT issuers (JWKS) for jwt-validation rules');
   }
 
   /**

@@ -134,12 +134,13 @@ describe('long-lived origin (defaults)', () => {
     });
   });
 
-  test('the ALB security group has no inline ingress and reaches only TCP inside the VPC', () => {
+  test('the ALB security group has no inline ingress; it reaches TCP inside the VPC and HTTPS out (JWT issuers\' keys)', () => {
     const vpc = onlyId(template, 'AWS::EC2::VPC');
     const props = template.findResources('AWS::EC2::SecurityGroup')[albSecurityGroupId(template)].Properties;
     expect(props.SecurityGroupIngress).toBeUndefined();
     expect(props.SecurityGroupEgress).toEqual([
       expect.objectContaining({ CidrIp: { 'Fn::GetAtt': [vpc, 'CidrBlock'] }, IpProtocol: 'tcp', FromPort: 0, ToPort: 65535 }),
+      expect.objectContaining({ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443 }),
     ]);
   });
 
