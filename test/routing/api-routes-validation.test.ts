@@ -4,25 +4,14 @@ import * as authorizers from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
-import { ApiRoutes, ApiRoutesProps, ApiTarget, GlobalPlatform, IGlobalPlatform, PathMode } from '../../src';
+import { ApiRoutes, ApiRoutesProps, ApiTarget, GlobalPlatform, PathMode } from '../../src';
+import { ImportedPlatform, importedPlatform } from '../helpers/platform-fixture';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
 const PATH = 'Service/JessicaRoutes';
 
-interface Fixture {
-  readonly app: App;
-  readonly stack: Stack;
-  readonly platform: IGlobalPlatform;
-}
 
-/** A service app with the platform imported; long-lived connections on unless told otherwise. */
-function fixture(longLivedConnections = true, app = new App(), stackId = 'Service'): Fixture {
-  const stack = new Stack(app, stackId, { env: ENV });
-  const platform = GlobalPlatform.fromPlatformName(stack, 'Platform', 'georgi', { longLivedConnections });
-  return { app, stack, platform };
-}
-
-function ecsTarget(f: Fixture, id = 'Service'): ApiTarget {
+function ecsTarget(f: ImportedPlatform, id = 'Service'): ApiTarget {
   const taskDefinition = new ecs.FargateTaskDefinition(f.stack, `${id}TaskDef`);
   const container = taskDefinition.addContainer('app', {
     image: ecs.ContainerImage.fromRegistry('public.ecr.aws/georgi/jessica:latest'),
@@ -36,7 +25,7 @@ function ecsTarget(f: Fixture, id = 'Service'): ApiTarget {
   return ApiTarget.ecsService(service);
 }
 
-function lambdaTarget(f: Fixture): ApiTarget {
+function lambdaTarget(f: ImportedPlatform): ApiTarget {
   return ApiTarget.lambdaFunction(new lambda.Function(f.stack, 'Handler', {
     runtime: lambda.Runtime.NODEJS_24_X,
     handler: 'index.handler',
@@ -47,7 +36,7 @@ function lambdaTarget(f: Fixture): ApiTarget {
 const URL_TARGET = ApiTarget.httpUrl('https://legacy.example.com');
 
 /** Builds `ApiRoutes` 'JessicaRoutes' for service 'jessica' with a URL target in a fresh service app. */
-function build(props: Partial<ApiRoutesProps>, f: Fixture = fixture()): ApiRoutes {
+function build(props: Partial<ApiRoutesProps>, f: ImportedPlatform = importedPlatform()): ApiRoutes {
   return new ApiRoutes(f.stack, 'JessicaRoutes', { platform: f.platform, serviceName: 'jessica', target: URL_TARGET, ...props });
 }
 
@@ -96,8 +85,8 @@ describe('basePath', () => {
 describe('base path conflicts within one app', () => {
   test('two services with the same base path: the error names both construct paths', () => {
     const app = new App();
-    const first = fixture(true, app, 'Service1');
-    const second = fixture(true, app, 'Service2');
+    const first = importedPlatform(true, app, 'Service1');
+    const second = importedPlatform(true, app, 'Service2');
     new ApiRoutes(first.stack, 'JessicaRoutes', { platform: first.platform, serviceName: 'jessica', target: URL_TARGET });
     expect(() => new ApiRoutes(second.stack, 'OtherRoutes', {
       platform: second.platform, serviceName: 'other', basePath: '/jessica', target: URL_TARGET,
@@ -109,14 +98,14 @@ describe('base path conflicts within one app', () => {
     ['/jessica', '/jessica/admin'],
     ['/jessica/admin', '/jessica'],
   ])('overlapping base paths: %s, then %s', (firstPath, secondPath) => {
-    const f = fixture();
+    const f = importedPlatform();
     new ApiRoutes(f.stack, 'First', { platform: f.platform, serviceName: 'first', basePath: firstPath, target: URL_TARGET });
     expect(() => new ApiRoutes(f.stack, 'Second', { platform: f.platform, serviceName: 'second', basePath: secondPath, target: URL_TARGET }))
       .toThrow(`Service/Second: base path "${secondPath}" overlaps "${firstPath}" of Service/First on platform "georgi"`);
   });
 
   test('/jessica and /jessica2 do not overlap', () => {
-    const f = fixture();
+    const f = importedPlatform();
     new ApiRoutes(f.stack, 'First', { platform: f.platform, serviceName: 'jessica', target: URL_TARGET });
     expect(() => new ApiRoutes(f.stack, 'Second', { platform: f.platform, serviceName: 'jessica2', target: URL_TARGET })).not.toThrow();
     const keys = Object.values(Template.fromStack(f.stack).findResources('AWS::ApiGatewayV2::Route')).map(r => r.Properties.RouteKey).sort();
@@ -124,7 +113,7 @@ describe('base path conflicts within one app', () => {
   });
 
   test('the same base path on two different platforms is fine', () => {
-    const f = fixture();
+    const f = importedPlatform();
     const other = GlobalPlatform.fromPlatformName(f.stack, 'OtherPlatform', 'other');
     new ApiRoutes(f.stack, 'First', { platform: f.platform, serviceName: 'jessica', target: URL_TARGET });
     expect(() => new ApiRoutes(f.stack, 'Second', { platform: other, serviceName: 'jessica', target: URL_TARGET })).not.toThrow();
@@ -134,13 +123,13 @@ describe('base path conflicts within one app', () => {
     const app = new App();
     const platformStack = new Stack(app, 'Platform', { env: ENV });
     const platform = new GlobalPlatform(platformStack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io' });
-    const f = fixture(false, app);
+    const f = importedPlatform(false, app);
     new ApiRoutes(platformStack, 'JessicaRoutes', { platform, serviceName: 'jessica', target: URL_TARGET });
     expect(() => build({}, f)).toThrow(`${PATH}: base path "/jessica" overlaps "/jessica" of Platform/JessicaRoutes on platform "georgi"`);
   });
 
   test('the same explicit longLivedRulePriority twice', () => {
-    const f = fixture();
+    const f = importedPlatform();
     new ApiRoutes(f.stack, 'First', {
       platform: f.platform, serviceName: 'first', target: ecsTarget(f, 'FirstService'), longLivedPaths: ['/ws'], longLivedRulePriority: 2000,
     });
@@ -150,7 +139,7 @@ describe('base path conflicts within one app', () => {
   });
 
   test('different explicit priorities are fine', () => {
-    const f = fixture();
+    const f = importedPlatform();
     new ApiRoutes(f.stack, 'First', {
       platform: f.platform, serviceName: 'first', target: ecsTarget(f, 'FirstService'), longLivedPaths: ['/ws'], longLivedRulePriority: 2000,
     });
@@ -161,7 +150,7 @@ describe('base path conflicts within one app', () => {
 
   // A service with 6 long-lived patterns owns two rules (p and p+1); a second service may not take p+1.
   test('a priority inside another service\'s range of rules', () => {
-    const f = fixture();
+    const f = importedPlatform();
     new ApiRoutes(f.stack, 'First', {
       platform: f.platform,
       serviceName: 'first',
@@ -179,7 +168,7 @@ describe('base path conflicts within one app', () => {
 
 describe('longLivedPaths', () => {
   test('on an imported platform without longLivedConnections', () => {
-    const f = fixture(false);
+    const f = importedPlatform(false);
     expectPropError(() => build({ target: ecsTarget(f), longLivedPaths: ['/ws'] }, f), 'longLivedPaths', '["/ws"]',
       'the platform "georgi" has no long-lived origin: create it with longLivedConnections: true (or import it with longLivedConnections: true)');
   });
@@ -187,13 +176,13 @@ describe('longLivedPaths', () => {
   test('on a platform of the same app without longLivedConnections', () => {
     const app = new App();
     const platform = new GlobalPlatform(new Stack(app, 'Platform', { env: ENV }), 'Platform', { platformName: 'georgi', domainName: 'georgi.io' });
-    const f: Fixture = { app, stack: new Stack(app, 'Service', { env: ENV }), platform };
+    const f: ImportedPlatform = { app, stack: new Stack(app, 'Service', { env: ENV }), platform };
     expectPropError(() => build({ target: ecsTarget(f), longLivedPaths: ['/ws'] }, f), 'longLivedPaths', '["/ws"]',
       'the platform "georgi" has no long-lived origin');
   });
 
   test('with a Lambda target', () => {
-    const f = fixture();
+    const f = importedPlatform();
     expectPropError(() => build({ target: lambdaTarget(f), longLivedPaths: ['/ws'] }, f), 'longLivedPaths', '["/ws"]',
       'long-lived paths need an ApiTarget.ecsService target, not a Lambda function');
   });
@@ -204,13 +193,13 @@ describe('longLivedPaths', () => {
   });
 
   test('with STRIP_BASE_PATH', () => {
-    const f = fixture();
+    const f = importedPlatform();
     expectPropError(() => build({ target: ecsTarget(f), longLivedPaths: ['/ws'], pathMode: PathMode.STRIP_BASE_PATH }, f), 'pathMode', '"strip"',
       'long-lived paths go through the load balancer, which cannot strip the base path; use PathMode.KEEP_BASE_PATH');
   });
 
   test.each(['/events', '/ws/events', '/wss'])('last segment not a platform suffix: %j', path => {
-    const f = fixture();
+    const f = importedPlatform();
     expectPropError(() => build({ target: ecsTarget(f), longLivedPaths: ['/ws', path] }, f), 'longLivedPaths', JSON.stringify(path),
       'the front door routes only paths ending in "/ws", "/mcp" to the long-lived origin (the platform\'s longLivedPathSuffixes)');
   });
@@ -219,22 +208,22 @@ describe('longLivedPaths', () => {
     const app = new App();
     const stack = new Stack(app, 'Service', { env: ENV });
     const platform = GlobalPlatform.fromPlatformName(stack, 'Platform', 'georgi', { longLivedConnections: true, longLivedPathSuffixes: ['events'] });
-    const f: Fixture = { app, stack, platform };
+    const f: ImportedPlatform = { app, stack, platform };
     expect(() => build({ target: ecsTarget(f), longLivedPaths: ['/events'] }, f)).not.toThrow();
-    const g = fixture();
+    const g = importedPlatform();
     const other = GlobalPlatform.fromPlatformName(g.stack, 'Custom', 'custom', { longLivedConnections: true, longLivedPathSuffixes: ['events'] });
     expectPropError(() => build({ platform: other, target: ecsTarget(g), longLivedPaths: ['/ws'] }, g), 'longLivedPaths', '"/ws"',
       'the front door routes only paths ending in "/events"');
   });
 
   test.each(['ws', '/WS', '/ws/', '/w s', '//ws', '/ws?x'])('malformed: %j', path => {
-    const f = fixture();
+    const f = importedPlatform();
     expectPropError(() => build({ target: ecsTarget(f), longLivedPaths: [path] }, f), 'longLivedPaths', JSON.stringify(path),
       'expected a path such as "/ws" or "/api/stream" below the base path');
   });
 
   test('duplicates', () => {
-    const f = fixture();
+    const f = importedPlatform();
     expectPropError(() => build({ target: ecsTarget(f), longLivedPaths: ['/ws', '/mcp', '/ws'] }, f), 'longLivedPaths', '["/ws","/mcp","/ws"]',
       'list each path once');
   });
@@ -252,25 +241,25 @@ describe('longLivedPaths', () => {
   });
 
   test.each([0, 50_001, 1.5, -3])('longLivedRulePriority %p', priority => {
-    const f = fixture();
+    const f = importedPlatform();
     expectPropError(() => build({ target: ecsTarget(f), longLivedPaths: ['/ws'], longLivedRulePriority: priority }, f),
       'longLivedRulePriority', String(priority), 'expected a whole number from 1 to 50000');
   });
 
   test('longLivedRulePriority leaves room for every rule of the service', () => {
-    const f = fixture();
+    const f = importedPlatform();
     // 3 paths, 6 patterns, 2 rules: p and p+1 must both be at most 50000
     expectPropError(() => build({ target: ecsTarget(f), longLivedPaths: ['/ws', '/mcp', '/a/ws'], longLivedRulePriority: 50_000 }, f),
       'longLivedRulePriority', '50000', 'expected a whole number from 1 to 49999');
   });
 
   test.each([1, 50_000])('longLivedRulePriority %p is accepted with one path', priority => {
-    const f = fixture();
+    const f = importedPlatform();
     expect(() => build({ target: ecsTarget(f), longLivedPaths: ['/ws'], longLivedRulePriority: priority }, f)).not.toThrow();
   });
 
   test.each(['health', 'jessica/health', '/jessica/he alth'])('healthCheckPath %j', path => {
-    const f = fixture();
+    const f = importedPlatform();
     expectPropError(() => build({ target: ecsTarget(f), longLivedPaths: ['/ws'], healthCheckPath: path }, f), 'healthCheckPath',
       JSON.stringify(path), 'expected an absolute path such as "/jessica/health"');
   });
@@ -324,7 +313,7 @@ describe('authorization', () => {
   });
 
   test('an authorizer with longLivedPaths: they would bypass it', () => {
-    const f = fixture();
+    const f = importedPlatform();
     expectPropError(() => build({ target: ecsTarget(f), longLivedPaths: ['/ws', '/mcp'], authorizer: new authorizers.HttpIamAuthorizer() }, f),
       'authorizer', '"(authorizer)"', "an authorizer covers only the HTTP API routes, and longLivedPaths (/ws, /mcp) reach the service through the platform's load balancer: use jwtIssuer");
   });

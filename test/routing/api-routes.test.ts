@@ -7,6 +7,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { ApiRoutes, ApiRoutesProps, ApiTarget, GlobalPlatform, GlobalPlatformProps, IGlobalPlatform, PathMode } from '../../src';
+import { importedPlatform as importedPlatformApp } from '../helpers/platform-fixture';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
 const ANY_BASE = 'ANY /jessica';
@@ -40,10 +41,8 @@ interface ImportedFixture {
 
 /** A service repository's app: the platform imported from its SSM parameters. */
 function importedPlatform(longLivedConnections = true): ImportedFixture {
-  const app = new App();
-  const serviceStack = new Stack(app, 'Service', { env: ENV });
-  const platform = GlobalPlatform.fromPlatformName(serviceStack, 'Platform', 'georgi', { longLivedConnections });
-  return { app, serviceStack, platform };
+  const { app, stack, platform } = importedPlatformApp(longLivedConnections);
+  return { app, serviceStack: stack, platform };
 }
 
 /** A Fargate service on the platform's cluster whose container maps 9020, registered in Cloud Map. */

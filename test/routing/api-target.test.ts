@@ -5,8 +5,9 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
-import { ApiRoutes, ApiTarget, GlobalPlatform, IGlobalPlatform, PathMode } from '../../src';
+import { ApiRoutes, ApiTarget, GlobalPlatform, PathMode } from '../../src';
 import { errorOf } from '../helpers/errors';
+import { ImportedPlatform, importedPlatform } from '../helpers/platform-fixture';
 
 /**
  * Every `ApiTarget` factory, asserted on the `AWS::ApiGatewayV2::Integration` it synthesizes.
@@ -22,34 +23,20 @@ const CLOUD_MAP_ARN = 'arn:aws:servicediscovery:us-east-1:123456789012:service/s
 
 // ------------------------------------------------------------------------------------ fixtures
 
-interface Fixture {
-  readonly app: App;
-  readonly stack: Stack;
-  readonly platform: IGlobalPlatform;
-}
-
-/** A service repository's app: the platform imported from its SSM parameters. */
-function imported(): Fixture {
-  const app = new App();
-  const stack = new Stack(app, 'Service', { env: ENV });
-  const platform = GlobalPlatform.fromPlatformName(stack, 'Platform', 'georgi', { longLivedConnections: false });
-  return { app, stack, platform };
-}
-
 /** The platform's own app: routes in the platform stack itself. */
-function real(): Fixture & { readonly platform: GlobalPlatform } {
+function real(): ImportedPlatform & { readonly platform: GlobalPlatform } {
   const app = new App();
   const stack = new Stack(app, 'Platform', { env: ENV });
   const platform = new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io' });
   return { app, stack, platform };
 }
 
-function routesOf(f: Fixture, target: ApiTarget, pathMode?: PathMode): ApiRoutes {
+function routesOf(f: ImportedPlatform, target: ApiTarget, pathMode?: PathMode): ApiRoutes {
   return new ApiRoutes(f.stack, 'JessicaRoutes', { platform: f.platform, serviceName: 'jessica', target, pathMode });
 }
 
 /** A Fargate service on the platform's cluster whose container maps 9020. */
-function fargateService(f: Fixture, dns: servicediscovery.DnsRecordType | 'none' = servicediscovery.DnsRecordType.SRV): ecs.FargateService {
+function fargateService(f: ImportedPlatform, dns: servicediscovery.DnsRecordType | 'none' = servicediscovery.DnsRecordType.SRV): ecs.FargateService {
   const taskDefinition = new ecs.FargateTaskDefinition(f.stack, 'TaskDef');
   const container = taskDefinition.addContainer('app', {
     image: ecs.ContainerImage.fromRegistry('public.ecr.aws/georgi/jessica:latest'),
@@ -67,16 +54,16 @@ function fargateService(f: Fixture, dns: servicediscovery.DnsRecordType | 'none'
   });
 }
 
-function internalAlb(f: Fixture): elbv2.ApplicationLoadBalancer {
+function internalAlb(f: ImportedPlatform): elbv2.ApplicationLoadBalancer {
   return new elbv2.ApplicationLoadBalancer(f.stack, 'Alb', { vpc: f.platform.vpc, internetFacing: false });
 }
 
-function httpListener(f: Fixture): elbv2.ApplicationListener {
+function httpListener(f: ImportedPlatform): elbv2.ApplicationListener {
   return internalAlb(f).addListener('Listener', { port: 80, open: false, defaultAction: elbv2.ListenerAction.fixedResponse(404) });
 }
 
 /** An HTTPS listener on 443; its protocol comes from the certificate unless `explicitProtocol`. */
-function httpsListener(f: Fixture, explicitProtocol = false): elbv2.ApplicationListener {
+function httpsListener(f: ImportedPlatform, explicitProtocol = false): elbv2.ApplicationListener {
   return internalAlb(f).addListener('Listener', {
     port: 443,
     protocol: explicitProtocol ? elbv2.ApplicationProtocol.HTTPS : undefined,
@@ -86,14 +73,14 @@ function httpsListener(f: Fixture, explicitProtocol = false): elbv2.ApplicationL
   });
 }
 
-function importedListener(f: Fixture, defaultPort?: number): elbv2.IApplicationListener {
+function importedListener(f: ImportedPlatform, defaultPort?: number): elbv2.IApplicationListener {
   const securityGroup = ec2.SecurityGroup.fromSecurityGroupId(f.stack, 'AlbSg', 'sg-0123456789abcdef0');
   return elbv2.ApplicationListener.fromApplicationListenerAttributes(f.stack, 'ImportedListener', {
     listenerArn: LISTENER_ARN, securityGroup, defaultPort,
   });
 }
 
-function handler(f: Fixture): lambda.Function {
+function handler(f: ImportedPlatform): lambda.Function {
   return new lambda.Function(f.stack, 'Handler', {
     runtime: lambda.Runtime.NODEJS_24_X,
     handler: 'index.handler',
@@ -169,7 +156,7 @@ function expectPrivate(template: Template, integration: Record<string, any>, uri
 
 describe('ApiTarget.ecsService', () => {
   test('one HTTP_PROXY integration over the VPC link to the service\'s Cloud Map service, plain HTTP', () => {
-    const f = imported();
+    const f = importedPlatform(false);
     routesOf(f, ApiTarget.ecsService(fargateService(f)));
     const t = Template.fromStack(f.stack);
     const integration = sharedIntegration(t);
@@ -181,7 +168,7 @@ describe('ApiTarget.ecsService', () => {
   });
 
   test('opens the container port (first port mapping) to the VPC link security group', () => {
-    const f = imported();
+    const f = importedPlatform(false);
     routesOf(f, ApiTarget.ecsService(fargateService(f)));
     const t = Template.fromStack(f.stack);
     const [, service] = onlyOne(t, 'AWS::ECS::Service');
@@ -191,7 +178,7 @@ describe('ApiTarget.ecsService', () => {
   });
 
   test('an explicit containerPort is the port opened', () => {
-    const f = imported();
+    const f = importedPlatform(false);
     const target = ApiTarget.ecsService(fargateService(f), 9021);
     routesOf(f, target);
     const t = Template.fromStack(f.stack);
@@ -201,14 +188,14 @@ describe('ApiTarget.ecsService', () => {
   });
 
   test('a service without Cloud Map fails when routed', () => {
-    const f = imported();
+    const f = importedPlatform(false);
     const target = ApiTarget.ecsService(fargateService(f, 'none'));
     expect(errorOf(() => routesOf(f, target)).message)
       .toMatch(/^Service\/EcsService: ApiTarget\.ecsService needs a service registered in Cloud Map: .*DnsRecordType\.SRV/);
   });
 
   test('a service that registers A records fails when routed', () => {
-    const f = imported();
+    const f = importedPlatform(false);
     const target = ApiTarget.ecsService(fargateService(f, servicediscovery.DnsRecordType.A));
     expect(errorOf(() => routesOf(f, target)).message)
       .toBe('Service/EcsService: the Cloud Map service registers A records; API Gateway private integrations need SRV'
@@ -216,7 +203,7 @@ describe('ApiTarget.ecsService', () => {
   });
 
   test('a service whose default container maps no port needs containerPort', () => {
-    const f = imported();
+    const f = importedPlatform(false);
     const taskDefinition = new ecs.FargateTaskDefinition(f.stack, 'NoPortTaskDef');
     taskDefinition.addContainer('worker', { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/georgi/worker:latest') });
     const service = new ecs.FargateService(f.stack, 'Worker', { cluster: f.platform.cluster, taskDefinition });
@@ -228,7 +215,7 @@ describe('ApiTarget.ecsService', () => {
 // ============================================================================= cloudMapService
 
 /** A Cloud Map service with SRV records in the platform's namespace. */
-function srvService(f: Fixture): servicediscovery.Service {
+function srvService(f: ImportedPlatform): servicediscovery.Service {
   return new servicediscovery.Service(f.stack, 'CloudMap', {
     namespace: f.platform.namespace,
     name: 'jessica',
@@ -238,10 +225,10 @@ function srvService(f: Fixture): servicediscovery.Service {
 
 describe('Cloud Map targets with STRIP_BASE_PATH', () => {
   test.each([
-    ['ecsService', (f: Fixture) => ApiTarget.ecsService(fargateService(f))],
-    ['cloudMapService', (f: Fixture) => ApiTarget.cloudMapService(srvService(f))],
+    ['ecsService', (f: ImportedPlatform) => ApiTarget.ecsService(fargateService(f))],
+    ['cloudMapService', (f: ImportedPlatform) => ApiTarget.cloudMapService(srvService(f))],
   ])('%s: two integrations that overwrite the path', (_name, target) => {
-    const f = imported();
+    const f = importedPlatform(false);
     routesOf(f, target(f), PathMode.STRIP_BASE_PATH);
     const t = Template.fromStack(f.stack);
     t.resourceCountIs('AWS::ApiGatewayV2::Integration', 2);
@@ -257,7 +244,7 @@ describe('Cloud Map targets with STRIP_BASE_PATH', () => {
 
 describe('ApiTarget.cloudMapService', () => {
   test('one HTTP_PROXY integration over the VPC link to the Cloud Map service, plain HTTP', () => {
-    const f = imported();
+    const f = importedPlatform(false);
     const target = ApiTarget.cloudMapService(srvService(f));
     routesOf(f, target);
     const t = Template.fromStack(f.stack);
@@ -269,13 +256,13 @@ describe('ApiTarget.cloudMapService', () => {
   });
 
   test('opens no port itself (its instances are not known to CDK)', () => {
-    const f = imported();
+    const f = importedPlatform(false);
     routesOf(f, ApiTarget.cloudMapService(srvService(f)));
     Template.fromStack(f.stack).resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
   });
 
   test('an imported Cloud Map service: its ARN is the integration URI', () => {
-    const f = imported();
+    const f = importedPlatform(false);
     const service = servicediscovery.Service.fromServiceAttributes(f.stack, 'ImportedCloudMap', {
       namespace: f.platform.namespace,
       serviceName: 'jessica',
@@ -309,7 +296,7 @@ describe('ApiTarget.applicationListener', () => {
     let t: Template;
     let listenerId: string;
     beforeAll(() => {
-      const f = imported();
+      const f = importedPlatform(false);
       routesOf(f, ApiTarget.applicationListener(httpListener(f)));
       t = Template.fromStack(f.stack);
       listenerId = onlyOne(t, 'AWS::ElasticLoadBalancingV2::Listener', r => r.Properties.Protocol === 'HTTP')[0];
@@ -331,7 +318,7 @@ describe('ApiTarget.applicationListener', () => {
     let t: Template;
     let listenerId: string;
     beforeAll(() => {
-      const f = imported();
+      const f = importedPlatform(false);
       routesOf(f, ApiTarget.applicationListener(httpsListener(f), { secureServerName: 'jessica.internal.georgi.io' }));
       t = Template.fromStack(f.stack);
       listenerId = onlyOne(t, 'AWS::ElasticLoadBalancingV2::Listener', r => r.Properties.Protocol === 'HTTPS')[0];
@@ -349,7 +336,7 @@ describe('ApiTarget.applicationListener', () => {
   });
 
   test('STRIP_BASE_PATH on an HTTPS listener: both integrations carry the TLS config', () => {
-    const f = imported();
+    const f = importedPlatform(false);
     routesOf(f, ApiTarget.applicationListener(httpsListener(f, true), { secureServerName: 'jessica.example.com' }), PathMode.STRIP_BASE_PATH);
     const t = Template.fromStack(f.stack);
     t.resourceCountIs('AWS::ApiGatewayV2::Integration', 2);
@@ -368,7 +355,7 @@ describe('ApiTarget.applicationListener', () => {
     ['from its certificate', false],
     ['explicit', true],
   ])('an HTTPS listener (protocol %s) without secureServerName fails and says why', (_, explicit) => {
-    const f = imported();
+    const f = importedPlatform(false);
     const listener = httpsListener(f, explicit);
     const message = errorOf(() => ApiTarget.applicationListener(listener)).message;
     expect(message).toMatch(/^Service\/Alb\/Listener: ApiTarget\.applicationListener needs secureServerName for an HTTPS listener: /);
@@ -379,7 +366,7 @@ describe('ApiTarget.applicationListener', () => {
   });
 
   test('an imported listener (protocol unknown) without secureServerName: plain HTTP, no error', () => {
-    const f = imported();
+    const f = importedPlatform(false);
     routesOf(f, ApiTarget.applicationListener(importedListener(f, 8080)));
     const t = Template.fromStack(f.stack);
     const integration = sharedIntegration(t);
@@ -388,7 +375,7 @@ describe('ApiTarget.applicationListener', () => {
   });
 
   test('an imported listener with secureServerName: TLS to the listener; its known default port is opened', () => {
-    const f = imported();
+    const f = importedPlatform(false);
     routesOf(f, ApiTarget.applicationListener(importedListener(f, 443), { secureServerName: 'jessica.example.com' }));
     const t = Template.fromStack(f.stack);
     const integration = sharedIntegration(t);
@@ -398,13 +385,13 @@ describe('ApiTarget.applicationListener', () => {
   });
 
   test('an imported listener without a known port opens no port', () => {
-    const f = imported();
+    const f = importedPlatform(false);
     routesOf(f, ApiTarget.applicationListener(importedListener(f)));
     Template.fromStack(f.stack).resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
   });
 
   test('an unresolved secureServerName is passed through', () => {
-    const f = imported();
+    const f = importedPlatform(false);
     const name = Lazy.string({ produce: () => 'late.example.com' });
     routesOf(f, ApiTarget.applicationListener(httpsListener(f), { secureServerName: name }));
     const t = Template.fromStack(f.stack);
@@ -420,7 +407,7 @@ describe('ApiTarget.applicationListener', () => {
     'jessica example.com',
     '-jessica.example.com',
   ])('invalid secureServerName %j', name => {
-    const f = imported();
+    const f = importedPlatform(false);
     const listener = httpsListener(f);
     expect(errorOf(() => ApiTarget.applicationListener(listener, { secureServerName: name })).message)
       .toBe(`Service/Alb/Listener: invalid secureServerName ${JSON.stringify(name)}:`
@@ -432,7 +419,7 @@ describe('ApiTarget.applicationListener', () => {
 
 describe('ApiTarget.lambdaFunction', () => {
   test('one AWS_PROXY integration with payload format 2.0, not over the VPC link', () => {
-    const f = imported();
+    const f = importedPlatform(false);
     const target = ApiTarget.lambdaFunction(handler(f));
     routesOf(f, target);
     const t = Template.fromStack(f.stack);
@@ -446,7 +433,7 @@ describe('ApiTarget.lambdaFunction', () => {
   });
 
   test('STRIP_BASE_PATH fails and names pathMode', () => {
-    const f = imported();
+    const f = importedPlatform(false);
     const target = ApiTarget.lambdaFunction(handler(f));
     expect(errorOf(() => routesOf(f, target, PathMode.STRIP_BASE_PATH)).message)
       .toMatch(/^Service\/JessicaRoutes: invalid pathMode "strip" for a Lambda function target: .*PathMode\.KEEP_BASE_PATH/);
@@ -457,7 +444,7 @@ describe('ApiTarget.lambdaFunction', () => {
 
 describe('ApiTarget.httpUrl', () => {
   test('one HTTP_PROXY integration over the internet that appends the request path', () => {
-    const f = imported();
+    const f = importedPlatform(false);
     const target = ApiTarget.httpUrl('https://legacy.example.com/');
     routesOf(f, target);
     const t = Template.fromStack(f.stack);
@@ -476,7 +463,7 @@ describe('ApiTarget.httpUrl', () => {
   });
 
   test('STRIP_BASE_PATH: two integrations that overwrite the path', () => {
-    const f = imported();
+    const f = importedPlatform(false);
     routesOf(f, ApiTarget.httpUrl('http://legacy.example.com:8080'), PathMode.STRIP_BASE_PATH);
     const t = Template.fromStack(f.stack);
     t.resourceCountIs('AWS::ApiGatewayV2::Integration', 2);
@@ -490,7 +477,7 @@ describe('ApiTarget.httpUrl', () => {
   });
 
   test('an unresolved URL is accepted as is', () => {
-    const f = imported();
+    const f = importedPlatform(false);
     routesOf(f, ApiTarget.httpUrl(Lazy.string({ produce: () => 'https://late.example.com' })));
     const t = Template.fromStack(f.stack);
     expect(sharedIntegration(t).IntegrationUri).toBe('https://late.example.com');
