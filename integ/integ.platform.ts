@@ -8,7 +8,7 @@
  * zone you own (see README, "Deploying the integration tests").
  */
 import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { GlobalPlatform } from '../src';
 
@@ -30,6 +30,8 @@ const platform = new GlobalPlatform(stack, 'Platform', {
   hostedZone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId, zoneName: domainName }),
   longLivedConnections: true,
   budget: false,
+  // nothing stays behind, so the next run can create the same named log groups again
+  removalPolicy: RemovalPolicy.DESTROY,
 });
 
 const integ = new IntegTest(app, 'PlatformInteg', {

@@ -70,6 +70,8 @@ export function buildJessicaApp(app: App, settings: JessicaAppSettings): Jessica
     longLivedConnections: true,
     logRetention: logs.RetentionDays.ONE_WEEK,
     budget: false,
+    // a test deployment: nothing of it stays behind, so the next run can create it again
+    removalPolicy: RemovalPolicy.DESTROY,
   });
 
   const serviceStack = new Stack(app, 'JessicaService', { env: settings.env });

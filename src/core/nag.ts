@@ -71,3 +71,30 @@ export function suppressAwsCustomResourceProvider(stack: IConstruct): void {
     { id: 'AwsSolutions-L1', reason: 'the runtime of the AwsCustomResource provider is chosen by aws-cdk-lib, not by this library' },
   ], true);
 }
+
+/**
+ * Accepts the findings on the singleton functions that aws-cdk-lib adds to a stack for S3: the
+ * provider behind `autoDeleteObjects`, and (`bucketDeployment`) the `BucketDeployment` handler.
+ * Call after the bucket or deployment is created.
+ * @internal
+ */
+export function suppressS3HelperFunctions(stack: IConstruct, bucketDeployment = false): void {
+  for (const child of stack.node.children) {
+    const deploymentHandler = child.node.id.startsWith('Custom::CDKBucketDeployment');
+    if (deploymentHandler && !bucketDeployment) continue;
+    if (!deploymentHandler && !child.node.id.startsWith('Custom::S3AutoDeleteObjects')) continue;
+    const helper = deploymentHandler ? 'the BucketDeployment handler' : 'the auto-delete-objects provider';
+    addNagSuppressions(child, [
+      {
+        id: 'AwsSolutions-IAM4',
+        reason: `aws-cdk-lib ${helper} uses AWSLambdaBasicExecutionRole only to write its own logs`,
+        appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
+      },
+      ...(deploymentHandler ? [{
+        id: 'AwsSolutions-IAM5',
+        reason: 'aws-cdk-lib BucketDeployment needs object-level wildcards on the site bucket and its asset bucket to sync files',
+      }] : []),
+      { id: 'AwsSolutions-L1', reason: `the runtime of aws-cdk-lib ${helper} is chosen by aws-cdk-lib, not by this library` },
+    ], true);
+  }
+}

@@ -8,7 +8,7 @@ import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
-import { addNagSuppressions } from '../core/nag';
+import { addNagSuppressions, suppressS3HelperFunctions } from '../core/nag';
 import { tagServiceResources } from '../core/tags';
 import { PropError, validateDnsName } from '../core/validation';
 import { IGlobalPlatform } from '../platform/platform-interface';
@@ -42,8 +42,9 @@ export interface StaticSiteProps {
   /**
    * The page's Content-Security-Policy.
    *
-   * @default - self only, plus `connect-src` to `https://api.<domain>` and `wss://api.<domain>`, and
-   *   `media-src` for `blob:` and `data:` audio
+   * @default - `default-src 'self'`, plus `connect-src` to `https://api.<domain>` and
+   *   `wss://api.<domain>`, `media-src` and `img-src` for `data:` (and `blob:` audio), and
+   *   `style-src 'unsafe-inline'`
    */
   readonly contentSecurityPolicy?: string;
 
@@ -214,26 +215,8 @@ export class StaticSite extends Construct {
       ]);
     }
     addNagSuppressions(this.distribution, distributionFindings);
-    const stack = Stack.of(this);
-    for (const child of stack.node.children) {
-      // aws-cdk-lib's own singleton functions: the bucket deployment handler and the auto-delete provider.
-      const deploymentHandler = child.node.id.startsWith('Custom::CDKBucketDeployment');
-      if (deploymentHandler || child.node.id.startsWith('Custom::S3AutoDeleteObjects')) {
-        const helper = deploymentHandler ? 'the BucketDeployment handler' : 'the auto-delete-objects provider';
-        addNagSuppressions(child, [
-          {
-            id: 'AwsSolutions-IAM4',
-            reason: `aws-cdk-lib ${helper} uses AWSLambdaBasicExecutionRole only to write its own logs`,
-            appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
-          },
-          ...(deploymentHandler ? [{
-            id: 'AwsSolutions-IAM5',
-            reason: 'aws-cdk-lib BucketDeployment needs object-level wildcards on the site bucket and its asset bucket to sync files',
-          }] : []),
-          { id: 'AwsSolutions-L1', reason: `the runtime of aws-cdk-lib ${helper} is chosen by aws-cdk-lib, not by this library` },
-        ], true);
-      }
-    }
+    // aws-cdk-lib's own singleton functions: the bucket deployment handler and the auto-delete provider.
+    suppressS3HelperFunctions(Stack.of(this), true);
     addNagSuppressions(deployment, [
       { id: 'AwsSolutions-IAM5', reason: 'aws-cdk-lib BucketDeployment needs object-level wildcards on the site bucket and its asset bucket to sync files' },
     ], true);

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -9,6 +9,8 @@ import { Construct } from 'constructs';
 export interface AlarmTopicProps {
   readonly platformName: string;
   readonly emails: string[];
+  /** Of the KMS key; with DESTROY the key is scheduled for deletion after 7 days. */
+  readonly removalPolicy: RemovalPolicy;
 }
 
 /**
@@ -33,6 +35,8 @@ export class AlarmTopic extends Construct {
     this.key = new kms.Key(this, 'Key', {
       description: `encrypts the ${props.platformName} platform alarm topic`,
       enableKeyRotation: true,
+      removalPolicy: props.removalPolicy,
+      pendingWindow: props.removalPolicy === RemovalPolicy.DESTROY ? Duration.days(7) : undefined,
     });
     const publishers = [
       { principal: 'cloudwatch.amazonaws.com', sourceArn: `arn:${partition}:cloudwatch:${region}:${account}:alarm:*` },

@@ -39,12 +39,17 @@ export class ContainerAlarms extends Construct {
 
     // ECS publishes service metrics only while a task runs: the sample count of CPUUtilization is
     // above zero exactly when at least one task is RUNNING (ECS replaces tasks whose container
-    // health check fails, so a task running for minutes is a healthy one).
-    const samples = service.metric('CPUUtilization', { statistic: 'SampleCount', period: Duration.minutes(5) });
+    // health check fails, so a task running for minutes is a healthy one). With no task there is
+    // no data at all, so the hours condition runs on TIME_SERIES(1), a series with a value in
+    // every period; IF(condition, samples, 1) is then 0 where the condition holds and samples
+    // has no value, and 1 outside the hours.
+    // @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html
+    const period = Duration.minutes(5);
+    const samples = service.metric('CPUUtilization', { statistic: 'SampleCount', period });
     const running = new cloudwatch.MathExpression({
-      expression: `IF(${inHoursCondition(schedule, 'tasks')}, tasks, 1)`,
-      usingMetrics: { tasks: new cloudwatch.MathExpression({ expression: 'FILL(samples, 0)', usingMetrics: { samples } }) },
-      period: Duration.minutes(5),
+      expression: `IF(${inHoursCondition(schedule, 'clock')}, samples, 1)`,
+      usingMetrics: { clock: new cloudwatch.MathExpression({ expression: 'TIME_SERIES(1)', usingMetrics: {}, period }), samples },
+      period,
       label: 'task samples (1 outside hours)',
     });
     const noTask = !props.alarmOnNoTask ? undefined : running.createAlarm(this, 'NoRunningTaskAlarm', {
@@ -82,13 +87,16 @@ export class ContainerAlarms extends Construct {
 }
 
 /**
- * A metric-math condition that is true inside the schedule's hours (UTC), skipping the first
- * minutes after the start while tasks come up. DAY() is 1 (Monday) to 7, HOUR() 0-23 UTC.
+ * A metric-math condition on the time series `id` that is true inside the schedule's hours (UTC),
+ * skipping the first minutes after the start while tasks come up; for an always-on service, the
+ * series itself (a condition that is always true when the series is TIME_SERIES(1)). DAY() is 1
+ * (Monday) to 7, HOUR() 0-23 UTC. The result is always a time series: IF takes no scalar
+ * condition with a scalar third argument.
  * @see https://aws.amazon.com/blogs/mt/enhance-cloudwatch-metrics-with-metric-math-functions/
  * @internal
  */
 export function inHoursCondition(schedule: ServiceSchedule, id: string): string {
-  if (schedule.startHourUtc === undefined || schedule.endHourUtc === undefined) return '1';
+  if (schedule.startHourUtc === undefined || schedule.endHourUtc === undefined) return id;
   const minuteOfDay = `(HOUR(${id}) * 60 + MINUTE(${id}))`;
   const parts = [
     `${minuteOfDay} >= ${schedule.startHourUtc * 60 + START_GRACE_MINUTES}`,

@@ -1,8 +1,8 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { addNagSuppressions } from '../core/nag';
+import { addNagSuppressions, suppressS3HelperFunctions } from '../core/nag';
 
 /** @internal */
 export interface PlatformLogsProps {
@@ -10,6 +10,8 @@ export interface PlatformLogsProps {
   readonly retention: logs.RetentionDays;
   readonly flowLogs: boolean;
   readonly accessLogs: boolean;
+  /** Of the log groups and the bucket; with DESTROY the bucket is emptied first. */
+  readonly removalPolicy: RemovalPolicy;
 }
 
 /**
@@ -29,7 +31,7 @@ export class PlatformLogs extends Construct {
     const group = (name: string) => new logs.LogGroup(this, name.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase()), {
       logGroupName: `/platform/${props.platformName}/${name}`,
       retention: props.retention,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: props.removalPolicy,
     });
     this.apiAccessLogGroup = group('api-access');
     if (props.flowLogs) this.flowLogGroup = group('vpc-flow');
@@ -43,12 +45,14 @@ export class PlatformLogs extends Construct {
         // CloudFront standard logs are written with an ACL, which needs ACLs enabled.
         objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
         lifecycleRules: days ? [{ expiration: Duration.days(days) }] : undefined,
-        removalPolicy: RemovalPolicy.RETAIN,
+        removalPolicy: props.removalPolicy,
+        autoDeleteObjects: props.removalPolicy === RemovalPolicy.DESTROY,
       });
       addNagSuppressions(this.accessLogsBucket, [{
         id: 'AwsSolutions-S1',
         reason: 'this is the access-log bucket itself; logging its own access into itself would loop',
       }]);
+      suppressS3HelperFunctions(Stack.of(this));
     }
   }
 }

@@ -11,7 +11,8 @@ export interface PlatformMonitoringProps {
   readonly platformName: string;
   readonly httpApi: apigwv2.HttpApi;
   readonly topic: sns.ITopic;
-  readonly certificate: acm.ICertificate;
+  /** The regional certificate to watch; none when nothing of the platform's uses it. */
+  readonly certificate?: acm.ICertificate;
   readonly serverErrorRatePercent: number;
   readonly latencyP99: Duration;
   readonly certificateExpiryDays: number;
@@ -31,7 +32,7 @@ export class PlatformMonitoring extends Construct {
   public readonly dashboard: cloudwatch.Dashboard;
   public readonly serverErrorRateAlarm: cloudwatch.Alarm;
   public readonly latencyAlarm: cloudwatch.Alarm;
-  public readonly certificateExpiryAlarm: cloudwatch.Alarm;
+  public readonly certificateExpiryAlarm?: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: PlatformMonitoringProps) {
     super(scope, id);
@@ -73,13 +74,13 @@ export class PlatformMonitoring extends Construct {
       threshold: props.latencyP99.toMilliseconds(),
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
     });
-    this.certificateExpiryAlarm = createCertificateExpiryAlarm(this, 'CertificateExpiryAlarm', {
+    this.certificateExpiryAlarm = props.certificate && createCertificateExpiryAlarm(this, 'CertificateExpiryAlarm', {
       platformName: props.platformName,
       certificate: props.certificate,
       days: props.certificateExpiryDays,
       label: 'regional',
     });
-    notify([this.serverErrorRateAlarm, this.latencyAlarm, this.certificateExpiryAlarm], props.topic);
+    notify([this.serverErrorRateAlarm, this.latencyAlarm, ...(this.certificateExpiryAlarm ? [this.certificateExpiryAlarm] : [])], props.topic);
   }
 }
 
@@ -92,10 +93,12 @@ export interface CertificateExpiryAlarmOptions {
 }
 
 /**
- * Alarm when a certificate has fewer than `days` left. ACM renews DNS-validated certificates by
- * itself 60 days before expiry, so this alarm means renewal is stuck (usually a removed
- * validation record). Missing data is not breaching: ACM publishes the metric once a day, and
- * not before the certificate is issued.
+ * Alarm when a certificate has fewer than `days` left. ACM renews DNS-validated certificates that
+ * are in use by itself 60 days before expiry, so this alarm means renewal is stuck (usually a
+ * removed validation record). Missing data keeps the alarm's state: ACM publishes the metric once
+ * a day and not before the certificate is issued, and stops publishing it once the certificate
+ * has expired (an expired certificate must not turn the alarm back to OK).
+ * @see https://docs.aws.amazon.com/acm/latest/userguide/acm-renewal.html
  * @internal
  */
 export function createCertificateExpiryAlarm(scope: Construct, id: string, options: CertificateExpiryAlarmOptions): cloudwatch.Alarm {
@@ -105,6 +108,6 @@ export function createCertificateExpiryAlarm(scope: Construct, id: string, optio
     threshold: options.days,
     comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
     evaluationPeriods: 1,
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    treatMissingData: cloudwatch.TreatMissingData.IGNORE,
   });
 }

@@ -1,4 +1,4 @@
-import { Annotations, CfnOutput, Duration, Stack, Stage, Tags, Token } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, Stage, Tags, Token } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
@@ -259,7 +259,8 @@ export interface GlobalPlatformProps {
    * The common rule set's `SizeRestrictions_BODY` rule (bodies over 8 KB) only counts: API
    * Gateway and the services limit body sizes themselves, so large POSTs still get through.
    *
-   * Cost: $5 a month for the web ACL, $1 per rule (about $11 in all), $0.60 per million requests.
+   * Cost: $5 a month for the web ACL and $1 per rule: about $9 with the 4 default rules (three
+   * managed rule groups and the rate limit), $1 more for each IP list; $0.60 per million requests.
    *
    * @default false
    */
@@ -312,12 +313,29 @@ export interface GlobalPlatformProps {
    */
   readonly accessLogs?: boolean;
 
+  /**
+   * What happens to the platform's stateful resources when they leave the stack or the stack is
+   * deleted: the central log groups, the access-log bucket and the alarm topics' KMS keys.
+   *
+   * `RemovalPolicy.DESTROY` suits test and preview platforms (integration tests): the log groups
+   * are deleted (retained ones would keep their fixed names, so the same platform could not be
+   * created again), the bucket is emptied and deleted, and the keys are scheduled for deletion
+   * after 7 days. `RemovalPolicy.SNAPSHOT` is refused (none of these resources has snapshots).
+   *
+   * Cost: a retained KMS key costs $1 a month until you schedule its deletion; retained log
+   * groups cost their stored data ($0.03 per GB-month).
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
   // --------------------------------------------------------------------------------- monitoring
 
   /**
-   * E-mail addresses subscribed to the alarm topic (each must confirm the subscription).
+   * E-mail addresses subscribed to the alarm topic (each must confirm the subscription), and to
+   * `edgeAlarmTopic` when the platform has one.
    *
-   * @default - no subscriptions; subscribe to `alarmTopic` yourself
+   * @default - no subscriptions; subscribe to `alarmTopic` (and `edgeAlarmTopic`) yourself
    */
   readonly alarmEmails?: string[];
 
@@ -336,8 +354,14 @@ export interface GlobalPlatformProps {
   readonly latencyP99Threshold?: Duration;
 
   /**
-   * Alarm when a certificate has fewer days than this before it expires.
+   * Alarm when a certificate has fewer days than this before it expires. ACM renews a
+   * DNS-validated certificate only while it is in use (attached to CloudFront or a load
+   * balancer), so the platform watches the certificates it uses itself: the edge certificate,
+   * and the regional one when it is the same certificate (platform in us-east-1) or the
+   * long-lived origin's TLS certificate. A regional certificate used only by your services is
+   * not watched (nothing would renew it while unused, and the alarm would always fire).
    *
+   * @see https://docs.aws.amazon.com/acm/latest/userguide/acm-renewal.html
    * @default 30
    */
   readonly certificateExpiryThresholdDays?: number;
@@ -404,7 +428,8 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
   /**
    * Imports a platform that another app created, from its SSM parameters, without any
    * synth-time look-up or CloudFormation export. The result works with every construct of this
-   * library exactly like the real platform (only `dashboard` is undefined).
+   * library like the real platform, except that `dashboard` is undefined (services in another
+   * stack get their own) and route throttling needs `addRouteThrottling` in the platform's app.
    *
    * @param scope the scope of the imported platform
    * @param id the construct id
@@ -430,9 +455,19 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
   public readonly vpcLink: apigwv2.IVpcLink;
   public readonly vpcLinkSecurityGroup: ec2.ISecurityGroup;
   public readonly frontDoor: cloudfront.IDistribution;
+  /**
+   * The long-lived origin's listener, where services add their WebSocket and stream rules.
+   *
+   * @default - undefined when `longLivedConnections` is false
+   */
   public readonly longLivedListener?: elbv2.IApplicationListener;
   public readonly longLivedPathSuffixes: string[];
   public readonly alarmTopic: sns.ITopic;
+  /**
+   * The platform dashboard; services in the platform's stack add their widgets to it.
+   *
+   * @default - always set on a GlobalPlatform (undefined only on an imported platform)
+   */
   public readonly dashboard?: cloudwatch.Dashboard;
   public readonly parameterPrefix: string;
 
@@ -456,8 +491,22 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
   /** The central log group of the API's access log. */
   public readonly apiAccessLogGroup: logs.ILogGroup;
 
-  /** The platform's alarms: API 5xx rate, p99 latency, certificate expiry. */
+  /**
+   * The platform's alarms in its own Region: API 5xx rate, p99 latency, and the regional
+   * certificate's expiry when the platform uses that certificate (see
+   * `certificateExpiryThresholdDays`). The edge certificate's alarm lives in `edgeStack` and
+   * notifies `edgeAlarmTopic`.
+   */
   public readonly alarms: cloudwatch.IAlarm[];
+
+  /**
+   * The alarm topic in us-east-1 for the edge certificate's expiry alarm (alarms notify topics in
+   * their own Region), with the same `alarmEmails` subscriptions. Subscribe to it as well as to
+   * `alarmTopic`. $0 a month for the topic; its KMS key costs $1.
+   *
+   * @default - undefined when the platform runs in us-east-1 or `edgeCertificate` is passed in
+   */
+  public readonly edgeAlarmTopic?: sns.ITopic;
 
   private readonly centralApi: CentralApi;
 
@@ -479,6 +528,7 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
     const retention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
     const wafOn = props.waf ?? false;
     const longLived = props.longLivedConnections ?? false;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     this.longLivedPathSuffixes = longLived ? (props.longLivedPathSuffixes ?? ['ws', 'mcp']) : [];
 
     // -------------------------------------------------------------------- edge (us-east-1) scope
@@ -515,6 +565,7 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
       retention,
       flowLogs: props.flowLogs ?? true,
       accessLogs: props.accessLogs ?? false,
+      removalPolicy,
     });
     this.apiAccessLogGroup = platformLogs.apiAccessLogGroup;
     this.accessLogsBucket = platformLogs.accessLogsBucket;
@@ -601,22 +652,25 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
 
     // ---------------------------------------------------------------------------- monitoring
     const alarmEmails = props.alarmEmails ?? [];
-    const topic = new AlarmTopic(this, 'AlarmTopic', { platformName, emails: alarmEmails });
+    const topic = new AlarmTopic(this, 'AlarmTopic', { platformName, emails: alarmEmails, removalPolicy });
     this.alarmTopic = topic.topic;
+    // ACM renews only certificates in use, so only a certificate of the platform's own is watched.
+    const certificateInUse = this.edgeCertificate === certificate || (longLivedOrigin !== undefined && (props.longLivedOriginTls ?? true));
     const monitoring = new PlatformMonitoring(this, 'Monitoring', {
       platformName,
       httpApi: api.httpApi,
       topic: topic.topic,
-      certificate,
+      certificate: certificateInUse ? certificate : undefined,
       serverErrorRatePercent: props.serverErrorRateThresholdPercent ?? 5,
       latencyP99: props.latencyP99Threshold ?? Duration.seconds(5),
       certificateExpiryDays: props.certificateExpiryThresholdDays ?? 30,
     });
     this.dashboard = monitoring.dashboard;
-    this.alarms = [monitoring.serverErrorRateAlarm, monitoring.latencyAlarm, monitoring.certificateExpiryAlarm];
+    this.alarms = [monitoring.serverErrorRateAlarm, monitoring.latencyAlarm];
+    if (monitoring.certificateExpiryAlarm) this.alarms.push(monitoring.certificateExpiryAlarm);
     if (this.edgeStack && !props.edgeCertificate) {
       // Alarms and their topic must be in the certificate's Region.
-      const edgeTopic = new AlarmTopic(edgeScope, 'AlarmTopic', { platformName, emails: alarmEmails });
+      const edgeTopic = new AlarmTopic(edgeScope, 'AlarmTopic', { platformName, emails: alarmEmails, removalPolicy });
       const edgeAlarm = createCertificateExpiryAlarm(edgeScope, 'EdgeCertificateExpiryAlarm', {
         platformName,
         certificate: this.edgeCertificate,
@@ -625,6 +679,7 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
       });
       edgeAlarm.addAlarmAction(new SnsAction(edgeTopic.topic));
       edgeAlarm.addOkAction(new SnsAction(edgeTopic.topic));
+      this.edgeAlarmTopic = edgeTopic.topic;
     }
 
     // ---------------------------------------------------------------------------------- cost
@@ -841,6 +896,9 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
 
   private validateMonitoring(props: GlobalPlatformProps): void {
     if (props.logRetention !== undefined) validateRetention(this, 'logRetention', props.logRetention);
+    if (props.removalPolicy === RemovalPolicy.SNAPSHOT) {
+      throw new PropError(this, 'removalPolicy', props.removalPolicy, 'expected RemovalPolicy.RETAIN, RETAIN_ON_UPDATE_OR_DELETE or DESTROY: log groups, buckets and KMS keys have no snapshots');
+    }
     const emails = props.alarmEmails;
     if (emails && !isUnresolved(emails)) {
       for (const email of emails) validateEmail(this, 'alarmEmails', email);

@@ -42,7 +42,7 @@ export class NatType {
   private constructor(
     /** `gateway`, `instance` or `none`. */
     public readonly kind: string,
-    /** The NAT instance type, for `instance` only. */
+    /** The NAT instance type, for `instance` only. @default - undefined for `gateway` and `none` */
     public readonly instanceType?: ec2.InstanceType,
   ) {}
 }

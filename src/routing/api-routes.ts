@@ -85,8 +85,9 @@ export interface ApiRoutesProps {
   readonly healthCheckPath?: string;
 
   /**
-   * Steady-state requests per second for the service's routes. Needs the platform in the same
-   * app: route throttling lives on the platform's stage.
+   * Steady-state requests per second for the service's routes. Needs the routes in the
+   * platform's own stack: route throttling lives on the platform's stage (otherwise deploy the
+   * service, then call `GlobalPlatform.addRouteThrottling` in the platform's app).
    *
    * @default - the platform's default stage throttling
    */
@@ -175,7 +176,7 @@ export interface ApiRoutesProps {
  * Plugs one service's routes into the platform's central API under its own base path:
  * `ANY /<service>` and `ANY /<service>/{proxy+}` on the HTTP API, and, for WebSockets and
  * streams, listener rules on the platform's internal load balancer. Adds the service's widgets
- * to the platform dashboard (or its own dashboard for an imported platform) and a 5xx alarm.
+ * to the platform dashboard (or, in another stack or with an imported platform, its own dashboard) and a 5xx alarm.
  * Its resources carry the cost-allocation tags `platform` and `service`.
  *
  * Cost: API Gateway HTTP API $1.00 per million requests; the 5xx alarm $0.10 a month per

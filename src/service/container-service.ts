@@ -128,14 +128,16 @@ export interface ContainerServiceProps {
   readonly longLivedRulePriority?: number;
 
   /**
-   * Requests per second for the service's routes (the platform must be in the same app).
+   * Requests per second for the service's routes (the service must be in the platform's stack; see
+   * `ApiRoutesProps.throttlingRateLimit`).
    *
    * @default - the platform's stage default
    */
   readonly throttlingRateLimit?: number;
 
   /**
-   * Burst for the service's routes (the platform must be in the same app).
+   * Burst for the service's routes (the service must be in the platform's stack; see
+   * `ApiRoutesProps.throttlingBurstLimit`).
    *
    * @default - the platform's stage default
    */
@@ -171,9 +173,10 @@ export interface ContainerServiceProps {
   readonly cors?: ServiceCorsOptions;
 
   /**
-   * Fewest tasks while the service runs (inside its schedule's hours). With 0 the service starts
-   * with no task and CPU tracking cannot start one (there is no CPU without a task): scale it
-   * yourself; the "no running task" alarm is then left out.
+   * Fewest tasks while the service runs (inside its schedule's hours). With 0, ECS still creates
+   * the service with one task (the template sets no `DesiredCount`); CPU tracking may scale it in
+   * to none and cannot start one again (there is no CPU without a task): scale it yourself; the
+   * "no running task" alarm is then left out.
    *
    * Cost: these tasks run whenever the service does, so they set the floor of the bill: each task
    * of the default size (0.5 vCPU / 1 GB, x86, $0.04048 per vCPU-hour and $0.004445 per GB-hour) is
@@ -204,6 +207,10 @@ export interface ContainerServiceProps {
 
   /**
    * When the service runs; outside the hours it scales to zero tasks.
+   *
+   * A deployment that changes the scalable target (this schedule, `minCapacity` or
+   * `maxCapacity`) registers the template's capacities again, which outside the hours starts
+   * `minCapacity` tasks until the next stop action: deploy such changes inside the hours.
    *
    * Cost: `ServiceSchedule.weekdays(7, 19)` runs 60 of 168 hours a week: about 36% of always-on.
    *

@@ -4,8 +4,8 @@ import { inHoursCondition } from '../../src/monitoring/container-alarms';
 const minuteOfDay = (id: string) => `(HOUR(${id}) * 60 + MINUTE(${id}))`;
 
 describe('inHoursCondition', () => {
-  test('always on: always in hours', () => {
-    expect(inHoursCondition(ServiceSchedule.ALWAYS_ON, 'tasks')).toBe('1');
+  test('always on: the series itself (a time series, never a scalar: IF(S, TS, S) is no valid syntax)', () => {
+    expect(inHoursCondition(ServiceSchedule.ALWAYS_ON, 'clock')).toBe('clock');
   });
 
   test('weekdays 7-19: Monday to Friday, from 07:15 (start plus 15 minutes of grace) until 19:00 UTC', () => {

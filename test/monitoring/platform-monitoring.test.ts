@@ -50,9 +50,17 @@ describe('alarms (defaults)', () => {
       const a = alarm(template, name);
       expect(a.AlarmActions).toEqual([{ Ref: topic }]);
       expect(a.OKActions).toEqual([{ Ref: topic }]);
-      expect(a.TreatMissingData).toBe('notBreaching');
     }
     expect(platform.alarms).toHaveLength(3);
+  });
+
+  test('API alarms treat missing data (no traffic) as not breaching', () => {
+    expect(alarm(template, 'georgi-api-5xx-rate').TreatMissingData).toBe('notBreaching');
+    expect(alarm(template, 'georgi-api-latency-p99').TreatMissingData).toBe('notBreaching');
+  });
+
+  test('the certificate alarm keeps its state on missing data (ACM stops the metric once a certificate expired)', () => {
+    expect(alarm(template, 'georgi-certificate-regional-expiry').TreatMissingData).toBe('ignore');
   });
 
   test('5xx rate: a math expression over the API request and 5xx counts, above 5 % in 3 of 5 periods', () => {

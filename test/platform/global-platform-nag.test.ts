@@ -1,4 +1,4 @@
-import { App, Aspects, Stack } from 'aws-cdk-lib';
+import { App, Aspects, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -46,6 +46,7 @@ describe('cdk-nag AwsSolutions', () => {
     ['every option on, eu-central-1 with the us-east-1 companion stack', 'eu-central-1', EVERYTHING_ON],
     ['defaults', 'us-east-1', {}],
     ['no NAT, no flow logs', 'us-east-1', { natType: NatType.NONE, flowLogs: false, interfaceEndpoints: true }],
+    ['every option on, removalPolicy DESTROY (auto-delete provider), eu-central-1', 'eu-central-1', { ...EVERYTHING_ON, removalPolicy: RemovalPolicy.DESTROY }],
   ])('%s: no unsuppressed errors', (_name, region, props) => {
     const stacks = nagged(region, props);
     expect(stacks.length).toBe(region === 'us-east-1' ? 1 : 2);

@@ -1,4 +1,4 @@
-import { App, Duration, Stack, Token } from 'aws-cdk-lib';
+import { App, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -367,6 +367,11 @@ describe('logs and monitoring', () => {
   test.each([4, 31, 0])('refuses logRetention %d (a retention CloudWatch Logs does not offer), listing the offered ones', (days) => {
     expect(() => build({ logRetention: days as logs.RetentionDays })).toThrow(
       propError('logRetention', days, 'CloudWatch Logs offers only these retention periods (days): 1, 3, 5, 7, 14, 30,'));
+  });
+
+  test('refuses removalPolicy SNAPSHOT (log groups, buckets and KMS keys have no snapshots)', () => {
+    expect(() => build({ removalPolicy: RemovalPolicy.SNAPSHOT })).toThrow(
+      propError('removalPolicy', 'snapshot', 'expected RemovalPolicy.RETAIN, RETAIN_ON_UPDATE_OR_DELETE or DESTROY'));
   });
 
   test('accepts logRetention 5: it is RetentionDays.FIVE_DAYS', () => {

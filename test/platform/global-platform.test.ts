@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -19,6 +19,11 @@ function synth(props: Partial<GlobalPlatformProps> = {}, region = 'us-east-1', c
   const stack = new Stack(app, 'S', { env: { account: ACCOUNT, region }, crossRegionReferences });
   const platform = new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', ...props });
   return { app, stack, platform, template: Template.fromStack(stack) };
+}
+
+/** The sorted names of the CloudWatch alarms in a template. */
+function alarmNames(template: Template): string[] {
+  return Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(r => r.Properties.AlarmName).sort();
 }
 
 /** The ids of the stacks in an app. */
@@ -116,6 +121,13 @@ describe('GlobalPlatform defaults', () => {
     }
   });
 
+  test('retains the alarm topic key on delete', () => {
+    const keys = Object.values(s.template.findResources('AWS::KMS::Key'));
+    expect(keys).toHaveLength(1);
+    expect(keys[0].DeletionPolicy).toBe('Retain');
+    expect(keys[0].Properties.PendingWindowInDays).toBeUndefined();
+  });
+
   test('creates a monthly budget of 100 USD: actual 80 and 100, forecasted 100', () => {
     s.template.hasResourceProperties('AWS::Budgets::Budget', {
       Budget: {
@@ -206,6 +218,36 @@ describe('GlobalPlatform public properties', () => {
     const { platform } = synth({ longLivedConnections: true });
     expect(platform.longLivedPathSuffixes).toEqual(['ws', 'mcp']);
     expect(platform.longLivedListener).toBeDefined();
+  });
+});
+
+describe('GlobalPlatform with removalPolicy DESTROY (a test platform)', () => {
+  let s: Synth;
+  let edge: Template;
+  beforeAll(() => {
+    s = synth({ removalPolicy: RemovalPolicy.DESTROY, accessLogs: true }, 'eu-central-1', true);
+    edge = Template.fromStack(s.platform.edgeStack!);
+  });
+
+  test('deletes the central log groups with the stack (their fixed names stay free)', () => {
+    const groups = Object.values(s.template.findResources('AWS::Logs::LogGroup', { Properties: { LogGroupName: Match.stringLikeRegexp('^/platform/georgi/') } }));
+    expect(groups).toHaveLength(2);
+    for (const g of groups) expect(g.DeletionPolicy).toBe('Delete');
+  });
+
+  test('empties and deletes the access-log bucket', () => {
+    const bucket = onlyId(s.template, 'AWS::S3::Bucket');
+    expect(s.template.findResources('AWS::S3::Bucket')[bucket].DeletionPolicy).toBe('Delete');
+    s.template.hasResourceProperties('Custom::S3AutoDeleteObjects', { BucketName: { Ref: bucket } });
+  });
+
+  test('schedules both alarm topic keys (regional and us-east-1) for deletion after 7 days', () => {
+    for (const template of [s.template, edge]) {
+      const keys = Object.values(template.findResources('AWS::KMS::Key'));
+      expect(keys).toHaveLength(1);
+      expect(keys[0].DeletionPolicy).toBe('Delete');
+      expect(keys[0].Properties.PendingWindowInDays).toBe(7);
+    }
   });
 });
 
@@ -306,12 +348,18 @@ describe('GlobalPlatform outside us-east-1', () => {
       expect(aclRef).toContain('WafWebAcl');
     });
 
-    test('the regional alarms stay in the platform stack', () => {
-      s.template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
-      s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        AlarmName: 'georgi-certificate-regional-expiry',
-        Dimensions: [{ Name: 'CertificateArn', Value: { Ref: onlyId(s.template, 'AWS::CertificateManager::Certificate') } }],
-      });
+    test('the regional alarms stay in the platform stack; the unused regional certificate gets none', () => {
+      // ACM renews only certificates in use: an alarm on this one would fire before every expiry
+      expect(alarmNames(s.template)).toEqual(['georgi-api-5xx-rate', 'georgi-api-latency-p99']);
+      expect(s.platform.alarms).toHaveLength(2);
+    });
+
+    test('edgeAlarmTopic is the companion stack topic that the edge certificate alarm notifies', () => {
+      expect(s.platform.edgeAlarmTopic).toBeDefined();
+      expect(Stack.of(s.platform.edgeAlarmTopic!)).toBe(s.platform.edgeStack);
+      expect(s.platform.edgeAlarmTopic).not.toBe(s.platform.alarmTopic);
+      const topic = onlyId(edge, 'AWS::SNS::Topic');
+      expect(Stack.of(s.platform.edgeAlarmTopic!).resolve(s.platform.edgeAlarmTopic!.topicArn)).toEqual({ Ref: topic });
     });
 
     test('the edge certificate property is not the regional certificate', () => {
@@ -331,6 +379,21 @@ describe('GlobalPlatform outside us-east-1', () => {
     edge.resourceCountIs('AWS::CertificateManager::Certificate', 1);
     edge.resourceCountIs('AWS::CloudWatch::Alarm', 1);
     edge.resourceCountIs('AWS::WAFv2::WebACL', 0);
+  });
+
+  test('with long-lived connections (TLS to the origin) the regional certificate is in use and watched', () => {
+    const { template, platform } = synth({ longLivedConnections: true }, 'eu-central-1', true);
+    expect(alarmNames(template)).toEqual(['georgi-api-5xx-rate', 'georgi-api-latency-p99', 'georgi-certificate-regional-expiry']);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'georgi-certificate-regional-expiry',
+      Dimensions: [{ Name: 'CertificateArn', Value: { Ref: onlyId(template, 'AWS::CertificateManager::Certificate') } }],
+    });
+    expect(platform.alarms).toHaveLength(3);
+  });
+
+  test('with long-lived connections over plain HTTP the regional certificate is not watched', () => {
+    const { template } = synth({ longLivedConnections: true, longLivedOriginTls: false }, 'eu-central-1', true);
+    expect(alarmNames(template)).not.toContain('georgi-certificate-regional-expiry');
   });
 
   test('needs crossRegionReferences on the platform stack', () => {
@@ -375,5 +438,6 @@ describe('GlobalPlatform outside us-east-1', () => {
     edge.resourceCountIs('AWS::WAFv2::WebACL', 1);
     edge.resourceCountIs('AWS::CertificateManager::Certificate', 0);
     edge.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+    expect(platform.edgeAlarmTopic).toBeUndefined();
   });
 });

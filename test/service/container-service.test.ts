@@ -227,13 +227,16 @@ describe('ContainerService with defaults', () => {
     });
   });
 
-  test('no-running-task alarm fills missing samples and is always in hours', () => {
+  test('no-running-task alarm: always in hours, 0 where ECS published no sample', () => {
     const expression = noTaskExpression(s);
-    expect(expression).toBe('IF(1, tasks, 1)');
+    // IF(TS, TS, S): where the always-true condition has a value and samples has none, IF gives 0
+    expect(expression).toBe('IF(clock, samples, 1)');
     const props = alarm(s, 'georgi-service1-no-running-task');
-    const fill = props.Metrics.find((m: any) => m.Id === 'tasks');
-    expect(fill.Expression).toContain('FILL(');
+    const clock = props.Metrics.find((m: any) => m.Id === 'clock');
+    expect(clock).toEqual(expect.objectContaining({ Expression: 'TIME_SERIES(1)', ReturnData: false }));
     const samples = props.Metrics.find((m: any) => m.MetricStat);
+    expect(samples.Id).toBe('samples');
+    expect(samples.MetricStat).toEqual(expect.objectContaining({ Stat: 'SampleCount', Period: 300 }));
     expect(samples.MetricStat.Metric.Dimensions).toEqual(expect.arrayContaining([
       { Name: 'ServiceName', Value: { 'Fn::GetAtt': [idOf(s.stack, s.service.service), 'Name'] } },
     ]));
@@ -393,11 +396,10 @@ describe('ContainerService with custom props', () => {
 
   test('the no-running-task alarm is quiet outside Monday to Friday 07:15-19:00', () => {
     const expression = noTaskExpression(s);
-    expect(expression).toContain('DAY(tasks) < 6');
-    expect(expression).toContain('>= 435');
-    expect(expression).toContain('< 1140');
-    const fill = alarm(s, 'georgi-service1-no-running-task').Metrics.find((m: any) => m.Id === 'tasks');
-    expect(fill.Expression).toBe('FILL(samples, 0)');
+    // the hours are read off TIME_SERIES(1), which has a value in every period even with no task
+    expect(expression).toMatch(/^IF\(DAY\(clock\) < 6 AND .* >= 435 AND .* < 1140, samples, 1\)$/);
+    const clock = alarm(s, 'georgi-service1-no-running-task').Metrics.find((m: any) => m.Id === 'clock');
+    expect(clock.Expression).toBe('TIME_SERIES(1)');
   });
 
   test('CPU alarm at 70% and memory alarm at 90%', () => {
