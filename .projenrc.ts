@@ -6,7 +6,7 @@ import { awscdk, javascript } from 'projen';
  */
 
 // aws-cdk-lib minimum: the newest version for which @aws-cdk/integ-tests-alpha exists
-// (see docs/adr/0001-toolchain-versions.md).
+// (see docs/adr/0001-toolchain-and-versions.md).
 const CDK_VERSION = '2.245.0';
 
 /** Environment that keeps integ-runner and the cdk CLI from probing EC2 metadata for a region. */
