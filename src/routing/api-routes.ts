@@ -229,7 +229,7 @@ export class ApiRoutes extends Construct {
     const priority = longLivedPaths.length > 0 ? (props.longLivedRulePriority ?? defaultPriority(this.basePath)) : undefined;
     if (!isUnresolved(platform.platformName)) {
       const rules = Math.ceil((longLivedPaths.length * 2) / 5);
-      claimBasePath(this, platform.platformName, this.basePath, priority === undefined ? undefined : { first: priority, count: rules });
+      claimBasePath(this, platform.platformName, props.serviceName, this.basePath, priority === undefined ? undefined : { first: priority, count: rules });
     }
 
     this.url = `https://${platform.apiDomainName}${this.basePath}`;

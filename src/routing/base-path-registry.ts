@@ -1,7 +1,9 @@
+import { Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 /** One claim of a base path on a platform's central API. @internal */
 interface Claim {
+  readonly serviceName: string;
   readonly basePath: string;
   readonly owner: string;
   readonly rules?: RulePriorities;
@@ -13,7 +15,11 @@ export interface RulePriorities {
   readonly count: number;
 }
 
-/** Claims per CDK app, per platform name. */
+/**
+ * Claims per CDK app, per platform: a platform is its name in one account and Region, so the
+ * stages of a pipeline (Dev and Prod in their own accounts) may each carry the same services.
+ * Environment-agnostic stacks all count as one environment.
+ */
 const registries = new WeakMap<IConstruct, Map<string, Claim[]>>();
 
 function claimsOf(scope: IConstruct, platformName: string): Claim[] {
@@ -23,10 +29,12 @@ function claimsOf(scope: IConstruct, platformName: string): Claim[] {
     byPlatform = new Map();
     registries.set(root, byPlatform);
   }
-  let claims = byPlatform.get(platformName);
+  const stack = [...scope.node.scopes].reverse().find(Stack.isStack);
+  const key = stack ? `${platformName} in ${stack.account}/${stack.region}` : platformName;
+  let claims = byPlatform.get(key);
   if (!claims) {
     claims = [];
-    byPlatform.set(platformName, claims);
+    byPlatform.set(key, claims);
   }
   return claims;
 }
@@ -37,14 +45,15 @@ export function basePathsOverlap(a: string, b: string): boolean {
 }
 
 /**
- * Records that `owner` serves `basePath` (and, optionally, a load balancer rule priority) on the
- * platform named `platformName`, and fails when another construct in the same app already
- * claimed an overlapping base path or the same priority. Services in different apps cannot see
- * each other: there the central API's own conflict check at deploy time is the last guard.
+ * Records that `owner` serves `basePath` as `serviceName` (and, optionally, with load balancer
+ * rule priorities) on the platform named `platformName`, and fails when another construct in the
+ * same stage already claimed the service name (it names alarms, dashboards and the authorizer),
+ * an overlapping base path or the same priority. Services in different apps cannot see each
+ * other: there the central API's own conflict check at deploy time is the last guard.
  *
  * @internal
  */
-export function claimBasePath(scope: IConstruct, platformName: string, basePath: string, rules?: RulePriorities): void {
+export function claimBasePath(scope: IConstruct, platformName: string, serviceName: string, basePath: string, rules?: RulePriorities): void {
   const claims = claimsOf(scope, platformName);
   const owner = scope.node.path;
   const describe = (r: RulePriorities) => r.count === 1 ? `${r.first}` : `${r.first}-${r.first + r.count - 1}`;
@@ -58,6 +67,10 @@ export function claimBasePath(scope: IConstruct, platformName: string, basePath:
       throw new Error(`${owner}: long-lived rule priorities ${describe(rules)} overlap ${describe(other)} of ${claim.owner} on platform`
         + ` "${platformName}"; set longLivedRulePriority to a free value`);
     }
+    if (claim.serviceName === serviceName) {
+      throw new Error(`${owner}: service name "${serviceName}" is already used by ${claim.owner} on platform "${platformName}";`
+        + ' it names the service\'s alarms, dashboard and authorizer, so each service needs its own');
+    }
   }
-  claims.push({ basePath, owner, rules });
+  claims.push({ serviceName, basePath, owner, rules });
 }

@@ -104,6 +104,13 @@ describe('base path conflicts within one app', () => {
       .toThrow(`Service/Second: base path "${secondPath}" overlaps "${firstPath}" of Service/First on platform "georgi"`);
   });
 
+  test('two services with the same serviceName but different base paths fail (alarm and dashboard names would clash)', () => {
+    const f = importedPlatform();
+    new ApiRoutes(f.stack, 'First', { platform: f.platform, serviceName: 'jessica', target: URL_TARGET });
+    expect(() => new ApiRoutes(f.stack, 'Second', { platform: f.platform, serviceName: 'jessica', basePath: '/voice', target: URL_TARGET }))
+      .toThrow('Service/Second: service name "jessica" is already used by Service/First on platform "georgi"');
+  });
+
   test('/jessica and /jessica2 do not overlap', () => {
     const f = importedPlatform();
     new ApiRoutes(f.stack, 'First', { platform: f.platform, serviceName: 'jessica', target: URL_TARGET });

@@ -39,86 +39,107 @@ describe('basePathsOverlap', () => {
 describe('claimBasePath', () => {
   test('a first claim succeeds', () => {
     const app = new App();
-    expect(() => claimBasePath(new Construct(app, 'Jessica'), 'georgi', '/jessica')).not.toThrow();
+    expect(() => claimBasePath(new Construct(app, 'Jessica'), 'georgi', 'svc1', '/jessica')).not.toThrow();
   });
 
   test('the same base path twice in one app fails and names both owners and the platform', () => {
     const app = new App();
-    claimBasePath(new Construct(app, 'Jessica'), 'georgi', '/jessica');
-    expect(() => claimBasePath(new Construct(app, 'Other'), 'georgi', '/jessica'))
+    claimBasePath(new Construct(app, 'Jessica'), 'georgi', 'svc2', '/jessica');
+    expect(() => claimBasePath(new Construct(app, 'Other'), 'georgi', 'svc3', '/jessica'))
       .toThrow('Other: base path "/jessica" overlaps "/jessica" of Jessica on platform "georgi";'
         + ' each service needs its own base path, and one may not be inside another');
   });
 
   test('a base path inside a claimed one fails, and the other way round', () => {
     const app = new App();
-    claimBasePath(new Construct(app, 'Jessica'), 'georgi', '/jessica');
-    expect(() => claimBasePath(new Construct(app, 'Admin'), 'georgi', '/jessica/admin')).toThrow(/Admin: base path "\/jessica\/admin" overlaps "\/jessica" of Jessica/);
+    claimBasePath(new Construct(app, 'Jessica'), 'georgi', 'svc4', '/jessica');
+    expect(() => claimBasePath(new Construct(app, 'Admin'), 'georgi', 'svc5', '/jessica/admin')).toThrow(/Admin: base path "\/jessica\/admin" overlaps "\/jessica" of Jessica/);
 
     const other = new App();
-    claimBasePath(new Construct(other, 'Admin'), 'georgi', '/jessica/admin');
-    expect(() => claimBasePath(new Construct(other, 'Jessica'), 'georgi', '/jessica')).toThrow(/Jessica: base path "\/jessica" overlaps "\/jessica\/admin" of Admin/);
+    claimBasePath(new Construct(other, 'Admin'), 'georgi', 'svc6', '/jessica/admin');
+    expect(() => claimBasePath(new Construct(other, 'Jessica'), 'georgi', 'svc7', '/jessica')).toThrow(/Jessica: base path "\/jessica" overlaps "\/jessica\/admin" of Admin/);
   });
 
   test('siblings that only share a prefix are fine', () => {
     const app = new App();
-    claimBasePath(new Construct(app, 'Jessica'), 'georgi', '/jessica');
-    expect(() => claimBasePath(new Construct(app, 'Jessica2'), 'georgi', '/jessica2')).not.toThrow();
-    expect(() => claimBasePath(new Construct(app, 'Team'), 'georgi', '/team/app')).not.toThrow();
-    expect(() => claimBasePath(new Construct(app, 'Team2'), 'georgi', '/team/apps')).not.toThrow();
+    claimBasePath(new Construct(app, 'Jessica'), 'georgi', 'svc8', '/jessica');
+    expect(() => claimBasePath(new Construct(app, 'Jessica2'), 'georgi', 'svc9', '/jessica2')).not.toThrow();
+    expect(() => claimBasePath(new Construct(app, 'Team'), 'georgi', 'svc10', '/team/app')).not.toThrow();
+    expect(() => claimBasePath(new Construct(app, 'Team2'), 'georgi', 'svc11', '/team/apps')).not.toThrow();
   });
 
   test('claims of every construct in the app count, whatever their stack', () => {
     const app = new App();
-    claimBasePath(new Construct(new Stack(app, 'One'), 'Jessica'), 'georgi', '/jessica');
-    expect(() => claimBasePath(new Construct(new Stack(app, 'Two'), 'Jessica'), 'georgi', '/jessica'))
+    claimBasePath(new Construct(new Stack(app, 'One'), 'Jessica'), 'georgi', 'svc12', '/jessica');
+    expect(() => claimBasePath(new Construct(new Stack(app, 'Two'), 'Jessica'), 'georgi', 'svc13', '/jessica'))
       .toThrow('Two/Jessica: base path "/jessica" overlaps "/jessica" of One/Jessica on platform "georgi"');
   });
 
-  test('stacks in a stage of the app share the app\'s claims', () => {
+  test('stacks in a stage of the app share the app\'s claims when they deploy to the same environment', () => {
     const app = new App();
-    claimBasePath(new Construct(new Stack(app, 'One'), 'Jessica'), 'georgi', '/jessica');
+    const env = { account: '111111111111', region: 'eu-central-1' };
+    claimBasePath(new Construct(new Stack(app, 'One', { env }), 'Jessica'), 'georgi', 'jessica', '/jessica');
     const stage = new Stage(app, 'Prod');
-    expect(() => claimBasePath(new Construct(new Stack(stage, 'Two'), 'Jessica'), 'georgi', '/jessica')).toThrow(/overlaps "\/jessica" of One\/Jessica/);
+    expect(() => claimBasePath(new Construct(new Stack(stage, 'Two', { env }), 'Jessica'), 'georgi', 'jessica', '/jessica'))
+      .toThrow(/Prod\/Two\/Jessica: base path "\/jessica" overlaps "\/jessica" of One\/Jessica/);
+  });
+
+  test('pipeline stages in other accounts or Regions carry the same services (each has its own platform)', () => {
+    const app = new App();
+    const dev = new Stage(app, 'Dev', { env: { account: '111111111111', region: 'eu-central-1' } });
+    const prod = new Stage(app, 'Prod', { env: { account: '222222222222', region: 'eu-central-1' } });
+    const euWest = new Stage(app, 'ProdWest', { env: { account: '222222222222', region: 'eu-west-1' } });
+    for (const stage of [dev, prod, euWest]) {
+      expect(() => claimBasePath(new Construct(new Stack(stage, 'Service'), 'Jessica'), 'georgi', 'jessica', '/jessica', { first: 2000, count: 1 }))
+        .not.toThrow();
+    }
+  });
+
+  test('the same service name twice on one platform fails, whatever the base paths', () => {
+    const app = new App();
+    claimBasePath(new Construct(app, 'Jessica'), 'georgi', 'jessica', '/jessica');
+    expect(() => claimBasePath(new Construct(app, 'Jessica2'), 'georgi', 'jessica', '/voice'))
+      .toThrow('Jessica2: service name "jessica" is already used by Jessica on platform "georgi";'
+        + ' it names the service\'s alarms, dashboard and authorizer, so each service needs its own');
   });
 
   test('separate app roots do not conflict', () => {
-    claimBasePath(new Construct(new App(), 'Jessica'), 'georgi', '/jessica', { first: 2000, count: 1 });
-    expect(() => claimBasePath(new Construct(new App(), 'Jessica'), 'georgi', '/jessica', { first: 2000, count: 1 })).not.toThrow();
+    claimBasePath(new Construct(new App(), 'Jessica'), 'georgi', 'svc14', '/jessica', { first: 2000, count: 1 });
+    expect(() => claimBasePath(new Construct(new App(), 'Jessica'), 'georgi', 'svc15', '/jessica', { first: 2000, count: 1 })).not.toThrow();
   });
 
   test('different platforms in one app do not conflict', () => {
     const app = new App();
-    claimBasePath(new Construct(app, 'Jessica'), 'georgi', '/jessica', { first: 2000, count: 1 });
-    expect(() => claimBasePath(new Construct(app, 'JessicaDev'), 'georgi-dev', '/jessica', { first: 2000, count: 1 })).not.toThrow();
+    claimBasePath(new Construct(app, 'Jessica'), 'georgi', 'svc16', '/jessica', { first: 2000, count: 1 });
+    expect(() => claimBasePath(new Construct(app, 'JessicaDev'), 'georgi-dev', 'svc17', '/jessica', { first: 2000, count: 1 })).not.toThrow();
   });
 
   test('the same rule priority twice on one platform fails and names the owner', () => {
     const app = new App();
-    claimBasePath(new Construct(app, 'Jessica'), 'georgi', '/jessica', { first: 2000, count: 1 });
-    expect(() => claimBasePath(new Construct(app, 'Voice'), 'georgi', '/voice', { first: 2000, count: 1 }))
+    claimBasePath(new Construct(app, 'Jessica'), 'georgi', 'svc18', '/jessica', { first: 2000, count: 1 });
+    expect(() => claimBasePath(new Construct(app, 'Voice'), 'georgi', 'svc19', '/voice', { first: 2000, count: 1 }))
       .toThrow('Voice: long-lived rule priorities 2000 overlap 2000 of Jessica on platform "georgi"; set longLivedRulePriority to a free value');
   });
 
   test('different priorities, or no priority, are fine', () => {
     const app = new App();
-    claimBasePath(new Construct(app, 'Jessica'), 'georgi', '/jessica', { first: 2000, count: 1 });
-    expect(() => claimBasePath(new Construct(app, 'Voice'), 'georgi', '/voice', { first: 2001, count: 1 })).not.toThrow();
-    expect(() => claimBasePath(new Construct(app, 'Plain'), 'georgi', '/plain')).not.toThrow();
-    expect(() => claimBasePath(new Construct(app, 'Plain2'), 'georgi', '/plain2')).not.toThrow();
+    claimBasePath(new Construct(app, 'Jessica'), 'georgi', 'svc20', '/jessica', { first: 2000, count: 1 });
+    expect(() => claimBasePath(new Construct(app, 'Voice'), 'georgi', 'svc21', '/voice', { first: 2001, count: 1 })).not.toThrow();
+    expect(() => claimBasePath(new Construct(app, 'Plain'), 'georgi', 'svc22', '/plain')).not.toThrow();
+    expect(() => claimBasePath(new Construct(app, 'Plain2'), 'georgi', 'svc23', '/plain2')).not.toThrow();
   });
 
   test('a base path overlap is reported before a priority clash', () => {
     const app = new App();
-    claimBasePath(new Construct(app, 'Jessica'), 'georgi', '/jessica', { first: 2000, count: 1 });
-    expect(() => claimBasePath(new Construct(app, 'Again'), 'georgi', '/jessica', { first: 2000, count: 1 })).toThrow(/base path "\/jessica" overlaps/);
+    claimBasePath(new Construct(app, 'Jessica'), 'georgi', 'svc24', '/jessica', { first: 2000, count: 1 });
+    expect(() => claimBasePath(new Construct(app, 'Again'), 'georgi', 'svc25', '/jessica', { first: 2000, count: 1 })).toThrow(/base path "\/jessica" overlaps/);
   });
 
   test('a refused claim is not recorded', () => {
     const app = new App();
-    claimBasePath(new Construct(app, 'Jessica'), 'georgi', '/jessica', { first: 2000, count: 1 });
-    expect(() => claimBasePath(new Construct(app, 'Voice'), 'georgi', '/voice', { first: 2000, count: 1 })).toThrow(/priorities 2000/);
+    claimBasePath(new Construct(app, 'Jessica'), 'georgi', 'svc26', '/jessica', { first: 2000, count: 1 });
+    expect(() => claimBasePath(new Construct(app, 'Voice'), 'georgi', 'svc27', '/voice', { first: 2000, count: 1 })).toThrow(/priorities 2000/);
     // had the refused claim been recorded, '/voice' would now overlap it
-    expect(() => claimBasePath(new Construct(app, 'VoiceFixed'), 'georgi', '/voice', { first: 3000, count: 1 })).not.toThrow();
+    expect(() => claimBasePath(new Construct(app, 'VoiceFixed'), 'georgi', 'svc28', '/voice', { first: 3000, count: 1 })).not.toThrow();
   });
 });
