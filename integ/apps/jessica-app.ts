@@ -19,7 +19,7 @@ export interface JessicaAppSettings {
   readonly domainName: string;
   /** The hosted zone's id. */
   readonly hostedZoneId: string;
-  /** Name of an existing Secrets Manager secret with the ElevenLabs key; undefined: the service creates an empty one. */
+  /** Complete ARN (preferred) or name of an existing Secrets Manager secret with the ElevenLabs key; undefined: the service creates an empty one. */
   readonly elevenLabsSecretName?: string;
   /** The platform's name. */
   readonly platformName: string;
@@ -86,9 +86,7 @@ export function buildJessicaApp(app: App, settings: JessicaAppSettings): Jessica
     image: ecs.ContainerImage.fromAsset(JESSICA_DIR, {
       exclude: ['node_modules', 'dist', 'web', '*.md'],
     }),
-    elevenLabsSecret: settings.elevenLabsSecretName
-      ? secretsmanager.Secret.fromSecretNameV2(serviceStack, 'ElevenLabsKey', settings.elevenLabsSecretName)
-      : undefined,
+    elevenLabsSecret: elevenLabsSecret(serviceStack, settings.elevenLabsSecretName),
     frontendPath: path.join(JESSICA_DIR, 'web'),
     schedule: ServiceSchedule.ALWAYS_ON,
     removalPolicy: RemovalPolicy.DESTROY,
@@ -115,6 +113,17 @@ export function buildJessicaApp(app: App, settings: JessicaAppSettings): Jessica
   });
 
   return { platformStack, serviceStack, platform, jessica, probe };
+}
+
+/**
+ * The ElevenLabs secret given by complete ARN (preferred: ECS resolves partial ARNs unreliably)
+ * or by name; none: TtsService creates one.
+ */
+function elevenLabsSecret(scope: Construct, nameOrArn?: string): secretsmanager.ISecret | undefined {
+  if (!nameOrArn) return undefined;
+  return nameOrArn.startsWith('arn:')
+    ? secretsmanager.Secret.fromSecretCompleteArn(scope, 'ElevenLabsKey', nameOrArn)
+    : secretsmanager.Secret.fromSecretNameV2(scope, 'ElevenLabsKey', nameOrArn);
 }
 
 /** The probe's role: it only writes to its own log group (no AWS managed policy). */

@@ -97,7 +97,7 @@ export class StaticSite extends Construct {
   /**
    * @param scope the parent construct
    * @param id the construct id (part of every logical id below it: keep it stable)
-   * @param props the the site's properties
+   * @param props the site's properties
    */
   constructor(scope: Construct, id: string, props: StaticSiteProps) {
     super(scope, id);

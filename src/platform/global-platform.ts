@@ -513,7 +513,7 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
   /**
    * @param scope the parent construct
    * @param id the construct id (part of every logical id below it: keep it stable)
-   * @param props the the platform's properties
+   * @param props the platform's properties
    */
   constructor(scope: Construct, id: string, props: GlobalPlatformProps) {
     super(scope, id);
@@ -649,6 +649,7 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
       accessLogsBucket: platformLogs.accessLogsBucket,
     });
     this.frontDoor = frontDoor.distribution;
+    longLivedOrigin?.lookUpAfter(frontDoor.distribution);
 
     // ---------------------------------------------------------------------------- monitoring
     const alarmEmails = props.alarmEmails ?? [];

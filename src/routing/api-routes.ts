@@ -215,7 +215,7 @@ export class ApiRoutes extends Construct {
   /**
    * @param scope the parent construct
    * @param id the construct id (part of every logical id below it: keep it stable)
-   * @param props the the routes's properties
+   * @param props the routes' properties
    */
   constructor(scope: Construct, id: string, props: ApiRoutesProps) {
     super(scope, id);
@@ -226,10 +226,14 @@ export class ApiRoutes extends Construct {
     const longLivedPaths = props.longLivedPaths ?? [];
     this.validateProps(props, longLivedPaths);
 
+    if (longLivedPaths.length > 0 && props.longLivedRulePriority === undefined && isUnresolved(this.basePath)) {
+      throw new PropError(this, 'longLivedRulePriority', '(none)', 'set it when basePath is a token: the default priority is derived from the base path');
+    }
     const priority = longLivedPaths.length > 0 ? (props.longLivedRulePriority ?? defaultPriority(this.basePath)) : undefined;
     if (!isUnresolved(platform.platformName)) {
       const rules = Math.ceil((longLivedPaths.length * 2) / 5);
-      claimBasePath(this, platform.platformName, props.serviceName, this.basePath, priority === undefined ? undefined : { first: priority, count: rules });
+      const claimed = priority === undefined ? undefined : { first: priority, count: rules };
+      claimBasePath(this, platform.platformName, props.serviceName, this.basePath, claimed);
     }
 
     this.url = `https://${platform.apiDomainName}${this.basePath}`;
@@ -409,6 +413,7 @@ export class ApiRoutes extends Construct {
         + ' use PathMode.KEEP_BASE_PATH and let the backend strip it');
     }
     for (const p of paths) {
+      if (isUnresolved(p)) continue;
       if (!PATH_RE.test(p)) {
         throw new PropError(this, 'longLivedPaths', p, 'expected a path such as "/ws" or "/api/stream" below the base path');
       }
@@ -451,6 +456,14 @@ export class ApiRoutes extends Construct {
     }
     if (props.jwtIssuer === undefined && props.jwtAudience !== undefined) {
       throw new PropError(this, 'jwtAudience', props.jwtAudience, 'only used with jwtIssuer');
+    }
+    // The load balancer verifies JWTs on HTTPS listeners only. Known for a platform of this app;
+    // an imported listener does not tell its protocol.
+    const listener = props.platform.longLivedListener?.node.defaultChild;
+    if (props.jwtIssuer !== undefined && longLivedPaths.length > 0
+      && listener instanceof elbv2.CfnListener && listener.protocol === elbv2.ApplicationProtocol.HTTP) {
+      throw new PropError(this, 'jwtIssuer', props.jwtIssuer, 'the load balancer verifies JWTs on HTTPS listeners only, and the platform\'s'
+        + ' long-lived origin listens on HTTP (longLivedOriginTls: false): turn its TLS on, or drop longLivedPaths');
     }
   }
 

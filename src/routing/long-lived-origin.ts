@@ -6,7 +6,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cr from 'aws-cdk-lib/custom-resources';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { addNagSuppressions, suppressAwsCustomResourceProvider } from '../core/nag';
 
 /** @internal */
@@ -41,6 +41,7 @@ export class LongLivedOrigin extends Construct {
   public readonly securityGroup: ec2.SecurityGroup;
   public readonly vpcOrigin: cloudfront.VpcOrigin;
   public readonly origin: cloudfront.IOrigin;
+  private securityGroupLookup?: cr.AwsCustomResource;
 
   constructor(scope: Construct, id: string, props: LongLivedOriginProps) {
     super(scope, id);
@@ -127,6 +128,15 @@ export class LongLivedOrigin extends Construct {
    *
    * @see https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-vpc-origins.html
    */
+  /**
+   * Makes the security group look-up wait for the distribution that uses the VPC origin:
+   * CloudFront may create its VPC-origin security group only when the distribution is deployed.
+   * @see https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_cloudfront_origins-readme.html
+   */
+  public lookUpAfter(distribution: IConstruct): void {
+    this.securityGroupLookup?.node.addDependency(distribution);
+  }
+
   private lookUpVpcOriginSecurityGroupId(vpc: ec2.IVpc): string {
     const call: cr.AwsSdkCall = {
       service: 'EC2',
@@ -137,7 +147,9 @@ export class LongLivedOrigin extends Construct {
           { Name: 'group-name', Values: [VPC_ORIGIN_SECURITY_GROUP_NAME] },
         ],
       },
-      physicalResourceId: cr.PhysicalResourceId.of(`${VPC_ORIGIN_SECURITY_GROUP_NAME}-lookup`),
+      // The VPC origin's id in the physical id: a replaced VPC origin changes this property, so
+      // CloudFormation updates the look-up and the ingress rule follows CloudFront's group.
+      physicalResourceId: cr.PhysicalResourceId.of(`${VPC_ORIGIN_SECURITY_GROUP_NAME}-lookup-${this.vpcOrigin.vpcOriginId}`),
       outputPaths: ['SecurityGroups.0.GroupId'],
     };
     const lookup = new cr.AwsCustomResource(this, 'VpcOriginSecurityGroupLookup', {
@@ -147,6 +159,7 @@ export class LongLivedOrigin extends Construct {
       installLatestAwsSdk: false,
     });
     lookup.node.addDependency(this.vpcOrigin);
+    this.securityGroupLookup = lookup;
     addNagSuppressions(lookup, [{
       id: 'AwsSolutions-IAM5',
       reason: 'ec2:DescribeSecurityGroups supports no resource-level permissions; the call only reads the VPC origin security group id',

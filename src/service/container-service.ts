@@ -3,6 +3,7 @@ import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
@@ -280,9 +281,11 @@ export interface ContainerServiceProps {
  * tracking, an optional working-hours schedule, logs, and alarms to the platform topic.
  *
  * Security: the task's security group admits only the central API's VPC link (and the platform's
- * long-lived load balancer) on the container port, and sends only HTTPS (443) out.
+ * long-lived load balancer) on the container port, and sends only HTTPS (443) out. Open more
+ * with `connections` (e.g. `database.connections.allowDefaultPortFrom(service)`), and grant the
+ * task access to other resources through `grantPrincipal` (e.g. `bucket.grantRead(service)`).
  */
-export class ContainerService extends Construct {
+export class ContainerService extends Construct implements ec2.IConnectable, iam.IGrantable {
   /** The Fargate service. */
   public readonly service: ecs.FargateService;
 
@@ -307,10 +310,16 @@ export class ContainerService extends Construct {
   /** The public URL of the service's base path, `https://api.<domain>/<service>`. */
   public readonly url: string;
 
+  /** The network connections of the service's tasks (their security group). */
+  public readonly connections: ec2.Connections;
+
+  /** The task role: what `grant*` methods of other resources give access to. */
+  public readonly grantPrincipal: iam.IPrincipal;
+
   /**
    * @param scope the parent construct
    * @param id the construct id (part of every logical id below it: keep it stable)
-   * @param props the the service's properties
+   * @param props the service's properties
    */
   constructor(scope: Construct, id: string, props: ContainerServiceProps) {
     super(scope, id);
@@ -391,6 +400,8 @@ export class ContainerService extends Construct {
       },
       propagateTags: ecs.PropagatedTagSource.SERVICE,
     });
+    this.connections = this.service.connections;
+    this.grantPrincipal = this.taskDefinition.taskRole;
 
     this.routes = new ApiRoutes(this, 'Routes', {
       platform,

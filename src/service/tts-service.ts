@@ -56,7 +56,10 @@ export interface TtsServiceProps {
   readonly image: ecs.ContainerImage;
 
   /**
-   * The secret with the ElevenLabs API key, injected as `ELEVENLABS_API_KEY`.
+   * The secret with the ElevenLabs API key, injected as `ELEVENLABS_API_KEY`. Import it with
+   * its complete ARN (`Secret.fromSecretCompleteArn`; ECS resolves partial ARNs unreliably), and
+   * with its KMS key when that is a customer managed key (`Secret.fromSecretAttributes({
+   * secretCompleteArn, encryptionKey })`): the task's execution role is then allowed to decrypt.
    *
    * @default - a new secret (`$0.40` a month) holding `{"api_key": ""}`: the service starts and
    *   reports the key as missing until you put the real key into the secret's `api_key` field and
@@ -72,7 +75,8 @@ export interface TtsServiceProps {
   readonly elevenLabsSecretField?: string;
 
   /**
-   * The ElevenLabs API base URL (`ELEVENLABS_BASE_URL`).
+   * The ElevenLabs API base URL (`ELEVENLABS_BASE_URL`): an `https://` URL on port 443, the only
+   * port the task may connect out to.
    *
    * @default - the container's default (https://api.elevenlabs.io)
    */
@@ -209,7 +213,10 @@ export interface TtsServiceProps {
   readonly accessLogsBucket?: s3.IBucket;
 
   /**
-   * Removal policy of the frontend bucket and the log group.
+   * Removal policy of the frontend bucket, the log group and the created ElevenLabs secret. A
+   * retained secret keeps the key, and its name: a service created again under the same name
+   * then needs `elevenLabsSecret` set to it. With `DESTROY` the secret is deleted with a 30-day
+   * recovery window, which also keeps its name taken for that time.
    *
    * @default RemovalPolicy.RETAIN
    */
@@ -273,7 +280,7 @@ export class TtsService extends Construct {
   /**
    * @param scope the parent construct
    * @param id the construct id (part of every logical id below it: keep it stable)
-   * @param props the the service's properties
+   * @param props the service's properties
    */
   constructor(scope: Construct, id: string, props: TtsServiceProps) {
     super(scope, id);
@@ -286,8 +293,9 @@ export class TtsService extends Construct {
       throw new PropError(this, 'elevenLabsSecretField', props.elevenLabsSecretField, 'only used with elevenLabsSecret');
     }
     if (props.elevenLabsBaseUrl !== undefined && !Token.isUnresolved(props.elevenLabsBaseUrl)
-      && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(props.elevenLabsBaseUrl)) {
-      throw new PropError(this, 'elevenLabsBaseUrl', props.elevenLabsBaseUrl, 'expected an http(s):// URL');
+      && !/^https:\/\/[^\s/:]+(\/\S*)?$/.test(props.elevenLabsBaseUrl)) {
+      throw new PropError(this, 'elevenLabsBaseUrl', props.elevenLabsBaseUrl,
+        'expected an https:// URL on the default port (the task may connect out only on 443)');
     }
     this.validateProps(props);
 
@@ -309,6 +317,8 @@ export class TtsService extends Construct {
           secretStringTemplate: JSON.stringify({ [CREATED_SECRET_FIELD]: '' }),
           generateStringKey: 'unused',
         },
+        // The operator's key lives here: kept when the stack goes, unless told otherwise.
+        removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
       });
       addNagSuppressions(created, [{
         id: 'AwsSolutions-SMG4',

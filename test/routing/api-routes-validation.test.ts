@@ -1,4 +1,4 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as authorizers from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -133,6 +133,13 @@ describe('base path conflicts within one app', () => {
     const f = importedPlatform(false, app);
     new ApiRoutes(platformStack, 'JessicaRoutes', { platform, serviceName: 'jessica', target: URL_TARGET });
     expect(() => build({}, f)).toThrow(`${PATH}: base path "/jessica" overlaps "/jessica" of Platform/JessicaRoutes on platform "georgi"`);
+  });
+
+  test('a token basePath with long-lived paths needs an explicit longLivedRulePriority (the default hashes the path)', () => {
+    const f = importedPlatform();
+    const basePath = Token.asString({ Ref: 'BasePathParameter' });
+    expectPropError(() => build({ basePath, target: ecsTarget(f), longLivedPaths: ['/ws'] }, f), 'longLivedRulePriority', '"(none)"',
+      'set it when basePath is a token');
   });
 
   test('the same explicit longLivedRulePriority twice', () => {
@@ -289,6 +296,22 @@ describe('throttling', () => {
 describe('authorization', () => {
   test.each(['http://issuer.example.com', 'issuer.example.com', 'https://', 'https://issuer example.com'])('jwtIssuer %j', issuer => {
     expectPropError(() => build({ jwtIssuer: issuer, jwtAudience: ['a'] }), 'jwtIssuer', JSON.stringify(issuer), 'expected an https:// issuer URL');
+  });
+
+  test('jwtIssuer with long-lived paths on a platform whose long-lived origin listens on HTTP (the ALB checks JWTs on HTTPS only)', () => {
+    const stack = new Stack(new App(), 'Platform', { env: ENV });
+    const platform = new GlobalPlatform(stack, 'Platform', {
+      platformName: 'georgi', domainName: 'georgi.io', longLivedConnections: true, longLivedOriginTls: false,
+    });
+    const f: ImportedPlatform = { app: stack.node.root as App, stack, platform };
+    const jwt = { jwtIssuer: 'https://issuer.example.com', jwtAudience: ['a'], target: ecsTarget(f), longLivedPaths: ['/ws'] };
+    expectPropError(() => build(jwt, f), 'jwtIssuer', '"https://issuer.example.com"',
+      'the load balancer verifies JWTs on HTTPS listeners only', 'Platform/JessicaRoutes');
+    // the same service on a platform with TLS to its long-lived origin (the default) is fine
+    const tls = new Stack(new App(), 'Platform', { env: ENV });
+    const tlsPlatform = new GlobalPlatform(tls, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', longLivedConnections: true });
+    const g: ImportedPlatform = { app: tls.node.root as App, stack: tls, platform: tlsPlatform };
+    expect(() => build({ ...jwt, target: ecsTarget(g) }, g)).not.toThrow();
   });
 
   test('jwtIssuer without jwtAudience', () => {

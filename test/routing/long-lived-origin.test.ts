@@ -121,6 +121,19 @@ describe('long-lived origin (defaults)', () => {
     expect(lookup.DependsOn).toContain(vpcOrigin);
   });
 
+  test('the look-up waits for the distribution (CloudFront may create its group only then)', () => {
+    const lookup = Object.values(template.findResources('Custom::AWS'))[0];
+    expect(lookup.DependsOn).toContain(onlyId(template, 'AWS::CloudFront::Distribution'));
+  });
+
+  test("the look-up's physical id names the VPC origin, so a replaced VPC origin updates it (and the ingress rule)", () => {
+    const vpcOrigin = onlyId(template, 'AWS::CloudFront::VpcOrigin');
+    const lookup = Object.values(template.findResources('Custom::AWS'))[0];
+    for (const when of ['Create', 'Update']) {
+      expect(JSON.stringify(lookup.Properties[when])).toContain(JSON.stringify({ 'Fn::GetAtt': [vpcOrigin, 'Id'] }));
+    }
+  });
+
   test('a separate ingress resource admits the looked-up group on 443 into the ALB security group', () => {
     const sg = albSecurityGroupId(template);
     const lookup = onlyId(template, 'Custom::AWS');

@@ -1,7 +1,10 @@
 import { App, CfnElement, SecretValue, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { IConstruct } from 'constructs';
 import {
@@ -584,5 +587,39 @@ describe('ContainerService on an imported platform', () => {
 
   test('no CloudFormation import', () => {
     expect(JSON.stringify(template.toJSON())).not.toContain('Fn::ImportValue');
+  });
+});
+
+describe('ContainerService as a connectable and grantable', () => {
+  test('connections: another resource admits the tasks through their security group', () => {
+    const stack = new Stack(new App(), 'Platform', { env: ENV });
+    const platform = new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io' });
+    const service = new ContainerService(stack, 'Service1', { platform, serviceName: 'service1', image: IMAGE });
+    const database = new ec2.SecurityGroup(stack, 'Database', { vpc: platform.vpc });
+    database.connections.allowFrom(service, ec2.Port.tcp(5432), 'service1 to its database');
+    service.connections.allowTo(database, ec2.Port.tcp(5432), 'service1 to its database');
+    const template = Template.fromStack(stack);
+    const taskGroup = stack.resolve(service.securityGroup.securityGroupId);
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      GroupId: stack.resolve(database.securityGroupId), SourceSecurityGroupId: taskGroup, FromPort: 5432, ToPort: 5432,
+    });
+    template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
+      GroupId: taskGroup, DestinationSecurityGroupId: stack.resolve(database.securityGroupId), FromPort: 5432,
+    });
+    expect(service.connections.securityGroups).toEqual([service.securityGroup]);
+  });
+
+  test('grantPrincipal: grants go to the task role, not the execution role', () => {
+    const stack = new Stack(new App(), 'Platform', { env: ENV });
+    const platform = new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io' });
+    const service = new ContainerService(stack, 'Service1', { platform, serviceName: 'service1', image: IMAGE });
+    const bucket = new s3.Bucket(stack, 'Data');
+    bucket.grantRead(service);
+    const template = Template.fromStack(stack);
+    const taskRole = stack.resolve((service.taskDefinition.taskRole as iam.Role).roleName);
+    const policies = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter(p => JSON.stringify(p.Properties.PolicyDocument).includes(JSON.stringify(stack.resolve(bucket.bucketArn))));
+    expect(policies).toHaveLength(1);
+    expect(policies[0].Properties.Roles).toEqual([taskRole]);
   });
 });

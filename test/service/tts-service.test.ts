@@ -295,6 +295,12 @@ describe('TtsService with defaults and a frontend', () => {
     expect(resourceOf(s, s.tts.frontend!.bucket).DeletionPolicy).toBe('Retain');
     s.template.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
   });
+
+  test('the created secret (the operator puts the key into it) is retained with the stack by default', () => {
+    const secret = Object.values(s.template.findResources('AWS::SecretsManager::Secret'));
+    expect(secret).toHaveLength(1);
+    expect(secret[0].DeletionPolicy).toBe('Retain');
+  });
 });
 
 describe('TtsService passes scaling and operations settings on', () => {
@@ -349,6 +355,12 @@ describe('TtsService passes scaling and operations settings on', () => {
 
   test('cpuTargetUtilizationPercent: target tracking keeps 45% average CPU', () => {
     expect(cpuTargetValue(s)).toBe(45);
+  });
+
+  test('removalPolicy: the created secret goes with the stack too', () => {
+    const secret = Object.values(s.template.findResources('AWS::SecretsManager::Secret'));
+    expect(secret).toHaveLength(1);
+    expect(secret[0].DeletionPolicy).toBe('Delete');
   });
 
   test('removalPolicy: the log group and the site bucket (emptied first) go with the stack', () => {
@@ -546,9 +558,11 @@ describe('TtsService validation', () => {
     expect(make({ elevenLabsSecretField: 'api_key' })).toThrow(/invalid elevenLabsSecretField "api_key": only used with elevenLabsSecret$/);
   });
 
-  test.each(['api.elevenlabs.io', 'ftp://api.elevenlabs.io', 'https://', 'https://api elevenlabs.io'])(
+  test.each(['api.elevenlabs.io', 'ftp://api.elevenlabs.io', 'https://', 'https://api elevenlabs.io',
+    // the task's security group lets it out on 443 only
+    'http://api.elevenlabs.io', 'https://api.elevenlabs.io:8443'])(
     'elevenLabsBaseUrl %j is refused', url => {
-      expect(make({ elevenLabsBaseUrl: url })).toThrow(new RegExp(`invalid elevenLabsBaseUrl ${JSON.stringify(url).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: expected an http\\(s\\):// URL$`));
+      expect(make({ elevenLabsBaseUrl: url })).toThrow(new RegExp(`invalid elevenLabsBaseUrl ${JSON.stringify(url).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: expected an https:// URL on the default port`));
     });
 
   test('a proper elevenLabsBaseUrl is accepted', () => {
