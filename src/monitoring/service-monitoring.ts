@@ -16,6 +16,42 @@ export interface ServiceApiMonitoringProps {
 const PERIOD = Duration.minutes(5);
 
 /**
+ * One route-level metric of the central API for one route resource (`ANY` method; route-level
+ * metrics need detailed metrics on the stage).
+ * @internal
+ */
+export function routeMetric(platform: IGlobalPlatform, resource: string, metricName: string, options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: 'AWS/ApiGateway',
+    metricName,
+    statistic: 'Sum',
+    period: PERIOD,
+    ...options,
+    dimensionsMap: { ApiId: platform.httpApi.apiId, Stage: platform.httpStageName, Method: 'ANY', Resource: resource },
+  });
+}
+
+/**
+ * A count metric summed over several route resources, each missing value counted as 0.
+ * @internal
+ */
+export function summedRouteMetric(platform: IGlobalPlatform, resources: string[], metricName: string,
+  options: cloudwatch.MathExpressionOptions = {}): cloudwatch.MathExpression {
+  const period = options.period ?? PERIOD;
+  const usingMetrics: Record<string, cloudwatch.IMetric> = {};
+  const prefix = metricName.replace(/[^A-Za-z0-9]/g, '').toLowerCase();
+  resources.forEach((resource, i) => {
+    usingMetrics[`${/^[a-z]/.test(prefix) ? '' : 'm'}${prefix}${i}`] = routeMetric(platform, resource, metricName, { period });
+  });
+  return new cloudwatch.MathExpression({
+    expression: `FILL(${Object.keys(usingMetrics).join(', 0) + FILL(')}, 0)`,
+    usingMetrics,
+    ...options,
+    period,
+  });
+}
+
+/**
  * A service's view of the central API: its requests, errors and latency from the API's
  * route-level (detailed) metrics, as widgets on the platform dashboard when it is in the same
  * stack (or on a dashboard of its own otherwise), and an alarm on its 5xx rate.
@@ -33,37 +69,11 @@ export class ServiceApiMonitoring extends Construct {
     super(scope, id);
     const { platform, serviceName } = props;
 
-    /** One metric summed over the service's routes (route-level metrics need detailed metrics on the stage). */
-    const sum = (metricName: string, label: string): cloudwatch.IMetric => {
-      const usingMetrics: Record<string, cloudwatch.IMetric> = {};
-      const prefix = metricName.replace(/[^A-Za-z0-9]/g, '').toLowerCase();
-      props.resources.forEach((resource, i) => {
-        usingMetrics[`${/^[a-z]/.test(prefix) ? '' : 'm'}${prefix}${i}`] = new cloudwatch.Metric({
-          namespace: 'AWS/ApiGateway',
-          metricName,
-          dimensionsMap: { ApiId: platform.httpApi.apiId, Stage: platform.httpStageName, Method: 'ANY', Resource: resource },
-          statistic: 'Sum',
-          period: PERIOD,
-        });
-      });
-      return new cloudwatch.MathExpression({
-        expression: `FILL(${Object.keys(usingMetrics).join(', 0) + FILL(')}, 0)`,
-        usingMetrics,
-        label,
-        period: PERIOD,
-      });
-    };
+    const sum = (metricName: string, label: string) => summedRouteMetric(platform, props.resources, metricName, { label });
     const requests = sum('Count', 'requests');
     const clientErrors = sum('4xx', '4xx');
     const serverErrors = sum('5xx', '5xx');
-    const latency = props.resources.map(resource => new cloudwatch.Metric({
-      namespace: 'AWS/ApiGateway',
-      metricName: 'Latency',
-      dimensionsMap: { ApiId: platform.httpApi.apiId, Stage: platform.httpStageName, Method: 'ANY', Resource: resource },
-      statistic: 'p99',
-      period: PERIOD,
-      label: `p99 ${resource}`,
-    }));
+    const latency = props.resources.map(resource => routeMetric(platform, resource, 'Latency', { statistic: 'p99', label: `p99 ${resource}` }));
     const serverErrorRate = errorRate(requests, serverErrors, '5xx rate (%)');
 
     this.widgets = [

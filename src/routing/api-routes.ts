@@ -13,7 +13,7 @@ import { ServiceCorsOptions } from './service-cors';
 import { addNagSuppressions } from '../core/nag';
 import { tagServiceResources } from '../core/tags';
 import { isUnresolved, PropError, validateDnsName, validateIntegerRange } from '../core/validation';
-import { ServiceApiMonitoring } from '../monitoring/service-monitoring';
+import { routeMetric, ServiceApiMonitoring, summedRouteMetric } from '../monitoring/service-monitoring';
 import { GlobalPlatform } from '../platform/global-platform';
 import { IGlobalPlatform } from '../platform/platform-interface';
 
@@ -212,6 +212,8 @@ export class ApiRoutes extends Construct {
   /** The dashboard that holds the service's widgets. */
   public readonly dashboard: cloudwatch.Dashboard;
 
+  private readonly platform: IGlobalPlatform;
+
   /**
    * @param scope the parent construct
    * @param id the construct id (part of every logical id below it: keep it stable)
@@ -220,6 +222,7 @@ export class ApiRoutes extends Construct {
   constructor(scope: Construct, id: string, props: ApiRoutesProps) {
     super(scope, id);
     const platform = props.platform;
+    this.platform = platform;
     tagServiceResources(this, platform, props.serviceName);
     this.basePath = props.basePath ?? `/${props.serviceName}`;
     const pathMode = props.pathMode ?? PathMode.KEEP_BASE_PATH;
@@ -304,11 +307,59 @@ export class ApiRoutes extends Construct {
     const monitoring = new ServiceApiMonitoring(this, 'Monitoring', {
       platform,
       serviceName: props.serviceName,
-      resources: [this.basePath, `${this.basePath}/{proxy+}`],
+      resources: this.routeResources(),
       serverErrorRatePercent: props.serverErrorRateThresholdPercent ?? 5,
     });
     this.serverErrorRateAlarm = monitoring.serverErrorRateAlarm;
     this.dashboard = monitoring.dashboard;
+  }
+
+  /**
+   * Requests to the service's HTTP API routes (`ANY <base>` and `ANY <base>/{proxy+}`, summed;
+   * long-lived paths through the load balancer are not counted). Route-level metrics need the
+   * stage's detailed metrics (the platform's `detailedMetrics`, on by default).
+   *
+   * @param props label, color and period
+   * @default - sum over 5 minutes
+   */
+  public metricRequests(props?: cloudwatch.MathExpressionOptions): cloudwatch.IMetric {
+    return summedRouteMetric(this.platform, this.routeResources(), 'Count', { label: 'requests', ...props });
+  }
+
+  /**
+   * 4xx answers of the service's HTTP API routes (summed, see `metricRequests`).
+   *
+   * @param props label, color and period
+   * @default - sum over 5 minutes
+   */
+  public metricClientErrors(props?: cloudwatch.MathExpressionOptions): cloudwatch.IMetric {
+    return summedRouteMetric(this.platform, this.routeResources(), '4xx', { label: '4xx', ...props });
+  }
+
+  /**
+   * 5xx answers of the service's HTTP API routes (summed, see `metricRequests`).
+   *
+   * @param props label, color and period
+   * @default - sum over 5 minutes
+   */
+  public metricServerErrors(props?: cloudwatch.MathExpressionOptions): cloudwatch.IMetric {
+    return summedRouteMetric(this.platform, this.routeResources(), '5xx', { label: '5xx', ...props });
+  }
+
+  /**
+   * Latency of the service's `ANY <base>/{proxy+}` route, which carries every request below the
+   * base path, in milliseconds (see `metricRequests`).
+   *
+   * @param props statistic, period, label and so on
+   * @default - p99 over 5 minutes
+   */
+  public metricLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return routeMetric(this.platform, `${this.basePath}/{proxy+}`, 'Latency', { statistic: 'p99', ...props });
+  }
+
+  /** The route resources in the API Gateway metrics' `Resource` dimension. */
+  private routeResources(): string[] {
+    return [this.basePath, `${this.basePath}/{proxy+}`];
   }
 
   /**

@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as authorizers from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -1040,5 +1040,58 @@ describe('applicationListener on an imported listener without a known port', () 
       ConnectionType: 'VPC_LINK',
       IntegrationUri: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/legacy/0123456789abcdef/0123456789abcdef',
     });
+  });
+});
+
+describe('metric methods', () => {
+  let stack: Stack;
+  let routes: ApiRoutes;
+  let template: Template;
+  beforeAll(() => {
+    const { serviceStack, platform } = importedPlatform();
+    stack = serviceStack;
+    routes = routesOf(serviceStack, platform, ApiTarget.httpUrl('https://legacy.example.com'));
+    // an alarm on each metric, so the template shows what CloudWatch would be asked for
+    routes.metricRequests().createAlarm(stack, 'Requests', { threshold: 1, evaluationPeriods: 1 });
+    routes.metricServerErrors({ label: 'errors', period: Duration.minutes(1) }).createAlarm(stack, 'Errors', { threshold: 1, evaluationPeriods: 1 });
+    routes.metricClientErrors().createAlarm(stack, 'ClientErrors', { threshold: 1, evaluationPeriods: 1 });
+    routes.metricLatency({ statistic: 'p90' }).createAlarm(stack, 'Latency', { threshold: 1000, evaluationPeriods: 1 });
+    template = Template.fromStack(stack);
+  });
+
+  /** The alarm this test created with construct id `id` (logical ids start with it). */
+  function alarm(id: string): Resource {
+    const found = Object.entries(resources(template, 'AWS::CloudWatch::Alarm')).filter(([logicalId]) => logicalId.startsWith(id));
+    expect(found).toHaveLength(1);
+    return found[0][1];
+  }
+
+  test('metricRequests sums Count over both routes (missing values as 0), per 5 minutes', () => {
+    const metrics = alarm('Requests').Properties.Metrics as any[];
+    expect(metrics.find(m => m.Expression).Expression).toBe('FILL(count0, 0) + FILL(count1, 0)');
+    const stats = metrics.filter(m => m.MetricStat).map(m => m.MetricStat);
+    expect(stats.map(s => s.Metric.Dimensions.find((d: any) => d.Name === 'Resource').Value)).toEqual(['/jessica', '/jessica/{proxy+}']);
+    for (const s of stats) {
+      expect(s.Metric.MetricName).toBe('Count');
+      expect(s.Stat).toBe('Sum');
+      expect(s.Period).toBe(300);
+      expect(s.Metric.Dimensions).toEqual(expect.arrayContaining([{ Name: 'Method', Value: 'ANY' }, { Name: 'Stage', Value: '$default' }]));
+    }
+  });
+
+  test('metricServerErrors and metricClientErrors: 5xx and 4xx; period and label are honoured', () => {
+    const metrics = alarm('Errors').Properties.Metrics as any[];
+    expect(metrics.find(m => m.Expression)).toEqual(expect.objectContaining({ Label: 'errors', Expression: 'FILL(m5xx0, 0) + FILL(m5xx1, 0)' }));
+    expect(metrics.filter(m => m.MetricStat).map(m => [m.MetricStat.Metric.MetricName, m.MetricStat.Period])).toEqual([['5xx', 60], ['5xx', 60]]);
+    const clientErrors = alarm('ClientErrors').Properties.Metrics as any[];
+    expect(clientErrors.filter(m => m.MetricStat).map(m => m.MetricStat.Metric.MetricName)).toEqual(['4xx', '4xx']);
+  });
+
+  test('metricLatency: the proxy route, with the statistic asked for (default p99)', () => {
+    const latency = alarm('Latency');
+    expect(latency.Properties.MetricName).toBe('Latency');
+    expect(latency.Properties.ExtendedStatistic).toBe('p90');
+    expect(latency.Properties.Dimensions).toEqual(expect.arrayContaining([{ Name: 'Resource', Value: '/jessica/{proxy+}' }]));
+    expect(routes.metricLatency().statistic).toBe('p99');
   });
 });
