@@ -20,7 +20,8 @@ const PERIOD = Duration.minutes(5);
  * metrics need detailed metrics on the stage).
  * @internal
  */
-export function routeMetric(platform: IGlobalPlatform, resource: string, metricName: string, options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+export function routeMetric(platform: IGlobalPlatform, resource: string, metricName: string,
+  options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
   return new cloudwatch.Metric({
     namespace: 'AWS/ApiGateway',
     metricName,
