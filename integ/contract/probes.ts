@@ -15,7 +15,7 @@ export interface WebSocketProbeResult {
   readonly chunks: number;
   /** Decoded audio bytes in all chunks. */
   readonly bytes: number;
-  /** Largest frame received, in characters (a WebSocket API would cap it at 32 KB). */
+  /** Largest frame received, in UTF-8 bytes (a WebSocket API would cap it at 32 KB). */
   readonly largestFrame: number;
   /** `total_chunks` of `audio_complete`, or -1. */
   readonly totalChunks: number;
@@ -61,7 +61,7 @@ export function probeWebSocket(
     socket.onclose = () => finish(types.includes('audio_complete') ? undefined : 'connection closed');
     socket.onmessage = (event) => {
       const raw = typeof event.data === 'string' ? event.data : String(event.data);
-      largestFrame = Math.max(largestFrame, raw.length);
+      largestFrame = Math.max(largestFrame, Buffer.byteLength(raw, 'utf8'));
       let message: { type?: string; data?: string; total_chunks?: number; message?: string };
       try {
         message = JSON.parse(raw);

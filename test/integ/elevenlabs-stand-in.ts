@@ -28,12 +28,15 @@ export const STAND_IN_MODELS = [
   { model_id: 'eleven_english_sts_v2', name: 'Eleven English v2 (speech to speech)', can_do_text_to_speech: false },
 ];
 
+const FAIL_DETAIL = { status: 'internal_error', message: 'stand-in told to fail' };
+
 /**
  * A tiny imitation of the ElevenLabs endpoints Jessica uses (`GET /v1/voices`, `GET /v1/models`,
  * `POST /v1/text-to-speech/{voice_id}/stream`), on 127.0.0.1 and a free port. It checks the
  * `xi-api-key` header (401 if wrong), records every request, streams `hello.mp3` in
  * `chunkCount` pieces with small delays, answers 404 for voices it does not know, and can be told
- * to fail (`failStatus`), to break a stream after its first chunk (`breakAfterFirstChunk`), or to
+ * to fail (`failStatus`, `failDetail`), to break a stream after its first chunk
+ * (`breakAfterFirstChunk`), to send no audio at all after the headers (`stallAfterHeaders`), or to
  * hold the last chunk back until released (`holdLastChunk`).
  */
 export class ElevenLabsStandIn {
@@ -41,8 +44,12 @@ export class ElevenLabsStandIn {
   readonly requests: RecordedRequest[] = [];
   /** Answer every request with this status (and an ElevenLabs-like JSON error). */
   failStatus?: number;
+  /** The `detail` of the error body with `failStatus`. */
+  failDetail: unknown = FAIL_DETAIL;
   /** Send the first chunk of the audio, then destroy the connection. */
   breakAfterFirstChunk = false;
+  /** Send the headers of the audio, then nothing until the service closes the connection. */
+  stallAfterHeaders = false;
   /** Pieces the MP3 is sent in, and the pause before each. */
   chunkCount = 4;
   chunkDelayMs = 5;
@@ -88,7 +95,9 @@ export class ElevenLabsStandIn {
   reset(): void {
     this.requests.length = 0;
     this.failStatus = undefined;
+    this.failDetail = FAIL_DETAIL;
     this.breakAfterFirstChunk = false;
+    this.stallAfterHeaders = false;
     this.chunkCount = 4;
     this.chunkDelayMs = 5;
     this.chunksWritten = 0;
@@ -135,7 +144,7 @@ export class ElevenLabsStandIn {
       return json(res, 401, { detail: { status: 'invalid_api_key', message: 'Invalid API key' } });
     }
     if (this.failStatus !== undefined) {
-      return json(res, this.failStatus, { detail: { status: 'internal_error', message: 'stand-in told to fail' } });
+      return json(res, this.failStatus, { detail: this.failDetail });
     }
     const url = new URL(req.url ?? '/', 'http://stand-in');
     if (req.method === 'GET' && url.pathname === '/v1/voices') return json(res, 200, { voices: STAND_IN_VOICES });
@@ -168,6 +177,11 @@ export class ElevenLabsStandIn {
       closedEarly = true;
       this.abortedStreams++;
     });
+    if (this.stallAfterHeaders) {
+      res.flushHeaders();
+      if (!closedEarly) await new Promise((resolve) => res.once('close', resolve));
+      return;
+    }
     const size = Math.ceil(HELLO_MP3.length / this.chunkCount);
     for (let i = 0; i < this.chunkCount; i++) {
       const last = i === this.chunkCount - 1;

@@ -22,7 +22,7 @@ interface WsLike {
   on(event: 'close', listener: (code: number, reason: Buffer) => void): this;
   on(event: 'open', listener: () => void): this;
   on(event: 'error', listener: (err: Error) => void): this;
-  send(data: string | Buffer): void;
+  send(data: string | Buffer, options?: { binary?: boolean }): void;
   close(code?: number): void;
   terminate(): void;
 }
@@ -35,6 +35,7 @@ const JESSICA = 'cgSgspJ2msm6clMCkdW9';
 const RACHEL = '21m00Tcm4TlvDq8ikWAM';
 const UNKNOWN_VOICE = 'ZZZZZZZZZZZZZZZZZZZZ';
 const MAX_TEXT = 200;
+const DEFAULT_SETTINGS: ServiceSettings = { default_voice_id: JESSICA, default_model_id: 'eleven_flash_v2_5', auto_play: true };
 const WAIT_MS = 5000;
 
 const standIn = new ElevenLabsStandIn();
@@ -207,6 +208,7 @@ describe('configuration', () => {
       serviceName: 'jessica',
       elevenLabsApiKey: undefined,
       elevenLabsBaseUrl: 'https://api.elevenlabs.io',
+      elevenLabsIdleTimeoutMs: 20000,
       defaultVoiceId: 'cgSgspJ2msm6clMCkdW9',
       defaultModelId: 'eleven_flash_v2_5',
       logLevel: 'info',
@@ -235,6 +237,7 @@ describe('configuration', () => {
     ['MAX_TEXT_LENGTH', '0'],
     ['BODY_LIMIT_BYTES', '-1'],
     ['VOICES_CACHE_SECONDS', '1.5'],
+    ['ELEVENLABS_IDLE_TIMEOUT_MS', '50'],
     ['ELEVENLABS_BASE_URL', 'ftp://example.com'],
     ['DEFAULT_VOICE_ID', 'bad id'],
     ['DEFAULT_MODEL_ID', 'Eleven-Flash'],
@@ -251,7 +254,27 @@ describe('health and the path prefix', () => {
     const app = await makeApp();
     const res = await app.inject({ method: 'GET', url: '/jessica/health' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ status: 'ok', service: 'jessica', elevenlabs_api_key: true, version: '1.0.0', websocket_clients: 0 });
+    expect(res.json()).toEqual({
+      status: 'ok', service: 'jessica', elevenlabs_api_key: true, version: '1.0.0', websocket_clients: 0, config_store: 'memory',
+    });
+  });
+
+  test('health names the settings store; settings kept in memory are warned about at startup', async () => {
+    const lines: string[] = [];
+    const app = await makeApp({ LOG_LEVEL: 'warn' }, { logStream: { write: (line) => void lines.push(line) } });
+    expect((await app.inject({ method: 'GET', url: '/jessica/health' })).json()).toMatchObject({ config_store: 'memory' });
+    expect(lines.map((line) => JSON.parse(line))).toContainEqual(expect.objectContaining({
+      level: 40, msg: expect.stringMatching(/CONFIG_PARAMETER_NAME is not set.*in memory only/),
+    }));
+
+    lines.length = 0;
+    const ssm: SsmLike = { send: async () => ({}) };
+    const persistent = await makeApp({ LOG_LEVEL: 'warn' }, {
+      configStore: new SsmConfigStore('/platform/jessica/config', DEFAULT_SETTINGS, ssm),
+      logStream: { write: (line) => void lines.push(line) },
+    });
+    expect((await persistent.inject({ method: 'GET', url: '/jessica/health' })).json()).toMatchObject({ config_store: 'ssm' });
+    expect(lines.join('')).not.toContain('in memory only');
   });
 
   test.each([
@@ -390,6 +413,38 @@ describe('POST /api/v1/tts/stream', () => {
     expect(standIn.completedStreams).toBe(0);
   });
 
+  test('a client that goes away before the first audio bytes cancels the upstream request too', async () => {
+    const { base } = await startApp();
+    standIn.stallAfterHeaders = true;
+    const req = httpRequest(`${base}/api/v1/tts/stream`, { method: 'POST', headers: { 'content-type': 'application/json' } });
+    req.on('error', () => undefined);
+    req.end(JSON.stringify({ text: 'Hello' }));
+    // The stand-in has the request and sends no audio: the service is waiting for the first bytes.
+    await waitUntil(() => standIn.ttsRequests.length === 1, 'the upstream request');
+    req.destroy();
+    await waitUntil(() => standIn.abortedStreams === 1, 'the upstream request to be cancelled');
+    expect(processProblems).toEqual([]);
+  });
+
+  test('an upstream stream that sends no audio after its headers is 502 after ELEVENLABS_IDLE_TIMEOUT_MS', async () => {
+    const { base } = await startApp({ ELEVENLABS_IDLE_TIMEOUT_MS: '300' });
+    standIn.stallAfterHeaders = true;
+    const res = await withTimeout(postJson(`${base}/api/v1/tts/stream`, { text: 'Hello' }), 'the answer to a stalled synthesis');
+    expect(res.status).toBe(502);
+    expect(await res.json()).toEqual({ error: 'upstream_error', message: expect.stringContaining('no audio for 300 ms') });
+    await waitUntil(() => standIn.abortedStreams === 1, 'the stalled upstream request to be cancelled');
+  });
+
+  test('an upstream stream that stalls mid-clip ends the response after ELEVENLABS_IDLE_TIMEOUT_MS', async () => {
+    const { base } = await startApp({ ELEVENLABS_IDLE_TIMEOUT_MS: '300' });
+    standIn.holdLastChunk();
+    const res = await postJson(`${base}/api/v1/tts/stream`, { text: 'Hello' });
+    expect(res.status).toBe(200);
+    const bytes = await withTimeout(res.arrayBuffer().then((b) => b.byteLength, () => -1), 'the stalled response to end');
+    expect(bytes).not.toBe(HELLO_MP3.length);
+    await waitUntil(() => standIn.abortedStreams === 1, 'the stalled upstream request to be cancelled');
+  });
+
   test('an upstream stream that breaks after the headers ends the response early; the service survives', async () => {
     const { base } = await startApp();
     standIn.breakAfterFirstChunk = true;
@@ -404,8 +459,9 @@ describe('POST /api/v1/tts/stream', () => {
 
 describe('bad input is a JSON 4xx', () => {
   const speechPaths = ['/jessica/api/v1/tts', '/jessica/api/v1/tts/stream'];
+  const jsonPaths = [...speechPaths, '/jessica/api/v1/config', '/jessica/mcp'];
 
-  test.each(speechPaths)('%s: malformed JSON is 400 invalid_json', async (url) => {
+  test.each(jsonPaths)('%s: malformed JSON is 400 invalid_json', async (url) => {
     const app = await makeApp();
     for (const payload of ['{"text": ', '{text: "hi"}', '{"__proto__": {"x": 1}}']) {
       const res = await app.inject({ method: 'POST', url, payload, headers: { 'content-type': 'application/json' } });
@@ -416,7 +472,7 @@ describe('bad input is a JSON 4xx', () => {
     expect(empty.json()).toMatchObject({ error: 'invalid_json' });
   });
 
-  test.each(speechPaths)('%s: a non-JSON content type is 415 unsupported_media_type', async (url) => {
+  test.each(jsonPaths)('%s: a non-JSON content type is 415 unsupported_media_type', async (url) => {
     const app = await makeApp();
     for (const contentType of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml']) {
       const res = await app.inject({ method: 'POST', url, payload: 'text=hi', headers: { 'content-type': contentType } });
@@ -462,9 +518,12 @@ describe('bad input is a JSON 4xx', () => {
 
   test('a body over BODY_LIMIT_BYTES is 413 payload_too_large', async () => {
     const app = await makeApp({ MAX_TEXT_LENGTH: '100000' });
-    const res = await app.inject({ method: 'POST', url: '/jessica/api/v1/tts', payload: { text: 'a'.repeat(70_000) } });
-    expect(res.statusCode).toBe(413);
-    expect(res.json()).toEqual({ error: 'payload_too_large', message: expect.any(String) });
+    for (const url of jsonPaths) {
+      const res = await app.inject({ method: 'POST', url, payload: { text: 'a'.repeat(70_000) }, headers: { accept: 'application/json, text/event-stream' } });
+      expect(res.statusCode).toBe(413);
+      expect(res.json()).toEqual({ error: 'payload_too_large', message: expect.any(String) });
+    }
+    expect(standIn.ttsRequests).toHaveLength(0);
     const small = await makeApp({ BODY_LIMIT_BYTES: '2048' });
     const res2 = await small.inject({ method: 'POST', url: '/jessica/api/v1/config', payload: { default_model_id: 'a'.repeat(3000) } });
     expect(res2.statusCode).toBe(413);
@@ -493,8 +552,11 @@ describe('without an API key', () => {
       expect(res.statusCode).toBe(503);
       expect(res.json()).toEqual({ error: 'elevenlabs_key_missing', message: expect.stringContaining('ELEVENLABS_API_KEY') });
     }
-    // Settings do not need ElevenLabs.
+    // Settings do not need ElevenLabs: a new default voice is only checked for its format.
     expect((await app.inject({ method: 'GET', url: '/jessica/api/v1/config' })).statusCode).toBe(200);
+    const voice = await app.inject({ method: 'POST', url: '/jessica/api/v1/config', payload: { default_voice_id: UNKNOWN_VOICE } });
+    expect(voice.statusCode).toBe(200);
+    expect(voice.json()).toMatchObject({ default_voice_id: UNKNOWN_VOICE });
     expect(standIn.requests).toHaveLength(0);
   });
 
@@ -531,7 +593,8 @@ describe('upstream failures are 502 upstream_error', () => {
     for (const [method, url] of [['GET', '/api/v1/voices'], ['POST', '/api/v1/tts/stream']]) {
       const res = await app.inject({ method: method as 'GET', url: `/jessica${url}`, ...(method === 'POST' ? { payload: { text: 'hi' } } : {}) });
       expect(res.statusCode).toBe(502);
-      expect(res.json()).toEqual({ error: 'upstream_error', message: expect.stringContaining('rejected the API key') });
+      expect(res.json()).toEqual({ error: 'upstream_error', message: expect.stringContaining('rejected the API key; check ELEVENLABS_API_KEY') });
+      expect(res.json().message).toContain('invalid_api_key');
       expect(res.body).not.toContain(wrongKey);
       expect(res.body).not.toContain(standIn.apiKey);
       expect(res.body).not.toMatch(/\bat .+:\d+:\d+/); // no stack trace
@@ -540,14 +603,58 @@ describe('upstream failures are 502 upstream_error', () => {
   });
 
   test('ElevenLabs not knowing the configured default voice (404)', async () => {
-    const app = await makeApp();
-    // A well-formed id that is not in the account: the settings only check the format.
-    const saved = await app.inject({ method: 'POST', url: '/jessica/api/v1/config', payload: { default_voice_id: UNKNOWN_VOICE } });
-    expect(saved.statusCode).toBe(200);
+    // Stored while the voice still existed (POST /api/v1/config refuses unknown voices).
+    const app = await makeApp({}, { configStore: new MemoryConfigStore({ ...DEFAULT_SETTINGS, default_voice_id: UNKNOWN_VOICE }) });
     const res = await app.inject({ method: 'POST', url: '/jessica/api/v1/tts/stream', payload: { text: 'hi' } });
     expect(res.statusCode).toBe(502);
     expect(res.json()).toEqual({ error: 'upstream_error', message: expect.stringContaining('HTTP 404') });
+    expect(res.json().message).toContain('voice_not_found');
     expect(standIn.ttsRequests[0].url).toContain(UNKNOWN_VOICE);
+  });
+
+  test.each([
+    ['quota_exceeded', 401, { status: 'quota_exceeded', message: 'This request exceeds your quota of 10000.' }, ['HTTP 401', 'quota_exceeded: This request exceeds your quota']],
+    ['detected_unusual_activity', 401, { status: 'detected_unusual_activity', message: 'Unusual activity detected.' }, ['HTTP 401', 'detected_unusual_activity']],
+    ['a string detail', 429, 'Too many concurrent requests', ['HTTP 429', '(Too many concurrent requests)']],
+    ['control characters and the key in the detail', 400, { status: 'bad', message: `line one\nline two ${standIn.apiKey}` }, ['bad: line one line two [redacted]']],
+  ])('ElevenLabs answering an error with %s: 502 quoting it, not blaming the key', async (_name, status, detail, expected) => {
+    const app = await makeApp();
+    standIn.failStatus = status;
+    standIn.failDetail = detail;
+    for (const [method, url] of [['GET', '/api/v1/models'], ['POST', '/api/v1/tts/stream']]) {
+      const res = await app.inject({ method: method as 'GET', url: `/jessica${url}`, ...(method === 'POST' ? { payload: { text: 'hi' } } : {}) });
+      expect(res.statusCode).toBe(502);
+      const { error, message } = res.json();
+      expect(error).toBe('upstream_error');
+      for (const part of expected) expect(message).toContain(part);
+      expect(message).not.toContain('ELEVENLABS_API_KEY');
+      expect(message).not.toContain(standIn.apiKey);
+    }
+  });
+
+  test('ElevenLabs answering 401 without a detail: 502 blaming the key', async () => {
+    const app = await makeApp();
+    standIn.failStatus = 401;
+    standIn.failDetail = null;
+    const res = await app.inject({ method: 'GET', url: '/jessica/api/v1/models' });
+    expect(res.json()).toEqual({ error: 'upstream_error', message: expect.stringContaining('HTTP 401 for GET /v1/models: it rejected the API key') });
+  });
+
+  test('a long detail is quoted in part', async () => {
+    const app = await makeApp();
+    standIn.failStatus = 500;
+    standIn.failDetail = { status: 'internal_error', message: 'y'.repeat(1000) };
+    const { message } = (await app.inject({ method: 'GET', url: '/jessica/api/v1/models' })).json();
+    expect(message).toBe(`ElevenLabs answered HTTP 500 for GET /v1/models (internal_error: ${'y'.repeat(284)}...)`);
+  });
+
+  test('a huge error body is read only in part and not quoted', async () => {
+    const app = await makeApp();
+    standIn.failStatus = 500;
+    standIn.failDetail = { status: 'internal_error', message: 'x'.repeat(1_000_000) };
+    const res = await withTimeout(app.inject({ method: 'GET', url: '/jessica/api/v1/models' }), 'the answer');
+    expect(res.statusCode).toBe(502);
+    expect(res.json().message).toBe('ElevenLabs answered HTTP 500 for GET /v1/models');
   });
 
   test('ElevenLabs not reachable', async () => {
@@ -642,6 +749,71 @@ describe('WebSocket /ws', () => {
     expect(clip.error).toEqual({ type: 'error', message: expect.stringContaining('broke off') });
   });
 
+  test('a clip whose upstream stream stalls ends with an error after ELEVENLABS_IDLE_TIMEOUT_MS; the next clip plays', async () => {
+    const { wsUrl } = await startApp({ ELEVENLABS_IDLE_TIMEOUT_MS: '300' });
+    const client = await TestClient.connect(wsUrl);
+    standIn.holdLastChunk();
+    client.send({ type: 'tts_request', text: 'one' });
+    client.send({ type: 'tts_request', text: 'two' });
+    const one = await client.clip();
+    expect(one.start).toMatchObject({ type: 'audio_start', text: 'one' });
+    expect(one.error).toEqual({ type: 'error', message: expect.stringContaining('no audio for 300 ms') });
+    await waitUntil(() => standIn.abortedStreams === 1, 'the stalled upstream request to be cancelled');
+    standIn.releaseLastChunk();
+    const two = await client.clip();
+    expect(two.start?.text).toBe('two');
+    expect(two.audio.equals(HELLO_MP3)).toBe(true);
+  });
+
+  test('a stream that sends no audio at all is an error message too; the next clip plays', async () => {
+    const { wsUrl } = await startApp({ ELEVENLABS_IDLE_TIMEOUT_MS: '300' });
+    const client = await TestClient.connect(wsUrl);
+    standIn.stallAfterHeaders = true;
+    client.send({ type: 'tts_request', text: 'one' });
+    client.send({ type: 'tts_request', text: 'two' });
+    // The second job starts only when the first is given up: clear the stall before that.
+    await waitUntil(() => standIn.ttsRequests.length === 1, 'the first upstream request');
+    standIn.stallAfterHeaders = false;
+    expect(await client.next()).toEqual({ type: 'error', message: expect.stringContaining('no audio for 300 ms') });
+    const two = await client.clip();
+    expect(two.start?.text).toBe('two');
+    expect(two.audio.equals(HELLO_MP3)).toBe(true);
+  });
+
+  test('audio_start of a maximum-length text with non-ASCII and control characters: every frame under 32 KB', async () => {
+    const { base, wsUrl } = await startApp({ MAX_TEXT_LENGTH: '100000', BODY_LIMIT_BYTES: String(1024 * 1024) });
+    const client = await TestClient.connect(wsUrl);
+    const text = '\u0001ü€😀'.repeat(20_000);
+    expect(text.length).toBe(100_000);
+    expect((await postJson(`${base}/api/v1/tts`, { text })).status).toBe(202);
+    const clip = await client.clip();
+    expect(clip.audio.equals(HELLO_MP3)).toBe(true);
+    expect(clip.start).toEqual({ type: 'audio_start', text: expect.any(String), text_truncated: true, voice_id: JESSICA });
+    expect(clip.start!.text.length).toBeGreaterThan(0);
+    expect(text.startsWith(clip.start!.text)).toBe(true);
+    expect(client.frameSizes[0]).toBeLessThanOrEqual(2048 + 100);
+    expect(Math.max(...client.frameSizes)).toBeLessThan(32 * 1024);
+    // The whole text was synthesized.
+    expect(JSON.parse(standIn.ttsRequests[0].body).text).toBe(text);
+  });
+
+  test('a text frame that is not valid UTF-8 closes that connection (1007); the service and other clients are unaffected', async () => {
+    const lines: string[] = [];
+    const { base, wsUrl } = await startApp({ LOG_LEVEL: 'info' }, { logStream: { write: (line) => void lines.push(line) } });
+    const bad = await TestClient.connect(wsUrl);
+    const other = await TestClient.connect(wsUrl);
+    bad.socket.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { binary: false });
+    expect(await bad.waitClosed()).toBe(1007);
+    other.send({ type: 'tts_request', text: 'hi' });
+    expect((await other.clip()).audio.equals(HELLO_MP3)).toBe(true);
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+    expect(processProblems).toEqual([]);
+    // The client's fault: logged, but not as a service error.
+    const logged = lines.map((line) => JSON.parse(line));
+    expect(logged).toContainEqual(expect.objectContaining({ level: 30, code: 'WS_ERR_INVALID_UTF8' }));
+    expect(logged.filter((entry) => entry.level >= 50)).toEqual([]);
+  });
+
   test('a frame over 64 KB closes that connection (1009); others are unaffected', async () => {
     const { wsUrl } = await startApp();
     const big = await TestClient.connect(wsUrl);
@@ -701,8 +873,18 @@ describe('WebSocket /ws', () => {
     const refused = await postJson(`${base}/api/v1/tts`, { text: 'one too many' });
     expect(refused.status).toBe(429);
     expect(await refused.json()).toEqual({ error: 'too_many_requests', message: expect.any(String) });
+    // A tts_request over the socket is refused the same way, as an error message.
+    client.send({ type: 'tts_request', text: 'one too many, over the socket' });
+    const beforeError: string[] = [];
+    for (let message = await client.next(); message.type !== 'error'; message = await client.next()) beforeError.push(message.type);
+    expect(client.messages[client.messages.length - 1]).toEqual({ type: 'error', message: expect.stringContaining('already waiting') });
+    // Only the parts of the first clip that were sent before the refusal.
+    expect(beforeError[0]).toBe('audio_start');
+    expect(beforeError).not.toContain('audio_complete');
     standIn.releaseLastChunk();
-    for (let i = 0; i < 16; i++) {
+    const first = await client.clip();
+    expect(first.audio.length).toBeGreaterThan(0);
+    for (let i = 1; i < 16; i++) {
       const clip = await client.clip();
       expect(clip.start?.text).toBe(`clip ${i}`);
       expect(clip.audio.equals(HELLO_MP3)).toBe(true);
@@ -768,6 +950,11 @@ describe('MCP /mcp', () => {
     expect(tooLong.body.result).toMatchObject({ isError: true, content: [{ text: expect.stringContaining(`at most ${MAX_TEXT}`) }] });
     const wrongType = await mcp(base, 3, 'tools/call', { name: 'speak_text', arguments: { text: 5 } });
     expect(wrongType.body.result.isError).toBe(true);
+    const missing = await mcp(base, 5, 'tools/call', { name: 'speak_text', arguments: {} });
+    expect(missing.status).toBe(200);
+    expect(missing.body.result).toMatchObject({ isError: true, content: [{ text: expect.stringContaining('text') }] });
+    const empty = await mcp(base, 6, 'tools/call', { name: 'speak_text', arguments: { text: '  ' } });
+    expect(empty.body.result).toMatchObject({ isError: true, content: [{ text: expect.stringContaining('text must not be empty') }] });
     const unknownVoice = await mcp(base, 4, 'tools/call', { name: 'speak_text', arguments: { text: 'hi', voice_id: UNKNOWN_VOICE } });
     expect(unknownVoice.body.result).toMatchObject({ isError: true, content: [{ text: expect.stringContaining('not one of the account') }] });
     expect(standIn.ttsRequests).toHaveLength(0);
@@ -879,8 +1066,50 @@ describe('settings /api/v1/config', () => {
     expect((await second.inject({ method: 'GET', url: '/jessica/api/v1/config' })).json()).toMatchObject({ default_model_id: 'eleven_multilingual_v2' });
   });
 
+  test('a default_voice_id that is not one of the account\'s voices is 422 unknown_voice and not saved', async () => {
+    const store = new MemoryConfigStore(defaults);
+    const app = await makeApp({}, { configStore: store });
+    const res = await app.inject({ method: 'POST', url: '/jessica/api/v1/config', payload: { default_voice_id: UNKNOWN_VOICE, settings: { auto_play: false } } });
+    expect(res.statusCode).toBe(422);
+    // The same answer as the speech endpoints give for that voice.
+    const speech = await app.inject({ method: 'POST', url: '/jessica/api/v1/tts/stream', payload: { text: 'hi', voice_id: UNKNOWN_VOICE } });
+    expect(res.json()).toEqual(speech.json());
+    expect(res.json()).toEqual({ error: 'unknown_voice', message: expect.stringContaining(UNKNOWN_VOICE) });
+    expect(await store.load()).toEqual(defaults);
+    expect(standIn.ttsRequests).toHaveLength(0);
+  });
+
+  test('once loaded, settings are served from the cache while the store is refreshed in the background, one load at a time', async () => {
+    let loads = 0;
+    let hang = false;
+    const slow = {
+      kind: 'test',
+      load: async (): Promise<ServiceSettings> => {
+        loads++;
+        return hang ? new Promise<ServiceSettings>(() => undefined) : { ...defaults, default_voice_id: RACHEL };
+      },
+      save: async () => undefined,
+    };
+    const app = await makeApp({}, { configStore: slow, settingsCacheMs: 50 });
+    const get = () => app.inject({ method: 'GET', url: '/jessica/api/v1/config' });
+    // The first load is waited for, by every request at once.
+    const first = await Promise.all([get(), get(), get()]);
+    expect(first.map((r) => r.json().default_voice_id)).toEqual([RACHEL, RACHEL, RACHEL]);
+    expect(loads).toBe(1);
+
+    // The store stops answering (e.g. SSM unreachable); the cached settings keep speech going.
+    hang = true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const speech = await withTimeout(app.inject({ method: 'POST', url: '/jessica/api/v1/tts/stream', payload: { text: 'hi' } }), 'speech while the store hangs', 2000);
+    expect(speech.statusCode).toBe(200);
+    expect(standIn.ttsRequests[0].url).toContain(RACHEL);
+    const more = await withTimeout(Promise.all([get(), get(), get()]), 'settings while the store hangs', 2000);
+    expect(more.map((r) => r.json().default_voice_id)).toEqual([RACHEL, RACHEL, RACHEL]);
+    expect(loads).toBe(2);
+  });
+
   test('a store that fails: reads fall back to the defaults, saving is 503 config_store_unavailable', async () => {
-    const broken = { load: async () => Promise.reject(new Error('down')), save: async () => Promise.reject(new Error('down')) };
+    const broken = { kind: 'test', load: async () => Promise.reject(new Error('down')), save: async () => Promise.reject(new Error('down')) };
     const app = await makeApp({}, { configStore: broken });
     expect((await app.inject({ method: 'GET', url: '/jessica/api/v1/config' })).json()).toMatchObject({ default_voice_id: JESSICA });
     const res = await app.inject({ method: 'POST', url: '/jessica/api/v1/config', payload: { settings: { auto_play: false } } });

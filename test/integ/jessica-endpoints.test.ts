@@ -125,3 +125,29 @@ describe('the contract checks can fail', () => {
     expect(await check(origin, health)).toMatch(/\$\.service: expected "someone-else"/);
   });
 });
+
+describe('probeWebSocket', () => {
+  test('measures frames in UTF-8 bytes, not characters', async () => {
+    const audioStart = JSON.stringify({ type: 'audio_start', text: '€\u0001'.repeat(1000), voice_id: 'cgSgspJ2msm6clMCkdW9' });
+    const complete = JSON.stringify({ type: 'audio_complete', total_chunks: 0 });
+    /** Answers the tts_request with the two frames above. */
+    class FakeSocket implements WebSocketLike {
+      onopen: ((event: unknown) => void) | null = null;
+      onmessage: ((event: { data: unknown }) => void) | null = null;
+      onerror: ((event: unknown) => void) | null = null;
+      onclose: ((event: unknown) => void) | null = null;
+      constructor() {
+        setImmediate(() => this.onopen?.({}));
+      }
+      send(): void {
+        for (const data of [audioStart, complete]) this.onmessage?.({ data });
+      }
+      close(): void {}
+    }
+    const result = await probeWebSocket(FakeSocket, 'ws://fake/ws', PROBE_TEXT, 1000);
+    expect(result.error).toBeUndefined();
+    expect(result.types).toEqual(['audio_start', 'audio_complete']);
+    expect(result.largestFrame).toBe(Buffer.byteLength(audioStart));
+    expect(result.largestFrame).toBeGreaterThan(audioStart.length);
+  });
+});

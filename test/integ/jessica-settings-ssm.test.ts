@@ -6,7 +6,7 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
+import { createServer, Socket } from 'node:net';
 import { join } from 'node:path';
 import { buildApp } from '../../integ/jessica/src/app';
 import { loadConfig } from '../../integ/jessica/src/config';
@@ -18,6 +18,11 @@ const { SSMClient, PutParameterCommand, GetParameterCommand } = requireFromJessi
 
 const PARAMETER = '/platform/georgi/services/jessica/settings';
 const DEFAULTS = { default_voice_id: 'cgSgspJ2msm6clMCkdW9', default_model_id: 'eleven_flash_v2_5', auto_play: true };
+
+/** The API's view of stored settings (`GET /api/v1/config`). */
+function configBody(settings: typeof DEFAULTS): unknown {
+  return { default_voice_id: settings.default_voice_id, default_model_id: settings.default_model_id, settings: { auto_play: settings.auto_play } };
+}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -97,4 +102,77 @@ describe('SsmConfigStore on a real SSM API (moto server on loopback)', () => {
     await client.send(new PutParameterCommand({ Name: PARAMETER, Value: 'not json', Type: 'String', Overwrite: true }));
     await expect(new SsmConfigStore(PARAMETER, DEFAULTS, client).load()).rejects.toThrow(/does not hold JSON/);
   });
+
+  test.each([
+    ['does not hold JSON', 'not json'],
+    ['holds invalid settings', '{"auto_play":"yes","theme":"dark"}'],
+  ])('a parameter that %s can be overwritten through POST /api/v1/config', async (_name, value) => {
+    await client.send(new PutParameterCommand({ Name: PARAMETER, Value: value, Type: 'String', Overwrite: true }));
+    const app = await buildApp(loadConfig({ ROOT_PATH: '/jessica', LOG_LEVEL: 'silent', CONFIG_PARAMETER_NAME: PARAMETER }), {
+      configStore: new SsmConfigStore(PARAMETER, DEFAULTS, client),
+    });
+    try {
+      // Reads fall back to the defaults; the update starts from them and replaces the parameter.
+      expect((await app.inject({ method: 'GET', url: '/jessica/api/v1/config' })).json()).toMatchObject({ settings: { auto_play: true } });
+      const res = await app.inject({ method: 'POST', url: '/jessica/api/v1/config', payload: { settings: { auto_play: false } } });
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toEqual(configBody({ ...DEFAULTS, auto_play: false }));
+      const stored = await client.send(new GetParameterCommand({ Name: PARAMETER }));
+      expect(JSON.parse(stored.Parameter.Value)).toEqual({ ...DEFAULTS, auto_play: false });
+      expect((await app.inject({ method: 'GET', url: '/jessica/health' })).json()).toMatchObject({ config_store: 'ssm' });
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('SSM that accepts connections but never answers', () => {
+  const sockets = new Set<Socket>();
+  let connections = 0;
+  const silent = createServer((socket) => {
+    connections++;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  const AWS_ENV = ['AWS_ENDPOINT_URL_SSM', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE'];
+  const saved = new Map(AWS_ENV.map((name) => [name, process.env[name]]));
+
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    // The app builds its own SSM client (CONFIG_PARAMETER_NAME): point it at the silent server.
+    for (const name of AWS_ENV) delete process.env[name];
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_SSM: `http://127.0.0.1:${(silent.address() as { port: number }).port}`,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+    });
+  });
+
+  afterAll(async () => {
+    for (const [name, value] of saved) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    for (const socket of sockets) socket.destroy();
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
+  });
+
+  test('the service gives up within seconds and serves the defaults; later requests do not wait again', async () => {
+    const app = await buildApp(loadConfig({ ROOT_PATH: '/jessica', LOG_LEVEL: 'silent', CONFIG_PARAMETER_NAME: PARAMETER }));
+    try {
+      let started = Date.now();
+      const first = await app.inject({ method: 'GET', url: '/jessica/api/v1/config' });
+      expect(Date.now() - started).toBeLessThan(8000);
+      // It did ask the silent server (twice: two attempts).
+      expect(connections).toBe(2);
+      expect(first.json()).toEqual(configBody(DEFAULTS));
+      started = Date.now();
+      expect((await app.inject({ method: 'GET', url: '/jessica/api/v1/config' })).statusCode).toBe(200);
+      expect(Date.now() - started).toBeLessThan(500);
+      expect((await app.inject({ method: 'GET', url: '/jessica/health' })).json()).toMatchObject({ config_store: 'ssm' });
+    } finally {
+      await app.close();
+    }
+  }, 20_000);
 });

@@ -12,7 +12,7 @@ import { SettingsService } from './settings';
 import { SpeechService } from './speech';
 import { packageVersion } from './version';
 import { VoiceCatalog } from './voices';
-import { closeAllClients, MAX_INCOMING_FRAME_BYTES, registerWebSocketRoute } from './websocket';
+import { closeAllClients, MAX_INCOMING_FRAME_BYTES, onWebSocketError, registerWebSocketRoute } from './websocket';
 
 /** What tests (or other hosts) may replace. */
 export interface AppDependencies {
@@ -22,6 +22,8 @@ export interface AppDependencies {
   readonly configStore?: ConfigStore;
   /** How long settings read from the store are reused, in ms. @default 30000 */
   readonly settingsCacheMs?: number;
+  /** Where the JSON log lines go. @default stdout */
+  readonly logStream?: { write(line: string): void };
 }
 
 /**
@@ -33,6 +35,7 @@ export async function buildApp(config: AppConfig, deps: AppDependencies = {}): P
     logger: {
       level: config.logLevel,
       redact: { paths: ['req.headers["xi-api-key"]', 'req.headers.authorization'], censor: '[redacted]' },
+      ...(deps.logStream ? { stream: deps.logStream } : {}),
     },
     bodyLimit: config.bodyLimitBytes,
     // Behind the platform's load balancer / API gateway.
@@ -51,9 +54,14 @@ export async function buildApp(config: AppConfig, deps: AppDependencies = {}): P
     ? new SsmConfigStore(config.configParameterName, defaults)
     : new MemoryConfigStore(defaults));
   const client = new ElevenLabsClient({ apiKey: config.elevenLabsApiKey, baseUrl: config.elevenLabsBaseUrl, fetch: deps.fetch });
+  if (store.kind === 'memory') {
+    app.log.warn('CONFIG_PARAMETER_NAME is not set: settings changed through /api/v1/config are kept in memory only '
+      + '(lost at restart, not shared between tasks)');
+  }
   const voices = new VoiceCatalog(client, config.voicesCacheSeconds);
-  const settings = new SettingsService(store, defaults, app.log, deps.settingsCacheMs);
-  const speech = new SpeechService(client, voices, settings, config.maxTextLength);
+  // Without a key the voices cannot be listed: a new default voice is then only checked for its format.
+  const settings = new SettingsService(store, defaults, app.log, { ttlMs: deps.settingsCacheMs, voices: client.hasKey ? voices : undefined });
+  const speech = new SpeechService(client, voices, settings, config.maxTextLength, config.elevenLabsIdleTimeoutMs);
   const hub = new ClientHub(speech, app.log);
 
   app.setErrorHandler((err, req, reply) => {
@@ -72,10 +80,10 @@ export async function buildApp(config: AppConfig, deps: AppDependencies = {}): P
   registerCors(app, config.corsAllowOrigins);
   // Before the plugin's own preClose hook: tell the clients why they are being closed.
   app.addHook('preClose', async () => closeAllClients(hub, app.log));
-  await app.register(websocket, { options: { maxPayload: MAX_INCOMING_FRAME_BYTES } });
+  await app.register(websocket, { options: { maxPayload: MAX_INCOMING_FRAME_BYTES }, errorHandler: onWebSocketError });
 
   await app.register(async (scope) => {
-    registerHttpRoutes(scope, { serviceName: config.serviceName, version, client, voices, settings, speech, hub });
+    registerHttpRoutes(scope, { serviceName: config.serviceName, version, client, voices, settings, speech, hub, configStore: store.kind });
     registerWebSocketRoute(scope, hub, speech);
     registerMcpRoutes(scope, {
       serviceName: config.serviceName,

@@ -1,4 +1,4 @@
-import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { GetParameterCommand, PutParameterCommand, SSMClient, SSMClientConfig } from '@aws-sdk/client-ssm';
 import { z } from 'zod';
 import { MODEL_ID_PATTERN, VOICE_ID_PATTERN } from './config';
 
@@ -11,7 +11,12 @@ export interface ServiceSettings {
 
 /** Where the settings live between restarts. */
 export interface ConfigStore {
-  /** The stored settings, or the defaults when nothing was stored yet. */
+  /** What kind of store this is, e.g. `memory` or `ssm` (reported by /health). */
+  readonly kind: string;
+  /**
+   * The stored settings, or the defaults when nothing was stored yet.
+   * @throws InvalidStoredSettingsError when what is stored is not valid settings
+   */
   load(): Promise<ServiceSettings>;
   save(settings: ServiceSettings): Promise<void>;
 }
@@ -29,8 +34,17 @@ const storedSettingsSchema = z.strictObject({
   auto_play: autoPlaySchema.optional(),
 });
 
+/** What is stored is not valid settings: saving new settings may replace it. */
+export class InvalidStoredSettingsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidStoredSettingsError';
+  }
+}
+
 /** Keeps the settings in memory: they live as long as the store object (tests, single process). */
 export class MemoryConfigStore implements ConfigStore {
+  readonly kind = 'memory';
   private settings?: ServiceSettings;
 
   constructor(private readonly defaults: ServiceSettings) {}
@@ -44,6 +58,19 @@ export class MemoryConfigStore implements ConfigStore {
   }
 }
 
+/**
+ * An SSM client that gives up quickly when SSM cannot be reached (the SDK's defaults wait without
+ * limit): 1 s to connect, 2 s without an answer, 2 attempts. Without `throwOnRequestTimeout` the
+ * request timeout only logs a warning.
+ */
+export function createSsmClient(config: SSMClientConfig = {}): SSMClient {
+  return new SSMClient({
+    maxAttempts: 2,
+    requestHandler: { connectionTimeout: 1000, requestTimeout: 2000, throwOnRequestTimeout: true },
+    ...config,
+  });
+}
+
 /** The part of `SSMClient` the store uses (tests pass a fake). */
 export interface SsmLike {
   send(command: GetParameterCommand | PutParameterCommand): Promise<unknown>;
@@ -55,10 +82,12 @@ export interface SsmLike {
  * Needs `ssm:GetParameter` and `ssm:PutParameter` on the parameter.
  */
 export class SsmConfigStore implements ConfigStore {
+  readonly kind = 'ssm';
+
   constructor(
     private readonly parameterName: string,
     private readonly defaults: ServiceSettings,
-    private readonly client: SsmLike = new SSMClient({}),
+    private readonly client: SsmLike = createSsmClient(),
   ) {}
 
   async load(): Promise<ServiceSettings> {
@@ -75,10 +104,10 @@ export class SsmConfigStore implements ConfigStore {
     try {
       stored = JSON.parse(value);
     } catch {
-      throw new Error(`SSM parameter ${this.parameterName} does not hold JSON`);
+      throw new InvalidStoredSettingsError(`SSM parameter ${this.parameterName} does not hold JSON`);
     }
     const parsed = storedSettingsSchema.safeParse(stored);
-    if (!parsed.success) throw new Error(`SSM parameter ${this.parameterName} holds invalid settings: ${parsed.error.issues[0]?.message}`);
+    if (!parsed.success) throw new InvalidStoredSettingsError(`SSM parameter ${this.parameterName} holds invalid settings: ${parsed.error.issues[0]?.message}`);
     return { ...this.defaults, ...stripUndefined(parsed.data) };
   }
 

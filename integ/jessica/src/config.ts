@@ -23,6 +23,8 @@ export interface AppConfig {
   /** undefined when ELEVENLABS_API_KEY is unset or empty. */
   readonly elevenLabsApiKey?: string;
   readonly elevenLabsBaseUrl: string;
+  /** Longest wait for the next piece of audio from ElevenLabs (also the first one), in ms. */
+  readonly elevenLabsIdleTimeoutMs: number;
   readonly defaultVoiceId: string;
   readonly defaultModelId: string;
   readonly logLevel: LogLevel;
@@ -94,6 +96,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     problems.push(`ELEVENLABS_BASE_URL="${elevenLabsBaseUrl}": expected an http(s):// URL`);
   }
 
+  const elevenLabsIdleTimeoutMs = int('ELEVENLABS_IDLE_TIMEOUT_MS', 20_000, 100, 300_000);
+
   const defaultVoiceId = matching('DEFAULT_VOICE_ID', DEFAULT_VOICE_ID, VOICE_ID_PATTERN, '10 to 40 letters and digits');
   const defaultModelId = matching('DEFAULT_MODEL_ID', DEFAULT_MODEL_ID, MODEL_ID_PATTERN, '2 to 64 characters of a-z, 0-9 and "_"');
 
@@ -127,6 +131,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     serviceName,
     elevenLabsApiKey,
     elevenLabsBaseUrl,
+    elevenLabsIdleTimeoutMs,
     defaultVoiceId,
     defaultModelId,
     logLevel: logLevel as LogLevel,

@@ -1,4 +1,4 @@
-import { ApiError, keyMissing } from './errors';
+import { ApiError, callerGone, keyMissing } from './errors';
 
 /** The subset of `fetch` the client uses; tests inject their own. */
 export type FetchFn = (url: string, init: RequestInit) => Promise<Response>;
@@ -32,6 +32,10 @@ export interface ElevenLabsClientOptions {
 
 /** The audio format asked for: MP3, 44.1 kHz, 128 kbit/s. */
 export const OUTPUT_FORMAT = 'mp3_44100_128';
+/** How much of an error response is read for its `detail`. */
+const ERROR_BODY_BYTES = 4096;
+/** Longest `detail` text quoted in an error message. */
+const ERROR_DETAIL_CHARS = 300;
 
 /**
  * A small ElevenLabs client over plain `fetch`. The key travels only in the `xi-api-key` header and
@@ -75,13 +79,15 @@ export class ElevenLabsClient {
 
   /**
    * POST /v1/text-to-speech/{voice_id}/stream. Resolves when the response headers arrive, with the
-   * body as a stream of MP3 chunks (nothing is buffered); cancel the stream to abort the request.
+   * body as a stream of MP3 chunks (nothing is buffered); cancel the stream, or abort `signal`
+   * (also before the headers), to abort the request.
    */
-  async streamSpeech(request: SpeechRequest): Promise<ReadableStream<Uint8Array>> {
+  async streamSpeech(request: SpeechRequest, signal?: AbortSignal): Promise<ReadableStream<Uint8Array>> {
     const path = `/v1/text-to-speech/${encodeURIComponent(request.voiceId)}/stream`;
     const res = await this.call('POST', `${path}?output_format=${OUTPUT_FORMAT}`, {
       body: JSON.stringify({ text: request.text, model_id: request.modelId }),
       headers: { 'content-type': 'application/json', 'accept': 'audio/mpeg' },
+      signal,
     }, '/v1/text-to-speech/{voice_id}/stream');
     if (!res.body) throw new ApiError(502, 'upstream_error', 'ElevenLabs answered without audio');
     return res.body as ReadableStream<Uint8Array>;
@@ -96,34 +102,85 @@ export class ElevenLabsClient {
     }
   }
 
-  /** Sends one request; anything but a 2xx becomes a 502 (503 without a key). */
+  /**
+   * Sends one request; anything but a 2xx becomes a 502 quoting ElevenLabs' `detail` (503 without a
+   * key). `init.signal` is the caller's: aborting it ends the request with `callerGone()`.
+   */
   private async call(method: string, pathAndQuery: string, init: RequestInit, label: string): Promise<Response> {
     const apiKey = this.options.apiKey;
     if (apiKey === undefined) throw keyMissing();
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
-    let res: Response;
+    const caller = init.signal ?? undefined;
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), this.timeoutMs);
     try {
-      res = await this.fetchFn(`${this.options.baseUrl}${pathAndQuery}`, {
-        ...init,
-        method,
-        headers: { ...init.headers as Record<string, string>, 'xi-api-key': apiKey },
-        signal: controller.signal,
-      });
-    } catch (err) {
-      const reason = controller.signal.aborted ? `no answer within ${this.timeoutMs} ms` : describeNetworkError(err);
-      throw new ApiError(502, 'upstream_error', `could not reach ElevenLabs (${method} ${label}): ${reason}`);
+      let res: Response;
+      try {
+        res = await this.fetchFn(`${this.options.baseUrl}${pathAndQuery}`, {
+          ...init,
+          method,
+          headers: { ...init.headers as Record<string, string>, 'xi-api-key': apiKey },
+          signal: caller ? AbortSignal.any([timeout.signal, caller]) : timeout.signal,
+        });
+      } catch (err) {
+        if (caller?.aborted) throw callerGone();
+        const reason = timeout.signal.aborted ? `no answer within ${this.timeoutMs} ms` : describeNetworkError(err);
+        throw new ApiError(502, 'upstream_error', `could not reach ElevenLabs (${method} ${label}): ${reason}`);
+      }
+      if (res.ok) return res;
+      // Still under the timeout: an error body that never ends cannot hold the request.
+      const detail = parseDetail(await readStart(res, ERROR_BODY_BYTES), apiKey);
+      // ElevenLabs answers 401 also for quota_exceeded, detected_unusual_activity, ...: only blame
+      // the key when it says so (or says nothing).
+      const keyRejected = (res.status === 401 || res.status === 403) && (detail === undefined || detail.status === 'invalid_api_key');
+      throw new ApiError(502, 'upstream_error', `ElevenLabs answered HTTP ${res.status} for ${method} ${label}`
+        + (detail ? ` (${detail.text})` : '')
+        + (keyRejected ? ': it rejected the API key; check ELEVENLABS_API_KEY' : ''));
     } finally {
       clearTimeout(timer);
     }
-    if (res.ok) return res;
-    await res.body?.cancel().catch(() => undefined);
-    if (res.status === 401 || res.status === 403) {
-      throw new ApiError(502, 'upstream_error',
-        `ElevenLabs rejected the API key (HTTP ${res.status} for ${method} ${label}); check ELEVENLABS_API_KEY`);
-    }
-    throw new ApiError(502, 'upstream_error', `ElevenLabs answered HTTP ${res.status} for ${method} ${label}`);
   }
+}
+
+/** The first `limit` bytes of the body as text (less if it breaks off); the rest is not read. */
+async function readStart(res: Response, limit: number): Promise<string> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < limit) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+    }
+  } catch {
+    // Broken off or timed out: use what arrived.
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
+}
+
+/**
+ * ElevenLabs' error `{ "detail": { "status": "quota_exceeded", "message": "..." } }` (or a string
+ * detail) as one short line without control characters or the key; undefined if there is none.
+ */
+function parseDetail(body: string, apiKey: string): { status?: string; text: string } | undefined {
+  let detail: unknown;
+  try {
+    detail = (JSON.parse(body) as { detail?: unknown } | null)?.detail;
+  } catch {
+    return undefined;
+  }
+  const { status, message } = (typeof detail === 'object' && detail !== null ? detail : {}) as { status?: unknown; message?: unknown };
+  const parts = typeof detail === 'string' ? [detail] : [status, message].filter((p): p is string => typeof p === 'string' && p !== '');
+  if (parts.length === 0) return undefined;
+  const text = parts.join(': ').split(apiKey).join('[redacted]').replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  return {
+    status: typeof status === 'string' ? status : undefined,
+    text: text.length > ERROR_DETAIL_CHARS ? `${text.slice(0, ERROR_DETAIL_CHARS)}...` : text,
+  };
 }
 
 function unexpected(path: string): ApiError {

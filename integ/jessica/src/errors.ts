@@ -20,6 +20,9 @@ export class ApiError extends Error {
 
 export const invalidRequest = (message: string): ApiError => new ApiError(400, 'invalid_request', message);
 
+/** The caller went away before its answer was ready (nginx's 499: logged, never seen by anyone). */
+export const callerGone = (): ApiError => new ApiError(499, 'client_closed_request', 'the caller closed the connection');
+
 export const keyMissing = (): ApiError => new ApiError(503, 'elevenlabs_key_missing',
   'ELEVENLABS_API_KEY is not configured: speech, voices and models are unavailable');
 

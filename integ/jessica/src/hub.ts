@@ -6,13 +6,18 @@ import { SpeechService } from './speech';
 
 /** Raw audio bytes per `audio_chunk` message: base64 makes 21848 characters, well under a 32 KB frame. */
 export const AUDIO_CHUNK_BYTES = 16384;
+/**
+ * Most of the clip's text that `audio_start` echoes, in bytes of its JSON string (UTF-8, escapes
+ * included); a longer text is cut and marked `text_truncated` so that the frame stays far under 32 KB.
+ */
+export const ECHOED_TEXT_BYTES = 2048;
 /** Speech jobs waiting for their turn; more are refused with 429. */
 export const MAX_PENDING_JOBS = 16;
 /** A client that has this much unsent data is too slow and is dropped. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 
 export type ServerMessage =
-  | { type: 'audio_start'; text: string; voice_id: string }
+  | { type: 'audio_start'; text: string; text_truncated?: true; voice_id: string }
   | { type: 'audio_chunk'; chunk_index: number; data: string }
   | { type: 'audio_complete'; total_chunks: number }
   | { type: 'error'; message: string };
@@ -100,7 +105,7 @@ export class ClientHub {
       for (const s of targets) s.on('close', onClose);
       onClose(); // some may have gone while the synthesis started
       try {
-        sendAll({ type: 'audio_start', text: request.text, voice_id: request.voiceId });
+        sendAll({ type: 'audio_start', ...echoedText(request.text), voice_id: request.voiceId });
         let buffered: Buffer[] = [];
         let bufferedBytes = 0;
         const flush = (all: boolean): void => {
@@ -137,4 +142,18 @@ export class ClientHub {
       throw apiError;
     }
   }
+}
+
+/** `text` for `audio_start`: whole if it fits ECHOED_TEXT_BYTES, else its start (whole characters). */
+function echoedText(text: string): { text: string; text_truncated?: true } {
+  const jsonBytes = (s: string): number => Buffer.byteLength(JSON.stringify(s)) - 2;
+  if (jsonBytes(text) <= ECHOED_TEXT_BYTES) return { text };
+  let bytes = 0;
+  let end = 0;
+  for (const char of text) {
+    bytes += jsonBytes(char);
+    if (bytes > ECHOED_TEXT_BYTES) break;
+    end += char.length;
+  }
+  return { text: text.slice(0, end), text_truncated: true };
 }

@@ -15,6 +15,8 @@ export interface RouteContext {
   readonly settings: SettingsService;
   readonly speech: SpeechService;
   readonly hub: ClientHub;
+  /** Where the settings live (`ConfigStore.kind`), reported by /health. */
+  readonly configStore: string;
 }
 
 /** The HTTP routes, relative to ROOT_PATH. */
@@ -26,6 +28,7 @@ export function registerHttpRoutes(scope: FastifyInstance, ctx: RouteContext): v
     elevenlabs_api_key: ctx.client.hasKey,
     version: ctx.version,
     websocket_clients: ctx.hub.size,
+    config_store: ctx.configStore,
   }));
 
   scope.get('/api/v1/voices', async (req) => {
@@ -48,13 +51,22 @@ export function registerHttpRoutes(scope: FastifyInstance, ctx: RouteContext): v
   // The MP3 as it arrives from ElevenLabs. Every check and the first audio bytes come before the
   // headers, so any failure up to there is a clean JSON error.
   scope.post('/api/v1/tts/stream', async (req, reply) => {
-    const request = await ctx.speech.resolve(ctx.speech.parse(req.body));
-    const audio = await ctx.speech.open(request);
-    const body = Readable.from(audio, { objectMode: false });
-    body.on('error', (err) => req.log.warn({ err }, 'the audio stream broke off after the headers were sent'));
-    // The caller went away: abort the synthesis now, not when the next chunk would arrive.
+    // First of all: a caller that goes away at any point (also before the first audio bytes)
+    // aborts the upstream request at once.
+    const callerGone = new AbortController();
     reply.raw.once('close', () => {
-      if (!reply.raw.writableFinished) audio.cancel().catch(() => undefined);
+      if (!reply.raw.writableFinished) callerGone.abort();
+    });
+    const request = await ctx.speech.resolve(ctx.speech.parse(req.body));
+    const audio = await ctx.speech.open(request, callerGone.signal);
+    if (callerGone.signal.aborted) {
+      // Gone while the first bytes arrived: nothing to send to.
+      await audio.cancel();
+      return undefined;
+    }
+    const body = Readable.from(audio, { objectMode: false });
+    body.on('error', (err) => {
+      if (!callerGone.signal.aborted) req.log.warn({ err }, 'the audio stream broke off after the headers were sent');
     });
     return reply
       .header('content-type', 'audio/mpeg')

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MODEL_ID_PATTERN, VOICE_ID_PATTERN } from './config';
 import { ElevenLabsClient, SpeechRequest } from './elevenlabs';
-import { ApiError, invalidRequest, keyMissing } from './errors';
+import { ApiError, callerGone, invalidRequest, keyMissing } from './errors';
 import { SettingsService } from './settings';
 import { describeIssues, isJsonObject } from './validation';
 import { VoiceCatalog } from './voices';
@@ -31,6 +31,8 @@ export class SpeechService {
     private readonly voices: VoiceCatalog,
     private readonly settings: SettingsService,
     private readonly maxTextLength: number,
+    /** Longest wait for the next piece of audio (also the first one), in ms. */
+    private readonly idleTimeoutMs: number,
   ) {}
 
   /** Checks the shape of a request: 400 `invalid_request` or `text_too_long`. */
@@ -62,31 +64,38 @@ export class SpeechService {
 
   /**
    * Starts the synthesis and waits for the first audio bytes, so that a failure before any audio
-   * is still a clean 502 (nothing was sent to the caller yet).
+   * is still a clean 502 (nothing was sent to the caller yet). Aborting `signal` (the caller went
+   * away) aborts the upstream request at any point, also before the first bytes.
    */
-  async open(request: SpeechRequest): Promise<SpeechAudio> {
-    const stream = await this.client.streamSpeech(request);
-    const reader = stream.getReader();
-    let first: Uint8Array | undefined;
-    try {
-      first = await nextChunk(reader);
-    } catch (err) {
-      await reader.cancel().catch(() => undefined);
-      throw err;
-    }
-    if (first === undefined) throw new ApiError(502, 'upstream_error', 'ElevenLabs sent no audio');
-    return new SpeechAudio(first, reader);
+  async open(request: SpeechRequest, signal?: AbortSignal): Promise<SpeechAudio> {
+    const stream = await this.client.streamSpeech(request, signal);
+    const audio = new SpeechAudio(stream.getReader(), this.idleTimeoutMs, signal);
+    await audio.start();
+    return audio;
   }
 }
 
 /**
- * An MP3 stream whose first chunk has arrived. Iterate it once; leaving the loop early (or
- * `cancel()`) aborts the upstream request.
+ * An MP3 stream whose first chunk has arrived (`SpeechService.open`). Iterate it once; leaving the
+ * loop early (or `cancel()`) aborts the upstream request. A pause of more than `idleTimeoutMs`
+ * between two chunks ends it with a 502, so that a stalled synthesis cannot hold the clips queued
+ * behind it.
  */
 export class SpeechAudio implements AsyncIterable<Uint8Array> {
   private done = false;
+  private first?: Uint8Array;
 
-  constructor(private readonly first: Uint8Array, private readonly reader: ReadableStreamDefaultReader<Uint8Array>) {}
+  constructor(
+    private readonly reader: ReadableStreamDefaultReader<Uint8Array>,
+    private readonly idleTimeoutMs: number,
+    private readonly signal?: AbortSignal,
+  ) {}
+
+  /** Waits for the first chunk. */
+  async start(): Promise<void> {
+    this.first = await this.next();
+    if (this.first === undefined) throw new ApiError(502, 'upstream_error', 'ElevenLabs sent no audio');
+  }
 
   async cancel(): Promise<void> {
     if (this.done) return;
@@ -96,31 +105,43 @@ export class SpeechAudio implements AsyncIterable<Uint8Array> {
 
   async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
     try {
+      if (this.first === undefined) throw new Error('SpeechAudio iterated before start()');
       yield this.first;
       for (;;) {
-        const chunk = await nextChunk(this.reader);
-        if (chunk === undefined) {
-          this.done = true;
-          return;
-        }
+        const chunk = await this.next();
+        if (chunk === undefined) return;
         yield chunk;
       }
     } finally {
       await this.cancel();
     }
   }
-}
 
-/** The next non-empty chunk, undefined at the end; a broken stream becomes a 502. */
-async function nextChunk(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<Uint8Array | undefined> {
-  for (;;) {
-    let result: Awaited<ReturnType<typeof reader.read>>;
-    try {
-      result = await reader.read();
-    } catch {
-      throw new ApiError(502, 'upstream_error', 'the audio stream from ElevenLabs broke off');
+  /** The next non-empty chunk, undefined at the end; a broken or stalled stream is cancelled and becomes a 502. */
+  private async next(): Promise<Uint8Array | undefined> {
+    for (;;) {
+      let timer: NodeJS.Timeout | undefined;
+      const idle = new Promise<'idle'>((resolve) => {
+        timer = setTimeout(() => resolve('idle'), this.idleTimeoutMs);
+      });
+      let result: Awaited<ReturnType<typeof this.reader.read>> | 'idle';
+      try {
+        result = await Promise.race([this.reader.read(), idle]);
+      } catch {
+        await this.cancel();
+        throw this.signal?.aborted ? callerGone() : new ApiError(502, 'upstream_error', 'the audio stream from ElevenLabs broke off');
+      } finally {
+        clearTimeout(timer);
+      }
+      if (result === 'idle') {
+        await this.cancel();
+        throw new ApiError(502, 'upstream_error', `ElevenLabs sent no audio for ${this.idleTimeoutMs} ms; the synthesis was given up`);
+      }
+      if (result.done) {
+        this.done = true;
+        return undefined;
+      }
+      if (result.value.byteLength > 0) return result.value;
     }
-    if (result.done) return undefined;
-    if (result.value.byteLength > 0) return result.value;
   }
 }

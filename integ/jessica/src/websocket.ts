@@ -1,4 +1,4 @@
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import { ApiError, toApiError } from './errors';
 import { ClientHub } from './hub';
@@ -88,6 +88,18 @@ function rawToString(data: RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
   if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
   return data.toString('utf8');
+}
+
+/**
+ * Errors of an open WebSocket: a client breaking the protocol (invalid UTF-8, a frame over the
+ * limit: `ws` error codes `WS_ERR_*`, the connection is already being closed) is the client's
+ * fault and logged as such; anything else is an error. The socket is dropped either way.
+ */
+export function onWebSocketError(err: Error, socket: WebSocket, req: FastifyRequest): void {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && code.startsWith('WS_ERR_')) req.log.info({ code }, `WebSocket client broke the protocol: ${err.message}`);
+  else req.log.error({ err }, 'WebSocket error');
+  socket.terminate();
 }
 
 export function closeAllClients(hub: ClientHub, log: FastifyBaseLogger): void {
