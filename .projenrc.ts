@@ -129,6 +129,13 @@ const jessicaInstall = project.addTask('jessica:install', {
   description: 'Install the reference Jessica app\'s dependencies (integ/jessica)',
   exec: 'npm ci --prefix integ/jessica --no-audit --no-fund',
 });
+// jest transpiles the tests without type checks (isolatedModules): check every TypeScript file
+// of the repository (tests, integ apps, the reference app, scripts) once, before the tests.
+const typecheck = project.addTask('typecheck', {
+  description: 'Type-check tests, integ apps, the reference app and scripts (tsconfig.dev.json)',
+  exec: 'tsc --noEmit -p tsconfig.dev.json',
+});
+project.testTask.prependSpawn(typecheck);
 project.testTask.prependSpawn(jessicaInstall);
 
 project.testTask.spawn(integ);

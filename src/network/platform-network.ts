@@ -13,7 +13,10 @@ const VPC_CIDR_INGRESS = {
 /** @internal */
 export interface PlatformNetworkProps {
   readonly cidr: string;
-  readonly maxAzs: number;
+  /** How many zones: the first ones of the Region (when `availabilityZones` is not set). */
+  readonly maxAzs?: number;
+  /** The zones by name, instead of `maxAzs`. */
+  readonly availabilityZones?: string[];
   readonly natType: NatType;
   readonly natGateways: number;
   readonly interfaceEndpoints: boolean;
@@ -48,6 +51,7 @@ export class PlatformNetwork extends Construct {
     this.vpc = new ec2.Vpc(this, 'Vpc', {
       ipAddresses: ec2.IpAddresses.cidr(props.cidr),
       maxAzs: props.maxAzs,
+      availabilityZones: props.availabilityZones,
       natGateways: isolated ? 0 : props.natGateways,
       natGatewayProvider: natInstance,
       restrictDefaultSecurityGroup: true,

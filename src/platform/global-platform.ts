@@ -86,9 +86,23 @@ export interface GlobalPlatformProps {
    * Cost: subnets are free; each further AZ adds $7.30 a month per interface endpoint (with
    * `interfaceEndpoints`) and, only if `natGateways` grows with it, a NAT per AZ.
    *
+   * API Gateway VPC links and CloudFront VPC origins are not offered in every zone (in us-east-1
+   * not in the zone with id `use1-az3`, for example), and zone names map to zone ids differently
+   * in each account: when the first zones of your account include such a zone, name the zones
+   * with `availabilityZones` instead.
+   *
+   * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-vpc-links.html
    * @default 2
    */
   readonly maxAzs?: number;
+
+  /**
+   * The Availability Zones of the VPC by name (for example `['us-east-1b', 'us-east-1c']`), in
+   * the platform's Region, instead of the first `maxAzs` zones. Not together with `maxAzs`.
+   *
+   * @default - the first `maxAzs` zones of the Region
+   */
+  readonly availabilityZones?: string[];
 
   /**
    * How private subnets reach the internet.
@@ -573,7 +587,8 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
     // ------------------------------------------------------------------------------- network
     const network = new PlatformNetwork(this, 'Network', {
       cidr: props.vpcCidr ?? '10.0.0.0/16',
-      maxAzs: props.maxAzs ?? 2,
+      maxAzs: props.availabilityZones ? undefined : props.maxAzs ?? 2,
+      availabilityZones: props.availabilityZones,
       natType: props.natType ?? NatType.GATEWAY,
       natGateways: props.natGateways ?? 1,
       interfaceEndpoints: props.interfaceEndpoints ?? false,
@@ -811,8 +826,13 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
   }
 
   private validateNetwork(props: GlobalPlatformProps): void {
-    const maxAzs = props.maxAzs ?? 2;
-    validateIntegerRange(this, 'maxAzs', maxAzs, 2, 6);
+    const zones = props.availabilityZones;
+    if (zones !== undefined && props.maxAzs !== undefined) {
+      throw new PropError(this, 'maxAzs', props.maxAzs, 'set either maxAzs or availabilityZones, not both');
+    }
+    if (zones !== undefined && !isUnresolved(zones)) this.validateAvailabilityZones(zones);
+    const maxAzs = zones !== undefined && !isUnresolved(zones) ? zones.length : props.maxAzs ?? 2;
+    validateIntegerRange(this, 'maxAzs', props.maxAzs ?? 2, 2, 6);
     validateIntegerRange(this, 'natGateways', props.natGateways, 0, 6);
     if (props.natGateways !== undefined && !isUnresolved(props.natGateways) && props.natGateways > maxAzs) {
       throw new PropError(this, 'natGateways', props.natGateways, `at most one per Availability Zone (maxAzs is ${maxAzs})`);
@@ -843,6 +863,24 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
           `expected a /16 to /${largestPrefix} block: room for a /24 public and a /20 private subnet in each of ${maxAzs} AZs`);
       }
     }
+  }
+
+  private validateAvailabilityZones(zones: string[]): void {
+    if (zones.length < 2 || zones.length > 6) {
+      throw new PropError(this, 'availabilityZones', zones, 'expected 2 to 6 zones');
+    }
+    const region = Stack.of(this).region;
+    for (const zone of zones) {
+      if (isUnresolved(zone)) continue;
+      if (!/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/.test(zone)) {
+        throw new PropError(this, 'availabilityZones', zone, 'expected a zone name such as "us-east-1b"');
+      }
+      if (!isUnresolved(region) && !(zone.startsWith(region) && zone.length === region.length + 1)) {
+        throw new PropError(this, 'availabilityZones', zone, `expected a zone of the platform's Region ${region}, such as "${region}a"`);
+      }
+    }
+    const repeated = zones.find((z, i) => zones.indexOf(z) !== i);
+    if (repeated) throw new PropError(this, 'availabilityZones', repeated, 'list each zone once');
   }
 
   private validateFrontDoor(props: GlobalPlatformProps): void {

@@ -4,8 +4,10 @@
  */
 export interface GlobalPlatformImportOptions {
   /**
-   * How many Availability Zones the platform's VPC spans (the platform's `maxAzs`). Needed at
-   * synth time because subnet lists read from SSM have no length until deploy time.
+   * How many Availability Zones the platform's VPC spans (the platform's `maxAzs`, or the number
+   * of its `availabilityZones`). Needed at synth time because subnet lists read from SSM have no
+   * length until deploy time. Too large a number fails at deploy; too small a one silently
+   * places the service in the first zones only.
    *
    * @default 2
    */

@@ -322,7 +322,7 @@ export class ApiRoutes extends Construct {
    * @param props label, color and period
    * @default - sum over 5 minutes
    */
-  public metricRequests(props?: cloudwatch.MathExpressionOptions): cloudwatch.IMetric {
+  public metricRequests(props?: cloudwatch.MathExpressionOptions): cloudwatch.MathExpression {
     return summedRouteMetric(this.platform, this.routeResources(), 'Count', { label: 'requests', ...props });
   }
 
@@ -332,7 +332,7 @@ export class ApiRoutes extends Construct {
    * @param props label, color and period
    * @default - sum over 5 minutes
    */
-  public metricClientErrors(props?: cloudwatch.MathExpressionOptions): cloudwatch.IMetric {
+  public metricClientErrors(props?: cloudwatch.MathExpressionOptions): cloudwatch.MathExpression {
     return summedRouteMetric(this.platform, this.routeResources(), '4xx', { label: '4xx', ...props });
   }
 
@@ -342,7 +342,7 @@ export class ApiRoutes extends Construct {
    * @param props label, color and period
    * @default - sum over 5 minutes
    */
-  public metricServerErrors(props?: cloudwatch.MathExpressionOptions): cloudwatch.IMetric {
+  public metricServerErrors(props?: cloudwatch.MathExpressionOptions): cloudwatch.MathExpression {
     return summedRouteMetric(this.platform, this.routeResources(), '5xx', { label: '5xx', ...props });
   }
 

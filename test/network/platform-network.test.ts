@@ -74,6 +74,13 @@ describe('NAT', () => {
     });
   });
 
+  test('availabilityZones: the VPC uses exactly the named zones', () => {
+    const template = synth({ availabilityZones: ['us-east-1b', 'us-east-1d'] });
+    const zones = Object.values(template.findResources('AWS::EC2::Subnet')).map(s => s.Properties.AvailabilityZone);
+    expect([...new Set(zones)].sort()).toEqual(['us-east-1b', 'us-east-1d']);
+    expect(subnetIds(template, 'Private')).toHaveLength(2);
+  });
+
   test('natGateways 2 with maxAzs 3: two gateways, three AZs', () => {
     const template = synth({ natGateways: 2, maxAzs: 3 });
     template.resourceCountIs('AWS::EC2::NatGateway', 2);

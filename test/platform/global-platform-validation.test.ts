@@ -128,6 +128,25 @@ describe('network', () => {
       'expected a lower-case fully qualified domain name such as "georgi.io"'));
   });
 
+  test('refuses maxAzs together with availabilityZones', () => {
+    expect(() => build({ maxAzs: 2, availabilityZones: ['us-east-1b', 'us-east-1c'] }))
+      .toThrow(propError('maxAzs', 2, 'set either maxAzs or availabilityZones, not both'));
+  });
+
+  test.each([
+    [['us-east-1b'], ['us-east-1b'], 'expected 2 to 6 zones'],
+    [['us-east-1b', 'use1-az1'], 'use1-az1', 'expected a zone name such as "us-east-1b"'],
+    [['us-east-1b', 'eu-central-1a'], 'eu-central-1a', 'expected a zone of the platform\'s Region us-east-1, such as "us-east-1a"'],
+    [['us-east-1b', 'us-east-1b'], 'us-east-1b', 'list each zone once'],
+  ])('refuses availabilityZones %j', (zones, value, allowed) => {
+    expect(() => build({ availabilityZones: zones })).toThrow(propError('availabilityZones', value, allowed));
+  });
+
+  test('natGateways may not exceed the number of availabilityZones', () => {
+    expect(() => build({ availabilityZones: ['us-east-1b', 'us-east-1c'], natGateways: 3 })).toThrow(propError('natGateways', 3, 'at most one per Availability Zone'));
+    expect(() => build({ availabilityZones: ['us-east-1b', 'us-east-1c', 'us-east-1d'], natGateways: 3 })).not.toThrow();
+  });
+
   test.each([1, 7, 2.5])('refuses maxAzs %p (fewer than two AZs, more than six, or not whole)', (maxAzs) => {
     expect(() => build({ maxAzs })).toThrow(propError('maxAzs', maxAzs, 'expected a whole number from 2 to 6'));
   });
