@@ -158,7 +158,7 @@ export class LongLivedOrigin extends Construct {
       policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: cr.AwsCustomResourcePolicy.ANY_RESOURCE }),
       installLatestAwsSdk: false,
     });
-    lookup.node.addDependency(this.vpcOrigin);
+    // No explicit dependency on the VPC origin: the physical id references it already.
     this.securityGroupLookup = lookup;
     addNagSuppressions(lookup, [{
       id: 'AwsSolutions-IAM5',

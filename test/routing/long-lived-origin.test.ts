@@ -118,7 +118,8 @@ describe('long-lived origin (defaults)', () => {
       expect(text).toContain('SecurityGroups.0.GroupId');
       expect(call['Fn::Join'][1]).toContainEqual({ Ref: vpc });
     }
-    expect(lookup.DependsOn).toContain(vpcOrigin);
+    // after the VPC origin: the call names its id (an implicit dependency)
+    expect(JSON.stringify(lookup.Properties.Create)).toContain(JSON.stringify({ 'Fn::GetAtt': [vpcOrigin, 'Id'] }));
   });
 
   test('the look-up waits for the distribution (CloudFront may create its group only then)', () => {
