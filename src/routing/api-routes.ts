@@ -528,8 +528,9 @@ export class ApiRoutes extends Construct {
         throw new PropError(this, 'cors.allowOrigins', origin, 'expected "*" or a scheme and host such as "https://jessica.georgi.io" (no path, no trailing slash)');
       }
     }
+    // The type admits only CorsHttpMethod values; this guards plain JavaScript callers.
     for (const method of cors.allowMethods ?? []) {
-      if (!Token.isUnresolved(method) && !CORS_METHODS.includes(method)) {
+      if (!Token.isUnresolved(method) && !(CORS_METHODS as string[]).includes(method)) {
         throw new PropError(this, 'cors.allowMethods', method, `expected "*" or upper-case methods among ${CORS_METHODS.slice(1).join(', ')}`);
       }
     }
@@ -553,7 +554,7 @@ export class ApiRoutes extends Construct {
 }
 
 /** What `cors.allowMethods` may hold. */
-const CORS_METHODS = ['*', 'GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
+const CORS_METHODS: string[] = Object.values(apigwv2.CorsHttpMethod);
 
 /** A stable priority from the base path, in 1000..48999, leaving low numbers for hand-picked rules. */
 function defaultPriority(basePath: string): number {

@@ -59,7 +59,10 @@ export function respondToPreflight(event: PreflightEvent, policy: CorsPolicy): P
 export function corsPolicy(options: ServiceCorsOptions): CorsPolicy {
   return {
     allowOrigins: options.allowOrigins,
-    allowMethods: options.allowMethods ?? ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowMethods: options.allowMethods ?? [
+      apigwv2.CorsHttpMethod.GET, apigwv2.CorsHttpMethod.POST, apigwv2.CorsHttpMethod.PUT,
+      apigwv2.CorsHttpMethod.PATCH, apigwv2.CorsHttpMethod.DELETE,
+    ],
     allowHeaders: options.allowHeaders ?? ['content-type', 'authorization'],
     allowCredentials: options.allowCredentials ?? false,
     maxAgeSeconds: (options.maxAge ?? Duration.minutes(10)).toSeconds(),

@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 
 /**
  * Cross-origin settings of one service's routes.
@@ -16,11 +17,11 @@ export interface ServiceCorsOptions {
   readonly allowOrigins: string[];
 
   /**
-   * Methods a preflight allows.
+   * Methods a preflight allows (`CorsHttpMethod.ANY` for all).
    *
-   * @default ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
+   * @default - GET, POST, PUT, PATCH and DELETE
    */
-  readonly allowMethods?: string[];
+  readonly allowMethods?: apigwv2.CorsHttpMethod[];
 
   /**
    * Request headers a preflight allows.

@@ -1,6 +1,7 @@
 import * as vm from 'vm';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { ApiRoutes, ApiTarget, GlobalPlatform, ServiceCorsOptions } from '../../src';
 import { CorsPolicy, corsPolicy, PreflightEvent, PreflightResult, respondToPreflight } from '../../src/routing/cors-preflight';
 
@@ -130,7 +131,7 @@ describe('corsPolicy', () => {
   test('given values win', () => {
     expect(corsPolicy({
       allowOrigins: ['*'],
-      allowMethods: ['GET'],
+      allowMethods: [apigwv2.CorsHttpMethod.GET],
       allowHeaders: ['x-api-key'],
       allowCredentials: true,
       maxAge: Duration.hours(1),
