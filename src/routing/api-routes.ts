@@ -244,7 +244,7 @@ export class ApiRoutes extends Construct {
       `${p.split('/').pop() === 'ws' ? 'wss' : 'https'}://${platform.apiDomainName}${this.basePath}${p}`);
 
     // ------------------------------------------------------------------------- HTTP API routes
-    const binding = props.target._bind({ scope: this, platform, pathMode, basePath: this.basePath });
+    const binding = props.target.bind({ scope: this, platform, pathMode, basePath: this.basePath });
     const authorizer = props.authorizer ?? (props.jwtIssuer ? this.jwtAuthorizer(props) : undefined);
     const routeKeys = [
       apigwv2.HttpRouteKey.with(this.basePath, apigwv2.HttpMethod.ANY),

@@ -1,3 +1,8 @@
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { IConstruct } from 'constructs';
+import { PathMode } from './path-mode';
+import { IGlobalPlatform } from '../platform/platform-interface';
+
 /** Options of `ApiTarget.applicationListener`. */
 export interface ApplicationListenerTargetOptions {
   /**
@@ -9,4 +14,24 @@ export interface ApplicationListenerTargetOptions {
    * @default - no TLS: API Gateway sends plain HTTP to the listener (right for an HTTP listener only)
    */
   readonly secureServerName?: string;
+}
+
+/** What a target learns when `ApiRoutes` wires it (`ApiTarget.bind`). */
+export interface ApiTargetBindOptions {
+  /** The `ApiRoutes` construct: create any construct the target needs below it. */
+  readonly scope: IConstruct;
+  /** The platform whose central API carries the routes. */
+  readonly platform: IGlobalPlatform;
+  /** Whether the backend sees the base path (map the path yourself for `STRIP_BASE_PATH`). */
+  readonly pathMode: PathMode;
+  /** The service's base path, e.g. `/jessica`. */
+  readonly basePath: string;
+}
+
+/** The integrations of a service's two routes, `ANY <base>` and `ANY <base>/{proxy+}` (the same one may serve both). */
+export interface ApiTargetBinding {
+  /** The integration of `ANY <base>`. */
+  readonly baseIntegration: apigwv2.HttpRouteIntegration;
+  /** The integration of `ANY <base>/{proxy+}`. */
+  readonly proxyIntegration: apigwv2.HttpRouteIntegration;
 }

@@ -6,24 +6,10 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
-import { IConstruct } from 'constructs';
-import { ApplicationListenerTargetOptions } from './api-target-options';
+import { ApiTargetBinding, ApiTargetBindOptions, ApplicationListenerTargetOptions } from './api-target-options';
 import { PathMode } from './path-mode';
 import { IGlobalPlatform } from '../platform/platform-interface';
 
-/** What a target needs to know when `ApiRoutes` wires it. @internal */
-export interface ApiTargetBindOptions {
-  readonly scope: IConstruct;
-  readonly platform: IGlobalPlatform;
-  readonly pathMode: PathMode;
-  readonly basePath: string;
-}
-
-/** The integrations of a service's two routes (`ANY <base>` and `ANY <base>/{proxy+}`). @internal */
-export interface ApiTargetBinding {
-  readonly baseIntegration: apigwv2.HttpRouteIntegration;
-  readonly proxyIntegration: apigwv2.HttpRouteIntegration;
-}
 
 /**
  * Where the central API sends a service's requests.
@@ -111,8 +97,13 @@ export abstract class ApiTarget {
   /** A short name of the target kind, for error messages. */
   public abstract readonly kind: string;
 
-  /** @internal */
-  public abstract _bind(options: ApiTargetBindOptions): ApiTargetBinding;
+  /**
+   * Creates the route integrations. Called once by `ApiRoutes`; extend `ApiTarget` and
+   * implement it for a target the factories above do not cover.
+   *
+   * @param options the routes being wired
+   */
+  public abstract bind(options: ApiTargetBindOptions): ApiTargetBinding;
 }
 
 /**
@@ -149,7 +140,7 @@ class PrivateTarget extends ApiTarget {
     super();
   }
 
-  public _bind(options: ApiTargetBindOptions): ApiTargetBinding {
+  public bind(options: ApiTargetBindOptions): ApiTargetBinding {
     if (options.pathMode === PathMode.STRIP_BASE_PATH) {
       const mappings = stripMappings();
       return {
@@ -184,7 +175,7 @@ export class EcsServiceTarget extends ApiTarget {
     this.containerPort = port;
   }
 
-  public _bind(options: ApiTargetBindOptions): ApiTargetBinding {
+  public bind(options: ApiTargetBindOptions): ApiTargetBinding {
     const cloudMapService = this.service.cloudMapService;
     if (!cloudMapService) {
       throw new Error(`${this.service.node.path}: ApiTarget.ecsService needs a service registered in Cloud Map:`
@@ -198,7 +189,7 @@ export class EcsServiceTarget extends ApiTarget {
       'central API VPC link');
     return new PrivateTarget((id, parameterMapping, platform) =>
       new integrations.HttpServiceDiscoveryIntegration(id, cloudMapService, { vpcLink: platform.vpcLink, parameterMapping }),
-    )._bind(options);
+    ).bind(options);
   }
 }
 
@@ -210,7 +201,7 @@ class LambdaTarget extends ApiTarget {
     super();
   }
 
-  public _bind(options: ApiTargetBindOptions): ApiTargetBinding {
+  public bind(options: ApiTargetBindOptions): ApiTargetBinding {
     if (options.pathMode === PathMode.STRIP_BASE_PATH) {
       throw new Error(`${options.scope.node.path}: invalid pathMode "strip" for a Lambda function target: Lambda receives the`
         + ' full path in rawPath; use PathMode.KEEP_BASE_PATH and strip the base path in the handler');
@@ -231,7 +222,7 @@ class UrlTarget extends ApiTarget {
     }
   }
 
-  public _bind(options: ApiTargetBindOptions): ApiTargetBinding {
+  public bind(options: ApiTargetBindOptions): ApiTargetBinding {
     const url = this.url.replace(/\/+$/, '');
     if (options.pathMode === PathMode.STRIP_BASE_PATH) {
       const mappings = stripMappings();

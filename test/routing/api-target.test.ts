@@ -1,11 +1,12 @@
 import { App, Lazy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as integrations from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
-import { ApiRoutes, ApiTarget, GlobalPlatform, PathMode } from '../../src';
+import { ApiRoutes, ApiTarget, ApiTargetBinding, ApiTargetBindOptions, GlobalPlatform, PathMode } from '../../src';
 import { errorOf } from '../helpers/errors';
 import { ImportedPlatform, importedPlatform } from '../helpers/platform-fixture';
 
@@ -491,5 +492,35 @@ describe('ApiTarget.httpUrl', () => {
   ])('invalid URL %s', url => {
     expect(errorOf(() => ApiTarget.httpUrl(url)).message)
       .toBe(`invalid ApiTarget.httpUrl url ${JSON.stringify(url)}: expected http(s)://host[:port] without a path`);
+  });
+});
+
+describe('a custom ApiTarget (extending the class)', () => {
+  class MockTarget extends ApiTarget {
+    public readonly kind = 'mock';
+    public readonly seen: ApiTargetBindOptions[] = [];
+    public bind(options: ApiTargetBindOptions): ApiTargetBinding {
+      this.seen.push(options);
+      const integration = new integrations.HttpUrlIntegration('Mock', 'https://mock.example.com/{proxy}');
+      return { baseIntegration: integration, proxyIntegration: integration };
+    }
+  }
+
+  test('ApiRoutes binds it once with its scope, platform, path mode and base path, and routes both keys to its integration', () => {
+    const f = importedPlatform();
+    const target = new MockTarget();
+    const routes = new ApiRoutes(f.stack, 'Routes', { platform: f.platform, serviceName: 'mock', target, pathMode: PathMode.STRIP_BASE_PATH });
+    expect(target.seen).toEqual([{ scope: routes, platform: f.platform, pathMode: PathMode.STRIP_BASE_PATH, basePath: '/mock' }]);
+    const template = Template.fromStack(f.stack);
+    template.resourceCountIs('AWS::ApiGatewayV2::Integration', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Integration', { IntegrationUri: 'https://mock.example.com/{proxy}' });
+    const keys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(r => r.Properties.RouteKey).sort();
+    expect(keys).toEqual(['ANY /mock', 'ANY /mock/{proxy+}']);
+  });
+
+  test('long-lived paths still need an ECS service target', () => {
+    const f = importedPlatform();
+    expect(() => new ApiRoutes(f.stack, 'Routes', { platform: f.platform, serviceName: 'mock', target: new MockTarget(), longLivedPaths: ['/ws'] }))
+      .toThrow(/long-lived paths need an ApiTarget.ecsService target, not a mock/);
   });
 });
