@@ -785,7 +785,10 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
    * references (SSM parameters written by a custom resource), so it must allow them.
    */
   private createEdgeStack(stack: Stack): Stack {
-    if (!stack._crossRegionReferences) {
+    // aws-cdk-lib keeps the flag in an internal field; should it ever go, CDK's own synth error
+    // about cross-region references still stops the deployment, only later and less clearly.
+    const crossRegionReferences = (stack as unknown as { _crossRegionReferences?: unknown })._crossRegionReferences;
+    if (crossRegionReferences === false) {
       throw new Error(`${this.node.path}: the stack "${stack.stackName}" is in ${stack.region}, so CloudFront's certificate`
         + ` and web ACL go into a companion stack in ${EDGE_REGION}; create "${stack.stackName}" with crossRegionReferences: true`
         + ' (or pass edgeCertificate and leave waf off)');
