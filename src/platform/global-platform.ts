@@ -833,8 +833,11 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
     if (zones !== undefined && props.maxAzs !== undefined) {
       throw new PropError(this, 'maxAzs', props.maxAzs, 'set either maxAzs or availabilityZones, not both');
     }
-    if (zones !== undefined && !isUnresolved(zones)) this.validateAvailabilityZones(zones);
-    const maxAzs = zones !== undefined && !isUnresolved(zones) ? zones.length : props.maxAzs ?? 2;
+    if (zones !== undefined && isUnresolved(zones)) {
+      throw new PropError(this, 'availabilityZones', '(a token)', 'expected the zone names themselves: the VPC lays out its subnets at synth time');
+    }
+    if (zones !== undefined) this.validateAvailabilityZones(zones);
+    const maxAzs = zones?.length ?? props.maxAzs ?? 2;
     validateIntegerRange(this, 'maxAzs', props.maxAzs ?? 2, 2, 6);
     validateIntegerRange(this, 'natGateways', props.natGateways, 0, 6);
     if (props.natGateways !== undefined && !isUnresolved(props.natGateways) && props.natGateways > maxAzs) {

@@ -1,5 +1,5 @@
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
-import { IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { PathMode } from './path-mode';
 import { IGlobalPlatform } from '../platform/platform-interface';
 
@@ -19,7 +19,7 @@ export interface ApplicationListenerTargetOptions {
 /** What a target learns when `ApiRoutes` wires it (`ApiTarget.bind`). */
 export interface ApiTargetBindOptions {
   /** The `ApiRoutes` construct: create any construct the target needs below it. */
-  readonly scope: IConstruct;
+  readonly scope: Construct;
   /** The platform whose central API carries the routes. */
   readonly platform: IGlobalPlatform;
   /** Whether the backend sees the base path (map the path yourself for `STRIP_BASE_PATH`). */

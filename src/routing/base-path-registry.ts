@@ -16,9 +16,10 @@ export interface RulePriorities {
 }
 
 /**
- * Claims per CDK app, per platform: a platform is its name in one account and Region, so the
- * stages of a pipeline (Dev and Prod in their own accounts) may each carry the same services.
- * Environment-agnostic stacks all count as one environment.
+ * Claims per CDK app, per platform: a platform is its name in one account (its dashboards and
+ * budget are named per account, not per Region), so the stages of a pipeline in their own
+ * accounts (Dev and Prod) may each carry the same services. Environment-agnostic stacks all
+ * count as one account.
  */
 const registries = new WeakMap<IConstruct, Map<string, Claim[]>>();
 
@@ -30,7 +31,7 @@ function claimsOf(scope: IConstruct, platformName: string): Claim[] {
     registries.set(root, byPlatform);
   }
   const stack = [...scope.node.scopes].reverse().find(Stack.isStack);
-  const key = stack ? `${platformName} in ${stack.account}/${stack.region}` : platformName;
+  const key = stack ? `${platformName} in ${stack.account}` : platformName;
   let claims = byPlatform.get(key);
   if (!claims) {
     claims = [];
@@ -47,7 +48,7 @@ export function basePathsOverlap(a: string, b: string): boolean {
 /**
  * Records that `owner` serves `basePath` as `serviceName` (and, optionally, with load balancer
  * rule priorities) on the platform named `platformName`, and fails when another construct in the
- * same stage already claimed the service name (it names alarms, dashboards and the authorizer),
+ * same app and account already claimed the service name (it names alarms, dashboards and the authorizer),
  * an overlapping base path or the same priority. Services in different apps cannot see each
  * other: there the central API's own conflict check at deploy time is the last guard.
  *

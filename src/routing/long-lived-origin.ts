@@ -121,14 +121,6 @@ export class LongLivedOrigin extends Construct {
   }
 
   /**
-   * CloudFront creates one security group per VPC for its VPC origins; its id is not returned by
-   * CloudFormation, so it is read once the VPC origin exists. Allowing only this group (rather
-   * than the CloudFront origin-facing prefix list) keeps the listener closed to every other
-   * CloudFront distribution.
-   *
-   * @see https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-vpc-origins.html
-   */
-  /**
    * Makes the security group look-up wait for the distribution that uses the VPC origin:
    * CloudFront may create its VPC-origin security group only when the distribution is deployed.
    * @see https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_cloudfront_origins-readme.html
@@ -137,6 +129,14 @@ export class LongLivedOrigin extends Construct {
     this.securityGroupLookup?.node.addDependency(distribution);
   }
 
+  /**
+   * CloudFront creates one security group per VPC for its VPC origins; its id is not returned by
+   * CloudFormation, so it is read once the VPC origin exists. Allowing only this group (rather
+   * than the CloudFront origin-facing prefix list) keeps the listener closed to every other
+   * CloudFront distribution.
+   *
+   * @see https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-vpc-origins.html
+   */
   private lookUpVpcOriginSecurityGroupId(vpc: ec2.IVpc): string {
     const call: cr.AwsSdkCall = {
       service: 'EC2',

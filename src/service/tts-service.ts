@@ -215,8 +215,8 @@ export interface TtsServiceProps {
   /**
    * Removal policy of the frontend bucket, the log group and the created ElevenLabs secret. A
    * retained secret keeps the key, and its name: a service created again under the same name
-   * then needs `elevenLabsSecret` set to it. With `DESTROY` the secret is deleted with a 30-day
-   * recovery window, which also keeps its name taken for that time.
+   * then needs `elevenLabsSecret` set to it. With `DESTROY` CloudFormation deletes the secret
+   * without a recovery window: the key is gone at once.
    *
    * @default RemovalPolicy.RETAIN
    */
@@ -293,7 +293,7 @@ export class TtsService extends Construct {
       throw new PropError(this, 'elevenLabsSecretField', props.elevenLabsSecretField, 'only used with elevenLabsSecret');
     }
     if (props.elevenLabsBaseUrl !== undefined && !Token.isUnresolved(props.elevenLabsBaseUrl)
-      && !/^https:\/\/[^\s/:]+(\/\S*)?$/.test(props.elevenLabsBaseUrl)) {
+      && !/^https:\/\/[^\s/:]+(:443)?(\/\S*)?$/.test(props.elevenLabsBaseUrl)) {
       throw new PropError(this, 'elevenLabsBaseUrl', props.elevenLabsBaseUrl,
         'expected an https:// URL on the default port (the task may connect out only on 443)');
     }

@@ -142,6 +142,11 @@ describe('network', () => {
     expect(() => build({ availabilityZones: zones })).toThrow(propError('availabilityZones', value, allowed));
   });
 
+  test('refuses a token list of availabilityZones (subnets are laid out at synth time)', () => {
+    expect(() => build({ availabilityZones: Token.asList({ Ref: 'Zones' }) }))
+      .toThrow(propError('availabilityZones', '(a token)', 'expected the zone names themselves'));
+  });
+
   test('natGateways may not exceed the number of availabilityZones', () => {
     expect(() => build({ availabilityZones: ['us-east-1b', 'us-east-1c'], natGateways: 3 })).toThrow(propError('natGateways', 3, 'at most one per Availability Zone'));
     expect(() => build({ availabilityZones: ['us-east-1b', 'us-east-1c', 'us-east-1d'], natGateways: 3 })).not.toThrow();

@@ -591,23 +591,27 @@ describe('ContainerService on an imported platform', () => {
 });
 
 describe('ContainerService as a connectable and grantable', () => {
-  test('connections: another resource admits the tasks through their security group', () => {
-    const stack = new Stack(new App(), 'Platform', { env: ENV });
-    const platform = new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io' });
-    const service = new ContainerService(stack, 'Service1', { platform, serviceName: 'service1', image: IMAGE });
-    const database = new ec2.SecurityGroup(stack, 'Database', { vpc: platform.vpc });
-    database.connections.allowFrom(service, ec2.Port.tcp(5432), 'service1 to its database');
-    service.connections.allowTo(database, ec2.Port.tcp(5432), 'service1 to its database');
-    const template = Template.fromStack(stack);
-    const taskGroup = stack.resolve(service.securityGroup.securityGroupId);
-    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
-      GroupId: stack.resolve(database.securityGroupId), SourceSecurityGroupId: taskGroup, FromPort: 5432, ToPort: 5432,
+  test.each(['the other resource admits the service', 'the service connects to the other resource'])(
+    'connections: %s, through the tasks\' security group (ingress there, egress here)', (how) => {
+      const stack = new Stack(new App(), 'Platform', { env: ENV });
+      const platform = new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io' });
+      const service = new ContainerService(stack, 'Service1', { platform, serviceName: 'service1', image: IMAGE });
+      const database = new ec2.SecurityGroup(stack, 'Database', { vpc: platform.vpc });
+      if (how.startsWith('the other')) {
+        database.connections.allowFrom(service, ec2.Port.tcp(5432), 'service1 to its database');
+      } else {
+        service.connections.allowTo(database, ec2.Port.tcp(5432), 'service1 to its database');
+      }
+      const template = Template.fromStack(stack);
+      const taskGroup = stack.resolve(service.securityGroup.securityGroupId);
+      template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+        GroupId: stack.resolve(database.securityGroupId), SourceSecurityGroupId: taskGroup, FromPort: 5432, ToPort: 5432,
+      });
+      template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
+        GroupId: taskGroup, DestinationSecurityGroupId: stack.resolve(database.securityGroupId), FromPort: 5432,
+      });
+      expect(service.connections.securityGroups).toEqual([service.securityGroup]);
     });
-    template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
-      GroupId: taskGroup, DestinationSecurityGroupId: stack.resolve(database.securityGroupId), FromPort: 5432,
-    });
-    expect(service.connections.securityGroups).toEqual([service.securityGroup]);
-  });
 
   test('grantPrincipal: grants go to the task role, not the execution role', () => {
     const stack = new Stack(new App(), 'Platform', { env: ENV });

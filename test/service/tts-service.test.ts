@@ -567,6 +567,7 @@ describe('TtsService validation', () => {
 
   test('a proper elevenLabsBaseUrl is accepted', () => {
     expect(make({ elevenLabsBaseUrl: 'https://api.elevenlabs.io' })).not.toThrow();
+    expect(make({ elevenLabsBaseUrl: 'https://api.elevenlabs.io:443/v1' })).not.toThrow();
   });
 
   test.each(['Jessica', 'j', 'jessica_tts', '1jessica', 'jessica-'])('serviceName %j is refused by TtsService itself', serviceName => {
