@@ -8,6 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { ApiRoutes, ApiRoutesProps, ApiTarget, GlobalPlatform, GlobalPlatformProps, IGlobalPlatform, PathMode } from '../../src';
 import { importedPlatform as importedPlatformApp } from '../helpers/platform-fixture';
+import { integrationIdOf, integrationOf, onlyOne, Resource, resources, routeByKey } from '../helpers/templates';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
 const ANY_BASE = 'ANY /jessica';
@@ -74,36 +75,6 @@ function routesOf(scope: Stack, platform: IGlobalPlatform, target: ApiTarget, pr
 }
 
 // ------------------------------------------------------------------------------------- helpers
-
-type Resource = { Type: string; Properties: Record<string, any>; Metadata?: Record<string, any>; DependsOn?: string[] };
-
-function resources(template: Template, type: string): Record<string, Resource> {
-  return template.findResources(type) as Record<string, Resource>;
-}
-
-function onlyOne(template: Template, type: string, filter: (r: Resource) => boolean = () => true): [string, Resource] {
-  const found = Object.entries(resources(template, type)).filter(([, r]) => filter(r));
-  expect(found).toHaveLength(1);
-  return found[0];
-}
-
-function routeByKey(template: Template, key: string): [string, Resource] {
-  return onlyOne(template, 'AWS::ApiGatewayV2::Route', r => r.Properties.RouteKey === key);
-}
-
-/** The logical id of the integration a route targets (`integrations/<ref>`). */
-function integrationIdOf(route: Resource): string {
-  const target = route.Properties.Target;
-  expect(target['Fn::Join'][1][0]).toBe('integrations/');
-  return target['Fn::Join'][1][1].Ref;
-}
-
-function integrationOf(template: Template, route: Resource): Resource {
-  const id = integrationIdOf(route);
-  const integration = resources(template, 'AWS::ApiGatewayV2::Integration')[id];
-  expect(integration).toBeDefined();
-  return integration;
-}
 
 /** Follows an `Fn::ImportValue` of the service stack to the value the platform stack exports. */
 function resolveImport(platformTemplate: Template, value: unknown): unknown {

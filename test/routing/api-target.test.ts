@@ -9,6 +9,7 @@ import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { ApiRoutes, ApiTarget, ApiTargetBinding, ApiTargetBindOptions, GlobalPlatform, PathMode } from '../../src';
 import { errorOf } from '../helpers/errors';
 import { ImportedPlatform, importedPlatform } from '../helpers/platform-fixture';
+import { integrationIdOf, integrationOf, onlyOne, Resource, resources, routeByKey } from '../helpers/templates';
 
 /**
  * Every `ApiTarget` factory, asserted on the `AWS::ApiGatewayV2::Integration` it synthesizes.
@@ -91,27 +92,10 @@ function handler(f: ImportedPlatform): lambda.Function {
 
 // ------------------------------------------------------------------------------------- helpers
 
-type Resource = { Type: string; Properties: Record<string, any> };
-
-function resources(template: Template, type: string): Record<string, Resource> {
-  return template.findResources(type) as Record<string, Resource>;
-}
-
-function onlyOne(template: Template, type: string, filter: (r: Resource) => boolean = () => true): [string, Resource] {
-  const found = Object.entries(resources(template, type)).filter(([, r]) => filter(r));
-  expect(found).toHaveLength(1);
-  return found[0];
-}
-
 /** The integration the route with `key` targets (`integrations/<ref>`). */
 function integrationOfRoute(template: Template, key: string): { id: string; properties: Record<string, any> } {
-  const [, route] = onlyOne(template, 'AWS::ApiGatewayV2::Route', r => r.Properties.RouteKey === key);
-  const target = route.Properties.Target;
-  expect(target['Fn::Join'][1][0]).toBe('integrations/');
-  const id = target['Fn::Join'][1][1].Ref;
-  const integration = resources(template, 'AWS::ApiGatewayV2::Integration')[id];
-  expect(integration).toBeDefined();
-  return { id, properties: integration.Properties };
+  const [, route] = routeByKey(template, key);
+  return { id: integrationIdOf(route), properties: integrationOf(template, route).Properties };
 }
 
 /** The one integration both routes share (`PathMode.KEEP_BASE_PATH`). */

@@ -3,6 +3,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { ContainerService, ContainerServiceProps, GlobalPlatform, ServiceSchedule } from '../../src';
+import { errorOf } from '../helpers/errors';
 
 const IMAGE = ecs.ContainerImage.fromRegistry('public.ecr.aws/georgi/jessica:1');
 
@@ -25,19 +26,14 @@ function make(props: Partial<ContainerServiceProps> = {}): ContainerService {
   });
 }
 
-/** The message starts with the construct path and names the prop and the value. */
-function errorOf(props: Partial<ContainerServiceProps>): string {
-  try {
-    make(props);
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error(`expected ${JSON.stringify(Object.keys(props))} to be refused`);
+/** The message of the error `make(props)` throws; it starts with the construct path and names the prop and the value. */
+function messageOf(props: Partial<ContainerServiceProps>): string {
+  return errorOf(() => make(props)).message;
 }
 
 describe('CPU and memory', () => {
   test('cpu 300 is not a Fargate size: the message lists the sizes', () => {
-    expect(errorOf({ cpu: 300, memoryLimitMiB: 1024 })).toMatch(
+    expect(messageOf({ cpu: 300, memoryLimitMiB: 1024 })).toMatch(
       /^Platform\/Service\d+: invalid cpu 300: Fargate offers 256, 512, 1024, 2048, 4096, 8192, 16384 CPU units$/);
   });
 
@@ -48,18 +44,18 @@ describe('CPU and memory', () => {
     [4096, 4096, /invalid memoryLimitMiB 4096: with cpu 4096 Fargate allows 8192 to 30720 MiB in steps of 1024/],
     [1024, 1536, /invalid memoryLimitMiB 1536: with cpu 1024 Fargate allows 2048 to 8192 MiB in steps of 1024/],
   ])('cpu %d with %d MiB is refused, naming the allowed memory', (cpu, memoryLimitMiB, message) => {
-    expect(errorOf({ cpu, memoryLimitMiB })).toMatch(message);
+    expect(messageOf({ cpu, memoryLimitMiB })).toMatch(message);
   });
 
   test('the message for cpu 256 does not suggest sizes Fargate refuses (no 1536)', () => {
     // 256 CPU units allow only 512, 1024 and 2048 MiB: "steps of 512" would suggest 1536 too.
-    const message = errorOf({ cpu: 256, memoryLimitMiB: 1536 });
+    const message = messageOf({ cpu: 256, memoryLimitMiB: 1536 });
     expect(message).toContain('invalid memoryLimitMiB 1536');
     expect(message).not.toMatch(/in steps of 512/);
   });
 
   test('memory defaults to 1024 MiB: cpu 4096 alone is refused for memory', () => {
-    expect(errorOf({ cpu: 4096 })).toMatch(/invalid memoryLimitMiB 1024: with cpu 4096/);
+    expect(messageOf({ cpu: 4096 })).toMatch(/invalid memoryLimitMiB 1024: with cpu 4096/);
   });
 
   test.each([
@@ -75,7 +71,7 @@ describe('CPU and memory', () => {
 
 describe('ports and capacities', () => {
   test.each([0, 70000, 80.5])('containerPort %d is refused', containerPort => {
-    expect(errorOf({ containerPort })).toMatch(new RegExp(`invalid containerPort ${containerPort}: expected a whole number from 1 to 65535$`));
+    expect(messageOf({ containerPort })).toMatch(new RegExp(`invalid containerPort ${containerPort}: expected a whole number from 1 to 65535$`));
   });
 
   test.each([1, 65535])('containerPort %d is accepted', containerPort => {
@@ -83,11 +79,11 @@ describe('ports and capacities', () => {
   });
 
   test('minCapacity above maxCapacity is refused, naming the maximum', () => {
-    expect(errorOf({ minCapacity: 3, maxCapacity: 2 })).toMatch(/invalid minCapacity 3: at most maxCapacity \(2\)$/);
+    expect(messageOf({ minCapacity: 3, maxCapacity: 2 })).toMatch(/invalid minCapacity 3: at most maxCapacity \(2\)$/);
   });
 
   test('minCapacity above the default maxCapacity (2) is refused', () => {
-    expect(errorOf({ minCapacity: 3 })).toMatch(/invalid minCapacity 3: at most maxCapacity \(2\)$/);
+    expect(messageOf({ minCapacity: 3 })).toMatch(/invalid minCapacity 3: at most maxCapacity \(2\)$/);
   });
 
   test('minCapacity 0 is accepted; the scalable target, not the template, owns the task count', () => {
@@ -96,11 +92,11 @@ describe('ports and capacities', () => {
   });
 
   test('maxCapacity 0 is refused', () => {
-    expect(errorOf({ minCapacity: 0, maxCapacity: 0 })).toMatch(/invalid maxCapacity 0: expected a whole number from 1 to 100$/);
+    expect(messageOf({ minCapacity: 0, maxCapacity: 0 })).toMatch(/invalid maxCapacity 0: expected a whole number from 1 to 100$/);
   });
 
   test.each([5, 95])('cpuTargetUtilizationPercent %d is refused', cpuTargetUtilizationPercent => {
-    expect(errorOf({ cpuTargetUtilizationPercent }))
+    expect(messageOf({ cpuTargetUtilizationPercent }))
       .toMatch(new RegExp(`invalid cpuTargetUtilizationPercent ${cpuTargetUtilizationPercent}: expected a whole number from 10 to 90$`));
   });
 
@@ -118,7 +114,7 @@ describe('schedule', () => {
     ['weekdays(7.5, 19)', ServiceSchedule.weekdays(7.5, 19), /invalid schedule 7.5: the start hour must be a whole hour from 0 to 23 \(UTC\)$/],
     ['daily(24, 24)', ServiceSchedule.daily(24, 24), /invalid schedule 24: the start hour must be a whole hour from 0 to 23/],
   ])('%s is refused', (_name, schedule, message) => {
-    expect(errorOf({ schedule })).toMatch(message);
+    expect(messageOf({ schedule })).toMatch(message);
   });
 
   test.each([
@@ -137,7 +133,7 @@ describe('alarms and logs', () => {
     ['memoryAlarmPercent', 0],
     ['memoryAlarmPercent', 101],
   ])('%s %d is refused', (prop, value) => {
-    expect(errorOf({ [prop]: value })).toMatch(new RegExp(`invalid ${prop} ${value}: expected a whole number from 1 to 100$`));
+    expect(messageOf({ [prop]: value })).toMatch(new RegExp(`invalid ${prop} ${value}: expected a whole number from 1 to 100$`));
   });
 
   test.each([
@@ -148,7 +144,7 @@ describe('alarms and logs', () => {
   });
 
   test('a retention CloudWatch Logs does not offer is refused, listing the offered ones', () => {
-    const message = errorOf({ logRetention: 4 as logs.RetentionDays });
+    const message = messageOf({ logRetention: 4 as logs.RetentionDays });
     expect(message).toMatch(/invalid logRetention 4: CloudWatch Logs offers only these retention periods \(days\): 1, 3, 5, 7, 14, 30/);
     expect(message).toContain('RetentionDays.INFINITE');
   });
@@ -158,7 +154,7 @@ describe('environment, secrets and names', () => {
   test('a variable in both environment and secrets is refused', () => {
     counter++;
     const secret = new secretsmanager.Secret(stack, `Secret${counter}`);
-    expect(errorOf({
+    expect(messageOf({
       environment: { API_TOKEN: 'placeholder', MODE: 'prod' },
       secrets: { API_TOKEN: ecs.Secret.fromSecretsManager(secret) },
     })).toMatch(/invalid environment "API_TOKEN": is also in secrets; a variable comes from one place$/);
@@ -175,14 +171,14 @@ describe('environment, secrets and names', () => {
   });
 
   test('a health check path without a leading slash is refused', () => {
-    expect(errorOf({ healthCheckPath: 'health' })).toMatch(/invalid healthCheckPath "health": expected an absolute path such as "\/jessica\/health"$/);
+    expect(messageOf({ healthCheckPath: 'health' })).toMatch(/invalid healthCheckPath "health": expected an absolute path such as "\/jessica\/health"$/);
   });
 
   test('a health check path with a space is refused', () => {
-    expect(errorOf({ healthCheckPath: '/my health' })).toMatch(/invalid healthCheckPath "\/my health"/);
+    expect(messageOf({ healthCheckPath: '/my health' })).toMatch(/invalid healthCheckPath "\/my health"/);
   });
 
   test('a one-element health check command is refused', () => {
-    expect(errorOf({ healthCheckCommand: ['curl localhost'] })).toMatch(/invalid healthCheckCommand \["curl localhost"\]: expected \["CMD-SHELL"/);
+    expect(messageOf({ healthCheckCommand: ['curl localhost'] })).toMatch(/invalid healthCheckCommand \["curl localhost"\]: expected \["CMD-SHELL"/);
   });
 });
