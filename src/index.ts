@@ -1,23 +1,21 @@
-// Platform
-export * from './platform/global-platform';
-export * from './platform/platform-interface';
-export * from './platform/nat-type';
-export * from './platform/import-options';
+// The contract every building block and service app shares
+export * from './contract/platform';
 
-// Monitoring
+// Building blocks
+export * from './network/nat-type';
 export * from './monitoring/budget-threshold';
-
-// Routing
 export * from './routing/api-routes';
 export { ApiTarget } from './routing/api-target';
 export * from './routing/api-target-options';
 export * from './routing/path-mode';
 export * from './routing/service-cors';
-
-// Services
 export * from './service/container-service';
-export * from './service/tts-service';
 export * from './service/service-schedule';
-
-// Frontend
 export * from './frontend/static-site';
+
+// The composition root
+export * from './platform/global-platform';
+export * from './platform/import-options';
+
+// Presets
+export * from './presets/tts-service';

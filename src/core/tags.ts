@@ -1,6 +1,5 @@
 import { Tags } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { IGlobalPlatform } from '../platform/platform-interface';
 
 /**
  * The cost-allocation tags of a service's resources: `platform` (the platform's name) and
@@ -9,7 +8,7 @@ import { IGlobalPlatform } from '../platform/platform-interface';
  *
  * @internal
  */
-export function tagServiceResources(scope: IConstruct, platform: IGlobalPlatform, serviceName: string): void {
-  Tags.of(scope).add('platform', platform.platformName);
+export function tagServiceResources(scope: IConstruct, platformName: string, serviceName: string): void {
+  Tags.of(scope).add('platform', platformName);
   Tags.of(scope).add('service', serviceName);
 }

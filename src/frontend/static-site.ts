@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import { addNagSuppressions, suppressS3HelperFunctions } from '../core/nag';
 import { tagServiceResources } from '../core/tags';
 import { PropError, validateDnsName } from '../core/validation';
-import { IGlobalPlatform } from '../platform/platform-interface';
+import { IGlobalPlatform } from '../contract/platform';
 
 /** Properties of `StaticSite`. */
 export interface StaticSiteProps {
@@ -103,7 +103,7 @@ export class StaticSite extends Construct {
     super(scope, id);
     this.validateProps(props);
     const platform = props.platform;
-    tagServiceResources(this, platform, props.siteName);
+    tagServiceResources(this, platform.platformName, props.siteName);
     this.domainName = `${props.siteName}.${platform.domainName}`;
     this.url = `https://${this.domainName}`;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;

@@ -14,25 +14,26 @@ import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { GlobalPlatformImportOptions } from './import-options';
-import { ImportedGlobalPlatform } from './imported-platform';
-import { NatType } from './nat-type';
-import { IGlobalPlatform } from './platform-interface';
-import { parameterPrefix, PlatformParameters } from './platform-parameters';
-import { PlatformCompute } from '../compute/platform-compute';
+import { ImportedGlobalPlatform } from './private/imported-platform';
+import { NatType } from '../network/nat-type';
+import { IGlobalPlatform } from '../contract/platform';
+import { parameterPrefix } from '../contract/parameters';
+import { PlatformParameters } from './private/platform-parameters';
+import { PlatformCompute } from '../compute/private/platform-compute';
 import {
   isUnresolved, parseIpv4Cidr, PropError, rangesOverlap, validateDnsName, validateDomainName, validateEmail,
   validateIntegerRange, validateIpCidrList, validatePathSuffixes, validatePositive, validateRetention,
 } from '../core/validation';
-import { AlarmTopic } from '../monitoring/alarm-topic';
+import { AlarmTopic } from '../monitoring/private/alarm-topic';
 import { BudgetThreshold } from '../monitoring/budget-threshold';
-import { PlatformBudget } from '../monitoring/platform-budget';
-import { PlatformLogs } from '../monitoring/platform-logs';
-import { createCertificateExpiryAlarm, PlatformMonitoring } from '../monitoring/platform-monitoring';
-import { PlatformNetwork } from '../network/platform-network';
-import { CentralApi } from '../routing/central-api';
-import { FrontDoor } from '../routing/front-door';
-import { FrontDoorWaf } from '../routing/front-door-waf';
-import { LongLivedOrigin } from '../routing/long-lived-origin';
+import { PlatformBudget } from '../monitoring/private/platform-budget';
+import { PlatformLogs } from '../monitoring/private/platform-logs';
+import { createCertificateExpiryAlarm, PlatformMonitoring } from '../monitoring/private/platform-monitoring';
+import { PlatformNetwork } from '../network/private/platform-network';
+import { CentralApi } from '../routing/private/central-api';
+import { FrontDoor } from '../routing/private/front-door';
+import { FrontDoorWaf } from '../routing/private/front-door-waf';
+import { LongLivedOrigin } from '../routing/private/long-lived-origin';
 
 /**
  * Properties of the shared platform. Every option has a default; the defaults are the cheap,

@@ -6,16 +6,16 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ApiTarget, EcsServiceTarget } from './api-target';
-import { claimBasePath } from './base-path-registry';
-import { CorsPreflight, corsPolicy } from './cors-preflight';
+import { claimBasePath } from './private/base-path-registry';
+import { CorsPreflight, corsPolicy } from './private/cors-preflight';
 import { PathMode } from './path-mode';
 import { ServiceCorsOptions } from './service-cors';
 import { addNagSuppressions } from '../core/nag';
 import { tagServiceResources } from '../core/tags';
 import { isUnresolved, PropError, validateDnsName, validateIntegerRange } from '../core/validation';
-import { routeMetric, ServiceApiMonitoring, summedRouteMetric } from '../monitoring/service-monitoring';
+import { routeMetric, ServiceApiMonitoring, summedRouteMetric } from '../monitoring/private/service-monitoring';
 import { GlobalPlatform } from '../platform/global-platform';
-import { IGlobalPlatform } from '../platform/platform-interface';
+import { IGlobalPlatform } from '../contract/platform';
 
 /**
  * Service names that cannot be used: they are platform host names (`api.<domain>`) or the
@@ -223,7 +223,7 @@ export class ApiRoutes extends Construct {
     super(scope, id);
     const platform = props.platform;
     this.platform = platform;
-    tagServiceResources(this, platform, props.serviceName);
+    tagServiceResources(this, platform.platformName, props.serviceName);
     this.basePath = props.basePath ?? `/${props.serviceName}`;
     const pathMode = props.pathMode ?? PathMode.KEEP_BASE_PATH;
     const longLivedPaths = props.longLivedPaths ?? [];

@@ -1,7 +1,7 @@
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { Construct } from 'constructs';
 import { PathMode } from './path-mode';
-import { IGlobalPlatform } from '../platform/platform-interface';
+import { IGlobalPlatform } from '../contract/platform';
 
 /** Options of `ApiTarget.applicationListener`. */
 export interface ApplicationListenerTargetOptions {

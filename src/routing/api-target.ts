@@ -8,7 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { ApiTargetBinding, ApiTargetBindOptions, ApplicationListenerTargetOptions } from './api-target-options';
 import { PathMode } from './path-mode';
-import { IGlobalPlatform } from '../platform/platform-interface';
+import { IGlobalPlatform } from '../contract/platform';
 
 
 /**

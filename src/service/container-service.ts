@@ -7,13 +7,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
-import { FARGATE_MEMORY_BY_CPU } from './fargate-size';
+import { FARGATE_MEMORY_BY_CPU } from './private/fargate-size';
 import { ServiceSchedule } from './service-schedule';
 import { addNagSuppressions } from '../core/nag';
 import { tagServiceResources } from '../core/tags';
 import { isUnresolved, PropError, validateIntegerRange, validateRetention } from '../core/validation';
-import { ContainerAlarms } from '../monitoring/container-alarms';
-import { IGlobalPlatform } from '../platform/platform-interface';
+import { ContainerAlarms } from '../monitoring/private/container-alarms';
+import { IGlobalPlatform } from '../contract/platform';
 import { ApiRoutes } from '../routing/api-routes';
 import { ApiTarget } from '../routing/api-target';
 import { PathMode } from '../routing/path-mode';
@@ -437,7 +437,7 @@ export class ContainerService extends Construct implements ec2.IConnectable, iam
     });
     this.alarms = [this.routes.serverErrorRateAlarm, ...alarms.alarms];
 
-    tagServiceResources(this, platform, props.serviceName);
+    tagServiceResources(this, platform.platformName, props.serviceName);
     new CfnOutput(this, 'ApiUrl', { value: this.url, description: `${props.serviceName} on the central API` });
     this.addNagSuppressions(props);
   }

@@ -11,7 +11,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { GlobalPlatform, GlobalPlatformImportOptions, IGlobalPlatform } from '../../src';
-import { PARAMETER_KEYS } from '../../src/platform/platform-parameters';
+import { PARAMETER_KEYS } from '../../src/contract/parameters';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
 const SSM_STRING = 'AWS::SSM::Parameter::Value<String>';

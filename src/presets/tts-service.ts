@@ -7,13 +7,13 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { ContainerService } from './container-service';
-import { ServiceSchedule } from './service-schedule';
+import { ContainerService } from '../service/container-service';
+import { ServiceSchedule } from '../service/service-schedule';
 import { addNagSuppressions } from '../core/nag';
 import { tagServiceResources } from '../core/tags';
 import { isUnresolved, PropError, validateDnsName } from '../core/validation';
 import { StaticSite } from '../frontend/static-site';
-import { IGlobalPlatform } from '../platform/platform-interface';
+import { IGlobalPlatform } from '../contract/platform';
 
 /** Default ElevenLabs voice: "Jessica". */
 const DEFAULT_VOICE_ID = 'cgSgspJ2msm6clMCkdW9';
@@ -385,7 +385,7 @@ export class TtsService extends Construct {
         + ' one task; unless the image shares its WebSocket clients across tasks, POST /api/v1/tts and MCP speak_text reach'
         + ' no browser when they land on another task');
     }
-    tagServiceResources(this, platform, props.serviceName);
+    tagServiceResources(this, platform.platformName, props.serviceName);
 
     // The task may read and write its settings parameter, and nothing else.
     const taskRole = this.containerService.taskDefinition.taskRole;

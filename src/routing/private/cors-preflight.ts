@@ -5,8 +5,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ServiceCorsOptions } from './service-cors';
-import { addNagSuppressions } from '../core/nag';
+import { ServiceCorsOptions } from '../service-cors';
+import { addNagSuppressions } from '../../core/nag';
 
 /** The CORS policy the preflight responder applies. @internal */
 export interface CorsPolicy {

@@ -2,8 +2,8 @@ import * as vm from 'vm';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
-import { ApiRoutes, ApiTarget, GlobalPlatform, ServiceCorsOptions } from '../../src';
-import { CorsPolicy, corsPolicy, PreflightEvent, PreflightResult, respondToPreflight } from '../../src/routing/cors-preflight';
+import { ApiRoutes, ApiTarget, GlobalPlatform, ServiceCorsOptions } from '../../../src';
+import { CorsPolicy, corsPolicy, PreflightEvent, PreflightResult, respondToPreflight } from '../../../src/routing/private/cors-preflight';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
 

@@ -1,6 +1,6 @@
 import { App, Stack, Stage } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { basePathsOverlap, claimBasePath } from '../../src/routing/base-path-registry';
+import { basePathsOverlap, claimBasePath } from '../../../src/routing/private/base-path-registry';
 
 describe('basePathsOverlap', () => {
   test.each([

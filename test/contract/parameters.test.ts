@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { GlobalPlatform, GlobalPlatformProps } from '../../src';
-import { PARAMETER_KEYS } from '../../src/platform/platform-parameters';
+import { PARAMETER_KEYS } from '../../src/contract/parameters';
 import { onlyId } from '../helpers/platform-fixture';
 
 const LONG_LIVED_KEYS: Array<keyof typeof PARAMETER_KEYS> = ['longLivedListenerArn', 'longLivedSecurityGroupId', 'longLivedPathSuffixes'];

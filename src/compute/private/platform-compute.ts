@@ -2,7 +2,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
-import { addNagSuppressions } from '../core/nag';
+import { addNagSuppressions } from '../../core/nag';
 
 /** @internal */
 export interface PlatformComputeProps {

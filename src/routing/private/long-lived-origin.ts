@@ -7,7 +7,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
-import { addNagSuppressions, suppressAwsCustomResourceProvider } from '../core/nag';
+import { addNagSuppressions, suppressAwsCustomResourceProvider } from '../../core/nag';
 
 /** @internal */
 export interface LongLivedOriginProps {

@@ -1,8 +1,8 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { GlobalPlatform, GlobalPlatformProps } from '../../src';
-import { onlyId } from '../helpers/platform-fixture';
+import { GlobalPlatform, GlobalPlatformProps } from '../../../src';
+import { onlyId } from '../../helpers/platform-fixture';
 
 function synth(props: Partial<GlobalPlatformProps> = {}, region = 'us-east-1'): { platform: GlobalPlatform; stack: Stack; template: Template } {
   const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region }, crossRegionReferences: region !== 'us-east-1' });

@@ -9,10 +9,10 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { GlobalPlatformImportOptions } from './import-options';
-import { IGlobalPlatform } from './platform-interface';
-import { ParameterKey, parameterPrefix, readParameter } from './platform-parameters';
-import { PropError, validateDnsName, validateDomainName, validateIntegerRange, validatePathSuffixes } from '../core/validation';
+import { GlobalPlatformImportOptions } from '../import-options';
+import { IGlobalPlatform } from '../../contract/platform';
+import { ParameterKey, parameterPrefix, readParameter } from '../../contract/parameters';
+import { PropError, validateDnsName, validateDomainName, validateIntegerRange, validatePathSuffixes } from '../../core/validation';
 
 /**
  * A platform created in another app, read back from its SSM parameters. Each attribute is

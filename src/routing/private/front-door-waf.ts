@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { isIpv6Cidr } from '../core/validation';
+import { isIpv6Cidr } from '../../core/validation';
 
 /** @internal */
 export interface FrontDoorWafProps {

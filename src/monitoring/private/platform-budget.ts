@@ -1,7 +1,7 @@
 import * as budgets from 'aws-cdk-lib/aws-budgets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { BudgetThreshold } from './budget-threshold';
+import { BudgetThreshold } from '../budget-threshold';
 
 /** @internal */
 export interface PlatformBudgetProps {

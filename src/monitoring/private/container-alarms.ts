@@ -4,13 +4,23 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { notify, sustainedAlarm } from './alarm-helpers';
-import { ServiceSchedule } from '../service/service-schedule';
+
+/**
+ * The hours in which a service should run (UTC): `ServiceSchedule` has this shape. Undefined
+ * hours mean always on.
+ * @internal
+ */
+export interface ServiceHours {
+  readonly startHourUtc?: number;
+  readonly endHourUtc?: number;
+  readonly weekdaysOnly: boolean;
+}
 
 /** @internal */
 export interface ContainerAlarmsProps {
   readonly alarmPrefix: string;
   readonly service: ecs.FargateService;
-  readonly schedule: ServiceSchedule;
+  readonly schedule: ServiceHours;
   readonly topic: sns.ITopic;
   readonly cpuPercent: number;
   readonly memoryPercent: number;
@@ -95,7 +105,7 @@ export class ContainerAlarms extends Construct {
  * @see https://aws.amazon.com/blogs/mt/enhance-cloudwatch-metrics-with-metric-math-functions/
  * @internal
  */
-export function inHoursCondition(schedule: ServiceSchedule, id: string): string {
+export function inHoursCondition(schedule: ServiceHours, id: string): string {
   if (schedule.startHourUtc === undefined || schedule.endHourUtc === undefined) return id;
   const minuteOfDay = `(HOUR(${id}) * 60 + MINUTE(${id}))`;
   const parts = [
@@ -106,7 +116,7 @@ export function inHoursCondition(schedule: ServiceSchedule, id: string): string 
   return parts.join(' AND ');
 }
 
-function describe(schedule: ServiceSchedule): string {
+function describe(schedule: ServiceHours): string {
   if (schedule.startHourUtc === undefined) return 'always';
   const days = schedule.weekdaysOnly ? 'Monday to Friday' : 'daily';
   const hh = (h: number) => `${String(h).padStart(2, '0')}:00`;

@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { GlobalPlatform, GlobalPlatformProps, NatType } from '../../src';
+import { GlobalPlatform, GlobalPlatformProps, NatType } from '../../../src';
 
 function synth(props: Partial<GlobalPlatformProps> = {}): Template {
   const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'us-east-1' } });

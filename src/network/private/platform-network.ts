@@ -1,8 +1,8 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { addNagSuppressions } from '../core/nag';
-import { NatType } from '../platform/nat-type';
+import { addNagSuppressions } from '../../core/nag';
+import { NatType } from '../nat-type';
 
 /** cdk-nag cannot evaluate an ingress rule whose source is the VPC's CIDR token. */
 const VPC_CIDR_INGRESS = {

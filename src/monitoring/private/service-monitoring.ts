@@ -2,7 +2,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { errorRate, notify, sustainedAlarm } from './alarm-helpers';
-import { IGlobalPlatform } from '../platform/platform-interface';
+import { IGlobalPlatform } from '../../contract/platform';
 
 /** @internal */
 export interface ServiceApiMonitoringProps {

@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { addNagSuppressions, suppressS3HelperFunctions } from '../core/nag';
+import { addNagSuppressions, suppressS3HelperFunctions } from '../../core/nag';
 
 /** @internal */
 export interface PlatformLogsProps {

@@ -1,5 +1,5 @@
-import { ServiceSchedule } from '../../src';
-import { inHoursCondition } from '../../src/monitoring/container-alarms';
+import { ServiceSchedule } from '../../../src';
+import { inHoursCondition } from '../../../src/monitoring/private/container-alarms';
 
 const minuteOfDay = (id: string) => `(HOUR(${id}) * 60 + MINUTE(${id}))`;
 

@@ -1,6 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { BudgetThreshold, GlobalPlatform, GlobalPlatformProps } from '../../src';
+import { BudgetThreshold, GlobalPlatform, GlobalPlatformProps } from '../../../src';
 
 function synth(props: Partial<GlobalPlatformProps> = {}): Template {
   const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'us-east-1' } });
