@@ -1,5 +1,6 @@
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { platformPath } from './names';
 
 /**
  * The SSM parameters a platform publishes, relative to its prefix. The names are a contract
@@ -41,14 +42,9 @@ export const PARAMETER_KEYS = {
 /** @internal */
 export type ParameterKey = keyof typeof PARAMETER_KEYS;
 
-/** `/platform/<name>`: where a platform publishes its attributes. @internal */
-export function parameterPrefix(platformName: string): string {
-  return `/platform/${platformName}`;
-}
-
 /** The full name of one platform parameter. @internal */
 export function parameterName(platformName: string, key: ParameterKey): string {
-  return `${parameterPrefix(platformName)}/${PARAMETER_KEYS[key]}`;
+  return `${platformPath(platformName)}/${PARAMETER_KEYS[key]}`;
 }
 
 /**

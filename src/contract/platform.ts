@@ -92,3 +92,17 @@ export interface IGlobalPlatform extends IConstruct {
   /** The SSM parameter path under which the platform publishes its attributes, e.g. `/platform/georgi`. */
   readonly parameterPrefix: string;
 }
+
+/** What every service construct of the platform is given: the platform and the service's name. */
+export interface PlatformServiceProps {
+  /** The platform, created in this app (`GlobalPlatform`) or imported (`GlobalPlatform.fromPlatformName`). */
+  readonly platform: IGlobalPlatform;
+
+  /**
+   * The service's name: 2-32 characters of a-z, 0-9 and "-", starting with a letter; not one of
+   * api, www, mail, platform, ws, mcp, health. Names its base path (`/<serviceName>`), its alarms
+   * and dashboard widgets, and its `service` cost-allocation tag; one service per name on a
+   * platform.
+   */
+  readonly serviceName: string;
+}

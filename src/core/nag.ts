@@ -1,5 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { PropError } from './errors';
 
 /**
  * One cdk-nag finding that a construct of this library accepts on purpose, with the reason.
@@ -27,7 +28,7 @@ export interface NagSuppression {
 export function addNagSuppressions(construct: IConstruct, suppressions: NagSuppression[], applyToChildren = false): void {
   for (const s of suppressions) {
     if (s.reason.length < 10) {
-      throw new Error(`nag suppression ${s.id} on ${construct.node.path} needs a specific reason`);
+      throw new PropError(construct, `reason of the nag suppression ${s.id}`, s.reason, 'give a specific reason of at least 10 characters');
     }
   }
   const targets = applyToChildren ? construct.node.findAll() : [construct];

@@ -1,26 +1,12 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { IConstruct } from 'constructs';
+import { PropError } from './errors';
 
-/**
- * Shared synth-time checks. Every check skips unresolved tokens, and every error names the
- * construct path, the prop, the value and what is allowed.
- *
- * @internal
+/*
+ * Shared synth-time checks, each written once. Every check skips unresolved tokens, and every
+ * error is a PropError: the construct path, the prop, the value and what is allowed.
  */
-export class PropError extends Error {
-  constructor(scope: IConstruct, prop: string, value: unknown, allowed: string) {
-    super(`${scope.node.path}: invalid ${prop} ${formatValue(value)}: ${allowed}`);
-    this.name = 'PropError';
-  }
-}
-
-/** Numbers as written (NaN, Infinity), everything else as JSON. */
-function formatValue(value: unknown): string {
-  if (typeof value === 'number') return String(value);
-  if (value instanceof Duration) return value.toHumanString();
-  return JSON.stringify(value);
-}
 
 const DOMAIN_LABEL = '[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?';
 const DOMAIN_RE = new RegExp(`^(${DOMAIN_LABEL}\\.)+[a-z]{2,63}$`);
@@ -94,6 +80,38 @@ export function validatePositive(scope: IConstruct, prop: string, value: number 
   if (!Number.isFinite(value) || value <= 0) {
     throw new PropError(scope, prop, value, 'expected a number greater than zero');
   }
+}
+
+/** A percentage greater than 0 and at most 100 (alarm thresholds on rates). @internal */
+export function validatePercentage(scope: IConstruct, prop: string, value: number | undefined): void {
+  if (value === undefined || isUnresolved(value)) return;
+  if (!(value > 0 && value <= 100)) {
+    throw new PropError(scope, prop, value, 'expected a percentage greater than 0 and at most 100');
+  }
+}
+
+/** An absolute URL path of printable characters, such as a health check path. @internal */
+export function validateAbsolutePath(scope: IConstruct, prop: string, value: string | undefined, example: string): void {
+  if (value === undefined || isUnresolved(value)) return;
+  if (!/^\/[\x21-\x7e]*$/.test(value)) {
+    throw new PropError(scope, prop, value, `expected an absolute path such as "${example}"`);
+  }
+}
+
+/** A duration from `min` to `max` seconds, with what the limit is (`the ALB limit`). @internal */
+export function validateSeconds(scope: IConstruct, prop: string, value: Duration | undefined, min: number, max: number, limit: string): void {
+  if (value === undefined || value.isUnresolved()) return;
+  const seconds = value.toSeconds();
+  if (seconds < min || seconds > max) {
+    throw new PropError(scope, prop, `${seconds}s`, `expected ${min} to ${max} seconds (${limit})`);
+  }
+}
+
+/** A list without repeated entries (unresolved entries are skipped). @internal */
+export function validateUnique(scope: IConstruct, prop: string, values: string[] | undefined, allowed: string): void {
+  if (!values || isUnresolved(values)) return;
+  const repeated = values.find((v, i) => !isUnresolved(v) && values.indexOf(v) !== i);
+  if (repeated !== undefined) throw new PropError(scope, prop, repeated, allowed);
 }
 
 /** An IPv4 CIDR block parsed into a numeric range. @internal */

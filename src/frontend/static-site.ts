@@ -8,10 +8,11 @@ import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import { IGlobalPlatform } from '../contract/platform';
+import { PropError } from '../core/errors';
 import { addNagSuppressions, suppressS3HelperFunctions } from '../core/nag';
 import { tagServiceResources } from '../core/tags';
-import { PropError, validateDnsName } from '../core/validation';
-import { IGlobalPlatform } from '../contract/platform';
+import { validateDnsName } from '../core/validation';
 
 /** Properties of `StaticSite`. */
 export interface StaticSiteProps {

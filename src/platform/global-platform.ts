@@ -15,20 +15,19 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { GlobalPlatformImportOptions } from './import-options';
 import { ImportedGlobalPlatform } from './private/imported-platform';
-import { NatType } from '../network/nat-type';
+import { provideRouteThrottling } from '../contract/capabilities';
+import { DEFAULT_LONG_LIVED_PATH_SUFFIXES, EDGE_REGION, platformPath } from '../contract/names';
 import { IGlobalPlatform } from '../contract/platform';
-import { parameterPrefix } from '../contract/parameters';
 import { PlatformParameters } from './private/platform-parameters';
 import { PlatformCompute } from '../compute/private/platform-compute';
-import {
-  isUnresolved, parseIpv4Cidr, PropError, rangesOverlap, validateDnsName, validateDomainName, validateEmail,
-  validateIntegerRange, validateIpCidrList, validatePathSuffixes, validatePositive, validateRetention,
-} from '../core/validation';
-import { AlarmTopic } from '../monitoring/private/alarm-topic';
+import { PropError } from '../core/errors';
+import { isUnresolved, parseIpv4Cidr, rangesOverlap, validateDnsName, validateDomainName, validateEmail, validateIntegerRange, validateIpCidrList, validatePathSuffixes, validatePercentage, validatePositive, validateRetention } from '../core/validation';
 import { BudgetThreshold } from '../monitoring/budget-threshold';
+import { AlarmTopic } from '../monitoring/private/alarm-topic';
 import { PlatformBudget } from '../monitoring/private/platform-budget';
 import { PlatformLogs } from '../monitoring/private/platform-logs';
 import { createCertificateExpiryAlarm, PlatformMonitoring } from '../monitoring/private/platform-monitoring';
+import { NatType } from '../network/nat-type';
 import { PlatformNetwork } from '../network/private/platform-network';
 import { CentralApi } from '../routing/private/central-api';
 import { FrontDoor } from '../routing/private/front-door';
@@ -415,9 +414,6 @@ export interface GlobalPlatformProps {
   readonly budgetFilterByPlatformTag?: boolean;
 }
 
-/** The Region where CloudFront certificates and web ACLs must live. */
-const EDGE_REGION = 'us-east-1';
-
 /**
  * The shared foundation of the georgi.io platform: DNS, wildcard certificates, a multi-AZ VPC
  * with one shared NAT, a shared ECS cluster with a Cloud Map namespace, the central API on
@@ -539,12 +535,12 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
     this.platformName = platformName;
     this.domainName = props.domainName;
     this.apiDomainName = `api.${props.domainName}`;
-    this.parameterPrefix = parameterPrefix(platformName);
+    this.parameterPrefix = platformPath(platformName);
     const retention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
     const wafOn = props.waf ?? false;
     const longLived = props.longLivedConnections ?? false;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    this.longLivedPathSuffixes = longLived ? (props.longLivedPathSuffixes ?? ['ws', 'mcp']) : [];
+    this.longLivedPathSuffixes = longLived ? (props.longLivedPathSuffixes ?? [...DEFAULT_LONG_LIVED_PATH_SUFFIXES]) : [];
 
     // -------------------------------------------------------------------- edge (us-east-1) scope
     const inEdgeRegion = stack.region === EDGE_REGION;
@@ -624,6 +620,10 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
         'detailedMetrics is false: the per-service 5xx alarms and dashboard widgets read route-level metrics and will see no data');
     }
     this.centralApi = api;
+    provideRouteThrottling(this, {
+      stage: api.stage,
+      throttleRoute: (routeKey, rateLimit, burstLimit) => this.addRouteThrottling(routeKey, rateLimit, burstLimit),
+    });
     this.httpApi = api.httpApi;
     this.httpStage = api.stage;
     this.httpStageName = api.stage.stageName;
@@ -790,15 +790,15 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
     // about cross-region references still stops the deployment, only later and less clearly.
     const crossRegionReferences = (stack as unknown as { _crossRegionReferences?: unknown })._crossRegionReferences;
     if (crossRegionReferences === false) {
-      throw new Error(`${this.node.path}: the stack "${stack.stackName}" is in ${stack.region}, so CloudFront's certificate`
-        + ` and web ACL go into a companion stack in ${EDGE_REGION}; create "${stack.stackName}" with crossRegionReferences: true`
+      throw new PropError(this, 'crossRegionReferences', false, `the stack "${stack.stackName}" is in ${stack.region}, so CloudFront's`
+        + ` certificate and web ACL go into a companion stack in ${EDGE_REGION}; create "${stack.stackName}" with crossRegionReferences: true`
         + ' (or pass edgeCertificate and leave waf off)');
     }
     const parent = Stage.of(stack) ?? stack.node.root;
     const id = `${stack.node.id}-edge`;
     const existing = parent.node.tryFindChild(id);
     if (existing) {
-      throw new Error(`${this.node.path}: stack "${stack.stackName}" already holds a GlobalPlatform; use one platform per stack`);
+      throw new PropError(this, 'scope', stack.stackName, 'the stack already holds a GlobalPlatform; use one platform per stack');
     }
     return new Stack(parent, id, {
       stackName: `${stack.stackName}-edge`,
@@ -824,7 +824,7 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
 
   private validateRegion(): void {
     if (Token.isUnresolved(Stack.of(this).region)) {
-      throw new Error(`${this.node.path}: GlobalPlatform needs a stack with an explicit region (env: { account, region }):`
+      throw new PropError(this, 'stack region', '(unresolved)', 'GlobalPlatform needs a stack with an explicit region (env: { account, region }):'
         + ` CloudFront's certificate and web ACL must be in ${EDGE_REGION}, and the platform decides at synth time where they go`);
     }
   }
@@ -951,10 +951,7 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
       const repeated = emails.find((e, i) => !isUnresolved(e) && emails.indexOf(e) !== i);
       if (repeated) throw new PropError(this, 'alarmEmails', repeated, 'list each address once');
     }
-    const rate = props.serverErrorRateThresholdPercent;
-    if (rate !== undefined && !isUnresolved(rate) && !(rate > 0 && rate <= 100)) {
-      throw new PropError(this, 'serverErrorRateThresholdPercent', rate, 'expected a percentage greater than 0 and at most 100');
-    }
+    validatePercentage(this, 'serverErrorRateThresholdPercent', props.serverErrorRateThresholdPercent);
     const latency = props.latencyP99Threshold;
     if (latency && !latency.isUnresolved() && latency.toMilliseconds() <= 0) {
       throw new PropError(this, 'latencyP99Threshold', `${latency.toMilliseconds()}ms`, 'expected a duration greater than zero');

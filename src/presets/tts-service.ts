@@ -7,13 +7,15 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { ContainerService } from '../service/container-service';
-import { ServiceSchedule } from '../service/service-schedule';
+import { servicePath } from '../contract/names';
+import { IGlobalPlatform } from '../contract/platform';
+import { PropError } from '../core/errors';
 import { addNagSuppressions } from '../core/nag';
 import { tagServiceResources } from '../core/tags';
-import { isUnresolved, PropError, validateDnsName } from '../core/validation';
+import { isUnresolved, validateDnsName } from '../core/validation';
 import { StaticSite } from '../frontend/static-site';
-import { IGlobalPlatform } from '../contract/platform';
+import { ContainerService } from '../service/container-service';
+import { ServiceSchedule } from '../service/service-schedule';
 
 /** Default ElevenLabs voice: "Jessica". */
 const DEFAULT_VOICE_ID = 'cgSgspJ2msm6clMCkdW9';
@@ -310,7 +312,7 @@ export class TtsService extends Construct {
       this.elevenLabsSecret = props.elevenLabsSecret;
     } else {
       const created = new secretsmanager.Secret(this, 'ElevenLabsApiKey', {
-        secretName: `/platform/${platform.platformName}/services/${props.serviceName}/elevenlabs-api-key`,
+        secretName: `${servicePath(platform.platformName, props.serviceName)}/elevenlabs-api-key`,
         description: `ElevenLabs API key of ${props.serviceName}: put the key into the "${CREATED_SECRET_FIELD}" field`,
         // No value in the template: an empty key field and a random filler.
         generateSecretString: {
@@ -334,7 +336,7 @@ export class TtsService extends Construct {
     // delete them with the stack. The service creates it at its first write (standard tier: free).
     // (No ssm.StringParameter.fromStringParameterName either: it adds a template parameter that
     // CloudFormation resolves at deploy time, which fails while the parameter does not exist.)
-    this.settingsParameterName = `/platform/${platform.platformName}/services/${props.serviceName}/settings`;
+    this.settingsParameterName = `${servicePath(platform.platformName, props.serviceName)}/settings`;
     this.settingsParameterArn = Stack.of(this).formatArn({
       service: 'ssm',
       resource: 'parameter',

@@ -1,4 +1,6 @@
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
 import { PathMode } from './path-mode';
 import { IGlobalPlatform } from '../contract/platform';
@@ -28,10 +30,33 @@ export interface ApiTargetBindOptions {
   readonly basePath: string;
 }
 
-/** The integrations of a service's two routes, `ANY <base>` and `ANY <base>/{proxy+}` (the same one may serve both). */
+/**
+ * How the platform's long-lived load balancer reaches a target: what its target group registers,
+ * on which port, and whose security group admits it.
+ */
+export interface LongLivedTargetBinding {
+  /** What the target group registers, e.g. `service.loadBalancerTarget({ containerName, containerPort })`. */
+  readonly target: elbv2.IApplicationLoadBalancerTarget;
+  /** The port the target listens on (the target group's port). */
+  readonly port: number;
+  /** The target's network connections; `ApiRoutes` opens `port` to the load balancer, and nothing else. */
+  readonly connections: ec2.IConnectable;
+}
+
+/**
+ * What a target gives `ApiRoutes`: the integrations of the service's two routes, `ANY <base>` and
+ * `ANY <base>/{proxy+}` (the same one may serve both), and, for a target that can serve
+ * WebSockets and long streams, how the long-lived load balancer reaches it.
+ */
 export interface ApiTargetBinding {
   /** The integration of `ANY <base>`. */
   readonly baseIntegration: apigwv2.HttpRouteIntegration;
   /** The integration of `ANY <base>/{proxy+}`. */
   readonly proxyIntegration: apigwv2.HttpRouteIntegration;
+  /**
+   * How the long-lived load balancer reaches the target, for `longLivedPaths`.
+   *
+   * @default - the target cannot serve long-lived paths
+   */
+  readonly longLived?: LongLivedTargetBinding;
 }

@@ -9,6 +9,7 @@ import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { ApiTargetBinding, ApiTargetBindOptions, ApplicationListenerTargetOptions } from './api-target-options';
 import { PathMode } from './path-mode';
 import { IGlobalPlatform } from '../contract/platform';
+import { PropError, UnscopedPropError } from '../core/errors';
 
 
 /**
@@ -58,11 +59,10 @@ export abstract class ApiTarget {
     const secureServerName = options.secureServerName;
     if (secureServerName !== undefined && !Token.isUnresolved(secureServerName)
       && !/^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)*$/.test(secureServerName)) {
-      throw new Error(`${listener.node.path}: invalid secureServerName ${JSON.stringify(secureServerName)}:`
-        + ' expected a host name such as "api.example.com", without scheme, port or path');
+      throw new PropError(listener, 'secureServerName', secureServerName, 'expected a host name such as "api.example.com", without scheme, port or path');
     }
     if (secureServerName === undefined && isHttpsListener(listener)) {
-      throw new Error(`${listener.node.path}: ApiTarget.applicationListener needs secureServerName for an HTTPS listener:`
+      throw new PropError(listener, 'secureServerName', '(none)', 'ApiTarget.applicationListener needs it for an HTTPS listener:'
         + ' API Gateway private integrations send plain HTTP unless a server name to verify is set, so requests to the'
         + ' TLS port would fail; pass { secureServerName: \'<host name in the listener certificate>\' }');
     }
@@ -141,7 +141,7 @@ class PrivateTarget extends ApiTarget {
   }
 
   public bind(options: ApiTargetBindOptions): ApiTargetBinding {
-    if (options.pathMode === PathMode.STRIP_BASE_PATH) {
+    if (options.pathMode.mode === PathMode.STRIP_BASE_PATH.mode) {
       const mappings = stripMappings();
       return {
         baseIntegration: this.factory('BaseIntegration', mappings.base, options.platform),
@@ -153,8 +153,8 @@ class PrivateTarget extends ApiTarget {
   }
 }
 
-/** An ECS service behind Cloud Map (SRV) and the VPC link. @internal */
-export class EcsServiceTarget extends ApiTarget {
+/** An ECS service behind Cloud Map (SRV) and the VPC link; the long-lived load balancer reaches its tasks by IP. */
+class EcsServiceTarget extends ApiTarget {
   public readonly kind: string = 'ECS service';
   public readonly containerPort: number;
 
@@ -170,7 +170,7 @@ export class EcsServiceTarget extends ApiTarget {
       }
     }
     if (port === undefined) {
-      throw new Error(`${service.node.path}: ApiTarget.ecsService needs containerPort: the service's default container maps no port`);
+      throw new PropError(service, 'containerPort', '(none)', 'ApiTarget.ecsService needs it: the service\'s default container maps no port');
     }
     this.containerPort = port;
   }
@@ -178,18 +178,32 @@ export class EcsServiceTarget extends ApiTarget {
   public bind(options: ApiTargetBindOptions): ApiTargetBinding {
     const cloudMapService = this.service.cloudMapService;
     if (!cloudMapService) {
-      throw new Error(`${this.service.node.path}: ApiTarget.ecsService needs a service registered in Cloud Map:`
+      throw new PropError(this.service, 'cloudMapOptions', '(none)', 'ApiTarget.ecsService needs a service registered in Cloud Map:'
         + ' set cloudMapOptions: { cloudMapNamespace: platform.namespace, dnsRecordType: DnsRecordType.SRV, containerPort }');
     }
     if (cloudMapService instanceof servicediscovery.Service && cloudMapService.dnsRecordType !== servicediscovery.DnsRecordType.SRV) {
-      throw new Error(`${this.service.node.path}: the Cloud Map service registers ${cloudMapService.dnsRecordType} records;`
-        + ' API Gateway private integrations need SRV (cloudMapOptions.dnsRecordType: DnsRecordType.SRV)');
+      throw new PropError(this.service, 'cloudMapOptions.dnsRecordType', cloudMapService.dnsRecordType,
+        'API Gateway private integrations need SRV records (cloudMapOptions.dnsRecordType: DnsRecordType.SRV)');
     }
     this.service.connections.allowFrom(options.platform.vpcLinkSecurityGroup, ec2.Port.tcp(this.containerPort),
       'central API VPC link');
-    return new PrivateTarget((id, parameterMapping, platform) =>
+    const routeIntegrations = new PrivateTarget((id, parameterMapping, platform) =>
       new integrations.HttpServiceDiscoveryIntegration(id, cloudMapService, { vpcLink: platform.vpcLink, parameterMapping }),
     ).bind(options);
+    const container = this.service.taskDefinition.defaultContainer;
+    return {
+      ...routeIntegrations,
+      longLived: container && {
+        // Resolved when a target group registers it: the container must map the port only then.
+        target: {
+          attachToApplicationTargetGroup: targetGroup => this.service
+            .loadBalancerTarget({ containerName: container.containerName, containerPort: this.containerPort })
+            .attachToApplicationTargetGroup(targetGroup),
+        },
+        port: this.containerPort,
+        connections: this.service,
+      },
+    };
   }
 }
 
@@ -202,8 +216,8 @@ class LambdaTarget extends ApiTarget {
   }
 
   public bind(options: ApiTargetBindOptions): ApiTargetBinding {
-    if (options.pathMode === PathMode.STRIP_BASE_PATH) {
-      throw new Error(`${options.scope.node.path}: invalid pathMode "strip" for a Lambda function target: Lambda receives the`
+    if (options.pathMode.mode === PathMode.STRIP_BASE_PATH.mode) {
+      throw new PropError(options.scope, 'pathMode', 'strip', 'a Lambda function target receives the'
         + ' full path in rawPath; use PathMode.KEEP_BASE_PATH and strip the base path in the handler');
     }
     const integration = new integrations.HttpLambdaIntegration('Integration', this.handler);
@@ -218,13 +232,13 @@ class UrlTarget extends ApiTarget {
   constructor(private readonly url: string) {
     super();
     if (!Token.isUnresolved(url) && !/^https?:\/\/[a-zA-Z0-9.-]+(:\d{1,5})?\/?$/.test(url)) {
-      throw new Error(`invalid ApiTarget.httpUrl url ${JSON.stringify(url)}: expected http(s)://host[:port] without a path`);
+      throw new UnscopedPropError('ApiTarget.httpUrl', 'url', url, 'expected http(s)://host[:port] without a path');
     }
   }
 
   public bind(options: ApiTargetBindOptions): ApiTargetBinding {
     const url = this.url.replace(/\/+$/, '');
-    if (options.pathMode === PathMode.STRIP_BASE_PATH) {
+    if (options.pathMode.mode === PathMode.STRIP_BASE_PATH.mode) {
       const mappings = stripMappings();
       return {
         baseIntegration: new integrations.HttpUrlIntegration('BaseIntegration', url, { parameterMapping: mappings.base }),

@@ -7,13 +7,15 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
+import { servicePath } from '../contract/names';
 import { FARGATE_MEMORY_BY_CPU } from './private/fargate-size';
 import { ServiceSchedule } from './service-schedule';
+import { IGlobalPlatform } from '../contract/platform';
+import { PropError } from '../core/errors';
 import { addNagSuppressions } from '../core/nag';
 import { tagServiceResources } from '../core/tags';
-import { isUnresolved, PropError, validateIntegerRange, validateRetention } from '../core/validation';
+import { isUnresolved, validateAbsolutePath, validateIntegerRange, validateRetention } from '../core/validation';
 import { ContainerAlarms } from '../monitoring/private/container-alarms';
-import { IGlobalPlatform } from '../contract/platform';
 import { ApiRoutes } from '../routing/api-routes';
 import { ApiTarget } from '../routing/api-target';
 import { PathMode } from '../routing/path-mode';
@@ -335,7 +337,7 @@ export class ContainerService extends Construct implements ec2.IConnectable, iam
     const alarmPrefix = `${platform.platformName}-${props.serviceName}`;
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
-      logGroupName: `/platform/${platform.platformName}/services/${props.serviceName}`,
+      logGroupName: servicePath(platform.platformName, props.serviceName),
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
@@ -513,10 +515,7 @@ export class ContainerService extends Construct implements ec2.IConnectable, iam
     validateIntegerRange(this, 'memoryAlarmPercent', props.memoryAlarmPercent, 1, 100);
     if (props.logRetention !== undefined) validateRetention(this, 'logRetention', props.logRetention);
     this.validateSchedule(props.schedule);
-    const health = props.healthCheckPath;
-    if (health !== undefined && !isUnresolved(health) && !/^\/[\x21-\x7e]*$/.test(health)) {
-      throw new PropError(this, 'healthCheckPath', health, 'expected an absolute path such as "/jessica/health"');
-    }
+    validateAbsolutePath(this, 'healthCheckPath', props.healthCheckPath, '/jessica/health');
     if (props.healthCheckCommand && props.healthCheckCommand.length < 2) {
       throw new PropError(this, 'healthCheckCommand', props.healthCheckCommand, 'expected ["CMD-SHELL", "<command>"] or ["CMD", "<exe>", ...]');
     }

@@ -1,8 +1,9 @@
 import { App, Lazy, Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { PropError } from '../../src/core/errors';
 import {
-  Ipv4Range, Ipv6Range, isIpv6Cidr, isUnresolved, parseIpv4Cidr, parseIpv6Cidr, PropError, rangesOverlap,
+  Ipv4Range, Ipv6Range, isIpv6Cidr, isUnresolved, parseIpv4Cidr, parseIpv6Cidr, rangesOverlap,
   validateDnsName, validateDomainName, validateEmail, validateIntegerRange, validateIpCidrList, validatePositive, validateRetention,
 } from '../../src/core/validation';
 import { errorOf } from '../helpers/errors';

@@ -75,12 +75,12 @@ describe('region', () => {
     const agnostic = new Stack(new App(), 'S');
     expect(Token.isUnresolved(agnostic.region)).toBe(true);
     expect(() => build({}, agnostic)).toThrow(
-      /S\/Platform: GlobalPlatform needs a stack with an explicit region \(env: \{ account, region \}\).*us-east-1/);
+      /S\/Platform: invalid stack region "\(unresolved\)": GlobalPlatform needs a stack with an explicit region \(env: \{ account, region \}\).*us-east-1/);
   });
 
   test('refuses a stack outside us-east-1 without crossRegionReferences, naming the stack, its region and the fix', () => {
     expect(() => build({}, makeStack('eu-central-1'))).toThrow(
-      /S\/Platform: the stack "S" is in eu-central-1, .* companion stack in us-east-1; create "S" with crossRegionReferences: true/);
+      /S\/Platform: invalid crossRegionReferences false: the stack "S" is in eu-central-1, .* companion stack in us-east-1; create "S" with crossRegionReferences: true/);
   });
 
   test('outside us-east-1 with crossRegionReferences, creates the sibling stack <stackName>-edge in us-east-1', () => {

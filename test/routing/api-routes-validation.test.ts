@@ -91,7 +91,7 @@ describe('base path conflicts within one app', () => {
     new ApiRoutes(first.stack, 'JessicaRoutes', { platform: first.platform, serviceName: 'jessica', target: URL_TARGET });
     expect(() => new ApiRoutes(second.stack, 'OtherRoutes', {
       platform: second.platform, serviceName: 'other', basePath: '/jessica', target: URL_TARGET,
-    })).toThrow('Service2/OtherRoutes: base path "/jessica" overlaps "/jessica" of Service1/JessicaRoutes on platform "georgi";'
+    })).toThrow('Service2/OtherRoutes: invalid basePath "/jessica": it overlaps "/jessica" of Service1/JessicaRoutes on platform "georgi";'
       + ' each service needs its own base path, and one may not be inside another');
   });
 
@@ -102,14 +102,14 @@ describe('base path conflicts within one app', () => {
     const f = importedPlatform();
     new ApiRoutes(f.stack, 'First', { platform: f.platform, serviceName: 'first', basePath: firstPath, target: URL_TARGET });
     expect(() => new ApiRoutes(f.stack, 'Second', { platform: f.platform, serviceName: 'second', basePath: secondPath, target: URL_TARGET }))
-      .toThrow(`Service/Second: base path "${secondPath}" overlaps "${firstPath}" of Service/First on platform "georgi"`);
+      .toThrow(`Service/Second: invalid basePath "${secondPath}": it overlaps "${firstPath}" of Service/First on platform "georgi"`);
   });
 
   test('two services with the same serviceName but different base paths fail (alarm and dashboard names would clash)', () => {
     const f = importedPlatform();
     new ApiRoutes(f.stack, 'First', { platform: f.platform, serviceName: 'jessica', target: URL_TARGET });
     expect(() => new ApiRoutes(f.stack, 'Second', { platform: f.platform, serviceName: 'jessica', basePath: '/voice', target: URL_TARGET }))
-      .toThrow('Service/Second: service name "jessica" is already used by Service/First on platform "georgi"');
+      .toThrow('Service/Second: invalid serviceName "jessica": it is already used by Service/First on platform "georgi"');
   });
 
   test('/jessica and /jessica2 do not overlap', () => {
@@ -133,7 +133,7 @@ describe('base path conflicts within one app', () => {
     const platform = new GlobalPlatform(platformStack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io' });
     const f = importedPlatform(false, app);
     new ApiRoutes(platformStack, 'JessicaRoutes', { platform, serviceName: 'jessica', target: URL_TARGET });
-    expect(() => build({}, f)).toThrow(`${PATH}: base path "/jessica" overlaps "/jessica" of Platform/JessicaRoutes on platform "georgi"`);
+    expect(() => build({}, f)).toThrow(`${PATH}: invalid basePath "/jessica": it overlaps "/jessica" of Platform/JessicaRoutes on platform "georgi"`);
   });
 
   test('a token basePath with long-lived paths needs an explicit longLivedRulePriority (the default hashes the path)', () => {
@@ -150,7 +150,7 @@ describe('base path conflicts within one app', () => {
     });
     expect(() => new ApiRoutes(f.stack, 'Second', {
       platform: f.platform, serviceName: 'second', target: ecsTarget(f, 'SecondService'), longLivedPaths: ['/ws'], longLivedRulePriority: 2000,
-    })).toThrow('Service/Second: long-lived rule priorities 2000 overlap 2000 of Service/First on platform "georgi"; set longLivedRulePriority to a free value');
+    })).toThrow('Service/Second: invalid longLivedRulePriority 2000: the service\'s rule priorities 2000 overlap 2000 of Service/First on platform "georgi"; set longLivedRulePriority to a free value');
   });
 
   test('different explicit priorities are fine', () => {
@@ -185,7 +185,7 @@ describe('longLivedPaths', () => {
   test('on an imported platform without longLivedConnections', () => {
     const f = importedPlatform(false);
     expectPropError(() => build({ target: ecsTarget(f), longLivedPaths: ['/ws'] }, f), 'longLivedPaths', '["/ws"]',
-      'the platform "georgi" has no long-lived origin: create it with longLivedConnections: true (or import it with longLivedConnections: true)');
+      'the platform "georgi" has no long-lived origin: create it with longLivedConnections (or import it with longLivedConnections)');
   });
 
   test('on a platform of the same app without longLivedConnections', () => {
@@ -199,12 +199,12 @@ describe('longLivedPaths', () => {
   test('with a Lambda target', () => {
     const f = importedPlatform();
     expectPropError(() => build({ target: lambdaTarget(f), longLivedPaths: ['/ws'] }, f), 'longLivedPaths', '["/ws"]',
-      'long-lived paths need an ApiTarget.ecsService target, not a Lambda function');
+      'long-lived paths need a target the load balancer can reach, such as ApiTarget.ecsService, not a Lambda function');
   });
 
   test('with a URL target', () => {
     expectPropError(() => build({ longLivedPaths: ['/ws'] }), 'longLivedPaths', '["/ws"]',
-      'long-lived paths need an ApiTarget.ecsService target, not a HTTP URL');
+      'long-lived paths need a target the load balancer can reach, such as ApiTarget.ecsService, not a HTTP URL');
   });
 
   test('with STRIP_BASE_PATH', () => {

@@ -401,13 +401,13 @@ describe('ECS target errors', () => {
     const { serviceStack, platform } = importedPlatform();
     const service = ecsService(serviceStack, platform, 'none');
     expect(() => routesOf(serviceStack, platform, ApiTarget.ecsService(service)))
-      .toThrow(/Service\/Service: ApiTarget.ecsService needs a service registered in Cloud Map.*cloudMapOptions/);
+      .toThrow(/Service\/Service: invalid cloudMapOptions "\(none\)": ApiTarget.ecsService needs a service registered in Cloud Map.*cloudMapOptions/);
   });
 
   test('an ECS service that registers A records instead of SRV', () => {
     const { serviceStack, platform } = importedPlatform();
     const service = ecsService(serviceStack, platform, 'a');
-    expect(() => routesOf(serviceStack, platform, ApiTarget.ecsService(service))).toThrow(/registers A records.*need SRV/);
+    expect(() => routesOf(serviceStack, platform, ApiTarget.ecsService(service))).toThrow(/dnsRecordType "A".*need SRV/);
   });
 
   test('an explicit container port wins over the first port mapping', () => {
@@ -425,7 +425,7 @@ describe('ECS target errors', () => {
     const taskDefinition = new ecs.FargateTaskDefinition(serviceStack, 'NoPortTaskDef');
     taskDefinition.addContainer('worker', { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/georgi/worker:latest') });
     const service = new ecs.FargateService(serviceStack, 'Worker', { cluster: platform.cluster, taskDefinition });
-    expect(() => ApiTarget.ecsService(service)).toThrow('Service/Worker: ApiTarget.ecsService needs containerPort');
+    expect(() => ApiTarget.ecsService(service)).toThrow('Service/Worker: invalid containerPort "(none)": ApiTarget.ecsService needs it');
   });
 });
 
@@ -463,7 +463,7 @@ describe('Lambda function target', () => {
   test('STRIP_BASE_PATH with a Lambda target fails and names pathMode', () => {
     const { serviceStack, platform } = importedPlatform();
     expect(() => routesOf(serviceStack, platform, ApiTarget.lambdaFunction(lambdaFunction(serviceStack)), { pathMode: PathMode.STRIP_BASE_PATH }))
-      .toThrow(/Service\/JessicaRoutes: invalid pathMode "strip" for a Lambda function target.*KEEP_BASE_PATH/);
+      .toThrow(/Service\/JessicaRoutes: invalid pathMode "strip": a Lambda function target.*KEEP_BASE_PATH/);
   });
 });
 
@@ -514,7 +514,7 @@ describe('URL target', () => {
     'legacy.example.com',
     'https://legacy.example.com?x=1',
   ])('invalid URL %s', url => {
-    expect(() => ApiTarget.httpUrl(url)).toThrow(`invalid ApiTarget.httpUrl url ${JSON.stringify(url)}: expected http(s)://host[:port] without a path`);
+    expect(() => ApiTarget.httpUrl(url)).toThrow(`ApiTarget.httpUrl: invalid url ${JSON.stringify(url)}: expected http(s)://host[:port] without a path`);
   });
 });
 
@@ -666,13 +666,13 @@ describe('route throttling', () => {
   test('routes in another stack of the same app: an error, since the stage would be deployed before them', () => {
     const { serviceStack, platform } = realPlatform({ longLivedConnections: false });
     expect(() => routesOf(serviceStack, platform, ApiTarget.httpUrl('https://legacy.example.com'), { throttlingRateLimit: 50, throttlingBurstLimit: 70 }))
-      .toThrow(/Service\/JessicaRoutes: throttlingRateLimit\/throttlingBurstLimit need the routes in the platform's stack \(Platform\), not in Service: API Gateway accepts route throttling only for routes that already exist.*deploy the service first, then call platform\.addRouteThrottling\('ANY \/jessica\/\{proxy\+\}'/);
+      .toThrow(/Service\/JessicaRoutes: invalid throttlingRateLimit 50: route throttling needs the routes in the platform's stack \(Platform\), not in Service: API Gateway accepts route throttling only for routes that already exist.*deploy the service first, then call platform\.addRouteThrottling\('ANY \/jessica\/\{proxy\+\}'/);
   });
 
   test('on an imported platform: an error that points to addRouteThrottling after the service is deployed', () => {
     const { serviceStack, platform } = importedPlatform();
     expect(() => routesOf(serviceStack, platform, ApiTarget.httpUrl('https://legacy.example.com'), { throttlingRateLimit: 50, throttlingBurstLimit: 100 }))
-      .toThrow(/Service\/JessicaRoutes: throttlingRateLimit\/throttlingBurstLimit need the platform in the same CDK app.*Deploy the service first, then call platform\.addRouteThrottling\('ANY \/jessica\/\{proxy\+\}'/);
+      .toThrow(/Service\/JessicaRoutes: invalid throttlingRateLimit 50: route throttling needs the platform in the same CDK app.*Deploy the service first, then call platform\.addRouteThrottling\('ANY \/jessica\/\{proxy\+\}'/);
   });
 
   test('platform.addRouteThrottling directly', () => {

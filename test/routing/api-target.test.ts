@@ -176,14 +176,14 @@ describe('ApiTarget.ecsService', () => {
     const f = importedPlatform(false);
     const target = ApiTarget.ecsService(fargateService(f, 'none'));
     expect(errorOf(() => routesOf(f, target)).message)
-      .toMatch(/^Service\/EcsService: ApiTarget\.ecsService needs a service registered in Cloud Map: .*DnsRecordType\.SRV/);
+      .toMatch(/^Service\/EcsService: invalid cloudMapOptions "\(none\)": ApiTarget\.ecsService needs a service registered in Cloud Map: .*DnsRecordType\.SRV/);
   });
 
   test('a service that registers A records fails when routed', () => {
     const f = importedPlatform(false);
     const target = ApiTarget.ecsService(fargateService(f, servicediscovery.DnsRecordType.A));
     expect(errorOf(() => routesOf(f, target)).message)
-      .toBe('Service/EcsService: the Cloud Map service registers A records; API Gateway private integrations need SRV'
+      .toBe('Service/EcsService: invalid cloudMapOptions.dnsRecordType "A": API Gateway private integrations need SRV records'
         + ' (cloudMapOptions.dnsRecordType: DnsRecordType.SRV)');
   });
 
@@ -193,7 +193,7 @@ describe('ApiTarget.ecsService', () => {
     taskDefinition.addContainer('worker', { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/georgi/worker:latest') });
     const service = new ecs.FargateService(f.stack, 'Worker', { cluster: f.platform.cluster, taskDefinition });
     expect(errorOf(() => ApiTarget.ecsService(service)).message)
-      .toBe('Service/Worker: ApiTarget.ecsService needs containerPort: the service\'s default container maps no port');
+      .toBe('Service/Worker: invalid containerPort "(none)": ApiTarget.ecsService needs it: the service\'s default container maps no port');
   });
 });
 
@@ -343,11 +343,11 @@ describe('ApiTarget.applicationListener', () => {
     const f = importedPlatform(false);
     const listener = httpsListener(f, explicit);
     const message = errorOf(() => ApiTarget.applicationListener(listener)).message;
-    expect(message).toMatch(/^Service\/Alb\/Listener: ApiTarget\.applicationListener needs secureServerName for an HTTPS listener: /);
+    expect(message).toMatch(/^Service\/Alb\/Listener: invalid secureServerName "\(none\)": ApiTarget\.applicationListener needs it for an HTTPS listener: /);
     expect(message).toContain('private integrations send plain HTTP unless a server name to verify is set');
     expect(message).toContain('{ secureServerName:');
     // the options object without the name fails the same way
-    expect(() => ApiTarget.applicationListener(listener, {})).toThrow(/needs secureServerName/);
+    expect(() => ApiTarget.applicationListener(listener, {})).toThrow(/invalid secureServerName.*needs it for an HTTPS listener/);
   });
 
   test('an imported listener (protocol unknown) without secureServerName: plain HTTP, no error', () => {
@@ -421,7 +421,7 @@ describe('ApiTarget.lambdaFunction', () => {
     const f = importedPlatform(false);
     const target = ApiTarget.lambdaFunction(handler(f));
     expect(errorOf(() => routesOf(f, target, PathMode.STRIP_BASE_PATH)).message)
-      .toMatch(/^Service\/JessicaRoutes: invalid pathMode "strip" for a Lambda function target: .*PathMode\.KEEP_BASE_PATH/);
+      .toMatch(/^Service\/JessicaRoutes: invalid pathMode "strip": a Lambda function target receives .*PathMode\.KEEP_BASE_PATH/);
   });
 });
 
@@ -475,7 +475,7 @@ describe('ApiTarget.httpUrl', () => {
     'https://legacy.example.com?x=1',
   ])('invalid URL %s', url => {
     expect(errorOf(() => ApiTarget.httpUrl(url)).message)
-      .toBe(`invalid ApiTarget.httpUrl url ${JSON.stringify(url)}: expected http(s)://host[:port] without a path`);
+      .toBe(`ApiTarget.httpUrl: invalid url ${JSON.stringify(url)}: expected http(s)://host[:port] without a path`);
   });
 });
 
@@ -502,9 +502,43 @@ describe('a custom ApiTarget (extending the class)', () => {
     expect(keys).toEqual(['ANY /mock', 'ANY /mock/{proxy+}']);
   });
 
+  test('a custom target that says how the load balancer reaches it gets long-lived rules, and only its port opened', () => {
+    const f = importedPlatform();
+    const sg = new ec2.SecurityGroup(f.stack, 'TargetSg', { vpc: f.platform.vpc, allowAllOutbound: false });
+    const attached: elbv2.IApplicationTargetGroup[] = [];
+    class LongLivedMock extends MockTarget {
+      public bind(options: ApiTargetBindOptions): ApiTargetBinding {
+        return {
+          ...super.bind(options),
+          longLived: {
+            port: 7000,
+            connections: { connections: new ec2.Connections({ securityGroups: [sg] }) },
+            target: {
+              attachToApplicationTargetGroup: (targetGroup: elbv2.IApplicationTargetGroup) => {
+                attached.push(targetGroup);
+                return { targetType: elbv2.TargetType.IP, targetJson: { id: '10.0.0.9', port: 7000 } };
+              },
+            },
+          },
+        };
+      }
+    }
+    const routes = new ApiRoutes(f.stack, 'Routes', { platform: f.platform, serviceName: 'mock', target: new LongLivedMock(), longLivedPaths: ['/ws'] });
+    expect(attached).toEqual([routes.longLivedTargetGroup]);
+    const template = Template.fromStack(f.stack);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      Port: 7000, TargetType: 'ip', Targets: [{ Id: '10.0.0.9', Port: 7000 }], HealthCheckPath: '/mock/health',
+    });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/mock/ws', '/mock/ws/*'] } }],
+    });
+    const ingress = Object.values(resources(template, 'AWS::EC2::SecurityGroupIngress'));
+    expect(ingress.map(r => [r.Properties.FromPort, r.Properties.ToPort])).toEqual([[7000, 7000]]);
+  });
+
   test('long-lived paths still need an ECS service target', () => {
     const f = importedPlatform();
     expect(() => new ApiRoutes(f.stack, 'Routes', { platform: f.platform, serviceName: 'mock', target: new MockTarget(), longLivedPaths: ['/ws'] }))
-      .toThrow(/long-lived paths need an ApiTarget.ecsService target, not a mock/);
+      .toThrow(/long-lived paths need a target the load balancer can reach, such as ApiTarget.ecsService, not a mock/);
   });
 });

@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { platformPath } from '../../contract/names';
 import { addNagSuppressions, suppressS3HelperFunctions } from '../../core/nag';
 
 /** @internal */
@@ -29,7 +30,7 @@ export class PlatformLogs extends Construct {
   constructor(scope: Construct, id: string, props: PlatformLogsProps) {
     super(scope, id);
     const group = (name: string) => new logs.LogGroup(this, name.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase()), {
-      logGroupName: `/platform/${props.platformName}/${name}`,
+      logGroupName: `${platformPath(props.platformName)}/${name}`,
       retention: props.retention,
       removalPolicy: props.removalPolicy,
     });

@@ -9,10 +9,12 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { GlobalPlatformImportOptions } from '../import-options';
+import { DEFAULT_LONG_LIVED_PATH_SUFFIXES, HTTP_STAGE_NAME, platformPath } from '../../contract/names';
+import { ParameterKey, readParameter } from '../../contract/parameters';
 import { IGlobalPlatform } from '../../contract/platform';
-import { ParameterKey, parameterPrefix, readParameter } from '../../contract/parameters';
-import { PropError, validateDnsName, validateDomainName, validateIntegerRange, validatePathSuffixes } from '../../core/validation';
+import { PropError } from '../../core/errors';
+import { validateDnsName, validateDomainName, validateIntegerRange, validatePathSuffixes } from '../../core/validation';
+import { GlobalPlatformImportOptions } from '../import-options';
 
 /**
  * A platform created in another app, read back from its SSM parameters. Each attribute is
@@ -22,7 +24,7 @@ import { PropError, validateDnsName, validateDomainName, validateIntegerRange, v
 export class ImportedGlobalPlatform extends Construct implements IGlobalPlatform {
   public readonly platformName: string;
   public readonly parameterPrefix: string;
-  public readonly httpStageName = '$default';
+  public readonly httpStageName = HTTP_STAGE_NAME;
   public readonly serviceSubnets: ec2.SubnetSelection = { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
   public readonly longLivedPathSuffixes: string[];
   private readonly options: GlobalPlatformImportOptions;
@@ -38,9 +40,9 @@ export class ImportedGlobalPlatform extends Construct implements IGlobalPlatform
     }
     validatePathSuffixes(this, 'longLivedPathSuffixes', options.longLivedPathSuffixes);
     this.platformName = platformName;
-    this.parameterPrefix = parameterPrefix(platformName);
+    this.parameterPrefix = platformPath(platformName);
     this.options = options;
-    this.longLivedPathSuffixes = options.longLivedConnections ? (options.longLivedPathSuffixes ?? ['ws', 'mcp']) : [];
+    this.longLivedPathSuffixes = options.longLivedConnections ? (options.longLivedPathSuffixes ?? [...DEFAULT_LONG_LIVED_PATH_SUFFIXES]) : [];
   }
 
   public get domainName(): string {

@@ -1,5 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { PropError } from '../../core/errors';
 
 /** One claim of a base path on a platform's central API. @internal */
 interface Claim {
@@ -60,16 +61,16 @@ export function claimBasePath(scope: IConstruct, platformName: string, serviceNa
   const describe = (r: RulePriorities) => r.count === 1 ? `${r.first}` : `${r.first}-${r.first + r.count - 1}`;
   for (const claim of claims) {
     if (basePathsOverlap(claim.basePath, basePath)) {
-      throw new Error(`${owner}: base path "${basePath}" overlaps "${claim.basePath}" of ${claim.owner} on platform "${platformName}";`
+      throw new PropError(scope, 'basePath', basePath, `it overlaps "${claim.basePath}" of ${claim.owner} on platform "${platformName}";`
         + ' each service needs its own base path, and one may not be inside another');
     }
     const other = claim.rules;
     if (rules && other && rules.first < other.first + other.count && other.first < rules.first + rules.count) {
-      throw new Error(`${owner}: long-lived rule priorities ${describe(rules)} overlap ${describe(other)} of ${claim.owner} on platform`
-        + ` "${platformName}"; set longLivedRulePriority to a free value`);
+      throw new PropError(scope, 'longLivedRulePriority', rules.first, `the service's rule priorities ${describe(rules)} overlap`
+        + ` ${describe(other)} of ${claim.owner} on platform "${platformName}"; set longLivedRulePriority to a free value`);
     }
     if (claim.serviceName === serviceName) {
-      throw new Error(`${owner}: service name "${serviceName}" is already used by ${claim.owner} on platform "${platformName}";`
+      throw new PropError(scope, 'serviceName', serviceName, `it is already used by ${claim.owner} on platform "${platformName}";`
         + ' it names the service\'s alarms, dashboard and authorizer, so each service needs its own');
     }
   }

@@ -4,6 +4,7 @@ import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
+import { HTTP_STAGE_NAME } from '../../contract/names';
 
 /** @internal */
 export interface CentralApiProps {
@@ -67,7 +68,7 @@ export class CentralApi extends Construct {
 
     this.stage = new apigwv2.HttpStage(this, 'DefaultStage', {
       httpApi: this.httpApi,
-      stageName: '$default',
+      stageName: HTTP_STAGE_NAME,
       autoDeploy: true,
       detailedMetricsEnabled: props.detailedMetrics,
       throttle: {

@@ -1,12 +1,13 @@
-import { CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as integrations from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ServiceCorsOptions } from '../service-cors';
+import { PropError } from '../../core/errors';
 import { addNagSuppressions } from '../../core/nag';
+import { ServiceCorsOptions } from '../service-cors';
 
 /** The CORS policy the preflight responder applies. @internal */
 export interface CorsPolicy {
@@ -139,5 +140,43 @@ export class CorsPreflight extends Construct {
       reason: 'log streams of the function\'s own log group are created at run time with generated names',
       appliesTo: [`Resource::<${Stack.of(this).getLogicalId(logGroup.node.defaultChild as CfnResource)}.Arn>:log-stream:*`],
     }], true);
+  }
+}
+
+/** What `cors.allowMethods` may hold. */
+const CORS_METHODS: string[] = Object.values(apigwv2.CorsHttpMethod);
+
+/** The CORS options, checked beside the construct that applies them. @internal */
+export function validateCorsOptions(scope: Construct, cors: ServiceCorsOptions): void {
+  if (cors.allowOrigins.length === 0) {
+    throw new PropError(scope, 'cors.allowOrigins', [], 'at least one origin, such as "https://jessica.georgi.io", or "*"');
+  }
+  for (const origin of cors.allowOrigins) {
+    if (Token.isUnresolved(origin)) continue;
+    if (origin !== '*' && !/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/.test(origin)) {
+      throw new PropError(scope, 'cors.allowOrigins', origin, 'expected "*" or a scheme and host such as "https://jessica.georgi.io" (no path, no trailing slash)');
+    }
+  }
+  // The type admits only CorsHttpMethod values; this guards plain JavaScript callers.
+  for (const method of cors.allowMethods ?? []) {
+    if (!Token.isUnresolved(method) && !(CORS_METHODS as string[]).includes(method)) {
+      throw new PropError(scope, 'cors.allowMethods', method, `expected "*" or upper-case methods among ${CORS_METHODS.slice(1).join(', ')}`);
+    }
+  }
+  if (cors.allowMethods !== undefined && cors.allowMethods.length === 0) {
+    throw new PropError(scope, 'cors.allowMethods', [], 'at least one method, or leave it out for the default');
+  }
+  for (const header of cors.allowHeaders ?? []) {
+    // An HTTP header name is a "token" (RFC 9110): no spaces, colons or other separators.
+    if (!Token.isUnresolved(header) && header !== '*' && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(header)) {
+      throw new PropError(scope, 'cors.allowHeaders', header, 'expected "*" or header names such as "content-type" (letters, digits and -, no spaces or colons)');
+    }
+  }
+  if (cors.allowCredentials && cors.allowOrigins.includes('*')) {
+    throw new PropError(scope, 'cors.allowOrigins', '*', 'browsers refuse "*" with allowCredentials: list the origins');
+  }
+  const maxAge = cors.maxAge;
+  if (maxAge && !maxAge.isUnresolved() && maxAge.toSeconds() > 7200) {
+    throw new PropError(scope, 'cors.maxAge', maxAge, 'at most 2 hours (browsers cap it anyway)');
   }
 }

@@ -46,18 +46,18 @@ describe('claimBasePath', () => {
     const app = new App();
     claimBasePath(new Construct(app, 'Jessica'), 'georgi', 'svc2', '/jessica');
     expect(() => claimBasePath(new Construct(app, 'Other'), 'georgi', 'svc3', '/jessica'))
-      .toThrow('Other: base path "/jessica" overlaps "/jessica" of Jessica on platform "georgi";'
+      .toThrow('Other: invalid basePath "/jessica": it overlaps "/jessica" of Jessica on platform "georgi";'
         + ' each service needs its own base path, and one may not be inside another');
   });
 
   test('a base path inside a claimed one fails, and the other way round', () => {
     const app = new App();
     claimBasePath(new Construct(app, 'Jessica'), 'georgi', 'svc4', '/jessica');
-    expect(() => claimBasePath(new Construct(app, 'Admin'), 'georgi', 'svc5', '/jessica/admin')).toThrow(/Admin: base path "\/jessica\/admin" overlaps "\/jessica" of Jessica/);
+    expect(() => claimBasePath(new Construct(app, 'Admin'), 'georgi', 'svc5', '/jessica/admin')).toThrow(/Admin: invalid basePath "\/jessica\/admin": it overlaps "\/jessica" of Jessica/);
 
     const other = new App();
     claimBasePath(new Construct(other, 'Admin'), 'georgi', 'svc6', '/jessica/admin');
-    expect(() => claimBasePath(new Construct(other, 'Jessica'), 'georgi', 'svc7', '/jessica')).toThrow(/Jessica: base path "\/jessica" overlaps "\/jessica\/admin" of Admin/);
+    expect(() => claimBasePath(new Construct(other, 'Jessica'), 'georgi', 'svc7', '/jessica')).toThrow(/Jessica: invalid basePath "\/jessica": it overlaps "\/jessica\/admin" of Admin/);
   });
 
   test('siblings that only share a prefix are fine', () => {
@@ -72,7 +72,7 @@ describe('claimBasePath', () => {
     const app = new App();
     claimBasePath(new Construct(new Stack(app, 'One'), 'Jessica'), 'georgi', 'svc12', '/jessica');
     expect(() => claimBasePath(new Construct(new Stack(app, 'Two'), 'Jessica'), 'georgi', 'svc13', '/jessica'))
-      .toThrow('Two/Jessica: base path "/jessica" overlaps "/jessica" of One/Jessica on platform "georgi"');
+      .toThrow('Two/Jessica: invalid basePath "/jessica": it overlaps "/jessica" of One/Jessica on platform "georgi"');
   });
 
   test('stacks in a stage of the app share the app\'s claims when they deploy to the same environment', () => {
@@ -81,7 +81,7 @@ describe('claimBasePath', () => {
     claimBasePath(new Construct(new Stack(app, 'One', { env }), 'Jessica'), 'georgi', 'jessica', '/jessica');
     const stage = new Stage(app, 'Prod');
     expect(() => claimBasePath(new Construct(new Stack(stage, 'Two', { env }), 'Jessica'), 'georgi', 'jessica', '/jessica'))
-      .toThrow(/Prod\/Two\/Jessica: base path "\/jessica" overlaps "\/jessica" of One\/Jessica/);
+      .toThrow(/Prod\/Two\/Jessica: invalid basePath "\/jessica": it overlaps "\/jessica" of One\/Jessica/);
   });
 
   test('pipeline stages in other accounts carry the same services (each has its own platform)', () => {
@@ -100,14 +100,14 @@ describe('claimBasePath', () => {
     const euWest = new Stage(app, 'ProdWest', { env: { account: '222222222222', region: 'eu-west-1' } });
     claimBasePath(new Construct(new Stack(euCentral, 'Service'), 'Jessica'), 'georgi', 'jessica', '/jessica');
     expect(() => claimBasePath(new Construct(new Stack(euWest, 'Service'), 'Jessica'), 'georgi', 'jessica', '/jessica'))
-      .toThrow(/ProdWest\/Service\/Jessica: base path "\/jessica" overlaps "\/jessica" of ProdCentral\/Service\/Jessica/);
+      .toThrow(/ProdWest\/Service\/Jessica: invalid basePath "\/jessica": it overlaps "\/jessica" of ProdCentral\/Service\/Jessica/);
   });
 
   test('the same service name twice on one platform fails, whatever the base paths', () => {
     const app = new App();
     claimBasePath(new Construct(app, 'Jessica'), 'georgi', 'jessica', '/jessica');
     expect(() => claimBasePath(new Construct(app, 'Jessica2'), 'georgi', 'jessica', '/voice'))
-      .toThrow('Jessica2: service name "jessica" is already used by Jessica on platform "georgi";'
+      .toThrow('Jessica2: invalid serviceName "jessica": it is already used by Jessica on platform "georgi";'
         + ' it names the service\'s alarms, dashboard and authorizer, so each service needs its own');
   });
 
@@ -126,7 +126,7 @@ describe('claimBasePath', () => {
     const app = new App();
     claimBasePath(new Construct(app, 'Jessica'), 'georgi', 'svc18', '/jessica', { first: 2000, count: 1 });
     expect(() => claimBasePath(new Construct(app, 'Voice'), 'georgi', 'svc19', '/voice', { first: 2000, count: 1 }))
-      .toThrow('Voice: long-lived rule priorities 2000 overlap 2000 of Jessica on platform "georgi"; set longLivedRulePriority to a free value');
+      .toThrow('Voice: invalid longLivedRulePriority 2000: the service\'s rule priorities 2000 overlap 2000 of Jessica on platform "georgi"; set longLivedRulePriority to a free value');
   });
 
   test('different priorities, or no priority, are fine', () => {
@@ -140,7 +140,7 @@ describe('claimBasePath', () => {
   test('a base path overlap is reported before a priority clash', () => {
     const app = new App();
     claimBasePath(new Construct(app, 'Jessica'), 'georgi', 'svc24', '/jessica', { first: 2000, count: 1 });
-    expect(() => claimBasePath(new Construct(app, 'Again'), 'georgi', 'svc25', '/jessica', { first: 2000, count: 1 })).toThrow(/base path "\/jessica" overlaps/);
+    expect(() => claimBasePath(new Construct(app, 'Again'), 'georgi', 'svc25', '/jessica', { first: 2000, count: 1 })).toThrow(/invalid basePath "\/jessica": it overlaps/);
   });
 
   test('a refused claim is not recorded', () => {

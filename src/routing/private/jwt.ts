@@ -1,0 +1,95 @@
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { Construct } from 'constructs';
+import { PropError } from '../../core/errors';
+import { isUnresolved } from '../../core/validation';
+import { ServiceRoutingOptions } from '../routing-options';
+
+/** What the JWT wiring needs. @internal */
+export interface JwtOptions {
+  readonly httpApi: apigwv2.IHttpApi;
+  readonly serviceName: string;
+  readonly issuer: string;
+  readonly audience?: string[];
+}
+
+/**
+ * A JWT authorizer in `scope` (the service's routes). CDK's `HttpJwtAuthorizer` would create it
+ * under the HTTP API, that is in the platform's stack, exported to the service's stack: then a
+ * service could never drop or rename it (the platform could not delete an export in use).
+ * @internal
+ */
+export function jwtAuthorizer(scope: Construct, options: JwtOptions): apigwv2.IHttpRouteAuthorizer {
+  const jwt = new apigwv2.HttpAuthorizer(scope, 'JwtAuthorizer', {
+    httpApi: options.httpApi,
+    type: apigwv2.HttpAuthorizerType.JWT,
+    identitySource: ['$request.header.Authorization'],
+    jwtIssuer: options.issuer,
+    jwtAudience: options.audience,
+    authorizerName: `${options.serviceName}-jwt`,
+  });
+  return { bind: () => ({ authorizerId: jwt.authorizerId, authorizationType: 'JWT' }) };
+}
+
+/**
+ * The actions of a long-lived listener rule that verifies the service's JWT before it forwards
+ * (aws-cdk-lib has no L2 for the `jwt-validation` action yet).
+ * @internal
+ */
+export function jwtValidationActions(options: ServiceRoutingOptions, targetGroup: elbv2.IApplicationTargetGroup): elbv2.CfnListenerRule.ActionProperty[] {
+  return [
+    {
+      type: 'jwt-validation',
+      order: 1,
+      jwtValidationConfig: { issuer: options.jwtIssuer!, jwksEndpoint: jwksEndpointOf(options) },
+    },
+    { type: 'forward', order: 2, targetGroupArn: targetGroup.targetGroupArn },
+  ];
+}
+
+/** The JWKS URL for the load balancer's JWT check: the option, or `<issuer>/.well-known/jwks.json`. */
+function jwksEndpointOf(options: ServiceRoutingOptions): string {
+  return options.jwtJwksEndpoint ?? `${options.jwtIssuer!.replace(/\/+$/, '')}/.well-known/jwks.json`;
+}
+
+/**
+ * `jwtIssuer`, `jwtAudience`, `jwtJwksEndpoint` and `authorizer`, with the long-lived paths
+ * they must protect and the listener that would verify them.
+ * @internal
+ */
+export function validateAuthOptions(scope: Construct, options: ServiceRoutingOptions, longLivedPaths: string[],
+  longLivedListener?: elbv2.IApplicationListener): void {
+  if (options.jwtIssuer !== undefined && options.authorizer) {
+    throw new PropError(scope, 'authorizer', '(authorizer)', 'set either jwtIssuer or authorizer, not both');
+  }
+  if (options.jwtIssuer !== undefined && !isUnresolved(options.jwtIssuer) && !/^https:\/\/[^\s/]+(\/\S*)?$/.test(options.jwtIssuer)) {
+    throw new PropError(scope, 'jwtIssuer', options.jwtIssuer, 'expected an https:// issuer URL');
+  }
+  if (options.jwtIssuer !== undefined && !(options.jwtAudience && (isUnresolved(options.jwtAudience) || options.jwtAudience.length > 0))) {
+    throw new PropError(scope, 'jwtAudience', options.jwtAudience ?? [], 'at least one audience with jwtIssuer');
+  }
+  if (options.jwtJwksEndpoint !== undefined) {
+    if (options.jwtIssuer === undefined) {
+      throw new PropError(scope, 'jwtJwksEndpoint', options.jwtJwksEndpoint, 'only used with jwtIssuer');
+    }
+    if (!isUnresolved(options.jwtJwksEndpoint) && !/^https:\/\/[^\s/]+\/\S*$/.test(options.jwtJwksEndpoint)) {
+      throw new PropError(scope, 'jwtJwksEndpoint', options.jwtJwksEndpoint, 'expected an https:// URL with a path');
+    }
+  }
+  if (options.authorizer && longLivedPaths.length > 0) {
+    throw new PropError(scope, 'authorizer', '(authorizer)', 'an authorizer covers only the HTTP API routes, and longLivedPaths '
+      + `(${longLivedPaths.join(', ')}) reach the service through the platform's load balancer: use jwtIssuer, which the load `
+      + 'balancer verifies too, or drop longLivedPaths');
+  }
+  if (options.jwtIssuer === undefined && options.jwtAudience !== undefined) {
+    throw new PropError(scope, 'jwtAudience', options.jwtAudience, 'only used with jwtIssuer');
+  }
+  // The load balancer verifies JWTs on HTTPS listeners only. Known for a platform of this app;
+  // an imported listener does not tell its protocol.
+  const listener = longLivedListener?.node.defaultChild;
+  if (options.jwtIssuer !== undefined && longLivedPaths.length > 0
+    && listener instanceof elbv2.CfnListener && listener.protocol === elbv2.ApplicationProtocol.HTTP) {
+    throw new PropError(scope, 'jwtIssuer', options.jwtIssuer, 'the load balancer verifies JWTs on HTTPS listeners only, and the platform\'s'
+      + ' long-lived origin listens on HTTP (longLivedOriginTls: false): turn its TLS on, or drop longLivedPaths');
+  }
+}

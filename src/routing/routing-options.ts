@@ -1,0 +1,133 @@
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { PathMode } from './path-mode';
+import { ServiceCorsOptions } from './service-cors';
+
+/**
+ * How a service's requests reach it through the platform's central API: its base path, the
+ * paths that go through the long-lived origin, throttling, authorization, CORS and its 5xx
+ * alarm. `ApiRoutes` takes these options, and so do `ContainerService` and the presets built
+ * on it, which pass them on to their `ApiRoutes` unchanged.
+ */
+export interface ServiceRoutingOptions {
+  /**
+   * The service's base path on `api.<domain>`: routes `ANY <basePath>` and
+   * `ANY <basePath>/{proxy+}`. No other service of the platform in the app may use it or a path
+   * inside it.
+   *
+   * @default `/<serviceName>`
+   */
+  readonly basePath?: string;
+
+  /**
+   * Whether the backend receives the base path.
+   *
+   * @default PathMode.KEEP_BASE_PATH
+   */
+  readonly pathMode?: PathMode;
+
+  /**
+   * Paths below the base path that carry WebSockets or streams longer than 30 s, e.g.
+   * `['/ws', '/mcp']`. The front door sends them (and everything below them) to the platform's
+   * internal load balancer instead of the HTTP API, so their last segment must be one of the
+   * platform's `longLivedPathSuffixes`. Needs a target a load balancer can reach
+   * (`ApiTarget.ecsService`, which `ContainerService` uses) and a platform with
+   * `longLivedConnections`.
+   *
+   * Cost: no extra fixed cost (the platform's load balancer is shared); load balancer capacity
+   * units as used.
+   *
+   * @default - none: every path goes through the HTTP API
+   */
+  readonly longLivedPaths?: string[];
+
+  /**
+   * Priority of the service's rules on the shared load balancer listener (1 to 50000, unique
+   * per platform; a service with more than 5 long-lived patterns uses the following numbers too).
+   *
+   * @default - derived from the base path (stable, rarely colliding); collisions within one app fail at synth
+   */
+  readonly longLivedRulePriority?: number;
+
+  /**
+   * Steady-state requests per second for the service's routes (1 to 10000; with
+   * `throttlingBurstLimit`). Needs the routes in the platform's own stack: route throttling
+   * lives on the platform's stage (otherwise deploy the service, then call
+   * `GlobalPlatform.addRouteThrottling` in the platform's app).
+   *
+   * @default - the platform's default stage throttling
+   */
+  readonly throttlingRateLimit?: number;
+
+  /**
+   * Burst of requests for the service's routes (1 to 5000; with `throttlingRateLimit`).
+   *
+   * @default - the platform's default stage throttling
+   */
+  readonly throttlingBurstLimit?: number;
+
+  /**
+   * Require a JWT from this issuer (an `https://` URL, e.g. a Cognito user pool) in the
+   * `Authorization` header of every request except CORS preflights.
+   *
+   * The HTTP API routes get an API Gateway JWT authorizer (signature, issuer, expiry and
+   * audience). The long-lived paths bypass API Gateway: their load balancer rules verify the
+   * token first (ALB `jwt-validation`: RS256 signature from `jwtJwksEndpoint`, `iss`, `exp`,
+   * and `nbf`/`iat` when present), but not the audience, because ALB cannot express API
+   * Gateway's "`aud` or `client_id`" rule: if the issuer serves other audiences too, the
+   * service checks `aud` itself on those paths. Browsers cannot set headers on a WebSocket, so a
+   * browser page cannot open a protected WebSocket path. The load balancer fetches the keys over
+   * HTTPS through the platform's NAT (none with `NatType.NONE`: then long-lived paths reject
+   * every token).
+   *
+   * Cost: no extra charge on API Gateway; ALB JWT verification is billed in load balancer
+   * capacity units (pennies at low traffic).
+   *
+   * @default - no JWT authorizer
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-verify-jwt.html
+   */
+  readonly jwtIssuer?: string;
+
+  /**
+   * Accepted `aud` claims of the JWT (with `jwtIssuer`).
+   *
+   * @default - required when `jwtIssuer` is set
+   */
+  readonly jwtAudience?: string[];
+
+  /**
+   * The JSON Web Key Set URL the load balancer verifies JWT signatures with on the long-lived
+   * paths (with `jwtIssuer` and `longLivedPaths`). API Gateway finds the keys itself through
+   * the issuer's OpenID discovery document; ALB needs the URL.
+   *
+   * @default - `<jwtIssuer>/.well-known/jwks.json` (the URL of Cognito user pools and Auth0)
+   */
+  readonly jwtJwksEndpoint?: string;
+
+  /**
+   * Any other authorizer for the service's routes (not together with `jwtIssuer`). It applies
+   * to the HTTP API routes only, so it cannot be combined with `longLivedPaths`: use
+   * `jwtIssuer` for a service with long-lived paths.
+   *
+   * @default - none
+   */
+  readonly authorizer?: apigwv2.IHttpRouteAuthorizer;
+
+  /**
+   * Cross-origin settings: the central API answers preflights for the base path.
+   *
+   * Cost: a small Lambda function answers the preflights (128 MB, free tier: 1 million requests a
+   * month) with a log group; pennies a month beyond the free tier.
+   *
+   * @default - no CORS handling at the API: preflights reach the backend like any request
+   */
+  readonly cors?: ServiceCorsOptions;
+
+  /**
+   * Alarm when more than this percentage of the service's API requests answer 5xx.
+   *
+   * Cost: $0.10 a month for the alarm.
+   *
+   * @default 5
+   */
+  readonly serverErrorRateThresholdPercent?: number;
+}
