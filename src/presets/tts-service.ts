@@ -7,14 +7,16 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { servicePath } from '../contract/names';
-import { IGlobalPlatform } from '../contract/platform';
+import { servicePath, validateServiceName } from '../contract/names';
+import { PlatformServiceProps } from '../contract/platform';
 import { PropError } from '../core/errors';
 import { addNagSuppressions } from '../core/nag';
 import { tagServiceResources } from '../core/tags';
-import { isUnresolved, validateDnsName } from '../core/validation';
+import { isUnresolved } from '../core/validation';
 import { StaticSite } from '../frontend/static-site';
 import { ContainerService } from '../service/container-service';
+import { FargateTaskOptions } from '../service/fargate-task-options';
+import { fargateTaskOptionsOf } from '../service/private/fargate-task';
 import { ServiceSchedule } from '../service/service-schedule';
 
 /** Default ElevenLabs voice: "Jessica". */
@@ -45,15 +47,12 @@ const RESERVED_ENVIRONMENT: Record<string, string> = {
 };
 
 /**
- * Properties of a Jessica-style text-to-speech service. Monthly costs are us-east-1 list prices.
+ * Properties of a Jessica-style text-to-speech service: the platform (it needs
+ * `longLivedConnections`), the service's name (e.g. `jessica`: base path `/jessica`, frontend
+ * `jessica.<domain>`), the task options with TtsService's own defaults (see the class), and the
+ * ElevenLabs settings. Monthly costs are us-east-1 list prices.
  */
-export interface TtsServiceProps {
-  /** The platform, created in this app or imported with `GlobalPlatform.fromPlatformName`; it needs `longLivedConnections`. */
-  readonly platform: IGlobalPlatform;
-
-  /** The service's name, e.g. `jessica`: base path `/jessica`, frontend `jessica.<domain>`. */
-  readonly serviceName: string;
-
+export interface TtsServiceProps extends PlatformServiceProps, FargateTaskOptions {
   /** The container image (Jessica contract: `/health`, `/api/v1/...`, `/ws`, `/mcp` under `ROOT_PATH`). */
   readonly image: ecs.ContainerImage;
 
@@ -105,96 +104,14 @@ export interface TtsServiceProps {
    */
   readonly containerPort?: number;
 
-  /**
-   * CPU units (Fargate sizes).
-   *
-   * Cost ($0.04048 per vCPU-hour, x86): 512 units (0.5 vCPU) with the default 1024 MiB are about
-   * $18.02 a month per task always on (730 hours), about $6.44 on the default schedule (weekdays
-   * 07-19 UTC, about 261 hours a month). Each further 1024 units (1 vCPU) add about $29.55 a month
-   * always on, about $10.57 on the default schedule. ARM64 is about 20% less.
-   *
-   * @default 512
-   */
-  readonly cpu?: number;
 
-  /**
-   * Memory in MiB (valid for `cpu`).
-   *
-   * Cost ($0.004445 per GB-hour, x86): each 1024 MiB is about $3.24 a month per task always on,
-   * about $1.16 on the default schedule (about 261 hours a month). ARM64 is about 20% less.
-   *
-   * @default 1024
-   */
-  readonly memoryLimitMiB?: number;
 
-  /**
-   * CPU architecture of the image.
-   *
-   * @default ecs.CpuArchitecture.X86_64 (ARM64 is about 20% cheaper)
-   */
-  readonly cpuArchitecture?: ecs.CpuArchitecture;
 
-  /**
-   * Fewest tasks inside the schedule's hours.
-   *
-   * Cost: these tasks run whenever the service does, so they set the floor of the bill: each
-   * task of the default size (0.5 vCPU / 1 GB, x86) is about $18.02 a month always on, about $6.44
-   * on the default schedule (weekdays 07-19 UTC, about 261 hours a month).
-   *
-   * @default 1
-   */
-  readonly minCapacity?: number;
 
-  /**
-   * Most tasks.
-   *
-   * One by default because a Jessica-style service pushes audio to the browsers connected to
-   * its WebSocket (`POST /api/v1/tts`, MCP `speak_text`), and those connections live in one
-   * task: with two tasks, a request that API Gateway sends to the other task finds no browser.
-   * Raise it only for an image that shares its WebSocket clients across tasks (for example
-   * through Redis or SNS); synth warns otherwise.
-   *
-   * Cost: the ceiling: CPU target tracking adds tasks up to this many under load, each about
-   * $18.02 a month always on at the default size (0.5 vCPU / 1 GB, x86), about $6.44 on the
-   * default schedule.
-   *
-   * @default 1
-   */
-  readonly maxCapacity?: number;
 
-  /**
-   * CPU utilization that target tracking keeps the service at (10-90).
-   *
-   * @default 60
-   */
-  readonly cpuTargetUtilizationPercent?: number;
 
-  /**
-   * When the service runs (it scales to zero outside).
-   *
-   * Cost: one task of 0.5 vCPU / 1 GB (x86) always on (730 hours) is about $18.02 a month; on
-   * weekdays 07-19 UTC (about 261 hours a month) about $6.44.
-   *
-   * @default ServiceSchedule.weekdays(7, 19) (the original deployment)
-   */
-  readonly schedule?: ServiceSchedule;
 
-  /**
-   * Run on Fargate Spot (AWS may stop tasks with two minutes' notice).
-   *
-   * Cost: up to 70% less than Fargate: one task of 0.5 vCPU / 1 GB from about $18.02 down to about
-   * $5.41 a month always on, from about $6.44 down to about $1.93 on the default schedule.
-   *
-   * @default false
-   */
-  readonly fargateSpot?: boolean;
 
-  /**
-   * Allow ECS Exec into the container.
-   *
-   * @default false
-   */
-  readonly enableExecuteCommand?: boolean;
 
   /**
    * A local folder with the built web page; served on `<serviceName>.<domain>` with a generated
@@ -245,6 +162,26 @@ export interface TtsServiceProps {
  * `https://api.<domain>/<service>/*`, `wss://api.<domain>/<service>/ws` and the MCP endpoint
  * `/<service>/mcp` through the long-lived origin (no 30 s cut), a working-hours schedule, alarms,
  * and optionally its web page on `https://<service>.<domain>`.
+ *
+ * Where its defaults differ from `ContainerService`'s:
+ * - `maxCapacity` is 1 (not 2): the service pushes audio to the browsers connected to its
+ *   WebSocket (`POST /api/v1/tts`, MCP `speak_text`), and those connections live in one task;
+ *   with two tasks, a request that API Gateway sends to the other task finds no browser. Raise
+ *   it only for an image that shares its WebSocket clients across tasks (through Redis or SNS,
+ *   say); synth warns otherwise.
+ * - `schedule` is `ServiceSchedule.weekdays(7, 19)` (not always on), as the original
+ *   deployment: one default task costs about $6.44 a month instead of about $18.02 (us-east-1).
+ * - `containerPort` is 9020 (not 8080) and `logRetention` one week (not one month).
+ * - `longLivedPaths` are always `/ws` and `/mcp`, and CORS allows the frontend's origin when
+ *   there is a frontend.
+ *
+ * @example
+ * new TtsService(stack, 'Jessica', {
+ *   platform,
+ *   serviceName: 'jessica',
+ *   image: ecs.ContainerImage.fromAsset('service'),
+ *   frontendPath: 'web/dist',
+ * });
  */
 export class TtsService extends Construct {
   /** The container service (Fargate service, routes, scaling, alarms). */
@@ -286,7 +223,7 @@ export class TtsService extends Construct {
    */
   constructor(scope: Construct, id: string, props: TtsServiceProps) {
     super(scope, id);
-    validateDnsName(this, 'serviceName', props.serviceName, 32);
+    validateServiceName(this, 'serviceName', props.serviceName);
     if (!props.platform.longLivedListener) {
       throw new PropError(this, 'platform', props.platform.platformName, 'TtsService serves WebSockets and MCP streams: the platform needs'
         + ' longLivedConnections: true (or, imported, GlobalPlatform.fromPlatformName(..., { longLivedConnections: true }))');
@@ -359,23 +296,17 @@ export class TtsService extends Construct {
     };
 
     this.containerService = new ContainerService(this, 'Service', {
+      ...fargateTaskOptionsOf(props),
+      maxCapacity: props.maxCapacity ?? 1,
+      schedule: props.schedule ?? ServiceSchedule.weekdays(7, 19),
       platform,
       serviceName: props.serviceName,
       image: props.image,
       containerPort: props.containerPort ?? 9020,
-      cpu: props.cpu,
-      memoryLimitMiB: props.memoryLimitMiB,
-      cpuArchitecture: props.cpuArchitecture,
       environment,
       secrets: { ELEVENLABS_API_KEY: ecs.Secret.fromSecretsManager(this.elevenLabsSecret, secretField) },
       longLivedPaths: ['/ws', '/mcp'],
       cors: frontendUrl ? { allowOrigins: [frontendUrl] } : undefined,
-      minCapacity: props.minCapacity,
-      maxCapacity: props.maxCapacity ?? 1,
-      cpuTargetUtilizationPercent: props.cpuTargetUtilizationPercent,
-      schedule: props.schedule ?? ServiceSchedule.weekdays(7, 19),
-      fargateSpot: props.fargateSpot,
-      enableExecuteCommand: props.enableExecuteCommand,
       logRetention: props.logRetention ?? logs.RetentionDays.ONE_WEEK,
       logRemovalPolicy: props.removalPolicy,
     });

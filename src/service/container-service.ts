@@ -1,5 +1,4 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -7,34 +6,27 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
-import { servicePath } from '../contract/names';
-import { FARGATE_MEMORY_BY_CPU } from './private/fargate-size';
+import { FargateTaskOptions } from './fargate-task-options';
+import { configureTaskScaling, FARGATE_TASK_DEFAULTS, fargateTaskOptionsOf, validateFargateTaskOptions } from './private/fargate-task';
 import { ServiceSchedule } from './service-schedule';
-import { IGlobalPlatform } from '../contract/platform';
+import { servicePath } from '../contract/names';
+import { PlatformServiceProps } from '../contract/platform';
 import { PropError } from '../core/errors';
 import { addNagSuppressions } from '../core/nag';
 import { tagServiceResources } from '../core/tags';
-import { isUnresolved, validateAbsolutePath, validateIntegerRange, validateRetention } from '../core/validation';
+import { validateAbsolutePath, validateIntegerRange, validateRetention } from '../core/validation';
 import { ContainerAlarms } from '../monitoring/private/container-alarms';
 import { ApiRoutes } from '../routing/api-routes';
 import { ApiTarget } from '../routing/api-target';
 import { PathMode } from '../routing/path-mode';
-import { ServiceCorsOptions } from '../routing/service-cors';
+import { routingOptionsOf } from '../routing/private/routing-options';
+import { ServiceRoutingOptions } from '../routing/routing-options';
 
 /**
- * Properties of a container service: the container, its routes, its scaling and its alarms.
- * Monthly costs are us-east-1 list prices.
+ * Properties of a container service: the container, its routes (every option `ApiRoutes`
+ * takes), its tasks' size and scaling, and its alarms. Monthly costs are us-east-1 list prices.
  */
-export interface ContainerServiceProps {
-  /** The platform, created in this app or imported with `GlobalPlatform.fromPlatformName`. */
-  readonly platform: IGlobalPlatform;
-
-  /**
-   * The service's name: DNS-safe, 2-32 characters. Names its base path (`/<serviceName>`), its
-   * Cloud Map record, its log group and alarms, and its `service` cost-allocation tag.
-   */
-  readonly serviceName: string;
-
+export interface ContainerServiceProps extends PlatformServiceProps, ServiceRoutingOptions, FargateTaskOptions {
   /** The container image: `ContainerImage.fromAsset(folder)`, `fromEcrRepository(...)` or `fromRegistry(...)`. */
   readonly image: ecs.ContainerImage;
 
@@ -44,33 +36,6 @@ export interface ContainerServiceProps {
    * @default 8080
    */
   readonly containerPort?: number;
-
-  /**
-   * CPU units of the task: 256, 512, 1024, 2048, 4096, 8192 or 16384.
-   *
-   * Cost: 512 units (0.5 vCPU) with 1024 MiB is about $18 a month always on (x86).
-   *
-   * @default 512
-   */
-  readonly cpu?: number;
-
-  /**
-   * Memory of the task in MiB; must be a size Fargate allows for `cpu` (512: 1024-4096 in 1024 steps).
-   *
-   * Cost ($0.004445 per GB-hour, x86): each 1024 MiB is about $3.24 a month per task always on
-   * (730 hours), about $1.16 on `ServiceSchedule.weekdays(7, 19)` (about 261 hours a month).
-   * ARM64 is about 20% less.
-   *
-   * @default 1024
-   */
-  readonly memoryLimitMiB?: number;
-
-  /**
-   * CPU architecture of the image.
-   *
-   * @default ecs.CpuArchitecture.X86_64 (ARM64 is about 20% cheaper)
-   */
-  readonly cpuArchitecture?: ecs.CpuArchitecture;
 
   /**
    * Plain environment variables (never secrets: use `secrets`).
@@ -88,7 +53,8 @@ export interface ContainerServiceProps {
   readonly secrets?: Record<string, ecs.Secret>;
 
   /**
-   * The path of the container's health endpoint, as the container sees it.
+   * The path of the container's health endpoint, as the container sees it. The container
+   * health check and, with `longLivedPaths`, the load balancer's target group check it.
    *
    * @default `<basePath>/health` (or `/health` with `PathMode.STRIP_BASE_PATH`)
    */
@@ -102,144 +68,10 @@ export interface ContainerServiceProps {
   readonly healthCheckCommand?: string[];
 
   /**
-   * The base path on `api.<domain>`.
+   * Retention of the log groups the construct creates: the service's log group
+   * `/platform/<platform>/services/<service>` (and, with `cors`, the preflight responder's).
    *
-   * @default `/<serviceName>`
-   */
-  readonly basePath?: string;
-
-  /**
-   * Whether the container sees the base path.
-   *
-   * @default PathMode.KEEP_BASE_PATH
-   */
-  readonly pathMode?: PathMode;
-
-  /**
-   * Paths (below the base path) with WebSockets or streams longer than 30 s, routed through the
-   * platform's long-lived origin, e.g. `['/ws', '/mcp']`.
-   *
-   * @default - none
-   */
-  readonly longLivedPaths?: string[];
-
-  /**
-   * Priority of the long-lived listener rules on the shared load balancer.
-   *
-   * @default - derived from the base path
-   */
-  readonly longLivedRulePriority?: number;
-
-  /**
-   * Requests per second for the service's routes (the service must be in the platform's stack; see
-   * `ApiRoutesProps.throttlingRateLimit`).
-   *
-   * @default - the platform's stage default
-   */
-  readonly throttlingRateLimit?: number;
-
-  /**
-   * Burst for the service's routes (the service must be in the platform's stack; see
-   * `ApiRoutesProps.throttlingBurstLimit`).
-   *
-   * @default - the platform's stage default
-   */
-  readonly throttlingBurstLimit?: number;
-
-  /**
-   * Require a JWT from this issuer on the service's routes.
-   *
-   * @default - no authorizer
-   */
-  readonly jwtIssuer?: string;
-
-  /**
-   * Accepted JWT audiences (with `jwtIssuer`).
-   *
-   * @default - required with `jwtIssuer`
-   */
-  readonly jwtAudience?: string[];
-
-  /**
-   * The JSON Web Key Set URL the platform's load balancer verifies tokens with on the
-   * long-lived paths (with `jwtIssuer` and `longLivedPaths`); see `ApiRoutesProps.jwtJwksEndpoint`.
-   *
-   * @default - `<jwtIssuer>/.well-known/jwks.json`
-   */
-  readonly jwtJwksEndpoint?: string;
-
-  /**
-   * Cross-origin settings of the service's routes.
-   *
-   * @default - no CORS handling at the API
-   */
-  readonly cors?: ServiceCorsOptions;
-
-  /**
-   * Fewest tasks while the service runs (inside its schedule's hours). With 0, ECS still creates
-   * the service with one task (the template sets no `DesiredCount`); CPU tracking may scale it in
-   * to none and cannot start one again (there is no CPU without a task): scale it yourself; the
-   * "no running task" alarm is then left out.
-   *
-   * Cost: these tasks run whenever the service does, so they set the floor of the bill: each task
-   * of the default size (0.5 vCPU / 1 GB, x86, $0.04048 per vCPU-hour and $0.004445 per GB-hour) is
-   * about $18.02 a month always on (730 hours), about $6.44 on `ServiceSchedule.weekdays(7, 19)`
-   * (about 261 hours a month).
-   *
-   * @default 1
-   */
-  readonly minCapacity?: number;
-
-  /**
-   * Most tasks (CPU target tracking scales between min and max).
-   *
-   * Cost: the ceiling: under load the service may run this many tasks, each about $18.02 a month
-   * always on at the default size (0.5 vCPU / 1 GB, x86), so the default 2 can reach about $36.04 a
-   * month (about $12.89 on `ServiceSchedule.weekdays(7, 19)`).
-   *
-   * @default 2
-   */
-  readonly maxCapacity?: number;
-
-  /**
-   * CPU utilization that target tracking keeps the service at (10-90).
-   *
-   * @default 60
-   */
-  readonly cpuTargetUtilizationPercent?: number;
-
-  /**
-   * When the service runs; outside the hours it scales to zero tasks.
-   *
-   * A deployment that changes the scalable target (this schedule, `minCapacity` or
-   * `maxCapacity`) registers the template's capacities again, which outside the hours starts
-   * `minCapacity` tasks until the next stop action: deploy such changes inside the hours.
-   *
-   * Cost: `ServiceSchedule.weekdays(7, 19)` runs 60 of 168 hours a week: about 36% of always-on.
-   *
-   * @default ServiceSchedule.ALWAYS_ON
-   */
-  readonly schedule?: ServiceSchedule;
-
-  /**
-   * Run on Fargate Spot (up to 70% cheaper; AWS may stop tasks with two minutes' notice).
-   *
-   * Cost: one task of 0.5 vCPU / 1 GB always on from about $18.02 down to about $5.41 a month
-   * (from about $6.44 down to about $1.93 on `ServiceSchedule.weekdays(7, 19)`).
-   *
-   * @default false
-   */
-  readonly fargateSpot?: boolean;
-
-  /**
-   * Allow `aws ecs execute-command` into the container (ECS Exec; grants the task SSM messages).
-   *
-   * @default false
-   */
-  readonly enableExecuteCommand?: boolean;
-
-  /**
-   * Retention of the service's log group `/platform/<platform>/services/<service>`.
+   * Cost: CloudWatch Logs ingestion $0.50 per GB and storage $0.03 per GB-month.
    *
    * @default logs.RetentionDays.ONE_MONTH
    */
@@ -255,25 +87,22 @@ export interface ContainerServiceProps {
   readonly logRemovalPolicy?: RemovalPolicy;
 
   /**
-   * Alarm when average CPU utilization exceeds this percentage.
+   * Alarm when average CPU utilization exceeds this percentage (1-100).
+   *
+   * Cost: $0.10 a month for the alarm.
    *
    * @default 80
    */
-  readonly cpuAlarmPercent?: number;
+  readonly cpuThresholdPercent?: number;
 
   /**
-   * Alarm when average memory utilization exceeds this percentage.
+   * Alarm when average memory utilization exceeds this percentage (1-100).
+   *
+   * Cost: $0.10 a month for the alarm.
    *
    * @default 80
    */
-  readonly memoryAlarmPercent?: number;
-
-  /**
-   * Alarm when more than this percentage of the service's API requests answer 5xx.
-   *
-   * @default 5
-   */
-  readonly serverErrorRateThresholdPercent?: number;
+  readonly memoryThresholdPercent?: number;
 }
 
 /**
@@ -330,10 +159,9 @@ export class ContainerService extends Construct implements ec2.IConnectable, iam
     const port = props.containerPort ?? 8080;
     const pathMode = props.pathMode ?? PathMode.KEEP_BASE_PATH;
     const basePath = props.basePath ?? `/${props.serviceName}`;
-    const healthPath = props.healthCheckPath ?? (pathMode === PathMode.STRIP_BASE_PATH ? '/health' : `${basePath}/health`);
+    const healthPath = props.healthCheckPath ?? (pathMode.mode === PathMode.STRIP_BASE_PATH.mode ? '/health' : `${basePath}/health`);
     const schedule = props.schedule ?? ServiceSchedule.ALWAYS_ON;
-    const minCapacity = props.minCapacity ?? 1;
-    const maxCapacity = props.maxCapacity ?? 2;
+    const minCapacity = props.minCapacity ?? FARGATE_TASK_DEFAULTS.minCapacity;
     const alarmPrefix = `${platform.platformName}-${props.serviceName}`;
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
@@ -343,8 +171,8 @@ export class ContainerService extends Construct implements ec2.IConnectable, iam
     });
 
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
-      cpu: props.cpu ?? 512,
-      memoryLimitMiB: props.memoryLimitMiB ?? 1024,
+      cpu: props.cpu ?? FARGATE_TASK_DEFAULTS.cpu,
+      memoryLimitMiB: props.memoryLimitMiB ?? FARGATE_TASK_DEFAULTS.memoryLimitMiB,
       runtimePlatform: {
         cpuArchitecture: props.cpuArchitecture ?? ecs.CpuArchitecture.X86_64,
         operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
@@ -405,35 +233,28 @@ export class ContainerService extends Construct implements ec2.IConnectable, iam
     this.connections = this.service.connections;
     this.grantPrincipal = this.taskDefinition.taskRole;
 
+    const longLived = (props.longLivedPaths ?? []).length > 0;
     this.routes = new ApiRoutes(this, 'Routes', {
+      ...routingOptionsOf(props),
       platform,
       serviceName: props.serviceName,
       target: ApiTarget.ecsService(this.service, port),
       basePath,
       pathMode,
-      longLivedPaths: props.longLivedPaths,
-      longLivedRulePriority: props.longLivedRulePriority,
-      healthCheckPath: props.longLivedPaths?.length ? healthPath : undefined,
-      throttlingRateLimit: props.throttlingRateLimit,
-      throttlingBurstLimit: props.throttlingBurstLimit,
-      jwtIssuer: props.jwtIssuer,
-      jwtAudience: props.jwtAudience,
-      jwtJwksEndpoint: props.jwtJwksEndpoint,
-      cors: props.cors,
-      serverErrorRateThresholdPercent: props.serverErrorRateThresholdPercent,
+      healthCheckPath: longLived ? healthPath : undefined,
       logRetention: props.logRetention,
     });
     this.url = this.routes.url;
 
-    this.configureScaling(minCapacity, maxCapacity, schedule, props.cpuTargetUtilizationPercent ?? 60);
+    configureTaskScaling(this.service, fargateTaskOptionsOf(props), schedule);
 
     const alarms = new ContainerAlarms(this, 'Alarms', {
       alarmPrefix,
       service: this.service,
       schedule,
       topic: platform.alarmTopic,
-      cpuPercent: props.cpuAlarmPercent ?? 80,
-      memoryPercent: props.memoryAlarmPercent ?? 80,
+      cpuPercent: props.cpuThresholdPercent ?? 80,
+      memoryPercent: props.memoryThresholdPercent ?? 80,
       alarmOnNoTask: minCapacity > 0,
       dashboard: this.routes.dashboard,
     });
@@ -442,30 +263,6 @@ export class ContainerService extends Construct implements ec2.IConnectable, iam
     tagServiceResources(this, platform.platformName, props.serviceName);
     new CfnOutput(this, 'ApiUrl', { value: this.url, description: `${props.serviceName} on the central API` });
     this.addNagSuppressions(props);
-  }
-
-  private configureScaling(minCapacity: number, maxCapacity: number, schedule: ServiceSchedule, cpuTarget: number): void {
-    const scaling = this.service.autoScaleTaskCount({ minCapacity, maxCapacity });
-    scaling.scaleOnCpuUtilization('CpuScaling', {
-      targetUtilizationPercent: cpuTarget,
-      scaleInCooldown: Duration.minutes(5),
-      scaleOutCooldown: Duration.minutes(1),
-    });
-    if (schedule.startHourUtc === undefined) return;
-    const weekDay = schedule.weekdaysOnly ? 'MON-FRI' : '*';
-    scaling.scaleOnSchedule('ScheduleStart', {
-      schedule: appscaling.Schedule.cron({ minute: '0', hour: String(schedule.startHourUtc), weekDay }),
-      minCapacity,
-      maxCapacity,
-    });
-    // An end at 24:00 is 00:00 of the next day.
-    const endsAtMidnight = schedule.endHourUtc === 24;
-    const stopWeekDay = endsAtMidnight && schedule.weekdaysOnly ? 'TUE-SAT' : weekDay;
-    scaling.scaleOnSchedule('ScheduleStop', {
-      schedule: appscaling.Schedule.cron({ minute: '0', hour: String(schedule.endHourUtc! % 24), weekDay: stopWeekDay }),
-      minCapacity: 0,
-      maxCapacity: 0,
-    });
   }
 
   private addNagSuppressions(props: ContainerServiceProps): void {
@@ -489,32 +286,10 @@ export class ContainerService extends Construct implements ec2.IConnectable, iam
 
   private validateProps(props: ContainerServiceProps): void {
     validateIntegerRange(this, 'containerPort', props.containerPort, 1, 65535);
-    const cpu = props.cpu ?? 512;
-    const memory = props.memoryLimitMiB ?? 1024;
-    if (!isUnresolved(cpu) && !isUnresolved(memory)) {
-      const allowed = FARGATE_MEMORY_BY_CPU[cpu];
-      if (!allowed) {
-        throw new PropError(this, 'cpu', cpu, `Fargate offers ${Object.keys(FARGATE_MEMORY_BY_CPU).join(', ')} CPU units`);
-      }
-      if (!allowed.includes(memory)) {
-        const steps = new Set(allowed.slice(1).map((v, i) => v - allowed[i]));
-        throw new PropError(this, 'memoryLimitMiB', memory, steps.size === 1
-          ? `with cpu ${cpu} Fargate allows ${allowed[0]} to ${allowed[allowed.length - 1]} MiB in steps of ${allowed[1] - allowed[0]}`
-          : `with cpu ${cpu} Fargate allows ${allowed.join(', ')} MiB`);
-      }
-    }
-    validateIntegerRange(this, 'minCapacity', props.minCapacity, 0, 100);
-    validateIntegerRange(this, 'maxCapacity', props.maxCapacity, 1, 100);
-    const min = props.minCapacity ?? 1;
-    const max = props.maxCapacity ?? 2;
-    if (!isUnresolved(min) && !isUnresolved(max) && min > max) {
-      throw new PropError(this, 'minCapacity', min, `at most maxCapacity (${max})`);
-    }
-    validateIntegerRange(this, 'cpuTargetUtilizationPercent', props.cpuTargetUtilizationPercent, 10, 90);
-    validateIntegerRange(this, 'cpuAlarmPercent', props.cpuAlarmPercent, 1, 100);
-    validateIntegerRange(this, 'memoryAlarmPercent', props.memoryAlarmPercent, 1, 100);
+    validateFargateTaskOptions(this, props);
+    validateIntegerRange(this, 'cpuThresholdPercent', props.cpuThresholdPercent, 1, 100);
+    validateIntegerRange(this, 'memoryThresholdPercent', props.memoryThresholdPercent, 1, 100);
     if (props.logRetention !== undefined) validateRetention(this, 'logRetention', props.logRetention);
-    this.validateSchedule(props.schedule);
     validateAbsolutePath(this, 'healthCheckPath', props.healthCheckPath, '/jessica/health');
     if (props.healthCheckCommand && props.healthCheckCommand.length < 2) {
       throw new PropError(this, 'healthCheckCommand', props.healthCheckCommand, 'expected ["CMD-SHELL", "<command>"] or ["CMD", "<exe>", ...]');
@@ -523,18 +298,6 @@ export class ContainerService extends Construct implements ec2.IConnectable, iam
       if (props.secrets && Object.prototype.hasOwnProperty.call(props.secrets, name)) {
         throw new PropError(this, 'environment', name, 'is also in secrets; a variable comes from one place');
       }
-    }
-  }
-
-  private validateSchedule(schedule: ServiceSchedule | undefined): void {
-    if (!schedule || schedule.startHourUtc === undefined) return;
-    const start = schedule.startHourUtc;
-    const end = schedule.endHourUtc!;
-    if (!Number.isInteger(start) || start < 0 || start > 23) {
-      throw new PropError(this, 'schedule', start, 'the start hour must be a whole hour from 0 to 23 (UTC)');
-    }
-    if (!Number.isInteger(end) || end < 1 || end > 24 || end <= start) {
-      throw new PropError(this, 'schedule', `${start}-${end}`, 'the end hour must be a whole hour from 1 to 24 (UTC), later than the start');
     }
   }
 }

@@ -128,17 +128,17 @@ describe('schedule', () => {
 
 describe('alarms and logs', () => {
   test.each([
-    ['cpuAlarmPercent', 0],
-    ['cpuAlarmPercent', 101],
-    ['memoryAlarmPercent', 0],
-    ['memoryAlarmPercent', 101],
+    ['cpuThresholdPercent', 0],
+    ['cpuThresholdPercent', 101],
+    ['memoryThresholdPercent', 0],
+    ['memoryThresholdPercent', 101],
   ])('%s %d is refused', (prop, value) => {
     expect(messageOf({ [prop]: value })).toMatch(new RegExp(`invalid ${prop} ${value}: expected a whole number from 1 to 100$`));
   });
 
   test.each([
-    ['cpuAlarmPercent', 1],
-    ['memoryAlarmPercent', 100],
+    ['cpuThresholdPercent', 1],
+    ['memoryThresholdPercent', 100],
   ])('%s %d is accepted', (prop, value) => {
     expect(() => make({ [prop]: value })).not.toThrow();
   });

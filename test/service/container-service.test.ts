@@ -1,5 +1,6 @@
 import { App, CfnElement, SecretValue, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -314,8 +315,8 @@ describe('ContainerService with custom props', () => {
       minCapacity: 2,
       maxCapacity: 6,
       cpuTargetUtilizationPercent: 45,
-      cpuAlarmPercent: 70,
-      memoryAlarmPercent: 90,
+      cpuThresholdPercent: 70,
+      memoryThresholdPercent: 90,
       logRetention: logs.RetentionDays.ONE_WEEK,
       schedule: ServiceSchedule.weekdays(7, 19),
       environment: { MODE: 'production', LOG_FORMAT: 'json' },
@@ -625,5 +626,47 @@ describe('ContainerService as a connectable and grantable', () => {
       .filter(p => JSON.stringify(p.Properties.PolicyDocument).includes(JSON.stringify(stack.resolve(bucket.bucketArn))));
     expect(policies).toHaveLength(1);
     expect(policies[0].Properties.Roles).toEqual([taskRole]);
+  });
+});
+
+describe('ContainerService passes every routing option to its ApiRoutes', () => {
+  test('an authorizer (which ContainerService did not accept before) guards both routes', () => {
+    const s = synth({}, stack => {
+      const lambdaAuthorizer = new apigwv2.HttpAuthorizer(stack, 'LambdaAuthorizer', {
+        httpApi: apigwv2.HttpApi.fromHttpApiAttributes(stack, 'Api', { httpApiId: 'abc123' }),
+        type: apigwv2.HttpAuthorizerType.LAMBDA,
+        identitySource: ['$request.header.Authorization'],
+        authorizerUri: 'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:auth/invocations',
+        payloadFormatVersion: apigwv2.AuthorizerPayloadVersion.VERSION_2_0,
+      });
+      return { authorizer: { bind: () => ({ authorizerId: lambdaAuthorizer.authorizerId, authorizationType: 'CUSTOM' }) } };
+    });
+    const routes = Object.values(s.template.findResources('AWS::ApiGatewayV2::Route'));
+    expect(routes.map(r => [r.Properties.RouteKey, r.Properties.AuthorizationType]).sort()).toEqual([
+      ['ANY /service1', 'CUSTOM'], ['ANY /service1/{proxy+}', 'CUSTOM'],
+    ]);
+  });
+
+  test('base path, JWT, CORS, throttling and the 5xx threshold', () => {
+    const s = synth({
+      basePath: '/team/svc',
+      jwtIssuer: 'https://issuer.example.com',
+      jwtAudience: ['svc'],
+      cors: { allowOrigins: ['https://app.georgi.io'] },
+      throttlingRateLimit: 20,
+      throttlingBurstLimit: 40,
+      serverErrorRateThresholdPercent: 2,
+    });
+    const routes = Object.values(s.template.findResources('AWS::ApiGatewayV2::Route')).map(r => [r.Properties.RouteKey, r.Properties.AuthorizationType ?? 'NONE']);
+    expect(routes.sort()).toEqual([
+      ['ANY /team/svc', 'JWT'], ['ANY /team/svc/{proxy+}', 'JWT'], ['OPTIONS /team/svc', 'NONE'], ['OPTIONS /team/svc/{proxy+}', 'NONE'],
+    ]);
+    s.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT', JwtConfiguration: { Issuer: 'https://issuer.example.com', Audience: ['svc'] },
+    });
+    s.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      RouteSettings: Match.objectLike({ 'ANY /team/svc/{proxy+}': Match.objectLike({ ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 }) }),
+    });
+    s.template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'georgi-service1-api-5xx-rate', Threshold: 2 });
   });
 });

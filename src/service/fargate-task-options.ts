@@ -1,0 +1,101 @@
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { ServiceSchedule } from './service-schedule';
+
+/**
+ * The size, scaling and capacity of a service's Fargate tasks. `ContainerService` takes these
+ * options, and so do the presets built on it (with their own defaults where they say so).
+ *
+ * Prices are us-east-1 list prices for Linux: x86 $0.04048 per vCPU-hour and $0.004445 per
+ * GB-hour; ARM64 about 20% less; Fargate Spot up to 70% less. A month always on is 730 hours;
+ * `ServiceSchedule.weekdays(7, 19)` runs about 261 hours a month (36%). The default task
+ * (0.5 vCPU, 1 GB, x86) is about $18.02 a month always on, about $6.44 on that schedule.
+ */
+export interface FargateTaskOptions {
+  /**
+   * CPU units of the task: 256, 512, 1024, 2048, 4096, 8192 or 16384.
+   *
+   * Cost: each 1024 units (1 vCPU) about $29.55 a month per task always on (x86), about
+   * $10.57 on `ServiceSchedule.weekdays(7, 19)`.
+   *
+   * @default 512
+   */
+  readonly cpu?: number;
+
+  /**
+   * Memory of the task in MiB; must be a size Fargate allows for `cpu` (512: 1024-4096 in 1024 steps).
+   *
+   * Cost: each 1024 MiB about $3.24 a month per task always on (x86), about $1.16 on
+   * `ServiceSchedule.weekdays(7, 19)`.
+   *
+   * @default 1024
+   */
+  readonly memoryLimitMiB?: number;
+
+  /**
+   * CPU architecture of the image.
+   *
+   * Cost: ARM64 is about 20% cheaper than x86 for the same size.
+   *
+   * @default ecs.CpuArchitecture.X86_64
+   */
+  readonly cpuArchitecture?: ecs.CpuArchitecture;
+
+  /**
+   * Fewest tasks while the service runs (inside its schedule's hours). With 0, ECS still creates
+   * the service with one task (the template sets no `DesiredCount`); CPU tracking may scale it in
+   * to none and cannot start one again (there is no CPU without a task): scale it yourself; the
+   * "no running task" alarm is then left out.
+   *
+   * Cost: these tasks run whenever the service does, so they set the floor of the bill (see the
+   * task prices above).
+   *
+   * @default 1
+   */
+  readonly minCapacity?: number;
+
+  /**
+   * Most tasks (CPU target tracking scales between min and max).
+   *
+   * Cost: the ceiling: under load the service may run this many tasks.
+   *
+   * @default 2
+   */
+  readonly maxCapacity?: number;
+
+  /**
+   * CPU utilization that target tracking keeps the service at (10-90).
+   *
+   * @default 60
+   */
+  readonly cpuTargetUtilizationPercent?: number;
+
+  /**
+   * When the service runs; outside the hours it scales to zero tasks.
+   *
+   * A deployment that changes the scalable target (this schedule, `minCapacity` or
+   * `maxCapacity`) registers the template's capacities again, which outside the hours starts
+   * `minCapacity` tasks until the next stop action: deploy such changes inside the hours.
+   *
+   * Cost: `ServiceSchedule.weekdays(7, 19)` runs 60 of 168 hours a week: about 36% of always-on.
+   *
+   * @default ServiceSchedule.ALWAYS_ON
+   */
+  readonly schedule?: ServiceSchedule;
+
+  /**
+   * Run on Fargate Spot (AWS may stop tasks with two minutes' notice).
+   *
+   * Cost: up to 70% less: the default task from about $18.02 down to about $5.41 a month always
+   * on (from about $6.44 down to about $1.93 on `ServiceSchedule.weekdays(7, 19)`).
+   *
+   * @default false
+   */
+  readonly fargateSpot?: boolean;
+
+  /**
+   * Allow `aws ecs execute-command` into the container (ECS Exec; grants the task SSM messages).
+   *
+   * @default false
+   */
+  readonly enableExecuteCommand?: boolean;
+}
