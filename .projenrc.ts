@@ -92,6 +92,33 @@ for (const path of ['/integ', '/docs', '/scripts', '/.ci', '/tsconfig.dev.json',
 }
 
 // ---------------------------------------------------------------------------------------------
+// Layering (docs/adr/0007-layers.md): core -> contract -> building blocks -> platform, presets.
+// Each layer imports only the layers below it; building blocks import each other only in the
+// order network, compute, monitoring, frontend < routing < service.
+// ---------------------------------------------------------------------------------------------
+const BLOCKS = ['network', 'compute', 'monitoring', 'frontend', 'routing', 'service'];
+const src = (dir: string) => `./src/${dir}`;
+const layerZones = [
+  { target: src('core'), from: ['contract', ...BLOCKS, 'platform', 'presets'].map(src), message: 'core/ imports aws-cdk-lib only' },
+  { target: src('contract'), from: [...BLOCKS, 'platform', 'presets'].map(src), message: 'contract/ imports core/ only' },
+  ...BLOCKS.map(block => ({
+    target: src(block),
+    from: ['platform', 'presets'].map(src),
+    message: 'a building block never imports the composition root or a preset: ask the contract (contract/) for what it needs',
+  })),
+  // Blocks that stand alone; routing may use monitoring, service may use routing and monitoring.
+  ...['network', 'compute', 'monitoring', 'frontend'].map(block => ({
+    target: src(block),
+    from: BLOCKS.filter(other => other !== block).map(src),
+    message: `${block}/ is a building block of its own: it imports contract/ and core/ only`,
+  })),
+  { target: src('routing'), from: ['network', 'compute', 'frontend', 'service'].map(src), message: 'routing/ may import monitoring/, contract/ and core/ only' },
+  { target: src('service'), from: ['network', 'frontend'].map(src), message: 'service/ may import routing/, monitoring/, compute/, contract/ and core/ only' },
+  { target: src('presets'), from: [src('platform')], message: 'a preset is built from building blocks, not from the composition root' },
+];
+project.eslint?.addRules({ 'import/no-restricted-paths': ['error', { zones: layerZones }] });
+
+// ---------------------------------------------------------------------------------------------
 // Tasks
 // ---------------------------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@
 import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { GlobalPlatform } from '../src';
+import { CostBudget, GlobalPlatform } from '../src';
 
 /** A value from the environment, unless it is missing or one of integ-runner's wildcard dummies. */
 function fromEnv(name: string, fallback: string): string {
@@ -28,8 +28,8 @@ const platform = new GlobalPlatform(stack, 'Platform', {
   platformName: 'integ',
   domainName,
   hostedZone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId, zoneName: domainName }),
-  longLivedConnections: true,
-  budget: false,
+  longLivedConnections: {},
+  budget: CostBudget.NONE,
   // nothing stays behind, so the next run can create the same named log groups again
   removalPolicy: RemovalPolicy.DESTROY,
 });

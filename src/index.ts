@@ -3,19 +3,25 @@ export * from './contract/platform';
 
 // Building blocks
 export * from './network/nat-type';
+export * from './network/network-options';
 export * from './monitoring/budget-threshold';
+export * from './monitoring/cost-budget';
 export * from './routing/api-routes';
 export * from './routing/api-target';
 export * from './routing/api-target-options';
+export * from './routing/long-lived-options';
 export * from './routing/path-mode';
 export * from './routing/routing-options';
 export * from './routing/service-cors';
+export * from './routing/waf-options';
 export * from './service/container-service';
+export * from './service/fargate-task-options';
 export * from './service/service-schedule';
 export * from './frontend/static-site';
 
 // The composition root
 export * from './platform/global-platform';
+export * from './platform/global-platform-props';
 export * from './platform/import-options';
 
 // Presets

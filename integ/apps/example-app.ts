@@ -39,7 +39,7 @@ export function buildExampleApp(outdir: string): App {
   // A service repository with two generic services.
   const serviceStack = new Stack(app, 'ServiceRepoExample', { env });
   serviceStack.addDependency(reference.platformStack, 'reads the platform\'s SSM parameters');
-  const platform = GlobalPlatform.fromPlatformName(serviceStack, 'Platform', 'georgi', { longLivedConnections: true });
+  const platform = GlobalPlatform.fromPlatformName(serviceStack, 'Platform', 'georgi', { longLivedConnections: {} });
   new ContainerService(serviceStack, 'Service1', {
     platform,
     serviceName: 'service1',
@@ -71,7 +71,7 @@ export function buildExampleApp(outdir: string): App {
     platformName: 'georgi-eu',
     domainName: 'eu.georgi.io',
     maxAzs: 3,
-    waf: true,
+    waf: {},
     interfaceEndpoints: true,
   });
 

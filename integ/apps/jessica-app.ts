@@ -7,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { GlobalPlatform, ServiceSchedule, TtsService } from '../../src';
+import { CostBudget, GlobalPlatform, ServiceSchedule, TtsService } from '../../src';
 import { probeAudioStream, probeWebSocket } from '../contract/probes';
 
 /** The reference service's folder: its Dockerfile is the image, `web/` the page. */
@@ -67,9 +67,9 @@ export function buildJessicaApp(app: App, settings: JessicaAppSettings): Jessica
       hostedZoneId: settings.hostedZoneId,
       zoneName: settings.domainName,
     }),
-    longLivedConnections: true,
+    longLivedConnections: {},
     logRetention: logs.RetentionDays.ONE_WEEK,
-    budget: false,
+    budget: CostBudget.NONE,
     // a test deployment: nothing of it stays behind, so the next run can create it again
     removalPolicy: RemovalPolicy.DESTROY,
   });
@@ -78,7 +78,7 @@ export function buildJessicaApp(app: App, settings: JessicaAppSettings): Jessica
   serviceStack.addDependency(platformStack, 'the service reads the platform\'s SSM parameters');
   const imported = GlobalPlatform.fromPlatformName(serviceStack, 'Platform', settings.platformName, {
     domainName: settings.domainName,
-    longLivedConnections: true,
+    longLivedConnections: {},
   });
   const jessica = new TtsService(serviceStack, 'Jessica', {
     platform: imported,

@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Duration, Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { IConstruct } from 'constructs';
@@ -112,6 +114,23 @@ export function validateUnique(scope: IConstruct, prop: string, values: string[]
   if (!values || isUnresolved(values)) return;
   const repeated = values.find((v, i) => !isUnresolved(v) && values.indexOf(v) !== i);
   if (repeated !== undefined) throw new PropError(scope, prop, repeated, allowed);
+}
+
+/**
+ * A local folder with a built web page: it exists and holds `index.html`. `what` names the
+ * content in the message ("the built site"); `whenEmpty` is what an empty string is told.
+ * @internal
+ */
+export function validateSiteFolder(scope: IConstruct, prop: string, value: string, what: string, whenEmpty?: string): void {
+  if (isUnresolved(value)) return;
+  const folder = path.resolve(value);
+  if (value === '' && whenEmpty) throw new PropError(scope, prop, value, `expected a folder with ${what}; ${whenEmpty}`);
+  if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) {
+    throw new PropError(scope, prop, value, `expected a folder with ${what}; ${folder} does not exist or is not a folder`);
+  }
+  if (!fs.existsSync(path.join(folder, 'index.html'))) {
+    throw new PropError(scope, prop, value, `expected the folder to contain index.html; ${folder} has none`);
+  }
 }
 
 /** An IPv4 CIDR block parsed into a numeric range. @internal */

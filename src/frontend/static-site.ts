@@ -1,6 +1,4 @@
-import * as fs from 'fs';
-import * as path from 'path';
-import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -12,7 +10,7 @@ import { IGlobalPlatform } from '../contract/platform';
 import { PropError } from '../core/errors';
 import { addNagSuppressions, suppressS3HelperFunctions } from '../core/nag';
 import { tagServiceResources } from '../core/tags';
-import { validateDnsName } from '../core/validation';
+import { validateDnsName, validateSiteFolder } from '../core/validation';
 
 /** Properties of `StaticSite`. */
 export interface StaticSiteProps {
@@ -228,13 +226,6 @@ export class StaticSite extends Construct {
     if (props.siteName === 'api') {
       throw new PropError(this, 'siteName', props.siteName, '"api" is the platform\'s front door');
     }
-    if (Token.isUnresolved(props.sourcePath)) return;
-    const folder = path.resolve(props.sourcePath);
-    if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) {
-      throw new PropError(this, 'sourcePath', props.sourcePath, `expected a folder with the built site; ${folder} does not exist or is not a folder`);
-    }
-    if (!fs.existsSync(path.join(folder, 'index.html'))) {
-      throw new PropError(this, 'sourcePath', props.sourcePath, `expected the folder to contain index.html; ${folder} has none`);
-    }
+    validateSiteFolder(this, 'sourcePath', props.sourcePath, 'the built site');
   }
 }

@@ -1,3 +1,5 @@
+import { LongLivedPathOptions } from '../routing/long-lived-options';
+
 /**
  * How to import a platform that another app created. Everything else is read from the
  * platform's SSM parameters at deploy time.
@@ -21,17 +23,10 @@ export interface GlobalPlatformImportOptions {
   readonly domainName?: string;
 
   /**
-   * Whether the platform was created with `longLivedConnections: true`. Services with
-   * WebSocket or streaming paths need it.
+   * Present when the platform was created with `longLivedConnections`, with the same
+   * `pathSuffixes`. Services with WebSocket or streaming paths need it.
    *
-   * @default false
+   * @default - the platform has no long-lived origin
    */
-  readonly longLivedConnections?: boolean;
-
-  /**
-   * The platform's `longLivedPathSuffixes`.
-   *
-   * @default ['ws', 'mcp'] when `longLivedConnections` is true, else none
-   */
-  readonly longLivedPathSuffixes?: string[];
+  readonly longLivedConnections?: LongLivedPathOptions;
 }

@@ -1,5 +1,3 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { Annotations, ArnFormat, CfnOutput, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -12,7 +10,7 @@ import { PlatformServiceProps } from '../contract/platform';
 import { PropError } from '../core/errors';
 import { addNagSuppressions } from '../core/nag';
 import { tagServiceResources } from '../core/tags';
-import { isUnresolved } from '../core/validation';
+import { isUnresolved, validateSiteFolder } from '../core/validation';
 import { StaticSite } from '../frontend/static-site';
 import { ContainerService } from '../service/container-service';
 import { FargateTaskOptions } from '../service/fargate-task-options';
@@ -103,15 +101,6 @@ export interface TtsServiceProps extends PlatformServiceProps, FargateTaskOption
    * @default 9020
    */
   readonly containerPort?: number;
-
-
-
-
-
-
-
-
-
 
   /**
    * A local folder with the built web page; served on `<serviceName>.<domain>` with a generated
@@ -226,7 +215,7 @@ export class TtsService extends Construct {
     validateServiceName(this, 'serviceName', props.serviceName);
     if (!props.platform.longLivedListener) {
       throw new PropError(this, 'platform', props.platform.platformName, 'TtsService serves WebSockets and MCP streams: the platform needs'
-        + ' longLivedConnections: true (or, imported, GlobalPlatform.fromPlatformName(..., { longLivedConnections: true }))');
+        + ' longLivedConnections (or, imported, GlobalPlatform.fromPlatformName(..., { longLivedConnections: {} }))');
     }
     if (props.elevenLabsSecretField !== undefined && !props.elevenLabsSecret) {
       throw new PropError(this, 'elevenLabsSecretField', props.elevenLabsSecretField, 'only used with elevenLabsSecret');
@@ -375,17 +364,8 @@ export class TtsService extends Construct {
         throw new PropError(this, 'environment', `LOG_LEVEL=${value}`, `expected one of ${LOG_LEVELS.join(', ')} (the container refuses any other LOG_LEVEL at startup)`);
       }
     }
-    const frontendPath = props.frontendPath;
-    if (frontendPath !== undefined && !isUnresolved(frontendPath)) {
-      const folder = path.resolve(frontendPath);
-      if (frontendPath === '' || !fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) {
-        throw new PropError(this, 'frontendPath', frontendPath, frontendPath === ''
-          ? 'expected a folder with the built web page; leave frontendPath out for no frontend'
-          : `expected a folder with the built web page; ${folder} does not exist or is not a folder`);
-      }
-      if (!fs.existsSync(path.join(folder, 'index.html'))) {
-        throw new PropError(this, 'frontendPath', frontendPath, `expected the folder to contain index.html; ${folder} has none`);
-      }
+    if (props.frontendPath !== undefined) {
+      validateSiteFolder(this, 'frontendPath', props.frontendPath, 'the built web page', 'leave frontendPath out for no frontend');
     }
   }
 }

@@ -47,7 +47,7 @@ describe('published parameters with longLivedConnections', () => {
   let platform: GlobalPlatform;
   let params: Map<string, unknown>;
   beforeAll(() => {
-    ({ template, platform } = synth({ longLivedConnections: true }));
+    ({ template, platform } = synth({ longLivedConnections: {} }));
     params = parameters(template);
   });
 

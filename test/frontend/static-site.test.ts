@@ -21,7 +21,7 @@ interface Synth {
 function synth(props: Partial<StaticSiteProps> = {}, platformProps: Partial<GlobalPlatformProps> = {},
   siteProps?: (platform: GlobalPlatform) => Partial<StaticSiteProps>): Synth {
   const stack = new Stack(new App(), 'Platform', { env: ENV });
-  const platform = new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', longLivedConnections: true, ...platformProps });
+  const platform = new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', longLivedConnections: {}, ...platformProps });
   const site = new StaticSite(stack, 'Docs', {
     platform,
     siteName: 'docs',

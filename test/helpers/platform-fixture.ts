@@ -26,6 +26,6 @@ export interface ImportedPlatform {
 /** Stack `stackId` (default `Service`, us-east-1) in `app` with `GlobalPlatform.fromPlatformName(..., 'georgi')`. */
 export function importedPlatform(longLivedConnections = true, app = new App(), stackId = 'Service'): ImportedPlatform {
   const stack = new Stack(app, stackId, { env: { account: '123456789012', region: 'us-east-1' } });
-  const platform = GlobalPlatform.fromPlatformName(stack, 'Platform', 'georgi', { longLivedConnections });
+  const platform = GlobalPlatform.fromPlatformName(stack, 'Platform', 'georgi', { longLivedConnections: longLivedConnections ? {} : undefined });
   return { app, stack, platform };
 }

@@ -45,7 +45,7 @@ interface Deployment {
 function synthesizeJessica(): Deployment {
   const app = new App();
   const stack = new Stack(app, 'Jessica', { env: { account: '123456789012', region: 'us-east-1' } });
-  const platform = new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', longLivedConnections: true });
+  const platform = new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', longLivedConnections: {} });
   new TtsService(stack, 'Jessica', {
     platform,
     serviceName: 'jessica',

@@ -2,20 +2,21 @@ import { App, Aspects, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { GlobalPlatform, GlobalPlatformProps, NatType } from '../../src';
+import { CostBudget, GlobalPlatform, GlobalPlatformProps, NatType } from '../../src';
 
 /** Every option on: the configuration cdk-nag must find clean. */
 const EVERYTHING_ON: Omit<GlobalPlatformProps, 'platformName' | 'domainName'> = {
-  longLivedConnections: true,
-  waf: true,
-  wafAllowedIpRanges: ['203.0.113.0/24'],
-  wafBlockedIpRanges: ['198.51.100.0/24'],
+  longLivedConnections: {},
+  waf: {
+    allowedIpRanges: ['203.0.113.0/24'],
+    blockedIpRanges: ['198.51.100.0/24'],
+  },
   accessLogs: true,
   interfaceEndpoints: true,
   containerInsights: true,
   flowLogs: true,
   alarmEmails: ['ops@georgi.io'],
-  budgetFilterByPlatformTag: true,
+  budget: CostBudget.monthly(100, { filterByPlatformTag: true }),
 };
 
 function nagged(region: string, props: Omit<GlobalPlatformProps, 'platformName' | 'domainName'>): Stack[] {

@@ -2,7 +2,7 @@ import { App, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { BudgetThreshold, GlobalPlatform, GlobalPlatformProps, NatType } from '../../src';
+import { BudgetThreshold, CostBudget, GlobalPlatform, GlobalPlatformProps, NatType } from '../../src';
 import { errorOf } from '../helpers/errors';
 
 const ACCOUNT = '123456789012';
@@ -26,7 +26,7 @@ function propError(prop: string, value: unknown, allowed: string): RegExp {
 }
 
 /** Matches any of the platform's PropErrors. */
-const ANY_PROP_ERROR = /S\/Platform: invalid \w+ /;
+const ANY_PROP_ERROR = /S\/Platform: invalid [\w.]+ /;
 
 describe('domainName', () => {
   test.each([
@@ -240,35 +240,30 @@ describe('network', () => {
 });
 
 describe('front door and long-lived connections', () => {
-  test('refuses longLivedPathSuffixes without longLivedConnections', () => {
-    expect(() => build({ longLivedPathSuffixes: ['ws'] })).toThrow(
-      propError('longLivedPathSuffixes', ['ws'], 'only used with longLivedConnections: true'));
-  });
-
   test.each(['ws/x', '/ws', 'WS', '-ws', ''])('refuses the suffix %j (not one lower-case path segment)', (suffix) => {
-    expect(() => build({ longLivedConnections: true, longLivedPathSuffixes: ['mcp', suffix] })).toThrow(
-      propError('longLivedPathSuffixes', suffix, 'expected one path segment of a-z, 0-9, ".", "_" and "-" without slashes'));
+    expect(() => build({ longLivedConnections: { pathSuffixes: ['mcp', suffix] } })).toThrow(
+      propError('longLivedConnections.pathSuffixes', suffix, 'expected one path segment of a-z, 0-9, ".", "_" and "-" without slashes'));
   });
 
   test('refuses duplicate suffixes', () => {
-    expect(() => build({ longLivedConnections: true, longLivedPathSuffixes: ['ws', 'mcp', 'ws'] })).toThrow(
-      propError('longLivedPathSuffixes', ['ws', 'mcp', 'ws'], 'each suffix once'));
+    expect(() => build({ longLivedConnections: { pathSuffixes: ['ws', 'mcp', 'ws'] } })).toThrow(
+      propError('longLivedConnections.pathSuffixes', ['ws', 'mcp', 'ws'], 'each suffix once'));
   });
 
   test.each([0, 11])('refuses %d suffixes', (count) => {
     const suffixes = Array.from({ length: count }, (_, i) => `s${i}`);
-    expect(() => build({ longLivedConnections: true, longLivedPathSuffixes: suffixes })).toThrow(
-      propError('longLivedPathSuffixes', suffixes, 'expected 1 to 10 path segments'));
+    expect(() => build({ longLivedConnections: { pathSuffixes: suffixes } })).toThrow(
+      propError('longLivedConnections.pathSuffixes', suffixes, 'expected 1 to 10 path segments'));
   });
 
   test('refuses an idle timeout of 5000 s (ALB allows at most 4000 s)', () => {
-    expect(() => build({ longLivedConnections: true, longLivedIdleTimeout: Duration.seconds(5000) })).toThrow(
-      propError('longLivedIdleTimeout', '5000s', 'expected 1 to 4000 seconds (the ALB limit)'));
+    expect(() => build({ longLivedConnections: { idleTimeout: Duration.seconds(5000) } })).toThrow(
+      propError('longLivedConnections.idleTimeout', '5000s', 'expected 1 to 4000 seconds (the ALB limit)'));
   });
 
   test('refuses a read timeout of 200 s (CloudFront allows at most 120 s)', () => {
-    expect(() => build({ longLivedConnections: true, longLivedReadTimeout: Duration.seconds(200) })).toThrow(
-      propError('longLivedReadTimeout', '200s', 'expected 1 to 120 seconds (the CloudFront origin response timeout)'));
+    expect(() => build({ longLivedConnections: { readTimeout: Duration.seconds(200) } })).toThrow(
+      propError('longLivedConnections.readTimeout', '200s', 'expected 1 to 120 seconds (the CloudFront origin response timeout)'));
   });
 
   test.each<[string, number, number]>([
@@ -282,107 +277,102 @@ describe('front door and long-lived connections', () => {
 
   test('accepts long-lived connections with custom suffixes and timeouts at their limits', () => {
     expect(() => build({
-      longLivedConnections: true,
-      longLivedPathSuffixes: ['ws', 'mcp', 'events.v1', 'sse_stream'],
-      longLivedIdleTimeout: Duration.seconds(4000),
-      longLivedReadTimeout: Duration.seconds(120),
+      longLivedConnections: {
+        pathSuffixes: ['ws', 'mcp', 'events.v1', 'sse_stream'],
+        idleTimeout: Duration.seconds(4000),
+        readTimeout: Duration.seconds(120),
+      },
     })).not.toThrow();
   });
 });
 
 describe('WAF', () => {
-  test.each<[string, Partial<GlobalPlatformProps>]>([
-    ['wafRateLimit', { wafRateLimit: 1000 }],
-    ['wafAllowedIpRanges', { wafAllowedIpRanges: ['203.0.113.0/24'] }],
-    ['wafBlockedIpRanges', { wafBlockedIpRanges: ['198.51.100.0/24'] }],
-    ['wafBlockedIpRanges', { waf: false, wafBlockedIpRanges: ['198.51.100.0/24'] }],
-  ])('refuses %s without waf: true', (prop, overrides) => {
-    expect(() => build(overrides)).toThrow(propError(prop, overrides[prop as keyof GlobalPlatformProps], 'only used with waf: true'));
-  });
-
-  test('refuses wafRateLimit 5 (WAF needs at least 10)', () => {
-    expect(() => build({ waf: true, wafRateLimit: 5 })).toThrow(
-      propError('wafRateLimit', 5, 'expected a whole number from 10 to 2000000000'));
+  test('refuses waf.rateLimit 5 (WAF needs at least 10)', () => {
+    expect(() => build({ waf: { rateLimit: 5 } })).toThrow(
+      propError('waf.rateLimit', 5, 'expected a whole number from 10 to 2000000000'));
   });
 
   test.each<[string, string]>([
-    ['wafAllowedIpRanges', '203.0.113.0/40'],
-    ['wafBlockedIpRanges', '300.0.0.0/16'],
-    ['wafBlockedIpRanges', 'example.com'],
-    ['wafBlockedIpRanges', '2001:db8::/129'],
-    ['wafAllowedIpRanges', '2001:db8::'],
-    ['wafAllowedIpRanges', '2001:db8::g/32'],
-    ['wafBlockedIpRanges', '2001:db8::1::/64'],
-    ['wafBlockedIpRanges', '2001:db8:0:0:0:0:0:0:0/32'],
-    ['wafAllowedIpRanges', '2001:db8:0:0:0:0:0/32'],
-    ['wafAllowedIpRanges', '12345::/16'],
-    ['wafBlockedIpRanges', '::ffff:192.0.2.0/120'],
-  ])('refuses the invalid %s entry %j, naming both allowed forms', (prop, entry) => {
-    expect(() => build({ waf: true, [prop]: ['198.51.100.0/24', '2001:db8:ffff::/48', entry] })).toThrow(
-      propError(prop, entry, 'expected an IPv4 CIDR block such as "203.0.113.0/24" or an IPv6 CIDR block such as "2001:db8::/32"'));
+    ['allowedIpRanges', '203.0.113.0/40'],
+    ['blockedIpRanges', '300.0.0.0/16'],
+    ['blockedIpRanges', 'example.com'],
+    ['blockedIpRanges', '2001:db8::/129'],
+    ['allowedIpRanges', '2001:db8::'],
+    ['allowedIpRanges', '2001:db8::g/32'],
+    ['blockedIpRanges', '2001:db8::1::/64'],
+    ['blockedIpRanges', '2001:db8:0:0:0:0:0:0:0/32'],
+    ['allowedIpRanges', '2001:db8:0:0:0:0:0/32'],
+    ['allowedIpRanges', '12345::/16'],
+    ['blockedIpRanges', '::ffff:192.0.2.0/120'],
+  ])('refuses the invalid waf.%s entry %j, naming both allowed forms', (prop, entry) => {
+    expect(() => build({ waf: { [prop]: ['198.51.100.0/24', '2001:db8:ffff::/48', entry] } })).toThrow(
+      propError(`waf.${prop}`, entry, 'expected an IPv4 CIDR block such as "203.0.113.0/24" or an IPv6 CIDR block such as "2001:db8::/32"'));
   });
 
   test('refuses an IPv6 WAF CIDR with host bits set and names the network address', () => {
-    expect(() => build({ waf: true, wafAllowedIpRanges: ['2001:db8:1:2::/32'] })).toThrow(
-      propError('wafAllowedIpRanges', '2001:db8:1:2::/32', 'host bits are set; the network address is "2001:db8::/32"'));
+    expect(() => build({ waf: { allowedIpRanges: ['2001:db8:1:2::/32'] } })).toThrow(
+      propError('waf.allowedIpRanges', '2001:db8:1:2::/32', 'host bits are set; the network address is "2001:db8::/32"'));
   });
 
   test('refuses overlapping IPv6 CIDRs within one list, however they are written', () => {
-    expect(() => build({ waf: true, wafBlockedIpRanges: ['2001:db8::/32', '198.51.100.0/24', '2001:0DB8:0000:00ff::/64'] })).toThrow(
-      propError('wafBlockedIpRanges', '2001:0DB8:0000:00ff::/64', 'it overlaps "2001:db8::/32" in the same list'));
+    expect(() => build({ waf: { blockedIpRanges: ['2001:db8::/32', '198.51.100.0/24', '2001:0DB8:0000:00ff::/64'] } })).toThrow(
+      propError('waf.blockedIpRanges', '2001:0DB8:0000:00ff::/64', 'it overlaps "2001:db8::/32" in the same list'));
   });
 
   test('refuses an IPv6 block in both lists, naming both', () => {
-    expect(() => build({ waf: true, wafAllowedIpRanges: ['203.0.113.0/24', '2001:db8::/32'], wafBlockedIpRanges: ['2001:db8:bad::/48'] })).toThrow(
-      propError('wafBlockedIpRanges', '2001:db8:bad::/48', 'it overlaps "2001:db8::/32" in wafAllowedIpRanges; an address cannot be both allowed and blocked'));
+    expect(() => build({ waf: { allowedIpRanges: ['203.0.113.0/24', '2001:db8::/32'], blockedIpRanges: ['2001:db8:bad::/48'] } })).toThrow(
+      propError('waf.blockedIpRanges', '2001:db8:bad::/48', 'it overlaps "2001:db8::/32" in waf.allowedIpRanges; an address cannot be both allowed and blocked'));
   });
 
   test('refuses ::/0 in an IP set (AWS WAF supports every IPv6 CIDR range except /0)', () => {
-    expect(() => build({ waf: true, wafAllowedIpRanges: ['::/0'] })).toThrow(
-      propError('wafAllowedIpRanges', '::/0', 'AWS WAF IP sets accept /1 to /32 (IPv4) and /1 to /128 (IPv6), not /0'));
+    expect(() => build({ waf: { allowedIpRanges: ['::/0'] } })).toThrow(
+      propError('waf.allowedIpRanges', '::/0',
+        'AWS WAF IP sets accept /1 to /32 (IPv4) and /1 to /128 (IPv6), not /0; leave waf out instead of listing every address'));
   });
 
   test('accepts disjoint mixed IPv4 and IPv6 lists, in any notation', () => {
     expect(() => build({
-      waf: true,
-      wafAllowedIpRanges: ['203.0.113.0/24', '2001:db8:1::/64', '0.0.0.0/1', '4000::/2'],
-      wafBlockedIpRanges: ['198.51.100.0/24', '2001:DB8:BAD::/48', '2001:db8:2:0:0:0:0:1/128', 'fe80::/10'],
+      waf: {
+        allowedIpRanges: ['203.0.113.0/24', '2001:db8:1::/64', '0.0.0.0/1', '4000::/2'],
+        blockedIpRanges: ['198.51.100.0/24', '2001:DB8:BAD::/48', '2001:db8:2:0:0:0:0:1/128', 'fe80::/10'],
+      },
     })).not.toThrow();
   });
 
   test('refuses a WAF CIDR with host bits set and names the network address', () => {
-    expect(() => build({ waf: true, wafBlockedIpRanges: ['198.51.100.1/24'] })).toThrow(
-      propError('wafBlockedIpRanges', '198.51.100.1/24', 'host bits are set; the network address is "198.51.100.0/24"'));
+    expect(() => build({ waf: { blockedIpRanges: ['198.51.100.1/24'] } })).toThrow(
+      propError('waf.blockedIpRanges', '198.51.100.1/24', 'host bits are set; the network address is "198.51.100.0/24"'));
   });
 
-  test('refuses overlapping CIDRs within wafAllowedIpRanges, naming both', () => {
-    expect(() => build({ waf: true, wafAllowedIpRanges: ['203.0.113.0/24', '198.51.100.0/24', '203.0.113.128/25'] })).toThrow(
-      propError('wafAllowedIpRanges', '203.0.113.128/25', 'it overlaps "203.0.113.0/24" in the same list'));
+  test('refuses overlapping CIDRs within waf.allowedIpRanges, naming both', () => {
+    expect(() => build({ waf: { allowedIpRanges: ['203.0.113.0/24', '198.51.100.0/24', '203.0.113.128/25'] } })).toThrow(
+      propError('waf.allowedIpRanges', '203.0.113.128/25', 'it overlaps "203.0.113.0/24" in the same list'));
   });
 
-  test('refuses overlapping CIDRs within wafBlockedIpRanges', () => {
-    expect(() => build({ waf: true, wafBlockedIpRanges: ['198.51.100.0/24', '198.51.100.0/24'] })).toThrow(
-      propError('wafBlockedIpRanges', '198.51.100.0/24', 'it overlaps "198.51.100.0/24" in the same list'));
+  test('refuses overlapping CIDRs within waf.blockedIpRanges', () => {
+    expect(() => build({ waf: { blockedIpRanges: ['198.51.100.0/24', '198.51.100.0/24'] } })).toThrow(
+      propError('waf.blockedIpRanges', '198.51.100.0/24', 'it overlaps "198.51.100.0/24" in the same list'));
   });
 
   test.each([
     ['the same CIDR', ['203.0.113.0/24'], ['203.0.113.0/24'], '203.0.113.0/24', '203.0.113.0/24'],
     ['a blocked address inside an allowed block', ['10.0.0.0/8', '203.0.113.0/24'], ['198.51.100.0/24', '203.0.113.7/32'], '203.0.113.7/32', '203.0.113.0/24'],
-  ])('refuses %s in both wafAllowedIpRanges and wafBlockedIpRanges, naming both lists and both CIDRs', (_name, allowed, blocked, bad, clash) => {
-    expect(() => build({ waf: true, wafAllowedIpRanges: allowed, wafBlockedIpRanges: blocked })).toThrow(
-      propError('wafBlockedIpRanges', bad, `it overlaps "${clash}" in wafAllowedIpRanges; an address cannot be both allowed and blocked`));
+  ])('refuses %s in both waf.allowedIpRanges and waf.blockedIpRanges, naming both lists and both CIDRs', (_name, allowed, blocked, bad, clash) => {
+    expect(() => build({ waf: { allowedIpRanges: allowed, blockedIpRanges: blocked } })).toThrow(
+      propError('waf.blockedIpRanges', bad, `it overlaps "${clash}" in waf.allowedIpRanges; an address cannot be both allowed and blocked`));
   });
 
   test('refuses 0.0.0.0/0 in an IP set (AWS WAF supports every IPv4 CIDR range except /0)', () => {
-    expect(() => build({ waf: true, wafBlockedIpRanges: ['0.0.0.0/0'] })).toThrow(/S\/Platform: invalid wafBlockedIpRanges "0\.0\.0\.0\/0"/);
+    expect(() => build({ waf: { blockedIpRanges: ['0.0.0.0/0'] } })).toThrow(/S\/Platform: invalid waf\.blockedIpRanges "0\.0\.0\.0\/0"/);
   });
 
   test('accepts a WAF with disjoint allow and block lists', () => {
     expect(() => build({
-      waf: true,
-      wafRateLimit: 10,
-      wafAllowedIpRanges: ['203.0.113.0/25', '203.0.113.128/25'],
-      wafBlockedIpRanges: ['198.51.100.0/24'],
+      waf: {
+        rateLimit: 10,
+        allowedIpRanges: ['203.0.113.0/25', '203.0.113.128/25'],
+        blockedIpRanges: ['198.51.100.0/24'],
+      },
     })).not.toThrow();
   });
 });
@@ -441,38 +431,29 @@ describe('logs and monitoring', () => {
 });
 
 describe('budget', () => {
-  test.each([0, -10])('refuses monthlyBudgetUsd %d (a budget of zero or less)', (amount) => {
-    expect(() => build({ monthlyBudgetUsd: amount })).toThrow(propError('monthlyBudgetUsd', amount, 'expected a number greater than zero'));
-  });
-
-  test.each<[string, Partial<GlobalPlatformProps>]>([
-    ['monthlyBudgetUsd', { monthlyBudgetUsd: 50 }],
-    ['budgetThresholds', { budgetThresholds: [BudgetThreshold.actual(80)] }],
-    ['budgetFilterByPlatformTag', { budgetFilterByPlatformTag: true }],
-  ])('refuses %s with budget: false', (prop, overrides) => {
-    expect(() => build({ budget: false, ...overrides })).toThrow(
-      propError(prop, overrides[prop as keyof GlobalPlatformProps], 'only used when budget is not false'));
+  test.each([0, -10])('refuses CostBudget.monthly(%d) (a budget of zero or less)', (amount) => {
+    expect(() => build({ budget: CostBudget.monthly(amount) })).toThrow(propError('budget amountUsd', amount, 'expected a number greater than zero'));
   });
 
   test('refuses the threshold BudgetThreshold.actual(0)', () => {
-    expect(() => build({ budgetThresholds: [BudgetThreshold.actual(80), BudgetThreshold.actual(0)] })).toThrow(
-      propError('budgetThresholds', 0, 'expected a number greater than zero'));
+    expect(() => build({ budget: CostBudget.monthly(100, { thresholds: [BudgetThreshold.actual(80), BudgetThreshold.actual(0)] }) })).toThrow(
+      propError('budget thresholds', 0, 'expected a number greater than zero'));
   });
 
   test('refuses a negative forecasted threshold', () => {
-    expect(() => build({ budgetThresholds: [BudgetThreshold.forecasted(-1)] })).toThrow(
-      propError('budgetThresholds', -1, 'expected a number greater than zero'));
+    expect(() => build({ budget: CostBudget.monthly(100, { thresholds: [BudgetThreshold.forecasted(-1)] }) })).toThrow(
+      propError('budget thresholds', -1, 'expected a number greater than zero'));
   });
 
   test.each([0, 11])('refuses %d thresholds', (count) => {
     const thresholds = Array.from({ length: count }, (_, i) => BudgetThreshold.actual(10 * (i + 1)));
-    expect(() => build({ budgetThresholds: thresholds })).toThrow(
-      propError('budgetThresholds', count, 'expected 1 to 10 thresholds (AWS Budgets allows 10 notifications)'));
+    expect(() => build({ budget: CostBudget.monthly(100, { thresholds }) })).toThrow(
+      propError('budget thresholds', count, 'expected 1 to 10 thresholds (AWS Budgets allows 10 notifications)'));
   });
 
   test.each<[string, Partial<GlobalPlatformProps>]>([
-    ['budget: false alone', { budget: false }],
-    ['a custom budget', { monthlyBudgetUsd: 25.5, budgetThresholds: [BudgetThreshold.actual(50), BudgetThreshold.forecasted(120)] }],
+    ['CostBudget.NONE', { budget: CostBudget.NONE }],
+    ['a custom budget', { budget: CostBudget.monthly(25.5, { thresholds: [BudgetThreshold.actual(50), BudgetThreshold.forecasted(120)] }) }],
   ])('accepts %s', (_name, overrides) => {
     expect(() => build(overrides)).not.toThrow();
   });
@@ -487,7 +468,7 @@ describe('valid props', () => {
 
   test('unresolved numbers are skipped by the validation', () => {
     expect(() => build({
-      monthlyBudgetUsd: Token.asNumber({ Ref: 'Budget' }),
+      budget: CostBudget.monthly(Token.asNumber({ Ref: 'Budget' })),
       serverErrorRateThresholdPercent: Token.asNumber({ Ref: 'Rate' }),
       certificateExpiryThresholdDays: Token.asNumber({ Ref: 'Days' }),
     })).not.toThrow(ANY_PROP_ERROR);
@@ -512,19 +493,14 @@ describe('GlobalPlatform.fromPlatformName', () => {
       new RegExp(`S/Imported: invalid domainName ${escape(JSON.stringify(domainName))}: expected a lower-case fully qualified domain name`));
   });
 
-  test('refuses longLivedPathSuffixes without longLivedConnections', () => {
-    expect(() => importPlatform('georgi', { longLivedPathSuffixes: ['ws'] })).toThrow(
-      /S\/Imported: invalid longLivedPathSuffixes \["ws"\]: only used with longLivedConnections: true/);
-  });
-
   test('refuses a suffix that GlobalPlatform itself refuses', () => {
-    expect(() => importPlatform('georgi', { longLivedConnections: true, longLivedPathSuffixes: ['ws/x'] })).toThrow(
-      /S\/Imported: invalid longLivedPathSuffixes "ws\/x"/);
+    expect(() => importPlatform('georgi', { longLivedConnections: { pathSuffixes: ['ws/x'] } })).toThrow(
+      /S\/Imported: invalid longLivedConnections\.pathSuffixes "ws\/x"/);
   });
 
   test('accepts valid options', () => {
     const platform = importPlatform('georgi', {
-      availabilityZoneCount: 3, domainName: 'georgi.io', longLivedConnections: true, longLivedPathSuffixes: ['ws'],
+      availabilityZoneCount: 3, domainName: 'georgi.io', longLivedConnections: { pathSuffixes: ['ws'] },
     });
     expect(platform.platformName).toBe('georgi');
     expect(platform.longLivedPathSuffixes).toEqual(['ws']);

@@ -215,7 +215,7 @@ describe('GlobalPlatform public properties', () => {
   });
 
   test('longLivedPathSuffixes defaults to ws and mcp with longLivedConnections', () => {
-    const { platform } = synth({ longLivedConnections: true });
+    const { platform } = synth({ longLivedConnections: {} });
     expect(platform.longLivedPathSuffixes).toEqual(['ws', 'mcp']);
     expect(platform.longLivedListener).toBeDefined();
   });
@@ -284,7 +284,7 @@ describe('GlobalPlatform outside us-east-1', () => {
     let s: Synth;
     let edge: Template;
     beforeAll(() => {
-      s = synth({ waf: true }, 'eu-central-1', true);
+      s = synth({ waf: {} }, 'eu-central-1', true);
       edge = Template.fromStack(s.platform.edgeStack!);
     });
 
@@ -382,7 +382,7 @@ describe('GlobalPlatform outside us-east-1', () => {
   });
 
   test('with long-lived connections (TLS to the origin) the regional certificate is in use and watched', () => {
-    const { template, platform } = synth({ longLivedConnections: true }, 'eu-central-1', true);
+    const { template, platform } = synth({ longLivedConnections: {} }, 'eu-central-1', true);
     expect(alarmNames(template)).toEqual(['georgi-api-5xx-rate', 'georgi-api-latency-p99', 'georgi-certificate-regional-expiry']);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'georgi-certificate-regional-expiry',
@@ -392,7 +392,7 @@ describe('GlobalPlatform outside us-east-1', () => {
   });
 
   test('with long-lived connections over plain HTTP the regional certificate is not watched', () => {
-    const { template } = synth({ longLivedConnections: true, longLivedOriginTls: false }, 'eu-central-1', true);
+    const { template } = synth({ longLivedConnections: { originTls: false } }, 'eu-central-1', true);
     expect(alarmNames(template)).not.toContain('georgi-certificate-regional-expiry');
   });
 
@@ -432,7 +432,7 @@ describe('GlobalPlatform outside us-east-1', () => {
     const app = new App();
     const stack = new Stack(app, 'S', { env: { account: ACCOUNT, region: 'eu-central-1' }, crossRegionReferences: true });
     const edgeCertificate = acm.Certificate.fromCertificateArn(stack, 'EdgeCert', EDGE_CERT_ARN);
-    const platform = new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', edgeCertificate, waf: true });
+    const platform = new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', edgeCertificate, waf: {} });
     expect(platform.edgeCertificate).toBe(edgeCertificate);
     const edge = Template.fromStack(platform.edgeStack!);
     edge.resourceCountIs('AWS::WAFv2::WebACL', 1);

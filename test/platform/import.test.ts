@@ -22,7 +22,7 @@ const nameOf = (key: Key) => `/platform/georgi/${PARAMETER_KEYS[key]}`;
 /** App A: the platform's own app. Returns the names of the parameters it publishes. */
 function platformParameterNames(longLivedConnections: boolean): Set<string> {
   const stack = new Stack(new App(), 'Platform', { env: ENV });
-  new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', longLivedConnections });
+  new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', longLivedConnections: longLivedConnections ? {} : undefined });
   const params = Template.fromStack(stack).findResources('AWS::SSM::Parameter');
   return new Set(Object.values(params).map(p => p.Properties.Name as string));
 }
@@ -108,7 +108,7 @@ describe('a service app importing the platform by name', () => {
   let platform: IGlobalPlatform;
   let json: string;
   beforeAll(() => {
-    const service = serviceStack({ longLivedConnections: true });
+    const service = serviceStack({ longLivedConnections: {} });
     platform = service.platform;
     useEverything(service.stack, platform);
     template = Template.fromStack(service.stack);
@@ -315,8 +315,8 @@ describe('optional attributes', () => {
     expect(templateParameters(Template.fromStack(stack))).toEqual({});
   });
 
-  test('custom longLivedPathSuffixes', () => {
-    const { platform } = serviceStack({ longLivedConnections: true, longLivedPathSuffixes: ['events'] });
+  test('custom longLivedConnections.pathSuffixes', () => {
+    const { platform } = serviceStack({ longLivedConnections: { pathSuffixes: ['events'] } });
     expect(platform.longLivedPathSuffixes).toEqual(['events']);
   });
 });
@@ -324,7 +324,7 @@ describe('optional attributes', () => {
 describe('parameter contract between app A and app B', () => {
   test('every key that app B can read is one that app A publishes (with long-lived connections)', () => {
     const published = platformParameterNames(true);
-    const { stack, platform } = serviceStack({ longLivedConnections: true });
+    const { stack, platform } = serviceStack({ longLivedConnections: {} });
     const touched = [
       platform.domainName, platform.hostedZone.hostedZoneId, platform.certificate.certificateArn, platform.edgeCertificate.certificateArn,
       platform.vpc.vpcId, platform.cluster.clusterArn, platform.namespace.namespaceArn, platform.httpApi.apiEndpoint,

@@ -24,7 +24,7 @@ interface Synth {
 function synth(props: Partial<TtsServiceProps> = {}, extra?: (stack: Stack) => Partial<TtsServiceProps>): Synth {
   const app = new App();
   const stack = new Stack(app, 'Platform', { env: ENV });
-  const platform = new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', longLivedConnections: true });
+  const platform = new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', longLivedConnections: {} });
   const tts = new TtsService(stack, 'Jessica', {
     platform,
     serviceName: 'jessica',
@@ -537,21 +537,21 @@ describe('TtsService validation', () => {
   };
   beforeAll(() => {
     stack = new Stack(new App(), 'Platform', { env: ENV });
-    platform = new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', longLivedConnections: true });
+    platform = new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', longLivedConnections: {} });
   });
 
   test('a platform without longLivedConnections is refused', () => {
     const other = new Stack(new App(), 'Other', { env: ENV });
     const plain = new GlobalPlatform(other, 'Platform', { platformName: 'georgi', domainName: 'georgi.io' });
     expect(() => new TtsService(other, 'Jessica', { platform: plain, serviceName: 'jessica', image: IMAGE }))
-      .toThrow(/^Other\/Jessica: invalid platform "georgi": TtsService serves WebSockets and MCP streams: the platform needs longLivedConnections: true/);
+      .toThrow(/^Other\/Jessica: invalid platform "georgi": TtsService serves WebSockets and MCP streams: the platform needs longLivedConnections \(or, imported, /);
   });
 
   test('an imported platform without longLivedConnections is refused', () => {
     const other = new Stack(new App(), 'Other', { env: ENV });
     const imported = GlobalPlatform.fromPlatformName(other, 'Platform', 'georgi');
     expect(() => new TtsService(other, 'Jessica', { platform: imported, serviceName: 'jessica', image: IMAGE }))
-      .toThrow(/invalid platform "georgi": .*fromPlatformName\(\.\.\., \{ longLivedConnections: true \}\)/);
+      .toThrow(/invalid platform "georgi": .*fromPlatformName\(\.\.\., \{ longLivedConnections: \{\} \}\)/);
   });
 
   test('elevenLabsSecretField without elevenLabsSecret is refused', () => {

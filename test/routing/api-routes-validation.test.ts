@@ -219,14 +219,14 @@ describe('longLivedPaths', () => {
       'the front door routes only paths ending in "/ws", "/mcp" to the long-lived origin (the platform\'s longLivedPathSuffixes)');
   });
 
-  test('the suffixes of an imported platform with its own longLivedPathSuffixes', () => {
+  test('the suffixes of an imported platform with its own longLivedConnections.pathSuffixes', () => {
     const app = new App();
     const stack = new Stack(app, 'Service', { env: ENV });
-    const platform = GlobalPlatform.fromPlatformName(stack, 'Platform', 'georgi', { longLivedConnections: true, longLivedPathSuffixes: ['events'] });
+    const platform = GlobalPlatform.fromPlatformName(stack, 'Platform', 'georgi', { longLivedConnections: { pathSuffixes: ['events'] } });
     const f: ImportedPlatform = { app, stack, platform };
     expect(() => build({ target: ecsTarget(f), longLivedPaths: ['/events'] }, f)).not.toThrow();
     const g = importedPlatform();
-    const other = GlobalPlatform.fromPlatformName(g.stack, 'Custom', 'custom', { longLivedConnections: true, longLivedPathSuffixes: ['events'] });
+    const other = GlobalPlatform.fromPlatformName(g.stack, 'Custom', 'custom', { longLivedConnections: { pathSuffixes: ['events'] } });
     expectPropError(() => build({ platform: other, target: ecsTarget(g), longLivedPaths: ['/ws'] }, g), 'longLivedPaths', '"/ws"',
       'the front door routes only paths ending in "/events"');
   });
@@ -302,7 +302,7 @@ describe('authorization', () => {
   test('jwtIssuer with long-lived paths on a platform whose long-lived origin listens on HTTP (the ALB checks JWTs on HTTPS only)', () => {
     const stack = new Stack(new App(), 'Platform', { env: ENV });
     const platform = new GlobalPlatform(stack, 'Platform', {
-      platformName: 'georgi', domainName: 'georgi.io', longLivedConnections: true, longLivedOriginTls: false,
+      platformName: 'georgi', domainName: 'georgi.io', longLivedConnections: { originTls: false },
     });
     const f: ImportedPlatform = { app: stack.node.root as App, stack, platform };
     const jwt = { jwtIssuer: 'https://issuer.example.com', jwtAudience: ['a'], target: ecsTarget(f), longLivedPaths: ['/ws'] };
@@ -310,7 +310,7 @@ describe('authorization', () => {
       'the load balancer verifies JWTs on HTTPS listeners only', 'Platform/JessicaRoutes');
     // the same service on a platform with TLS to its long-lived origin (the default) is fine
     const tls = new Stack(new App(), 'Platform', { env: ENV });
-    const tlsPlatform = new GlobalPlatform(tls, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', longLivedConnections: true });
+    const tlsPlatform = new GlobalPlatform(tls, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', longLivedConnections: {} });
     const g: ImportedPlatform = { app: tls.node.root as App, stack: tls, platform: tlsPlatform };
     expect(() => build({ ...jwt, target: ecsTarget(g) }, g)).not.toThrow();
   });

@@ -28,7 +28,7 @@ function realPlatform(props: Partial<GlobalPlatformProps> = {}): RealFixture {
   const app = new App();
   const platformStack = new Stack(app, 'Platform', { env: ENV });
   const platform = new GlobalPlatform(platformStack, 'Platform', {
-    platformName: 'georgi', domainName: 'georgi.io', longLivedConnections: true, ...props,
+    platformName: 'georgi', domainName: 'georgi.io', longLivedConnections: {}, ...props,
   });
   const serviceStack = new Stack(app, 'Service', { env: ENV });
   return { app, platformStack, serviceStack, platform };
@@ -633,7 +633,7 @@ describe('long-lived rule priorities and health checks', () => {
 
 describe('route throttling', () => {
   test('routes in the platform\'s stack: both route keys get the rates, in CloudFormation\'s spelling', () => {
-    const { platformStack, platform } = realPlatform({ longLivedConnections: false });
+    const { platformStack, platform } = realPlatform({ longLivedConnections: undefined });
     routesOf(platformStack, platform, ApiTarget.httpUrl('https://legacy.example.com'), { throttlingRateLimit: 50, throttlingBurstLimit: 70 });
     const pt = Template.fromStack(platformStack);
     const [, stage] = onlyOne(pt, 'AWS::ApiGatewayV2::Stage');
@@ -647,7 +647,7 @@ describe('route throttling', () => {
   });
 
   test('the stage is deployed after the routes it names (API Gateway refuses settings for unknown route keys)', () => {
-    const { platformStack, platform } = realPlatform({ longLivedConnections: false });
+    const { platformStack, platform } = realPlatform({ longLivedConnections: undefined });
     routesOf(platformStack, platform, ApiTarget.httpUrl('https://legacy.example.com'), { throttlingRateLimit: 50, throttlingBurstLimit: 70 });
     const pt = Template.fromStack(platformStack);
     const [, stage] = onlyOne(pt, 'AWS::ApiGatewayV2::Stage');
@@ -656,7 +656,7 @@ describe('route throttling', () => {
   });
 
   test('without throttling the stage has no route settings and waits for no route', () => {
-    const { platformStack, platform } = realPlatform({ longLivedConnections: false });
+    const { platformStack, platform } = realPlatform({ longLivedConnections: undefined });
     routesOf(platformStack, platform, ApiTarget.httpUrl('https://legacy.example.com'));
     const [, stage] = onlyOne(Template.fromStack(platformStack), 'AWS::ApiGatewayV2::Stage');
     expect(stage.Properties.RouteSettings).toBeUndefined();
@@ -664,7 +664,7 @@ describe('route throttling', () => {
   });
 
   test('routes in another stack of the same app: an error, since the stage would be deployed before them', () => {
-    const { serviceStack, platform } = realPlatform({ longLivedConnections: false });
+    const { serviceStack, platform } = realPlatform({ longLivedConnections: undefined });
     expect(() => routesOf(serviceStack, platform, ApiTarget.httpUrl('https://legacy.example.com'), { throttlingRateLimit: 50, throttlingBurstLimit: 70 }))
       .toThrow(/Service\/JessicaRoutes: invalid throttlingRateLimit 50: route throttling needs the routes in the platform's stack \(Platform\), not in Service: API Gateway accepts route throttling only for routes that already exist.*deploy the service first, then call platform\.addRouteThrottling\('ANY \/jessica\/\{proxy\+\}'/);
   });
@@ -676,7 +676,7 @@ describe('route throttling', () => {
   });
 
   test('platform.addRouteThrottling directly', () => {
-    const { platformStack, platform } = realPlatform({ longLivedConnections: false, detailedMetrics: false });
+    const { platformStack, platform } = realPlatform({ longLivedConnections: undefined, detailedMetrics: false });
     platform.addRouteThrottling('ANY /x', 5, 10);
     platform.addRouteThrottling('GET /y/{proxy+}', 1, 1);
     const [, stage] = onlyOne(Template.fromStack(platformStack), 'AWS::ApiGatewayV2::Stage');
@@ -689,7 +689,7 @@ describe('route throttling', () => {
   describe('addRouteThrottling validation', () => {
     let platform: GlobalPlatform;
     beforeAll(() => {
-      platform = realPlatform({ longLivedConnections: false }).platform;
+      platform = realPlatform({ longLivedConnections: undefined }).platform;
     });
 
     test.each(['/x', 'ANY x', 'FETCH /x', 'any /x', 'ANY'])('route key %j', key => {
@@ -753,7 +753,7 @@ describe('JWT authorizer', () => {
   });
 
   test('on the platform of the same app, the authorizer lives in the service\'s stack (no export to lock it)', () => {
-    const { serviceStack, platformStack, platform } = realPlatform({ longLivedConnections: false });
+    const { serviceStack, platformStack, platform } = realPlatform({ longLivedConnections: undefined });
     routesOf(serviceStack, platform, ApiTarget.httpUrl('https://legacy.example.com'), {
       jwtIssuer: 'https://issuer.example.com', jwtAudience: ['aud'],
     });
@@ -773,7 +773,7 @@ describe('JWT authorizer', () => {
 
   // Two services of one app, each with its own issuer: a normal set-up (one platform app with several services).
   test.each([['the platform of the same app', false], ['an imported platform', true]])('two services with JWT issuers on %s', (_, imported) => {
-    const fixture = imported ? importedPlatform() : realPlatform({ longLivedConnections: false });
+    const fixture = imported ? importedPlatform() : realPlatform({ longLivedConnections: undefined });
     const { serviceStack, platform } = fixture;
     const build = () => {
       routesOf(serviceStack, platform, ApiTarget.httpUrl('https://jessica.example.com'), {
@@ -983,7 +983,7 @@ describe('monitoring options', () => {
   });
 
   test('two services in the platform\'s own stack: both widget sets on the one platform dashboard, one alarm each', () => {
-    const { platformStack, platform } = realPlatform({ longLivedConnections: false });
+    const { platformStack, platform } = realPlatform({ longLivedConnections: undefined });
     routesOf(platformStack, platform, ApiTarget.httpUrl('https://jessica.example.com'));
     new ApiRoutes(platformStack, 'VoiceRoutes', { platform, serviceName: 'voice', target: ApiTarget.httpUrl('https://voice.example.com') });
     const template = Template.fromStack(platformStack);

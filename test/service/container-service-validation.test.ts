@@ -13,7 +13,7 @@ let platform: GlobalPlatform;
 let counter = 0;
 beforeAll(() => {
   stack = new Stack(new App(), 'Platform', { env: { account: '123456789012', region: 'us-east-1' } });
-  platform = new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', longLivedConnections: true });
+  platform = new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', longLivedConnections: {} });
 });
 
 function make(props: Partial<ContainerServiceProps> = {}): ContainerService {

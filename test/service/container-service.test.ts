@@ -26,7 +26,7 @@ interface Synth {
 /** One platform app with one ContainerService `service1`; `extra` may add props that need the stack. */
 function synth(props: Partial<ContainerServiceProps> = {}, extra?: (stack: Stack) => Partial<ContainerServiceProps>): Synth {
   const stack = new Stack(new App(), 'Platform', { env: ENV });
-  const platform = new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', longLivedConnections: true });
+  const platform = new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', longLivedConnections: {} });
   const service = new ContainerService(stack, 'Service1', {
     platform,
     serviceName: 'service1',
@@ -531,7 +531,7 @@ describe('ContainerService on an imported platform', () => {
   };
   beforeAll(() => {
     stack = new Stack(new App(), 'Service1', { env: ENV });
-    platform = GlobalPlatform.fromPlatformName(stack, 'Platform', 'georgi', { longLivedConnections: true });
+    platform = GlobalPlatform.fromPlatformName(stack, 'Platform', 'georgi', { longLivedConnections: {} });
     service = new ContainerService(stack, 'Service1', {
       platform,
       serviceName: 'service1',

@@ -20,8 +20,8 @@ function createPlatform(app: App): { stack: Stack; platform: GlobalPlatform } {
   const platform = new GlobalPlatform(stack, 'Platform', {
     platformName: 'georgi',
     domainName: 'georgi.io',
-    longLivedConnections: true,
-    waf: true,
+    longLivedConnections: {},
+    waf: {},
     accessLogs: true,
     interfaceEndpoints: true,
     containerInsights: true,
@@ -110,7 +110,7 @@ describe('cdk-nag AwsSolutions over the services', () => {
       stacksA = check(appA);
       appB = new App();
       const services = new Stack(appB, 'Services', { env: ENV });
-      const imported = GlobalPlatform.fromPlatformName(services, 'Platform', 'georgi', { longLivedConnections: true });
+      const imported = GlobalPlatform.fromPlatformName(services, 'Platform', 'georgi', { longLivedConnections: {} });
       addServices(services, imported);
       stacksB = check(appB);
     });

@@ -15,7 +15,7 @@ const SSM_STRING = 'AWS::SSM::Parameter::Value<String>';
 function platformApp(): { app: App; stack: Stack; platform: GlobalPlatform } {
   const app = new App();
   const stack = new Stack(app, 'Platform', { env: ENV });
-  const platform = new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', longLivedConnections: true });
+  const platform = new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', longLivedConnections: {} });
   return { app, stack, platform };
 }
 
@@ -37,7 +37,7 @@ function addServices(stack: Stack, platform: IGlobalPlatform): void {
 function serviceApp(): { app: App; stack: Stack } {
   const app = new App();
   const stack = new Stack(app, 'Services', { env: ENV });
-  const platform = GlobalPlatform.fromPlatformName(stack, 'Platform', 'georgi', { longLivedConnections: true });
+  const platform = GlobalPlatform.fromPlatformName(stack, 'Platform', 'georgi', { longLivedConnections: {} });
   addServices(stack, platform);
   return { app, stack };
 }

@@ -3,7 +3,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { isUnresolved, validateEmail, validateUnique } from '../../core/validation';
 
 /** @internal */
 export interface AlarmTopicProps {
@@ -73,4 +74,11 @@ export class AlarmTopic extends Construct {
       this.topic.addSubscription(new subscriptions.EmailSubscription(email));
     }
   }
+}
+
+/** E-mail addresses for the topic's subscriptions: each valid, each once. @internal */
+export function validateAlarmEmails(scope: IConstruct, prop: string, emails: string[] | undefined): void {
+  if (!emails || isUnresolved(emails)) return;
+  for (const email of emails) validateEmail(scope, prop, email);
+  validateUnique(scope, prop, emails, 'list each address once');
 }

@@ -1,7 +1,10 @@
 import * as budgets from 'aws-cdk-lib/aws-budgets';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { PropError } from '../../core/errors';
+import { validatePositive } from '../../core/validation';
 import { BudgetThreshold } from '../budget-threshold';
+import { CostBudget } from '../cost-budget';
 
 /** @internal */
 export interface PlatformBudgetProps {
@@ -44,5 +47,17 @@ export class PlatformBudget extends Construct {
       // Budgets take tags only through ResourceTags (Tags.of does not reach them).
       resourceTags: [{ key: 'platform', value: props.platformName }],
     });
+  }
+}
+
+/** A budget's amount and thresholds (AWS Budgets allows 10 notifications). @internal */
+export function validateCostBudget(scope: IConstruct, budget: CostBudget): void {
+  validatePositive(scope, 'budget amountUsd', budget.amountUsd);
+  const thresholds = budget.options.thresholds;
+  if (thresholds) {
+    if (thresholds.length < 1 || thresholds.length > 10) {
+      throw new PropError(scope, 'budget thresholds', thresholds.length, 'expected 1 to 10 thresholds (AWS Budgets allows 10 notifications)');
+    }
+    for (const t of thresholds) validatePositive(scope, 'budget thresholds', t.percent);
   }
 }

@@ -1,9 +1,11 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { platformPath } from '../../contract/names';
+import { PropError } from '../../core/errors';
 import { addNagSuppressions, suppressS3HelperFunctions } from '../../core/nag';
+import { validateRetention } from '../../core/validation';
 
 /** @internal */
 export interface PlatformLogsProps {
@@ -55,5 +57,14 @@ export class PlatformLogs extends Construct {
       }]);
       suppressS3HelperFunctions(Stack.of(this));
     }
+  }
+}
+
+/** Log retention, and a removal policy the logs, the bucket and the KMS keys support. @internal */
+export function validateLogOptions(scope: IConstruct, retention: logs.RetentionDays | undefined, removalPolicy: RemovalPolicy | undefined): void {
+  if (retention !== undefined) validateRetention(scope, 'logRetention', retention);
+  if (removalPolicy === RemovalPolicy.SNAPSHOT) {
+    throw new PropError(scope, 'removalPolicy', removalPolicy,
+      'expected RemovalPolicy.RETAIN, RETAIN_ON_UPDATE_OR_DELETE or DESTROY: log groups, buckets and KMS keys have no snapshots');
   }
 }

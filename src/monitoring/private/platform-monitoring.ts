@@ -3,8 +3,10 @@ import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { errorRate, notify, sustainedAlarm } from './alarm-helpers';
+import { PropError } from '../../core/errors';
+import { validateIntegerRange, validatePercentage } from '../../core/validation';
 
 /** @internal */
 export interface PlatformMonitoringProps {
@@ -110,4 +112,21 @@ export function createCertificateExpiryAlarm(scope: Construct, id: string, optio
     evaluationPeriods: 1,
     treatMissingData: cloudwatch.TreatMissingData.IGNORE,
   });
+}
+
+/** The platform alarms' thresholds (the props of the same names). @internal */
+export interface PlatformAlarmThresholds {
+  readonly serverErrorRateThresholdPercent?: number;
+  readonly latencyP99Threshold?: Duration;
+  readonly certificateExpiryThresholdDays?: number;
+}
+
+/** The thresholds of the platform alarms. @internal */
+export function validateAlarmThresholds(scope: IConstruct, thresholds: PlatformAlarmThresholds): void {
+  validatePercentage(scope, 'serverErrorRateThresholdPercent', thresholds.serverErrorRateThresholdPercent);
+  const latency = thresholds.latencyP99Threshold;
+  if (latency && !latency.isUnresolved() && latency.toMilliseconds() <= 0) {
+    throw new PropError(scope, 'latencyP99Threshold', `${latency.toMilliseconds()}ms`, 'expected a duration greater than zero');
+  }
+  validateIntegerRange(scope, 'certificateExpiryThresholdDays', thresholds.certificateExpiryThresholdDays, 1, 395);
 }

@@ -1,8 +1,11 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { PropError } from '../../core/errors';
 import { addNagSuppressions } from '../../core/nag';
+import { isUnresolved, parseIpv4Cidr, validateIntegerRange } from '../../core/validation';
 import { NatType } from '../nat-type';
+import { PlatformNetworkOptions } from '../network-options';
 
 /** cdk-nag cannot evaluate an ingress rule whose source is the VPC's CIDR token. */
 const VPC_CIDR_INGRESS = {
@@ -103,4 +106,71 @@ export class PlatformNetwork extends Construct {
       ]);
     }
   }
+}
+
+/**
+ * The VPC's range (private, with room for the subnets), its zones (of the stack's Region) and
+ * its NAT (at most one per zone; none only with interface endpoints).
+ * @internal
+ */
+export function validateNetworkOptions(scope: IConstruct, props: PlatformNetworkOptions, region: string): void {
+  const zones = props.availabilityZones;
+  if (zones !== undefined && props.maxAzs !== undefined) {
+    throw new PropError(scope, 'maxAzs', props.maxAzs, 'set either maxAzs or availabilityZones, not both');
+  }
+  if (zones !== undefined && isUnresolved(zones)) {
+    throw new PropError(scope, 'availabilityZones', '(a token)', 'expected the zone names themselves: the VPC lays out its subnets at synth time');
+  }
+  if (zones !== undefined) validateAvailabilityZones(scope, zones, region);
+  const maxAzs = zones?.length ?? props.maxAzs ?? 2;
+  validateIntegerRange(scope, 'maxAzs', props.maxAzs ?? 2, 2, 6);
+  validateIntegerRange(scope, 'natGateways', props.natGateways, 0, 6);
+  if (props.natGateways !== undefined && !isUnresolved(props.natGateways) && props.natGateways > maxAzs) {
+    throw new PropError(scope, 'natGateways', props.natGateways, `at most one per Availability Zone (maxAzs is ${maxAzs})`);
+  }
+  const natKind = (props.natType ?? NatType.GATEWAY).kind;
+  if (natKind === 'none' && props.natGateways) {
+    throw new PropError(scope, 'natGateways', props.natGateways, 'must be 0 or unset with NatType.NONE');
+  }
+  if (natKind === 'none' && props.interfaceEndpoints !== true) {
+    throw new PropError(scope, 'interfaceEndpoints', props.interfaceEndpoints ?? false,
+      'must be true with NatType.NONE: without a NAT the service subnets reach AWS only through VPC endpoints,'
+      + ' and tasks need them to pull images, write logs and read secrets and parameters');
+  }
+  if (natKind !== 'none' && props.natGateways === 0) {
+    throw new PropError(scope, 'natGateways', 0, `at least 1 with NatType.${natKind.toUpperCase()}; use NatType.NONE for no NAT`);
+  }
+  if (props.vpcCidr !== undefined && !isUnresolved(props.vpcCidr)) validateVpcCidr(scope, props.vpcCidr, maxAzs);
+}
+
+function validateVpcCidr(scope: IConstruct, vpcCidr: string, maxAzs: number): void {
+  const range = parseIpv4Cidr(scope, 'vpcCidr', vpcCidr);
+  const privateBlocks = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].map(c => parseIpv4Cidr(scope, 'vpcCidr', c));
+  if (!privateBlocks.some(b => range.first >= b.first && range.last <= b.last)) {
+    throw new PropError(scope, 'vpcCidr', vpcCidr, 'expected a private (RFC 1918) block inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16');
+  }
+  // CDK allocates in order: the public /24s, then the private /20s from the next /20 boundary.
+  const needed = Math.ceil((maxAzs * 256) / 4096) * 4096 + maxAzs * 4096;
+  const largestPrefix = 32 - Math.ceil(Math.log2(needed));
+  if (range.prefix < 16 || range.last - range.first + 1 < needed) {
+    throw new PropError(scope, 'vpcCidr', vpcCidr,
+      `expected a /16 to /${largestPrefix} block: room for a /24 public and a /20 private subnet in each of ${maxAzs} AZs`);
+  }
+}
+
+function validateAvailabilityZones(scope: IConstruct, zones: string[], region: string): void {
+  if (zones.length < 2 || zones.length > 6) {
+    throw new PropError(scope, 'availabilityZones', zones, 'expected 2 to 6 zones');
+  }
+  for (const zone of zones) {
+    if (isUnresolved(zone)) continue;
+    if (!/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/.test(zone)) {
+      throw new PropError(scope, 'availabilityZones', zone, 'expected a zone name such as "us-east-1b"');
+    }
+    if (!isUnresolved(region) && !(zone.startsWith(region) && zone.length === region.length + 1)) {
+      throw new PropError(scope, 'availabilityZones', zone, `expected a zone of the platform's Region ${region}, such as "${region}a"`);
+    }
+  }
+  const repeated = zones.find((z, i) => zones.indexOf(z) !== i);
+  if (repeated) throw new PropError(scope, 'availabilityZones', repeated, 'list each zone once');
 }

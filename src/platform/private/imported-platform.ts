@@ -12,8 +12,8 @@ import { Construct } from 'constructs';
 import { DEFAULT_LONG_LIVED_PATH_SUFFIXES, HTTP_STAGE_NAME, platformPath } from '../../contract/names';
 import { ParameterKey, readParameter } from '../../contract/parameters';
 import { IGlobalPlatform } from '../../contract/platform';
-import { PropError } from '../../core/errors';
-import { validateDnsName, validateDomainName, validateIntegerRange, validatePathSuffixes } from '../../core/validation';
+import { validateDnsName, validateDomainName, validateIntegerRange } from '../../core/validation';
+import { validateLongLivedPathOptions } from '../../routing/private/long-lived-origin';
 import { GlobalPlatformImportOptions } from '../import-options';
 
 /**
@@ -35,14 +35,12 @@ export class ImportedGlobalPlatform extends Construct implements IGlobalPlatform
     validateDnsName(this, 'platformName', platformName, 32);
     validateIntegerRange(this, 'availabilityZoneCount', options.availabilityZoneCount, 2, 6);
     if (options.domainName !== undefined) validateDomainName(this, 'domainName', options.domainName);
-    if (!options.longLivedConnections && options.longLivedPathSuffixes !== undefined) {
-      throw new PropError(this, 'longLivedPathSuffixes', options.longLivedPathSuffixes, 'only used with longLivedConnections: true');
-    }
-    validatePathSuffixes(this, 'longLivedPathSuffixes', options.longLivedPathSuffixes);
+    if (options.longLivedConnections) validateLongLivedPathOptions(this, 'longLivedConnections', options.longLivedConnections);
     this.platformName = platformName;
     this.parameterPrefix = platformPath(platformName);
     this.options = options;
-    this.longLivedPathSuffixes = options.longLivedConnections ? (options.longLivedPathSuffixes ?? [...DEFAULT_LONG_LIVED_PATH_SUFFIXES]) : [];
+    this.longLivedPathSuffixes = options.longLivedConnections
+      ? (options.longLivedConnections.pathSuffixes ?? [...DEFAULT_LONG_LIVED_PATH_SUFFIXES]) : [];
   }
 
   public get domainName(): string {

@@ -1,6 +1,7 @@
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { PARAMETER_KEYS, ParameterKey, parameterName } from '../../contract/parameters';
+import { IGlobalPlatform } from '../../contract/platform';
 
 /**
  * Writes the platform's attributes as SSM String parameters (standard tier: free).
@@ -22,4 +23,45 @@ export class PlatformParameters extends Construct {
       tier: ssm.ParameterTier.STANDARD,
     });
   }
+}
+
+/**
+ * Publishes everything an app in another repository needs to import the platform by name
+ * (`GlobalPlatform.fromPlatformName`), under `/platform/<platformName>`.
+ * @internal
+ */
+export function publishPlatformParameters(scope: Construct, id: string, platform: IGlobalPlatform, longLivedSecurityGroupId?: string): void {
+  const parameters = new PlatformParameters(scope, id, platform.platformName);
+  const vpc = platform.vpc;
+  const serviceSubnets = vpc.selectSubnets(platform.serviceSubnets).subnets;
+  parameters.publish('domainName', platform.domainName);
+  parameters.publish('hostedZoneId', platform.hostedZone.hostedZoneId);
+  parameters.publish('certificateArn', platform.certificate.certificateArn);
+  parameters.publish('edgeCertificateArn', platform.edgeCertificate.certificateArn);
+  parameters.publish('vpcId', vpc.vpcId);
+  parameters.publish('vpcCidr', vpc.vpcCidrBlock);
+  parameters.publish('availabilityZones', vpc.availabilityZones.join(','));
+  parameters.publish('publicSubnetIds', vpc.publicSubnets.map(s => s.subnetId).join(','));
+  parameters.publish('publicSubnetRouteTableIds', vpc.publicSubnets.map(s => s.routeTable.routeTableId).join(','));
+  parameters.publish('serviceSubnetIds', serviceSubnets.map(s => s.subnetId).join(','));
+  parameters.publish('serviceSubnetRouteTableIds', serviceSubnets.map(s => s.routeTable.routeTableId).join(','));
+  parameters.publish('clusterName', platform.cluster.clusterName);
+  parameters.publish('clusterArn', platform.cluster.clusterArn);
+  parameters.publish('namespaceId', platform.namespace.namespaceId);
+  parameters.publish('namespaceName', platform.namespace.namespaceName);
+  parameters.publish('namespaceArn', platform.namespace.namespaceArn);
+  parameters.publish('httpApiId', platform.httpApi.apiId);
+  parameters.publish('httpApiEndpoint', platform.httpApi.apiEndpoint);
+  parameters.publish('httpStageName', platform.httpStageName);
+  parameters.publish('vpcLinkId', platform.vpcLink.vpcLinkId);
+  parameters.publish('vpcLinkSecurityGroupId', platform.vpcLinkSecurityGroup.securityGroupId);
+  parameters.publish('frontDoorDistributionId', platform.frontDoor.distributionId);
+  parameters.publish('frontDoorDomainName', platform.frontDoor.distributionDomainName);
+  parameters.publish('apiDomainName', platform.apiDomainName);
+  if (platform.longLivedListener && longLivedSecurityGroupId) {
+    parameters.publish('longLivedListenerArn', platform.longLivedListener.listenerArn);
+    parameters.publish('longLivedSecurityGroupId', longLivedSecurityGroupId);
+    parameters.publish('longLivedPathSuffixes', platform.longLivedPathSuffixes.join(','));
+  }
+  parameters.publish('alarmTopicArn', platform.alarmTopic.topicArn);
 }

@@ -1,7 +1,9 @@
 import { Token } from 'aws-cdk-lib';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
-import { Construct } from 'constructs';
-import { isIpv6Cidr } from '../../core/validation';
+import { Construct, IConstruct } from 'constructs';
+import { PropError } from '../../core/errors';
+import { isIpv6Cidr, rangesOverlap, validateIntegerRange, validateIpCidrList } from '../../core/validation';
+import { WafOptions } from '../waf-options';
 
 /** @internal */
 export interface FrontDoorWafProps {
@@ -125,5 +127,33 @@ export class FrontDoorWaf extends Construct {
       rules,
       visibilityConfig: visibility('web-acl'),
     });
+  }
+}
+
+/**
+ * The web ACL's options: the rate limit in WAF's range, IP lists of well-formed, disjoint
+ * blocks (IPv4 and IPv6 may be mixed), no /0 and no block both allowed and blocked.
+ * @internal
+ */
+export function validateWafOptions(scope: IConstruct, waf: WafOptions): void {
+  validateIntegerRange(scope, 'waf.rateLimit', waf.rateLimit, 10, 2_000_000_000);
+  const allowed = validateIpCidrList(scope, 'waf.allowedIpRanges', waf.allowedIpRanges);
+  const blocked = validateIpCidrList(scope, 'waf.blockedIpRanges', waf.blockedIpRanges);
+  for (const [prop, ranges] of [['waf.allowedIpRanges', allowed], ['waf.blockedIpRanges', blocked]] as const) {
+    const everything = [...ranges.ipv4, ...ranges.ipv6].find(r => r.prefix === 0);
+    if (everything) {
+      throw new PropError(scope, prop, everything.cidr,
+        'AWS WAF IP sets accept /1 to /32 (IPv4) and /1 to /128 (IPv6), not /0; leave waf out instead of listing every address');
+    }
+  }
+  const clashes = [
+    ...blocked.ipv4.map(b => [b, allowed.ipv4.find(a => rangesOverlap(a, b))] as const),
+    ...blocked.ipv6.map(b => [b, allowed.ipv6.find(a => rangesOverlap(a, b))] as const),
+  ];
+  for (const [b, clash] of clashes) {
+    if (clash) {
+      throw new PropError(scope, 'waf.blockedIpRanges', b.cidr,
+        `it overlaps "${clash.cidr}" in waf.allowedIpRanges; an address cannot be both allowed and blocked`);
+    }
   }
 }

@@ -36,7 +36,8 @@ export function jwtAuthorizer(scope: Construct, options: JwtOptions): apigwv2.IH
  * (aws-cdk-lib has no L2 for the `jwt-validation` action yet).
  * @internal
  */
-export function jwtValidationActions(options: ServiceRoutingOptions, targetGroup: elbv2.IApplicationTargetGroup): elbv2.CfnListenerRule.ActionProperty[] {
+export function jwtValidationActions(options: ServiceRoutingOptions,
+  targetGroup: elbv2.IApplicationTargetGroup): elbv2.CfnListenerRule.ActionProperty[] {
   return [
     {
       type: 'jwt-validation',
@@ -90,6 +91,6 @@ export function validateAuthOptions(scope: Construct, options: ServiceRoutingOpt
   if (options.jwtIssuer !== undefined && longLivedPaths.length > 0
     && listener instanceof elbv2.CfnListener && listener.protocol === elbv2.ApplicationProtocol.HTTP) {
     throw new PropError(scope, 'jwtIssuer', options.jwtIssuer, 'the load balancer verifies JWTs on HTTPS listeners only, and the platform\'s'
-      + ' long-lived origin listens on HTTP (longLivedOriginTls: false): turn its TLS on, or drop longLivedPaths');
+      + ' long-lived origin listens on HTTP (longLivedConnections.originTls: false): turn its TLS on, or drop longLivedPaths');
   }
 }

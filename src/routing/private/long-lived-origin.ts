@@ -8,6 +8,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
 import { addNagSuppressions, suppressAwsCustomResourceProvider } from '../../core/nag';
+import { validatePathSuffixes, validateSeconds } from '../../core/validation';
+import { LongLivedOriginOptions, LongLivedPathOptions } from '../long-lived-options';
 
 /** @internal */
 export interface LongLivedOriginProps {
@@ -168,4 +170,16 @@ export class LongLivedOrigin extends Construct {
     suppressAwsCustomResourceProvider(Stack.of(this));
     return lookup.getResponseField('SecurityGroups.0.GroupId');
   }
+}
+
+/** The path suffixes of a long-lived origin, created or imported (`prop` is the options' name). @internal */
+export function validateLongLivedPathOptions(scope: IConstruct, prop: string, options: LongLivedPathOptions): void {
+  validatePathSuffixes(scope, `${prop}.pathSuffixes`, options.pathSuffixes);
+}
+
+/** The long-lived origin's options: suffixes, and the ALB's and CloudFront's timeout ranges. @internal */
+export function validateLongLivedOriginOptions(scope: IConstruct, prop: string, options: LongLivedOriginOptions): void {
+  validateLongLivedPathOptions(scope, prop, options);
+  validateSeconds(scope, `${prop}.idleTimeout`, options.idleTimeout, 1, 4000, 'the ALB limit');
+  validateSeconds(scope, `${prop}.readTimeout`, options.readTimeout, 1, 120, 'the CloudFront origin response timeout');
 }

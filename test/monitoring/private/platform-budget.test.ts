@@ -1,6 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { BudgetThreshold, GlobalPlatform, GlobalPlatformProps } from '../../../src';
+import { BudgetThreshold, CostBudget, GlobalPlatform, GlobalPlatformProps } from '../../../src';
 
 function synth(props: Partial<GlobalPlatformProps> = {}): Template {
   const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'us-east-1' } });
@@ -52,14 +52,14 @@ describe('budget (defaults)', () => {
   });
 });
 
-test('budget: false creates no budget', () => {
-  const template = synth({ budget: false });
+test('CostBudget.NONE creates no budget', () => {
+  const template = synth({ budget: CostBudget.NONE });
   template.resourceCountIs('AWS::Budgets::Budget', 0);
   template.resourceCountIs('AWS::SNS::Topic', 1);
 });
 
 test('custom amount and thresholds', () => {
-  const template = synth({ monthlyBudgetUsd: 250, budgetThresholds: [BudgetThreshold.actual(50), BudgetThreshold.forecasted(120)] });
+  const template = synth({ budget: CostBudget.monthly(250, { thresholds: [BudgetThreshold.actual(50), BudgetThreshold.forecasted(120)] }) });
   const b = budget(template);
   expect(b.Budget.BudgetLimit).toEqual({ Amount: 250, Unit: 'USD' });
   expect(b.NotificationsWithSubscribers).toHaveLength(2);
@@ -67,8 +67,8 @@ test('custom amount and thresholds', () => {
     .toEqual([['ACTUAL', 50], ['FORECASTED', 120]]);
 });
 
-test('budgetFilterByPlatformTag counts only costs tagged platform=georgi', () => {
-  const template = synth({ budgetFilterByPlatformTag: true });
+test('filterByPlatformTag counts only costs tagged platform=georgi', () => {
+  const template = synth({ budget: CostBudget.monthly(100, { filterByPlatformTag: true }) });
   template.hasResourceProperties('AWS::Budgets::Budget', {
     Budget: Match.objectLike({ CostFilters: { TagKeyValue: ['user:platform$georgi'] } }),
   });

@@ -15,7 +15,7 @@ describe('central HTTP API', () => {
   let stack: Stack;
   let platform: GlobalPlatform;
   beforeAll(() => {
-    ({ template, stack, platform } = synth({ longLivedConnections: true, waf: true }));
+    ({ template, stack, platform } = synth({ longLivedConnections: {}, waf: {} }));
   });
 
   test('one HTTP API named after the platform', () => {

@@ -34,7 +34,7 @@ describe('WAF on, no IP lists', () => {
   let platform: GlobalPlatform;
   let acl: Record<string, any>;
   beforeAll(() => {
-    ({ template, stack, platform } = synth({ waf: true }));
+    ({ template, stack, platform } = synth({ waf: {} }));
     acl = webAcl(template);
   });
 
@@ -94,7 +94,7 @@ describe('WAF on, no IP lists', () => {
 });
 
 test('a custom rate limit', () => {
-  const { template } = synth({ waf: true, wafRateLimit: 250 });
+  const { template } = synth({ waf: { rateLimit: 250 } });
   expect(rule(webAcl(template), 'RateLimitPerIp').Statement.RateBasedStatement.Limit).toBe(250);
 });
 
@@ -102,7 +102,7 @@ describe('WAF with blocked and allowed IP ranges', () => {
   let template: Template;
   let acl: Record<string, any>;
   beforeAll(() => {
-    ({ template } = synth({ waf: true, wafBlockedIpRanges: ['198.51.100.0/24', '192.0.2.7/32'], wafAllowedIpRanges: ['203.0.113.0/24'] }));
+    ({ template } = synth({ waf: { blockedIpRanges: ['198.51.100.0/24', '192.0.2.7/32'], allowedIpRanges: ['203.0.113.0/24'] } }));
     acl = webAcl(template);
   });
 
@@ -135,7 +135,7 @@ describe('WAF with blocked and allowed IP ranges', () => {
 });
 
 test('only an allow list: one IP set, the allow rule first', () => {
-  const { template } = synth({ waf: true, wafAllowedIpRanges: ['203.0.113.0/24'] });
+  const { template } = synth({ waf: { allowedIpRanges: ['203.0.113.0/24'] } });
   template.resourceCountIs('AWS::WAFv2::IPSet', 1);
   template.hasResourceProperties('AWS::WAFv2::IPSet', { Name: 'georgi-allowed' });
   const rules = webAcl(template).Rules as Array<{ Name: string; Priority: number }>;
@@ -145,7 +145,7 @@ test('only an allow list: one IP set, the allow rule first', () => {
 });
 
 test('only a block list: one IP set, the block rule first', () => {
-  const { template } = synth({ waf: true, wafBlockedIpRanges: ['198.51.100.0/24'] });
+  const { template } = synth({ waf: { blockedIpRanges: ['198.51.100.0/24'] } });
   template.resourceCountIs('AWS::WAFv2::IPSet', 1);
   template.hasResourceProperties('AWS::WAFv2::IPSet', { Name: 'georgi-blocked' });
   const rules = webAcl(template).Rules as Array<{ Name: string }>;
@@ -162,7 +162,7 @@ const ref = (id: string) => ({ IPSetReferenceStatement: { Arn: { 'Fn::GetAtt': [
 
 describe('IPv4 and IPv6 lists', () => {
   test('IPv4-only lists: one IPV4 set each, under the construct ids and names of before IPv6 support', () => {
-    const { template } = synth({ waf: true, wafBlockedIpRanges: ['198.51.100.0/24'], wafAllowedIpRanges: ['203.0.113.0/24'] });
+    const { template } = synth({ waf: { blockedIpRanges: ['198.51.100.0/24'], allowedIpRanges: ['203.0.113.0/24'] } });
     const sets = ipSets(template);
     expect(Object.keys(sets).sort()).toEqual(['georgi-allowed', 'georgi-blocked']);
     expect(sets['georgi-blocked'].id).toMatch(/^PlatformWafBlockedIpSet[0-9A-F]{8}$/);
@@ -174,7 +174,7 @@ describe('IPv4 and IPv6 lists', () => {
   });
 
   test('IPv6-only lists: one IPV6 set each (ids ending in V6), referenced directly, no IPv4 set', () => {
-    const { template } = synth({ waf: true, wafBlockedIpRanges: ['2001:db8:bad::/48'], wafAllowedIpRanges: ['2001:db8:1::/64', '2001:db8:2::1/128'] });
+    const { template } = synth({ waf: { blockedIpRanges: ['2001:db8:bad::/48'], allowedIpRanges: ['2001:db8:1::/64', '2001:db8:2::1/128'] } });
     const sets = ipSets(template);
     expect(Object.keys(sets).sort()).toEqual(['georgi-allowed-v6', 'georgi-blocked-v6']);
     expect(sets['georgi-blocked-v6'].id).toMatch(/^PlatformWafBlockedIpSetV6[0-9A-F]{8}$/);
@@ -193,9 +193,10 @@ describe('IPv4 and IPv6 lists', () => {
 
   test('mixed lists: each family in its own set, the rule matches either (OrStatement, IPv4 first)', () => {
     const { template } = synth({
-      waf: true,
-      wafBlockedIpRanges: ['2001:db8:bad::/48', '198.51.100.0/24', '192.0.2.7/32'],
-      wafAllowedIpRanges: ['203.0.113.0/24', '2001:DB8:1::/64'],
+      waf: {
+        blockedIpRanges: ['2001:db8:bad::/48', '198.51.100.0/24', '192.0.2.7/32'],
+        allowedIpRanges: ['203.0.113.0/24', '2001:DB8:1::/64'],
+      },
     });
     const sets = ipSets(template);
     expect(Object.keys(sets).sort()).toEqual(['georgi-allowed', 'georgi-allowed-v6', 'georgi-blocked', 'georgi-blocked-v6']);
@@ -214,7 +215,7 @@ describe('IPv4 and IPv6 lists', () => {
   });
 
   test('an IPv6 block list with an IPv4 allow list: an OR only where both families are listed', () => {
-    const { template } = synth({ waf: true, wafBlockedIpRanges: ['2001:db8:bad::/48'], wafAllowedIpRanges: ['203.0.113.0/24'] });
+    const { template } = synth({ waf: { blockedIpRanges: ['2001:db8:bad::/48'], allowedIpRanges: ['203.0.113.0/24'] } });
     const sets = ipSets(template);
     expect(Object.keys(sets).sort()).toEqual(['georgi-allowed', 'georgi-blocked-v6']);
     const acl = webAcl(template);

@@ -124,7 +124,7 @@ describe('front door with long-lived connections', () => {
   let template: Template;
   let config: Record<string, any>;
   beforeAll(() => {
-    ({ template } = synth({ longLivedConnections: true }));
+    ({ template } = synth({ longLivedConnections: {} }));
     config = distributionConfig(template);
   });
 
@@ -168,8 +168,8 @@ describe('front door with long-lived connections', () => {
   });
 });
 
-test('custom longLivedPathSuffixes give /*/<suffix> and /*/<suffix>/* only', () => {
-  const { template, platform } = synth({ longLivedConnections: true, longLivedPathSuffixes: ['events'] });
+test('custom longLivedConnections.pathSuffixes give /*/<suffix> and /*/<suffix>/* only', () => {
+  const { template, platform } = synth({ longLivedConnections: { pathSuffixes: ['events'] } });
   const config = distributionConfig(template);
   expect(config.CacheBehaviors.map((b: { PathPattern: string }) => b.PathPattern)).toEqual(['/*/events', '/*/events/*']);
   expect(platform.longLivedPathSuffixes).toEqual(['events']);
@@ -183,7 +183,7 @@ describe('access logs', () => {
   let platform: GlobalPlatform;
   let stack: Stack;
   beforeAll(() => {
-    ({ template, platform, stack } = synth({ accessLogs: true, longLivedConnections: true }));
+    ({ template, platform, stack } = synth({ accessLogs: true, longLivedConnections: {} }));
   });
 
   test('one S3 bucket: SSE-S3, all public access blocked, objects expire after the retention (30 days)', () => {

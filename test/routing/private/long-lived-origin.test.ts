@@ -7,7 +7,7 @@ import { onlyId } from '../../helpers/platform-fixture';
 function synth(props: Partial<GlobalPlatformProps> = {}, region = 'us-east-1'): { platform: GlobalPlatform; stack: Stack; template: Template } {
   const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region }, crossRegionReferences: region !== 'us-east-1' });
   const platform = new GlobalPlatform(stack, 'Platform', {
-    platformName: 'georgi', domainName: 'georgi.io', longLivedConnections: true, ...props,
+    platformName: 'georgi', domainName: 'georgi.io', longLivedConnections: {}, ...props,
   });
   return { platform, stack, template: Template.fromStack(stack) };
 }
@@ -172,21 +172,21 @@ describe('long-lived origin (defaults)', () => {
 });
 
 test('a custom idle timeout', () => {
-  const { template } = synth({ longLivedIdleTimeout: Duration.minutes(20) });
+  const { template } = synth({ longLivedConnections: { idleTimeout: Duration.minutes(20) } });
   template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
     LoadBalancerAttributes: Match.arrayWith([{ Key: 'idle_timeout.timeout_seconds', Value: '1200' }]),
   });
 });
 
 test('a custom read timeout reaches the VPC origin', () => {
-  const { template } = synth({ longLivedReadTimeout: Duration.seconds(90) });
+  const { template } = synth({ longLivedConnections: { readTimeout: Duration.seconds(90) } });
   expect(vpcOriginConfig(template).OriginReadTimeout).toBe(90);
 });
 
-describe('longLivedOriginTls: false', () => {
+describe('longLivedConnections.originTls: false', () => {
   let template: Template;
   beforeAll(() => {
-    ({ template } = synth({ longLivedOriginTls: false }));
+    ({ template } = synth({ longLivedConnections: { originTls: false } }));
   });
 
   test('an HTTP listener on 80 without certificate or TLS policy', () => {
@@ -210,10 +210,10 @@ describe('longLivedOriginTls: false', () => {
   });
 });
 
-describe('longLivedOriginPeer', () => {
+describe('longLivedConnections.originPeer', () => {
   let template: Template;
   beforeAll(() => {
-    ({ template } = synth({ longLivedOriginPeer: ec2.Peer.prefixList('pl-123') }));
+    ({ template } = synth({ longLivedConnections: { originPeer: ec2.Peer.prefixList('pl-123') } }));
   });
 
   test('no look-up custom resource', () => {
