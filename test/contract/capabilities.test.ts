@@ -1,13 +1,13 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { ApiRoutes, ApiTarget, GlobalPlatform, IGlobalPlatform } from '../../src';
+import { ApiRoutes, ApiTarget, IGlobalPlatform } from '../../src';
 import { RouteThrottling, routeThrottlingOf } from '../../src/contract/capabilities';
-import { importedPlatform } from '../helpers/platform-fixture';
+import { georgiPlatform, importedPlatform, testStack } from '../helpers/fixtures';
 
 describe('capabilities', () => {
   test('a GlobalPlatform can throttle routes; an imported platform cannot', () => {
-    const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'us-east-1' } });
-    const platform = new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io' });
+    const stack = testStack(new App(), 'S');
+    const platform = georgiPlatform(stack);
     expect(routeThrottlingOf(platform)?.stage).toBe(platform.httpStage);
     expect(routeThrottlingOf(importedPlatform().platform)).toBeUndefined();
   });

@@ -1,16 +1,11 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { GlobalPlatform, GlobalPlatformProps } from '../../src';
+import { GlobalPlatform } from '../../src';
 import { PARAMETER_KEYS } from '../../src/contract/parameters';
-import { onlyId } from '../helpers/platform-fixture';
+import { onlyId, synthPlatform as synth, testStack } from '../helpers/fixtures';
 
 const LONG_LIVED_KEYS: Array<keyof typeof PARAMETER_KEYS> = ['longLivedListenerArn', 'longLivedSecurityGroupId', 'longLivedPathSuffixes'];
 
-function synth(props: Partial<GlobalPlatformProps> = {}): { platform: GlobalPlatform; template: Template } {
-  const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'us-east-1' } });
-  const platform = new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', ...props });
-  return { platform, template: Template.fromStack(stack) };
-}
 
 /** name -> Value of every SSM parameter in the template. */
 function parameters(template: Template): Map<string, unknown> {
@@ -158,7 +153,7 @@ describe('published parameters without longLivedConnections', () => {
 });
 
 test('the prefix follows the platform name', () => {
-  const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'us-east-1' } });
+  const stack = testStack(new App(), 'S');
   const platform = new GlobalPlatform(stack, 'Platform', { platformName: 'acme', domainName: 'acme.dev' });
   expect(platform.parameterPrefix).toBe('/platform/acme');
   const names = [...parameters(Template.fromStack(stack)).keys()];

@@ -6,6 +6,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import { IConstruct } from 'constructs';
 import { GlobalPlatform, GlobalPlatformProps, StaticSite, StaticSiteProps } from '../../src';
+import { georgiPlatform } from '../helpers/fixtures';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
 const SITE = path.join(__dirname, '../fixtures/site');
@@ -21,7 +22,7 @@ interface Synth {
 function synth(props: Partial<StaticSiteProps> = {}, platformProps: Partial<GlobalPlatformProps> = {},
   siteProps?: (platform: GlobalPlatform) => Partial<StaticSiteProps>): Synth {
   const stack = new Stack(new App(), 'Platform', { env: ENV });
-  const platform = new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', longLivedConnections: {}, ...platformProps });
+  const platform = georgiPlatform(stack, { longLivedConnections: {}, ...platformProps });
   const site = new StaticSite(stack, 'Docs', {
     platform,
     siteName: 'docs',
@@ -274,7 +275,7 @@ describe('StaticSite validation', () => {
   };
   beforeAll(() => {
     stack = new Stack(new App(), 'Platform', { env: ENV });
-    platform = new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io' });
+    platform = georgiPlatform(stack);
   });
 
   test('a folder that does not exist is refused', () => {

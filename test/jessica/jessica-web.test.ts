@@ -15,7 +15,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { extname, join } from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { Browser, BrowserContext, Page } from 'playwright-core';
@@ -23,8 +23,9 @@ import { ElevenLabsStandIn, HELLO_MP3, STAND_IN_VOICES } from './elevenlabs-stan
 import { mp3DurationSeconds } from './mp3';
 import { buildApp } from '../../integ/jessica/src/app';
 import { loadConfig } from '../../integ/jessica/src/config';
-import { GlobalPlatform, TtsService } from '../../src';
+import { TtsService } from '../../src';
 import { launchChromium } from '../helpers/chromium';
+import { georgiPlatform, testStack } from '../helpers/fixtures';
 
 const WEB = join(__dirname, '..', '..', 'integ', 'jessica', 'web');
 const RACHEL = STAND_IN_VOICES.find((v) => v.name === 'Rachel')!.voice_id;
@@ -44,8 +45,8 @@ interface Deployment {
 
 function synthesizeJessica(): Deployment {
   const app = new App();
-  const stack = new Stack(app, 'Jessica', { env: { account: '123456789012', region: 'us-east-1' } });
-  const platform = new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', longLivedConnections: {} });
+  const stack = testStack(app, 'Jessica');
+  const platform = georgiPlatform(stack, { longLivedConnections: {} });
   new TtsService(stack, 'Jessica', {
     platform,
     serviceName: 'jessica',

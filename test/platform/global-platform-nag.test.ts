@@ -2,7 +2,8 @@ import { App, Aspects, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { CostBudget, GlobalPlatform, GlobalPlatformProps, NatType } from '../../src';
+import { CostBudget, GlobalPlatformProps, NatType } from '../../src';
+import { georgiPlatform, testStack } from '../helpers/fixtures';
 
 /** Every option on: the configuration cdk-nag must find clean. */
 const EVERYTHING_ON: Omit<GlobalPlatformProps, 'platformName' | 'domainName'> = {
@@ -22,7 +23,7 @@ const EVERYTHING_ON: Omit<GlobalPlatformProps, 'platformName' | 'domainName'> = 
 function nagged(region: string, props: Omit<GlobalPlatformProps, 'platformName' | 'domainName'>): Stack[] {
   const app = new App();
   const stack = new Stack(app, 'Platform', { env: { account: '123456789012', region }, crossRegionReferences: true });
-  new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', ...props });
+  georgiPlatform(stack, { ...props });
   Aspects.of(app).add(new AwsSolutionsChecks());
   app.synth();
   return app.node.children.filter((c): c is Stack => c instanceof Stack);
@@ -58,7 +59,7 @@ describe('cdk-nag AwsSolutions', () => {
 
   test('the harness reports a non-compliant resource (so a clean result means something)', () => {
     const app = new App();
-    const stack = new Stack(app, 'Probe', { env: { account: '123456789012', region: 'us-east-1' } });
+    const stack = testStack(app, 'Probe');
     new sns.Topic(stack, 'PlainTopic');
     Aspects.of(app).add(new AwsSolutionsChecks());
     app.synth();

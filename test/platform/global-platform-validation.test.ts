@@ -4,6 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { BudgetThreshold, CostBudget, GlobalPlatform, GlobalPlatformProps, NatType } from '../../src';
 import { errorOf } from '../helpers/errors';
+import { georgiPlatform } from '../helpers/fixtures';
 
 const ACCOUNT = '123456789012';
 
@@ -12,7 +13,7 @@ function makeStack(region = 'us-east-1', crossRegionReferences?: boolean): Stack
 }
 
 function build(overrides: Partial<GlobalPlatformProps> = {}, stack: Stack = makeStack()): GlobalPlatform {
-  return new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', ...overrides });
+  return georgiPlatform(stack, { ...overrides });
 }
 
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');

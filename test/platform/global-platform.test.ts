@@ -2,24 +2,11 @@ import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { GlobalPlatform, GlobalPlatformProps } from '../../src';
+import { georgiPlatform, PlatformSynth, synthPlatform as synth } from '../helpers/fixtures';
 
 const ACCOUNT = '123456789012';
 const EDGE_CERT_ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555';
 
-interface Synth {
-  readonly app: App;
-  readonly stack: Stack;
-  readonly platform: GlobalPlatform;
-  readonly template: Template;
-}
-
-function synth(props: Partial<GlobalPlatformProps> = {}, region = 'us-east-1', crossRegionReferences = false): Synth {
-  const app = new App();
-  const stack = new Stack(app, 'S', { env: { account: ACCOUNT, region }, crossRegionReferences });
-  const platform = new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', ...props });
-  return { app, stack, platform, template: Template.fromStack(stack) };
-}
 
 /** The sorted names of the CloudWatch alarms in a template. */
 function alarmNames(template: Template): string[] {
@@ -44,7 +31,7 @@ function onlyId(template: Template, type: string, properties?: Record<string, un
 }
 
 describe('GlobalPlatform defaults', () => {
-  let s: Synth;
+  let s: PlatformSynth;
   beforeAll(() => {
     s = synth();
   });
@@ -175,7 +162,7 @@ describe('GlobalPlatform defaults', () => {
 });
 
 describe('GlobalPlatform public properties', () => {
-  let s: Synth;
+  let s: PlatformSynth;
   beforeAll(() => {
     s = synth();
   });
@@ -222,7 +209,7 @@ describe('GlobalPlatform public properties', () => {
 });
 
 describe('GlobalPlatform with removalPolicy DESTROY (a test platform)', () => {
-  let s: Synth;
+  let s: PlatformSynth;
   let edge: Template;
   beforeAll(() => {
     s = synth({ removalPolicy: RemovalPolicy.DESTROY, accessLogs: true }, 'eu-central-1', true);
@@ -252,12 +239,12 @@ describe('GlobalPlatform with removalPolicy DESTROY (a test platform)', () => {
 });
 
 describe('GlobalPlatform with an existing hosted zone', () => {
-  let s: Synth;
+  let s: PlatformSynth;
   beforeAll(() => {
     const app = new App();
     const stack = new Stack(app, 'S', { env: { account: ACCOUNT, region: 'us-east-1' } });
     const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789ABC', zoneName: 'georgi.io' });
-    const platform = new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', hostedZone });
+    const platform = georgiPlatform(stack, { hostedZone });
     s = { app, stack, platform, template: Template.fromStack(stack) };
   });
 
@@ -281,7 +268,7 @@ describe('GlobalPlatform with an existing hosted zone', () => {
 
 describe('GlobalPlatform outside us-east-1', () => {
   describe('with WAF and its own edge certificate (companion stack)', () => {
-    let s: Synth;
+    let s: PlatformSynth;
     let edge: Template;
     beforeAll(() => {
       s = synth({ waf: {} }, 'eu-central-1', true);
@@ -401,12 +388,12 @@ describe('GlobalPlatform outside us-east-1', () => {
   });
 
   describe('with an edge certificate passed in and no WAF', () => {
-    let s: Synth;
+    let s: PlatformSynth;
     beforeAll(() => {
       const app = new App();
       const stack = new Stack(app, 'S', { env: { account: ACCOUNT, region: 'eu-central-1' } });
       const edgeCertificate = acm.Certificate.fromCertificateArn(stack, 'EdgeCert', EDGE_CERT_ARN);
-      const platform = new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', edgeCertificate });
+      const platform = georgiPlatform(stack, { edgeCertificate });
       s = { app, stack, platform, template: Template.fromStack(stack) };
     });
 
@@ -432,7 +419,7 @@ describe('GlobalPlatform outside us-east-1', () => {
     const app = new App();
     const stack = new Stack(app, 'S', { env: { account: ACCOUNT, region: 'eu-central-1' }, crossRegionReferences: true });
     const edgeCertificate = acm.Certificate.fromCertificateArn(stack, 'EdgeCert', EDGE_CERT_ARN);
-    const platform = new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', edgeCertificate, waf: {} });
+    const platform = georgiPlatform(stack, { edgeCertificate, waf: {} });
     expect(platform.edgeCertificate).toBe(edgeCertificate);
     const edge = Template.fromStack(platform.edgeStack!);
     edge.resourceCountIs('AWS::WAFv2::WebACL', 1);

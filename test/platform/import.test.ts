@@ -12,6 +12,7 @@ import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { GlobalPlatform, GlobalPlatformImportOptions, IGlobalPlatform } from '../../src';
 import { PARAMETER_KEYS } from '../../src/contract/parameters';
+import { georgiPlatform } from '../helpers/fixtures';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
 const SSM_STRING = 'AWS::SSM::Parameter::Value<String>';
@@ -22,7 +23,7 @@ const nameOf = (key: Key) => `/platform/georgi/${PARAMETER_KEYS[key]}`;
 /** App A: the platform's own app. Returns the names of the parameters it publishes. */
 function platformParameterNames(longLivedConnections: boolean): Set<string> {
   const stack = new Stack(new App(), 'Platform', { env: ENV });
-  new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', longLivedConnections: longLivedConnections ? {} : undefined });
+  georgiPlatform(stack, { longLivedConnections: longLivedConnections ? {} : undefined });
   const params = Template.fromStack(stack).findResources('AWS::SSM::Parameter');
   return new Set(Object.values(params).map(p => p.Properties.Name as string));
 }

@@ -3,6 +3,7 @@ import { App, Lazy, Stack } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { GlobalPlatform, ServiceSchedule, TtsService, TtsServiceProps } from '../../src';
 import { errorOf } from '../helpers/errors';
+import { georgiPlatform, testStack } from '../helpers/fixtures';
 
 const IMAGE = ecs.ContainerImage.fromRegistry('public.ecr.aws/georgi/jessica:1');
 const SITE = path.join(__dirname, '../fixtures/site');
@@ -12,8 +13,8 @@ let stack: Stack;
 let platform: GlobalPlatform;
 let counter = 0;
 beforeAll(() => {
-  stack = new Stack(new App(), 'Platform', { env: { account: '123456789012', region: 'us-east-1' } });
-  platform = new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', longLivedConnections: {} });
+  stack = testStack(new App(), 'Platform');
+  platform = georgiPlatform(stack, { longLivedConnections: {} });
 });
 
 function make(props: Partial<TtsServiceProps> = {}): TtsService {

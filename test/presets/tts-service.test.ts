@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { IConstruct } from 'constructs';
 import { GlobalPlatform, ServiceSchedule, TtsService, TtsServiceProps } from '../../src';
+import { georgiPlatform } from '../helpers/fixtures';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
 const IMAGE = ecs.ContainerImage.fromRegistry('public.ecr.aws/georgi/jessica:1');
@@ -24,7 +25,7 @@ interface Synth {
 function synth(props: Partial<TtsServiceProps> = {}, extra?: (stack: Stack) => Partial<TtsServiceProps>): Synth {
   const app = new App();
   const stack = new Stack(app, 'Platform', { env: ENV });
-  const platform = new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', longLivedConnections: {} });
+  const platform = georgiPlatform(stack, { longLivedConnections: {} });
   const tts = new TtsService(stack, 'Jessica', {
     platform,
     serviceName: 'jessica',
@@ -537,12 +538,12 @@ describe('TtsService validation', () => {
   };
   beforeAll(() => {
     stack = new Stack(new App(), 'Platform', { env: ENV });
-    platform = new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', longLivedConnections: {} });
+    platform = georgiPlatform(stack, { longLivedConnections: {} });
   });
 
   test('a platform without longLivedConnections is refused', () => {
     const other = new Stack(new App(), 'Other', { env: ENV });
-    const plain = new GlobalPlatform(other, 'Platform', { platformName: 'georgi', domainName: 'georgi.io' });
+    const plain = georgiPlatform(other);
     expect(() => new TtsService(other, 'Jessica', { platform: plain, serviceName: 'jessica', image: IMAGE }))
       .toThrow(/^Other\/Jessica: invalid platform "georgi": TtsService serves WebSockets and MCP streams: the platform needs longLivedConnections \(or, imported, /);
   });

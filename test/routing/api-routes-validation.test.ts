@@ -6,7 +6,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { ApiRoutes, ApiRoutesProps, ApiTarget, GlobalPlatform, PathMode } from '../../src';
-import { ImportedPlatform, importedPlatform } from '../helpers/platform-fixture';
+import { georgiPlatform, importedPlatform, ImportedPlatform } from '../helpers/fixtures';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
 const PATH = 'Service/JessicaRoutes';
@@ -130,7 +130,7 @@ describe('base path conflicts within one app', () => {
   test('the same base path on the real platform and on an import of it in the same app conflicts', () => {
     const app = new App();
     const platformStack = new Stack(app, 'Platform', { env: ENV });
-    const platform = new GlobalPlatform(platformStack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io' });
+    const platform = georgiPlatform(platformStack);
     const f = importedPlatform(false, app);
     new ApiRoutes(platformStack, 'JessicaRoutes', { platform, serviceName: 'jessica', target: URL_TARGET });
     expect(() => build({}, f)).toThrow(`${PATH}: invalid basePath "/jessica": it overlaps "/jessica" of Platform/JessicaRoutes on platform "georgi"`);
@@ -190,7 +190,7 @@ describe('longLivedPaths', () => {
 
   test('on a platform of the same app without longLivedConnections', () => {
     const app = new App();
-    const platform = new GlobalPlatform(new Stack(app, 'Platform', { env: ENV }), 'Platform', { platformName: 'georgi', domainName: 'georgi.io' });
+    const platform = georgiPlatform(new Stack(app, 'Platform', { env: ENV }));
     const f: ImportedPlatform = { app, stack: new Stack(app, 'Service', { env: ENV }), platform };
     expectPropError(() => build({ target: ecsTarget(f), longLivedPaths: ['/ws'] }, f), 'longLivedPaths', '["/ws"]',
       'the platform "georgi" has no long-lived origin');
@@ -310,7 +310,7 @@ describe('authorization', () => {
       'the load balancer verifies JWTs on HTTPS listeners only', 'Platform/JessicaRoutes');
     // the same service on a platform with TLS to its long-lived origin (the default) is fine
     const tls = new Stack(new App(), 'Platform', { env: ENV });
-    const tlsPlatform = new GlobalPlatform(tls, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', longLivedConnections: {} });
+    const tlsPlatform = georgiPlatform(tls, { longLivedConnections: {} });
     const g: ImportedPlatform = { app: tls.node.root as App, stack: tls, platform: tlsPlatform };
     expect(() => build({ ...jwt, target: ecsTarget(g) }, g)).not.toThrow();
   });

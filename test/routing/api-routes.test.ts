@@ -7,7 +7,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { ApiRoutes, ApiRoutesProps, ApiTarget, GlobalPlatform, GlobalPlatformProps, IGlobalPlatform, PathMode } from '../../src';
-import { importedPlatform as importedPlatformApp } from '../helpers/platform-fixture';
+import { importedPlatform as importedPlatformApp } from '../helpers/fixtures';
 import { integrationIdOf, integrationOf, onlyOne, Resource, resources, routeByKey } from '../helpers/templates';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };

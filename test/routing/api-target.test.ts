@@ -8,7 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { ApiRoutes, ApiTarget, ApiTargetBinding, ApiTargetBindOptions, GlobalPlatform, PathMode } from '../../src';
 import { errorOf } from '../helpers/errors';
-import { ImportedPlatform, importedPlatform } from '../helpers/platform-fixture';
+import { georgiPlatform, importedPlatform, ImportedPlatform } from '../helpers/fixtures';
 import { integrationIdOf, integrationOf, onlyOne, Resource, resources, routeByKey } from '../helpers/templates';
 
 /**
@@ -29,7 +29,7 @@ const CLOUD_MAP_ARN = 'arn:aws:servicediscovery:us-east-1:123456789012:service/s
 function real(): ImportedPlatform & { readonly platform: GlobalPlatform } {
   const app = new App();
   const stack = new Stack(app, 'Platform', { env: ENV });
-  const platform = new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io' });
+  const platform = georgiPlatform(stack);
   return { app, stack, platform };
 }
 

@@ -4,6 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { ContainerService, ContainerServiceProps, GlobalPlatform, ServiceSchedule } from '../../src';
 import { errorOf } from '../helpers/errors';
+import { georgiPlatform, testStack } from '../helpers/fixtures';
 
 const IMAGE = ecs.ContainerImage.fromRegistry('public.ecr.aws/georgi/jessica:1');
 
@@ -12,8 +13,8 @@ let stack: Stack;
 let platform: GlobalPlatform;
 let counter = 0;
 beforeAll(() => {
-  stack = new Stack(new App(), 'Platform', { env: { account: '123456789012', region: 'us-east-1' } });
-  platform = new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', longLivedConnections: {} });
+  stack = testStack(new App(), 'Platform');
+  platform = georgiPlatform(stack, { longLivedConnections: {} });
 });
 
 function make(props: Partial<ContainerServiceProps> = {}): ContainerService {

@@ -11,6 +11,7 @@ import { IConstruct } from 'constructs';
 import {
   ContainerService, ContainerServiceProps, GlobalPlatform, IGlobalPlatform, PathMode, ServiceSchedule,
 } from '../../src';
+import { georgiPlatform } from '../helpers/fixtures';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
 const IMAGE = ecs.ContainerImage.fromRegistry('public.ecr.aws/georgi/jessica:1');
@@ -26,7 +27,7 @@ interface Synth {
 /** One platform app with one ContainerService `service1`; `extra` may add props that need the stack. */
 function synth(props: Partial<ContainerServiceProps> = {}, extra?: (stack: Stack) => Partial<ContainerServiceProps>): Synth {
   const stack = new Stack(new App(), 'Platform', { env: ENV });
-  const platform = new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', longLivedConnections: {} });
+  const platform = georgiPlatform(stack, { longLivedConnections: {} });
   const service = new ContainerService(stack, 'Service1', {
     platform,
     serviceName: 'service1',
@@ -595,7 +596,7 @@ describe('ContainerService as a connectable and grantable', () => {
   test.each(['the other resource admits the service', 'the service connects to the other resource'])(
     'connections: %s, through the tasks\' security group (ingress there, egress here)', (how) => {
       const stack = new Stack(new App(), 'Platform', { env: ENV });
-      const platform = new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io' });
+      const platform = georgiPlatform(stack);
       const service = new ContainerService(stack, 'Service1', { platform, serviceName: 'service1', image: IMAGE });
       const database = new ec2.SecurityGroup(stack, 'Database', { vpc: platform.vpc });
       if (how.startsWith('the other')) {
@@ -616,7 +617,7 @@ describe('ContainerService as a connectable and grantable', () => {
 
   test('grantPrincipal: grants go to the task role, not the execution role', () => {
     const stack = new Stack(new App(), 'Platform', { env: ENV });
-    const platform = new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io' });
+    const platform = georgiPlatform(stack);
     const service = new ContainerService(stack, 'Service1', { platform, serviceName: 'service1', image: IMAGE });
     const bucket = new s3.Bucket(stack, 'Data');
     bucket.grantRead(service);

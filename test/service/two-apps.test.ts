@@ -5,6 +5,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ApiRoutes, ApiTarget, ContainerService, GlobalPlatform, IGlobalPlatform, TtsService } from '../../src';
+import { georgiPlatform } from '../helpers/fixtures';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
 const IMAGE = ecs.ContainerImage.fromRegistry('public.ecr.aws/georgi/jessica:1');
@@ -15,7 +16,7 @@ const SSM_STRING = 'AWS::SSM::Parameter::Value<String>';
 function platformApp(): { app: App; stack: Stack; platform: GlobalPlatform } {
   const app = new App();
   const stack = new Stack(app, 'Platform', { env: ENV });
-  const platform = new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', longLivedConnections: {} });
+  const platform = georgiPlatform(stack, { longLivedConnections: {} });
   return { app, stack, platform };
 }
 

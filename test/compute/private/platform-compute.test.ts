@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { GlobalPlatform } from '../../../src';
-import { synth } from '../../helpers/platform-fixture';
+import { synthPlatform as synth } from '../../helpers/fixtures';
 
 function onlyId(template: Template, type: string): string {
   const found = Object.keys(template.findResources(type));

@@ -1,12 +1,8 @@
-import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { BudgetThreshold, CostBudget, GlobalPlatform, GlobalPlatformProps } from '../../../src';
+import { BudgetThreshold, CostBudget, GlobalPlatformProps } from '../../../src';
+import { synthPlatform } from '../../helpers/fixtures';
 
-function synth(props: Partial<GlobalPlatformProps> = {}): Template {
-  const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'us-east-1' } });
-  new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', ...props });
-  return Template.fromStack(stack);
-}
+const synth = (props: Partial<GlobalPlatformProps> = {}): Template => synthPlatform(props).template;
 
 function budget(template: Template): Record<string, any> {
   const found = Object.values(template.findResources('AWS::Budgets::Budget'));

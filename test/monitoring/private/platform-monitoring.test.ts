@@ -1,7 +1,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { GlobalPlatform } from '../../../src';
-import { onlyId, synth } from '../../helpers/platform-fixture';
+import { onlyId, synthPlatform as synth } from '../../helpers/fixtures';
 
 function alarm(template: Template, name: string): Record<string, any> {
   const found = Object.values(template.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: name } }));

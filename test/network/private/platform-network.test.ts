@@ -1,13 +1,9 @@
-import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { GlobalPlatform, GlobalPlatformProps, NatType } from '../../../src';
+import { GlobalPlatformProps, NatType } from '../../../src';
+import { synthPlatform } from '../../helpers/fixtures';
 
-function synth(props: Partial<GlobalPlatformProps> = {}): Template {
-  const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'us-east-1' } });
-  new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', ...props });
-  return Template.fromStack(stack);
-}
+const synth = (props: Partial<GlobalPlatformProps> = {}): Template => synthPlatform(props).template;
 
 function ids(template: Template, type: string, properties?: Record<string, unknown>): string[] {
   return Object.keys(template.findResources(type, properties ? { Properties: properties } : undefined));

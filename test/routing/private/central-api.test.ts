@@ -2,7 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { GlobalPlatform } from '../../../src';
-import { onlyId, synth } from '../../helpers/platform-fixture';
+import { onlyId, synthPlatform as synth } from '../../helpers/fixtures';
 
 function parameterValue(template: Template, name: string): unknown {
   const found = Object.values(template.findResources('AWS::SSM::Parameter', { Properties: { Name: name } }));

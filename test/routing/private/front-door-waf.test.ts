@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { GlobalPlatform } from '../../../src';
-import { onlyId, synth } from '../../helpers/platform-fixture';
+import { onlyId, synthPlatform as synth } from '../../helpers/fixtures';
 
 const MANAGED = ['AWSManagedRulesAmazonIpReputationList', 'AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet'];
 

@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { GlobalPlatform } from '../../../src';
-import { onlyId, synth } from '../../helpers/platform-fixture';
+import { onlyId, synthPlatform as synth } from '../../helpers/fixtures';
 
 /** AWS managed policy ids (see the CloudFront developer guide). */
 const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';

@@ -1,16 +1,11 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { GlobalPlatform, GlobalPlatformProps } from '../../../src';
-import { onlyId } from '../../helpers/platform-fixture';
+import { onlyId, synthPlatform } from '../../helpers/fixtures';
 
-function synth(props: Partial<GlobalPlatformProps> = {}, region = 'us-east-1'): { platform: GlobalPlatform; stack: Stack; template: Template } {
-  const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region }, crossRegionReferences: region !== 'us-east-1' });
-  const platform = new GlobalPlatform(stack, 'Platform', {
-    platformName: 'georgi', domainName: 'georgi.io', longLivedConnections: {}, ...props,
-  });
-  return { platform, stack, template: Template.fromStack(stack) };
-}
+/** The platform with a long-lived origin (and `props` on top). */
+const synth = (props: Partial<GlobalPlatformProps> = {}, region?: string) => synthPlatform({ longLivedConnections: {}, ...props }, region);
 
 function albSecurityGroupId(template: Template): string {
   return onlyId(template, 'AWS::EC2::SecurityGroup', { GroupDescription: Match.stringLikeRegexp('long-lived origin ALB') });
