@@ -2,7 +2,7 @@
  * What the deployed Jessica service must answer, written once and run twice:
  * - by `integ/integ.jessica.ts` against the live URLs (integ-runner `httpApiCall` assertions and
  *   the probe Lambda);
- * - by `test/integ/jessica-endpoints.test.ts` against the reference app on loopback, with a
+ * - by `test/jessica/jessica-endpoints.test.ts` against the reference app on loopback, with a
  *   local stand-in for ElevenLabs.
  *
  * Expected JSON is a subset: objects match when every listed key matches; an array matches when,

@@ -277,7 +277,5 @@ export function validatePathSuffixes(scope: IConstruct, prop: string, suffixes: 
       throw new PropError(scope, prop, s, 'expected one path segment of a-z, 0-9, ".", "_" and "-" without slashes');
     }
   }
-  if (new Set(suffixes).size !== suffixes.length) {
-    throw new PropError(scope, prop, suffixes, 'each suffix once');
-  }
+  validateUnique(scope, prop, suffixes, 'list each suffix once');
 }

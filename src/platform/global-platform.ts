@@ -23,7 +23,7 @@ import { provideRouteThrottling } from '../contract/capabilities';
 import { DEFAULT_LONG_LIVED_PATH_SUFFIXES, EDGE_REGION, platformPath } from '../contract/names';
 import { IGlobalPlatform } from '../contract/platform';
 import { PropError } from '../core/errors';
-import { isUnresolved, validateDnsName, validateDomainName, validateIntegerRange } from '../core/validation';
+import { isUnresolved, validateDnsName, validateDomainName } from '../core/validation';
 import { BudgetThreshold } from '../monitoring/budget-threshold';
 import { CostBudget } from '../monitoring/cost-budget';
 import { AlarmTopic, validateAlarmEmails } from '../monitoring/private/alarm-topic';
@@ -32,7 +32,7 @@ import { PlatformLogs, validateLogOptions } from '../monitoring/private/platform
 import { createCertificateExpiryAlarm, PlatformMonitoring, validateAlarmThresholds } from '../monitoring/private/platform-monitoring';
 import { NatType } from '../network/nat-type';
 import { PlatformNetwork, validateNetworkOptions } from '../network/private/platform-network';
-import { CentralApi } from '../routing/private/central-api';
+import { CentralApi, validateThrottling } from '../routing/private/central-api';
 import { FrontDoor } from '../routing/private/front-door';
 import { FrontDoorWaf, validateWafOptions } from '../routing/private/front-door-waf';
 import { LongLivedOrigin, validateLongLivedOriginOptions } from '../routing/private/long-lived-origin';
@@ -363,8 +363,7 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
     if (!isUnresolved(routeKey) && !/^(ANY|GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) \/\S*$/.test(routeKey)) {
       throw new PropError(this, 'routeKey', routeKey, 'expected "METHOD /path", such as "ANY /jessica/{proxy+}"');
     }
-    validateIntegerRange(this, 'rateLimit', rateLimit, 1, 10_000);
-    validateIntegerRange(this, 'burstLimit', burstLimit, 1, 5_000);
+    validateThrottling(this, 'rateLimit', rateLimit, 'burstLimit', burstLimit);
     this.centralApi.throttleRoute(routeKey, rateLimit, burstLimit);
   }
 
@@ -376,8 +375,7 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
     validateExplicitRegion(this);
     validateNetworkOptions(this, props, Stack.of(this).region);
     if (props.longLivedConnections) validateLongLivedOriginOptions(this, 'longLivedConnections', props.longLivedConnections);
-    validateIntegerRange(this, 'throttlingRateLimit', props.throttlingRateLimit, 1, 10_000);
-    validateIntegerRange(this, 'throttlingBurstLimit', props.throttlingBurstLimit, 1, 5_000);
+    validateThrottling(this, 'throttlingRateLimit', props.throttlingRateLimit, 'throttlingBurstLimit', props.throttlingBurstLimit);
     if (props.waf) validateWafOptions(this, props.waf);
     validateLogOptions(this, props.logRetention, props.removalPolicy);
     validateAlarmEmails(this, 'alarmEmails', props.alarmEmails);

@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { ApiTarget } from './api-target';
 import { PathMode } from './path-mode';
 import { claimBasePath } from './private/base-path-registry';
+import { validateThrottling } from './private/central-api';
 import { CorsPreflight, corsPolicy, validateCorsOptions } from './private/cors-preflight';
 import { jwtAuthorizer, validateAuthOptions } from './private/jwt';
 import { addLongLivedRules, defaultRulePriority, longLivedRuleCount, PATH_RE, validateLongLivedOptions } from './private/long-lived-rules';
@@ -17,7 +18,7 @@ import { IGlobalPlatform, PlatformServiceProps } from '../contract/platform';
 import { PropError } from '../core/errors';
 import { addNagSuppressions } from '../core/nag';
 import { tagServiceResources } from '../core/tags';
-import { isUnresolved, validateIntegerRange, validatePercentage, validateRetention } from '../core/validation';
+import { isUnresolved, validatePercentage, validateRetention } from '../core/validation';
 import { routeMetric, ServiceApiMonitoring, summedRouteMetric } from '../monitoring/private/service-monitoring';
 
 /** Properties of `ApiRoutes`: the platform, the service, its target and its routing options. */
@@ -103,6 +104,11 @@ export class ApiRoutes extends Construct {
     const pathMode = props.pathMode ?? PathMode.KEEP_BASE_PATH;
     const longLivedPaths = props.longLivedPaths ?? [];
     this.validateProps(props, longLivedPaths);
+    const binding = props.target.bind({ scope: this, platform, pathMode, basePath: this.basePath });
+    if (longLivedPaths.length > 0 && !binding.longLived) {
+      throw new PropError(this, 'longLivedPaths', longLivedPaths,
+        `long-lived paths need a target the load balancer can reach, such as ApiTarget.ecsService, not a ${props.target.kind}`);
+    }
 
     if (longLivedPaths.length > 0 && props.longLivedRulePriority === undefined && isUnresolved(this.basePath)) {
       throw new PropError(this, 'longLivedRulePriority', '(none)', 'set it when basePath is a token: the default priority is derived from the base path');
@@ -118,11 +124,6 @@ export class ApiRoutes extends Construct {
       `${p.split('/').pop() === 'ws' ? 'wss' : 'https'}://${platform.apiDomainName}${this.basePath}${p}`);
 
     // ------------------------------------------------------------------------- HTTP API routes
-    const binding = props.target.bind({ scope: this, platform, pathMode, basePath: this.basePath });
-    if (longLivedPaths.length > 0 && !binding.longLived) {
-      throw new PropError(this, 'longLivedPaths', longLivedPaths,
-        `long-lived paths need a target the load balancer can reach, such as ApiTarget.ecsService, not a ${props.target.kind}`);
-    }
     const authorizer = props.authorizer ?? (props.jwtIssuer ? jwtAuthorizer(this, {
       httpApi: platform.httpApi,
       serviceName: props.serviceName,
@@ -267,8 +268,7 @@ export class ApiRoutes extends Construct {
     }
     validateLongLivedOptions(this, props.platform, props, longLivedPaths, props.healthCheckPath);
     validateAuthOptions(this, props, longLivedPaths, props.platform.longLivedListener);
-    validateIntegerRange(this, 'throttlingRateLimit', props.throttlingRateLimit, 1, 10_000);
-    validateIntegerRange(this, 'throttlingBurstLimit', props.throttlingBurstLimit, 1, 5_000);
+    validateThrottling(this, 'throttlingRateLimit', props.throttlingRateLimit, 'throttlingBurstLimit', props.throttlingBurstLimit);
     validatePercentage(this, 'serverErrorRateThresholdPercent', props.serverErrorRateThresholdPercent);
     if (props.logRetention !== undefined) validateRetention(this, 'logRetention', props.logRetention);
     if (props.cors) validateCorsOptions(this, props.cors);

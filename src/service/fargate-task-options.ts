@@ -3,7 +3,8 @@ import { ServiceSchedule } from './service-schedule';
 
 /**
  * The size, scaling and capacity of a service's Fargate tasks. `ContainerService` takes these
- * options, and so do the presets built on it (with their own defaults where they say so).
+ * options, and so do the presets built on it (`TtsService` with its own defaults for
+ * `maxCapacity` and `schedule`, named in their `@default`).
  *
  * Prices are us-east-1 list prices for Linux: x86 $0.04048 per vCPU-hour and $0.004445 per
  * GB-hour; ARM64 about 20% less; Fargate Spot up to 70% less. A month always on is 730 hours;
@@ -58,7 +59,7 @@ export interface FargateTaskOptions {
    *
    * Cost: the ceiling: under load the service may run this many tasks.
    *
-   * @default 2
+   * @default 2 (TtsService: 1, see its class doc)
    */
   readonly maxCapacity?: number;
 
@@ -78,7 +79,7 @@ export interface FargateTaskOptions {
    *
    * Cost: `ServiceSchedule.weekdays(7, 19)` runs 60 of 168 hours a week: about 36% of always-on.
    *
-   * @default ServiceSchedule.ALWAYS_ON
+   * @default ServiceSchedule.ALWAYS_ON (TtsService: ServiceSchedule.weekdays(7, 19))
    */
   readonly schedule?: ServiceSchedule;
 

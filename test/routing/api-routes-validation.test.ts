@@ -185,7 +185,7 @@ describe('longLivedPaths', () => {
   test('on an imported platform without longLivedConnections', () => {
     const f = importedPlatform(false);
     expectPropError(() => build({ target: ecsTarget(f), longLivedPaths: ['/ws'] }, f), 'longLivedPaths', '["/ws"]',
-      'the platform "georgi" has no long-lived origin: create it with longLivedConnections (or import it with longLivedConnections)');
+      'the platform "georgi" has no long-lived origin: create it with longLivedConnections: {} (or import it with longLivedConnections: {})');
   });
 
   test('on a platform of the same app without longLivedConnections', () => {
@@ -200,6 +200,15 @@ describe('longLivedPaths', () => {
     const f = importedPlatform();
     expectPropError(() => build({ target: lambdaTarget(f), longLivedPaths: ['/ws'] }, f), 'longLivedPaths', '["/ws"]',
       'long-lived paths need a target the load balancer can reach, such as ApiTarget.ecsService, not a Lambda function');
+  });
+
+  test('a target that cannot serve them fails before the service claims its base path and rule priorities', () => {
+    const f = importedPlatform();
+    expect(() => build({ target: lambdaTarget(f), longLivedPaths: ['/ws'], longLivedRulePriority: 3000 }, f)).toThrow(/not a Lambda function/);
+    // The same base path, service name and priority are still free in this app.
+    expect(() => new ApiRoutes(f.stack, 'Fixed', {
+      platform: f.platform, serviceName: 'jessica', target: ecsTarget(f), longLivedPaths: ['/ws'], longLivedRulePriority: 3000,
+    })).not.toThrow();
   });
 
   test('with a URL target', () => {
@@ -239,7 +248,7 @@ describe('longLivedPaths', () => {
 
   test('duplicates', () => {
     const f = importedPlatform();
-    expectPropError(() => build({ target: ecsTarget(f), longLivedPaths: ['/ws', '/mcp', '/ws'] }, f), 'longLivedPaths', '["/ws","/mcp","/ws"]',
+    expectPropError(() => build({ target: ecsTarget(f), longLivedPaths: ['/ws', '/mcp', '/ws'] }, f), 'longLivedPaths', '"/ws"',
       'list each path once');
   });
 

@@ -52,12 +52,12 @@ export class PlatformBudget extends Construct {
 
 /** A budget's amount and thresholds (AWS Budgets allows 10 notifications). @internal */
 export function validateCostBudget(scope: IConstruct, budget: CostBudget): void {
-  validatePositive(scope, 'budget amountUsd', budget.amountUsd);
+  validatePositive(scope, 'budget.amountUsd', budget.amountUsd);
   const thresholds = budget.options.thresholds;
   if (thresholds) {
     if (thresholds.length < 1 || thresholds.length > 10) {
-      throw new PropError(scope, 'budget thresholds', thresholds.length, 'expected 1 to 10 thresholds (AWS Budgets allows 10 notifications)');
+      throw new PropError(scope, 'budget.thresholds', thresholds.length, 'expected 1 to 10 thresholds (AWS Budgets allows 10 notifications)');
     }
-    for (const t of thresholds) validatePositive(scope, 'budget thresholds', t.percent);
+    for (const t of thresholds) validatePositive(scope, 'budget.thresholds', t.percent);
   }
 }

@@ -3,7 +3,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { PropError } from '../../core/errors';
 import { addNagSuppressions } from '../../core/nag';
-import { isUnresolved, parseIpv4Cidr, validateIntegerRange } from '../../core/validation';
+import { isUnresolved, parseIpv4Cidr, validateIntegerRange, validateUnique } from '../../core/validation';
 import { NatType } from '../nat-type';
 import { PlatformNetworkOptions } from '../network-options';
 
@@ -171,6 +171,5 @@ function validateAvailabilityZones(scope: IConstruct, zones: string[], region: s
       throw new PropError(scope, 'availabilityZones', zone, `expected a zone of the platform's Region ${region}, such as "${region}a"`);
     }
   }
-  const repeated = zones.find((z, i) => zones.indexOf(z) !== i);
-  if (repeated) throw new PropError(scope, 'availabilityZones', repeated, 'list each zone once');
+  validateUnique(scope, 'availabilityZones', zones, 'list each zone once');
 }

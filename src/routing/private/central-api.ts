@@ -5,6 +5,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { HTTP_STAGE_NAME } from '../../contract/names';
+import { validateIntegerRange } from '../../core/validation';
 
 /** @internal */
 export interface CentralApiProps {
@@ -123,4 +124,14 @@ export class CentralApi extends Construct {
     });
     for (const route of routes) this.stage.node.addDependency(route);
   }
+}
+
+/**
+ * A throttling rate and burst within API Gateway's account limits (10,000 requests per second,
+ * burst 5,000), for the stage or one route.
+ * @internal
+ */
+export function validateThrottling(scope: IConstruct, rateProp: string, rate: number | undefined, burstProp: string, burst: number | undefined): void {
+  validateIntegerRange(scope, rateProp, rate, 1, 10_000);
+  validateIntegerRange(scope, burstProp, burst, 1, 5_000);
 }

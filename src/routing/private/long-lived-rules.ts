@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { jwtValidationActions } from './jwt';
 import { IGlobalPlatform } from '../../contract/platform';
 import { PropError } from '../../core/errors';
-import { isUnresolved, validateAbsolutePath, validateIntegerRange } from '../../core/validation';
+import { isUnresolved, validateAbsolutePath, validateIntegerRange, validateUnique } from '../../core/validation';
 import { LongLivedTargetBinding } from '../api-target-options';
 import { ServiceRoutingOptions } from '../routing-options';
 
@@ -97,7 +97,7 @@ export function validateLongLivedOptions(scope: Construct, platform: IGlobalPlat
   }
   if (!platform.longLivedListener) {
     throw new PropError(scope, 'longLivedPaths', paths, `the platform "${platform.platformName}" has no long-lived origin:`
-      + ' create it with longLivedConnections (or import it with longLivedConnections)');
+      + ' create it with longLivedConnections: {} (or import it with longLivedConnections: {})');
   }
   if (options.pathMode?.mode === 'strip') {
     throw new PropError(scope, 'pathMode', 'strip', 'long-lived paths go through the load balancer, which cannot strip the base path;'
@@ -114,7 +114,7 @@ export function validateLongLivedOptions(scope: Construct, platform: IGlobalPlat
         .map(s => `"/${s}"`).join(', ')} to the long-lived origin (the platform's longLivedPathSuffixes)`);
     }
   }
-  if (new Set(paths).size !== paths.length) throw new PropError(scope, 'longLivedPaths', paths, 'list each path once');
+  validateUnique(scope, 'longLivedPaths', paths, 'list each path once');
   validateIntegerRange(scope, 'longLivedRulePriority', options.longLivedRulePriority, 1, 50_000 - longLivedRuleCount(paths) + 1);
   validateAbsolutePath(scope, 'healthCheckPath', healthCheckPath, '/jessica/health');
 }
