@@ -14,7 +14,7 @@ import { PlatformServiceProps } from '../contract/platform';
 import { PropError } from '../core/errors';
 import { addNagSuppressions } from '../core/nag';
 import { tagServiceResources } from '../core/tags';
-import { validateAbsolutePath, validateIntegerRange, validateRetention } from '../core/validation';
+import { validateAbsolutePath, validateIntegerRange, validatePercentage, validateRetention } from '../core/validation';
 import { ContainerAlarms } from '../monitoring/private/container-alarms';
 import { ApiRoutes } from '../routing/api-routes';
 import { ApiTarget } from '../routing/api-target';
@@ -87,7 +87,7 @@ export interface ContainerServiceProps extends PlatformServiceProps, ServiceRout
   readonly logRemovalPolicy?: RemovalPolicy;
 
   /**
-   * Alarm when average CPU utilization exceeds this percentage (1-100).
+   * Alarm when average CPU utilization exceeds this percentage (greater than 0, at most 100).
    *
    * Cost: $0.10 a month for the alarm.
    *
@@ -96,7 +96,7 @@ export interface ContainerServiceProps extends PlatformServiceProps, ServiceRout
   readonly cpuThresholdPercent?: number;
 
   /**
-   * Alarm when average memory utilization exceeds this percentage (1-100).
+   * Alarm when average memory utilization exceeds this percentage (greater than 0, at most 100).
    *
    * Cost: $0.10 a month for the alarm.
    *
@@ -287,8 +287,8 @@ export class ContainerService extends Construct implements ec2.IConnectable, iam
   private validateProps(props: ContainerServiceProps): void {
     validateIntegerRange(this, 'containerPort', props.containerPort, 1, 65535);
     validateFargateTaskOptions(this, props);
-    validateIntegerRange(this, 'cpuThresholdPercent', props.cpuThresholdPercent, 1, 100);
-    validateIntegerRange(this, 'memoryThresholdPercent', props.memoryThresholdPercent, 1, 100);
+    validatePercentage(this, 'cpuThresholdPercent', props.cpuThresholdPercent);
+    validatePercentage(this, 'memoryThresholdPercent', props.memoryThresholdPercent);
     if (props.logRetention !== undefined) validateRetention(this, 'logRetention', props.logRetention);
     validateAbsolutePath(this, 'healthCheckPath', props.healthCheckPath, '/jessica/health');
     if (props.healthCheckCommand && props.healthCheckCommand.length < 2) {

@@ -130,15 +130,17 @@ describe('schedule', () => {
 describe('alarms and logs', () => {
   test.each([
     ['cpuThresholdPercent', 0],
-    ['cpuThresholdPercent', 101],
-    ['memoryThresholdPercent', 0],
+    ['cpuThresholdPercent', 100.5],
+    ['memoryThresholdPercent', -1],
     ['memoryThresholdPercent', 101],
   ])('%s %d is refused', (prop, value) => {
-    expect(messageOf({ [prop]: value })).toMatch(new RegExp(`invalid ${prop} ${value}: expected a whole number from 1 to 100$`));
+    expect(messageOf({ [prop]: value })).toMatch(new RegExp(`invalid ${prop} ${value}: expected a percentage greater than 0 and at most 100$`));
   });
 
+  // The same rule as serverErrorRateThresholdPercent: CloudWatch thresholds may be fractions.
   test.each([
-    ['cpuThresholdPercent', 1],
+    ['cpuThresholdPercent', 0.5],
+    ['cpuThresholdPercent', 75.5],
     ['memoryThresholdPercent', 100],
   ])('%s %d is accepted', (prop, value) => {
     expect(() => make({ [prop]: value })).not.toThrow();
