@@ -6,9 +6,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import { IConstruct } from 'constructs';
 import { GlobalPlatform, GlobalPlatformProps, StaticSite, StaticSiteProps } from '../../src';
-import { georgiPlatform } from '../helpers/fixtures';
+import { ENV, georgiPlatform } from '../helpers/fixtures';
 
-const ENV = { account: '123456789012', region: 'us-east-1' };
 const SITE = path.join(__dirname, '../fixtures/site');
 const CUSTOM_CSP = "default-src 'self'; connect-src 'self' https://example.org";
 

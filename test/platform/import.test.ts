@@ -12,9 +12,8 @@ import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { GlobalPlatform, GlobalPlatformImportOptions, IGlobalPlatform } from '../../src';
 import { PARAMETER_KEYS } from '../../src/contract/parameters';
-import { georgiPlatform } from '../helpers/fixtures';
+import { ENV, georgiPlatform } from '../helpers/fixtures';
 
-const ENV = { account: '123456789012', region: 'us-east-1' };
 const SSM_STRING = 'AWS::SSM::Parameter::Value<String>';
 
 type Key = keyof typeof PARAMETER_KEYS;

@@ -7,9 +7,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { IConstruct } from 'constructs';
 import { GlobalPlatform, ServiceSchedule, TtsService, TtsServiceProps } from '../../src';
-import { georgiPlatform } from '../helpers/fixtures';
+import { ENV, georgiPlatform } from '../helpers/fixtures';
 
-const ENV = { account: '123456789012', region: 'us-east-1' };
 const IMAGE = ecs.ContainerImage.fromRegistry('public.ecr.aws/georgi/jessica:1');
 const SITE = path.join(__dirname, '../fixtures/site');
 const KNOWN_KEY = 'sk_test_elevenlabs_DO_NOT_LEAK_7f3a';

@@ -6,9 +6,8 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { ApiRoutes, ApiRoutesProps, ApiTarget, GlobalPlatform, PathMode } from '../../src';
-import { georgiPlatform, importedPlatform, ImportedPlatform } from '../helpers/fixtures';
+import { ENV, georgiPlatform, importedPlatform, ImportedPlatform } from '../helpers/fixtures';
 
-const ENV = { account: '123456789012', region: 'us-east-1' };
 const PATH = 'Service/JessicaRoutes';
 
 
@@ -310,9 +309,7 @@ describe('authorization', () => {
 
   test('jwtIssuer with long-lived paths on a platform whose long-lived origin listens on HTTP (the ALB checks JWTs on HTTPS only)', () => {
     const stack = new Stack(new App(), 'Platform', { env: ENV });
-    const platform = new GlobalPlatform(stack, 'Platform', {
-      platformName: 'georgi', domainName: 'georgi.io', longLivedConnections: { originTls: false },
-    });
+    const platform = georgiPlatform(stack, { longLivedConnections: { originTls: false } });
     const f: ImportedPlatform = { app: stack.node.root as App, stack, platform };
     const jwt = { jwtIssuer: 'https://issuer.example.com', jwtAudience: ['a'], target: ecsTarget(f), longLivedPaths: ['/ws'] };
     expectPropError(() => build(jwt, f), 'jwtIssuer', '"https://issuer.example.com"',

@@ -7,10 +7,9 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { ApiRoutes, ApiRoutesProps, ApiTarget, GlobalPlatform, GlobalPlatformProps, IGlobalPlatform, PathMode } from '../../src';
-import { importedPlatform as importedPlatformApp } from '../helpers/fixtures';
+import { ENV, georgiPlatform, importedPlatform as importedPlatformApp } from '../helpers/fixtures';
 import { integrationIdOf, integrationOf, onlyOne, Resource, resources, routeByKey } from '../helpers/templates';
 
-const ENV = { account: '123456789012', region: 'us-east-1' };
 const ANY_BASE = 'ANY /jessica';
 const ANY_PROXY = 'ANY /jessica/{proxy+}';
 
@@ -27,9 +26,7 @@ interface RealFixture {
 function realPlatform(props: Partial<GlobalPlatformProps> = {}): RealFixture {
   const app = new App();
   const platformStack = new Stack(app, 'Platform', { env: ENV });
-  const platform = new GlobalPlatform(platformStack, 'Platform', {
-    platformName: 'georgi', domainName: 'georgi.io', longLivedConnections: {}, ...props,
-  });
+  const platform = georgiPlatform(platformStack, { longLivedConnections: {}, ...props });
   const serviceStack = new Stack(app, 'Service', { env: ENV });
   return { app, platformStack, serviceStack, platform };
 }

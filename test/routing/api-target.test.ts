@@ -8,7 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { ApiRoutes, ApiTarget, ApiTargetBinding, ApiTargetBindOptions, GlobalPlatform, PathMode } from '../../src';
 import { errorOf } from '../helpers/errors';
-import { georgiPlatform, importedPlatform, ImportedPlatform } from '../helpers/fixtures';
+import { ENV, georgiPlatform, importedPlatform, ImportedPlatform } from '../helpers/fixtures';
 import { integrationIdOf, integrationOf, onlyOne, Resource, resources, routeByKey } from '../helpers/templates';
 
 /**
@@ -16,7 +16,6 @@ import { integrationIdOf, integrationOf, onlyOne, Resource, resources, routeByKe
  * (api-routes.test.ts covers what `ApiRoutes` builds around the integrations.)
  */
 
-const ENV = { account: '123456789012', region: 'us-east-1' };
 const ANY_BASE = 'ANY /jessica';
 const ANY_PROXY = 'ANY /jessica/{proxy+}';
 const CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555';

@@ -11,9 +11,8 @@ import { IConstruct } from 'constructs';
 import {
   ContainerService, ContainerServiceProps, GlobalPlatform, IGlobalPlatform, PathMode, ServiceSchedule,
 } from '../../src';
-import { georgiPlatform } from '../helpers/fixtures';
+import { ENV, georgiPlatform } from '../helpers/fixtures';
 
-const ENV = { account: '123456789012', region: 'us-east-1' };
 const IMAGE = ecs.ContainerImage.fromRegistry('public.ecr.aws/georgi/jessica:1');
 const SECRET_TEXT = 'tok_live_DO_NOT_LEAK_4242';
 

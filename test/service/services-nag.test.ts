@@ -9,17 +9,15 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ApiRoutes, ApiTarget, ContainerService, GlobalPlatform, IGlobalPlatform, TtsService } from '../../src';
+import { ENV, georgiPlatform } from '../helpers/fixtures';
 
-const ENV = { account: '123456789012', region: 'us-east-1' };
 const IMAGE = ecs.ContainerImage.fromRegistry('public.ecr.aws/georgi/jessica:1');
 const SITE = path.join(__dirname, '../fixtures/site');
 
 /** The platform with every option on. */
 function createPlatform(app: App): { stack: Stack; platform: GlobalPlatform } {
   const stack = new Stack(app, 'Platform', { env: ENV });
-  const platform = new GlobalPlatform(stack, 'Platform', {
-    platformName: 'georgi',
-    domainName: 'georgi.io',
+  const platform = georgiPlatform(stack, {
     longLivedConnections: {},
     waf: {},
     accessLogs: true,

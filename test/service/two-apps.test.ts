@@ -5,9 +5,8 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ApiRoutes, ApiTarget, ContainerService, GlobalPlatform, IGlobalPlatform, TtsService } from '../../src';
-import { georgiPlatform } from '../helpers/fixtures';
+import { ENV, georgiPlatform } from '../helpers/fixtures';
 
-const ENV = { account: '123456789012', region: 'us-east-1' };
 const IMAGE = ecs.ContainerImage.fromRegistry('public.ecr.aws/georgi/jessica:1');
 const SITE = path.join(__dirname, '../fixtures/site');
 const SSM_STRING = 'AWS::SSM::Parameter::Value<String>';

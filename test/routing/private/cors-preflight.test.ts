@@ -4,8 +4,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { ApiRoutes, ApiTarget, GlobalPlatform, ServiceCorsOptions } from '../../../src';
 import { CorsPolicy, corsPolicy, PreflightEvent, PreflightResult, respondToPreflight } from '../../../src/routing/private/cors-preflight';
+import { ENV } from '../../helpers/fixtures';
 
-const ENV = { account: '123456789012', region: 'us-east-1' };
 
 const POLICY: CorsPolicy = {
   allowOrigins: ['https://jessica.georgi.io', 'http://localhost:5173'],
