@@ -1,5 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { errorOf } from './errors';
 import { GlobalPlatform, GlobalPlatformProps, IGlobalPlatform } from '../../src';
 
 /**
@@ -59,4 +60,36 @@ export function importedPlatform(longLivedConnections = true, app = new App(), s
   const stack = testStack(app, stackId);
   const platform = GlobalPlatform.fromPlatformName(stack, 'Platform', 'georgi', { longLivedConnections: longLivedConnections ? {} : undefined });
   return { app, stack, platform };
+}
+
+/** A shared platform stack in which a validation suite builds one service after another. */
+export interface ServiceFactory<P, C> {
+  /** The platform stack (created on first use). */
+  readonly shared: () => { readonly stack: Stack; readonly platform: GlobalPlatform };
+  /** Builds the next service (ids and names stay unique: `n` counts up). */
+  readonly make: (props?: Partial<P>) => C;
+  /** The message of the error `make(props)` throws; it starts with the construct path. */
+  readonly messageOf: (props: Partial<P>) => string;
+}
+
+/**
+ * No synthesis: every call builds one service with `build` in one platform stack (the georgi
+ * platform with a long-lived origin), so validation suites stay fast.
+ */
+export function serviceFactory<P, C>(build: (stack: Stack, platform: GlobalPlatform, n: number, props: Partial<P>) => C): ServiceFactory<P, C> {
+  let cached: { stack: Stack; platform: GlobalPlatform } | undefined;
+  let counter = 0;
+  const shared = () => {
+    if (!cached) {
+      const stack = testStack(new App(), 'Platform');
+      cached = { stack, platform: georgiPlatform(stack, { longLivedConnections: {} }) };
+    }
+    return cached;
+  };
+  const make = (props: Partial<P> = {}): C => {
+    const { stack, platform } = shared();
+    counter++;
+    return build(stack, platform, counter, props);
+  };
+  return { shared, make, messageOf: props => errorOf(() => make(props)).message };
 }

@@ -1,36 +1,14 @@
 import * as path from 'path';
-import { App, Lazy, Stack } from 'aws-cdk-lib';
+import { Lazy } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import { GlobalPlatform, ServiceSchedule, TtsService, TtsServiceProps } from '../../src';
-import { errorOf } from '../helpers/errors';
-import { georgiPlatform, testStack } from '../helpers/fixtures';
+import { ServiceSchedule, TtsService, TtsServiceProps } from '../../src';
+import { serviceFactory } from '../helpers/fixtures';
 
 const IMAGE = ecs.ContainerImage.fromRegistry('public.ecr.aws/georgi/jessica:1');
 const SITE = path.join(__dirname, '../fixtures/site');
 
-/** No synthesis here: every test builds one service in a shared platform stack (ids and names kept unique). */
-let stack: Stack;
-let platform: GlobalPlatform;
-let counter = 0;
-beforeAll(() => {
-  stack = testStack(new App(), 'Platform');
-  platform = georgiPlatform(stack, { longLivedConnections: {} });
-});
-
-function make(props: Partial<TtsServiceProps> = {}): TtsService {
-  counter++;
-  return new TtsService(stack, `Tts${counter}`, {
-    platform,
-    serviceName: `tts${counter}`,
-    image: IMAGE,
-    ...props,
-  });
-}
-
-/** The message of the error `make(props)` throws; it starts with the construct path. */
-function messageOf(props: Partial<TtsServiceProps>): string {
-  return errorOf(() => make(props)).message;
-}
+const { make, messageOf } = serviceFactory<TtsServiceProps, TtsService>((stack, platform, n, props) =>
+  new TtsService(stack, `Tts${n}`, { platform, serviceName: `tts${n}`, image: IMAGE, ...props }));
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');

@@ -1,36 +1,13 @@
-import { App, Stack } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { ContainerService, ContainerServiceProps, GlobalPlatform, ServiceSchedule } from '../../src';
-import { errorOf } from '../helpers/errors';
-import { georgiPlatform, testStack } from '../helpers/fixtures';
+import { ContainerService, ContainerServiceProps, ServiceSchedule } from '../../src';
+import { serviceFactory } from '../helpers/fixtures';
 
 const IMAGE = ecs.ContainerImage.fromRegistry('public.ecr.aws/georgi/jessica:1');
 
-/** No synthesis here: every test builds one service in a shared platform stack (ids and names kept unique). */
-let stack: Stack;
-let platform: GlobalPlatform;
-let counter = 0;
-beforeAll(() => {
-  stack = testStack(new App(), 'Platform');
-  platform = georgiPlatform(stack, { longLivedConnections: {} });
-});
-
-function make(props: Partial<ContainerServiceProps> = {}): ContainerService {
-  counter++;
-  return new ContainerService(stack, `Service${counter}`, {
-    platform,
-    serviceName: `service${counter}`,
-    image: IMAGE,
-    ...props,
-  });
-}
-
-/** The message of the error `make(props)` throws; it starts with the construct path and names the prop and the value. */
-function messageOf(props: Partial<ContainerServiceProps>): string {
-  return errorOf(() => make(props)).message;
-}
+const { shared, make, messageOf } = serviceFactory<ContainerServiceProps, ContainerService>((stack, platform, n, props) =>
+  new ContainerService(stack, `Service${n}`, { platform, serviceName: `service${n}`, image: IMAGE, ...props }));
 
 describe('CPU and memory', () => {
   test('cpu 300 is not a Fargate size: the message lists the sizes', () => {
@@ -155,8 +132,7 @@ describe('alarms and logs', () => {
 
 describe('environment, secrets and names', () => {
   test('a variable in both environment and secrets is refused', () => {
-    counter++;
-    const secret = new secretsmanager.Secret(stack, `Secret${counter}`);
+    const secret = new secretsmanager.Secret(shared().stack, 'DuplicateSecret');
     expect(messageOf({
       environment: { API_TOKEN: 'placeholder', MODE: 'prod' },
       secrets: { API_TOKEN: ecs.Secret.fromSecretsManager(secret) },
@@ -164,12 +140,12 @@ describe('environment, secrets and names', () => {
   });
 
   test('a service name that is not DNS-safe is refused (by the service routes)', () => {
-    expect(() => new ContainerService(stack, 'Upper', { platform, serviceName: 'Jessica', image: IMAGE }))
+    expect(() => new ContainerService(shared().stack, 'Upper', { platform: shared().platform, serviceName: 'Jessica', image: IMAGE }))
       .toThrow(/^Platform\/Upper\/Routes: invalid serviceName "Jessica": expected 2-32 characters of a-z, 0-9 and "-", starting with a letter/);
   });
 
   test('a reserved service name is refused', () => {
-    expect(() => new ContainerService(stack, 'Reserved', { platform, serviceName: 'api', image: IMAGE }))
+    expect(() => new ContainerService(shared().stack, 'Reserved', { platform: shared().platform, serviceName: 'api', image: IMAGE }))
       .toThrow(/invalid serviceName "api": reserved names are api, www/);
   });
 
