@@ -131,7 +131,8 @@ export class CentralApi extends Construct {
  * burst 5,000), for the stage or one route.
  * @internal
  */
-export function validateThrottling(scope: IConstruct, rateProp: string, rate: number | undefined, burstProp: string, burst: number | undefined): void {
+export function validateThrottling(scope: IConstruct, rateProp: string, rate: number | undefined,
+  burstProp: string, burst: number | undefined): void {
   validateIntegerRange(scope, rateProp, rate, 1, 10_000);
   validateIntegerRange(scope, burstProp, burst, 1, 5_000);
 }
