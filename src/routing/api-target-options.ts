@@ -39,8 +39,8 @@ export interface LongLivedTargetBinding {
   readonly target: elbv2.IApplicationLoadBalancerTarget;
   /** The port the target listens on (the target group's port). */
   readonly port: number;
-  /** The target's network connections; `ApiRoutes` opens `port` to the load balancer, and nothing else. */
-  readonly connections: ec2.IConnectable;
+  /** What holds the target's security groups; `ApiRoutes` opens `port` to the load balancer, and nothing else. */
+  readonly connectable: ec2.IConnectable;
 }
 
 /**

@@ -201,7 +201,7 @@ class EcsServiceTarget extends ApiTarget {
             .attachToApplicationTargetGroup(targetGroup),
         },
         port: this.containerPort,
-        connections: this.service,
+        connectable: this.service,
       },
     };
   }

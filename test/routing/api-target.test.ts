@@ -511,7 +511,7 @@ describe('a custom ApiTarget (extending the class)', () => {
           ...super.bind(options),
           longLived: {
             port: 7000,
-            connections: { connections: new ec2.Connections({ securityGroups: [sg] }) },
+            connectable: { connections: new ec2.Connections({ securityGroups: [sg] }) },
             target: {
               attachToApplicationTargetGroup: (targetGroup: elbv2.IApplicationTargetGroup) => {
                 attached.push(targetGroup);

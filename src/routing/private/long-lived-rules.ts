@@ -63,7 +63,7 @@ export function addLongLivedRules(scope: Construct, props: LongLivedRulesProps):
     },
     deregistrationDelay: Duration.seconds(30),
   });
-  props.target.connections.connections.allowFrom(listener, ec2.Port.tcp(port), 'platform long-lived load balancer');
+  props.target.connectable.connections.allowFrom(listener, ec2.Port.tcp(port), 'platform long-lived load balancer');
 
   const patterns = props.paths.flatMap(p => [`${props.basePath}${p}`, `${props.basePath}${p}/*`]);
   for (let i = 0; i * PATTERNS_PER_RULE < patterns.length; i++) {
