@@ -47,6 +47,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'playwright-core@^1.64.1',
   ],
 
+  // The cost estimate of a synthesized app (src/cost/cli.ts).
+  bin: { 'platform-cost': 'lib/cost/cli.js' },
+
   tsconfigDevFile: 'tsconfig.dev.json',
   tsconfigDev: {
     include: ['integ/**/*.ts', 'scripts/**/*.ts', '.projenrc.ts'],
@@ -115,6 +118,11 @@ const layerZones = [
   { target: src('routing'), from: ['network', 'compute', 'frontend', 'service'].map(src), message: 'routing/ may import monitoring/, contract/ and core/ only' },
   { target: src('service'), from: ['network', 'frontend'].map(src), message: 'service/ may import routing/, monitoring/, compute/, contract/ and core/ only' },
   { target: src('presets'), from: [src('platform')], message: 'a preset is built from building blocks, not from the composition root' },
+  // The cost estimate reads templates: it stands beside the constructs and imports none of them.
+  { target: src('cost'), from: ['contract', ...BLOCKS, 'platform', 'presets'].map(src), message: 'cost/ reads templates: it imports no construct' },
+  ...['core', 'contract', ...BLOCKS, 'platform', 'presets'].map(layer => ({
+    target: src(layer), from: [src('cost')], message: 'constructs never import the cost estimate (cost/)',
+  })),
 ];
 project.eslint?.addRules({ 'import/no-restricted-paths': ['error', { zones: layerZones }] });
 

@@ -53,6 +53,34 @@ function checkTarball(tgz) {
     fail(`FAILED (${name})`);
   }
   console.log(`check-pack: ${entries.length} files OK (${name})`);
+  checkCostCommand(tgz);
+}
+
+/**
+ * Installs the tarball into an empty project and runs its `platform-cost` command on the example
+ * app's cloud assembly (cdk.out/example, written by synth:example earlier in the build): the bin
+ * entry, its shebang and its imports must work from the published package alone.
+ */
+function checkCostCommand(tgz) {
+  const assembly = path.join(__dirname, '..', 'cdk.out', 'example');
+  if (!fs.existsSync(path.join(assembly, 'manifest.json'))) {
+    fail(`no cloud assembly at ${assembly}: run synth:example before check:pack`);
+  }
+  const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'check-pack-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'check-pack', version: '0.0.0', private: true }));
+    // Peer dependencies (aws-cdk-lib, constructs) are not needed by the command: skip them.
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--legacy-peer-deps', tgz], { cwd: dir, stdio: 'pipe' });
+    const bin = path.join(dir, 'node_modules', '.bin', 'platform-cost');
+    const out = execFileSync(bin, [assembly, '--json'], { cwd: dir, encoding: 'utf8' });
+    const estimate = JSON.parse(out);
+    if (typeof estimate.totalMonthlyUsd !== 'number' || !Array.isArray(estimate.stacks) || estimate.stacks.length === 0) {
+      fail(`platform-cost --json from ${path.basename(tgz)} printed no totalMonthlyUsd or no stacks`);
+    }
+    console.log(`check-pack: platform-cost from the package: ${estimate.stacks.length} stacks, $${estimate.totalMonthlyUsd.toFixed(2)} a month`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function main() {

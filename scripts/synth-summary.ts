@@ -1,6 +1,7 @@
 /**
  * Synthesizes the example platform app and prints, for every stack in the cloud assembly
- * (nested stages included), its environment, template file and resource counts by type.
+ * (nested stages included), its environment, template file and resource counts by type, then
+ * the fixed monthly cost of each stack (the package's cost estimator).
  *
  * Usage: ts-node --project tsconfig.dev.json scripts/synth-summary.ts <outdir>
  */
@@ -8,6 +9,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { App } from 'aws-cdk-lib';
 import { buildExampleApp } from '../integ/apps/example-app';
+import { CostEstimator } from '../src';
+import { formatEstimate } from '../src/cost/cli';
 
 /** A stack artifact of the synthesized cloud assembly (derived from App so no deprecated cx-api import is needed). */
 type StackArtifact = ReturnType<App['synth']>['stacks'][number];
@@ -70,6 +73,10 @@ function main(argv: string[]): number {
   console.log(`Cloud assembly: ${path.relative(process.cwd(), assembly.directory) || '.'}\n`);
   const resources = stacks.reduce((sum, stack) => sum + printStack(stack), 0);
   console.log(`Total: ${stacks.length} stack(s), ${resources} resource(s)`);
+
+  // What each stack costs a month (the same figures as `platform-cost cdk.out/example`).
+  console.log('\nMonthly cost estimate (platform-cost)\n');
+  console.log(formatEstimate(CostEstimator.fromCloudAssembly(assembly.directory)));
 
   // Like `cdk synth`, fail when a construct added an error annotation (e.g. Annotations.addError, cdk-nag).
   const errors = stacks.flatMap(stack => stack.messages.filter(m => m.level === 'error'));

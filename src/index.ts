@@ -26,3 +26,7 @@ export * from './platform/import-options';
 
 // Presets
 export * from './presets/tts-service';
+
+// The cost estimate of a synthesized app (also the `platform-cost` command)
+export * from './cost/cost-estimate';
+export * from './cost/cost-estimator';

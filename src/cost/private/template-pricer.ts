@@ -1,0 +1,511 @@
+import { CapacityChange, parseWeeklyCron, weeklyHoursAtCapacity } from './cron';
+import { PriceFigure, RegionPriceList } from './price-list';
+import { CostLineItem, FreeTierCredit, StackCostEstimate, UnpricedResource, UsagePrice } from '../cost-estimate';
+
+/** Hours in a month, as AWS's pricing pages count them. @internal */
+export const HOURS_PER_MONTH = 730;
+const HOURS_PER_WEEK = 168;
+const WEEKS_PER_MONTH = HOURS_PER_MONTH / HOURS_PER_WEEK;
+
+/** Free tiers per account that lower fixed charges (not subtracted, only shown). @internal */
+export const FREE_DASHBOARDS = 3;
+/** @internal */
+export const FREE_ALARM_METRICS = 10;
+
+/** Types that have no charge of their own (their use, if any, is priced elsewhere). */
+const NO_CHARGE = new Set([
+  'AWS::ApiGatewayV2::ApiMapping', 'AWS::ApiGatewayV2::Authorizer', 'AWS::ApiGatewayV2::DomainName',
+  'AWS::ApiGatewayV2::Integration', 'AWS::ApiGatewayV2::Route', 'AWS::ApiGatewayV2::Stage', 'AWS::ApiGatewayV2::VpcLink',
+  'AWS::ApplicationAutoScaling::ScalableTarget', 'AWS::ApplicationAutoScaling::ScalingPolicy',
+  'AWS::Budgets::Budget', 'AWS::CDK::Metadata', 'AWS::CertificateManager::Certificate',
+  'AWS::CloudFront::CachePolicy', 'AWS::CloudFront::OriginAccessControl', 'AWS::CloudFront::OriginRequestPolicy',
+  'AWS::CloudFront::ResponseHeadersPolicy', 'AWS::CloudFront::VpcOrigin', 'AWS::CloudFront::CloudFrontOriginAccessIdentity',
+  'AWS::EC2::EgressOnlyInternetGateway', 'AWS::EC2::InternetGateway', 'AWS::EC2::LaunchTemplate', 'AWS::EC2::NetworkAcl',
+  'AWS::EC2::NetworkAclEntry', 'AWS::EC2::Route', 'AWS::EC2::RouteTable', 'AWS::EC2::SecurityGroup',
+  'AWS::EC2::SecurityGroupEgress', 'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::Subnet', 'AWS::EC2::SubnetNetworkAclAssociation',
+  'AWS::EC2::SubnetRouteTableAssociation', 'AWS::EC2::VPC', 'AWS::EC2::VPCCidrBlock', 'AWS::EC2::VPCGatewayAttachment',
+  'AWS::EC2::SubnetCidrBlock', 'AWS::EC2::EIPAssociation', 'AWS::EC2::InstanceProfile',
+  'AWS::ECR::Repository', 'AWS::ECS::ClusterCapacityProviderAssociations', 'AWS::ECS::TaskDefinition',
+  'AWS::ElasticLoadBalancingV2::Listener', 'AWS::ElasticLoadBalancingV2::ListenerCertificate',
+  'AWS::ElasticLoadBalancingV2::ListenerRule', 'AWS::ElasticLoadBalancingV2::TargetGroup',
+  'AWS::Events::Rule', 'AWS::IAM::InstanceProfile', 'AWS::IAM::ManagedPolicy', 'AWS::IAM::Policy', 'AWS::IAM::Role',
+  'AWS::IAM::ServiceLinkedRole', 'AWS::KMS::Alias', 'AWS::Lambda::EventInvokeConfig', 'AWS::Lambda::LayerVersion',
+  'AWS::Lambda::Permission', 'AWS::Logs::ResourcePolicy', 'AWS::Logs::SubscriptionFilter', 'AWS::Logs::MetricFilter',
+  'AWS::Route53::RecordSet', 'AWS::Route53::RecordSetGroup', 'AWS::S3::BucketPolicy', 'AWS::SNS::Subscription',
+  'AWS::SNS::TopicPolicy', 'AWS::SQS::QueuePolicy', 'AWS::SSM::Parameter', 'AWS::SecretsManager::SecretTargetAttachment',
+  'AWS::SecretsManager::ResourcePolicy', 'AWS::ServiceDiscovery::HttpNamespace', 'AWS::WAFv2::WebACLAssociation',
+  'AWS::Scheduler::ScheduleGroup', 'AWS::CloudFormation::WaitConditionHandle',
+]);
+
+type Resources = Record<string, any>;
+
+/** A literal value, or undefined for an intrinsic (`{ Ref }`, `Fn::*`) that only a deploy resolves. */
+function literal<T>(value: T): T | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? undefined : value;
+}
+
+/** The logical ID a `{ Ref }` or `{ Fn::GetAtt }` points at. */
+function referencedId(value: any): string | undefined {
+  if (value && typeof value === 'object') {
+    if (typeof value.Ref === 'string') return value.Ref;
+    const getAtt = value['Fn::GetAtt'];
+    if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') return getAtt[0];
+    if (typeof getAtt === 'string') return getAtt.split('.')[0];
+  }
+  return undefined;
+}
+
+/** Whether a value mentions a logical ID anywhere (`{ Ref }` or `{ Fn::GetAtt }`). */
+function mentions(value: unknown, logicalId: string): boolean {
+  const text = JSON.stringify(value ?? null);
+  return text.includes(`{"Ref":"${logicalId}"}`) || text.includes(`"Fn::GetAtt":["${logicalId}",`);
+}
+
+/** A resource's tag, from a tag list (`[{ Key, Value }]`) or a tag map. */
+function tagOf(resource: any, key: string): string | undefined {
+  const tags = resource?.Properties?.Tags;
+  if (Array.isArray(tags)) {
+    const tag = tags.find((t: any) => t?.Key === key);
+    return typeof tag?.Value === 'string' ? tag.Value : undefined;
+  }
+  if (tags && typeof tags === 'object' && typeof tags[key] === 'string') return tags[key];
+  return undefined;
+}
+
+const round = (n: number) => Math.round(n * 1e6) / 1e6;
+const hoursText = (h: number) => `${Math.round(h * 10) / 10}`;
+
+/**
+ * Prices one CloudFormation template.
+ *
+ * @internal
+ */
+export class TemplatePricer {
+  private readonly resources: Resources;
+  private readonly items: CostLineItem[] = [];
+  private readonly usage = new Map<string, { price: PriceFigure; description: string; logicalIds: string[] }>();
+  private readonly unpriced: UnpricedResource[] = [];
+  private readonly notes: string[] = [];
+  private readonly servicePaths: Array<{ path: string[]; service: string }>;
+  /** Dashboards and alarm metrics: the free tier's units. */
+  public dashboards = 0;
+  public alarmMetrics = 0;
+
+  constructor(template: any, private readonly prices: RegionPriceList, notes: string[] = []) {
+    if (!template || typeof template !== 'object' || Array.isArray(template)) {
+      throw new Error('the template is not a JSON object');
+    }
+    this.resources = template.Resources ?? {};
+    if (typeof this.resources !== 'object' || Array.isArray(this.resources)) {
+      throw new Error('the template\'s Resources is not an object');
+    }
+    this.notes.push(...notes);
+    this.servicePaths = Object.values<any>(this.resources)
+      .map(r => ({ path: pathOf(r), service: tagOf(r, 'service') }))
+      .filter((e): e is { path: string[]; service: string } => e.path !== undefined && e.service !== undefined);
+  }
+
+  /** Prices every resource and returns the stack's figures. */
+  public estimate(stackName: string, region: string | undefined, priceRegion: string): StackCostEstimate {
+    for (const [logicalId, resource] of Object.entries<any>(this.resources)) {
+      this.price(logicalId, resource);
+    }
+    const monthlyUsd = round(this.items.reduce((sum, item) => sum + item.monthlyUsd, 0));
+    const freeTier: FreeTierCredit[] = [];
+    if (this.dashboards > 0) {
+      freeTier.push(dashboardFreeTier(this.dashboards, this.prices));
+    }
+    if (this.alarmMetrics > 0) {
+      freeTier.push(alarmFreeTier(this.alarmMetrics, this.prices));
+    }
+    return {
+      stackName,
+      region,
+      priceRegion,
+      items: this.items,
+      monthlyUsd,
+      services: servicesOf(this.items),
+      usagePrices: [...this.usage.values()].map(u => ({
+        description: u.description, priceUsd: u.price.usd, unit: u.price.unit, logicalIds: u.logicalIds,
+      } satisfies UsagePrice)),
+      unpriced: this.unpriced,
+      freeTier,
+      notes: this.notes,
+    };
+  }
+
+  private price(logicalId: string, resource: any): void {
+    const type = String(resource?.Type ?? '');
+    const props = resource?.Properties ?? {};
+    const month = HOURS_PER_MONTH;
+    const P = this.prices;
+    switch (type) {
+      case 'AWS::ECS::Service':
+        return this.priceEcsService(logicalId, resource);
+      case 'AWS::EC2::NatGateway':
+        this.add(logicalId, resource, literal(props.ConnectivityType) === 'private' ? 'NAT gateway (private)' : 'NAT gateway', month, P.natGatewayHour);
+        return this.use('NAT gateway data processed', P.natGatewayGb, logicalId);
+      case 'AWS::EC2::EIP':
+        return this.add(logicalId, resource, 'public IPv4 address (Elastic IP)', month, P.publicIpv4Hour);
+      case 'AWS::EC2::Instance':
+        return this.priceInstance(logicalId, resource);
+      case 'AWS::ElasticLoadBalancingV2::LoadBalancer': {
+        const lbType = literal(props.Type) ?? 'application';
+        if (lbType === 'application') {
+          this.add(logicalId, resource, `Application Load Balancer (${literal(props.Scheme) ?? 'internet-facing'})`, month, P.albHour);
+          return this.use('ALB capacity units', P.albLcuHour, logicalId);
+        }
+        if (lbType === 'network') {
+          this.add(logicalId, resource, `Network Load Balancer (${literal(props.Scheme) ?? 'internet-facing'})`, month, P.nlbHour);
+          return this.use('NLB capacity units', P.nlbLcuHour, logicalId);
+        }
+        return this.cannot(logicalId, type, `load balancer type ${String(lbType)} has no price in the price list`);
+      }
+      case 'AWS::EC2::VPCEndpoint': {
+        const endpointType = literal(props.VpcEndpointType) ?? 'Gateway';
+        if (endpointType === 'Gateway') return;
+        if (endpointType !== 'Interface') {
+          return this.cannot(logicalId, type, `endpoint type ${String(endpointType)} has no price in the price list`);
+        }
+        const subnets = Array.isArray(props.SubnetIds) ? props.SubnetIds.length : undefined;
+        if (subnets === undefined) {
+          return this.cannot(logicalId, type, 'its subnets are only known at deploy time (the number of AZs it is billed for)');
+        }
+        this.add(logicalId, resource, `interface VPC endpoint ${serviceNameOf(props.ServiceName)} in ${subnets} AZ(s)`,
+          month * subnets, P.interfaceEndpointAzHour, `${subnets} AZ(s) x ${month} hours`);
+        return this.use('interface endpoint data processed', P.interfaceEndpointGb, logicalId);
+      }
+      case 'AWS::WAFv2::WebACL': {
+        const rules = Array.isArray(props.Rules) ? props.Rules : [];
+        this.add(logicalId, resource, 'WAF web ACL', 1, P.wafWebAclMonth);
+        if (rules.length > 0) {
+          this.add(logicalId, resource, `WAF rules (${rules.length})`, rules.length, P.wafRuleMonth);
+        }
+        const extraFee = rules.map((r: any) => literal(r?.Statement?.ManagedRuleGroupStatement?.Name))
+          .filter((name: unknown) => typeof name === 'string' && /BotControl|ATP|ACFP|AntiDDoS/.test(name as string));
+        if (extraFee.length > 0) {
+          this.cannot(logicalId, type, `the managed rule groups ${extraFee.join(', ')} add subscription and request fees`);
+        }
+        return this.use('WAF requests inspected', P.wafMillionRequests, logicalId);
+      }
+      case 'AWS::KMS::Key':
+      case 'AWS::KMS::ReplicaKey':
+        return this.add(logicalId, resource, 'KMS customer managed key', 1, P.kmsKeyMonth,
+          literal(props.EnableKeyRotation) === true ? 'each yearly rotation adds $1 a month, for the first two rotations' : undefined);
+      case 'AWS::SecretsManager::Secret':
+        return this.add(logicalId, resource, 'Secrets Manager secret', 1, P.secretMonth);
+      case 'AWS::Route53::HostedZone':
+        this.add(logicalId, resource, props.VPCs ? 'Route 53 private hosted zone' : 'Route 53 hosted zone', 1, P.hostedZoneMonth);
+        return this.use('Route 53 queries (alias queries to AWS resources are free)', P.dnsMillionQueries, logicalId);
+      case 'AWS::ServiceDiscovery::PrivateDnsNamespace':
+      case 'AWS::ServiceDiscovery::PublicDnsNamespace':
+        return this.add(logicalId, resource, 'Cloud Map DNS namespace (a Route 53 hosted zone)', 1, P.hostedZoneMonth);
+      case 'AWS::ServiceDiscovery::Service':
+        // Priced by the ECS service that registers into it (per registered task).
+        return;
+      case 'AWS::CloudWatch::Dashboard':
+        this.dashboards += 1;
+        return this.add(logicalId, resource, 'CloudWatch dashboard', 1, P.dashboardMonth);
+      case 'AWS::CloudWatch::Alarm':
+        return this.priceAlarm(logicalId, resource);
+      case 'AWS::CloudWatch::CompositeAlarm':
+        return this.add(logicalId, resource, 'CloudWatch composite alarm', 1, P.compositeAlarmMonth);
+      case 'AWS::ApiGatewayV2::Api':
+        if (literal(props.ProtocolType) === 'WEBSOCKET') {
+          this.use('WebSocket API messages', P.webSocketMillionMessages, logicalId);
+          return this.use('WebSocket API connection minutes', P.webSocketMillionConnectionMinutes, logicalId);
+        }
+        return this.use('HTTP API requests', P.httpApiMillionRequests, logicalId);
+      case 'AWS::CloudFront::Distribution':
+        this.use('CloudFront data out (1 TB a month free)', P.cloudFrontGbOut, logicalId);
+        return this.use('CloudFront HTTPS requests (10 million a month free)', P.cloudFront10kHttpsRequests, logicalId);
+      case 'AWS::Logs::LogGroup':
+      case 'AWS::EC2::FlowLog':
+        this.use('CloudWatch Logs ingested (5 GB a month free)', P.logsIngestedGb, logicalId);
+        return this.use('CloudWatch Logs stored', P.logsStoredGbMonth, logicalId);
+      case 'AWS::Lambda::Function':
+        this.use('Lambda requests (1 million a month free)', P.lambdaMillionRequests, logicalId);
+        return this.use('Lambda compute (400,000 GB-seconds a month free)', P.lambdaGbSecond, logicalId);
+      case 'AWS::S3::Bucket':
+        return this.use('S3 storage', P.s3GbMonth, logicalId);
+      case 'AWS::SNS::Topic':
+      case 'AWS::Scheduler::Schedule':
+        // Per use only (notifications, invocations), with free tiers that alarm traffic stays in.
+        return;
+      case 'AWS::ECS::Cluster': {
+        const settings = Array.isArray(props.ClusterSettings) ? props.ClusterSettings : [];
+        const insights = settings.find((s: any) => s?.Name === 'containerInsights');
+        if (insights && ['enabled', 'enhanced'].includes(String(literal(insights.Value)))) {
+          this.cannot(logicalId, type, 'Container Insights charges per custom metric and per GB of performance log events');
+        }
+        return;
+      }
+      default:
+        if (NO_CHARGE.has(type) || type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource'
+          || type === 'AWS::CloudFormation::Stack') {
+          return;
+        }
+        return this.cannot(logicalId, type || '(no Type)', 'no price for this resource type');
+    }
+  }
+
+  private priceAlarm(logicalId: string, resource: any): void {
+    const props = resource.Properties ?? {};
+    const metrics = Array.isArray(props.Metrics) ? props.Metrics : undefined;
+    const statMetrics = metrics ? metrics.filter((m: any) => m?.MetricStat).length : 1;
+    const anomaly = metrics?.some((m: any) => /ANOMALY_DETECTION_BAND/.test(String(m?.Expression ?? '')));
+    const periods = [literal(props.Period), ...(metrics ?? []).map((m: any) => literal(m?.MetricStat?.Period))]
+      .filter((n): n is number => typeof n === 'number');
+    const highResolution = periods.some(n => n < 60);
+    // Anomaly detection alarms are billed as three metrics each (the metric and the band's two).
+    const count = Math.max(1, statMetrics) * (anomaly ? 3 : 1);
+    this.alarmMetrics += count;
+    this.add(logicalId, resource, `CloudWatch alarm${highResolution ? ' (high resolution)' : ''}`, count,
+      highResolution ? this.prices.alarmHighResolutionMetricMonth : this.prices.alarmMetricMonth,
+      count > 1 ? `${count} metrics${anomaly ? ' (anomaly detection)' : ''}` : undefined);
+  }
+
+  private priceInstance(logicalId: string, resource: any): void {
+    const props = resource.Properties ?? {};
+    const instanceType = literal(props.InstanceType) ?? 'm1.small';
+    const price = this.prices.ec2InstanceHour[String(instanceType)];
+    if (!price) {
+      return this.cannot(logicalId, 'AWS::EC2::Instance', `instance type ${String(instanceType)} has no price in the price list`);
+    }
+    this.add(logicalId, resource, `EC2 instance ${instanceType} (Linux, on demand)`, HOURS_PER_MONTH, price);
+    const mappings = Array.isArray(props.BlockDeviceMappings) ? props.BlockDeviceMappings : [];
+    const sizes = mappings.map((m: any) => literal(m?.Ebs?.VolumeSize)).filter((n: unknown): n is number => typeof n === 'number');
+    const gb = sizes.length > 0 ? sizes.reduce((a: number, b: number) => a + b, 0) : 8;
+    this.add(logicalId, resource, `EBS root volume ${gb} GB`, gb, this.prices.ebsGp3GbMonth,
+      sizes.length > 0 ? undefined : 'the AMI\'s root volume, assumed 8 GB gp3');
+    if (this.hasPublicIpv4(props)) {
+      this.add(logicalId, resource, `public IPv4 address of ${logicalId}`, HOURS_PER_MONTH, this.prices.publicIpv4Hour);
+    }
+  }
+
+  /** An instance gets a public IPv4 when its interface asks for one or its subnet maps one on launch. */
+  private hasPublicIpv4(props: any): boolean {
+    const interfaces = Array.isArray(props.NetworkInterfaces) ? props.NetworkInterfaces : [];
+    if (interfaces.some((i: any) => literal(i?.AssociatePublicIpAddress) === true)) return true;
+    const subnetIds = [props.SubnetId, ...interfaces.map((i: any) => i?.SubnetId)].map(referencedId).filter(Boolean) as string[];
+    return subnetIds.some(id => literal(this.resources[id]?.Properties?.MapPublicIpOnLaunch) === true);
+  }
+
+  private priceEcsService(logicalId: string, resource: any): void {
+    const props = resource.Properties ?? {};
+    const taskDefinitionId = referencedId(props.TaskDefinition);
+    const taskDefinition = taskDefinitionId ? this.resources[taskDefinitionId] : undefined;
+    if (!taskDefinition) {
+      return this.cannot(logicalId, 'AWS::ECS::Service', 'its task definition is not in this template');
+    }
+    const td = taskDefinition.Properties ?? {};
+    const cpu = Number(literal(td.Cpu));
+    const memory = Number(literal(td.Memory));
+    if (!(cpu > 0) || !(memory > 0)) {
+      return this.cannot(logicalId, 'AWS::ECS::Service', 'its task size (Cpu, Memory) is not a literal in the task definition');
+    }
+    const os = String(literal(td.RuntimePlatform?.OperatingSystemFamily) ?? 'LINUX');
+    if (os !== 'LINUX') {
+      return this.cannot(logicalId, 'AWS::ECS::Service', `operating system ${os} has no price in the price list`);
+    }
+    const arm = literal(td.RuntimePlatform?.CpuArchitecture) === 'ARM64';
+    const ephemeralGb = Math.max(0, Number(literal(td.EphemeralStorage?.SizeInGiB) ?? 20) - 20);
+
+    const capacity = this.taskCapacity(logicalId, props);
+    if (typeof capacity === 'string') {
+      return this.cannot(logicalId, 'AWS::ECS::Service', capacity);
+    }
+    const strategy = capacityStrategy(props);
+    if (typeof strategy === 'string') {
+      return this.cannot(logicalId, 'AWS::ECS::Service', strategy);
+    }
+
+    // Task-hours a month on each provider.
+    let onDemandHours = 0;
+    let spotHours = 0;
+    for (const [tasks, hoursPerWeek] of capacity.hoursAtCapacity) {
+      const spotTasks = strategy(tasks);
+      spotHours += spotTasks * hoursPerWeek * WEEKS_PER_MONTH;
+      onDemandHours += (tasks - spotTasks) * hoursPerWeek * WEEKS_PER_MONTH;
+    }
+    const size = `${cpu / 1024} vCPU / ${memory / 1024} GB ${arm ? 'ARM64' : 'X86_64'}`;
+    const P = this.prices;
+    const taskPrice = (vcpu: PriceFigure, gb: PriceFigure): PriceFigure => ({
+      usd: (cpu / 1024) * vcpu.usd + (memory / 1024) * gb.usd + ephemeralGb * P.fargateEphemeralGbHour.usd,
+      unit: 'task-hour',
+      source: vcpu.source,
+      asOf: vcpu.asOf,
+    });
+    const note = capacity.note;
+    if (onDemandHours > 0) {
+      this.add(logicalId, resource, `Fargate task ${size}`, onDemandHours,
+        arm ? taskPrice(P.fargateArmVcpuHour, P.fargateArmGbHour) : taskPrice(P.fargateX86VcpuHour, P.fargateX86GbHour), note);
+    }
+    if (spotHours > 0) {
+      this.add(logicalId, resource, `Fargate Spot task ${size}`, spotHours,
+        arm ? taskPrice(P.fargateSpotArmVcpuHour, P.fargateSpotArmGbHour) : taskPrice(P.fargateSpotX86VcpuHour, P.fargateSpotX86GbHour),
+        `${note}; Spot prices vary with supply (figure of the date in the price list)`);
+    }
+    const taskHours = onDemandHours + spotHours;
+    const assignPublicIp = props.NetworkConfiguration?.AwsvpcConfiguration?.AssignPublicIp;
+    if (taskHours > 0 && assignPublicIp !== undefined && literal(assignPublicIp) !== 'DISABLED') {
+      this.add(logicalId, resource, 'public IPv4 address per running task', taskHours, P.publicIpv4Hour,
+        literal(assignPublicIp) === 'ENABLED' ? undefined : 'AssignPublicIp is only known at deploy time: priced as ENABLED');
+    }
+    const registries = Array.isArray(props.ServiceRegistries) ? props.ServiceRegistries : [];
+    for (const registry of registries) {
+      const registryId = referencedId(registry?.RegistryArn) ?? logicalId;
+      this.add(registryId, this.resources[registryId] ?? resource, 'Cloud Map registered task', taskHours / HOURS_PER_MONTH,
+        P.cloudMapInstanceMonth, 'one instance per running task');
+    }
+  }
+
+  /** Hours per week at each task count, from the service's auto scaling target and its schedule. */
+  private taskCapacity(logicalId: string, props: any): { hoursAtCapacity: Map<number, number>; note: string } | string {
+    const target = Object.values<any>(this.resources).find(r => r?.Type === 'AWS::ApplicationAutoScaling::ScalableTarget'
+      && literal(r.Properties?.ScalableDimension) === 'ecs:service:DesiredCount' && mentions(r.Properties?.ResourceId, logicalId));
+    if (!target) {
+      const desired = literal(props.DesiredCount) ?? 1;
+      if (typeof desired !== 'number') return 'its DesiredCount is only known at deploy time';
+      return { hoursAtCapacity: new Map([[desired, HOURS_PER_WEEK]]), note: `${desired} task(s) all month` };
+    }
+    const t = target.Properties;
+    let min = literal(t.MinCapacity);
+    let max = literal(t.MaxCapacity);
+    if (typeof min !== 'number' || typeof max !== 'number') return 'its scaling target\'s capacities are only known at deploy time';
+    const changes: CapacityChange[] = [];
+    const actions = Array.isArray(t.ScheduledActions) ? t.ScheduledActions : [];
+    const timed: Array<{ minute: number; min?: number; max?: number }> = [];
+    for (const action of actions) {
+      const cron = parseWeeklyCron(String(literal(action?.Schedule) ?? ''));
+      if (!cron) {
+        return `its scheduled action ${String(action?.ScheduledActionName)} (${String(action?.Schedule)}) does not repeat weekly`;
+      }
+      for (const minute of cron.minutesOfWeek) {
+        timed.push({ minute, min: literal(action.ScalableTargetAction?.MinCapacity), max: literal(action.ScalableTargetAction?.MaxCapacity) });
+      }
+    }
+    timed.sort((a, b) => a.minute - b.minute);
+    // Replay the week twice so the state at Monday 00:00 is the one the previous week left.
+    for (let pass = 0; pass < 2; pass++) {
+      for (const action of timed) {
+        if (typeof action.min === 'number') min = action.min;
+        if (typeof action.max === 'number') max = action.max;
+        if (pass === 1) changes.push({ minuteOfWeek: action.minute, minCapacity: Math.min(min as number, max as number) });
+      }
+    }
+    const initial = Math.min(min as number, max as number);
+    const hoursAtCapacity = weeklyHoursAtCapacity(changes, initial);
+    const parts = [...hoursAtCapacity.entries()].sort(([a], [b]) => b - a)
+      .map(([tasks, hours]) => `${tasks} task(s) ${hoursText(hours)} h a week`);
+    return { hoursAtCapacity, note: `at its minimum task count: ${parts.join(', ')}` };
+  }
+
+  private add(logicalId: string, resource: any, description: string, quantity: number, price: PriceFigure, note?: string): void {
+    const service = this.serviceOf(resource);
+    this.items.push({
+      logicalId,
+      resourceType: String(resource?.Type),
+      description,
+      quantity: round(quantity),
+      unit: price.unit,
+      unitPriceUsd: Math.round(price.usd * 1e9) / 1e9,
+      monthlyUsd: round(quantity * price.usd),
+      ...(service ? { service } : {}),
+      ...(note ? { note } : {}),
+    });
+  }
+
+  private use(description: string, price: PriceFigure, logicalId: string): void {
+    const entry = this.usage.get(description) ?? { price, description, logicalIds: [] };
+    entry.logicalIds.push(logicalId);
+    this.usage.set(description, entry);
+  }
+
+  private cannot(logicalId: string, resourceType: string, reason: string): void {
+    this.unpriced.push({ logicalId, resourceType, reason });
+  }
+
+  /**
+   * The resource's `service` tag; for a type that takes no tags, the tag of the resources that
+   * share its construct (by `aws:cdk:path`), when they all name the same service.
+   */
+  private serviceOf(resource: any): string | undefined {
+    const tagged = tagOf(resource, 'service');
+    if (tagged) return tagged;
+    const path = pathOf(resource);
+    if (!path) return undefined;
+    // The deepest construct above this resource whose tagged resources name one service.
+    for (let depth = path.length - 1; depth >= 2; depth--) {
+      const prefix = path.slice(0, depth);
+      const services = new Set(this.servicePaths.filter(e => prefix.every((part, i) => e.path[i] === part)).map(e => e.service));
+      if (services.size === 1) return [...services][0];
+      if (services.size > 1) return undefined;
+    }
+    return undefined;
+  }
+}
+
+function pathOf(resource: any): string[] | undefined {
+  const path = resource?.Metadata?.['aws:cdk:path'];
+  return typeof path === 'string' ? path.split('/') : undefined;
+}
+
+function serviceNameOf(value: any): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value ?? '');
+  const match = /\.([a-z0-9.-]+?)"?\]*\]*}?$/.exec(text.replace(/\\"/g, '"'));
+  return match ? match[1] : text;
+}
+
+/** The number of tasks on Fargate Spot for a task count, from the capacity provider strategy. */
+function capacityStrategy(props: any): ((tasks: number) => number) | string {
+  const launchType = literal(props.LaunchType);
+  const strategy = Array.isArray(props.CapacityProviderStrategy) ? props.CapacityProviderStrategy : [];
+  if (strategy.length === 0) {
+    if (launchType !== undefined && launchType !== 'FARGATE') return `launch type ${String(launchType)} has no price in the price list`;
+    return () => 0;
+  }
+  const entries = strategy.map((s: any) => ({
+    provider: String(literal(s?.CapacityProvider)),
+    weight: Number(literal(s?.Weight) ?? 0),
+    base: Number(literal(s?.Base) ?? 0),
+  }));
+  const unknown = entries.find((e: any) => e.provider !== 'FARGATE' && e.provider !== 'FARGATE_SPOT');
+  if (unknown) return `capacity provider ${unknown.provider} has no price in the price list (Fargate and Fargate Spot only)`;
+  const totalWeight = entries.reduce((sum: number, e: any) => sum + e.weight, 0);
+  return (tasks: number) => {
+    let spot = 0;
+    let left = tasks;
+    for (const e of entries) {
+      const base = Math.min(e.base, left);
+      if (e.provider === 'FARGATE_SPOT') spot += base;
+      left -= base;
+    }
+    const spotWeight = entries.filter((e: any) => e.provider === 'FARGATE_SPOT').reduce((sum: number, e: any) => sum + e.weight, 0);
+    return spot + (totalWeight > 0 ? left * spotWeight / totalWeight : 0);
+  };
+}
+
+function servicesOf(items: CostLineItem[]): Array<{ service: string; monthlyUsd: number }> {
+  const sums = new Map<string, number>();
+  for (const item of items) {
+    if (item.service) sums.set(item.service, (sums.get(item.service) ?? 0) + item.monthlyUsd);
+  }
+  return [...sums.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([service, usd]) => ({ service, monthlyUsd: round(usd) }));
+}
+
+/** @internal */
+export function dashboardFreeTier(dashboards: number, prices: RegionPriceList): FreeTierCredit {
+  return {
+    description: `CloudWatch: ${FREE_DASHBOARDS} dashboards free per account (these resources have ${dashboards})`,
+    upToMonthlyUsd: round(Math.min(dashboards, FREE_DASHBOARDS) * prices.dashboardMonth.usd),
+  };
+}
+
+/** @internal */
+export function alarmFreeTier(metrics: number, prices: RegionPriceList): FreeTierCredit {
+  return {
+    description: `CloudWatch: ${FREE_ALARM_METRICS} alarm metrics free per account (these resources have ${metrics})`,
+    upToMonthlyUsd: round(Math.min(metrics, FREE_ALARM_METRICS) * prices.alarmMetricMonth.usd),
+  };
+}
