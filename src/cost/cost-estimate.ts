@@ -125,4 +125,13 @@ export interface CostEstimateOptions {
    * @default 'us-east-1'
    */
   readonly defaultRegion?: string;
+
+  /**
+   * Values of SSM parameters that the templates read at deploy time (name -> value), such as
+   * a platform's published attributes in a service's template.
+   *
+   * @default - `fromCloudAssembly` takes them from the `AWS::SSM::Parameter` resources of the
+   *   assembly itself; otherwise none
+   */
+  readonly ssmParameterValues?: Record<string, string>;
 }

@@ -34,8 +34,17 @@ export class CostEstimator {
    *   template that does not parse
    */
   public static fromCloudAssembly(directory: string, options: CostEstimateOptions = {}): CloudAssemblyCostEstimate {
-    const stacks = readAssembly(directory).map(stack => CostEstimator.fromTemplate(stack.template, stack.stackName, stack.region, options));
-    return CostEstimator.combine(stacks);
+    const stacks = readAssembly(directory);
+    // What one stack publishes in SSM (a platform's attributes), another may read (a service).
+    const published: Record<string, string> = {};
+    for (const stack of stacks) {
+      for (const resource of Object.values<any>(stack.template?.Resources ?? {})) {
+        const { Name: name, Value: value } = resource?.Properties ?? {};
+        if (resource?.Type === 'AWS::SSM::Parameter' && typeof name === 'string' && typeof value === 'string') published[name] = value;
+      }
+    }
+    const withValues = { ...options, ssmParameterValues: { ...published, ...options.ssmParameterValues } };
+    return CostEstimator.combine(stacks.map(stack => CostEstimator.fromTemplate(stack.template, stack.stackName, stack.region, withValues)));
   }
 
   /**
@@ -64,7 +73,7 @@ export class CostEstimator {
       notes.push(`${unverified} of the ${priceRegion} prices could not be re-read from AWS's pricing pages (see the price list)`);
     }
     try {
-      return new TemplatePricer(template, prices, notes).estimate(stackName, region, priceRegion);
+      return new TemplatePricer(template, prices, notes, options.ssmParameterValues).estimate(stackName, region, priceRegion);
     } catch (e) {
       throw new CostEstimateError(`cannot price the template of ${stackName}: ${(e as Error).message}`);
     }
@@ -80,7 +89,7 @@ export class CostEstimator {
       for (const s of stack.services) services.set(s.service, (services.get(s.service) ?? 0) + s.monthlyUsd);
       for (const item of stack.items) {
         if (item.resourceType === 'AWS::CloudWatch::Dashboard') dashboards += item.quantity;
-        if (item.resourceType === 'AWS::CloudWatch::Alarm') alarmMetrics += item.quantity;
+        if (['AWS::CloudWatch::Alarm', 'AWS::ApplicationAutoScaling::ScalingPolicy'].includes(item.resourceType)) alarmMetrics += item.quantity;
       }
     }
     const prices = PRICE_LIST.regions[DEFAULT_REGION];

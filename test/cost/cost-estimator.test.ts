@@ -12,6 +12,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { CostEstimator, CostLineItem, StackCostEstimate } from '../../src';
@@ -36,8 +37,8 @@ function only(result: StackCostEstimate, description: RegExp): CostLineItem {
   return found[0];
 }
 
-function vpcStack(natGateways = 0, natProvider?: ec2.NatProvider): { stack: Stack; vpc: ec2.Vpc } {
-  const stack = new Stack(new App(), 'S', { env: ENV });
+function vpcStack(natGateways = 0, natProvider?: ec2.NatProvider, app = new App(), id = 'S'): { stack: Stack; vpc: ec2.Vpc } {
+  const stack = new Stack(app, id, { env: ENV });
   const vpc = new ec2.Vpc(stack, 'Vpc', {
     natGateways,
     natGatewayProvider: natProvider,
@@ -113,8 +114,8 @@ interface ServiceOptions {
   readonly strategy?: ecs.CapacityProviderStrategy[];
 }
 
-function serviceStack(options: ServiceOptions = {}): Stack {
-  const { stack, vpc } = vpcStack(0);
+function serviceStack(options: ServiceOptions = {}, app?: App, id?: string): Stack {
+  const { stack, vpc } = vpcStack(0, undefined, app, id);
   const cluster = new ecs.Cluster(stack, 'Cluster', { vpc, enableFargateCapacityProviders: true });
   if (options.cloudMap) {
     cluster.addDefaultCloudMapNamespace({ name: 'svc.internal' });
@@ -184,6 +185,42 @@ describe('Fargate services', () => {
     expect(only(result, /Cloud Map registered task/).monthlyUsd).toBeCloseTo(0.1 * WEEKDAY_HOURS / HOURS, 6);
     expect(only(result, /^Fargate task/).unitPriceUsd).toBeCloseTo(0.25 * 0.04048 + 0.5 * 0.004445 + 10 * 0.000111, 6);
     expect(only(result, /Cloud Map DNS namespace/).monthlyUsd).toBe(0.5);
+  });
+
+  test('CPU target tracking: the two alarms Application Auto Scaling creates, $0.10 each', () => {
+    const stack = serviceStack({ weekdays: true });
+    const target = stack.node.findAll().find((c): c is appscaling.ScalableTarget => c instanceof appscaling.ScalableTarget)!;
+    target.scaleToTrackMetric('Cpu', { targetValue: 60, predefinedMetric: appscaling.PredefinedMetric.ECS_SERVICE_AVERAGE_CPU_UTILIZATION });
+    target.scaleToTrackMetric('NoScaleIn', {
+      targetValue: 60, predefinedMetric: appscaling.PredefinedMetric.ECS_SERVICE_AVERAGE_MEMORY_UTILIZATION, disableScaleIn: true,
+    });
+    const result = estimate(stack);
+    expect(items(result, /target tracking/).map(i => i.monthlyUsd).sort()).toEqual([0.1, 0.2]);
+    expect(result.freeTier).toEqual([expect.objectContaining({ upToMonthlyUsd: 0.3 })]);
+  });
+
+  test('AssignPublicIp read from an SSM parameter that another stack of the assembly publishes', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cost-ssm-'));
+    const app = new App({ outdir });
+    const platform = new Stack(app, 'Platform', { env: ENV });
+    new ssm.StringParameter(platform, 'Egress', { parameterName: '/platform/p/network/assign-public-ip', stringValue: 'ENABLED' });
+    const service = serviceStack({ desiredCount: 1 }, app, 'Service');
+    const cfnService = service.node.findAll().find((c): c is ecs.CfnService => c instanceof ecs.CfnService)!;
+    cfnService.addPropertyOverride('NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp',
+      ssm.StringParameter.valueForStringParameter(service, '/platform/p/network/assign-public-ip'));
+    app.synth();
+    const fromAssembly = CostEstimator.fromCloudAssembly(outdir).stacks.find(s => s.stackName === 'Service')!;
+    const ipv4 = only(fromAssembly, /public IPv4 address per running task/);
+    expect(ipv4.monthlyUsd).toBeCloseTo(0.005 * HOURS, 6);
+    expect(ipv4.note).toBeUndefined();
+    // Alone, the service's template cannot know: priced as ENABLED, with a note.
+    const alone = estimate(service);
+    expect(only(alone, /public IPv4 address per running task/).note).toMatch(/only known at deploy time: priced as ENABLED/);
+    // DISABLED published: no IPv4 charge.
+    const disabled = CostEstimator.fromTemplate(Template.fromStack(service).toJSON(), 'Service', 'us-east-1', {
+      ssmParameterValues: { '/platform/p/network/assign-public-ip': 'DISABLED' },
+    });
+    expect(items(disabled, /public IPv4/)).toEqual([]);
   });
 
   test('a schedule that does not repeat weekly leaves the service unpriced, with the reason', () => {

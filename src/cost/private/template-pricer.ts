@@ -16,7 +16,7 @@ export const FREE_ALARM_METRICS = 10;
 const NO_CHARGE = new Set([
   'AWS::ApiGatewayV2::ApiMapping', 'AWS::ApiGatewayV2::Authorizer', 'AWS::ApiGatewayV2::DomainName',
   'AWS::ApiGatewayV2::Integration', 'AWS::ApiGatewayV2::Route', 'AWS::ApiGatewayV2::Stage', 'AWS::ApiGatewayV2::VpcLink',
-  'AWS::ApplicationAutoScaling::ScalableTarget', 'AWS::ApplicationAutoScaling::ScalingPolicy',
+  'AWS::ApplicationAutoScaling::ScalableTarget',
   'AWS::Budgets::Budget', 'AWS::CDK::Metadata', 'AWS::CertificateManager::Certificate',
   'AWS::CloudFront::CachePolicy', 'AWS::CloudFront::OriginAccessControl', 'AWS::CloudFront::OriginRequestPolicy',
   'AWS::CloudFront::ResponseHeadersPolicy', 'AWS::CloudFront::VpcOrigin', 'AWS::CloudFront::CloudFrontOriginAccessIdentity',
@@ -82,6 +82,7 @@ const hoursText = (h: number) => `${Math.round(h * 10) / 10}`;
  */
 export class TemplatePricer {
   private readonly resources: Resources;
+  private readonly parameters: Record<string, any>;
   private readonly items: CostLineItem[] = [];
   private readonly usage = new Map<string, { price: PriceFigure; description: string; logicalIds: string[] }>();
   private readonly unpriced: UnpricedResource[] = [];
@@ -91,11 +92,13 @@ export class TemplatePricer {
   public dashboards = 0;
   public alarmMetrics = 0;
 
-  constructor(template: any, private readonly prices: RegionPriceList, notes: string[] = []) {
+  constructor(template: any, private readonly prices: RegionPriceList, notes: string[] = [],
+    private readonly ssmValues: Record<string, string> = {}) {
     if (!template || typeof template !== 'object' || Array.isArray(template)) {
       throw new Error('the template is not a JSON object');
     }
     this.resources = template.Resources ?? {};
+    this.parameters = template.Parameters && typeof template.Parameters === 'object' ? template.Parameters : {};
     if (typeof this.resources !== 'object' || Array.isArray(this.resources)) {
       throw new Error('the template\'s Resources is not an object');
     }
@@ -208,6 +211,14 @@ export class TemplatePricer {
         return this.add(logicalId, resource, 'CloudWatch dashboard', 1, P.dashboardMonth);
       case 'AWS::CloudWatch::Alarm':
         return this.priceAlarm(logicalId, resource);
+      case 'AWS::ApplicationAutoScaling::ScalingPolicy': {
+        if (literal(props.PolicyType) !== 'TargetTrackingScaling') return; // step scaling uses the template's own alarms
+        // Application Auto Scaling creates and bills a high and (unless scale-in is off) a low alarm.
+        const count = literal(props.TargetTrackingScalingPolicyConfiguration?.DisableScaleIn) === true ? 1 : 2;
+        this.alarmMetrics += count;
+        return this.add(logicalId, resource, 'CloudWatch alarms of a target tracking policy', count, P.alarmMetricMonth,
+          'created by Application Auto Scaling, not in the template');
+      }
       case 'AWS::CloudWatch::CompositeAlarm':
         return this.add(logicalId, resource, 'CloudWatch composite alarm', 1, P.compositeAlarmMonth);
       case 'AWS::ApiGatewayV2::Api':
@@ -347,10 +358,10 @@ export class TemplatePricer {
         `${note}; Spot prices vary with supply (figure of the date in the price list)`);
     }
     const taskHours = onDemandHours + spotHours;
-    const assignPublicIp = props.NetworkConfiguration?.AwsvpcConfiguration?.AssignPublicIp;
+    const assignPublicIp = this.resolve(props.NetworkConfiguration?.AwsvpcConfiguration?.AssignPublicIp);
     if (taskHours > 0 && assignPublicIp !== undefined && literal(assignPublicIp) !== 'DISABLED') {
       this.add(logicalId, resource, 'public IPv4 address per running task', taskHours, P.publicIpv4Hour,
-        literal(assignPublicIp) === 'ENABLED' ? undefined : 'AssignPublicIp is only known at deploy time: priced as ENABLED');
+        literal(assignPublicIp) === 'ENABLED' ? undefined : 'AssignPublicIp is only known at deploy time: priced as ENABLED (the upper bound)');
     }
     const registries = Array.isArray(props.ServiceRegistries) ? props.ServiceRegistries : [];
     for (const registry of registries) {
@@ -399,6 +410,19 @@ export class TemplatePricer {
     const parts = [...hoursAtCapacity.entries()].sort(([a], [b]) => b - a)
       .map(([tasks, hours]) => `${tasks} task(s) ${hoursText(hours)} h a week`);
     return { hoursAtCapacity, note: `at its minimum task count: ${parts.join(', ')}` };
+  }
+
+  /**
+   * A `{ Ref }` to an SSM-typed template parameter whose parameter another stack of the same
+   * assembly publishes with a literal value: that value; anything else unchanged.
+   */
+  private resolve(value: any): any {
+    const ref = value && typeof value === 'object' ? value.Ref : undefined;
+    const parameter = typeof ref === 'string' ? this.parameters[ref] : undefined;
+    if (parameter && /^AWS::SSM::Parameter::Value</.test(String(parameter.Type)) && typeof parameter.Default === 'string') {
+      return this.ssmValues[parameter.Default] ?? value;
+    }
+    return value;
   }
 
   private add(logicalId: string, resource: any, description: string, quantity: number, price: PriceFigure, note?: string): void {
