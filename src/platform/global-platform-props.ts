@@ -191,6 +191,18 @@ export interface GlobalPlatformProps extends PlatformNetworkOptions {
   readonly alarmEmails?: string[];
 
   /**
+   * The platform dashboard `<platform>-platform`: the central API's requests, errors and
+   * latency, and search widgets that show every service's routes, CPU and memory (services in
+   * the platform's stack add their own widgets too). `false` for none; CloudWatch's automatic
+   * dashboards (free) still show each service.
+   *
+   * Cost: $3 a month (an account's first three dashboards are free).
+   *
+   * @default true
+   */
+  readonly dashboard?: boolean;
+
+  /**
    * Alarm when more than this percentage of central API requests answer 5xx.
    *
    * @default 5

@@ -101,6 +101,7 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
   public readonly alarmTopic: sns.ITopic;
   /**
    * The platform dashboard; services in the platform's stack add their widgets to it.
+   * Undefined with `dashboard: false`.
    *
    * @default - always set on a GlobalPlatform (undefined only on an imported platform)
    */
@@ -304,6 +305,8 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
       serverErrorRatePercent: props.serverErrorRateThresholdPercent ?? 5,
       latencyP99: props.latencyP99Threshold ?? Duration.seconds(5),
       certificateExpiryDays: props.certificateExpiryThresholdDays ?? 30,
+      dashboard: props.dashboard ?? true,
+      clusterName: this.cluster.clusterName,
     });
     this.dashboard = monitoring.dashboard;
     this.alarms = [monitoring.serverErrorRateAlarm, monitoring.latencyAlarm];

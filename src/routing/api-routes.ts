@@ -48,15 +48,15 @@ export interface ApiRoutesProps extends PlatformServiceProps, ServiceRoutingOpti
 /**
  * Plugs one service's routes into the platform's central API under its own base path:
  * `ANY /<service>` and `ANY /<service>/{proxy+}` on the HTTP API, and, for WebSockets and
- * streams, listener rules on the platform's internal load balancer. Adds the service's widgets
- * to the platform dashboard (or, in another stack or with an imported platform, its own dashboard) and a 5xx alarm.
+ * streams, listener rules on the platform's internal load balancer. Adds a 5xx alarm, and the
+ * service's widgets to the platform dashboard in the same stack or to its own (`dashboard: true`).
  * Its resources carry the cost-allocation tags `platform` and `service`.
  *
  * It talks to its target only through what `target.bind()` returns, so any `ApiTarget`
  * (including one of your own) works.
  *
  * Cost: API Gateway HTTP API $1.00 per million requests; the 5xx alarm $0.10 a month per
- * metric (a dashboard of its own, for a platform in another stack, $3 a month).
+ * metric ($0.40 for two routes); a dashboard of its own, if asked for, $3 a month.
  *
  * @example
  * new ApiRoutes(stack, 'JessicaRoutes', {
@@ -85,8 +85,13 @@ export class ApiRoutes extends Construct {
   /** The alarm on the service's 5xx rate. */
   public readonly serverErrorRateAlarm: cloudwatch.IAlarm;
 
-  /** The dashboard that holds the service's widgets. */
-  public readonly dashboard: cloudwatch.Dashboard;
+  /**
+   * The dashboard that holds the service's widgets: its own (`dashboard: true`) or the platform
+   * dashboard in the same stack.
+   *
+   * @default - undefined otherwise (the platform dashboard's search widgets show the service)
+   */
+  public readonly dashboard?: cloudwatch.Dashboard;
 
   private readonly platform: IGlobalPlatform;
 
@@ -178,6 +183,7 @@ export class ApiRoutes extends Construct {
       serviceName: props.serviceName,
       resources: this.routeResources(),
       serverErrorRatePercent: props.serverErrorRateThresholdPercent ?? 5,
+      ownDashboard: props.dashboard ?? false,
     });
     this.serverErrorRateAlarm = monitoring.serverErrorRateAlarm;
     this.dashboard = monitoring.dashboard;

@@ -125,9 +125,23 @@ export interface ServiceRoutingOptions {
   /**
    * Alarm when more than this percentage of the service's API requests answer 5xx.
    *
-   * Cost: $0.10 a month for the alarm.
+   * Cost: $0.10 a month per metric the alarm reads, two per route: $0.40 for the usual two
+   * routes (`<base>` and `<base>/{proxy+}`).
    *
    * @default 5
    */
   readonly serverErrorRateThresholdPercent?: number;
+
+  /**
+   * A CloudWatch dashboard of the service's own (`<platform>-<service>`).
+   *
+   * Without one, the service's widgets go on the platform dashboard when the platform is in
+   * the same stack, and the platform dashboard's search widgets show the service's requests,
+   * errors, CPU and memory wherever it is deployed.
+   *
+   * Cost: $3 a month (an account's first three dashboards are free).
+   *
+   * @default false
+   */
+  readonly dashboard?: boolean;
 }

@@ -230,15 +230,26 @@ describe('ECS service target on the platform of the same app', () => {
     expect(fromAlb[0].Properties.GroupId).toEqual(sg);
   });
 
-  test('in another stack than the platform, the service widgets go to a dashboard of its own (no stack cycle)', () => {
-    const [, dashboard] = onlyOne(st, 'AWS::CloudWatch::Dashboard');
+  test('in another stack than the platform: no dashboard of its own; the platform dashboard shows it by search (no stack cycle)', () => {
+    st.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+    expect(routes.dashboard).toBeUndefined();
+    const platformBody = JSON.stringify(onlyOne(pt, 'AWS::CloudWatch::Dashboard')[1].Properties.DashboardBody);
+    expect(platformBody).not.toContain('jessica requests');
+    expect(platformBody).toContain('Requests by route');
+    expect(platformBody).toContain('SEARCH(');
+  });
+
+  test('dashboard: true: a dashboard of its own, georgi-jessica, holds the service widgets ($3 a month)', () => {
+    const own = realPlatform();
+    const ownRoutes = routesOf(own.serviceStack, own.platform, ApiTarget.ecsService(ecsService(own.serviceStack, own.platform)), { dashboard: true });
+    const [, dashboard] = onlyOne(Template.fromStack(own.serviceStack), 'AWS::CloudWatch::Dashboard');
     expect(dashboard.Properties.DashboardName).toBe('georgi-jessica');
     const body = JSON.stringify(dashboard.Properties.DashboardBody);
     expect(body).toContain('jessica requests');
     expect(body).toContain('jessica errors');
     expect(body).toContain('/jessica/{proxy+}');
-    expect(JSON.stringify(onlyOne(pt, 'AWS::CloudWatch::Dashboard')[1].Properties.DashboardBody)).not.toContain('jessica requests');
-    expect(routes.dashboard).not.toBe(fixture.platform.dashboard);
+    expect(ownRoutes.dashboard).toBeDefined();
+    expect(ownRoutes.dashboard).not.toBe(own.platform.dashboard);
   });
 
   test('a 5xx rate alarm on the service routes that notifies the platform topic', () => {
@@ -317,11 +328,15 @@ describe('ECS service target on an imported platform (a service repository)', ()
     ]);
   });
 
-  test('a dashboard of its own, georgi-jessica, holds the service widgets', () => {
-    const [, dashboard] = onlyOne(st, 'AWS::CloudWatch::Dashboard');
+  test('no dashboard unless asked for; dashboard: true gives georgi-jessica with the service widgets', () => {
+    st.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+    expect(routes.dashboard).toBeUndefined();
+    const { serviceStack, platform } = importedPlatform();
+    const own = routesOf(serviceStack, platform, ApiTarget.ecsService(ecsService(serviceStack, platform)), { dashboard: true });
+    const [, dashboard] = onlyOne(Template.fromStack(serviceStack), 'AWS::CloudWatch::Dashboard');
     expect(dashboard.Properties.DashboardName).toBe('georgi-jessica');
     expect(JSON.stringify(dashboard.Properties.DashboardBody)).toContain('jessica requests');
-    expect(routes.dashboard).toBeDefined();
+    expect(own.dashboard).toBeDefined();
   });
 
   test('the 5xx alarm reads the imported API id and notifies the topic from SSM', () => {

@@ -581,9 +581,9 @@ describe('ContainerService on an imported platform', () => {
     });
   });
 
-  test('the service gets its own dashboard (an imported platform has none)', () => {
+  test('no dashboard by default (an imported platform has none; its own dashboard shows the service by search)', () => {
     expect(platform.dashboard).toBeUndefined();
-    template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'georgi-service1' });
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
   });
 
   test('no CloudFormation import', () => {
@@ -647,7 +647,7 @@ describe('ContainerService passes every routing option to its ApiRoutes', () => 
     ]);
   });
 
-  test('base path, JWT, CORS, throttling and the 5xx threshold', () => {
+  test('base path, JWT, CORS, throttling, the 5xx threshold and an own dashboard', () => {
     const s = synth({
       basePath: '/team/svc',
       jwtIssuer: 'https://issuer.example.com',
@@ -656,6 +656,7 @@ describe('ContainerService passes every routing option to its ApiRoutes', () => 
       throttlingRateLimit: 20,
       throttlingBurstLimit: 40,
       serverErrorRateThresholdPercent: 2,
+      dashboard: true,
     });
     const routes = Object.values(s.template.findResources('AWS::ApiGatewayV2::Route')).map(r => [r.Properties.RouteKey, r.Properties.AuthorizationType ?? 'NONE']);
     expect(routes.sort()).toEqual([
@@ -668,5 +669,6 @@ describe('ContainerService passes every routing option to its ApiRoutes', () => 
       RouteSettings: Match.objectLike({ 'ANY /team/svc/{proxy+}': Match.objectLike({ ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 }) }),
     });
     s.template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'georgi-service1-api-5xx-rate', Threshold: 2 });
+    s.template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'georgi-service1' });
   });
 });

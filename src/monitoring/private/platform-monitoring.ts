@@ -18,20 +18,29 @@ export interface PlatformMonitoringProps {
   readonly serverErrorRatePercent: number;
   readonly latencyP99: Duration;
   readonly certificateExpiryDays: number;
+  /** Whether to build the dashboard. */
+  readonly dashboard: boolean;
+  /** The ECS cluster whose services the dashboard's search widgets show. */
+  readonly clusterName: string;
 }
 
 const PERIOD = Duration.minutes(5);
+/** CloudWatch dynamic labels: each series of a search is named by its dimension. */
+const BY_ROUTE = "${PROP('Dim.Resource')}";
+const BY_SERVICE = "${PROP('Dim.ServiceName')}";
 
 /**
- * The platform dashboard (requests, 4xx, 5xx, latency p50/p99 of the central API; services
- * append their own widgets) and the platform alarms, all notifying one topic.
+ * The platform dashboard (requests, 4xx, 5xx, latency p50/p99 of the central API; every
+ * service's routes, CPU and memory through search expressions, so services in other stacks
+ * and apps appear without changing this stack; services in this stack append widgets) and the
+ * platform alarms, all notifying one topic.
  *
- * Cost: $3 a month for the dashboard, $0.10 a month per alarm (standard resolution).
+ * Cost: $3 a month for the dashboard (optional), $0.10 a month per alarm metric.
  *
  * @internal
  */
 export class PlatformMonitoring extends Construct {
-  public readonly dashboard: cloudwatch.Dashboard;
+  public readonly dashboard?: cloudwatch.Dashboard;
   public readonly serverErrorRateAlarm: cloudwatch.Alarm;
   public readonly latencyAlarm: cloudwatch.Alarm;
   public readonly certificateExpiryAlarm?: cloudwatch.Alarm;
@@ -46,23 +55,9 @@ export class PlatformMonitoring extends Construct {
     const p99 = api.metricLatency({ period: PERIOD, statistic: 'p99', label: 'latency p99' });
     const serverErrorRate = errorRate(requests, serverErrors, '5xx rate (%)');
 
-    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      dashboardName: `${props.platformName}-platform`,
-      defaultInterval: Duration.hours(3),
-    });
-    this.dashboard.addWidgets(
-      new cloudwatch.TextWidget({
-        markdown: `# ${props.platformName} platform\nCentral API on the front door; services add their widgets below.`,
-        width: 24,
-        height: 2,
-      }),
-    );
-    this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({ title: 'API requests', left: [requests], width: 6 }),
-      new cloudwatch.GraphWidget({ title: 'API 4xx', left: [clientErrors], width: 6 }),
-      new cloudwatch.GraphWidget({ title: 'API 5xx', left: [serverErrors], right: [serverErrorRate], width: 6 }),
-      new cloudwatch.GraphWidget({ title: 'API latency (ms)', left: [p50, p99], width: 6 }),
-    );
+    if (props.dashboard) {
+      this.dashboard = platformDashboard(this, props, [requests, clientErrors, serverErrors, serverErrorRate, p50, p99]);
+    }
 
     this.serverErrorRateAlarm = sustainedAlarm(this, 'ServerErrorRateAlarm', serverErrorRate, {
       alarmName: `${props.platformName}-api-5xx-rate`,
@@ -84,6 +79,46 @@ export class PlatformMonitoring extends Construct {
     });
     notify([this.serverErrorRateAlarm, this.latencyAlarm, ...(this.certificateExpiryAlarm ? [this.certificateExpiryAlarm] : [])], props.topic);
   }
+}
+
+/**
+ * The dashboard: the central API, then one search widget per metric over every service (route
+ * metrics of the API by `Resource`, ECS metrics by `ServiceName` in the platform's cluster).
+ */
+function platformDashboard(scope: Construct, props: PlatformMonitoringProps, api: cloudwatch.IMetric[]): cloudwatch.Dashboard {
+  const [requests, clientErrors, serverErrors, serverErrorRate, p50, p99] = api;
+  const dashboard = new cloudwatch.Dashboard(scope, 'Dashboard', {
+    dashboardName: `${props.platformName}-platform`,
+    defaultInterval: Duration.hours(3),
+  });
+  dashboard.addWidgets(
+    new cloudwatch.TextWidget({
+      markdown: `# ${props.platformName} platform\nCentral API on the front door, then every service (by route and by ECS service).`,
+      width: 24,
+      height: 2,
+    }),
+  );
+  dashboard.addWidgets(
+    new cloudwatch.GraphWidget({ title: 'API requests', left: [requests], width: 6 }),
+    new cloudwatch.GraphWidget({ title: 'API 4xx', left: [clientErrors], width: 6 }),
+    new cloudwatch.GraphWidget({ title: 'API 5xx', left: [serverErrors], right: [serverErrorRate], width: 6 }),
+    new cloudwatch.GraphWidget({ title: 'API latency (ms)', left: [p50, p99], width: 6 }),
+  );
+  const search = (label: string, query: string, statistic: string) => new cloudwatch.MathExpression({
+    expression: `SEARCH('${query}', '${statistic}', ${PERIOD.toSeconds()})`,
+    usingMetrics: {},
+    label,
+    period: PERIOD,
+  });
+  const route = (metric: string) => `{AWS/ApiGateway,ApiId,Method,Resource,Stage} MetricName="${metric}" ApiId="${props.httpApi.apiId}"`;
+  const ecsService = (metric: string) => `{AWS/ECS,ClusterName,ServiceName} MetricName="${metric}" ClusterName="${props.clusterName}"`;
+  dashboard.addWidgets(
+    new cloudwatch.GraphWidget({ title: 'Requests by route', left: [search(BY_ROUTE, route('Count'), 'Sum')], width: 6 }),
+    new cloudwatch.GraphWidget({ title: '5xx by route', left: [search(BY_ROUTE, route('5xx'), 'Sum')], width: 6 }),
+    new cloudwatch.GraphWidget({ title: 'CPU by service (%)', left: [search(BY_SERVICE, ecsService('CPUUtilization'), 'Average')], width: 6 }),
+    new cloudwatch.GraphWidget({ title: 'Memory by service (%)', left: [search(BY_SERVICE, ecsService('MemoryUtilization'), 'Average')], width: 6 }),
+  );
+  return dashboard;
 }
 
 /** @internal */

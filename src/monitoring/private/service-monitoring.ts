@@ -11,6 +11,8 @@ export interface ServiceApiMonitoringProps {
   /** Route resources of the service, e.g. `/jessica` and `/jessica/{proxy+}`. */
   readonly resources: string[];
   readonly serverErrorRatePercent: number;
+  /** A dashboard of the service's own, instead of widgets on a platform dashboard in the same stack. */
+  readonly ownDashboard: boolean;
 }
 
 const PERIOD = Duration.minutes(5);
@@ -54,16 +56,17 @@ export function summedRouteMetric(platform: IGlobalPlatform, resources: string[]
 
 /**
  * A service's view of the central API: its requests, errors and latency from the API's
- * route-level (detailed) metrics, as widgets on the platform dashboard when it is in the same
- * stack (or on a dashboard of its own otherwise), and an alarm on its 5xx rate.
+ * route-level (detailed) metrics, as widgets on a dashboard of its own (opt-in) or on the
+ * platform dashboard when it is in the same stack, and an alarm on its 5xx rate.
  *
- * Cost: $0.10 a month for the alarm; $3 a month for an own dashboard.
+ * Cost: $0.10 a month per metric of the alarm (two per route); $3 a month for an own dashboard.
  *
  * @internal
  */
 export class ServiceApiMonitoring extends Construct {
   public readonly serverErrorRateAlarm: cloudwatch.Alarm;
-  public readonly dashboard: cloudwatch.Dashboard;
+  /** The dashboard that holds the widgets; undefined without an own or same-stack platform dashboard. */
+  public readonly dashboard?: cloudwatch.Dashboard;
   public readonly widgets: cloudwatch.IWidget[];
 
   constructor(scope: Construct, id: string, props: ServiceApiMonitoringProps) {
@@ -83,13 +86,14 @@ export class ServiceApiMonitoring extends Construct {
       new cloudwatch.GraphWidget({ title: `${serviceName} errors`, left: [clientErrors, serverErrors], right: [serverErrorRate], width: 8 }),
       new cloudwatch.GraphWidget({ title: `${serviceName} latency p99 (ms)`, left: latency, width: 8 }),
     ];
-    // The platform dashboard only when it is in this stack: widgets that name the service's
-    // resources would otherwise make the platform's stack depend on the service's.
+    // An own dashboard when asked for; else the platform dashboard, only when it is in this
+    // stack: widgets that name the service's resources would otherwise make the platform's stack
+    // depend on the service's (its search widgets show the service anyway).
     const platformDashboard = platform.dashboard && Stack.of(platform.dashboard) === Stack.of(this) ? platform.dashboard : undefined;
-    this.dashboard = platformDashboard ?? new cloudwatch.Dashboard(this, 'Dashboard', {
-      dashboardName: `${platform.platformName}-${serviceName}`,
-    });
-    this.dashboard.addWidgets(...this.widgets);
+    this.dashboard = props.ownDashboard
+      ? new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: `${platform.platformName}-${serviceName}` })
+      : platformDashboard;
+    this.dashboard?.addWidgets(...this.widgets);
 
     this.serverErrorRateAlarm = sustainedAlarm(this, 'ServerErrorRateAlarm', serverErrorRate, {
       alarmName: `${platform.platformName}-${serviceName}-api-5xx-rate`,

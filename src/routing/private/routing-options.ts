@@ -15,6 +15,7 @@ const ROUTING_KEYS: Record<keyof ServiceRoutingOptions, true> = {
   authorizer: true,
   cors: true,
   serverErrorRateThresholdPercent: true,
+  dashboard: true,
 };
 
 /** Only the routing options of a construct's props, to pass on to `ApiRoutes` as one struct. @internal */

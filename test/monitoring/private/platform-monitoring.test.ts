@@ -1,7 +1,8 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
-import { GlobalPlatform } from '../../../src';
-import { onlyId, synthPlatform as synth } from '../../helpers/fixtures';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { ContainerService, GlobalPlatform } from '../../../src';
+import { georgiPlatform, onlyId, synthPlatform as synth, testStack } from '../../helpers/fixtures';
 
 function alarm(template: Template, name: string): Record<string, any> {
   const found = Object.values(template.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: name } }));
@@ -32,6 +33,44 @@ describe('dashboard', () => {
       expect(body).toContain(text);
     }
     expect(body).toContain(onlyId(template, 'AWS::ApiGatewayV2::Api'));
+  });
+
+  test('search widgets show every service: routes of the central API and ECS services of the cluster, named by dimension', () => {
+    // The body with each { Ref } written as <Ref:ID>, parsed: the widgets as CloudWatch reads them.
+    const dashboard = Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0];
+    const parts: unknown[] = dashboard.Properties.DashboardBody['Fn::Join'][1];
+    const widgets: any[] = JSON.parse(parts.map(p => (typeof p === 'string' ? p : `<Ref:${(p as { Ref: string }).Ref}>`)).join('')).widgets;
+    const expressionOf = (title: string) => {
+      const widget = widgets.find(w => w.properties?.title === title);
+      expect(widget).toBeDefined();
+      return widget.properties.metrics[0][0];
+    };
+    const apiId = `<Ref:${onlyId(template, 'AWS::ApiGatewayV2::Api')}>`;
+    const cluster = `<Ref:${onlyId(template, 'AWS::ECS::Cluster')}>`;
+    expect(expressionOf('Requests by route')).toEqual({
+      label: "${PROP('Dim.Resource')}",
+      expression: `SEARCH('{AWS/ApiGateway,ApiId,Method,Resource,Stage} MetricName="Count" ApiId="${apiId}"', 'Sum', 300)`,
+    });
+    expect(expressionOf('5xx by route').expression).toBe(`SEARCH('{AWS/ApiGateway,ApiId,Method,Resource,Stage} MetricName="5xx" ApiId="${apiId}"', 'Sum', 300)`);
+    expect(expressionOf('CPU by service (%)')).toEqual({
+      label: "${PROP('Dim.ServiceName')}",
+      expression: `SEARCH('{AWS/ECS,ClusterName,ServiceName} MetricName="CPUUtilization" ClusterName="${cluster}"', 'Average', 300)`,
+    });
+    expect(expressionOf('Memory by service (%)').expression)
+      .toBe(`SEARCH('{AWS/ECS,ClusterName,ServiceName} MetricName="MemoryUtilization" ClusterName="${cluster}"', 'Average', 300)`);
+  });
+
+  test('dashboard: false: none, and a service in the same stack adds its widgets nowhere (alarms stay)', () => {
+    const stack = testStack();
+    const lean = georgiPlatform(stack, { dashboard: false });
+    expect(lean.dashboard).toBeUndefined();
+    const service = new ContainerService(stack, 'Service1', {
+      platform: lean, serviceName: 'service1', image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:stable'),
+    });
+    const after = Template.fromStack(stack);
+    after.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+    expect(service.routes.dashboard).toBeUndefined();
+    after.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'georgi-service1-api-5xx-rate' });
   });
 });
 
