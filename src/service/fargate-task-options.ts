@@ -55,16 +55,19 @@ export interface FargateTaskOptions {
   readonly minCapacity?: number;
 
   /**
-   * Most tasks (CPU target tracking scales between min and max).
+   * Most tasks (CPU target tracking scales between min and max; with max equal to min there is
+   * no scaling policy).
    *
-   * Cost: the ceiling: under load the service may run this many tasks.
+   * Cost: the ceiling: under load the service may run this many tasks. A scaling policy adds
+   * the two alarms Application Auto Scaling creates for it ($0.20 a month).
    *
    * @default 2 (TtsService: 1, see its class doc)
    */
   readonly maxCapacity?: number;
 
   /**
-   * CPU utilization that target tracking keeps the service at (10-90).
+   * CPU utilization that target tracking keeps the service at (10-90); only used when
+   * `maxCapacity` is above `minCapacity`.
    *
    * @default 60
    */

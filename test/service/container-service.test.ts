@@ -219,6 +219,13 @@ describe('ContainerService with defaults', () => {
     expect(ecsService(s).DesiredCount).toBeUndefined();
   });
 
+  test('maxCapacity equal to minCapacity: no scaling policy (its two alarms would cost $0.20 a month for nothing)', () => {
+    const fixed = synth({ minCapacity: 1, maxCapacity: 1 });
+    fixed.template.resourceCountIs('AWS::ApplicationAutoScaling::ScalingPolicy', 0);
+    // the scalable target stays: it holds the capacities (and a schedule's actions)
+    expect(only(fixed.template, 'AWS::ApplicationAutoScaling::ScalableTarget').resource.Properties).toEqual(expect.objectContaining({ MinCapacity: 1, MaxCapacity: 1 }));
+  });
+
   test('tracks 60% average CPU on its scalable target', () => {
     const targetId = only(s.template, 'AWS::ApplicationAutoScaling::ScalableTarget').id;
     s.template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {

@@ -76,19 +76,24 @@ function validateSchedule(scope: IConstruct, schedule: ServiceSchedule | undefin
 }
 
 /**
- * CPU target tracking between the capacities and, with a schedule, a start and a stop action
- * (the stop sets both capacities to 0; an end at 24:00 is 00:00 of the next day).
+ * CPU target tracking between the capacities (when there is room to scale: max above min) and,
+ * with a schedule, a start and a stop action (the stop sets both capacities to 0; an end at
+ * 24:00 is 00:00 of the next day).
  * @internal
  */
 export function configureTaskScaling(service: ecs.FargateService, options: FargateTaskOptions, schedule: ServiceSchedule): void {
   const minCapacity = options.minCapacity ?? FARGATE_TASK_DEFAULTS.minCapacity;
   const maxCapacity = options.maxCapacity ?? FARGATE_TASK_DEFAULTS.maxCapacity;
   const scaling = service.autoScaleTaskCount({ minCapacity, maxCapacity });
-  scaling.scaleOnCpuUtilization('CpuScaling', {
-    targetUtilizationPercent: options.cpuTargetUtilizationPercent ?? FARGATE_TASK_DEFAULTS.cpuTargetUtilizationPercent,
-    scaleInCooldown: Duration.minutes(5),
-    scaleOutCooldown: Duration.minutes(1),
-  });
+  // With nothing to scale between, a policy would only add the two alarms Application Auto
+  // Scaling creates for it ($0.20 a month).
+  if (maxCapacity > minCapacity) {
+    scaling.scaleOnCpuUtilization('CpuScaling', {
+      targetUtilizationPercent: options.cpuTargetUtilizationPercent ?? FARGATE_TASK_DEFAULTS.cpuTargetUtilizationPercent,
+      scaleInCooldown: Duration.minutes(5),
+      scaleOutCooldown: Duration.minutes(1),
+    });
+  }
   if (schedule.startHourUtc === undefined) return;
   const weekDay = schedule.weekdaysOnly ? 'MON-FRI' : '*';
   scaling.scaleOnSchedule('ScheduleStart', {
