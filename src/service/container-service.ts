@@ -255,6 +255,7 @@ export class ContainerService extends Construct implements ec2.IConnectable, iam
       topic: platform.alarmTopic,
       cpuPercent: props.cpuThresholdPercent ?? 80,
       memoryPercent: props.memoryThresholdPercent ?? 80,
+      utilizationAlarms: props.utilizationAlarms ?? true,
       alarmOnNoTask: minCapacity > 0,
       dashboard: this.routes.dashboard,
     });

@@ -66,6 +66,16 @@ export interface FargateTaskOptions {
   readonly maxCapacity?: number;
 
   /**
+   * The CPU and memory alarms (ContainerService: `cpuThresholdPercent`, `memoryThresholdPercent`; 80% each). `false` leaves
+   * the 5xx and "no running task" alarms only; the platform dashboard still shows CPU and memory.
+   *
+   * Cost: $0.20 a month (two alarms).
+   *
+   * @default true
+   */
+  readonly utilizationAlarms?: boolean;
+
+  /**
    * CPU utilization that target tracking keeps the service at (10-90); only used when
    * `maxCapacity` is above `minCapacity`.
    *

@@ -358,6 +358,16 @@ describe('TtsService passes scaling and operations settings on', () => {
     expect(cpuTargetValue(s)).toBe(45);
   });
 
+  test('utilizationAlarms reaches the container service: false leaves no CPU or memory alarm', () => {
+    const lean = synth({ utilizationAlarms: false });
+    const names = Object.values(lean.template.findResources('AWS::CloudWatch::Alarm')).map(a => a.Properties.AlarmName);
+    expect(names).toContain('georgi-jessica-no-running-task');
+    expect(names.filter(n => /jessica-(cpu|memory)-high/.test(n))).toEqual([]);
+    const defaults = synth();
+    expect(Object.values(defaults.template.findResources('AWS::CloudWatch::Alarm')).map(a => a.Properties.AlarmName))
+      .toEqual(expect.arrayContaining(['georgi-jessica-cpu-high', 'georgi-jessica-memory-high']));
+  });
+
   test('removalPolicy: the created secret goes with the stack too', () => {
     const secret = Object.values(s.template.findResources('AWS::SecretsManager::Secret'));
     expect(secret).toHaveLength(1);

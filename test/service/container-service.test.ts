@@ -219,6 +219,14 @@ describe('ContainerService with defaults', () => {
     expect(ecsService(s).DesiredCount).toBeUndefined();
   });
 
+  test('utilizationAlarms: false: the 5xx and no-running-task alarms only (no CPU or memory alarm)', () => {
+    const lean = synth({ utilizationAlarms: false });
+    const names = Object.values(lean.template.findResources('AWS::CloudWatch::Alarm')).map(a => a.Properties.AlarmName).sort();
+    expect(names).toEqual(['georgi-api-5xx-rate', 'georgi-api-latency-p99', 'georgi-certificate-regional-expiry',
+      'georgi-service1-api-5xx-rate', 'georgi-service1-no-running-task']);
+    expect(lean.service.alarms.map(a => a.node.id).sort()).toEqual(['NoRunningTaskAlarm', 'ServerErrorRateAlarm']);
+  });
+
   test('maxCapacity equal to minCapacity: no scaling policy (its two alarms would cost $0.20 a month for nothing)', () => {
     const fixed = synth({ minCapacity: 1, maxCapacity: 1 });
     fixed.template.resourceCountIs('AWS::ApplicationAutoScaling::ScalingPolicy', 0);

@@ -26,6 +26,8 @@ export interface ContainerAlarmsProps {
   readonly memoryPercent: number;
   /** False when the service may have no task on purpose (minCapacity 0). */
   readonly alarmOnNoTask: boolean;
+  /** The CPU and memory alarms. */
+  readonly utilizationAlarms: boolean;
   readonly dashboard?: cloudwatch.Dashboard;
 }
 
@@ -70,19 +72,21 @@ export class ContainerAlarms extends Construct {
       evaluationPeriods: 2,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    const cpu = sustainedAlarm(this, 'CpuAlarm', service.metricCpuUtilization({ period: Duration.minutes(5) }), {
-      alarmName: `${props.alarmPrefix}-cpu-high`,
-      what: `${props.alarmPrefix} CPU above ${props.cpuPercent}%`,
-      threshold: props.cpuPercent,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-    });
-    const memory = sustainedAlarm(this, 'MemoryAlarm', service.metricMemoryUtilization({ period: Duration.minutes(5) }), {
-      alarmName: `${props.alarmPrefix}-memory-high`,
-      what: `${props.alarmPrefix} memory above ${props.memoryPercent}%`,
-      threshold: props.memoryPercent,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-    });
-    this.alarms = noTask ? [noTask, cpu, memory] : [cpu, memory];
+    const utilization = !props.utilizationAlarms ? [] : [
+      sustainedAlarm(this, 'CpuAlarm', service.metricCpuUtilization({ period: Duration.minutes(5) }), {
+        alarmName: `${props.alarmPrefix}-cpu-high`,
+        what: `${props.alarmPrefix} CPU above ${props.cpuPercent}%`,
+        threshold: props.cpuPercent,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      }),
+      sustainedAlarm(this, 'MemoryAlarm', service.metricMemoryUtilization({ period: Duration.minutes(5) }), {
+        alarmName: `${props.alarmPrefix}-memory-high`,
+        what: `${props.alarmPrefix} memory above ${props.memoryPercent}%`,
+        threshold: props.memoryPercent,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      }),
+    ];
+    this.alarms = [...(noTask ? [noTask] : []), ...utilization];
     notify(this.alarms, props.topic);
 
     props.dashboard?.addWidgets(
@@ -91,7 +95,7 @@ export class ContainerAlarms extends Construct {
         left: [service.metricCpuUtilization(), service.metricMemoryUtilization()],
         width: 12,
       }),
-      new cloudwatch.AlarmStatusWidget({ title: `${props.alarmPrefix} alarms`, alarms: this.alarms, width: 12 }),
+      ...(this.alarms.length > 0 ? [new cloudwatch.AlarmStatusWidget({ title: `${props.alarmPrefix} alarms`, alarms: this.alarms, width: 12 })] : []),
     );
   }
 }

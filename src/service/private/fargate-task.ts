@@ -27,6 +27,7 @@ const FARGATE_TASK_KEYS: Record<keyof FargateTaskOptions, true> = {
   maxCapacity: true,
   cpuTargetUtilizationPercent: true,
   schedule: true,
+  utilizationAlarms: true,
   fargateSpot: true,
   enableExecuteCommand: true,
 };
