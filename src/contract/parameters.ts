@@ -20,6 +20,7 @@ export const PARAMETER_KEYS = {
   publicSubnetRouteTableIds: 'network/public-subnet-route-table-ids',
   serviceSubnetIds: 'network/service-subnet-ids',
   serviceSubnetRouteTableIds: 'network/service-subnet-route-table-ids',
+  serviceAssignPublicIp: 'network/service-assign-public-ip',
   clusterName: 'compute/cluster-name',
   clusterArn: 'compute/cluster-arn',
   namespaceId: 'compute/namespace-id',

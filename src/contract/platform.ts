@@ -40,8 +40,18 @@ export interface IGlobalPlatform extends IConstruct {
   /** The shared VPC. */
   readonly vpc: ec2.IVpc;
 
-  /** The subnets where services run (private, with or without a NAT route). */
+  /**
+   * The subnets where services run: private (with or without a NAT route), or public with
+   * `NatType.PUBLIC_TASKS`.
+   */
   readonly serviceSubnets: ec2.SubnetSelection;
+
+  /**
+   * `ENABLED` when service tasks get a public IPv4 address (`NatType.PUBLIC_TASKS`: they run
+   * in the public subnets), `DISABLED` otherwise: the `AssignPublicIp` of their ECS services.
+   * A deploy-time value (token) for an imported platform.
+   */
+  readonly serviceAssignPublicIp: string;
 
   /** The shared ECS cluster, with FARGATE and FARGATE_SPOT capacity providers. */
   readonly cluster: ecs.ICluster;

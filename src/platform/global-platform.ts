@@ -84,6 +84,7 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
   public readonly edgeCertificate: acm.ICertificate;
   public readonly vpc: ec2.IVpc;
   public readonly serviceSubnets: ec2.SubnetSelection;
+  public readonly serviceAssignPublicIp: string;
   public readonly cluster: ecs.ICluster;
   public readonly namespace: servicediscovery.IPrivateDnsNamespace;
   public readonly httpApi: apigwv2.IHttpApi;
@@ -218,6 +219,7 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
     });
     this.vpc = network.vpc;
     this.serviceSubnets = network.serviceSubnets;
+    this.serviceAssignPublicIp = network.assignPublicIp ? 'ENABLED' : 'DISABLED';
 
     // ------------------------------------------------------------------------------- compute
     const compute = new PlatformCompute(this, 'Compute', {
@@ -233,7 +235,7 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
     const api = new CentralApi(this, 'Api', {
       platformName,
       vpc: this.vpc,
-      subnets: this.serviceSubnets,
+      subnets: network.privateSubnets,
       accessLogGroup: platformLogs.apiAccessLogGroup,
       throttlingRateLimit: props.throttlingRateLimit ?? 100,
       throttlingBurstLimit: props.throttlingBurstLimit ?? 200,
@@ -258,7 +260,7 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
     const longLivedOrigin = longLived ? new LongLivedOrigin(this, 'LongLivedOrigin', {
       platformName,
       vpc: this.vpc,
-      subnets: this.serviceSubnets,
+      subnets: network.privateSubnets,
       certificate: originTls ? certificate : undefined,
       originDomainName: this.apiDomainName,
       idleTimeout: longLived.idleTimeout ?? Duration.minutes(10),

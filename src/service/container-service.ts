@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -213,7 +213,8 @@ export class ContainerService extends Construct implements ec2.IConnectable, iam
       // with one task; from then on the scalable target and its schedule own the count.
       vpcSubnets: platform.serviceSubnets,
       securityGroups: [this.securityGroup],
-      assignPublicIp: false,
+      // With NatType.PUBLIC_TASKS the tasks reach the internet by their own public IPv4.
+      assignPublicIp: platform.serviceAssignPublicIp === 'ENABLED',
       circuitBreaker: { enable: true, rollback: true },
       minHealthyPercent: 100,
       maxHealthyPercent: 200,
@@ -230,6 +231,11 @@ export class ContainerService extends Construct implements ec2.IConnectable, iam
       },
       propagateTags: ecs.PropagatedTagSource.SERVICE,
     });
+    if (Token.isUnresolved(platform.serviceAssignPublicIp)) {
+      // An imported platform: ENABLED or DISABLED, as its SSM parameter says at deploy time.
+      (this.service.node.defaultChild as ecs.CfnService).addPropertyOverride(
+        'NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp', platform.serviceAssignPublicIp);
+    }
     this.connections = this.service.connections;
     this.grantPrincipal = this.taskDefinition.taskRole;
 

@@ -49,7 +49,7 @@ describe('published parameters with longLivedConnections', () => {
   test('every key is published under /platform/georgi, and nothing else', () => {
     const expected = Object.keys(PARAMETER_KEYS).map(k => nameOf(k as keyof typeof PARAMETER_KEYS)).sort();
     expect([...params.keys()].sort()).toEqual(expected);
-    expect(expected).toHaveLength(28);
+    expect(expected).toHaveLength(29);
     for (const name of params.keys()) expect(name.startsWith(`${platform.parameterPrefix}/`)).toBe(true);
   });
 
@@ -66,6 +66,7 @@ describe('published parameters with longLivedConnections', () => {
     expect(params.get(nameOf('namespaceName'))).toBe('georgi.internal');
     expect(params.get(nameOf('httpStageName'))).toBe('$default');
     expect(params.get(nameOf('longLivedPathSuffixes'))).toBe('ws,mcp');
+    expect(params.get(nameOf('serviceAssignPublicIp'))).toBe('DISABLED');
     expect(params.get(nameOf('availabilityZones'))).toBe(platform.vpc.availabilityZones.join(','));
     expect(platform.vpc.availabilityZones).toHaveLength(2);
   });
@@ -148,7 +149,7 @@ describe('published parameters without longLivedConnections', () => {
       .map(nameOf)
       .sort();
     expect([...params.keys()].sort()).toEqual(expected);
-    expect(expected).toHaveLength(25);
+    expect(expected).toHaveLength(26);
   });
 });
 

@@ -48,6 +48,7 @@ describe('cdk-nag AwsSolutions', () => {
     ['every option on, eu-central-1 with the us-east-1 companion stack', 'eu-central-1', EVERYTHING_ON],
     ['defaults', 'us-east-1', {}],
     ['no NAT, no flow logs', 'us-east-1', { natType: NatType.NONE, flowLogs: false, interfaceEndpoints: true }],
+    ['public tasks (no NAT), no dashboard, long-lived connections', 'us-east-1', { natType: NatType.PUBLIC_TASKS, dashboard: false, longLivedConnections: {} }],
     ['every option on, removalPolicy DESTROY (auto-delete provider), eu-central-1', 'eu-central-1', { ...EVERYTHING_ON, removalPolicy: RemovalPolicy.DESTROY }],
   ])('%s: no unsuppressed errors', (_name, region, props) => {
     const stacks = nagged(region, props);

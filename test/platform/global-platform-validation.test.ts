@@ -178,17 +178,17 @@ describe('network', () => {
 
   test('refuses natGateways 0 with NatType.GATEWAY, pointing to NatType.NONE', () => {
     expect(() => build({ natType: NatType.GATEWAY, natGateways: 0 })).toThrow(
-      propError('natGateways', 0, 'at least 1 with NatType.GATEWAY; use NatType.NONE for no NAT'));
+      propError('natGateways', 0, 'at least 1 with NatType.GATEWAY; use NatType.NONE or NatType.PUBLIC_TASKS for no NAT'));
   });
 
   test('refuses natGateways 0 with a NAT instance', () => {
     expect(() => build({ natType: NatType.instance(), natGateways: 0 })).toThrow(
-      propError('natGateways', 0, 'at least 1 with NatType.INSTANCE; use NatType.NONE for no NAT'));
+      propError('natGateways', 0, 'at least 1 with NatType.INSTANCE; use NatType.NONE or NatType.PUBLIC_TASKS for no NAT'));
   });
 
   test('refuses natGateways 0 with the default NAT type (NatType.GATEWAY) just as with an explicit one', () => {
     expect(() => build({ natGateways: 0 })).toThrow(
-      propError('natGateways', 0, 'at least 1 with NatType.GATEWAY; use NatType.NONE for no NAT'));
+      propError('natGateways', 0, 'at least 1 with NatType.GATEWAY; use NatType.NONE or NatType.PUBLIC_TASKS for no NAT'));
   });
 
   test('refuses natGateways above six', () => {

@@ -329,7 +329,7 @@ describe('parameter contract between app A and app B', () => {
       platform.domainName, platform.hostedZone.hostedZoneId, platform.certificate.certificateArn, platform.edgeCertificate.certificateArn,
       platform.vpc.vpcId, platform.cluster.clusterArn, platform.namespace.namespaceArn, platform.httpApi.apiEndpoint,
       platform.vpcLink.vpcLinkId, platform.vpcLinkSecurityGroup.securityGroupId, platform.frontDoor.distributionDomainName,
-      platform.longLivedListener!.listenerArn, platform.alarmTopic.topicArn,
+      platform.longLivedListener!.listenerArn, platform.alarmTopic.topicArn, platform.serviceAssignPublicIp,
     ];
     touched.forEach((value, i) => new CfnOutput(stack, `Out${i}`, { value }));
     const read = new Set(Object.values(templateParameters(Template.fromStack(stack))).map(p => p.Default));

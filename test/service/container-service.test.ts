@@ -9,9 +9,9 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { IConstruct } from 'constructs';
 import {
-  ContainerService, ContainerServiceProps, GlobalPlatform, IGlobalPlatform, PathMode, ServiceSchedule,
+  ContainerService, ContainerServiceProps, GlobalPlatform, IGlobalPlatform, NatType, PathMode, ServiceSchedule,
 } from '../../src';
-import { ENV, georgiPlatform } from '../helpers/fixtures';
+import { ENV, georgiPlatform, importedPlatform } from '../helpers/fixtures';
 
 const IMAGE = ecs.ContainerImage.fromRegistry('public.ecr.aws/georgi/jessica:1');
 const SECRET_TEXT = 'tok_live_DO_NOT_LEAK_4242';
@@ -560,7 +560,8 @@ describe('ContainerService on an imported platform', () => {
     const props = template.toJSON().Resources[idOf(stack, service.service)].Properties;
     expect(props.Cluster).toEqual(param('compute/cluster-name'));
     expect(JSON.stringify(props.NetworkConfiguration)).toContain(JSON.stringify(param('network/service-subnet-ids')));
-    expect(props.NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp).toBe('DISABLED');
+    // ENABLED or DISABLED as the platform published it (NatType.PUBLIC_TASKS or not)
+    expect(props.NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp).toEqual(param('network/service-assign-public-ip'));
   });
 
   test('registers in the imported namespace and routes on the imported API through the imported VPC link', () => {
@@ -603,6 +604,38 @@ describe('ContainerService on an imported platform', () => {
 
   test('no CloudFormation import', () => {
     expect(JSON.stringify(template.toJSON())).not.toContain('Fn::ImportValue');
+  });
+});
+
+describe('ContainerService on a platform with NatType.PUBLIC_TASKS', () => {
+  test('same app: the tasks run in the public subnets with a public IPv4; only the VPC link and the ALB may reach them', () => {
+    const stack = new Stack(new App(), 'Platform', { env: ENV });
+    const platform = georgiPlatform(stack, { natType: NatType.PUBLIC_TASKS, longLivedConnections: {} });
+    const service = new ContainerService(stack, 'Service1', { platform, serviceName: 'service1', image: IMAGE, longLivedPaths: ['/ws'] });
+    const template = Template.fromStack(stack);
+    const network = template.toJSON().Resources[idOf(stack, service.service)].Properties.NetworkConfiguration.AwsvpcConfiguration;
+    expect(network.AssignPublicIp).toBe('ENABLED');
+    expect(network.Subnets).toEqual(stack.resolve(platform.vpc.publicSubnets.map(sn => sn.subnetId)));
+    const sgId = idOf(stack, service.securityGroup);
+    const ingress = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress', {
+      Properties: { GroupId: { 'Fn::GetAtt': [sgId, 'GroupId'] } },
+    })).map(r => r.Properties);
+    expect(ingress.map(r => [r.SourceSecurityGroupId, r.FromPort, r.ToPort, r.CidrIp])).toEqual(expect.arrayContaining([
+      [stack.resolve(platform.vpcLinkSecurityGroup.securityGroupId), 8080, 8080, undefined],
+    ]));
+    expect(ingress).toHaveLength(2); // the VPC link and the long-lived ALB, no CIDR source
+    for (const rule of ingress) expect(rule.CidrIp).toBeUndefined();
+    const sg = template.toJSON().Resources[sgId].Properties;
+    expect(sg.SecurityGroupIngress).toBeUndefined();
+    expect(sg.SecurityGroupEgress).toEqual([expect.objectContaining({ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443 })]);
+  });
+
+  test('imported platform: AssignPublicIp is the platform\'s published value, so one service works on either shape', () => {
+    const { stack, platform } = importedPlatform();
+    const service = new ContainerService(stack, 'Service1', { platform, serviceName: 'service1', image: IMAGE });
+    const network = Template.fromStack(stack).toJSON().Resources[idOf(stack, service.service)].Properties.NetworkConfiguration.AwsvpcConfiguration;
+    expect(network.AssignPublicIp).toEqual(stack.resolve(platform.serviceAssignPublicIp));
+    expect(JSON.stringify(network.AssignPublicIp)).toContain('Ref');
   });
 });
 

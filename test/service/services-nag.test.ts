@@ -8,7 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { ApiRoutes, ApiTarget, ContainerService, GlobalPlatform, IGlobalPlatform, TtsService } from '../../src';
+import { ApiRoutes, ApiTarget, ContainerService, GlobalPlatform, IGlobalPlatform, NatType, TtsService } from '../../src';
 import { ENV, georgiPlatform } from '../helpers/fixtures';
 
 const IMAGE = ecs.ContainerImage.fromRegistry('public.ecr.aws/georgi/jessica:1');
@@ -129,6 +129,14 @@ describe('cdk-nag AwsSolutions over the services', () => {
         expect(checked.has(id)).toBe(true);
       }
     });
+  });
+
+  test('the lean shape (public tasks, no dashboard): the platform and the three services, no unsuppressed error', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Platform', { env: ENV });
+    const platform = georgiPlatform(stack, { natType: NatType.PUBLIC_TASKS, dashboard: false, longLivedConnections: {} });
+    addServices(stack, platform);
+    for (const checked of check(app)) expect(nagErrors(checked)).toEqual([]);
   });
 
   test('the harness reports a non-compliant resource (so a clean result means something)', () => {

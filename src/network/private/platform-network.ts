@@ -29,20 +29,26 @@ export interface PlatformNetworkProps {
 }
 
 /**
- * The platform's VPC: public subnets for NAT, private subnets for every service, an S3
- * gateway endpoint, optional interface endpoints and flow logs.
+ * The platform's VPC: public subnets for NAT, private subnets for every service (or, with
+ * `NatType.PUBLIC_TASKS`, services in the public subnets with public IPv4 addresses and the
+ * private subnets isolated), an S3 gateway endpoint, optional interface endpoints and flow logs.
  *
  * @internal
  */
 export class PlatformNetwork extends Construct {
   public readonly vpc: ec2.Vpc;
-  /** The subnets that services, the VPC link and the internal load balancer use. */
+  /** The subnets where service tasks run. */
   public readonly serviceSubnets: ec2.SubnetSelection;
+  /** The private subnets of the VPC link, the internal load balancer and interface endpoints. */
+  public readonly privateSubnets: ec2.SubnetSelection;
+  /** Whether service tasks get a public IPv4 address (`NatType.PUBLIC_TASKS`). */
+  public readonly assignPublicIp: boolean;
 
   constructor(scope: Construct, id: string, props: PlatformNetworkProps) {
     super(scope, id);
 
-    const isolated = props.natType.kind === 'none';
+    const publicTasks = props.natType.kind === 'public-tasks';
+    const isolated = props.natType.kind === 'none' || publicTasks;
     const natInstance = props.natType.kind === 'instance'
       ? ec2.NatProvider.instanceV2({
         instanceType: props.natType.instanceType!,
@@ -66,7 +72,9 @@ export class PlatformNetwork extends Construct {
         S3: { service: ec2.GatewayVpcEndpointAwsService.S3 },
       },
     });
-    this.serviceSubnets = { subnetType: privateType };
+    this.privateSubnets = { subnetType: privateType };
+    this.serviceSubnets = publicTasks ? { subnetType: ec2.SubnetType.PUBLIC } : this.privateSubnets;
+    this.assignPublicIp = publicTasks;
 
     if (natInstance) {
       // NAT instances forward traffic from the private subnets only.
@@ -90,7 +98,7 @@ export class PlatformNetwork extends Construct {
         ['Ssm', ec2.InterfaceVpcEndpointAwsService.SSM],
       ];
       for (const [name, service] of endpoints) {
-        const endpoint = this.vpc.addInterfaceEndpoint(name, { service, subnets: this.serviceSubnets, privateDnsEnabled: true });
+        const endpoint = this.vpc.addInterfaceEndpoint(name, { service, subnets: this.privateSubnets, privateDnsEnabled: true });
         addNagSuppressions(endpoint, [VPC_CIDR_INGRESS], true);
       }
     }
@@ -129,16 +137,16 @@ export function validateNetworkOptions(scope: IConstruct, props: PlatformNetwork
     throw new PropError(scope, 'natGateways', props.natGateways, `at most one per Availability Zone (maxAzs is ${maxAzs})`);
   }
   const natKind = (props.natType ?? NatType.GATEWAY).kind;
-  if (natKind === 'none' && props.natGateways) {
-    throw new PropError(scope, 'natGateways', props.natGateways, 'must be 0 or unset with NatType.NONE');
+  if ((natKind === 'none' || natKind === 'public-tasks') && props.natGateways) {
+    throw new PropError(scope, 'natGateways', props.natGateways, `must be 0 or unset with NatType.${natKind === 'none' ? 'NONE' : 'PUBLIC_TASKS'}`);
   }
   if (natKind === 'none' && props.interfaceEndpoints !== true) {
     throw new PropError(scope, 'interfaceEndpoints', props.interfaceEndpoints ?? false,
       'must be true with NatType.NONE: without a NAT the service subnets reach AWS only through VPC endpoints,'
       + ' and tasks need them to pull images, write logs and read secrets and parameters');
   }
-  if (natKind !== 'none' && props.natGateways === 0) {
-    throw new PropError(scope, 'natGateways', 0, `at least 1 with NatType.${natKind.toUpperCase()}; use NatType.NONE for no NAT`);
+  if ((natKind === 'gateway' || natKind === 'instance') && props.natGateways === 0) {
+    throw new PropError(scope, 'natGateways', 0, `at least 1 with NatType.${natKind.toUpperCase()}; use NatType.NONE or NatType.PUBLIC_TASKS for no NAT`);
   }
   if (props.vpcCidr !== undefined && !isUnresolved(props.vpcCidr)) validateVpcCidr(scope, props.vpcCidr, maxAzs);
 }

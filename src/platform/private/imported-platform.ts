@@ -47,6 +47,10 @@ export class ImportedGlobalPlatform extends Construct implements IGlobalPlatform
     return this.options.domainName ?? this.read('domainName');
   }
 
+  public get serviceAssignPublicIp(): string {
+    return this.read('serviceAssignPublicIp');
+  }
+
   public get apiDomainName(): string {
     return `api.${this.domainName}`;
   }

@@ -45,6 +45,7 @@ export function publishPlatformParameters(scope: Construct, id: string, platform
   parameters.publish('publicSubnetRouteTableIds', vpc.publicSubnets.map(s => s.routeTable.routeTableId).join(','));
   parameters.publish('serviceSubnetIds', serviceSubnets.map(s => s.subnetId).join(','));
   parameters.publish('serviceSubnetRouteTableIds', serviceSubnets.map(s => s.routeTable.routeTableId).join(','));
+  parameters.publish('serviceAssignPublicIp', platform.serviceAssignPublicIp);
   parameters.publish('clusterName', platform.cluster.clusterName);
   parameters.publish('clusterArn', platform.cluster.clusterArn);
   parameters.publish('namespaceId', platform.namespace.namespaceId);

@@ -164,6 +164,52 @@ describe('NAT', () => {
       for (const id of isolated) expect(refs).toContain(id);
     });
   });
+
+  describe('NatType.PUBLIC_TASKS', () => {
+    let template: Template;
+    beforeAll(() => {
+      template = synth({ natType: NatType.PUBLIC_TASKS, longLivedConnections: {} });
+    });
+
+    test('no NAT and no Elastic IP, and no interface endpoints needed', () => {
+      template.resourceCountIs('AWS::EC2::NatGateway', 0);
+      template.resourceCountIs('AWS::EC2::Instance', 0);
+      template.resourceCountIs('AWS::EC2::EIP', 0);
+      expect(ids(template, 'AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Interface' })).toEqual([]);
+    });
+
+    test('the private subnets are isolated; the public ones route to the internet gateway', () => {
+      const isolated = subnetIds(template, 'Isolated');
+      expect(isolated).toHaveLength(2);
+      expect(defaultRoutesOf(template, routeTablesOf(template, isolated))).toEqual([]);
+      const publicRoutes = defaultRoutesOf(template, routeTablesOf(template, subnetIds(template, 'Public')));
+      expect(publicRoutes).toHaveLength(2);
+      for (const route of publicRoutes) expect(route.GatewayId).toEqual({ Ref: ids(template, 'AWS::EC2::InternetGateway')[0] });
+    });
+
+    test('services run in the public subnets with a public IPv4 (published); the VPC link and ALB stay in the isolated ones', () => {
+      const publicSubnets = subnetIds(template, 'Public').map(id => ({ Ref: id }));
+      const isolated = subnetIds(template, 'Isolated').map(id => ({ Ref: id }));
+      const param = (name: string) => Object.values(template.findResources('AWS::SSM::Parameter', {
+        Properties: { Name: `/platform/georgi/network/${name}` },
+      }))[0].Properties.Value;
+      const serviceSubnets = JSON.stringify(param('service-subnet-ids'));
+      for (const ref of publicSubnets) expect(serviceSubnets).toContain(ref.Ref);
+      expect(param('service-assign-public-ip')).toBe('ENABLED');
+      template.hasResourceProperties('AWS::ApiGatewayV2::VpcLink', { SubnetIds: Match.arrayEquals(isolated) });
+      template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internal', Subnets: Match.arrayEquals(isolated) });
+    });
+
+    test('natGateways is refused with it', () => {
+      expect(() => synth({ natType: NatType.PUBLIC_TASKS, natGateways: 1 }))
+        .toThrow('S/Platform: invalid natGateways 1: must be 0 or unset with NatType.PUBLIC_TASKS');
+    });
+  });
+
+  test('the default shape publishes service-assign-public-ip DISABLED', () => {
+    const template = synth();
+    template.hasResourceProperties('AWS::SSM::Parameter', { Name: '/platform/georgi/network/service-assign-public-ip', Value: 'DISABLED' });
+  });
 });
 
 describe('VPC endpoints', () => {
