@@ -277,6 +277,16 @@ export class ContainerService extends Construct implements ec2.IConnectable, iam
       id: 'AwsSolutions-ECS2',
       reason: 'only non-secret configuration (paths, ports, defaults) is passed as plain environment; secrets come from Secrets Manager',
     }]);
+    // An image from ECR (an asset or a repository): ECS pulls it with a registry token, and
+    // ecr:GetAuthorizationToken has no resource-level permissions (aws-cdk-lib grants it on *).
+    const executionPolicy = this.taskDefinition.executionRole?.node.tryFindChild('DefaultPolicy') as iam.Policy | undefined;
+    if (executionPolicy && JSON.stringify(Stack.of(this).resolve(executionPolicy.document.toJSON())).includes('ecr:GetAuthorizationToken')) {
+      addNagSuppressions(executionPolicy, [{
+        id: 'AwsSolutions-IAM5',
+        reason: 'ecr:GetAuthorizationToken (to pull the ECR image) supports no resource-level permissions; the pull itself is limited to the image\'s repository',
+        appliesTo: ['Resource::*'],
+      }]);
+    }
     if (props.enableExecuteCommand) {
       addNagSuppressions(this.taskDefinition, [{
         id: 'AwsSolutions-IAM5',

@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Aspects, Stack } from 'aws-cdk-lib';
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -137,6 +138,22 @@ describe('cdk-nag AwsSolutions over the services', () => {
     const platform = georgiPlatform(stack, { natType: NatType.PUBLIC_TASKS, dashboard: false, longLivedConnections: {} });
     addServices(stack, platform);
     for (const checked of check(app)) expect(nagErrors(checked)).toEqual([]);
+  });
+
+  test('an image from ECR: the execution role\'s ecr:GetAuthorizationToken on * is accepted with its reason, nothing else', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Platform', { env: ENV });
+    const platform = georgiPlatform(stack);
+    const repository = new ecr.Repository(stack, 'Repo');
+    new ContainerService(stack, 'Service1', { platform, serviceName: 'service1', image: ecs.ContainerImage.fromEcrRepository(repository, '1.0') });
+    const [checked] = check(app);
+    expect(nagErrors(checked)).toEqual([]);
+    const policies = Object.values(Template.fromStack(checked).findResources('AWS::IAM::Policy'))
+      .filter(p => JSON.stringify(p.Properties.PolicyDocument).includes('ecr:GetAuthorizationToken'));
+    expect(policies).toHaveLength(1);
+    expect(policies[0].Metadata.cdk_nag.rules_to_suppress).toEqual([expect.objectContaining({
+      id: 'AwsSolutions-IAM5', applies_to: ['Resource::*'], reason: expect.stringMatching(/^ecr:GetAuthorizationToken/),
+    })]);
   });
 
   test('the harness reports a non-compliant resource (so a clean result means something)', () => {
