@@ -8,6 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { App } from 'aws-cdk-lib';
+import { costCases, formatCostCases } from '../integ/apps/cost-cases';
 import { buildExampleApp } from '../integ/apps/example-app';
 import { CostEstimator } from '../src';
 import { formatEstimate } from '../src/cost/cli';
@@ -76,7 +77,16 @@ function main(argv: string[]): number {
 
   // What each stack costs a month (the same figures as `platform-cost cdk.out/example`).
   console.log('\nMonthly cost estimate (platform-cost)\n');
-  console.log(formatEstimate(CostEstimator.fromCloudAssembly(assembly.directory)));
+  const estimate = CostEstimator.fromCloudAssembly(assembly.directory);
+  console.log(formatEstimate(estimate));
+  // The reference deployment and the lean shape, against their targets (integ/apps/cost-cases.ts).
+  const cases = costCases(estimate);
+  console.log(`\nCost cases (fixed monthly, us-east-1 list prices, free tiers not subtracted)\n${formatCostCases(cases)}`);
+  const missed = cases.filter(c => c.targetUsd !== undefined && c.monthlyUsd > c.targetUsd);
+  if (missed.length > 0) {
+    console.error(`synth-summary: FAILED: ${missed.map(c => c.id).join(', ')} over target`);
+    return 1;
+  }
 
   // Like `cdk synth`, fail when a construct added an error annotation (e.g. Annotations.addError, cdk-nag).
   const errors = stacks.flatMap(stack => stack.messages.filter(m => m.level === 'error'));

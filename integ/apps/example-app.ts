@@ -2,8 +2,9 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { buildJessicaApp } from './jessica-app';
-import { ApiRoutes, ApiTarget, ContainerService, GlobalPlatform, ServiceSchedule } from '../../src';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { buildJessicaApp, LEAN_TASK } from './jessica-app';
+import { ApiRoutes, ApiTarget, ContainerService, GlobalPlatform, NatType, ServiceSchedule } from '../../src';
 
 /** The account every example stack uses (synthesis only; nothing is deployed). */
 const ACCOUNT = '123456789012';
@@ -16,7 +17,11 @@ const ACCOUNT = '123456789012';
  * - `ServiceRepoExample`: two generic services on that platform, a container behind `/service1/*`
  *   and a Lambda behind `/service2/*`;
  * - `GeorgiEuPlatform` (+ `GeorgiEuPlatform-edge`): a platform in eu-central-1, whose CloudFront
- *   certificate and web ACL live in a us-east-1 companion stack.
+ *   certificate and web ACL live in a us-east-1 companion stack;
+ * - the lean shape (README, "Lean shape"): `JessicaLeanPlatform` + `JessicaLeanService`, the
+ *   reference deployment without a NAT or dashboard and with Jessica on ARM64 Spot on weekdays;
+ *   `LeanPlatform` + `LeanServices`, a platform without long-lived connections and two small
+ *   ContainerServices on it. Their costs are the figures of `integ/apps/cost-cases.ts`.
  */
 export function buildExampleApp(outdir: string): App {
   // Real Availability Zone names instead of the "dummy1a" that an AZ look-up without credentials gives.
@@ -66,6 +71,8 @@ export function buildExampleApp(outdir: string): App {
     target: ApiTarget.lambdaFunction(handler),
   });
 
+  buildLeanStacks(app, env);
+
   const euStack = new Stack(app, 'GeorgiEuPlatform', {
     env: { account: ACCOUNT, region: 'eu-central-1' },
     crossRegionReferences: true,
@@ -80,3 +87,40 @@ export function buildExampleApp(outdir: string): App {
 
   return app;
 }
+
+/** The lean shape: Jessica's, and a platform with two small services and no long-lived origin. */
+function buildLeanStacks(app: App, env: { account: string; region: string }): void {
+  buildJessicaApp(app, {
+    platformName: 'georgi-lean',
+    domainName: 'lean.georgi.io',
+    zoneName: 'georgi.io',
+    hostedZoneId: 'Z0123456789EXAMPLE',
+    stackPrefix: 'JessicaLean',
+    lean: true,
+    env,
+  });
+
+  const platformStack = new Stack(app, 'LeanPlatform', { env });
+  new GlobalPlatform(platformStack, 'Platform', {
+    platformName: 'georgi-min',
+    domainName: 'min.georgi.io',
+    hostedZone: route53.HostedZone.fromHostedZoneAttributes(platformStack, 'Zone', { hostedZoneId: 'Z0123456789EXAMPLE', zoneName: 'georgi.io' }),
+    natType: NatType.PUBLIC_TASKS,
+    dashboard: false,
+  });
+  const servicesStack = new Stack(app, 'LeanServices', { env });
+  servicesStack.addDependency(platformStack, 'reads the platform\'s SSM parameters');
+  const platform = GlobalPlatform.fromPlatformName(servicesStack, 'Platform', 'georgi-min');
+  for (const serviceName of LEAN_SERVICE_NAMES) {
+    new ContainerService(servicesStack, serviceName, {
+      platform,
+      serviceName,
+      image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:stable'),
+      containerPort: 8080,
+      ...LEAN_TASK,
+    });
+  }
+}
+
+/** The two small services of `LeanServices`: the first with the platform, the second as "one more". */
+export const LEAN_SERVICE_NAMES = ['lean1', 'lean2'];

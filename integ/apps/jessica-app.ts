@@ -1,14 +1,31 @@
 import * as path from 'path';
 import { App, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { CostBudget, GlobalPlatform, ServiceSchedule, TtsService } from '../../src';
+import { CostBudget, FargateTaskOptions, GlobalPlatform, NatType, ServiceSchedule, TtsService } from '../../src';
 import { probeAudioStream, probeWebSocket } from '../contract/probes';
+
+/**
+ * The lean task (README, "Lean shape"): the smallest Fargate size on ARM64 Spot, weekdays
+ * 07-19 UTC, one task, no CPU or memory alarm (the 5xx and no-running-task alarms stay).
+ */
+export const LEAN_TASK: FargateTaskOptions = {
+  cpu: 256,
+  memoryLimitMiB: 512,
+  cpuArchitecture: ecs.CpuArchitecture.ARM64,
+  fargateSpot: true,
+  schedule: ServiceSchedule.weekdays(7, 19),
+  minCapacity: 1,
+  maxCapacity: 1,
+  utilizationAlarms: false,
+};
 
 /** The reference service's folder: its Dockerfile is the image, `web/` the page. */
 export const JESSICA_DIR = path.join(__dirname, '..', 'jessica');
@@ -25,6 +42,16 @@ export interface JessicaAppSettings {
   readonly platformName: string;
   /** Stack environment. */
   readonly env?: StackProps['env'];
+  /** The hosted zone's name, when `domainName` is a subdomain in it. Default: `domainName`. */
+  readonly zoneName?: string;
+  /** The stacks are `<prefix>Platform` and `<prefix>Service`. Default: `Jessica`. */
+  readonly stackPrefix?: string;
+  /**
+   * The lean shape (README, "Lean shape"): the platform without a NAT (`NatType.PUBLIC_TASKS`)
+   * and without a dashboard; Jessica on 0.25 vCPU / 0.5 GB ARM64 Fargate Spot on weekdays
+   * 07-19 UTC without CPU and memory alarms, its image built for ARM64.
+   */
+  readonly lean?: boolean;
 }
 
 /** Reads the settings from the environment, with integ-runner's dummy values for synthesis. */
@@ -44,6 +71,22 @@ export function settingsFromEnvironment(): JessicaAppSettings {
   };
 }
 
+/**
+ * The lean variant's settings: the same zone as the reference (from the environment), the
+ * platform on `lean.<domain>`, so both can be deployed side by side.
+ */
+export function leanSettingsFromEnvironment(): JessicaAppSettings {
+  const reference = settingsFromEnvironment();
+  return {
+    ...reference,
+    domainName: `lean.${reference.domainName}`,
+    zoneName: reference.domainName,
+    platformName: 'jessica-lean',
+    stackPrefix: 'JessicaLean',
+    lean: true,
+  };
+}
+
 /** The stacks of the reference app. */
 export interface JessicaApp {
   readonly platformStack: Stack;
@@ -59,22 +102,26 @@ export interface JessicaApp {
  * in another that imports the platform by name (a service repository), deployed in that order.
  */
 export function buildJessicaApp(app: App, settings: JessicaAppSettings): JessicaApp {
-  const platformStack = new Stack(app, 'JessicaPlatform', { env: settings.env });
+  const prefix = settings.stackPrefix ?? 'Jessica';
+  const lean = settings.lean ?? false;
+  const platformStack = new Stack(app, `${prefix}Platform`, { env: settings.env });
   const platform = new GlobalPlatform(platformStack, 'Platform', {
     platformName: settings.platformName,
     domainName: settings.domainName,
     hostedZone: route53.HostedZone.fromHostedZoneAttributes(platformStack, 'Zone', {
       hostedZoneId: settings.hostedZoneId,
-      zoneName: settings.domainName,
+      zoneName: settings.zoneName ?? settings.domainName,
     }),
     longLivedConnections: {},
+    // The lean shape: tasks with their own public IPv4 instead of a NAT, no dashboard.
+    ...(lean ? { natType: NatType.PUBLIC_TASKS, dashboard: false } : {}),
     logRetention: logs.RetentionDays.ONE_WEEK,
     budget: CostBudget.NONE,
     // a test deployment: nothing of it stays behind, so the next run can create it again
     removalPolicy: RemovalPolicy.DESTROY,
   });
 
-  const serviceStack = new Stack(app, 'JessicaService', { env: settings.env });
+  const serviceStack = new Stack(app, `${prefix}Service`, { env: settings.env });
   serviceStack.addDependency(platformStack, 'the service reads the platform\'s SSM parameters');
   const imported = GlobalPlatform.fromPlatformName(serviceStack, 'Platform', settings.platformName, {
     domainName: settings.domainName,
@@ -85,10 +132,12 @@ export function buildJessicaApp(app: App, settings: JessicaAppSettings): Jessica
     serviceName: 'jessica',
     image: ecs.ContainerImage.fromAsset(JESSICA_DIR, {
       exclude: ['node_modules', 'dist', 'web', '*.md'],
+      // The image is built for the architecture the task runs on.
+      platform: lean ? ecrAssets.Platform.LINUX_ARM64 : ecrAssets.Platform.LINUX_AMD64,
     }),
     elevenLabsSecret: elevenLabsSecret(serviceStack, settings.elevenLabsSecretName),
     frontendPath: path.join(JESSICA_DIR, 'web'),
-    schedule: ServiceSchedule.ALWAYS_ON,
+    ...(lean ? LEAN_TASK : { schedule: ServiceSchedule.ALWAYS_ON }),
     removalPolicy: RemovalPolicy.DESTROY,
   });
 
@@ -133,5 +182,10 @@ function probeRole(scope: Construct, logGroup: logs.ILogGroup): iam.Role {
     actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
     resources: [logGroup.logGroupArn, `${logGroup.logGroupArn}:log-stream:*`],
   }));
+  NagSuppressions.addResourceSuppressions(role, [{
+    id: 'AwsSolutions-IAM5',
+    reason: 'Lambda names its log streams at run time: the probe may write to any stream of its own log group only',
+    appliesTo: ['Resource::<ProbeLogsBF6C3D77.Arn>:log-stream:*'],
+  }], true);
   return role;
 }

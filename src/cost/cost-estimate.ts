@@ -24,6 +24,14 @@ export interface CostLineItem {
    */
   readonly service?: string;
   /**
+   * Whether the charge accrues per running task-hour (Fargate, a task's public IPv4, its Cloud
+   * Map registration): it follows the schedule and the task count.
+   *
+   * @default false
+   */
+  readonly perRunningTask?: boolean;
+
+  /**
    * How the figure was derived, when it is not obvious (the schedule, an assumption).
    *
    * @default - none

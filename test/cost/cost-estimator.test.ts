@@ -324,6 +324,18 @@ describe('attribution, Regions and what cannot be priced', () => {
     expect(only(eu, /^NAT gateway$/).unitPriceUsd).not.toBe(only(result, /^NAT gateway$/).unitPriceUsd);
   });
 
+  test('detailed route metrics on an HTTP API stage: a per-use price, not a fixed charge', () => {
+    const template = {
+      Resources: {
+        Stage: { Type: 'AWS::ApiGatewayV2::Stage', Properties: { DefaultRouteSettings: { DetailedMetricsEnabled: true } } },
+        Plain: { Type: 'AWS::ApiGatewayV2::Stage', Properties: {} },
+      },
+    };
+    const result = CostEstimator.fromTemplate(template, 'S', 'us-east-1');
+    expect(result.monthlyUsd).toBe(0);
+    expect(result.usagePrices).toEqual([expect.objectContaining({ priceUsd: 0.3, unit: 'metric-month', logicalIds: ['Stage'] })]);
+  });
+
   test('every resource type without a price is listed with the reason', () => {
     const template = { Resources: { Db: { Type: 'AWS::RDS::DBInstance', Properties: {} }, Role: { Type: 'AWS::IAM::Role', Properties: {} } } };
     const result = CostEstimator.fromTemplate(template, 'S', 'us-east-1');

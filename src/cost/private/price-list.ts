@@ -57,6 +57,7 @@ export interface RegionPriceList {
   readonly alarmMetricMonth: PriceFigure;
   readonly alarmHighResolutionMetricMonth: PriceFigure;
   readonly compositeAlarmMonth: PriceFigure;
+  readonly customMetricMonth: PriceFigure;
   readonly logsIngestedGb: PriceFigure;
   readonly logsStoredGbMonth: PriceFigure;
   readonly cloudMapInstanceMonth: PriceFigure;
@@ -161,6 +162,7 @@ export const PRICE_LIST: PriceList = {
       alarmMetricMonth: p(0.1, 'alarm metric-month', CW_FACTUAL, '2026-06-13'),
       alarmHighResolutionMetricMonth: p(0.3, 'alarm metric-month', CW_FACTUAL, '2026-06-13'),
       compositeAlarmMonth: p(0.5, 'composite alarm-month', CW_FACTUAL, '2026-06-13'),
+      customMetricMonth: u(0.3, 'metric-month', CW, '2026-11-26', 'as commonly quoted (first 10,000 metrics); not in the pages we could read'),
       logsIngestedGb: p(0.5, 'GB ingested', CW_FACTUAL, '2026-06-13'),
       logsStoredGbMonth: u(0.03, 'GB-month stored', CW, '2026-11-26', 'as commonly quoted; not in the pages we could read'),
       cloudMapInstanceMonth: p(0.1, 'registered instance-month', CLOUDMAP, '2025-08-01'),
@@ -210,6 +212,7 @@ export const PRICE_LIST: PriceList = {
       alarmMetricMonth: u(0.1, 'alarm metric-month', CW, '2026-11-26', 'the us-east-1 figure; Frankfurt\'s was not found'),
       alarmHighResolutionMetricMonth: u(0.3, 'alarm metric-month', CW, '2026-11-26', 'the us-east-1 figure; Frankfurt\'s was not found'),
       compositeAlarmMonth: u(0.5, 'composite alarm-month', CW, '2026-11-26', 'the us-east-1 figure; Frankfurt\'s was not found'),
+      customMetricMonth: u(0.3, 'metric-month', CW, '2026-11-26', 'the us-east-1 figure; Frankfurt\'s was not found'),
       logsIngestedGb: p(0.63, 'GB ingested', CW_PRICEBOOK_EUC1, '2025-01-01'),
       logsStoredGbMonth: u(0.0324, 'GB-month stored', CW, '2026-11-26', 'as commonly quoted; not in the pages we could read'),
       cloudMapInstanceMonth: p(0.1, 'registered instance-month', CLOUDMAP, '2025-08-01'),

@@ -15,7 +15,7 @@ export const FREE_ALARM_METRICS = 10;
 /** Types that have no charge of their own (their use, if any, is priced elsewhere). */
 const NO_CHARGE = new Set([
   'AWS::ApiGatewayV2::ApiMapping', 'AWS::ApiGatewayV2::Authorizer', 'AWS::ApiGatewayV2::DomainName',
-  'AWS::ApiGatewayV2::Integration', 'AWS::ApiGatewayV2::Route', 'AWS::ApiGatewayV2::Stage', 'AWS::ApiGatewayV2::VpcLink',
+  'AWS::ApiGatewayV2::Integration', 'AWS::ApiGatewayV2::Route', 'AWS::ApiGatewayV2::VpcLink',
   'AWS::ApplicationAutoScaling::ScalableTarget',
   'AWS::Budgets::Budget', 'AWS::CDK::Metadata', 'AWS::CertificateManager::Certificate',
   'AWS::CloudFront::CachePolicy', 'AWS::CloudFront::OriginAccessControl', 'AWS::CloudFront::OriginRequestPolicy',
@@ -227,6 +227,13 @@ export class TemplatePricer {
           return this.use('WebSocket API connection minutes', P.webSocketMillionConnectionMinutes, logicalId);
         }
         return this.use('HTTP API requests', P.httpApiMillionRequests, logicalId);
+      case 'AWS::ApiGatewayV2::Stage':
+        if (literal(props.DefaultRouteSettings?.DetailedMetricsEnabled) === true) {
+          // Route-level metrics are CloudWatch metrics, billed for the hours they receive data.
+          this.use('API Gateway detailed metrics: 6 CloudWatch metrics per route, billed for the hours the route has traffic',
+            P.customMetricMonth, logicalId);
+        }
+        return;
       case 'AWS::CloudFront::Distribution':
         this.use('CloudFront data out (1 TB a month free)', P.cloudFrontGbOut, logicalId);
         return this.use('CloudFront HTTPS requests (10 million a month free)', P.cloudFront10kHttpsRequests, logicalId);
@@ -350,24 +357,24 @@ export class TemplatePricer {
     const note = capacity.note;
     if (onDemandHours > 0) {
       this.add(logicalId, resource, `Fargate task ${size}`, onDemandHours,
-        arm ? taskPrice(P.fargateArmVcpuHour, P.fargateArmGbHour) : taskPrice(P.fargateX86VcpuHour, P.fargateX86GbHour), note);
+        arm ? taskPrice(P.fargateArmVcpuHour, P.fargateArmGbHour) : taskPrice(P.fargateX86VcpuHour, P.fargateX86GbHour), note, true);
     }
     if (spotHours > 0) {
       this.add(logicalId, resource, `Fargate Spot task ${size}`, spotHours,
         arm ? taskPrice(P.fargateSpotArmVcpuHour, P.fargateSpotArmGbHour) : taskPrice(P.fargateSpotX86VcpuHour, P.fargateSpotX86GbHour),
-        `${note}; Spot prices vary with supply (figure of the date in the price list)`);
+        `${note}; Spot prices vary with supply (figure of the date in the price list)`, true);
     }
     const taskHours = onDemandHours + spotHours;
     const assignPublicIp = this.resolve(props.NetworkConfiguration?.AwsvpcConfiguration?.AssignPublicIp);
     if (taskHours > 0 && assignPublicIp !== undefined && literal(assignPublicIp) !== 'DISABLED') {
       this.add(logicalId, resource, 'public IPv4 address per running task', taskHours, P.publicIpv4Hour,
-        literal(assignPublicIp) === 'ENABLED' ? undefined : 'AssignPublicIp is only known at deploy time: priced as ENABLED (the upper bound)');
+        literal(assignPublicIp) === 'ENABLED' ? undefined : 'AssignPublicIp is only known at deploy time: priced as ENABLED (the upper bound)', true);
     }
     const registries = Array.isArray(props.ServiceRegistries) ? props.ServiceRegistries : [];
     for (const registry of registries) {
       const registryId = referencedId(registry?.RegistryArn) ?? logicalId;
       this.add(registryId, this.resources[registryId] ?? resource, 'Cloud Map registered task', taskHours / HOURS_PER_MONTH,
-        P.cloudMapInstanceMonth, 'one instance per running task');
+        P.cloudMapInstanceMonth, 'one instance per running task', true);
     }
   }
 
@@ -425,7 +432,8 @@ export class TemplatePricer {
     return value;
   }
 
-  private add(logicalId: string, resource: any, description: string, quantity: number, price: PriceFigure, note?: string): void {
+  private add(logicalId: string, resource: any, description: string, quantity: number, price: PriceFigure, note?: string,
+    perRunningTask = false): void {
     const service = this.serviceOf(resource);
     this.items.push({
       logicalId,
@@ -436,6 +444,7 @@ export class TemplatePricer {
       unitPriceUsd: Math.round(price.usd * 1e9) / 1e9,
       monthlyUsd: round(quantity * price.usd),
       ...(service ? { service } : {}),
+      ...(perRunningTask ? { perRunningTask } : {}),
       ...(note ? { note } : {}),
     });
   }

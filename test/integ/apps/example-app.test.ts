@@ -1,0 +1,81 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Aspects, Stack } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { COST_TABLES_END, COST_TABLES_START, CostCase, costCases, costTablesMarkdown, perServiceRunningTaskUsd } from '../../../integ/apps/cost-cases';
+import { buildExampleApp } from '../../../integ/apps/example-app';
+import { CloudAssemblyCostEstimate, CostEstimator } from '../../../src';
+
+/**
+ * The example app that the main job synthesizes: cdk-nag over every stack (the lean shape
+ * included), and the estimator's figures for the reference deployment and the three lean cases,
+ * recomputed here by hand from us-east-1 list prices and held to their targets.
+ */
+const HOURS = 730;
+const WEEKDAY_HOURS = 60 * HOURS / 168;
+const SPOT_ARM_TASK = 0.25 * 0.0101131 + 0.5 * 0.00111194; // 0.25 vCPU / 0.5 GB, per hour
+const RUNNING_TASK = (SPOT_ARM_TASK + 0.005) * WEEKDAY_HOURS + 0.1 * WEEKDAY_HOURS / HOURS; // Fargate, IPv4, Cloud Map
+const PLATFORM_ALARMS = 0.4; // 5xx rate (2 metrics), p99 latency, certificate expiry
+const SERVICE_ALARMS = 0.5; // 5xx rate over two routes (4 metrics), no running task
+
+let stacks: Stack[];
+let estimate: CloudAssemblyCostEstimate;
+let cases: Map<string, CostCase>;
+beforeAll(() => {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'example-app-'));
+  const app = buildExampleApp(outdir);
+  Aspects.of(app).add(new AwsSolutionsChecks());
+  const assembly = app.synth();
+  stacks = app.node.findAll().filter((c): c is Stack => Stack.isStack(c));
+  estimate = CostEstimator.fromCloudAssembly(assembly.directory);
+  cases = new Map(costCases(estimate).map(c => [c.id, c]));
+});
+
+test('cdk-nag: no unsuppressed AwsSolutions error in any stack of the example app', () => {
+  expect(stacks.map(s => s.stackName)).toEqual(expect.arrayContaining(['JessicaLeanPlatform', 'JessicaLeanService', 'LeanPlatform', 'LeanServices']));
+  for (const stack of stacks) {
+    const errors = Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*'));
+    expect([stack.stackName, errors.map(e => `${e.id}: ${String(e.entry.data).split('\n')[0]}`)]).toEqual([stack.stackName, []]);
+  }
+});
+
+test('every resource of the example app is priced or known to cost nothing fixed', () => {
+  expect(estimate.stacks.flatMap(s => s.unpriced)).toEqual([]);
+});
+
+test('the reference deployment (default shape): NAT gateway, ALB, x86 task always on, two dashboards no more', () => {
+  const platform = 0.045 * HOURS + 0.005 * HOURS + 0.0225 * HOURS + 1 + 0.5 + 3 + PLATFORM_ALARMS;
+  const jessica = (0.5 * 0.04048 + 1 * 0.004445) * HOURS + 0.1 + 0.4 + 0.7; // task, Cloud Map, secret, 4 alarms over 7 metrics
+  expect(cases.get('reference')!.monthlyUsd).toBeCloseTo(platform + jessica, 1); // $77.05
+});
+
+test('lean: platform + Jessica with WebSocket, MCP and web page, at most $25', () => {
+  const platform = 0.0225 * HOURS + 1 + 0.5 + PLATFORM_ALARMS; // ALB, KMS, Cloud Map namespace, alarms
+  const jessica = RUNNING_TASK + 0.4 + SERVICE_ALARMS; // task charges, secret, alarms
+  const lean = cases.get('lean-jessica')!;
+  expect(lean.monthlyUsd).toBeCloseTo(platform + jessica, 1); // $21.37
+  expect(lean.monthlyUsd).toBeLessThanOrEqual(25);
+  expect(lean.items.filter(i => /NAT|Elastic IP|dashboard/.test(i.description))).toEqual([]);
+});
+
+test('lean: a platform without long-lived connections + one small ContainerService, at most $5', () => {
+  const minimal = cases.get('lean-minimal')!;
+  expect(minimal.monthlyUsd).toBeCloseTo(1 + 0.5 + PLATFORM_ALARMS + RUNNING_TASK + SERVICE_ALARMS, 1); // $4.54
+  expect(minimal.monthlyUsd).toBeLessThanOrEqual(5);
+  expect(minimal.items.filter(i => /Load Balancer/.test(i.description))).toEqual([]);
+});
+
+test('lean: each further ContainerService costs its running-task charges plus at most $0.50', () => {
+  const further = cases.get('lean-per-service')!;
+  expect(further.monthlyUsd).toBeCloseTo(SERVICE_ALARMS, 6);
+  expect(further.monthlyUsd).toBeLessThanOrEqual(0.5);
+  expect(perServiceRunningTaskUsd(estimate)).toBeCloseTo(RUNNING_TASK, 1); // $2.14
+});
+
+test('the README cost tables are the estimator\'s (regenerate: ts-node scripts/cost-tables.ts --write)', () => {
+  const readme = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+  const block = readme.slice(readme.indexOf(COST_TABLES_START) + COST_TABLES_START.length, readme.indexOf(COST_TABLES_END)).trim();
+  expect(block).toBe(costTablesMarkdown([...cases.values()], perServiceRunningTaskUsd(estimate)));
+});
