@@ -104,7 +104,7 @@ export class FrontDoor extends Construct {
     if (!props.webAclArn) {
       suppressions.push({
         id: 'AwsSolutions-CFR2',
-        reason: 'the WAF is off because the GlobalPlatform prop waf is false (saves about $9 a month)',
+        reason: 'the WAF is off because the GlobalPlatform prop waf is not set (saves about $9 a month; waf: {} turns it on)',
       });
     }
     addNagSuppressions(this.distribution, suppressions);
