@@ -24,6 +24,9 @@ export interface CliArguments {
 /** Thrown for a bad command line; its message is the one line to print. @internal */
 export class UsageError extends Error {}
 
+/** Thrown for --help: the usage goes to stdout and the exit code is 0. @internal */
+export class HelpRequested extends Error {}
+
 /** @internal */
 export function parseArguments(argv: string[]): CliArguments {
   let directory: string | undefined;
@@ -52,7 +55,7 @@ export function parseArguments(argv: string[]): CliArguments {
         throw new UsageError(`invalid --region ${defaultRegion}: prices exist for ${Object.keys(PRICE_LIST.regions).join(', ')}`);
       }
     } else if (arg === '--help' || arg === '-h') {
-      throw new UsageError(USAGE);
+      throw new HelpRequested(USAGE);
     } else if (arg.startsWith('-')) {
       throw new UsageError(`unknown option ${arg} (${USAGE})`);
     } else if (directory === undefined) {
@@ -104,6 +107,10 @@ export function main(argv: string[], out: (text: string) => void, err: (text: st
   try {
     args = parseArguments(argv);
   } catch (e) {
+    if (e instanceof HelpRequested) {
+      out(USAGE);
+      return 0;
+    }
     if (e instanceof UsageError) {
       err(`platform-cost: ${e.message}`);
       return 2;
@@ -121,6 +128,10 @@ export function main(argv: string[], out: (text: string) => void, err: (text: st
     throw e;
   }
   out(args.json ? JSON.stringify(estimate, undefined, 2) : formatEstimate(estimate));
+  const unpriced = estimate.stacks.reduce((n, s) => n + s.unpriced.length, 0);
+  if (args.maxUsd !== undefined && unpriced > 0) {
+    err(`platform-cost: ${unpriced} resource(s) not priced (listed above): the total and --max leave them out`);
+  }
   if (args.maxUsd !== undefined && estimate.totalMonthlyUsd > args.maxUsd) {
     err(`platform-cost: the total ${usd(estimate.totalMonthlyUsd)} a month is over --max ${usd(args.maxUsd)}`);
     return 1;

@@ -30,8 +30,8 @@ export class CostEstimator {
    *
    * @param directory the cloud assembly folder (`cdk.out`)
    * @param options Region fallback
-   * @throws CostEstimateError when the folder is missing, is not a cloud assembly, or holds a
-   *   template that does not parse
+   * @throws an Error with a one-line message when the folder is missing, is not a cloud
+   *   assembly, or holds a template that does not parse
    */
   public static fromCloudAssembly(directory: string, options: CostEstimateOptions = {}): CloudAssemblyCostEstimate {
     const stacks = readAssembly(directory);

@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { main } from '../../src/cost/cli';
@@ -67,6 +67,23 @@ describe('platform-cost', () => {
     expect(code).toBe(2);
     expect(out).toBe('');
     expect(err).toEqual([message]);
+  });
+
+  test('--help: the usage on stdout, exit 0', () => {
+    const { code, out, err } = run('--help');
+    expect(code).toBe(0);
+    expect(out).toBe('usage: platform-cost <cloud assembly folder> [--json] [--max USD] [--region REGION]');
+    expect(err).toEqual([]);
+  });
+
+  test('--max with resources it cannot price: says so on stderr (the budget check leaves them out)', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cost-cli-unpriced-'));
+    const app = new App({ outdir });
+    new CfnResource(new Stack(app, 'A', { env: ENV }), 'Db', { type: 'AWS::RDS::DBInstance', properties: {} });
+    app.synth();
+    const { code, err } = run(outdir, '--max', '10');
+    expect(code).toBe(0);
+    expect(err).toEqual(['platform-cost: 1 resource(s) not priced (listed above): the total and --max leave them out']);
   });
 
   test('a template that does not parse: one line naming it, exit 2', () => {

@@ -98,6 +98,27 @@ describe('network', () => {
     expect(result.usagePrices.map(u => [u.description, u.priceUsd])).toEqual(expect.arrayContaining([
       ['ALB capacity units', 0.008], ['NLB capacity units', 0.006],
     ]));
+    // internet-facing: one public IPv4 per zone, $3.65 each
+    const ipv4 = items(result, /public IPv4 addresses of the load balancer \(2 zone\(s\)\)/);
+    expect(ipv4.map(i => i.monthlyUsd)).toEqual([2 * 0.005 * HOURS, 2 * 0.005 * HOURS]);
+  });
+
+  test('an internal load balancer has no public IPv4', () => {
+    const { stack, vpc } = vpcStack(0);
+    new elbv2.ApplicationLoadBalancer(stack, 'Alb', { vpc, internetFacing: false, vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC } });
+    const result = estimate(stack);
+    expect(result.items.map(i => i.description)).toEqual(['Application Load Balancer (internal)']);
+  });
+
+  test('an instance with an Elastic IP: the address is priced once, as the EIP', () => {
+    const template = {
+      Resources: {
+        Nat: { Type: 'AWS::EC2::Instance', Properties: { InstanceType: 't4g.nano', NetworkInterfaces: [{ AssociatePublicIpAddress: true }] } },
+        Eip: { Type: 'AWS::EC2::EIP', Properties: { InstanceId: { Ref: 'Nat' } } },
+      },
+    };
+    const result = CostEstimator.fromTemplate(template, 'S', 'us-east-1');
+    expect(items(result, /public IPv4|Elastic IP/).map(i => i.description)).toEqual(['public IPv4 address (Elastic IP)']);
   });
 });
 
@@ -167,6 +188,24 @@ describe('Fargate services', () => {
     expect(task.quantity).toBeCloseTo(WEEKDAY_HOURS, 6); // 260.7 task-hours
     expect(task.unitPriceUsd).toBeCloseTo(0.25 * 0.0101131 + 0.5 * 0.00111194, 6);
     expect(task.note).toMatch(/1 task\(s\) 60 h a week, 0 task\(s\) 108 h a week/);
+    expect(items(result, /^Fargate task/)).toEqual([]);
+  });
+
+  test('a DesiredCount within a scaling target that nothing moves (no schedule, no policy): that many tasks', () => {
+    const stack = serviceStack({ desiredCount: 3 });
+    const service = stack.node.findAll().find((c): c is ecs.FargateService => c instanceof ecs.FargateService)!;
+    service.autoScaleTaskCount({ minCapacity: 1, maxCapacity: 5 });
+    expect(only(estimate(stack), /^Fargate task/).quantity).toBeCloseTo(3 * HOURS, 6);
+  });
+
+  test('no strategy of its own: the cluster\'s default capacity provider strategy of the same template (Spot)', () => {
+    const stack = serviceStack({ desiredCount: 1 });
+    const cluster = stack.node.findAll().find((c): c is ecs.Cluster => c instanceof ecs.Cluster)!;
+    cluster.addDefaultCapacityProviderStrategy([{ capacityProvider: 'FARGATE_SPOT', weight: 1 }]);
+    // neither a launch type nor a strategy of its own (aws-cdk-lib sets LaunchType FARGATE otherwise)
+    stack.node.findAll().find((c): c is ecs.CfnService => c instanceof ecs.CfnService)!.addPropertyDeletionOverride('LaunchType');
+    const result = estimate(stack);
+    expect(only(result, /^Fargate Spot task/).quantity).toBeCloseTo(HOURS, 6);
     expect(items(result, /^Fargate task/)).toEqual([]);
   });
 

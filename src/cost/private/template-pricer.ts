@@ -154,15 +154,23 @@ export class TemplatePricer {
         return this.priceInstance(logicalId, resource);
       case 'AWS::ElasticLoadBalancingV2::LoadBalancer': {
         const lbType = literal(props.Type) ?? 'application';
-        if (lbType === 'application') {
-          this.add(logicalId, resource, `Application Load Balancer (${literal(props.Scheme) ?? 'internet-facing'})`, month, P.albHour);
-          return this.use('ALB capacity units', P.albLcuHour, logicalId);
+        const scheme = literal(props.Scheme) ?? 'internet-facing';
+        if (lbType !== 'application' && lbType !== 'network') {
+          return this.cannot(logicalId, type, `load balancer type ${String(lbType)} has no price in the price list`);
         }
-        if (lbType === 'network') {
-          this.add(logicalId, resource, `Network Load Balancer (${literal(props.Scheme) ?? 'internet-facing'})`, month, P.nlbHour);
-          return this.use('NLB capacity units', P.nlbLcuHour, logicalId);
+        const alb = lbType === 'application';
+        this.add(logicalId, resource, `${alb ? 'Application' : 'Network'} Load Balancer (${scheme})`, month, alb ? P.albHour : P.nlbHour);
+        if (scheme === 'internet-facing') {
+          // One public IPv4 address per zone (subnet) the load balancer is in.
+          const subnets = Array.isArray(props.Subnets) ? props.Subnets : props.SubnetMappings;
+          const zones = Array.isArray(subnets) ? subnets.length : undefined;
+          if (zones === undefined) {
+            this.cannot(logicalId, type, 'its subnets are only known at deploy time (one public IPv4 address per zone)');
+          } else {
+            this.add(logicalId, resource, `public IPv4 addresses of the load balancer (${zones} zone(s))`, month * zones, P.publicIpv4Hour);
+          }
         }
-        return this.cannot(logicalId, type, `load balancer type ${String(lbType)} has no price in the price list`);
+        return this.use(alb ? 'ALB capacity units' : 'NLB capacity units', alb ? P.albLcuHour : P.nlbLcuHour, logicalId);
       }
       case 'AWS::EC2::VPCEndpoint': {
         const endpointType = literal(props.VpcEndpointType) ?? 'Gateway';
@@ -296,7 +304,10 @@ export class TemplatePricer {
     const gb = sizes.length > 0 ? sizes.reduce((a: number, b: number) => a + b, 0) : 8;
     this.add(logicalId, resource, `EBS root volume ${gb} GB`, gb, this.prices.ebsGp3GbMonth,
       sizes.length > 0 ? undefined : 'the AMI\'s root volume, assumed 8 GB gp3');
-    if (this.hasPublicIpv4(props)) {
+    // An Elastic IP of the instance is priced as an EIP: not twice.
+    const hasEip = Object.values<any>(this.resources).some(r => ['AWS::EC2::EIP', 'AWS::EC2::EIPAssociation'].includes(r?.Type)
+      && referencedId(r.Properties?.InstanceId) === logicalId);
+    if (!hasEip && this.hasPublicIpv4(props)) {
       this.add(logicalId, resource, `public IPv4 address of ${logicalId}`, HOURS_PER_MONTH, this.prices.publicIpv4Hour);
     }
   }
@@ -333,7 +344,7 @@ export class TemplatePricer {
     if (typeof capacity === 'string') {
       return this.cannot(logicalId, 'AWS::ECS::Service', capacity);
     }
-    const strategy = capacityStrategy(props);
+    const strategy = capacityStrategy(this.withClusterDefaultStrategy(props));
     if (typeof strategy === 'string') {
       return this.cannot(logicalId, 'AWS::ECS::Service', strategy);
     }
@@ -378,6 +389,27 @@ export class TemplatePricer {
     }
   }
 
+  /**
+   * A service without a strategy or launch type runs on its cluster's default capacity provider
+   * strategy: the one of this template's cluster, when it is here.
+   */
+  private withClusterDefaultStrategy(props: any): any {
+    if (props.LaunchType !== undefined || (Array.isArray(props.CapacityProviderStrategy) && props.CapacityProviderStrategy.length > 0)) return props;
+    const clusterId = referencedId(props.Cluster);
+    const associations = Object.values<any>(this.resources).find(r => r?.Type === 'AWS::ECS::ClusterCapacityProviderAssociations'
+      && clusterId !== undefined && referencedId(r.Properties?.Cluster) === clusterId);
+    const strategy = associations?.Properties?.DefaultCapacityProviderStrategy;
+    if (Array.isArray(strategy) && strategy.length > 0) {
+      return { ...props, CapacityProviderStrategy: strategy.map((s: any) => ({ ...s, Weight: s.Weight ?? 0, Base: s.Base ?? 0 })) };
+    }
+    if (clusterId === undefined || !this.resources[clusterId]) {
+      const note = 'a service without a capacity provider strategy on a cluster of another stack is priced as on-demand FARGATE'
+        + ' (the cluster\'s default strategy is not in this template)';
+      if (!this.notes.includes(note)) this.notes.push(note);
+    }
+    return props;
+  }
+
   /** Hours per week at each task count, from the service's auto scaling target and its schedule. */
   private taskCapacity(logicalId: string, props: any): { hoursAtCapacity: Map<number, number>; note: string } | string {
     const target = Object.values<any>(this.resources).find(r => r?.Type === 'AWS::ApplicationAutoScaling::ScalableTarget'
@@ -391,8 +423,17 @@ export class TemplatePricer {
     let min = literal(t.MinCapacity);
     let max = literal(t.MaxCapacity);
     if (typeof min !== 'number' || typeof max !== 'number') return 'its scaling target\'s capacities are only known at deploy time';
-    const changes: CapacityChange[] = [];
     const actions = Array.isArray(t.ScheduledActions) ? t.ScheduledActions : [];
+    const targetId = Object.entries<any>(this.resources).find(([, r]) => r === target)?.[0] ?? '';
+    const tracked = Object.values<any>(this.resources).some(r => r?.Type === 'AWS::ApplicationAutoScaling::ScalingPolicy'
+      && literal(r.Properties?.PolicyType) === 'TargetTrackingScaling' && mentions(r.Properties?.ScalingTargetId, targetId));
+    const desired = literal(props.DesiredCount);
+    if (actions.length === 0 && !tracked && typeof desired === 'number') {
+      // Nothing moves the count: the DesiredCount, held within the target's capacities.
+      const tasks = Math.min(Math.max(desired, min), max);
+      return { hoursAtCapacity: new Map([[tasks, HOURS_PER_WEEK]]), note: `${tasks} task(s) all month (DesiredCount within the scaling target)` };
+    }
+    const changes: CapacityChange[] = [];
     const timed: Array<{ minute: number; min?: number; max?: number }> = [];
     for (const action of actions) {
       const cron = parseWeeklyCron(String(literal(action?.Schedule) ?? ''));
