@@ -30,3 +30,26 @@ export function provideRouteThrottling(platform: IGlobalPlatform, capability: Ro
 export function routeThrottlingOf(platform: IGlobalPlatform): RouteThrottling | undefined {
   return (platform as unknown as Record<symbol, RouteThrottling | undefined>)[ROUTE_THROTTLING];
 }
+
+/**
+ * Whether the platform's private subnets (the internal load balancer's) reach the internet: a
+ * NAT gateway or instance. Known only for a platform created in this app.
+ *
+ * @internal
+ */
+export interface PrivateEgress {
+  /** True with `NatType.GATEWAY` or `NatType.instance()`; false with `NONE` and `PUBLIC_TASKS`. */
+  readonly privateSubnetsReachInternet: boolean;
+}
+
+const PRIVATE_EGRESS = Symbol.for('@georgi-io/platform-constructs.PrivateEgress');
+
+/** Marks whether `platform`'s private subnets reach the internet. @internal */
+export function providePrivateEgress(platform: IGlobalPlatform, capability: PrivateEgress): void {
+  Object.defineProperty(platform, PRIVATE_EGRESS, { value: capability, enumerable: false });
+}
+
+/** The platform's private egress, or undefined when unknown (an imported platform). @internal */
+export function privateEgressOf(platform: IGlobalPlatform): PrivateEgress | undefined {
+  return (platform as unknown as Record<symbol, PrivateEgress | undefined>)[PRIVATE_EGRESS];
+}

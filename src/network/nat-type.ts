@@ -19,7 +19,8 @@ export class NatType {
    * No NAT: the private subnets are isolated (no internet route).
    *
    * Cost: nothing. Tasks then reach AWS services only through VPC endpoints (turn on
-   * `interfaceEndpoints`) and cannot call external APIs such as ElevenLabs.
+   * `interfaceEndpoints`) and cannot call external APIs such as ElevenLabs; the internal load
+   * balancer cannot fetch a JWT issuer's keys (`jwtIssuer` on long-lived paths is refused).
    */
   public static readonly NONE = new NatType('none');
 
@@ -37,7 +38,11 @@ export class NatType {
    * the VPC link and the load balancer, so nothing from the internet reaches it, but a rule
    * added by hand that opens a port opens it to the internet; outbound calls come from changing
    * addresses (no fixed egress IP for an allow-list), and data that a NAT would have processed
-   * ($0.045 per GB) goes straight out.
+   * ($0.045 per GB) goes straight out. The internal load balancer cannot reach the internet, so
+   * it cannot fetch a JWT issuer's keys: `jwtIssuer` on long-lived paths is refused (the HTTP
+   * API's JWT check works). Switching a running platform to or from it: redeploy every service
+   * stack afterwards (their subnets and public IPv4 setting come from the platform's SSM
+   * parameters at deploy time).
    */
   public static readonly PUBLIC_TASKS = new NatType('public-tasks');
   /**

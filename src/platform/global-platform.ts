@@ -19,7 +19,7 @@ import { createEdgeStack, validateExplicitRegion } from './private/edge-stack';
 import { ImportedGlobalPlatform } from './private/imported-platform';
 import { publishPlatformParameters } from './private/platform-parameters';
 import { PlatformCompute } from '../compute/private/platform-compute';
-import { provideRouteThrottling } from '../contract/capabilities';
+import { providePrivateEgress, provideRouteThrottling } from '../contract/capabilities';
 import { DEFAULT_LONG_LIVED_PATH_SUFFIXES, EDGE_REGION, platformPath } from '../contract/names';
 import { IGlobalPlatform } from '../contract/platform';
 import { PropError } from '../core/errors';
@@ -220,6 +220,7 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
     this.vpc = network.vpc;
     this.serviceSubnets = network.serviceSubnets;
     this.serviceAssignPublicIp = network.assignPublicIp ? 'ENABLED' : 'DISABLED';
+    providePrivateEgress(this, { privateSubnetsReachInternet: ['gateway', 'instance'].includes((props.natType ?? NatType.GATEWAY).kind) });
 
     // ------------------------------------------------------------------------------- compute
     const compute = new PlatformCompute(this, 'Compute', {

@@ -12,7 +12,7 @@ import { CorsPreflight, corsPolicy, validateCorsOptions } from './private/cors-p
 import { jwtAuthorizer, validateAuthOptions } from './private/jwt';
 import { addLongLivedRules, defaultRulePriority, longLivedRuleCount, PATH_RE, validateLongLivedOptions } from './private/long-lived-rules';
 import { ServiceRoutingOptions } from './routing-options';
-import { routeThrottlingOf } from '../contract/capabilities';
+import { privateEgressOf, routeThrottlingOf } from '../contract/capabilities';
 import { validateServiceName } from '../contract/names';
 import { IGlobalPlatform, PlatformServiceProps } from '../contract/platform';
 import { PropError } from '../core/errors';
@@ -274,6 +274,11 @@ export class ApiRoutes extends Construct {
     }
     validateLongLivedOptions(this, props.platform, props, longLivedPaths, props.healthCheckPath);
     validateAuthOptions(this, props, longLivedPaths, props.platform.longLivedListener);
+    if (props.jwtIssuer !== undefined && longLivedPaths.length > 0 && privateEgressOf(props.platform)?.privateSubnetsReachInternet === false) {
+      throw new PropError(this, 'jwtIssuer', props.jwtIssuer, `the load balancer that verifies tokens on longLivedPaths (${longLivedPaths.join(', ')})`
+        + ' fetches the issuer\'s keys from the internet, and the platform\'s private subnets have no route there (NatType.NONE or'
+        + ' NatType.PUBLIC_TASKS): use a NAT (NatType.GATEWAY or NatType.instance()), or drop jwtIssuer and check tokens in the service');
+    }
     validateThrottling(this, 'throttlingRateLimit', props.throttlingRateLimit, 'throttlingBurstLimit', props.throttlingBurstLimit);
     validatePercentage(this, 'serverErrorRateThresholdPercent', props.serverErrorRateThresholdPercent);
     if (props.logRetention !== undefined) validateRetention(this, 'logRetention', props.logRetention);

@@ -306,6 +306,11 @@ export class ContainerService extends Construct implements ec2.IConnectable, iam
     validateFargateTaskOptions(this, props);
     validatePercentage(this, 'cpuThresholdPercent', props.cpuThresholdPercent);
     validatePercentage(this, 'memoryThresholdPercent', props.memoryThresholdPercent);
+    if (props.utilizationAlarms === false) {
+      for (const prop of ['cpuThresholdPercent', 'memoryThresholdPercent'] as const) {
+        if (props[prop] !== undefined) throw new PropError(this, prop, props[prop], 'only used with utilizationAlarms (it is false: no CPU or memory alarm)');
+      }
+    }
     if (props.logRetention !== undefined) validateRetention(this, 'logRetention', props.logRetention);
     validateAbsolutePath(this, 'healthCheckPath', props.healthCheckPath, '/jessica/health');
     if (props.healthCheckCommand && props.healthCheckCommand.length < 2) {

@@ -5,7 +5,7 @@ import * as authorizers from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
-import { ApiRoutes, ApiRoutesProps, ApiTarget, GlobalPlatform, PathMode } from '../../src';
+import { ApiRoutes, ApiRoutesProps, ApiTarget, GlobalPlatform, NatType, PathMode } from '../../src';
 import { ENV, georgiPlatform, importedPlatform, ImportedPlatform } from '../helpers/fixtures';
 
 const PATH = 'Service/JessicaRoutes';
@@ -319,6 +319,23 @@ describe('authorization', () => {
     const tlsPlatform = georgiPlatform(tls, { longLivedConnections: {} });
     const g: ImportedPlatform = { app: tls.node.root as App, stack: tls, platform: tlsPlatform };
     expect(() => build({ ...jwt, target: ecsTarget(g) }, g)).not.toThrow();
+  });
+
+  test.each([
+    ['NatType.PUBLIC_TASKS', NatType.PUBLIC_TASKS, {}],
+    ['NatType.NONE', NatType.NONE, { interfaceEndpoints: true }],
+  ])('jwtIssuer with long-lived paths on a platform without a NAT (%s): the ALB could not fetch the issuer keys', (_name, natType, extra) => {
+    const stack = new Stack(new App(), 'Platform', { env: ENV });
+    const platform = georgiPlatform(stack, { longLivedConnections: {}, natType, ...extra });
+    const f: ImportedPlatform = { app: stack.node.root as App, stack, platform };
+    const jwt = { jwtIssuer: 'https://issuer.example.com', jwtAudience: ['a'], target: ecsTarget(f), longLivedPaths: ['/ws'] };
+    expectPropError(() => build(jwt, f), 'jwtIssuer', '"https://issuer.example.com"',
+      'the load balancer that verifies tokens on longLivedPaths (/ws) fetches the issuer\'s keys from the internet', 'Platform/JessicaRoutes');
+    // without long-lived paths the HTTP API checks the tokens itself: fine on any shape
+    const g = new Stack(new App(), 'Platform', { env: ENV });
+    const gPlatform = georgiPlatform(g, { longLivedConnections: {}, natType, ...extra });
+    const h: ImportedPlatform = { app: g.node.root as App, stack: g, platform: gPlatform };
+    expect(() => build({ jwtIssuer: 'https://issuer.example.com', jwtAudience: ['a'], target: ecsTarget(h) }, h)).not.toThrow();
   });
 
   test('jwtIssuer without jwtAudience', () => {

@@ -83,6 +83,14 @@ describe('ports and capacities', () => {
   });
 });
 
+describe('scaling', () => {
+  test('cpuTargetUtilizationPercent with maxCapacity equal to minCapacity is refused (no scaling policy)', () => {
+    expect(messageOf({ minCapacity: 2, maxCapacity: 2, cpuTargetUtilizationPercent: 50 }))
+      .toMatch(/invalid cpuTargetUtilizationPercent 50: only used when maxCapacity is above minCapacity \(both are 2: there is nothing to scale between\)$/);
+    expect(() => make({ minCapacity: 1, maxCapacity: 3, cpuTargetUtilizationPercent: 50 })).not.toThrow();
+  });
+});
+
 describe('schedule', () => {
   test.each([
     ['weekdays(19, 7)', ServiceSchedule.weekdays(19, 7), /invalid schedule "19-7": the end hour must be a whole hour from 1 to 24 \(UTC\), later than the start$/],
@@ -121,6 +129,11 @@ describe('alarms and logs', () => {
     ['memoryThresholdPercent', 100],
   ])('%s %d is accepted', (prop, value) => {
     expect(() => make({ [prop]: value })).not.toThrow();
+  });
+
+  test.each(['cpuThresholdPercent', 'memoryThresholdPercent'])('%s with utilizationAlarms: false is refused (no alarm would use it)', prop => {
+    expect(messageOf({ utilizationAlarms: false, [prop]: 70 }))
+      .toMatch(new RegExp(`invalid ${prop} 70: only used with utilizationAlarms \\(it is false: no CPU or memory alarm\\)$`));
   });
 
   test('a retention CloudWatch Logs does not offer is refused, listing the offered ones', () => {

@@ -62,6 +62,10 @@ export function validateFargateTaskOptions(scope: IConstruct, options: FargateTa
   }
   validateIntegerRange(scope, 'cpuTargetUtilizationPercent', options.cpuTargetUtilizationPercent, 10, 90);
   validateSchedule(scope, options.schedule);
+  if (options.cpuTargetUtilizationPercent !== undefined && !isUnresolved(min) && !isUnresolved(max) && max <= min) {
+    throw new PropError(scope, 'cpuTargetUtilizationPercent', options.cpuTargetUtilizationPercent,
+      `only used when maxCapacity is above minCapacity (both are ${min}: there is nothing to scale between)`);
+  }
 }
 
 function validateSchedule(scope: IConstruct, schedule: ServiceSchedule | undefined): void {
@@ -88,7 +92,7 @@ export function configureTaskScaling(service: ecs.FargateService, options: Farga
   const scaling = service.autoScaleTaskCount({ minCapacity, maxCapacity });
   // With nothing to scale between, a policy would only add the two alarms Application Auto
   // Scaling creates for it ($0.20 a month).
-  if (maxCapacity > minCapacity) {
+  if (isUnresolved(minCapacity) || isUnresolved(maxCapacity) || maxCapacity > minCapacity) {
     scaling.scaleOnCpuUtilization('CpuScaling', {
       targetUtilizationPercent: options.cpuTargetUtilizationPercent ?? FARGATE_TASK_DEFAULTS.cpuTargetUtilizationPercent,
       scaleInCooldown: Duration.minutes(5),

@@ -195,6 +195,7 @@ describe('NAT', () => {
       }))[0].Properties.Value;
       const serviceSubnets = JSON.stringify(param('service-subnet-ids'));
       for (const ref of publicSubnets) expect(serviceSubnets).toContain(ref.Ref);
+      for (const ref of isolated) expect(serviceSubnets).not.toContain(ref.Ref);
       expect(param('service-assign-public-ip')).toBe('ENABLED');
       template.hasResourceProperties('AWS::ApiGatewayV2::VpcLink', { SubnetIds: Match.arrayEquals(isolated) });
       template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internal', Subnets: Match.arrayEquals(isolated) });
