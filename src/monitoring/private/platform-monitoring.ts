@@ -110,7 +110,8 @@ function platformDashboard(scope: Construct, props: PlatformMonitoringProps, api
     label,
     period: PERIOD,
   });
-  const route = (metric: string) => `{AWS/ApiGateway,ApiId,Method,Resource,Stage} MetricName="${metric}" ApiId="${props.httpApi.apiId}"`;
+  // Method="ANY": the services' routes, not their CORS preflight (OPTIONS) routes of the same path.
+  const route = (metric: string) => `{AWS/ApiGateway,ApiId,Method,Resource,Stage} MetricName="${metric}" Method="ANY" ApiId="${props.httpApi.apiId}"`;
   const ecsService = (metric: string) => `{AWS/ECS,ClusterName,ServiceName} MetricName="${metric}" ClusterName="${props.clusterName}"`;
   dashboard.addWidgets(
     new cloudwatch.GraphWidget({ title: 'Requests by route', left: [search(BY_ROUTE, route('Count'), 'Sum')], width: 6 }),

@@ -49,9 +49,9 @@ describe('dashboard', () => {
     const cluster = `<Ref:${onlyId(template, 'AWS::ECS::Cluster')}>`;
     expect(expressionOf('Requests by route')).toEqual({
       label: "${PROP('Dim.Resource')}",
-      expression: `SEARCH('{AWS/ApiGateway,ApiId,Method,Resource,Stage} MetricName="Count" ApiId="${apiId}"', 'Sum', 300)`,
+      expression: `SEARCH('{AWS/ApiGateway,ApiId,Method,Resource,Stage} MetricName="Count" Method="ANY" ApiId="${apiId}"', 'Sum', 300)`,
     });
-    expect(expressionOf('5xx by route').expression).toBe(`SEARCH('{AWS/ApiGateway,ApiId,Method,Resource,Stage} MetricName="5xx" ApiId="${apiId}"', 'Sum', 300)`);
+    expect(expressionOf('5xx by route').expression).toBe(`SEARCH('{AWS/ApiGateway,ApiId,Method,Resource,Stage} MetricName="5xx" Method="ANY" ApiId="${apiId}"', 'Sum', 300)`);
     expect(expressionOf('CPU by service (%)')).toEqual({
       label: "${PROP('Dim.ServiceName')}",
       expression: `SEARCH('{AWS/ECS,ClusterName,ServiceName} MetricName="CPUUtilization" ClusterName="${cluster}"', 'Average', 300)`,
