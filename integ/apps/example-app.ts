@@ -47,7 +47,7 @@ export function buildExampleApp(outdir: string): App {
   // A service repository with two generic services.
   const serviceStack = new Stack(app, 'ServiceRepoExample', { env });
   serviceStack.addDependency(reference.platformStack, 'reads the platform\'s SSM parameters');
-  const platform = GlobalPlatform.fromPlatformName(serviceStack, 'Platform', 'georgi', { longLivedConnections: {} });
+  const platform = GlobalPlatform.fromPlatformName(serviceStack, 'Platform', 'georgi', { domainName: 'georgi.io', longLivedConnections: {} });
   new ContainerService(serviceStack, 'Service1', {
     platform,
     serviceName: 'service1',
@@ -110,7 +110,7 @@ function buildLeanStacks(app: App, env: { account: string; region: string }): vo
   });
   const servicesStack = new Stack(app, 'LeanServices', { env });
   servicesStack.addDependency(platformStack, 'reads the platform\'s SSM parameters');
-  const platform = GlobalPlatform.fromPlatformName(servicesStack, 'Platform', 'georgi-min');
+  const platform = GlobalPlatform.fromPlatformName(servicesStack, 'Platform', 'georgi-min', { domainName: 'min.georgi.io' });
   for (const serviceName of LEAN_SERVICE_NAMES) {
     new ContainerService(servicesStack, serviceName, {
       platform,

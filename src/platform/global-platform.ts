@@ -72,7 +72,7 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
    * @param platformName the `platformName` the platform was created with
    * @param options what cannot be read at synth time
    */
-  public static fromPlatformName(scope: Construct, id: string, platformName: string, options?: GlobalPlatformImportOptions): IGlobalPlatform {
+  public static fromPlatformName(scope: Construct, id: string, platformName: string, options: GlobalPlatformImportOptions): IGlobalPlatform {
     return new ImportedGlobalPlatform(scope, id, platformName, options);
   }
 

@@ -1,8 +1,9 @@
 import { LongLivedPathOptions } from '../routing/long-lived-options';
 
 /**
- * How to import a platform that another app created. Everything else is read from the
- * platform's SSM parameters at deploy time.
+ * How to import a platform that another app created: what a service's template needs at synth.
+ * Everything else is read from the platform's SSM parameters at deploy time, and only the
+ * parameters the stack uses are declared.
  */
 export interface GlobalPlatformImportOptions {
   /**
@@ -16,11 +17,18 @@ export interface GlobalPlatformImportOptions {
   readonly availabilityZoneCount?: number;
 
   /**
-   * The platform's domain, when you want it literal in your templates (record names, outputs).
-   *
-   * @default - read from the platform's SSM parameter at deploy time
+   * The platform's domain (its `domainName`), e.g. `georgi.io`. Known at synth, so templates
+   * carry real host names (`api.georgi.io`, `jessica.georgi.io`): CloudFront aliases, records
+   * and outputs, which CDK's template validation checks.
    */
-  readonly domainName?: string;
+  readonly domainName: string;
+
+  /**
+   * The platform's Cloud Map namespace name (its `namespaceName`).
+   *
+   * @default - `<platformName>.internal`, the platform's default
+   */
+  readonly namespaceName?: string;
 
   /**
    * Present when the platform was created with `longLivedConnections`, with the same

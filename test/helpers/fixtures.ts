@@ -58,7 +58,9 @@ export interface ImportedPlatform {
 /** Stack `stackId` (default `Service`, us-east-1) in `app` with `GlobalPlatform.fromPlatformName(..., 'georgi')`. */
 export function importedPlatform(longLivedConnections = true, app = new App(), stackId = 'Service'): ImportedPlatform {
   const stack = testStack(app, stackId);
-  const platform = GlobalPlatform.fromPlatformName(stack, 'Platform', 'georgi', { longLivedConnections: longLivedConnections ? {} : undefined });
+  const platform = GlobalPlatform.fromPlatformName(stack, 'Platform', 'georgi', {
+    domainName: 'georgi.io', longLivedConnections: longLivedConnections ? {} : undefined,
+  });
   return { app, stack, platform };
 }
 

@@ -477,11 +477,16 @@ describe('valid props', () => {
 });
 
 describe('GlobalPlatform.fromPlatformName', () => {
-  const importPlatform = (platformName: string, options?: Parameters<typeof GlobalPlatform.fromPlatformName>[3]) =>
-    GlobalPlatform.fromPlatformName(makeStack(), 'Imported', platformName, options);
+  const importPlatform = (platformName: string, options: Partial<Parameters<typeof GlobalPlatform.fromPlatformName>[3]> = {}) =>
+    GlobalPlatform.fromPlatformName(makeStack(), 'Imported', platformName, { domainName: 'georgi.io', ...options });
 
   test.each(['Georgi', '1abc', 'a', 'has_underscore', 'a--b', '/slash'])('refuses the platform name %j', (name) => {
     expect(() => importPlatform(name)).toThrow(new RegExp(`S/Imported: invalid platformName ${escape(JSON.stringify(name))}: `));
+  });
+
+  test('refuses an import without domainName (a JavaScript caller; TypeScript and jsii require it)', () => {
+    expect(() => GlobalPlatform.fromPlatformName(makeStack(), 'Imported', 'georgi', undefined as any)).toThrow(
+      /^S\/Imported: invalid domainName undefined: the platform's domain is needed at synth, e\.g\. \{ domainName: 'georgi\.io' \}/);
   });
 
   test('refuses availabilityZoneCount 1', () => {

@@ -28,9 +28,9 @@ function platformParameterNames(longLivedConnections: boolean): Set<string> {
 }
 
 /** App B: a service repository's app, with no reference to app A at all. */
-function serviceStack(options?: GlobalPlatformImportOptions): { stack: Stack; platform: IGlobalPlatform } {
+function serviceStack(options: Partial<GlobalPlatformImportOptions> = {}): { stack: Stack; platform: IGlobalPlatform } {
   const stack = new Stack(new App(), 'Service', { env: ENV });
-  const platform = GlobalPlatform.fromPlatformName(stack, 'Platform', 'georgi', options);
+  const platform = GlobalPlatform.fromPlatformName(stack, 'Platform', 'georgi', { domainName: 'georgi.io', ...options });
   return { stack, platform };
 }
 
@@ -135,10 +135,14 @@ describe('a service app importing the platform by name', () => {
     for (const name of read) expect(published).toContain(name);
     const expected = new Set<Key>([
       'vpcId', 'vpcCidr', 'availabilityZones', 'publicSubnetIds', 'publicSubnetRouteTableIds', 'serviceSubnetIds',
-      'serviceSubnetRouteTableIds', 'vpcLinkSecurityGroupId', 'clusterName', 'clusterArn', 'namespaceId', 'namespaceName',
-      'namespaceArn', 'httpApiId', 'httpApiEndpoint', 'vpcLinkId', 'hostedZoneId', 'domainName', 'frontDoorDistributionId',
+      'serviceSubnetRouteTableIds', 'vpcLinkSecurityGroupId', 'clusterName', 'namespaceId',
+      'httpApiId', 'vpcLinkId', 'hostedZoneId', 'frontDoorDistributionId',
       'frontDoorDomainName', 'alarmTopicArn', 'longLivedListenerArn', 'longLivedSecurityGroupId', 'certificateArn',
     ]);
+    // known at synth (the domain from the import options) or derived from what is read (ARNs, the endpoint)
+    for (const derived of ['domainName', 'clusterArn', 'namespaceArn', 'namespaceName', 'httpApiEndpoint'] as Key[]) {
+      expect(read.has(nameOf(derived))).toBe(false);
+    }
     expect([...read].sort()).toEqual([...expected].map(nameOf).sort());
   });
 
@@ -194,7 +198,7 @@ describe('a service app importing the platform by name', () => {
   test('the record is in the platform zone and aliases the front door', () => {
     template.hasResourceProperties('AWS::Route53::RecordSet', {
       HostedZoneId: { Ref: parameterId(template, 'hostedZoneId') },
-      Name: { 'Fn::Join': ['', ['svc.', { Ref: parameterId(template, 'domainName') }, '.']] },
+      Name: 'svc.georgi.io.',
       Type: 'A',
       AliasTarget: Match.objectLike({ DNSName: { Ref: parameterId(template, 'frontDoorDomainName') } }),
     });
@@ -270,7 +274,7 @@ describe('parameters are declared only for what the service uses', () => {
 });
 
 describe('subnet lists and availabilityZoneCount', () => {
-  function subnetsOf(options?: GlobalPlatformImportOptions): { template: Template; subnets: unknown[] } {
+  function subnetsOf(options: Partial<GlobalPlatformImportOptions> = {}): { template: Template; subnets: unknown[] } {
     const { stack, platform } = serviceStack(options);
     const sg = new ec2.SecurityGroup(stack, 'Sg', { vpc: platform.vpc });
     new CfnOutput(stack, 'SgId', { value: sg.securityGroupId });
@@ -284,6 +288,31 @@ describe('subnet lists and availabilityZoneCount', () => {
     const { template, subnets } = subnetsOf();
     const param = parameterId(template, 'serviceSubnetIds');
     expect(subnets).toEqual([0, 1].map(i => ({ 'Fn::Select': [i, { 'Fn::Split': [',', { Ref: param }] }] })));
+  });
+
+  test('derived attributes: the domain from the options, the ARNs and the API endpoint from what is read', () => {
+    const { stack, platform } = serviceStack({ namespaceName: 'svc.internal' });
+    expect(platform.domainName).toBe('georgi.io');
+    expect(platform.apiDomainName).toBe('api.georgi.io');
+    expect(platform.namespace.namespaceName).toBe('svc.internal');
+    const namespaceId = stack.resolve(platform.namespace.namespaceId);
+    expect(stack.resolve(platform.namespace.namespaceArn)).toEqual({
+      'Fn::Join': ['', [
+        'arn:', { Ref: 'AWS::Partition' }, ':servicediscovery:us-east-1:123456789012:namespace/', namespaceId,
+      ]],
+    });
+    const clusterName = stack.resolve(platform.cluster.clusterName);
+    expect(stack.resolve(platform.cluster.clusterArn)).toEqual({
+      'Fn::Join': ['', [
+        'arn:', { Ref: 'AWS::Partition' }, ':ecs:us-east-1:123456789012:cluster/', clusterName,
+      ]],
+    });
+    expect(stack.resolve(platform.httpApi.apiEndpoint)).toEqual({
+      'Fn::Join': ['', [
+        'https://', stack.resolve(platform.httpApi.apiId), '.execute-api.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' },
+      ]],
+    });
+    expect(serviceStack().platform.namespace.namespaceName).toBe('georgi.internal');
   });
 
   test('availabilityZoneCount 3: three entries', () => {
@@ -334,7 +363,10 @@ describe('parameter contract between app A and app B', () => {
     touched.forEach((value, i) => new CfnOutput(stack, `Out${i}`, { value }));
     const read = new Set(Object.values(templateParameters(Template.fromStack(stack))).map(p => p.Default));
     // Every publishable key except the path suffixes, which app B takes as a synth-time option.
-    const readable = [...published].filter(n => n !== nameOf('longLivedPathSuffixes') && n !== nameOf('apiDomainName') && n !== nameOf('httpStageName'));
+    // Not read: what app B takes as synth-time options (the suffixes, the domain and its api. name),
+    // the stage name, and what follows from what is read (the cluster and namespace ARNs, the endpoint).
+    const notRead = ['longLivedPathSuffixes', 'apiDomainName', 'httpStageName', 'domainName', 'clusterArn', 'namespaceArn', 'namespaceName', 'httpApiEndpoint'];
+    const readable = [...published].filter(n => !notRead.map(k => nameOf(k as Key)).includes(n));
     expect([...read].sort()).toEqual(readable.sort());
   });
 

@@ -560,7 +560,7 @@ describe('TtsService validation', () => {
 
   test('an imported platform without longLivedConnections is refused', () => {
     const other = new Stack(new App(), 'Other', { env: ENV });
-    const imported = GlobalPlatform.fromPlatformName(other, 'Platform', 'georgi');
+    const imported = GlobalPlatform.fromPlatformName(other, 'Platform', 'georgi', { domainName: 'georgi.io' });
     expect(() => new TtsService(other, 'Jessica', { platform: imported, serviceName: 'jessica', image: IMAGE }))
       .toThrow(/invalid platform "georgi": .*fromPlatformName\(\.\.\., \{ longLivedConnections: \{\} \}\)/);
   });

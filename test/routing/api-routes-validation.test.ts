@@ -121,7 +121,7 @@ describe('base path conflicts within one app', () => {
 
   test('the same base path on two different platforms is fine', () => {
     const f = importedPlatform();
-    const other = GlobalPlatform.fromPlatformName(f.stack, 'OtherPlatform', 'other');
+    const other = GlobalPlatform.fromPlatformName(f.stack, 'OtherPlatform', 'other', { domainName: 'other.io' });
     new ApiRoutes(f.stack, 'First', { platform: f.platform, serviceName: 'jessica', target: URL_TARGET });
     expect(() => new ApiRoutes(f.stack, 'Second', { platform: other, serviceName: 'jessica', target: URL_TARGET })).not.toThrow();
   });
@@ -230,11 +230,11 @@ describe('longLivedPaths', () => {
   test('the suffixes of an imported platform with its own longLivedConnections.pathSuffixes', () => {
     const app = new App();
     const stack = new Stack(app, 'Service', { env: ENV });
-    const platform = GlobalPlatform.fromPlatformName(stack, 'Platform', 'georgi', { longLivedConnections: { pathSuffixes: ['events'] } });
+    const platform = GlobalPlatform.fromPlatformName(stack, 'Platform', 'georgi', { domainName: 'georgi.io', longLivedConnections: { pathSuffixes: ['events'] } });
     const f: ImportedPlatform = { app, stack, platform };
     expect(() => build({ target: ecsTarget(f), longLivedPaths: ['/events'] }, f)).not.toThrow();
     const g = importedPlatform();
-    const other = GlobalPlatform.fromPlatformName(g.stack, 'Custom', 'custom', { longLivedConnections: { pathSuffixes: ['events'] } });
+    const other = GlobalPlatform.fromPlatformName(g.stack, 'Custom', 'custom', { domainName: 'custom.io', longLivedConnections: { pathSuffixes: ['events'] } });
     expectPropError(() => build({ platform: other, target: ecsTarget(g), longLivedPaths: ['/ws'] }, g), 'longLivedPaths', '"/ws"',
       'the front door routes only paths ending in "/events"');
   });

@@ -546,7 +546,7 @@ describe('ContainerService on an imported platform', () => {
   };
   beforeAll(() => {
     stack = new Stack(new App(), 'Service1', { env: ENV });
-    platform = GlobalPlatform.fromPlatformName(stack, 'Platform', 'georgi', { longLivedConnections: {} });
+    platform = GlobalPlatform.fromPlatformName(stack, 'Platform', 'georgi', { domainName: 'georgi.io', longLivedConnections: {} });
     service = new ContainerService(stack, 'Service1', {
       platform,
       serviceName: 'service1',

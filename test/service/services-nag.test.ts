@@ -109,7 +109,7 @@ describe('cdk-nag AwsSolutions over the services', () => {
       stacksA = check(appA);
       appB = new App();
       const services = new Stack(appB, 'Services', { env: ENV });
-      const imported = GlobalPlatform.fromPlatformName(services, 'Platform', 'georgi', { longLivedConnections: {} });
+      const imported = GlobalPlatform.fromPlatformName(services, 'Platform', 'georgi', { domainName: 'georgi.io', longLivedConnections: {} });
       addServices(services, imported);
       stacksB = check(appB);
     });

@@ -1,4 +1,4 @@
-import { Fn } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Fn, Stack } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
@@ -12,6 +12,7 @@ import { Construct } from 'constructs';
 import { DEFAULT_LONG_LIVED_PATH_SUFFIXES, HTTP_STAGE_NAME, platformPath } from '../../contract/names';
 import { ParameterKey, readParameter } from '../../contract/parameters';
 import { IGlobalPlatform } from '../../contract/platform';
+import { PropError } from '../../core/errors';
 import { validateDnsName, validateDomainName, validateIntegerRange } from '../../core/validation';
 import { validateLongLivedPathOptions } from '../../routing/private/long-lived-origin';
 import { GlobalPlatformImportOptions } from '../import-options';
@@ -30,11 +31,16 @@ export class ImportedGlobalPlatform extends Construct implements IGlobalPlatform
   private readonly options: GlobalPlatformImportOptions;
   private readonly cache = new Map<string, unknown>();
 
-  constructor(scope: Construct, id: string, platformName: string, options: GlobalPlatformImportOptions = {}) {
+  constructor(scope: Construct, id: string, platformName: string, options: GlobalPlatformImportOptions) {
     super(scope, id);
     validateDnsName(this, 'platformName', platformName, 32);
+    if (options?.domainName === undefined) {
+      throw new PropError(this, 'domainName', undefined, 'the platform\'s domain is needed at synth, e.g. { domainName: \'georgi.io\' }'
+        + ' (its host names go into CloudFront aliases, records and outputs)');
+    }
     validateIntegerRange(this, 'availabilityZoneCount', options.availabilityZoneCount, 2, 6);
-    if (options.domainName !== undefined) validateDomainName(this, 'domainName', options.domainName);
+    validateDomainName(this, 'domainName', options.domainName);
+    if (options.namespaceName !== undefined) validateDomainName(this, 'namespaceName', options.namespaceName);
     if (options.longLivedConnections) validateLongLivedPathOptions(this, 'longLivedConnections', options.longLivedConnections);
     this.platformName = platformName;
     this.parameterPrefix = platformPath(platformName);
@@ -44,7 +50,7 @@ export class ImportedGlobalPlatform extends Construct implements IGlobalPlatform
   }
 
   public get domainName(): string {
-    return this.options.domainName ?? this.read('domainName');
+    return this.options.domainName;
   }
 
   public get serviceAssignPublicIp(): string {
@@ -84,17 +90,23 @@ export class ImportedGlobalPlatform extends Construct implements IGlobalPlatform
   }
 
   public get namespace(): servicediscovery.IPrivateDnsNamespace {
-    return this.once('namespace', () => servicediscovery.PrivateDnsNamespace.fromPrivateDnsNamespaceAttributes(this, 'Namespace', {
-      namespaceId: this.read('namespaceId'),
-      namespaceName: this.read('namespaceName'),
-      namespaceArn: this.read('namespaceArn'),
-    }));
+    return this.once('namespace', () => {
+      const namespaceId = this.read('namespaceId');
+      // The name and ARN follow from what is known (no parameters that the template would not use).
+      return servicediscovery.PrivateDnsNamespace.fromPrivateDnsNamespaceAttributes(this, 'Namespace', {
+        namespaceId,
+        namespaceName: this.options.namespaceName ?? `${this.platformName}.internal`,
+        namespaceArn: Stack.of(this).formatArn({
+          service: 'servicediscovery', resource: 'namespace', resourceName: namespaceId, arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+        }),
+      });
+    });
   }
 
   public get cluster(): ecs.ICluster {
     return this.once('cluster', () => ecs.Cluster.fromClusterAttributes(this, 'Cluster', {
+      // The ARN follows from the name (aws-cdk-lib formats it).
       clusterName: this.read('clusterName'),
-      clusterArn: this.read('clusterArn'),
       vpc: this.vpc,
       securityGroups: [],
       defaultCloudMapNamespace: this.namespace,
@@ -102,10 +114,14 @@ export class ImportedGlobalPlatform extends Construct implements IGlobalPlatform
   }
 
   public get httpApi(): apigwv2.IHttpApi {
-    return this.once('httpApi', () => apigwv2.HttpApi.fromHttpApiAttributes(this, 'HttpApi', {
-      httpApiId: this.read('httpApiId'),
-      apiEndpoint: this.read('httpApiEndpoint'),
-    }));
+    return this.once('httpApi', () => {
+      const httpApiId = this.read('httpApiId');
+      return apigwv2.HttpApi.fromHttpApiAttributes(this, 'HttpApi', {
+        httpApiId,
+        // An HTTP API's default endpoint: https://<id>.execute-api.<region>.<url suffix>.
+        apiEndpoint: `https://${httpApiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}`,
+      });
+    });
   }
 
   public get vpcLink(): apigwv2.IVpcLink {

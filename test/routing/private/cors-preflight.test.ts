@@ -160,7 +160,7 @@ interface Deployed {
 /** Synthesizes a service with `cors` on an imported platform and returns the preflight function's inline code. */
 function deployedFunction(cors: ServiceCorsOptions): Deployed {
   const stack = new Stack(new App(), 'Service', { env: ENV });
-  const platform = GlobalPlatform.fromPlatformName(stack, 'Platform', 'georgi');
+  const platform = GlobalPlatform.fromPlatformName(stack, 'Platform', 'georgi', { domainName: 'georgi.io' });
   new ApiRoutes(stack, 'JessicaRoutes', {
     platform, serviceName: 'jessica', target: ApiTarget.httpUrl('https://legacy.example.com'), cors,
   });
