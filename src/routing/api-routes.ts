@@ -273,7 +273,8 @@ export class ApiRoutes extends Construct {
         'expected "/" and one or more lower-case segments of a-z, 0-9, ".", "_" and "-", such as "/jessica" or "/team/app", without a trailing slash');
     }
     validateLongLivedOptions(this, props.platform, props, longLivedPaths, props.healthCheckPath);
-    validateAuthOptions(this, props, longLivedPaths, props.platform.longLivedListener);
+    // The listener only matters for long-lived paths (an imported one would declare its parameters otherwise).
+    validateAuthOptions(this, props, longLivedPaths, longLivedPaths.length > 0 ? props.platform.longLivedListener : undefined);
     if (props.jwtIssuer !== undefined && longLivedPaths.length > 0 && privateEgressOf(props.platform)?.privateSubnetsReachInternet === false) {
       throw new PropError(this, 'jwtIssuer', props.jwtIssuer, `the load balancer that verifies tokens on longLivedPaths (${longLivedPaths.join(', ')})`
         + ' fetches the issuer\'s keys from the internet, and the platform\'s private subnets have no route there (NatType.NONE or'
