@@ -630,6 +630,14 @@ describe('ContainerService on a platform with NatType.PUBLIC_TASKS', () => {
     expect(sg.SecurityGroupEgress).toEqual([expect.objectContaining({ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443 })]);
   });
 
+  test('imported platform with long-lived connections, service without long-lived paths: no listener parameters declared', () => {
+    const { stack, platform } = importedPlatform(true);
+    new ContainerService(stack, 'Service1', { platform, serviceName: 'service1', image: IMAGE });
+    const names = Object.values<any>(Template.fromStack(stack).toJSON().Parameters).map(p => p.Default);
+    expect(names.filter((n: string) => /long-lived/.test(n))).toEqual([]);
+    expect(names).toContain('/platform/georgi/api/vpc-link-id');
+  });
+
   test('imported platform: AssignPublicIp is the platform\'s published value, so one service works on either shape', () => {
     const { stack, platform } = importedPlatform();
     const service = new ContainerService(stack, 'Service1', { platform, serviceName: 'service1', image: IMAGE });
