@@ -82,6 +82,9 @@ function main(argv: string[]): number {
   // The reference deployment and the lean shape, against their targets (integ/apps/cost-cases.ts).
   const cases = costCases(estimate);
   console.log(`\nCost cases (fixed monthly, us-east-1 list prices, free tiers not subtracted)\n${formatCostCases(cases)}`);
+  console.log('\nNext: the same figures as JSON with `npx ts-node --project tsconfig.dev.json src/cost/cli.ts cdk.out/example --json`'
+    + ' (in a service repository: `npx platform-cost cdk.out --json`); deploying needs AWS credentials and Docker'
+    + ' (README, "Deploying the integration tests").');
   const missed = cases.filter(c => c.targetUsd !== undefined && c.monthlyUsd > c.targetUsd);
   if (missed.length > 0) {
     console.error(`synth-summary: FAILED: ${missed.map(c => c.id).join(', ')} over target`);
