@@ -33,7 +33,11 @@ export interface PlatformNetworkOptions {
    * The Availability Zones of the VPC by name (for example `['us-east-1b', 'us-east-1c']`), in
    * the platform's Region, instead of the first `maxAzs` zones. Not together with `maxAzs`.
    *
-   * @default - the first `maxAzs` zones of the Region
+   * Named zones need no look-up: `cdk synth` runs without AWS credentials. Without them, the
+   * first `maxAzs` zones of the account are looked up at synth (credentials, or the answer
+   * cached in `cdk.context.json`). A zone the account does not have fails at deploy.
+   *
+   * @default - the first `maxAzs` zones of the Region, looked up at synth
    */
   readonly availabilityZones?: string[];
 

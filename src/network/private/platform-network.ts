@@ -1,3 +1,4 @@
+import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
@@ -57,7 +58,7 @@ export class PlatformNetwork extends Construct {
       : undefined;
     const privateType = isolated ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS;
 
-    this.vpc = new ec2.Vpc(this, 'Vpc', {
+    this.vpc = withGivenZones(Stack.of(this), props.availabilityZones, () => new ec2.Vpc(this, 'Vpc', {
       ipAddresses: ec2.IpAddresses.cidr(props.cidr),
       maxAzs: props.maxAzs,
       availabilityZones: props.availabilityZones,
@@ -71,7 +72,7 @@ export class PlatformNetwork extends Construct {
       gatewayEndpoints: {
         S3: { service: ec2.GatewayVpcEndpointAwsService.S3 },
       },
-    });
+    }));
     this.privateSubnets = { subnetType: privateType };
     this.serviceSubnets = publicTasks ? { subnetType: ec2.SubnetType.PUBLIC } : this.privateSubnets;
     this.assignPublicIp = publicTasks;
@@ -113,6 +114,26 @@ export class PlatformNetwork extends Construct {
         { id: 'AwsSolutions-VPC7', reason: 'flow logs were turned off with the GlobalPlatform prop flowLogs: false' },
       ]);
     }
+  }
+}
+
+/**
+ * Runs `create` with the stack's Availability Zones read as `zones`, when zones are given.
+ *
+ * aws-cdk-lib's `Vpc` checks given `availabilityZones` against `stack.availabilityZones`, and for
+ * a stack with an explicit account and Region that getter is a context look-up: `cdk synth`
+ * then needs AWS credentials although the zones are named. With the zones named, there is
+ * nothing to look up: for the duration of the call the stack answers with them. (Zones that do
+ * not exist in the account still fail at deploy, as they would after a look-up.)
+ * @internal
+ */
+export function withGivenZones<T>(stack: Stack, zones: string[] | undefined, create: () => T): T {
+  if (!zones || Object.getOwnPropertyDescriptor(stack, 'availabilityZones')) return create();
+  Object.defineProperty(stack, 'availabilityZones', { value: zones, configurable: true });
+  try {
+    return create();
+  } finally {
+    delete (stack as unknown as Record<string, unknown>).availabilityZones;
   }
 }
 

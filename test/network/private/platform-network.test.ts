@@ -1,6 +1,7 @@
+import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { GlobalPlatformProps, NatType } from '../../../src';
+import { GlobalPlatform, GlobalPlatformProps, NatType } from '../../../src';
 import { synthPlatform } from '../../helpers/fixtures';
 
 const synth = (props: Partial<GlobalPlatformProps> = {}): Template => synthPlatform(props).template;
@@ -68,6 +69,24 @@ describe('NAT', () => {
     test('the default security group is restricted', () => {
       template.resourceCountIs('Custom::VpcRestrictDefaultSG', 1);
     });
+  });
+
+  test('availabilityZones in a stack with an explicit account: no context look-up, so cdk synth needs no credentials', () => {
+    const app = new App();
+    const stack = new Stack(app, 'P', { env: { account: '111111111111', region: 'eu-central-1' }, crossRegionReferences: true });
+    new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', availabilityZones: ['eu-central-1a', 'eu-central-1b'] });
+    const assembly = app.synth();
+    expect(assembly.manifest.missing ?? []).toEqual([]);
+    expect(assembly.getStackByName('P').template.Resources).toBeDefined();
+    // the stack's own answer is untouched afterwards
+    expect(Object.getOwnPropertyDescriptor(stack, 'availabilityZones')).toBeUndefined();
+  });
+
+  test('without availabilityZones the zones are looked up (credentials or cdk.context.json at synth)', () => {
+    const app = new App();
+    const stack = new Stack(app, 'P', { env: { account: '111111111111', region: 'us-east-1' } });
+    new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io' });
+    expect(app.synth().manifest.missing?.map(m => m.key)).toEqual(['availability-zones:account=111111111111:region=us-east-1']);
   });
 
   test('availabilityZones: the VPC uses exactly the named zones', () => {
