@@ -134,14 +134,17 @@ describe('a service app importing the platform by name', () => {
     const published = platformParameterNames(true);
     for (const name of read) expect(published).toContain(name);
     const expected = new Set<Key>([
-      'vpcId', 'vpcCidr', 'availabilityZones', 'publicSubnetIds', 'publicSubnetRouteTableIds', 'serviceSubnetIds',
-      'serviceSubnetRouteTableIds', 'vpcLinkSecurityGroupId', 'clusterName', 'namespaceId',
+      'vpcId', 'serviceSubnetIds', 'vpcLinkSecurityGroupId', 'clusterName', 'namespaceId',
       'httpApiId', 'vpcLinkId', 'hostedZoneId', 'frontDoorDistributionId',
       'frontDoorDomainName', 'alarmTopicArn', 'longLivedListenerArn', 'longLivedSecurityGroupId', 'certificateArn',
     ]);
     // known at synth (the domain from the import options) or derived from what is read (ARNs, the endpoint)
     for (const derived of ['domainName', 'clusterArn', 'namespaceArn', 'namespaceName', 'httpApiEndpoint'] as Key[]) {
       expect(read.has(nameOf(derived))).toBe(false);
+    }
+    // the VPC reads each attribute when first used: a Fargate service needs the id and its subnets only
+    for (const unused of ['vpcCidr', 'availabilityZones', 'publicSubnetIds', 'publicSubnetRouteTableIds', 'serviceSubnetRouteTableIds'] as Key[]) {
+      expect(read.has(nameOf(unused))).toBe(false);
     }
     expect([...read].sort()).toEqual([...expected].map(nameOf).sort());
   });
@@ -315,6 +318,33 @@ describe('subnet lists and availabilityZoneCount', () => {
     expect(serviceStack().platform.namespace.namespaceName).toBe('georgi.internal');
   });
 
+  test('the VPC reads each attribute when first used: a security group declares the VPC id only', () => {
+    const { stack, platform } = serviceStack();
+    new ec2.SecurityGroup(stack, 'Sg', { vpc: platform.vpc });
+    expect(Object.values(templateParameters(Template.fromStack(stack))).map(p => p.Default)).toEqual([nameOf('vpcId')]);
+  });
+
+  test('the VPC selects like any VPC: public subnets, service subnets (the default), their zones; the CIDR of a subnet is refused', () => {
+    const { stack, platform } = serviceStack();
+    const publicIds = platform.vpc.selectSubnets({ subnetType: ec2.SubnetType.PUBLIC }).subnetIds;
+    const serviceSelection = platform.vpc.selectSubnets();
+    new CfnOutput(stack, 'All', { value: [...publicIds, ...serviceSelection.subnetIds, ...serviceSelection.availabilityZones].join(',') });
+    // as for any imported VPC without such subnets, aws-cdk-lib's own message
+    expect(() => platform.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_ISOLATED })).toThrow(/There are no 'Isolated' subnet groups in this VPC/);
+    expect(() => platform.vpc.privateSubnets[0].ipv4CidrBlock).toThrow(/the CIDR block of an imported platform's subnet is not published/);
+    const vpcArn = stack.resolve(platform.vpc.vpcArn);
+    const template = Template.fromStack(stack);
+    const pick = (list: Key) => [0, 1].map(i => ({ 'Fn::Select': [i, { 'Fn::Split': [',', { Ref: parameterId(template, list) }] }] }));
+    expect(stack.resolve(publicIds)).toEqual(pick('publicSubnetIds'));
+    expect(stack.resolve(serviceSelection.subnetIds)).toEqual(pick('serviceSubnetIds'));
+    expect(stack.resolve(serviceSelection.availabilityZones)).toEqual(pick('availabilityZones'));
+    expect(vpcArn).toEqual({
+      'Fn::Join': ['', [
+        'arn:', { Ref: 'AWS::Partition' }, ':ec2:us-east-1:123456789012:vpc/', { Ref: parameterId(template, 'vpcId') },
+      ]],
+    });
+  });
+
   test('availabilityZoneCount 3: three entries', () => {
     const { template, subnets } = subnetsOf({ availabilityZoneCount: 3 });
     const param = parameterId(template, 'serviceSubnetIds');
@@ -359,6 +389,8 @@ describe('parameter contract between app A and app B', () => {
       platform.vpc.vpcId, platform.cluster.clusterArn, platform.namespace.namespaceArn, platform.httpApi.apiEndpoint,
       platform.vpcLink.vpcLinkId, platform.vpcLinkSecurityGroup.securityGroupId, platform.frontDoor.distributionDomainName,
       platform.longLivedListener!.listenerArn, platform.alarmTopic.topicArn, platform.serviceAssignPublicIp,
+      platform.vpc.vpcCidrBlock, platform.vpc.availabilityZones.join(','),
+      ...[...platform.vpc.publicSubnets, ...platform.vpc.privateSubnets].flatMap(s => [s.subnetId, s.routeTable.routeTableId]),
     ];
     touched.forEach((value, i) => new CfnOutput(stack, `Out${i}`, { value }));
     const read = new Set(Object.values(templateParameters(Template.fromStack(stack))).map(p => p.Default));

@@ -9,6 +9,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { ImportedPlatformVpc } from './imported-vpc';
 import { DEFAULT_LONG_LIVED_PATH_SUFFIXES, HTTP_STAGE_NAME, platformPath } from '../../contract/names';
 import { ParameterKey, readParameter } from '../../contract/parameters';
 import { IGlobalPlatform } from '../../contract/platform';
@@ -78,14 +79,17 @@ export class ImportedGlobalPlatform extends Construct implements IGlobalPlatform
   }
 
   public get vpc(): ec2.IVpc {
-    return this.once('vpc', () => ec2.Vpc.fromVpcAttributes(this, 'Vpc', {
-      vpcId: this.read('vpcId'),
-      vpcCidrBlock: this.read('vpcCidr'),
-      availabilityZones: this.list('availabilityZones'),
-      publicSubnetIds: this.list('publicSubnetIds'),
-      publicSubnetRouteTableIds: this.list('publicSubnetRouteTableIds'),
-      privateSubnetIds: this.list('serviceSubnetIds'),
-      privateSubnetRouteTableIds: this.list('serviceSubnetRouteTableIds'),
+    // Each attribute is read when first used: the template declares only what it needs.
+    const item = (key: ParameterKey) => (i: number) => this.list(key)[i];
+    return this.once('vpc', () => new ImportedPlatformVpc(this, 'Vpc', {
+      vpcId: () => this.read('vpcId'),
+      vpcCidr: () => this.read('vpcCidr'),
+      zone: item('availabilityZones'),
+      publicSubnetId: item('publicSubnetIds'),
+      publicRouteTableId: item('publicSubnetRouteTableIds'),
+      serviceSubnetId: item('serviceSubnetIds'),
+      serviceRouteTableId: item('serviceSubnetRouteTableIds'),
+      zoneCount: this.options.availabilityZoneCount ?? 2,
     }));
   }
 
