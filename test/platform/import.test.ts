@@ -312,7 +312,7 @@ describe('subnet lists and availabilityZoneCount', () => {
     });
     expect(stack.resolve(platform.httpApi.apiEndpoint)).toEqual({
       'Fn::Join': ['', [
-        'https://', stack.resolve(platform.httpApi.apiId), '.execute-api.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' },
+        'https://', stack.resolve(platform.httpApi.apiId), '.execute-api.us-east-1.', { Ref: 'AWS::URLSuffix' },
       ]],
     });
     expect(serviceStack().platform.namespace.namespaceName).toBe('georgi.internal');
@@ -343,6 +343,18 @@ describe('subnet lists and availabilityZoneCount', () => {
         'arn:', { Ref: 'AWS::Partition' }, ':ec2:us-east-1:123456789012:vpc/', { Ref: parameterId(template, 'vpcId') },
       ]],
     });
+  });
+
+  test('the same token on every read, so subnet filters work: by zone, by id, by the platform\'s group name', () => {
+    const { platform } = serviceStack();
+    const vpc = platform.vpc;
+    expect(vpc.privateSubnets[0].subnetId).toBe(vpc.privateSubnets[0].subnetId);
+    expect(vpc.availabilityZones[0]).toBe(vpc.availabilityZones[0]);
+    // the default type (private) in the first zone: the first service subnet
+    expect(vpc.selectSubnets({ availabilityZones: [vpc.availabilityZones[0]] }).subnets).toEqual([vpc.privateSubnets[0]]);
+    expect(vpc.selectSubnets({ subnetFilters: [ec2.SubnetFilter.byIds([vpc.privateSubnets[1].subnetId])] }).subnets).toEqual([vpc.privateSubnets[1]]);
+    expect(vpc.selectSubnets({ subnetGroupName: 'private' }).subnets).toEqual(vpc.privateSubnets);
+    expect(vpc.selectSubnets({ subnetGroupName: 'public' }).subnets).toEqual(vpc.publicSubnets);
   });
 
   test('availabilityZoneCount 3: three entries', () => {

@@ -1,4 +1,4 @@
-import { ArnFormat, Aws, Fn, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Fn, Stack } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
@@ -9,7 +9,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { ImportedPlatformVpc } from './imported-vpc';
+import { importedPlatformVpc } from './imported-vpc';
 import { DEFAULT_LONG_LIVED_PATH_SUFFIXES, HTTP_STAGE_NAME, platformPath } from '../../contract/names';
 import { ParameterKey, readParameter } from '../../contract/parameters';
 import { IGlobalPlatform } from '../../contract/platform';
@@ -81,7 +81,7 @@ export class ImportedGlobalPlatform extends Construct implements IGlobalPlatform
   public get vpc(): ec2.IVpc {
     // Each attribute is read when first used: the template declares only what it needs.
     const item = (key: ParameterKey) => (i: number) => this.list(key)[i];
-    return this.once('vpc', () => new ImportedPlatformVpc(this, 'Vpc', {
+    return this.once('vpc', () => importedPlatformVpc(this, 'Vpc', {
       vpcId: () => this.read('vpcId'),
       vpcCidr: () => this.read('vpcCidr'),
       zone: item('availabilityZones'),
@@ -123,7 +123,7 @@ export class ImportedGlobalPlatform extends Construct implements IGlobalPlatform
       return apigwv2.HttpApi.fromHttpApiAttributes(this, 'HttpApi', {
         httpApiId,
         // An HTTP API's default endpoint: https://<id>.execute-api.<region>.<url suffix>.
-        apiEndpoint: `https://${httpApiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}`,
+        apiEndpoint: `https://${httpApiId}.execute-api.${Stack.of(this).region}.${Stack.of(this).urlSuffix}`,
       });
     });
   }
@@ -164,8 +164,9 @@ export class ImportedGlobalPlatform extends Construct implements IGlobalPlatform
     return readParameter(this, this.platformName, key);
   }
 
+  /** One list per key: the same tokens on every read (subnet filters compare them). */
   private list(key: ParameterKey): string[] {
-    return Fn.split(',', this.read(key), this.options.availabilityZoneCount ?? 2);
+    return this.once(`list:${key}`, () => Fn.split(',', this.read(key), this.options.availabilityZoneCount ?? 2));
   }
 
   private once<T>(key: string, create: () => T): T {

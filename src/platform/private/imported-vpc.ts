@@ -8,15 +8,15 @@ import { Construct, DependencyGroup, IDependable } from 'constructs';
  */
 type VpcBaseMembers = Pick<ec2.IVpc, 'selectSubnets' | 'enableVpnGateway' | 'addVpnConnection' | 'addClientVpnEndpoint'
   | 'addGatewayEndpoint' | 'addInterfaceEndpoint' | 'addFlowLog' | 'vpnGatewayId' | 'vpcRef'>;
+type VpcBaseClass = new (scope: Construct, id: string) => Resource & VpcBaseMembers;
+
 /** The class of aws-cdk-lib's VPC chain that defines `selectSubnets`: `VpcBase` (below `Vpc`). */
-function vpcBaseClass(): new (scope: Construct, id: string) => Resource & VpcBaseMembers {
+function findVpcBase(): VpcBaseClass | undefined {
   for (let c = Object.getPrototypeOf(ec2.Vpc); c && c !== Resource; c = Object.getPrototypeOf(c)) {
-    const defines = (name: string) => Object.prototype.hasOwnProperty.call(c.prototype, name);
-    if (defines('selectSubnets') && !Object.prototype.hasOwnProperty.call(c, 'fromVpcAttributes')) return c;
+    if (Object.prototype.hasOwnProperty.call(c.prototype, 'selectSubnets') && !Object.prototype.hasOwnProperty.call(c, 'fromVpcAttributes')) return c;
   }
-  throw new Error('aws-cdk-lib changed: no VpcBase class below ec2.Vpc to import the platform VPC with');
+  return undefined;
 }
-const VpcBase = vpcBaseClass();
 
 /** Reads one attribute of the platform (an SSM parameter, declared on first call). @internal */
 export type AttributeReader = () => string;
@@ -79,40 +79,61 @@ export interface ImportedPlatformVpcAttributes {
  * declares only the parameters it needs (cfn-lint W2001 finds no unused one). The service
  * subnets are its private subnets, as `serviceSubnets` selects them.
  *
+ * Built on aws-cdk-lib's `VpcBase` when this aws-cdk-lib has it; otherwise (a future version that
+ * moved it) on `Vpc.fromVpcAttributes`, which reads every attribute at once.
+ *
  * @internal
  */
-export class ImportedPlatformVpc extends VpcBase implements ec2.IVpc {
-  public readonly publicSubnets: ec2.ISubnet[];
-  public readonly privateSubnets: ec2.ISubnet[];
-  public readonly isolatedSubnets: ec2.ISubnet[] = [];
-  public readonly internetConnectivityEstablished: IDependable = new DependencyGroup();
-  private readonly attributes: ImportedPlatformVpcAttributes;
-
-  constructor(scope: Construct, id: string, attributes: ImportedPlatformVpcAttributes) {
-    super(scope, id);
-    this.attributes = attributes;
-    const indexes = [...Array(attributes.zoneCount).keys()];
-    this.publicSubnets = indexes.map(i => new ImportedPlatformSubnet(this, `PublicSubnet${i + 1}`, {
-      subnetId: () => attributes.publicSubnetId(i), zone: () => attributes.zone(i), routeTableId: () => attributes.publicRouteTableId(i),
-    }));
-    this.privateSubnets = indexes.map(i => new ImportedPlatformSubnet(this, `ServiceSubnet${i + 1}`, {
-      subnetId: () => attributes.serviceSubnetId(i), zone: () => attributes.zone(i), routeTableId: () => attributes.serviceRouteTableId(i),
-    }));
+export function importedPlatformVpc(scope: Construct, id: string, attributes: ImportedPlatformVpcAttributes): ec2.IVpc {
+  const base = findVpcBase();
+  if (!base) {
+    const items = (item: (i: number) => string) => [...Array(attributes.zoneCount).keys()].map(item);
+    return ec2.Vpc.fromVpcAttributes(scope, id, {
+      vpcId: attributes.vpcId(),
+      vpcCidrBlock: attributes.vpcCidr(),
+      availabilityZones: items(attributes.zone),
+      publicSubnetIds: items(attributes.publicSubnetId),
+      publicSubnetRouteTableIds: items(attributes.publicRouteTableId),
+      privateSubnetIds: items(attributes.serviceSubnetId),
+      privateSubnetRouteTableIds: items(attributes.serviceRouteTableId),
+    });
   }
+  class ImportedPlatformVpc extends base implements ec2.IVpc {
+    public readonly publicSubnets: ec2.ISubnet[];
+    public readonly privateSubnets: ec2.ISubnet[];
+    public readonly isolatedSubnets: ec2.ISubnet[] = [];
+    public readonly internetConnectivityEstablished: IDependable = new DependencyGroup();
+    private readonly attributes: ImportedPlatformVpcAttributes;
 
-  public get vpcId(): string {
-    return this.attributes.vpcId();
-  }
+    constructor(vpcScope: Construct, vpcId: string, vpcAttributes: ImportedPlatformVpcAttributes) {
+      super(vpcScope, vpcId);
+      const a = vpcAttributes;
+      this.attributes = a;
+      const indexes = [...Array(a.zoneCount).keys()];
+      // Construct ids as in the platform's own VPC: subnet groups `public` and `private`.
+      this.publicSubnets = indexes.map(i => new ImportedPlatformSubnet(this, `publicSubnet${i + 1}`, {
+        subnetId: () => a.publicSubnetId(i), zone: () => a.zone(i), routeTableId: () => a.publicRouteTableId(i),
+      }));
+      this.privateSubnets = indexes.map(i => new ImportedPlatformSubnet(this, `privateSubnet${i + 1}`, {
+        subnetId: () => a.serviceSubnetId(i), zone: () => a.zone(i), routeTableId: () => a.serviceRouteTableId(i),
+      }));
+    }
 
-  public get vpcArn(): string {
-    return Stack.of(this).formatArn({ service: 'ec2', resource: 'vpc', resourceName: this.vpcId, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
-  }
+    public get vpcId(): string {
+      return this.attributes.vpcId();
+    }
 
-  public get vpcCidrBlock(): string {
-    return this.attributes.vpcCidr();
-  }
+    public get vpcArn(): string {
+      return Stack.of(this).formatArn({ service: 'ec2', resource: 'vpc', resourceName: this.vpcId, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+    }
 
-  public get availabilityZones(): string[] {
-    return [...Array(this.attributes.zoneCount).keys()].map(i => this.attributes.zone(i));
+    public get vpcCidrBlock(): string {
+      return this.attributes.vpcCidr();
+    }
+
+    public get availabilityZones(): string[] {
+      return [...Array(this.attributes.zoneCount).keys()].map(i => this.attributes.zone(i));
+    }
   }
+  return new ImportedPlatformVpc(scope, id, attributes);
 }
