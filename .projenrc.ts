@@ -1,4 +1,5 @@
 import { awscdk, javascript } from 'projen';
+import { addIntegDeployWorkflow } from './projenrc/integ-deploy-workflow';
 
 /**
  * The one source of project configuration. Edit this file and run `npx projen`;
@@ -186,5 +187,7 @@ const checkPack = project.addTask('check:pack', {
   exec: 'node scripts/check-pack.js',
 });
 project.packageTask.spawn(checkPack);
+
+addIntegDeployWorkflow(project);
 
 project.synth();
