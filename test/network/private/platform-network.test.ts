@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { GlobalPlatform, GlobalPlatformProps, NatType } from '../../../src';
@@ -80,6 +80,21 @@ describe('NAT', () => {
     expect(assembly.getStackByName('P').template.Resources).toBeDefined();
     // the stack's own answer is untouched afterwards
     expect(Object.getOwnPropertyDescriptor(stack, 'availabilityZones')).toBeUndefined();
+  });
+
+  const acknowledged = (platform: GlobalPlatform): string[] => platform.vpc.node.metadata
+    .filter(entry => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+    .flatMap(entry => Object.keys(entry.data as Record<string, string>));
+
+  test('literal zones acknowledge the template validation\'s "hard-coded zone" warning (W3010) on the VPC; Fn::GetAZs zones do not', () => {
+    const named = new GlobalPlatform(new Stack(new App(), 'P', { env: { account: '111111111111', region: 'us-east-1' } }), 'Platform', {
+      platformName: 'georgi', domainName: 'georgi.io', availabilityZones: ['us-east-1a', 'us-east-1b'],
+    });
+    expect(acknowledged(named)).toEqual(['CloudFormation-Validate::W3010']);
+    const byDefault = new GlobalPlatform(new Stack(new App(), 'P', { env: { account: '111111111111', region: 'us-east-1' } }), 'Platform', {
+      platformName: 'georgi', domainName: 'georgi.io',
+    });
+    expect(acknowledged(byDefault)).toEqual([]);
   });
 
   describe('without availabilityZones, in a stack with an explicit account', () => {
