@@ -145,7 +145,8 @@ describe('two apps: the platform in app A, the services in app B', () => {
     const deployment = Object.values(template.findResources('Custom::CDKBucketDeployment'))[0];
     expect(deployment.Properties.SourceObjectKeys).toHaveLength(2);
     // every URL in config.json is literal now (the domain is an import option): no deploy-time markers
-    expect(deployment.Properties.SourceMarkers).toEqual([{}, {}]);
+    // (aws-cdk-lib 2.257 writes an empty marker object per source, newer releases none at all)
+    for (const markers of deployment.Properties.SourceMarkers ?? []) expect(markers).toEqual({});
   });
 
   test('alarms of B notify the imported topic', () => {
