@@ -33,11 +33,15 @@ export interface PlatformNetworkOptions {
    * The Availability Zones of the VPC by name (for example `['us-east-1b', 'us-east-1c']`), in
    * the platform's Region, instead of the first `maxAzs` zones. Not together with `maxAzs`.
    *
-   * Named zones need no look-up: `cdk synth` runs without AWS credentials. Without them, the
-   * first `maxAzs` zones of the account are looked up at synth (credentials, or the answer
-   * cached in `cdk.context.json`). A zone the account does not have fails at deploy.
+   * Neither named nor default zones need a look-up: `cdk synth` runs without AWS credentials.
+   * Without names, the VPC takes the first `maxAzs` zones that CloudFormation's `Fn::GetAZs`
+   * lists at deploy time (the Region's zones in alphabetical order; in an account with a default
+   * VPC, the zones that have a default subnet), as aws-cdk-lib does for a stack without an
+   * explicit account; when the app's context already holds the account's zones (a
+   * `cdk.context.json` from an earlier look-up), the first `maxAzs` of those. Name the zones to
+   * pin them in the template. A zone the account does not have fails at deploy.
    *
-   * @default - the first `maxAzs` zones of the Region, looked up at synth
+   * @default - the first `maxAzs` zones of the Region, chosen at deploy time (`Fn::GetAZs`)
    */
   readonly availabilityZones?: string[];
 

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Fn, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
@@ -58,10 +58,10 @@ export class PlatformNetwork extends Construct {
       : undefined;
     const privateType = isolated ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS;
 
-    this.vpc = withGivenZones(Stack.of(this), props.availabilityZones, () => new ec2.Vpc(this, 'Vpc', {
+    const zones = platformZones(Stack.of(this), props.availabilityZones, props.maxAzs ?? 2);
+    this.vpc = withGivenZones(Stack.of(this), zones, () => new ec2.Vpc(this, 'Vpc', {
       ipAddresses: ec2.IpAddresses.cidr(props.cidr),
-      maxAzs: props.maxAzs,
-      availabilityZones: props.availabilityZones,
+      availabilityZones: zones,
       natGateways: isolated ? 0 : props.natGateways,
       natGatewayProvider: natInstance,
       restrictDefaultSecurityGroup: true,
@@ -115,6 +115,27 @@ export class PlatformNetwork extends Construct {
       ]);
     }
   }
+}
+
+/**
+ * The VPC's Availability Zones, decided without an AWS call:
+ * - zones given by name: those;
+ * - otherwise, when the app's context already holds the account's zones (a `cdk.context.json`
+ *   written by an earlier look-up): the first `maxAzs` of them, as aws-cdk-lib's `maxAzs` gives;
+ * - otherwise the first `maxAzs` zones that CloudFormation's `Fn::GetAZs` lists at deploy time
+ *   (the Region's zones in alphabetical order), as aws-cdk-lib does for a stack without an
+ *   explicit account or Region. `cdk synth` then needs no credentials.
+ * @internal
+ */
+export function platformZones(stack: Stack, zones: string[] | undefined, maxAzs: number): string[] {
+  if (zones) return zones;
+  if (!Token.isUnresolved(stack.account) && !Token.isUnresolved(stack.region)) {
+    const lookedUp = stack.node.tryGetContext(`availability-zones:account=${stack.account}:region=${stack.region}`);
+    if (Array.isArray(lookedUp) && lookedUp.length >= maxAzs && lookedUp.every(zone => typeof zone === 'string')) {
+      return lookedUp.slice(0, maxAzs);
+    }
+  }
+  return Array.from({ length: maxAzs }, (_, index) => Fn.select(index, Fn.getAzs()));
 }
 
 /**

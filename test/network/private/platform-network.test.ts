@@ -82,11 +82,33 @@ describe('NAT', () => {
     expect(Object.getOwnPropertyDescriptor(stack, 'availabilityZones')).toBeUndefined();
   });
 
-  test('without availabilityZones the zones are looked up (credentials or cdk.context.json at synth)', () => {
-    const app = new App();
-    const stack = new Stack(app, 'P', { env: { account: '111111111111', region: 'us-east-1' } });
-    new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io' });
-    expect(app.synth().manifest.missing?.map(m => m.key)).toEqual(['availability-zones:account=111111111111:region=us-east-1']);
+  describe('without availabilityZones, in a stack with an explicit account', () => {
+    const zonesOf = (template: Template) => Object.values(template.findResources('AWS::EC2::Subnet')).map(s => s.Properties.AvailabilityZone);
+
+    test('no context look-up: the first maxAzs zones of Fn::GetAZs, chosen at deploy time', () => {
+      const app = new App();
+      const stack = new Stack(app, 'P', { env: { account: '111111111111', region: 'us-east-1' } });
+      new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', maxAzs: 3 });
+      const assembly = app.synth();
+      expect(assembly.manifest.missing ?? []).toEqual([]);
+      const template = Template.fromStack(stack);
+      const zones = zonesOf(template).map(zone => JSON.stringify(zone));
+      expect([...new Set(zones)].sort()).toEqual([0, 1, 2].map(index => JSON.stringify({ 'Fn::Select': [index, { 'Fn::GetAZs': '' }] })));
+      expect(subnetIds(template, 'Private')).toHaveLength(3);
+      // The platform publishes the same zones for imported services.
+      template.hasResourceProperties('AWS::SSM::Parameter', {
+        Name: '/platform/georgi/network/availability-zones',
+        Value: { 'Fn::Join': ['', [0, 1, 2].flatMap(index => [...(index ? [','] : []), { 'Fn::Select': [index, { 'Fn::GetAZs': '' }] }])] },
+      });
+    });
+
+    test('zones already in the context (cdk.context.json of an earlier look-up) are used, the first maxAzs of them', () => {
+      const app = new App({ context: { 'availability-zones:account=111111111111:region=us-east-1': ['us-east-1a', 'us-east-1b', 'us-east-1c'] } });
+      const stack = new Stack(app, 'P', { env: { account: '111111111111', region: 'us-east-1' } });
+      new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io' });
+      expect(app.synth().manifest.missing ?? []).toEqual([]);
+      expect([...new Set(zonesOf(Template.fromStack(stack)))].sort()).toEqual(['us-east-1a', 'us-east-1b']);
+    });
   });
 
   test('availabilityZones: the VPC uses exactly the named zones', () => {
