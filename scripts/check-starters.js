@@ -249,7 +249,7 @@ function checkCopy(name, dir, tarball) {
   for (const m of missing) problems.push(`missing context ${m.key} (a ${m.provider} look-up, which needs AWS credentials)`);
 
   // 4b. warnings: the CLI's output and the assembly's warning metadata
-  const warnings = collectWarnings(synth.output, manifest);
+  const warnings = collectWarnings(synth.output, manifest, path.join(dir, 'cdk.out'));
   const unexpected = warnings.filter(w => !ALLOWED_WARNINGS.some(a => a.pattern.test(w)));
   for (const w of unexpected) problems.push(`warning: ${w}`);
 
@@ -282,14 +282,22 @@ function countBy(keys) {
   return [...counts].sort().map(([k, n]) => `${k} x${n}`).join(', ');
 }
 
-/** Warning lines of the CLI's output, and warning metadata entries of the assembly's stacks. */
-function collectWarnings(output, manifest) {
+/**
+ * Warning lines of the CLI's output, and the warning metadata of the assembly's stacks (in the
+ * manifest, or in the `<stack>.metadata.json` that newer aws-cdk-lib versions write beside it).
+ */
+function collectWarnings(output, manifest, assemblyDir) {
   const warnings = new Set();
   for (const line of output.split('\n')) {
     if (/\bwarn(ing)?\b/i.test(line)) warnings.add(line.trim());
   }
   for (const [id, artifact] of Object.entries(manifest.artifacts ?? {})) {
-    for (const [constructPath, entries] of Object.entries(artifact.metadata ?? {})) {
+    const metadata = { ...artifact.metadata };
+    if (artifact.additionalMetadataFile) {
+      const extra = JSON.parse(fs.readFileSync(path.join(assemblyDir, artifact.additionalMetadataFile), 'utf8'));
+      for (const [constructPath, entries] of Object.entries(extra)) metadata[constructPath] = [...(metadata[constructPath] ?? []), ...entries];
+    }
+    for (const [constructPath, entries] of Object.entries(metadata)) {
       for (const entry of entries) {
         if (entry.type === 'aws:cdk:warning') warnings.add(`${id} ${constructPath}: ${String(entry.data).split('\n')[0]}`);
       }
