@@ -9,8 +9,9 @@
 //      CLI, typescript, ts-node, @types/node); the check fails when npm changed or added any of
 //      them, so the locked versions are what gets tested;
 //   3. `npx cdk synth` with no AWS credentials (AWS_* and CDK_* variables removed, the AWS config
-//      and credentials files pointed at a path that does not exist, EC2 metadata off) and with
-//      `-c @aws-cdk/core:validateAgainstDefaultRules=true`;
+//      and credentials files pointed at a path that does not exist, EC2 metadata off), without
+//      this repository's TS_NODE_* and JSII_* settings (ts-node type-checks the app as for a
+//      user), and with `-c @aws-cdk/core:validateAgainstDefaultRules=true`;
 //   4. fails, one line per problem, on: a non-zero exit of cdk synth; a `missing` entry (context
 //      that a look-up would need credentials for) in cdk.out/manifest.json; a warning in the synth
 //      output or the assembly's metadata that is not in ALLOWED_WARNINGS; cfn-lint errors (except
@@ -196,11 +197,15 @@ function lockDrift(committed, installed) {
   return problems;
 }
 
-/** The environment of a user's shell without AWS credentials or configuration. */
+/**
+ * The environment of a user's shell without AWS credentials or configuration, and without the
+ * settings that this repository's tasks use (TS_NODE_TRANSPILE_ONLY, JSII_DEPRECATED=quiet, ...):
+ * ts-node type-checks the app, and aws-cdk-lib's deprecation warnings show, as for a user.
+ */
 function credentialFreeEnv() {
   const env = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (!/^(AWS_|CDK_)/.test(key)) env[key] = value;
+    if (!/^(AWS_|CDK_|TS_NODE_|JSII_)/.test(key)) env[key] = value;
   }
   const nowhere = path.join(os.tmpdir(), 'check-starters-no-aws-config');
   return {
