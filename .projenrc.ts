@@ -214,6 +214,23 @@ const checkPack = project.addTask('check:pack', {
 });
 project.packageTask.spawn(checkPack);
 
+// The starter repositories (examples/: infra, infra-eu-central-1, service) that a team copies:
+// installed from the packed tarball and synthesized as a user would, without AWS credentials.
+// They are no part of the package, and their node_modules and cdk.out no part of the library's
+// tsc, jest or eslint runs.
+const checkStarters = project.addTask('check:starters', {
+  description: 'Install each starter under examples/ from the npm tarball, cdk synth it without credentials, cfn-lint and price it',
+  exec: 'node scripts/check-starters.js',
+  receiveArgs: true,
+});
+project.packageTask.spawn(checkStarters);
+project.addPackageIgnore('/examples');
+project.gitignore.exclude('examples/*/node_modules', 'examples/*/cdk.out');
+project.tsconfigDev.addExclude('examples');
+project.eslint?.addIgnorePattern('examples/');
+project.jest?.addIgnorePattern('/examples/');
+project.package.file.addToArray('jest.modulePathIgnorePatterns', '<rootDir>/examples/');
+
 addIntegDeployWorkflow(project);
 
 project.synth();

@@ -1,0 +1,16 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { CostBudget, GlobalPlatform } from '@georgi-io/platform-constructs';
+
+const app = new App();
+// The platform needs an explicit Region. Outside us-east-1, also set crossRegionReferences: true
+// (CloudFront's certificate and web ACL then go into a companion stack in us-east-1).
+const stack = new Stack(app, 'GeorgiPlatform', { env: { account: '111111111111', region: 'us-east-1' } });
+
+new GlobalPlatform(stack, 'Platform', {
+  platformName: 'georgi',            // SSM prefix /platform/georgi, tag platform=georgi
+  domainName: 'georgi.io',           // api.georgi.io, <service>.georgi.io
+  longLivedConnections: {},          // wss:// and streams > 30 s (internal ALB, ~$16.40/month)
+  waf: { rateLimit: 2000 },          // ~$9/month + $0.60 per million requests
+  alarmEmails: ['ops@georgi.io'],
+  budget: CostBudget.monthly(150),   // free; CostBudget.NONE for none
+});
