@@ -33,15 +33,15 @@ export interface PlatformNetworkOptions {
    * The Availability Zones of the VPC by name (for example `['us-east-1b', 'us-east-1c']`), in
    * the platform's Region, instead of the first `maxAzs` zones. Not together with `maxAzs`.
    *
-   * Neither named nor default zones need a look-up: `cdk synth` runs without AWS credentials.
-   * Without names, the VPC takes the first `maxAzs` zones that CloudFormation's `Fn::GetAZs`
-   * lists at deploy time (the Region's zones in alphabetical order; in an account with a default
-   * VPC, the zones that have a default subnet), as aws-cdk-lib does for a stack without an
-   * explicit account; when the app's context already holds the account's zones (a
-   * `cdk.context.json` from an earlier look-up), the first `maxAzs` of those. Name the zones to
-   * pin them in the template. A zone the account does not have fails at deploy.
+   * Named zones need no look-up: `cdk synth` runs without AWS credentials. Without them, the
+   * first `maxAzs` zones of the account are looked up at synth, as aws-cdk-lib's `maxAzs` does:
+   * the CDK CLI needs credentials for the account, or a `cdk.context.json` that holds the answer
+   * (the CLI writes it on the first synth with credentials; commit it). When the look-up fails,
+   * synth fails with a message that says what to set. A stack without an explicit account gets
+   * CloudFormation's `Fn::GetAZs` instead, whose order AWS does not guarantee: give production
+   * platforms an account, or name their zones. A zone the account does not have fails at deploy.
    *
-   * @default - the first `maxAzs` zones of the Region, chosen at deploy time (`Fn::GetAZs`)
+   * @default - the first `maxAzs` zones of the account in the Region, looked up at synth
    */
   readonly availabilityZones?: string[];
 

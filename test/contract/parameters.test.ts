@@ -167,7 +167,6 @@ test('with maxAzs 3, the lists hold three entries', () => {
   const params = parameters(template);
   expect(joinedRefs(params.get(nameOf('serviceSubnetIds')))).toHaveLength(3);
   expect(joinedRefs(params.get(nameOf('publicSubnetIds')))).toHaveLength(3);
-  // Fn::Join of the three zones (Fn::Select of Fn::GetAZs), separated by ','
-  expect(JSON.stringify(params.get(nameOf('availabilityZones'))).match(/Fn::GetAZs/g)).toHaveLength(3);
+  expect((params.get(nameOf('availabilityZones')) as string).split(',')).toHaveLength(3);
   expect(platform.vpc.availabilityZones).toHaveLength(3);
 });

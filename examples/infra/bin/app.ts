@@ -9,6 +9,7 @@ const stack = new Stack(app, 'GeorgiPlatform', { env: { account: '111111111111',
 new GlobalPlatform(stack, 'Platform', {
   platformName: 'georgi',            // SSM prefix /platform/georgi, tag platform=georgi
   domainName: 'georgi.io',           // api.georgi.io, <service>.georgi.io
+  availabilityZones: ['us-east-1a', 'us-east-1b'],  // named: cdk synth needs no AWS credentials
   longLivedConnections: {},          // wss:// and streams > 30 s (internal ALB, ~$16.40/month)
   waf: { rateLimit: 2000 },          // ~$9/month + $0.60 per million requests
   alarmEmails: ['ops@georgi.io'],

@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
+import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import {
@@ -20,7 +21,8 @@ const platform = GlobalPlatform.fromPlatformName(stack, 'Platform', 'georgi', {
 new TtsService(stack, 'Jessica', {
   platform,
   serviceName: 'jessica',
-  image: ecs.ContainerImage.fromAsset(path.join(__dirname, '../service')),
+  // built for the tasks' x86_64 CPUs, also on an Apple-silicon machine
+  image: ecs.ContainerImage.fromAsset(path.join(__dirname, '../service'), { platform: Platform.LINUX_AMD64 }),
   frontendPath: path.join(__dirname, '../web/dist'),
   schedule: ServiceSchedule.weekdays(7, 19),   // scale to zero outside 07-19 UTC, Mon-Fri
 });

@@ -1,4 +1,4 @@
-import { Fn, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
@@ -58,10 +58,11 @@ export class PlatformNetwork extends Construct {
       : undefined;
     const privateType = isolated ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS;
 
-    const zones = platformZones(Stack.of(this), props.availabilityZones, props.maxAzs ?? 2);
-    this.vpc = withGivenZones(Stack.of(this), zones, () => new ec2.Vpc(this, 'Vpc', {
+    if (!props.availabilityZones) checkZoneLookup(this);
+    this.vpc = withGivenZones(Stack.of(this), props.availabilityZones, () => new ec2.Vpc(this, 'Vpc', {
       ipAddresses: ec2.IpAddresses.cidr(props.cidr),
-      availabilityZones: zones,
+      maxAzs: props.maxAzs,
+      availabilityZones: props.availabilityZones,
       natGateways: isolated ? 0 : props.natGateways,
       natGatewayProvider: natInstance,
       restrictDefaultSecurityGroup: true,
@@ -73,10 +74,10 @@ export class PlatformNetwork extends Construct {
         S3: { service: ec2.GatewayVpcEndpointAwsService.S3 },
       },
     }));
-    if (!zones.some(zone => Token.isUnresolved(zone))) {
-      // aws-cdk-lib's synth-time template validation (@aws-cdk/core:validateAgainstDefaultRules,
-      // a default in newer releases) warns about every subnet with a literal zone (W3010); here
-      // the zones are literal on purpose (named, or looked up into the app's context).
+    if (!this.vpc.availabilityZones.some(zone => Token.isUnresolved(zone))) {
+      // aws-cdk-lib's synth-time template validation (which newer releases run on every synth)
+      // warns about every subnet with a literal zone (W3010); here the zones are literal on
+      // purpose: named, or looked up for the account (and cached in cdk.context.json).
       Validations.of(this.vpc).acknowledge({
         id: 'CloudFormation-Validate::W3010',
         reason: 'the zones are named by availabilityZones or read from the account\'s looked-up zones in the context: the VPC lays out its subnets per zone at synth',
@@ -127,24 +128,23 @@ export class PlatformNetwork extends Construct {
 }
 
 /**
- * The VPC's Availability Zones, decided without an AWS call:
- * - zones given by name: those;
- * - otherwise, when the app's context already holds the account's zones (a `cdk.context.json`
- *   written by an earlier look-up): the first `maxAzs` of them, as aws-cdk-lib's `maxAzs` gives;
- * - otherwise the first `maxAzs` zones that CloudFormation's `Fn::GetAZs` lists at deploy time
- *   (the Region's zones in alphabetical order), as aws-cdk-lib does for a stack without an
- *   explicit account or Region. `cdk synth` then needs no credentials.
+ * Before the VPC is built without named zones: when the CDK CLI could not look up the account's
+ * zones (no credentials, or none for that account), it runs the app again with the look-up's
+ * error in the context (`$providerError`). Then fail with what to set instead of the CLI's
+ * "Need to perform AWS calls" alone.
  * @internal
  */
-export function platformZones(stack: Stack, zones: string[] | undefined, maxAzs: number): string[] {
-  if (zones) return zones;
-  if (!Token.isUnresolved(stack.account) && !Token.isUnresolved(stack.region)) {
-    const lookedUp = stack.node.tryGetContext(`availability-zones:account=${stack.account}:region=${stack.region}`);
-    if (Array.isArray(lookedUp) && lookedUp.length >= maxAzs && lookedUp.every(zone => typeof zone === 'string')) {
-      return lookedUp.slice(0, maxAzs);
-    }
-  }
-  return Array.from({ length: maxAzs }, (_, index) => Fn.select(index, Fn.getAzs()));
+export function checkZoneLookup(scope: IConstruct): void {
+  const stack = Stack.of(scope);
+  if (Token.isUnresolved(stack.account) || Token.isUnresolved(stack.region)) return;
+  const answer = stack.node.tryGetContext(`availability-zones:account=${stack.account}:region=${stack.region}`);
+  const lookupError = typeof answer === 'object' && answer !== null && !Array.isArray(answer) ? answer.$providerError : undefined;
+  if (lookupError === undefined) return;
+  const region = stack.region;
+  throw new PropError(scope, 'availabilityZones', '(not set)', `the Availability Zones of account ${stack.account} in ${region} could not be`
+    + ` looked up (${String(lookupError).split('\n')[0]}): name them, e.g. availabilityZones: ['${region}a', '${region}b']`
+    + ` (\`aws ec2 describe-availability-zones --region ${region}\` lists the account's zones), or run \`cdk synth\` once with`
+    + ' credentials for the account and commit the cdk.context.json it writes');
 }
 
 /**

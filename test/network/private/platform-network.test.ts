@@ -86,43 +86,44 @@ describe('NAT', () => {
     .filter(entry => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
     .flatMap(entry => Object.keys(entry.data as Record<string, string>));
 
-  test('literal zones acknowledge the template validation\'s "hard-coded zone" warning (W3010) on the VPC; Fn::GetAZs zones do not', () => {
+  test('literal zones acknowledge the template validation\'s "hard-coded zone" warning (W3010) on the VPC; Fn::GetAZs zones (no account) do not', () => {
     const named = new GlobalPlatform(new Stack(new App(), 'P', { env: { account: '111111111111', region: 'us-east-1' } }), 'Platform', {
       platformName: 'georgi', domainName: 'georgi.io', availabilityZones: ['us-east-1a', 'us-east-1b'],
     });
     expect(acknowledged(named)).toEqual(['CloudFormation-Validate::W3010']);
-    const byDefault = new GlobalPlatform(new Stack(new App(), 'P', { env: { account: '111111111111', region: 'us-east-1' } }), 'Platform', {
+    const agnostic = new GlobalPlatform(new Stack(new App(), 'P', { env: { region: 'us-east-1' } }), 'Platform', {
       platformName: 'georgi', domainName: 'georgi.io',
     });
-    expect(acknowledged(byDefault)).toEqual([]);
+    expect(acknowledged(agnostic)).toEqual([]);
   });
 
   describe('without availabilityZones, in a stack with an explicit account', () => {
-    const zonesOf = (template: Template) => Object.values(template.findResources('AWS::EC2::Subnet')).map(s => s.Properties.AvailabilityZone);
-
-    test('no context look-up: the first maxAzs zones of Fn::GetAZs, chosen at deploy time', () => {
-      const app = new App();
-      const stack = new Stack(app, 'P', { env: { account: '111111111111', region: 'us-east-1' } });
-      new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', maxAzs: 3 });
-      const assembly = app.synth();
-      expect(assembly.manifest.missing ?? []).toEqual([]);
-      const template = Template.fromStack(stack);
-      const zones = zonesOf(template).map(zone => JSON.stringify(zone));
-      expect([...new Set(zones)].sort()).toEqual([0, 1, 2].map(index => JSON.stringify({ 'Fn::Select': [index, { 'Fn::GetAZs': '' }] })));
-      expect(subnetIds(template, 'Private')).toHaveLength(3);
-      // The platform publishes the same zones for imported services.
-      template.hasResourceProperties('AWS::SSM::Parameter', {
-        Name: '/platform/georgi/network/availability-zones',
-        Value: { 'Fn::Join': ['', [0, 1, 2].flatMap(index => [...(index ? [','] : []), { 'Fn::Select': [index, { 'Fn::GetAZs': '' }] }])] },
-      });
-    });
-
-    test('zones already in the context (cdk.context.json of an earlier look-up) are used, the first maxAzs of them', () => {
-      const app = new App({ context: { 'availability-zones:account=111111111111:region=us-east-1': ['us-east-1a', 'us-east-1b', 'us-east-1c'] } });
+    const KEY = 'availability-zones:account=111111111111:region=us-east-1';
+    const zonesOf = (template: Template) => [...new Set(Object.values(template.findResources('AWS::EC2::Subnet')).map(s => s.Properties.AvailabilityZone))].sort();
+    const platformIn = (context: Record<string, unknown>) => {
+      const app = new App({ context });
       const stack = new Stack(app, 'P', { env: { account: '111111111111', region: 'us-east-1' } });
       new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io' });
+      return { app, stack };
+    };
+
+    test('the zones are looked up (the CLI answers with credentials, or from cdk.context.json)', () => {
+      const { app } = platformIn({});
+      expect(app.synth().manifest.missing?.map(m => m.key)).toEqual([KEY]);
+    });
+
+    test('the looked-up zones in the context are used, the first maxAzs of them', () => {
+      const { app, stack } = platformIn({ [KEY]: ['us-east-1a', 'us-east-1b', 'us-east-1c'] });
       expect(app.synth().manifest.missing ?? []).toEqual([]);
-      expect([...new Set(zonesOf(Template.fromStack(stack)))].sort()).toEqual(['us-east-1a', 'us-east-1b']);
+      expect(zonesOf(Template.fromStack(stack))).toEqual(['us-east-1a', 'us-east-1b']);
+    });
+
+    test('a failed look-up (the CLI without credentials) fails synth, saying what to set', () => {
+      // What the CDK CLI puts into the context when the look-up failed, before it runs the app again.
+      const failed = { $providerError: 'Need to perform AWS calls for account 111111111111, but no credentials have been configured', $dontSaveContext: true };
+      expect(() => platformIn({ [KEY]: failed })).toThrow(new RegExp(
+        'P/Platform/Network: invalid availabilityZones "\\(not set\\)": the Availability Zones of account 111111111111 in us-east-1 could not be looked up'
+        + ' \\(Need to perform AWS calls .*\\): name them, e.g. availabilityZones: \\[\'us-east-1a\', \'us-east-1b\'\\].*commit the cdk.context.json'));
     });
   });
 
