@@ -41,8 +41,11 @@ for rule in "${IGNORED_RULES[@]}"; do args+=(--ignore-checks "$rule"); done
 # Findings are reported (and E3002 on Tags of types cfn-lint's schema lacks dropped, with the
 # reason) by scripts/cfn-lint-report.js.
 rc=0
-output="$(cfn-lint "${args[@]}" -- "${templates[@]}" 2>/dev/null)" || rc=$?
+stderr_file="$(mktemp)"
+trap 'rm -f "$stderr_file"' EXIT
+output="$(cfn-lint "${args[@]}" -- "${templates[@]}" 2>"$stderr_file")" || rc=$?
 if (( rc >= 16 || (rc & 1) != 0 )); then
+  cat "$stderr_file" >&2
   echo "cfn-lint: FAILED (exit code $rc)" >&2
   exit 1
 fi

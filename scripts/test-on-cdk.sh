@@ -15,8 +15,16 @@ fi
 pinned="$(node -p "require('./package.json').devDependencies['aws-cdk-lib']")"
 
 restore() {
+  local rc=$?
   echo "test-on-cdk: putting aws-cdk-lib ${pinned} back"
-  npm install --no-save --no-audit --no-fund --prefer-offline "aws-cdk-lib@${pinned}" >/dev/null
+  npm install --no-save --no-audit --no-fund --prefer-offline "aws-cdk-lib@${pinned}" >/dev/null || true
+  local back
+  back="$(node -p "require('aws-cdk-lib/package.json').version" 2>/dev/null || echo none)"
+  if [[ "$back" != "$pinned" ]]; then
+    echo "test-on-cdk: node_modules still holds aws-cdk-lib ${back}, not ${pinned}: run npm ci" >&2
+    exit 1
+  fi
+  exit "$rc"
 }
 trap restore EXIT
 
