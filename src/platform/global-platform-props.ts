@@ -32,7 +32,13 @@ export interface GlobalPlatformProps extends PlatformNetworkOptions {
   /**
    * An existing public hosted zone for `domainName`.
    *
-   * @default - a new public hosted zone ($0.50 a month); delegate your domain to its name servers
+   * A zone that the platform creates follows `removalPolicy` (retained by default): the domain's
+   * delegation points at its name servers, and the certificates' DNS validation records (CNAMEs
+   * that CloudFormation writes for ACM and never removes) stay in it. To delete a retained zone,
+   * delete those records, then the zone. With `RemovalPolicy.DESTROY` the stack deletion fails
+   * on the zone while the records are there.
+   *
+   * @default - a new public hosted zone ($0.50 a month, retained); delegate your domain to its name servers
    */
   readonly hostedZone?: route53.IHostedZone;
 
@@ -166,7 +172,8 @@ export interface GlobalPlatformProps extends PlatformNetworkOptions {
 
   /**
    * What happens to the platform's stateful resources when they leave the stack or the stack is
-   * deleted: the central log groups, the access-log bucket and the alarm topics' KMS keys.
+   * deleted: the central log groups, the access-log bucket, the alarm topics' KMS keys and the
+   * hosted zone that the platform creates (see `hostedZone`).
    *
    * `RemovalPolicy.DESTROY` suits test and preview platforms (integration tests): the log groups
    * are deleted (retained ones would keep their fixed names, so the same platform could not be

@@ -180,10 +180,18 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
     const edgeScope: Construct = this.edgeStack ? new Construct(this.edgeStack, id) : this;
 
     // ------------------------------------------------------------------------------- DNS and TLS
-    this.hostedZone = props.hostedZone ?? new route53.PublicHostedZone(edgeScope, 'HostedZone', {
-      zoneName: props.domainName,
-      comment: `${platformName} platform`,
-    });
+    if (props.hostedZone) {
+      this.hostedZone = props.hostedZone;
+    } else {
+      const zone = new route53.PublicHostedZone(edgeScope, 'HostedZone', {
+        zoneName: props.domainName,
+        comment: `${platformName} platform`,
+      });
+      // The domain is delegated to this zone's name servers, and ACM's validation records stay in
+      // it (a zone with records cannot be deleted): it outlives the stack unless asked otherwise.
+      zone.applyRemovalPolicy(removalPolicy);
+      this.hostedZone = zone;
+    }
     const certificateProps = (name: string): acm.CertificateProps => ({
       domainName: props.domainName,
       subjectAlternativeNames: [`*.${props.domainName}`],

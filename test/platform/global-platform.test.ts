@@ -53,6 +53,11 @@ describe('GlobalPlatform defaults', () => {
     t.resourceCountIs('AWS::Budgets::Budget', 1);
   });
 
+  test('the created hosted zone is retained by default (its validation records stay in it), deleted with RemovalPolicy.DESTROY', () => {
+    s.template.hasResource('AWS::Route53::HostedZone', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    synth({ removalPolicy: RemovalPolicy.DESTROY }).template.hasResource('AWS::Route53::HostedZone', { DeletionPolicy: 'Delete' });
+  });
+
   test('the certificate covers the apex and the wildcard, validated in the platform zone', () => {
     const zone = onlyId(s.template, 'AWS::Route53::HostedZone');
     s.template.hasResourceProperties('AWS::CertificateManager::Certificate', {
