@@ -34,7 +34,7 @@ export interface GlobalPlatformProps extends PlatformNetworkOptions {
    *
    * A zone that the platform creates follows `removalPolicy` (retained by default): the domain's
    * delegation points at its name servers, and the certificates' DNS validation records (CNAMEs
-   * that CloudFormation writes for ACM and never removes) stay in it. To delete a retained zone,
+   * that ACM adds to the zone; deleting a certificate leaves them) stay in it. To delete a retained zone,
    * delete those records, then the zone. With `RemovalPolicy.DESTROY` the stack deletion fails
    * on the zone while the records are there.
    *

@@ -188,7 +188,7 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
         comment: `${platformName} platform`,
       });
       // The domain is delegated to this zone's name servers, and ACM's validation records stay in
-      // it (a zone with records cannot be deleted): it outlives the stack unless asked otherwise.
+      // it (a zone with records cannot be deleted): it outlives the stack unless told otherwise.
       zone.applyRemovalPolicy(removalPolicy);
       this.hostedZone = zone;
     }
