@@ -61,8 +61,8 @@ const ALLOWED_WARNINGS = [
 /**
  * Resource types for which cfn-lint 1.51's resource schema lacks `Tags` although CloudFormation
  * (and aws-cdk-lib 2.276, which tags them) supports them: its E3002 "'Tags' was unexpected" on
- * these types is the linter's stale schema, not a template error (docs: ../shared/docs/toolchain.md).
- * The same list, with a reason per type, is in scripts/cfn-lint-report.js (the library's own templates).
+ * these types is the linter's stale schema, not a template error. The same list, with a reason
+ * and a source per type, is in scripts/cfn-lint-report.js (the library's own templates).
  */
 const STALE_TAGS_SCHEMA = new Set([
   'AWS::CloudWatch::Dashboard',
