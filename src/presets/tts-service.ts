@@ -60,9 +60,9 @@ export interface TtsServiceProps extends PlatformServiceProps, FargateTaskOption
    * with its KMS key when that is a customer managed key (`Secret.fromSecretAttributes({
    * secretCompleteArn, encryptionKey })`): the task's execution role is then allowed to decrypt.
    *
-   * @default - a new secret (`$0.40` a month) holding `{"api_key": ""}`: the service starts and
-   *   reports the key as missing until you put the real key into the secret's `api_key` field and
-   *   restart the tasks
+   * @default - a new secret (`$0.40` a month) whose `api_key` field holds
+   *   `TtsService.PLACEHOLDER_API_KEY`: the service starts and reports the key as missing until
+   *   you put the real key into the secret's `api_key` field and restart the tasks
    */
   readonly elevenLabsSecret?: secretsmanager.ISecret;
 
@@ -173,6 +173,19 @@ export interface TtsServiceProps extends PlatformServiceProps, FargateTaskOption
  * });
  */
 export class TtsService extends Construct {
+  /**
+   * What the secret that `TtsService` creates holds in its `api_key` field until you put the real
+   * key in. Not empty: AWS documents nothing on how ECS injects an empty JSON field
+   * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html),
+   * and a task that cannot start would roll the first deployment back. The reference service
+   * treats this value as "no key": `/health` reports `elevenlabs_api_key: false` and speech
+   * answers 503 until the key is there.
+   *
+   * It never changes: CloudFormation generates a new secret value when the secret's
+   * `GenerateSecretString` changes, which would overwrite a key that an operator put in.
+   */
+  public static readonly PLACEHOLDER_API_KEY = 'replace-with-your-elevenlabs-api-key';
+
   /** The container service (Fargate service, routes, scaling, alarms). */
   public readonly containerService: ContainerService;
 
@@ -240,9 +253,9 @@ export class TtsService extends Construct {
       const created = new secretsmanager.Secret(this, 'ElevenLabsApiKey', {
         secretName: `${servicePath(platform.platformName, props.serviceName)}/elevenlabs-api-key`,
         description: `ElevenLabs API key of ${props.serviceName}: put the key into the "${CREATED_SECRET_FIELD}" field`,
-        // No value in the template: an empty key field and a random filler.
+        // No secret value in the template: a placeholder key field and a random filler.
         generateSecretString: {
-          secretStringTemplate: JSON.stringify({ [CREATED_SECRET_FIELD]: '' }),
+          secretStringTemplate: JSON.stringify({ [CREATED_SECRET_FIELD]: TtsService.PLACEHOLDER_API_KEY }),
           generateStringKey: 'unused',
         },
         // The operator's key lives here: kept when the stack goes, unless told otherwise.

@@ -12,7 +12,8 @@ import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { ElevenLabsStandIn, HELLO_MP3, STAND_IN_MODELS, STAND_IN_VOICES } from './elevenlabs-stand-in';
 import { AppDependencies, buildApp } from '../../integ/jessica/src/app';
-import { ConfigError, loadConfig } from '../../integ/jessica/src/config';
+import { ConfigError, loadConfig, PLACEHOLDER_API_KEY } from '../../integ/jessica/src/config';
+import { TtsService } from '../../src';
 import { MemoryConfigStore, ServiceSettings, SsmConfigStore, SsmLike } from '../../integ/jessica/src/config-store';
 
 /** The part of the `ws` client API the tests use. */
@@ -541,6 +542,18 @@ describe('bad input is a JSON 4xx', () => {
 });
 
 describe('without an API key', () => {
+  test('the placeholder of the secret that TtsService creates counts as no key: health false, speech 503, ElevenLabs never called', async () => {
+    expect(PLACEHOLDER_API_KEY).toBe(TtsService.PLACEHOLDER_API_KEY);
+    expect(loadConfig({ ELEVENLABS_API_KEY: ` ${TtsService.PLACEHOLDER_API_KEY} ` }).elevenLabsApiKey).toBeUndefined();
+    const app = await makeApp({ ELEVENLABS_API_KEY: TtsService.PLACEHOLDER_API_KEY });
+    const health = await app.inject({ method: 'GET', url: '/jessica/health' });
+    expect(health.json()).toMatchObject({ status: 'ok', elevenlabs_api_key: false });
+    const speech = await app.inject({ method: 'POST', url: '/jessica/api/v1/tts/stream', payload: { text: 'hi' } });
+    expect(speech.statusCode).toBe(503);
+    expect(speech.json()).toEqual({ error: 'elevenlabs_key_missing', message: expect.stringContaining('ELEVENLABS_API_KEY') });
+    expect(standIn.requests).toHaveLength(0);
+  });
+
   test('speech, voices and models are 503 elevenlabs_key_missing; health says false', async () => {
     const app = await makeApp({ ELEVENLABS_API_KEY: '' });
     const health = await app.inject({ method: 'GET', url: '/jessica/health' });

@@ -124,13 +124,16 @@ describe('TtsService with defaults and a frontend', () => {
     expect(c.HealthCheck.Command[1]).toContain('http://127.0.0.1:9020/jessica/health');
   });
 
-  test('creates the ElevenLabs secret with an empty api_key field and no value', () => {
+  test('creates the ElevenLabs secret with the placeholder in its api_key field and no value', () => {
     const secrets = s.template.findResources('AWS::SecretsManager::Secret');
     expect(Object.keys(secrets)).toEqual([idOf(s.stack, s.tts.elevenLabsSecret)]);
     const props = Object.values(secrets)[0].Properties;
     expect(props.Name).toBe('/platform/georgi/services/jessica/elevenlabs-api-key');
     expect(props.SecretString).toBeUndefined();
-    expect(JSON.parse(props.GenerateSecretString.SecretStringTemplate)).toEqual({ api_key: '' });
+    expect(JSON.parse(props.GenerateSecretString.SecretStringTemplate)).toEqual({ api_key: TtsService.PLACEHOLDER_API_KEY });
+    // A changed placeholder would make CloudFormation generate a new value for every created
+    // secret, overwriting the key an operator put in: it stays this string.
+    expect(TtsService.PLACEHOLDER_API_KEY).toBe('replace-with-your-elevenlabs-api-key');
     expect(props.GenerateSecretString.GenerateStringKey).not.toBe('api_key');
   });
 

@@ -9,6 +9,11 @@ export type LogLevel = typeof LOG_LEVELS[number];
 
 export const DEFAULT_VOICE_ID = 'cgSgspJ2msm6clMCkdW9';
 export const DEFAULT_MODEL_ID = 'eleven_flash_v2_5';
+/**
+ * The value of the `api_key` field in the secret that TtsService creates, until the operator puts
+ * the real key in (the library's `TtsService.PLACEHOLDER_API_KEY`; a test keeps both equal).
+ */
+export const PLACEHOLDER_API_KEY = 'replace-with-your-elevenlabs-api-key';
 /** ElevenLabs voice ids: letters and digits. */
 export const VOICE_ID_PATTERN = /^[A-Za-z0-9]{10,40}$/;
 /** ElevenLabs model ids, e.g. `eleven_flash_v2_5`. */
@@ -83,9 +88,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
 
   const serviceName = matching('SERVICE_NAME', 'jessica', /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a name of letters, digits, ".", "_" or "-"');
 
-  // An empty value counts as missing: the service starts and reports the key as missing.
+  // An empty value, or the placeholder that the platform's TtsService writes into the secret it
+  // creates, counts as missing: the service starts and reports the key as missing.
   const key = env.ELEVENLABS_API_KEY?.trim();
-  const elevenLabsApiKey = key ? key : undefined;
+  const elevenLabsApiKey = key && key !== PLACEHOLDER_API_KEY ? key : undefined;
   if (!key && env.ELEVEN_LABS_API_KEY?.trim()) {
     // The original deployment injected this misspelled name (defect 3): say so instead of ignoring it.
     problems.push('ELEVEN_LABS_API_KEY is set but the service reads ELEVENLABS_API_KEY (no underscore between ELEVEN and LABS)');

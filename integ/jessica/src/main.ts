@@ -18,7 +18,7 @@ async function main(): Promise<void> {
 
   const app = await buildApp(config);
   if (!config.elevenLabsApiKey) {
-    app.log.warn('ELEVENLABS_API_KEY is not set: speech, voices and models answer 503 until it is configured');
+    app.log.warn('ELEVENLABS_API_KEY is not set (or still the placeholder of the created secret): speech, voices and models answer 503 until it is configured');
   }
   const address = await app.listen({ port: config.port, host: config.host });
   app.log.info(`${config.serviceName} listening on ${address}${config.rootPath}/ (health: ${address}${config.rootPath}/health)`);
