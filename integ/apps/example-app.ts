@@ -1,10 +1,18 @@
+import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
+import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { buildJessicaApp, LEAN_TASK } from './jessica-app';
 import { ApiRoutes, ApiTarget, ContainerService, GlobalPlatform, NatType, ServiceSchedule } from '../../src';
+
+/**
+ * The generic services' image (`integ/hello`): listens on 8080 and answers `<base path>/health`,
+ * which ContainerService's default health check (curl, also in the image) asks for.
+ */
+export const HELLO_DIR = path.join(__dirname, '..', 'hello');
 
 /** The account every example stack uses (synthesis only; nothing is deployed). */
 const ACCOUNT = '123456789012';
@@ -51,7 +59,7 @@ export function buildExampleApp(outdir: string): App {
   new ContainerService(serviceStack, 'Service1', {
     platform,
     serviceName: 'service1',
-    image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:stable'),
+    image: ecs.ContainerImage.fromAsset(HELLO_DIR, { platform: ecrAssets.Platform.LINUX_AMD64 }),
     containerPort: 8080,
     schedule: ServiceSchedule.weekdays(7, 19),
     fargateSpot: true,
@@ -115,7 +123,7 @@ function buildLeanStacks(app: App, env: { account: string; region: string }): vo
     new ContainerService(servicesStack, serviceName, {
       platform,
       serviceName,
-      image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:stable'),
+      image: ecs.ContainerImage.fromAsset(HELLO_DIR, { platform: ecrAssets.Platform.LINUX_ARM64 }),
       containerPort: 8080,
       ...LEAN_TASK,
     });

@@ -1,7 +1,9 @@
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Aspects, Stack } from 'aws-cdk-lib';
+import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { COST_TABLES_END, COST_TABLES_START, CostCase, costCases, costTablesMarkdown, perServiceRunningTaskUsd } from '../../../integ/apps/cost-cases';
@@ -21,13 +23,14 @@ const PLATFORM_ALARMS = 0.4; // 5xx rate (2 metrics), p99 latency, certificate e
 const SERVICE_ALARMS = 0.5; // 5xx rate over two routes (4 metrics), no running task
 
 let stacks: Stack[];
+let assembly: CloudAssembly;
 let estimate: CloudAssemblyCostEstimate;
 let cases: Map<string, CostCase>;
 beforeAll(() => {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'example-app-'));
   const app = buildExampleApp(outdir);
   Aspects.of(app).add(new AwsSolutionsChecks());
-  const assembly = app.synth();
+  assembly = app.synth();
   stacks = app.node.findAll().filter((c): c is Stack => Stack.isStack(c));
   estimate = CostEstimator.fromCloudAssembly(assembly.directory);
   cases = new Map(costCases(estimate).map(c => [c.id, c]));
@@ -78,4 +81,49 @@ test('the README cost tables are the estimator\'s (regenerate: ts-node scripts/c
   const readme = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
   const block = readme.slice(readme.indexOf(COST_TABLES_START) + COST_TABLES_START.length, readme.indexOf(COST_TABLES_END)).trim();
   expect(block).toBe(costTablesMarkdown([...cases.values()], perServiceRunningTaskUsd(estimate)));
+});
+
+describe('the generic services of the example app would turn healthy as written', () => {
+  /** Every ECS container definition of the example app that runs the integ/hello image. */
+  function helloContainers(): Array<{ stack: string; port: number; command: string }> {
+    const found: Array<{ stack: string; port: number; command: string }> = [];
+    for (const stack of stacks) {
+      const resources = assembly.getStackByName(stack.stackName).template.Resources ?? {};
+      for (const resource of Object.values<any>(resources)) {
+        if (resource.Type !== 'AWS::ECS::TaskDefinition') continue;
+        for (const container of resource.Properties.ContainerDefinitions) {
+          const command: string[] = container.HealthCheck?.Command ?? [];
+          if (!JSON.stringify(container.Image).includes('container-assets') || container.Name === 'jessica') continue;
+          found.push({ stack: stack.stackName, port: container.PortMappings[0].ContainerPort, command: command.join(' ') });
+        }
+      }
+    }
+    return found;
+  }
+
+  test('service1, lean1 and lean2 run integ/hello on 8080, and its server answers their health check path with 200', async () => {
+    const containers = helloContainers();
+    expect(containers.map(c => c.stack).sort()).toEqual(['LeanServices', 'LeanServices', 'ServiceRepoExample']);
+    const server = spawn(process.execPath, [path.join(__dirname, '../../../integ/hello/server.js')], { env: { ...process.env, PORT: '0', HOST: '127.0.0.1' } });
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        server.stdout.on('data', (chunk: Buffer) => {
+          const match = /"port":(\d+)/.exec(chunk.toString());
+          if (match) resolve(Number(match[1]));
+        });
+        server.on('exit', code => reject(new Error(`integ/hello/server.js exited with ${code}`)));
+      });
+      for (const container of containers) {
+        expect(container.port).toBe(8080);
+        // The health check as ContainerService writes it: curl -fsS http://127.0.0.1:8080<path> ...
+        const match = /curl -fsS http:\/\/127\.0\.0\.1:(\d+)(\/\S*)/.exec(container.command);
+        expect(match).not.toBeNull();
+        expect(Number(match![1])).toBe(container.port); // the image listens on the port the check asks
+        const res = await fetch(`http://127.0.0.1:${port}${match![2]}`);
+        expect([container.stack, match![2], res.status, await res.json()]).toEqual([container.stack, match![2], 200, { status: 'ok' }]);
+      }
+    } finally {
+      server.kill('SIGTERM');
+    }
+  });
 });
