@@ -10,7 +10,7 @@ import { claimBasePath } from './private/base-path-registry';
 import { validateThrottling } from './private/central-api';
 import { CorsPreflight, corsPolicy, validateCorsOptions } from './private/cors-preflight';
 import { jwtAuthorizer, validateAuthOptions } from './private/jwt';
-import { addLongLivedRules, defaultRulePriority, longLivedRuleCount, PATH_RE, validateLongLivedOptions } from './private/long-lived-rules';
+import { addLongLivedRules, defaultRulePriority, longLivedRuleCount, PATH_RE, preflightRuleCount, validateLongLivedOptions } from './private/long-lived-rules';
 import { ServiceRoutingOptions } from './routing-options';
 import { privateEgressOf, routeThrottlingOf } from '../contract/capabilities';
 import { validateServiceName } from '../contract/names';
@@ -120,7 +120,9 @@ export class ApiRoutes extends Construct {
     }
     const priority = longLivedPaths.length > 0 ? (props.longLivedRulePriority ?? defaultRulePriority(this.basePath)) : undefined;
     if (!isUnresolved(platform.platformName)) {
-      const claimed = priority === undefined ? undefined : { first: priority, count: longLivedRuleCount(longLivedPaths) };
+      const preflight = preflightRuleCount(longLivedPaths, props.jwtIssuer !== undefined);
+      const claimed = priority === undefined ? undefined
+        : { first: priority - preflight, count: preflight + longLivedRuleCount(longLivedPaths) };
       claimBasePath(this, platform.platformName, props.serviceName, this.basePath, claimed);
     }
 

@@ -70,14 +70,22 @@ export interface ServiceRoutingOptions {
    * `Authorization` header of every request except CORS preflights.
    *
    * The HTTP API routes get an API Gateway JWT authorizer (signature, issuer, expiry and
-   * audience). The long-lived paths bypass API Gateway: their load balancer rules verify the
-   * token first (ALB `jwt-validation`: RS256 signature from `jwtJwksEndpoint`, `iss`, `exp`,
-   * and `nbf`/`iat` when present), but not the audience, because ALB cannot express API
-   * Gateway's "`aud` or `client_id`" rule: if the issuer serves other audiences too, the
-   * service checks `aud` itself on those paths. Browsers cannot set headers on a WebSocket, so a
-   * browser page cannot open a protected WebSocket path. The load balancer fetches the keys over
-   * HTTPS through the platform's NAT (none with `NatType.NONE`: then long-lived paths reject
-   * every token).
+   * audience: `aud` or `client_id`). The long-lived paths bypass API Gateway: their load
+   * balancer rules verify the token first (ALB `jwt-validation`), with the load balancer's
+   * limits:
+   * - RS256 signatures only, with keys from `jwtJwksEndpoint`, which must answer with at most
+   *   150 KB and 10 keys (otherwise every request is refused);
+   * - `iss` and `exp` required, `nbf` and `iat` checked when present;
+   * - the audience as an additional claim: the claim `jwtAudienceClaim` (`aud` by default) must
+   *   be a single string equal to one of `jwtAudience` (at most 10 values). A token whose `aud`
+   *   is a list, or that carries the client in `client_id` instead (Cognito access tokens: set
+   *   `jwtAudienceClaim: 'client_id'`), is refused on those paths.
+   *
+   * CORS preflights (`OPTIONS`, which browsers send without a token) pass unchecked on both: on
+   * the long-lived paths through rules just ahead of the checking ones, at the priorities below
+   * `longLivedRulePriority`. Browsers cannot set headers on a WebSocket, so a browser page
+   * cannot open a protected WebSocket path. The load balancer fetches the keys over HTTPS
+   * through the platform's NAT (long-lived paths with `jwtIssuer` need one).
    *
    * Cost: no extra charge on API Gateway; ALB JWT verification is billed in load balancer
    * capacity units (pennies at low traffic).
@@ -93,6 +101,16 @@ export interface ServiceRoutingOptions {
    * @default - required when `jwtIssuer` is set
    */
   readonly jwtAudience?: string[];
+
+  /**
+   * The claim that the load balancer compares with `jwtAudience` on the long-lived paths (with
+   * `jwtIssuer` and `longLivedPaths`). API Gateway accepts either `aud` or `client_id`; the load
+   * balancer checks one claim: `client_id` for Cognito access tokens, `aud` for ID tokens and
+   * most other issuers.
+   *
+   * @default 'aud'
+   */
+  readonly jwtAudienceClaim?: string;
 
   /**
    * The JSON Web Key Set URL the load balancer verifies JWT signatures with on the long-lived

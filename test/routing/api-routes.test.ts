@@ -824,18 +824,24 @@ describe('cost-allocation tags', () => {
 });
 
 describe('JWT on the long-lived paths', () => {
+  const PATHS = ['/ws', '/mcp', '/voice/ws', '/admin/mcp'];
   function longLivedWithJwt(props: Partial<ApiRoutesProps>): Template {
     const { serviceStack, platform } = importedPlatform();
     routesOf(serviceStack, platform, ApiTarget.ecsService(ecsService(serviceStack, platform)), {
-      longLivedPaths: ['/ws', '/mcp', '/voice/ws', '/admin/mcp'], jwtIssuer: 'https://issuer.example.com/', jwtAudience: ['aud'], ...props,
+      longLivedPaths: PATHS, jwtIssuer: 'https://issuer.example.com/', jwtAudience: ['aud-1', 'aud-2'], ...props,
     });
     return Template.fromStack(serviceStack);
   }
+  const isPreflight = (rule: Resource) => JSON.stringify(rule.Properties.Conditions).includes('http-request-method');
+  const methodsOf = (rule: Resource) => (rule.Properties.Conditions as Array<any>)
+    .filter(c => c.Field === 'http-request-method').flatMap(c => c.HttpRequestMethodConfig.Values);
+  const patternsOf = (rule: Resource) => (rule.Properties.Conditions as Array<any>)
+    .filter(c => c.Field === 'path-pattern').flatMap(c => c.PathPatternConfig.Values);
 
-  test('every load balancer rule verifies the token, then forwards (the paths bypass API Gateway)', () => {
+  test('every checking rule verifies the token (issuer, key set, aud among jwtAudience), then forwards (the paths bypass API Gateway)', () => {
     const st = longLivedWithJwt({});
     const [targetGroupId] = onlyOne(st, 'AWS::ElasticLoadBalancingV2::TargetGroup');
-    const rules = listenerRules(st);
+    const rules = listenerRules(st).filter(rule => !isPreflight(rule));
     expect(rules).toHaveLength(2); // 8 path patterns, at most 5 per rule
     for (const rule of rules) {
       expect(rule.Properties.Actions).toEqual([
@@ -843,21 +849,65 @@ describe('JWT on the long-lived paths', () => {
           Type: 'jwt-validation',
           Order: 1,
           // The issuer as given; the key set at <issuer>/.well-known/jwks.json (one slash).
-          JwtValidationConfig: { Issuer: 'https://issuer.example.com/', JwksEndpoint: 'https://issuer.example.com/.well-known/jwks.json' },
+          JwtValidationConfig: {
+            Issuer: 'https://issuer.example.com/',
+            JwksEndpoint: 'https://issuer.example.com/.well-known/jwks.json',
+            AdditionalClaims: [{ Name: 'aud', Format: 'single-string', Values: ['aud-1', 'aud-2'] }],
+          },
         },
         { Type: 'forward', Order: 2, TargetGroupArn: { Ref: targetGroupId } },
       ]);
     }
   });
 
+  test('CORS preflights (OPTIONS, sent without a token) pass unchecked, in rules ahead of the checking ones for the same paths', () => {
+    const st = longLivedWithJwt({ longLivedRulePriority: 2000 });
+    const [targetGroupId] = onlyOne(st, 'AWS::ElasticLoadBalancingV2::TargetGroup');
+    const rules = listenerRules(st);
+    const preflight = rules.filter(isPreflight);
+    const checking = rules.filter(rule => !isPreflight(rule));
+    expect(preflight).toHaveLength(2); // 8 patterns, at most 4 per rule beside the method
+    expect(preflight.map(rule => rule.Properties.Priority)).toEqual([1998, 1999]);
+    expect(checking.map(rule => rule.Properties.Priority)).toEqual([2000, 2001]);
+    for (const rule of preflight) {
+      expect(methodsOf(rule)).toEqual(['OPTIONS']);
+      expect(rule.Properties.Actions).toEqual([{ Type: 'forward', TargetGroupArn: { Ref: targetGroupId } }]);
+    }
+    expect(preflight.flatMap(patternsOf).sort()).toEqual(checking.flatMap(patternsOf).sort());
+    expect(preflight.flatMap(patternsOf)).toHaveLength(8);
+  });
+
+  test('jwtAudienceClaim names the claim the load balancer compares (client_id for Cognito access tokens)', () => {
+    const st = longLivedWithJwt({ jwtAudienceClaim: 'client_id' });
+    for (const rule of listenerRules(st).filter(rule => !isPreflight(rule))) {
+      expect(rule.Properties.Actions[0].JwtValidationConfig.AdditionalClaims).toEqual([{ Name: 'client_id', Format: 'single-string', Values: ['aud-1', 'aud-2'] }]);
+    }
+  });
+
+  test.each([
+    [{ jwtAudienceClaim: 'exp' }, 'jwtAudienceClaim', 'not exp, iss, nbf or iat'],
+    [{ jwtAudienceClaim: 'has space' }, 'jwtAudienceClaim', 'expected a claim name'],
+    [{ jwtAudience: Array.from({ length: 11 }, (_, i) => `a${i}`) }, 'jwtAudience', 'at most 10 audiences with longLivedPaths'],
+    [{ longLivedRulePriority: 2 }, 'longLivedRulePriority', 'expected a whole number from 3 to 49999'],
+  ])('refuses %j', (props, prop, allowed) => {
+    expect(() => longLivedWithJwt(props as Partial<ApiRoutesProps>)).toThrow(new RegExp(`invalid ${prop} .*${allowed.replace(/[[\]()]/g, '\\$&')}`));
+  });
+
+  test('jwtAudienceClaim without long-lived paths is refused', () => {
+    const { serviceStack, platform } = importedPlatform();
+    expect(() => routesOf(serviceStack, platform, ApiTarget.ecsService(ecsService(serviceStack, platform)), {
+      jwtIssuer: 'https://issuer.example.com/', jwtAudience: ['a'], jwtAudienceClaim: 'client_id',
+    })).toThrow(/invalid jwtAudienceClaim "client_id": only used with jwtIssuer and longLivedPaths/);
+  });
+
   test('jwtJwksEndpoint overrides the key set URL', () => {
     const st = longLivedWithJwt({ jwtJwksEndpoint: 'https://issuer.example.com/oauth2/v1/keys' });
-    for (const rule of listenerRules(st)) {
+    for (const rule of listenerRules(st).filter(rule => !isPreflight(rule))) {
       expect(rule.Properties.Actions[0].JwtValidationConfig.JwksEndpoint).toBe('https://issuer.example.com/oauth2/v1/keys');
     }
   });
 
-  test('without jwtIssuer the rules only forward', () => {
+  test('without jwtIssuer the rules only forward, and no preflight rule is added', () => {
     const { serviceStack, platform } = importedPlatform();
     routesOf(serviceStack, platform, ApiTarget.ecsService(ecsService(serviceStack, platform)), { longLivedPaths: ['/ws'] });
     const rules = listenerRules(Template.fromStack(serviceStack));

@@ -42,7 +42,13 @@ export function jwtValidationActions(options: ServiceRoutingOptions,
     {
       type: 'jwt-validation',
       order: 1,
-      jwtValidationConfig: { issuer: options.jwtIssuer!, jwksEndpoint: jwksEndpointOf(options) },
+      jwtValidationConfig: {
+        issuer: options.jwtIssuer!,
+        jwksEndpoint: jwksEndpointOf(options),
+        // The load balancer checks exp, iss (and nbf, iat when present) itself; the audience only
+        // as an additional claim: a single string, one of jwtAudience.
+        additionalClaims: [{ name: options.jwtAudienceClaim ?? 'aud', format: 'single-string', values: options.jwtAudience! }],
+      },
     },
     { type: 'forward', order: 2, targetGroupArn: targetGroup.targetGroupArn },
   ];
@@ -84,6 +90,16 @@ export function validateAuthOptions(scope: Construct, options: ServiceRoutingOpt
   }
   if (options.jwtIssuer === undefined && options.jwtAudience !== undefined) {
     throw new PropError(scope, 'jwtAudience', options.jwtAudience, 'only used with jwtIssuer');
+  }
+  if (options.jwtAudienceClaim !== undefined) {
+    if (options.jwtIssuer === undefined || longLivedPaths.length === 0) {
+      throw new PropError(scope, 'jwtAudienceClaim', options.jwtAudienceClaim, 'only used with jwtIssuer and longLivedPaths');
+    }
+    if (!isUnresolved(options.jwtAudienceClaim)
+      && (!/^[A-Za-z0-9_:.-]{1,64}$/.test(options.jwtAudienceClaim) || ['exp', 'iss', 'nbf', 'iat'].includes(options.jwtAudienceClaim))) {
+      throw new PropError(scope, 'jwtAudienceClaim', options.jwtAudienceClaim,
+        'expected a claim name such as "aud" or "client_id" (not exp, iss, nbf or iat, which the load balancer always checks)');
+    }
   }
   // The load balancer verifies JWTs on HTTPS listeners only. Known for a platform of this app;
   // an imported listener does not tell its protocol.

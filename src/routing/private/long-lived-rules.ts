@@ -20,6 +20,15 @@ export function longLivedRuleCount(paths: string[]): number {
   return Math.ceil((paths.length * 2) / PATTERNS_PER_RULE);
 }
 
+/**
+ * How many `OPTIONS` rules go ahead of the JWT-checking rules (two patterns per path, at most 4
+ * per rule: the method is the rule's fifth condition value); none without JWT.
+ * @internal
+ */
+export function preflightRuleCount(paths: string[], jwt: boolean): number {
+  return jwt ? Math.ceil((paths.length * 2) / (PATTERNS_PER_RULE - 1)) : 0;
+}
+
 /** A stable priority from the base path, in 1000..48999, leaving low numbers for hand-picked rules. @internal */
 export function defaultRulePriority(basePath: string): number {
   let hash = 7;
@@ -66,6 +75,23 @@ export function addLongLivedRules(scope: Construct, props: LongLivedRulesProps):
   props.target.connectable.connections.allowFrom(listener, ec2.Port.tcp(port), 'platform long-lived load balancer');
 
   const patterns = props.paths.flatMap(p => [`${props.basePath}${p}`, `${props.basePath}${p}/*`]);
+  if (props.options.jwtIssuer) {
+    // A browser sends its CORS preflight (OPTIONS) without a token: forward it unchecked, as the
+    // HTTP API does, in rules just ahead of the JWT-checking ones (lower numbers come first).
+    const perRule = PATTERNS_PER_RULE - 1;
+    const count = preflightRuleCount(props.paths, true);
+    for (let i = 0; i < count; i++) {
+      new elbv2.ApplicationListenerRule(scope, i === 0 ? 'LongLivedPreflightRule' : `LongLivedPreflightRule${i + 1}`, {
+        listener,
+        priority: props.priority - count + i,
+        conditions: [
+          elbv2.ListenerCondition.httpRequestMethods(['OPTIONS']),
+          elbv2.ListenerCondition.pathPatterns(patterns.slice(i * perRule, (i + 1) * perRule)),
+        ],
+        targetGroups: [targetGroup],
+      });
+    }
+  }
   for (let i = 0; i * PATTERNS_PER_RULE < patterns.length; i++) {
     const rule = new elbv2.ApplicationListenerRule(scope, i === 0 ? 'LongLivedRule' : `LongLivedRule${i + 1}`, {
       listener,
@@ -115,6 +141,11 @@ export function validateLongLivedOptions(scope: Construct, platform: IGlobalPlat
     }
   }
   validateUnique(scope, 'longLivedPaths', paths, 'list each path once');
-  validateIntegerRange(scope, 'longLivedRulePriority', options.longLivedRulePriority, 1, 50_000 - longLivedRuleCount(paths) + 1);
+  // With jwtIssuer the OPTIONS rules take the numbers just below the priority.
+  const preflight = preflightRuleCount(paths, options.jwtIssuer !== undefined);
+  validateIntegerRange(scope, 'longLivedRulePriority', options.longLivedRulePriority, 1 + preflight, 50_000 - longLivedRuleCount(paths) + 1);
+  if (options.jwtIssuer !== undefined && options.jwtAudience && !isUnresolved(options.jwtAudience) && options.jwtAudience.length > 10) {
+    throw new PropError(scope, 'jwtAudience', options.jwtAudience, 'at most 10 audiences with longLivedPaths: the load balancer checks `aud` against at most 10 values');
+  }
   validateAbsolutePath(scope, 'healthCheckPath', healthCheckPath, '/jessica/health');
 }

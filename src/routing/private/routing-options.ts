@@ -11,6 +11,7 @@ const ROUTING_KEYS: Record<keyof ServiceRoutingOptions, true> = {
   throttlingBurstLimit: true,
   jwtIssuer: true,
   jwtAudience: true,
+  jwtAudienceClaim: true,
   jwtJwksEndpoint: true,
   authorizer: true,
   cors: true,
