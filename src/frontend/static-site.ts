@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -131,7 +131,12 @@ export class StaticSite extends Construct {
       "base-uri 'self'",
       "form-action 'self'",
     ].join('; ');
+    // CloudFront policies and origin access controls are named per account: aws-cdk-lib's default
+    // names come from the construct path alone, so the same stack in a second Region collided
+    // (409). The names carry the Region (at most 14 characters, such as ap-southeast-5).
+    const region = Stack.of(this).region;
     const headers = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
+      responseHeadersPolicyName: `${Names.uniqueResourceName(this, { maxLength: 96 })}-headers-${region}`,
       comment: `security headers of ${props.siteName}`,
       securityHeadersBehavior: {
         contentSecurityPolicy: { contentSecurityPolicy: csp, override: true },
@@ -144,7 +149,11 @@ export class StaticSite extends Construct {
     });
 
     const spaFallback = props.spaFallback ?? true;
-    const origin = origins.S3BucketOrigin.withOriginAccessControl(this.bucket);
+    const originAccessControl = new cloudfront.S3OriginAccessControl(this, 'OriginAccessControl', {
+      originAccessControlName: `${Names.uniqueResourceName(this, { maxLength: 45 })}-${region}`,
+      signing: cloudfront.Signing.SIGV4_ALWAYS,
+    });
+    const origin = origins.S3BucketOrigin.withOriginAccessControl(this.bucket, { originAccessControl });
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: `${platform.platformName} ${props.siteName} site`,
       domainNames: [this.domainName],

@@ -1,4 +1,4 @@
-import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
@@ -18,6 +18,7 @@ import { GlobalPlatformImportOptions } from './import-options';
 import { createEdgeStack, validateExplicitRegion } from './private/edge-stack';
 import { ImportedGlobalPlatform } from './private/imported-platform';
 import { publishPlatformParameters } from './private/platform-parameters';
+import { claimPlatformName } from './private/platform-registry';
 import { PlatformCompute } from '../compute/private/platform-compute';
 import { providePrivateEgress, provideRouteThrottling } from '../contract/capabilities';
 import { DEFAULT_LONG_LIVED_PATH_SUFFIXES, EDGE_REGION, platformPath } from '../contract/names';
@@ -156,6 +157,7 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
   constructor(scope: Construct, id: string, props: GlobalPlatformProps) {
     super(scope, id);
     this.validateProps(props);
+    if (!Token.isUnresolved(props.platformName)) claimPlatformName(this, props.platformName);
 
     const stack = Stack.of(this);
     const platformName = props.platformName;
@@ -266,8 +268,12 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
     this.vpcLinkSecurityGroup = api.vpcLinkSecurityGroup;
 
     // ---------------------------------------------------------------------------- front door
+    // Dashboards, budgets, CloudFront-scoped WAF resources and VPC origins are named per account,
+    // not per Region: their names carry the platform's Region too.
+    const accountWidePrefix = `${platformName}-${stack.region}`;
     const longLivedOrigin = longLived ? new LongLivedOrigin(this, 'LongLivedOrigin', {
       platformName,
+      accountWidePrefix,
       vpc: this.vpc,
       subnets: network.privateSubnets,
       certificate: originTls ? certificate : undefined,
@@ -281,6 +287,7 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
 
     const waf = props.waf ? new FrontDoorWaf(edgeScope, 'Waf', {
       platformName,
+      accountWidePrefix,
       rateLimit: props.waf.rateLimit ?? 1000,
       allowedIpRanges: props.waf.allowedIpRanges ?? [],
       blockedIpRanges: props.waf.blockedIpRanges ?? [],
@@ -310,6 +317,7 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
     const certificateInUse = this.edgeCertificate === certificate || (longLivedOrigin !== undefined && originTls);
     const monitoring = new PlatformMonitoring(this, 'Monitoring', {
       platformName,
+      accountWidePrefix,
       httpApi: api.httpApi,
       topic: topic.topic,
       certificate: certificateInUse ? certificate : undefined,
@@ -325,8 +333,9 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
     if (this.edgeStack && !props.edgeCertificate) {
       // Alarms and their topic must be in the certificate's Region.
       const edgeTopic = new AlarmTopic(edgeScope, 'AlarmTopic', { platformName, emails: alarmEmails, removalPolicy });
+      // In us-east-1, beside the edge alarms of platforms in other Regions.
       const edgeAlarm = createCertificateExpiryAlarm(edgeScope, 'EdgeCertificateExpiryAlarm', {
-        platformName,
+        platformName: accountWidePrefix,
         certificate: this.edgeCertificate,
         days: props.certificateExpiryThresholdDays ?? 30,
         label: 'edge',
@@ -341,6 +350,7 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
     if (budget.amountUsd !== undefined) {
       new PlatformBudget(this, 'Budget', {
         platformName,
+        accountWidePrefix,
         amountUsd: budget.amountUsd,
         thresholds: budget.options.thresholds ?? [
           BudgetThreshold.actual(80), BudgetThreshold.actual(100), BudgetThreshold.forecasted(100),

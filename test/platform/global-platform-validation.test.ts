@@ -1,8 +1,10 @@
+import * as path from 'path';
 import { App, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { BudgetThreshold, CostBudget, GlobalPlatform, GlobalPlatformProps, NatType } from '../../src';
+import { BudgetThreshold, CostBudget, GlobalPlatform, GlobalPlatformProps, NatType, StaticSite } from '../../src';
 import { errorOf } from '../helpers/errors';
 import { georgiPlatform } from '../helpers/fixtures';
 
@@ -511,5 +513,64 @@ describe('GlobalPlatform.fromPlatformName', () => {
     expect(platform.platformName).toBe('georgi');
     expect(platform.longLivedPathSuffixes).toEqual(['ws']);
     expect(platform.apiDomainName).toBe('api.georgi.io');
+  });
+});
+
+describe('account-wide names and one platform name per account and Region', () => {
+  /** Every name that CloudFront, WAF (CLOUDFRONT scope), CloudWatch dashboards and Budgets keep per account. */
+  function accountWideNames(stack: Stack): string[] {
+    const template = Template.fromStack(stack).toJSON();
+    const names: string[] = [];
+    for (const resource of Object.values<any>(template.Resources ?? {})) {
+      const p = resource.Properties ?? {};
+      const name = {
+        'AWS::CloudWatch::Dashboard': p.DashboardName,
+        'AWS::Budgets::Budget': p.Budget?.BudgetName,
+        'AWS::WAFv2::WebACL': p.Name,
+        'AWS::WAFv2::IPSet': p.Name,
+        'AWS::CloudFront::VpcOrigin': p.VpcOriginEndpointConfig?.Name,
+        'AWS::CloudFront::ResponseHeadersPolicy': p.ResponseHeadersPolicyConfig?.Name,
+        'AWS::CloudFront::OriginAccessControl': p.OriginAccessControlConfig?.Name,
+      }[resource.Type as string];
+      if (resource.Type.startsWith('AWS::CloudFront::') && ['ResponseHeadersPolicy', 'OriginAccessControl', 'VpcOrigin'].some(t => resource.Type.endsWith(t))) {
+        expect([resource.Type, typeof name]).toEqual([resource.Type, 'string']);
+      }
+      if (name !== undefined) names.push(JSON.stringify(name));
+    }
+    return names;
+  }
+
+  function platformAndSite(region: string): Stack[] {
+    const app = new App();
+    const stack = new Stack(app, 'Georgi', { env: { account: ACCOUNT, region }, crossRegionReferences: region !== 'us-east-1' });
+    const platform = new GlobalPlatform(stack, 'Platform', {
+      platformName: 'georgi', domainName: 'georgi.io', availabilityZones: [`${region}a`, `${region}b`],
+      longLivedConnections: {}, waf: { blockedIpRanges: ['192.0.2.0/24'] },
+    });
+    const site = new Stack(app, 'Site', { env: { account: ACCOUNT, region }, crossRegionReferences: region !== 'us-east-1' });
+    new StaticSite(site, 'Web', { platform, siteName: 'web', sourcePath: path.join(__dirname, '../fixtures/site') });
+    return app.node.findAll().filter((c): c is Stack => Stack.isStack(c));
+  }
+
+  test('the same stacks in two Regions of one account share no account-wide name', () => {
+    const east = platformAndSite('us-east-1').flatMap(accountWideNames);
+    const west = platformAndSite('eu-west-1').flatMap(accountWideNames);
+    expect(east.length).toBeGreaterThanOrEqual(6); // dashboard, budget, web ACL, IP set, VPC origin, headers policy, OAC
+    expect(east.filter(name => west.includes(name))).toEqual([]);
+    for (const name of east) expect(name).toContain('us-east-1');
+    for (const name of west) expect(name).toContain('eu-west-1');
+  });
+
+  test('a second GlobalPlatform with the same name in the same account and Region of one app fails, naming the first', () => {
+    const app = new App();
+    const env = { account: ACCOUNT, region: 'us-east-1' };
+    new GlobalPlatform(new Stack(app, 'A', { env }), 'Platform', { platformName: 'georgi', domainName: 'georgi.io' });
+    expect(() => new GlobalPlatform(new Stack(app, 'B', { env }), 'Platform', { platformName: 'georgi', domainName: 'georgi.dev' }))
+      .toThrow(/B\/Platform: invalid platformName "georgi": the platform A\/Platform of this app already uses it in the same account and Region \(us-east-1\)/);
+    // another Region or account is another platform
+    expect(() => new GlobalPlatform(new Stack(app, 'C', { env: { account: ACCOUNT, region: 'eu-west-1' }, crossRegionReferences: true }), 'Platform',
+      { platformName: 'georgi', domainName: 'georgi.io' })).not.toThrow();
+    expect(() => new GlobalPlatform(new Stack(app, 'D', { env: { account: '210987654321', region: 'us-east-1' } }), 'Platform',
+      { platformName: 'georgi', domainName: 'georgi.io' })).not.toThrow();
   });
 });

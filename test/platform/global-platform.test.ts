@@ -124,7 +124,7 @@ describe('GlobalPlatform defaults', () => {
     s.template.hasResourceProperties('AWS::Budgets::Budget', {
       Budget: {
         BudgetLimit: { Amount: 100, Unit: 'USD' },
-        BudgetName: 'georgi-monthly',
+        BudgetName: 'georgi-us-east-1-monthly',
         BudgetType: 'COST',
         TimeUnit: 'MONTHLY',
         CostFilters: Match.absent(),
@@ -309,7 +309,7 @@ describe('GlobalPlatform outside us-east-1', () => {
       const topic = onlyId(edge, 'AWS::SNS::Topic');
       edge.resourceCountIs('AWS::CloudWatch::Alarm', 1);
       edge.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        AlarmName: 'georgi-certificate-edge-expiry',
+        AlarmName: 'georgi-eu-central-1-certificate-edge-expiry',
         MetricName: 'DaysToExpiry',
         Namespace: 'AWS/CertificateManager',
         Dimensions: [{ Name: 'CertificateArn', Value: { Ref: cert } }],

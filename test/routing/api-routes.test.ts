@@ -243,7 +243,7 @@ describe('ECS service target on the platform of the same app', () => {
     const own = realPlatform();
     const ownRoutes = routesOf(own.serviceStack, own.platform, ApiTarget.ecsService(ecsService(own.serviceStack, own.platform)), { dashboard: true });
     const [, dashboard] = onlyOne(Template.fromStack(own.serviceStack), 'AWS::CloudWatch::Dashboard');
-    expect(dashboard.Properties.DashboardName).toBe('georgi-jessica');
+    expect(dashboard.Properties.DashboardName).toBe('georgi-us-east-1-jessica');
     const body = JSON.stringify(dashboard.Properties.DashboardBody);
     expect(body).toContain('jessica requests');
     expect(body).toContain('jessica errors');
@@ -334,7 +334,7 @@ describe('ECS service target on an imported platform (a service repository)', ()
     const { serviceStack, platform } = importedPlatform();
     const own = routesOf(serviceStack, platform, ApiTarget.ecsService(ecsService(serviceStack, platform)), { dashboard: true });
     const [, dashboard] = onlyOne(Template.fromStack(serviceStack), 'AWS::CloudWatch::Dashboard');
-    expect(dashboard.Properties.DashboardName).toBe('georgi-jessica');
+    expect(dashboard.Properties.DashboardName).toBe('georgi-us-east-1-jessica');
     expect(JSON.stringify(dashboard.Properties.DashboardBody)).toContain('jessica requests');
     expect(own.dashboard).toBeDefined();
   });

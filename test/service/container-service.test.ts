@@ -728,6 +728,6 @@ describe('ContainerService passes every routing option to its ApiRoutes', () => 
       RouteSettings: Match.objectLike({ 'ANY /team/svc/{proxy+}': Match.objectLike({ ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 }) }),
     });
     s.template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'georgi-service1-api-5xx-rate', Threshold: 2 });
-    s.template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'georgi-service1' });
+    s.template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'georgi-us-east-1-service1' });
   });
 });

@@ -9,6 +9,11 @@ import { CostBudget } from '../cost-budget';
 /** @internal */
 export interface PlatformBudgetProps {
   readonly platformName: string;
+  /**
+   * `<platformName>-<Region of the platform's stack>`: the prefix of names that must be unique in
+   * the account, not only in its Region.
+   */
+  readonly accountWidePrefix: string;
   readonly amountUsd: number;
   readonly thresholds: BudgetThreshold[];
   readonly topic: sns.ITopic;
@@ -29,7 +34,7 @@ export class PlatformBudget extends Construct {
     super(scope, id);
     this.budget = new budgets.CfnBudget(this, 'Budget', {
       budget: {
-        budgetName: `${props.platformName}-monthly`,
+        budgetName: `${props.accountWidePrefix}-monthly`,
         budgetType: 'COST',
         timeUnit: 'MONTHLY',
         budgetLimit: { amount: props.amountUsd, unit: 'USD' },

@@ -11,6 +11,11 @@ import { validateIntegerRange, validatePercentage } from '../../core/validation'
 /** @internal */
 export interface PlatformMonitoringProps {
   readonly platformName: string;
+  /**
+   * `<platformName>-<Region of the platform's stack>`: the prefix of names that must be unique in
+   * the account, not only in its Region.
+   */
+  readonly accountWidePrefix: string;
   readonly httpApi: apigwv2.HttpApi;
   readonly topic: sns.ITopic;
   /** The regional certificate to watch; none when nothing of the platform's uses it. */
@@ -88,7 +93,7 @@ export class PlatformMonitoring extends Construct {
 function platformDashboard(scope: Construct, props: PlatformMonitoringProps, api: cloudwatch.IMetric[]): cloudwatch.Dashboard {
   const [requests, clientErrors, serverErrors, serverErrorRate, p50, p99] = api;
   const dashboard = new cloudwatch.Dashboard(scope, 'Dashboard', {
-    dashboardName: `${props.platformName}-platform`,
+    dashboardName: `${props.accountWidePrefix}-platform`,
     defaultInterval: Duration.hours(3),
   });
   dashboard.addWidgets(

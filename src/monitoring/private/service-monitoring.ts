@@ -91,7 +91,7 @@ export class ServiceApiMonitoring extends Construct {
     // depend on the service's (its search widgets show the service anyway).
     const platformDashboard = platform.dashboard && Stack.of(platform.dashboard) === Stack.of(this) ? platform.dashboard : undefined;
     this.dashboard = props.ownDashboard
-      ? new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: `${platform.platformName}-${serviceName}` })
+      ? new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: `${platform.platformName}-${Stack.of(this).region}-${serviceName}` })
       : platformDashboard;
     this.dashboard?.addWidgets(...this.widgets);
 

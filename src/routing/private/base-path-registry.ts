@@ -17,10 +17,10 @@ export interface RulePriorities {
 }
 
 /**
- * Claims per CDK app, per platform: a platform is its name in one account (its dashboards and
- * budget are named per account, not per Region), so the stages of a pipeline in their own
- * accounts (Dev and Prod) may each carry the same services. Environment-agnostic stacks all
- * count as one account.
+ * Claims per CDK app, per platform: a platform is its name in one account and Region (its SSM
+ * parameters are per Region; the names that are per account carry the Region), so the stages
+ * of a pipeline in their own accounts or Regions may each carry the same services.
+ * Environment-agnostic stacks all count as one account and Region.
  */
 const registries = new WeakMap<IConstruct, Map<string, Claim[]>>();
 
@@ -32,7 +32,7 @@ function claimsOf(scope: IConstruct, platformName: string): Claim[] {
     registries.set(root, byPlatform);
   }
   const stack = [...scope.node.scopes].reverse().find(Stack.isStack);
-  const key = stack ? `${platformName} in ${stack.account}` : platformName;
+  const key = stack ? `${platformName} in ${stack.account}/${stack.region}` : platformName;
   let claims = byPlatform.get(key);
   if (!claims) {
     claims = [];

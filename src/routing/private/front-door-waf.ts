@@ -8,6 +8,11 @@ import { WafOptions } from '../waf-options';
 /** @internal */
 export interface FrontDoorWafProps {
   readonly platformName: string;
+  /**
+   * `<platformName>-<Region of the platform's stack>`: the prefix of names that must be unique in
+   * the account, not only in its Region.
+   */
+  readonly accountWidePrefix: string;
   /** Requests per IP in any 5-minute window before the IP is blocked. */
   readonly rateLimit: number;
   /** IPv4 and IPv6 CIDRs, mixed. */
@@ -73,7 +78,7 @@ export class FrontDoorWaf extends Construct {
       if (ipv4.length > 0) {
         // id, name and description as when the lists were IPv4-only, so existing templates keep them
         sets.push(new wafv2.CfnIPSet(this, `${name}IpSet`, {
-          name: `${props.platformName}-${name.toLowerCase()}`,
+          name: `${props.accountWidePrefix}-${name.toLowerCase()}`,
           description: `${name.toLowerCase()} client addresses of the ${props.platformName} front door`,
           scope: 'CLOUDFRONT',
           ipAddressVersion: 'IPV4',
@@ -82,7 +87,7 @@ export class FrontDoorWaf extends Construct {
       }
       if (ipv6.length > 0) {
         sets.push(new wafv2.CfnIPSet(this, `${name}IpSetV6`, {
-          name: `${props.platformName}-${name.toLowerCase()}-v6`,
+          name: `${props.accountWidePrefix}-${name.toLowerCase()}-v6`,
           description: `${name.toLowerCase()} IPv6 client addresses of the ${props.platformName} front door`,
           scope: 'CLOUDFRONT',
           ipAddressVersion: 'IPV6',
@@ -120,7 +125,7 @@ export class FrontDoorWaf extends Construct {
     });
 
     this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
-      name: `${props.platformName}-front-door`,
+      name: `${props.accountWidePrefix}-front-door`,
       description: `front door of the ${props.platformName} platform`,
       scope: 'CLOUDFRONT',
       defaultAction: { allow: {} },

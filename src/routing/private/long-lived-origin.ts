@@ -14,6 +14,11 @@ import { LongLivedOriginOptions, LongLivedPathOptions } from '../long-lived-opti
 /** @internal */
 export interface LongLivedOriginProps {
   readonly platformName: string;
+  /**
+   * `<platformName>-<Region of the platform's stack>`: the prefix of names that must be unique in
+   * the account, not only in its Region.
+   */
+  readonly accountWidePrefix: string;
   readonly vpc: ec2.IVpc;
   readonly subnets: ec2.SubnetSelection;
   /** Regional certificate covering `originDomainName`; undefined: plain HTTP inside the VPC. */
@@ -88,7 +93,7 @@ export class LongLivedOrigin extends Construct {
 
     this.vpcOrigin = new cloudfront.VpcOrigin(this, 'VpcOrigin', {
       endpoint: cloudfront.VpcOriginEndpoint.applicationLoadBalancer(this.loadBalancer),
-      vpcOriginName: `${props.platformName}-long-lived`,
+      vpcOriginName: `${props.accountWidePrefix}-long-lived`,
       protocolPolicy: https ? cloudfront.OriginProtocolPolicy.HTTPS_ONLY : cloudfront.OriginProtocolPolicy.HTTP_ONLY,
       httpPort: 80,
       httpsPort: 443,

@@ -24,7 +24,7 @@ describe('budget (defaults)', () => {
 
   test('a monthly cost budget of 100 USD over the whole account', () => {
     expect(budget(template).Budget).toEqual({
-      BudgetName: 'georgi-monthly',
+      BudgetName: 'georgi-us-east-1-monthly',
       BudgetType: 'COST',
       TimeUnit: 'MONTHLY',
       BudgetLimit: { Amount: 100, Unit: 'USD' },

@@ -24,7 +24,7 @@ describe('dashboard', () => {
 
   test('one dashboard named <platform>-platform', () => {
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
-    template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'georgi-platform' });
+    template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'georgi-us-east-1-platform' });
     expect(platform.dashboard).toBeDefined();
   });
 

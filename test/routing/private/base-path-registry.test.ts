@@ -94,13 +94,16 @@ describe('claimBasePath', () => {
     }
   });
 
-  test('the same platform name in another Region of the same account is the same platform (dashboards and budgets are per account)', () => {
+  test('the same platform name in another Region of the same account is another platform (its account-wide names carry the Region)', () => {
     const app = new App();
     const euCentral = new Stage(app, 'ProdCentral', { env: { account: '222222222222', region: 'eu-central-1' } });
     const euWest = new Stage(app, 'ProdWest', { env: { account: '222222222222', region: 'eu-west-1' } });
     claimBasePath(new Construct(new Stack(euCentral, 'Service'), 'Jessica'), 'georgi', 'jessica', '/jessica');
-    expect(() => claimBasePath(new Construct(new Stack(euWest, 'Service'), 'Jessica'), 'georgi', 'jessica', '/jessica'))
-      .toThrow(/ProdWest\/Service\/Jessica: invalid basePath "\/jessica": it overlaps "\/jessica" of ProdCentral\/Service\/Jessica/);
+    expect(() => claimBasePath(new Construct(new Stack(euWest, 'Service'), 'Jessica'), 'georgi', 'jessica', '/jessica')).not.toThrow();
+    // and in the same Region it is the same platform
+    const euCentral2 = new Stage(app, 'ProdCentral2', { env: { account: '222222222222', region: 'eu-central-1' } });
+    expect(() => claimBasePath(new Construct(new Stack(euCentral2, 'Service'), 'Jessica'), 'georgi', 'jessica', '/jessica'))
+      .toThrow(/ProdCentral2\/Service\/Jessica: invalid basePath "\/jessica": it overlaps "\/jessica" of ProdCentral\/Service\/Jessica/);
   });
 
   test('the same service name twice on one platform fails, whatever the base paths', () => {

@@ -40,7 +40,7 @@ describe('WAF on, no IP lists', () => {
 
   test('a CLOUDFRONT-scoped web ACL that allows by default', () => {
     expect(acl.Scope).toBe('CLOUDFRONT');
-    expect(acl.Name).toBe('georgi-front-door');
+    expect(acl.Name).toBe('georgi-us-east-1-front-door');
     expect(acl.DefaultAction).toEqual({ Allow: {} });
     expect(acl.VisibilityConfig).toEqual({ CloudWatchMetricsEnabled: true, SampledRequestsEnabled: true, MetricName: 'georgi-web-acl' });
   });
@@ -115,16 +115,16 @@ describe('WAF with blocked and allowed IP ranges', () => {
   test('two CLOUDFRONT IPv4 IP sets holding the lists', () => {
     template.resourceCountIs('AWS::WAFv2::IPSet', 2);
     template.hasResourceProperties('AWS::WAFv2::IPSet', {
-      Name: 'georgi-blocked', Scope: 'CLOUDFRONT', IPAddressVersion: 'IPV4', Addresses: ['198.51.100.0/24', '192.0.2.7/32'],
+      Name: 'georgi-us-east-1-blocked', Scope: 'CLOUDFRONT', IPAddressVersion: 'IPV4', Addresses: ['198.51.100.0/24', '192.0.2.7/32'],
     });
     template.hasResourceProperties('AWS::WAFv2::IPSet', {
-      Name: 'georgi-allowed', Scope: 'CLOUDFRONT', IPAddressVersion: 'IPV4', Addresses: ['203.0.113.0/24'],
+      Name: 'georgi-us-east-1-allowed', Scope: 'CLOUDFRONT', IPAddressVersion: 'IPV4', Addresses: ['203.0.113.0/24'],
     });
   });
 
   test('the blocked rule blocks the blocked set, the allowed rule allows the allowed set', () => {
-    const blockedSet = onlyId(template, 'AWS::WAFv2::IPSet', { Name: 'georgi-blocked' });
-    const allowedSet = onlyId(template, 'AWS::WAFv2::IPSet', { Name: 'georgi-allowed' });
+    const blockedSet = onlyId(template, 'AWS::WAFv2::IPSet', { Name: 'georgi-us-east-1-blocked' });
+    const allowedSet = onlyId(template, 'AWS::WAFv2::IPSet', { Name: 'georgi-us-east-1-allowed' });
     const blocked = rule(acl, 'BlockedIps');
     expect(blocked.Action).toEqual({ Block: {} });
     expect(blocked.Statement).toEqual({ IPSetReferenceStatement: { Arn: { 'Fn::GetAtt': [blockedSet, 'Arn'] } } });
@@ -137,7 +137,7 @@ describe('WAF with blocked and allowed IP ranges', () => {
 test('only an allow list: one IP set, the allow rule first', () => {
   const { template } = synth({ waf: { allowedIpRanges: ['203.0.113.0/24'] } });
   template.resourceCountIs('AWS::WAFv2::IPSet', 1);
-  template.hasResourceProperties('AWS::WAFv2::IPSet', { Name: 'georgi-allowed' });
+  template.hasResourceProperties('AWS::WAFv2::IPSet', { Name: 'georgi-us-east-1-allowed' });
   const rules = webAcl(template).Rules as Array<{ Name: string; Priority: number }>;
   expect(rules.map(r => [r.Name, r.Priority])).toEqual([
     ['AllowedIps', 0], [MANAGED[0], 1], [MANAGED[1], 2], [MANAGED[2], 3], ['RateLimitPerIp', 4],
@@ -147,7 +147,7 @@ test('only an allow list: one IP set, the allow rule first', () => {
 test('only a block list: one IP set, the block rule first', () => {
   const { template } = synth({ waf: { blockedIpRanges: ['198.51.100.0/24'] } });
   template.resourceCountIs('AWS::WAFv2::IPSet', 1);
-  template.hasResourceProperties('AWS::WAFv2::IPSet', { Name: 'georgi-blocked' });
+  template.hasResourceProperties('AWS::WAFv2::IPSet', { Name: 'georgi-us-east-1-blocked' });
   const rules = webAcl(template).Rules as Array<{ Name: string }>;
   expect(rules.map(r => r.Name)).toEqual(['BlockedIps', ...MANAGED, 'RateLimitPerIp']);
 });
@@ -164,31 +164,31 @@ describe('IPv4 and IPv6 lists', () => {
   test('IPv4-only lists: one IPV4 set each, under the construct ids and names of before IPv6 support', () => {
     const { template } = synth({ waf: { blockedIpRanges: ['198.51.100.0/24'], allowedIpRanges: ['203.0.113.0/24'] } });
     const sets = ipSets(template);
-    expect(Object.keys(sets).sort()).toEqual(['georgi-allowed', 'georgi-blocked']);
-    expect(sets['georgi-blocked'].id).toMatch(/^PlatformWafBlockedIpSet[0-9A-F]{8}$/);
-    expect(sets['georgi-allowed'].id).toMatch(/^PlatformWafAllowedIpSet[0-9A-F]{8}$/);
-    expect(sets['georgi-blocked'].props).toMatchObject({ IPAddressVersion: 'IPV4', Addresses: ['198.51.100.0/24'] });
+    expect(Object.keys(sets).sort()).toEqual(['georgi-us-east-1-allowed', 'georgi-us-east-1-blocked']);
+    expect(sets['georgi-us-east-1-blocked'].id).toMatch(/^PlatformWafBlockedIpSet[0-9A-F]{8}$/);
+    expect(sets['georgi-us-east-1-allowed'].id).toMatch(/^PlatformWafAllowedIpSet[0-9A-F]{8}$/);
+    expect(sets['georgi-us-east-1-blocked'].props).toMatchObject({ IPAddressVersion: 'IPV4', Addresses: ['198.51.100.0/24'] });
     const acl = webAcl(template);
-    expect(rule(acl, 'BlockedIps').Statement).toEqual(ref(sets['georgi-blocked'].id));
-    expect(rule(acl, 'AllowedIps').Statement).toEqual(ref(sets['georgi-allowed'].id));
+    expect(rule(acl, 'BlockedIps').Statement).toEqual(ref(sets['georgi-us-east-1-blocked'].id));
+    expect(rule(acl, 'AllowedIps').Statement).toEqual(ref(sets['georgi-us-east-1-allowed'].id));
   });
 
   test('IPv6-only lists: one IPV6 set each (ids ending in V6), referenced directly, no IPv4 set', () => {
     const { template } = synth({ waf: { blockedIpRanges: ['2001:db8:bad::/48'], allowedIpRanges: ['2001:db8:1::/64', '2001:db8:2::1/128'] } });
     const sets = ipSets(template);
-    expect(Object.keys(sets).sort()).toEqual(['georgi-allowed-v6', 'georgi-blocked-v6']);
-    expect(sets['georgi-blocked-v6'].id).toMatch(/^PlatformWafBlockedIpSetV6[0-9A-F]{8}$/);
-    expect(sets['georgi-blocked-v6'].props).toMatchObject({
-      Name: 'georgi-blocked-v6',
+    expect(Object.keys(sets).sort()).toEqual(['georgi-us-east-1-allowed-v6', 'georgi-us-east-1-blocked-v6']);
+    expect(sets['georgi-us-east-1-blocked-v6'].id).toMatch(/^PlatformWafBlockedIpSetV6[0-9A-F]{8}$/);
+    expect(sets['georgi-us-east-1-blocked-v6'].props).toMatchObject({
+      Name: 'georgi-us-east-1-blocked-v6',
       Description: 'blocked IPv6 client addresses of the georgi front door',
       Scope: 'CLOUDFRONT',
       IPAddressVersion: 'IPV6',
       Addresses: ['2001:db8:bad::/48'],
     });
-    expect(sets['georgi-allowed-v6'].props).toMatchObject({ IPAddressVersion: 'IPV6', Addresses: ['2001:db8:1::/64', '2001:db8:2::1/128'] });
+    expect(sets['georgi-us-east-1-allowed-v6'].props).toMatchObject({ IPAddressVersion: 'IPV6', Addresses: ['2001:db8:1::/64', '2001:db8:2::1/128'] });
     const acl = webAcl(template);
-    expect(rule(acl, 'BlockedIps')).toMatchObject({ Action: { Block: {} }, Statement: ref(sets['georgi-blocked-v6'].id) });
-    expect(rule(acl, 'AllowedIps')).toMatchObject({ Action: { Allow: {} }, Statement: ref(sets['georgi-allowed-v6'].id) });
+    expect(rule(acl, 'BlockedIps')).toMatchObject({ Action: { Block: {} }, Statement: ref(sets['georgi-us-east-1-blocked-v6'].id) });
+    expect(rule(acl, 'AllowedIps')).toMatchObject({ Action: { Allow: {} }, Statement: ref(sets['georgi-us-east-1-allowed-v6'].id) });
   });
 
   test('mixed lists: each family in its own set, the rule matches either (OrStatement, IPv4 first)', () => {
@@ -199,27 +199,27 @@ describe('IPv4 and IPv6 lists', () => {
       },
     });
     const sets = ipSets(template);
-    expect(Object.keys(sets).sort()).toEqual(['georgi-allowed', 'georgi-allowed-v6', 'georgi-blocked', 'georgi-blocked-v6']);
-    expect(sets['georgi-blocked'].props).toMatchObject({ IPAddressVersion: 'IPV4', Addresses: ['198.51.100.0/24', '192.0.2.7/32'] });
-    expect(sets['georgi-blocked-v6'].props).toMatchObject({ IPAddressVersion: 'IPV6', Addresses: ['2001:db8:bad::/48'] });
-    expect(sets['georgi-allowed'].props).toMatchObject({ IPAddressVersion: 'IPV4', Addresses: ['203.0.113.0/24'] });
-    expect(sets['georgi-allowed-v6'].props).toMatchObject({ IPAddressVersion: 'IPV6', Addresses: ['2001:DB8:1::/64'] });
+    expect(Object.keys(sets).sort()).toEqual(['georgi-us-east-1-allowed', 'georgi-us-east-1-allowed-v6', 'georgi-us-east-1-blocked', 'georgi-us-east-1-blocked-v6']);
+    expect(sets['georgi-us-east-1-blocked'].props).toMatchObject({ IPAddressVersion: 'IPV4', Addresses: ['198.51.100.0/24', '192.0.2.7/32'] });
+    expect(sets['georgi-us-east-1-blocked-v6'].props).toMatchObject({ IPAddressVersion: 'IPV6', Addresses: ['2001:db8:bad::/48'] });
+    expect(sets['georgi-us-east-1-allowed'].props).toMatchObject({ IPAddressVersion: 'IPV4', Addresses: ['203.0.113.0/24'] });
+    expect(sets['georgi-us-east-1-allowed-v6'].props).toMatchObject({ IPAddressVersion: 'IPV6', Addresses: ['2001:DB8:1::/64'] });
     const acl = webAcl(template);
     const blocked = rule(acl, 'BlockedIps');
     expect(blocked.Action).toEqual({ Block: {} });
-    expect(blocked.Statement).toEqual({ OrStatement: { Statements: [ref(sets['georgi-blocked'].id), ref(sets['georgi-blocked-v6'].id)] } });
+    expect(blocked.Statement).toEqual({ OrStatement: { Statements: [ref(sets['georgi-us-east-1-blocked'].id), ref(sets['georgi-us-east-1-blocked-v6'].id)] } });
     const allowed = rule(acl, 'AllowedIps');
     expect(allowed.Action).toEqual({ Allow: {} });
-    expect(allowed.Statement).toEqual({ OrStatement: { Statements: [ref(sets['georgi-allowed'].id), ref(sets['georgi-allowed-v6'].id)] } });
+    expect(allowed.Statement).toEqual({ OrStatement: { Statements: [ref(sets['georgi-us-east-1-allowed'].id), ref(sets['georgi-us-east-1-allowed-v6'].id)] } });
     expect((acl.Rules as Array<{ Name: string }>).map(r => r.Name)).toEqual(['BlockedIps', 'AllowedIps', ...MANAGED, 'RateLimitPerIp']);
   });
 
   test('an IPv6 block list with an IPv4 allow list: an OR only where both families are listed', () => {
     const { template } = synth({ waf: { blockedIpRanges: ['2001:db8:bad::/48'], allowedIpRanges: ['203.0.113.0/24'] } });
     const sets = ipSets(template);
-    expect(Object.keys(sets).sort()).toEqual(['georgi-allowed', 'georgi-blocked-v6']);
+    expect(Object.keys(sets).sort()).toEqual(['georgi-us-east-1-allowed', 'georgi-us-east-1-blocked-v6']);
     const acl = webAcl(template);
-    expect(rule(acl, 'BlockedIps').Statement).toEqual(ref(sets['georgi-blocked-v6'].id));
-    expect(rule(acl, 'AllowedIps').Statement).toEqual(ref(sets['georgi-allowed'].id));
+    expect(rule(acl, 'BlockedIps').Statement).toEqual(ref(sets['georgi-us-east-1-blocked-v6'].id));
+    expect(rule(acl, 'AllowedIps').Statement).toEqual(ref(sets['georgi-us-east-1-allowed'].id));
   });
 });

@@ -82,7 +82,7 @@ describe('long-lived origin (defaults)', () => {
     template.hasResourceProperties('AWS::CloudFront::VpcOrigin', {
       VpcOriginEndpointConfig: {
         Arn: { Ref: alb },
-        Name: 'georgi-long-lived',
+        Name: 'georgi-us-east-1-long-lived',
         OriginProtocolPolicy: 'https-only',
         HTTPPort: 80,
         HTTPSPort: 443,
