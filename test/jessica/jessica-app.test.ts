@@ -13,8 +13,8 @@ import { join } from 'node:path';
 import { ElevenLabsStandIn, HELLO_MP3, STAND_IN_MODELS, STAND_IN_VOICES } from './elevenlabs-stand-in';
 import { AppDependencies, buildApp } from '../../integ/jessica/src/app';
 import { ConfigError, loadConfig, PLACEHOLDER_API_KEY } from '../../integ/jessica/src/config';
-import { TtsService } from '../../src';
 import { MemoryConfigStore, ServiceSettings, SsmConfigStore, SsmLike } from '../../integ/jessica/src/config-store';
+import { TtsService } from '../../src';
 
 /** The part of the `ws` client API the tests use. */
 interface WsLike {

@@ -544,8 +544,11 @@ describe('account-wide names and one platform name per account and Region', () =
     const app = new App();
     const stack = new Stack(app, 'Georgi', { env: { account: ACCOUNT, region }, crossRegionReferences: region !== 'us-east-1' });
     const platform = new GlobalPlatform(stack, 'Platform', {
-      platformName: 'georgi', domainName: 'georgi.io', availabilityZones: [`${region}a`, `${region}b`],
-      longLivedConnections: {}, waf: { blockedIpRanges: ['192.0.2.0/24'] },
+      platformName: 'georgi',
+      domainName: 'georgi.io',
+      availabilityZones: [`${region}a`, `${region}b`],
+      longLivedConnections: {},
+      waf: { blockedIpRanges: ['192.0.2.0/24'] },
     });
     const site = new Stack(app, 'Site', { env: { account: ACCOUNT, region }, crossRegionReferences: region !== 'us-east-1' });
     new StaticSite(site, 'Web', { platform, siteName: 'web', sourcePath: path.join(__dirname, '../fixtures/site') });

@@ -879,7 +879,7 @@ describe('JWT on the long-lived paths', () => {
 
   test('jwtAudienceClaim names the claim the load balancer compares (client_id for Cognito access tokens)', () => {
     const st = longLivedWithJwt({ jwtAudienceClaim: 'client_id' });
-    for (const rule of listenerRules(st).filter(rule => !isPreflight(rule))) {
+    for (const rule of listenerRules(st).filter(candidate => !isPreflight(candidate))) {
       expect(rule.Properties.Actions[0].JwtValidationConfig.AdditionalClaims).toEqual([{ Name: 'client_id', Format: 'single-string', Values: ['aud-1', 'aud-2'] }]);
     }
   });
@@ -902,7 +902,7 @@ describe('JWT on the long-lived paths', () => {
 
   test('jwtJwksEndpoint overrides the key set URL', () => {
     const st = longLivedWithJwt({ jwtJwksEndpoint: 'https://issuer.example.com/oauth2/v1/keys' });
-    for (const rule of listenerRules(st).filter(rule => !isPreflight(rule))) {
+    for (const rule of listenerRules(st).filter(candidate => !isPreflight(candidate))) {
       expect(rule.Properties.Actions[0].JwtValidationConfig.JwksEndpoint).toBe('https://issuer.example.com/oauth2/v1/keys');
     }
   });
