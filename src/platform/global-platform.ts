@@ -1,4 +1,4 @@
-import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, Fn, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
@@ -15,7 +15,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { GlobalPlatformProps } from './global-platform-props';
 import { GlobalPlatformImportOptions } from './import-options';
-import { createEdgeStack, validateExplicitRegion } from './private/edge-stack';
+import { createEdgeStack, edgeValue, validateExplicitRegion } from './private/edge-stack';
 import { ImportedGlobalPlatform } from './private/imported-platform';
 import { publishPlatformParameters } from './private/platform-parameters';
 import { claimPlatformName } from './private/platform-registry';
@@ -50,7 +50,9 @@ import { LongLivedOrigin, validateLongLivedOriginOptions } from '../routing/priv
  *
  * The stack must have an explicit Region. Outside us-east-1, CloudFront's certificate and web
  * ACL (and a hosted zone the platform creates) go into a companion stack in us-east-1, which
- * needs `crossRegionReferences: true` on the platform's stack.
+ * deploys first; the platform's stack reads their ARNs with `Fn::GetStackOutput`, so a
+ * replaced certificate or web ACL deploys like any other change (no `crossRegionReferences`
+ * needed).
  *
  * @example
  * const platform = new GlobalPlatform(stack, 'Platform', {
@@ -182,6 +184,8 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
     const edgeScope: Construct = this.edgeStack ? new Construct(this.edgeStack, id) : this;
 
     // ------------------------------------------------------------------------------- DNS and TLS
+    // The zone as the companion stack sees it (when the zone is created there) and as this stack does.
+    let edgeZone: route53.IHostedZone | undefined;
     if (props.hostedZone) {
       this.hostedZone = props.hostedZone;
     } else {
@@ -192,18 +196,37 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
       // The domain is delegated to this zone's name servers, and ACM's validation records stay in
       // it (a zone with records cannot be deleted): it outlives the stack unless told otherwise.
       zone.applyRemovalPolicy(removalPolicy);
-      this.hostedZone = zone;
+      new CfnOutput(edgeScope, 'NameServers', {
+        value: Fn.join(' ', zone.hostedZoneNameServers!),
+        description: `delegate ${props.domainName} to these name servers`,
+      });
+      edgeZone = zone;
+      this.hostedZone = this.edgeStack
+        ? route53.HostedZone.fromHostedZoneAttributes(this, 'HostedZoneRef', {
+          hostedZoneId: edgeValue(this, this.edgeStack, 'HostedZoneId', zone.hostedZoneId),
+          zoneName: props.domainName,
+        })
+        : zone;
     }
-    const certificateProps = (name: string): acm.CertificateProps => ({
+    const certificateProps = (name: string, zone: route53.IHostedZone): acm.CertificateProps => ({
       domainName: props.domainName,
       subjectAlternativeNames: [`*.${props.domainName}`],
-      validation: acm.CertificateValidation.fromDns(this.hostedZone),
+      validation: acm.CertificateValidation.fromDns(zone),
       certificateName: `${platformName}-${name}`,
     });
-    const certificate = new acm.Certificate(this, 'Certificate', certificateProps('regional'));
+    const certificate = new acm.Certificate(this, 'Certificate', certificateProps('regional', this.hostedZone));
     this.certificate = certificate;
-    this.edgeCertificate = props.edgeCertificate
-      ?? (this.edgeStack ? new acm.Certificate(edgeScope, 'EdgeCertificate', certificateProps('edge')) : certificate);
+    // The CloudFront certificate of a companion stack, as that stack holds it (for its alarm).
+    let edgeCertificate: acm.ICertificate | undefined;
+    if (props.edgeCertificate) {
+      this.edgeCertificate = props.edgeCertificate;
+    } else if (this.edgeStack) {
+      edgeCertificate = new acm.Certificate(edgeScope, 'EdgeCertificate', certificateProps('edge', edgeZone ?? this.hostedZone));
+      this.edgeCertificate = acm.Certificate.fromCertificateArn(this, 'EdgeCertificateRef',
+        edgeValue(this, this.edgeStack, 'EdgeCertificateArn', edgeCertificate.certificateArn));
+    } else {
+      this.edgeCertificate = certificate;
+    }
 
     // ---------------------------------------------------------------------------------- logs
     const platformLogs = new PlatformLogs(this, 'Logs', {
@@ -292,7 +315,7 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
       allowedIpRanges: props.waf.allowedIpRanges ?? [],
       blockedIpRanges: props.waf.blockedIpRanges ?? [],
     }) : undefined;
-    this.webAclArn = waf?.webAcl.attrArn;
+    this.webAclArn = waf && this.edgeStack ? edgeValue(this, this.edgeStack, 'WebAclArn', waf.webAcl.attrArn) : waf?.webAcl.attrArn;
 
     const frontDoor = new FrontDoor(this, 'FrontDoor', {
       platformName,
@@ -336,7 +359,7 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
       // In us-east-1, beside the edge alarms of platforms in other Regions.
       const edgeAlarm = createCertificateExpiryAlarm(edgeScope, 'EdgeCertificateExpiryAlarm', {
         platformName: accountWidePrefix,
-        certificate: this.edgeCertificate,
+        certificate: edgeCertificate!,
         days: props.certificateExpiryThresholdDays ?? 30,
         label: 'edge',
       });

@@ -329,15 +329,29 @@ describe('GlobalPlatform outside us-east-1', () => {
       s.template.resourceCountIs('AWS::WAFv2::WebACL', 0);
     });
 
-    test('the distribution uses the edge certificate and web ACL through cross-region references', () => {
+    test('the distribution reads the edge certificate and web ACL with Fn::GetStackOutput of the companion stack (no export writer or reader)', () => {
       const dist = Object.values(s.template.findResources('AWS::CloudFront::Distribution'))[0];
       const config = dist.Properties.DistributionConfig;
-      const certRef = JSON.stringify(config.ViewerCertificate.AcmCertificateArn);
-      expect(certRef).toContain('ExportsReader');
-      expect(certRef).toContain('EdgeCertificate');
-      const aclRef = JSON.stringify(config.WebACLId);
-      expect(aclRef).toContain('ExportsReader');
-      expect(aclRef).toContain('WafWebAcl');
+      const output = (name: string) => ({ 'Fn::GetStackOutput': { StackName: 'S-edge', OutputName: name, Region: 'us-east-1' } });
+      expect(config.ViewerCertificate.AcmCertificateArn).toEqual(output('EdgeCertificateArn'));
+      expect(config.WebACLId).toEqual(output('WebAclArn'));
+      edge.hasOutput('EdgeCertificateArn', { Value: { Ref: onlyId(edge, 'AWS::CertificateManager::Certificate') } });
+      edge.hasOutput('WebAclArn', { Value: { 'Fn::GetAtt': [onlyId(edge, 'AWS::WAFv2::WebACL'), 'Arn'] } });
+      for (const template of [s.template, edge]) {
+        expect(JSON.stringify(template.toJSON())).not.toMatch(/CrossRegionExport|ExportsWriter|ExportsReader/);
+      }
+      expect(s.platform.edgeStack!.dependencies).toEqual([]);
+      expect(Stack.of(s.platform).dependencies).toEqual([s.platform.edgeStack]);
+    });
+
+    test('a replaced edge certificate or web ACL (another domain, another platform name) reaches the platform stack as a new output value: the same references', () => {
+      const other = synth({ domainName: 'georgi.dev', platformName: 'georgi2', waf: {} }, 'eu-central-1', false);
+      const otherEdge = Template.fromStack(other.platform.edgeStack!);
+      const refsOf = (template: Template) => JSON.stringify(template.toJSON()).match(/"Fn::GetStackOutput":\{[^}]*\}/g)!.sort();
+      expect(refsOf(other.template)).toEqual(refsOf(s.template));
+      // the replaced resources themselves
+      expect(otherEdge.findResources('AWS::CertificateManager::Certificate')).not.toEqual(edge.findResources('AWS::CertificateManager::Certificate'));
+      expect(otherEdge.findResources('AWS::WAFv2::WebACL')).not.toEqual(edge.findResources('AWS::WAFv2::WebACL'));
     });
 
     test('the regional alarms stay in the platform stack; the unused regional certificate gets none', () => {
@@ -388,8 +402,8 @@ describe('GlobalPlatform outside us-east-1', () => {
     expect(alarmNames(template)).not.toContain('georgi-certificate-regional-expiry');
   });
 
-  test('needs crossRegionReferences on the platform stack', () => {
-    expect(() => synth({}, 'eu-central-1', false)).toThrow(/crossRegionReferences: true/);
+  test('needs no crossRegionReferences on the platform stack', () => {
+    expect(() => synth({}, 'eu-central-1', false)).not.toThrow();
   });
 
   describe('with an edge certificate passed in and no WAF', () => {

@@ -3,11 +3,10 @@ import { CostBudget, GlobalPlatform } from '@georgi-io/platform-constructs';
 
 const app = new App();
 // Outside us-east-1, CloudFront's certificate (and the web ACL) go into a companion stack in
-// us-east-1 (GeorgiEuPlatform-edge), which deploys first; GlobalPlatform asks for
-// crossRegionReferences on the stack that reads them.
+// us-east-1 (GeorgiEuPlatform-edge), which deploys first; this stack reads their ARNs with
+// Fn::GetStackOutput.
 const stack = new Stack(app, 'GeorgiEuPlatform', {
   env: { account: '111111111111', region: 'eu-central-1' },
-  crossRegionReferences: true,
 });
 
 new GlobalPlatform(stack, 'Platform', {

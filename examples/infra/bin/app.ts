@@ -2,8 +2,8 @@ import { App, Stack } from 'aws-cdk-lib';
 import { CostBudget, GlobalPlatform } from '@georgi-io/platform-constructs';
 
 const app = new App();
-// The platform needs an explicit Region. Outside us-east-1, also set crossRegionReferences: true
-// (CloudFront's certificate and web ACL then go into a companion stack in us-east-1).
+// The platform needs an explicit Region. Outside us-east-1, CloudFront's certificate and web ACL
+// go into a companion stack in us-east-1 (see examples/infra-eu-central-1).
 const stack = new Stack(app, 'GeorgiPlatform', { env: { account: '111111111111', region: 'us-east-1' } });
 
 new GlobalPlatform(stack, 'Platform', {

@@ -1,4 +1,4 @@
-import { Stack, Stage, Token } from 'aws-cdk-lib';
+import { CfnOutput, Fn, Stack, Stage, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { EDGE_REGION } from '../../contract/names';
 import { PropError } from '../../core/errors';
@@ -17,21 +17,14 @@ export function validateExplicitRegion(scope: IConstruct): void {
 
 /**
  * The us-east-1 companion stack, a sibling of the platform's stack in the same app or stage,
- * named `<stackName>-edge`. The platform's stack reads the certificate and web ACL ARNs through
- * CDK's cross-region references (SSM parameters written by a custom resource), so it must
- * allow them.
+ * named `<stackName>-edge`. The platform's stack reads the certificate and web ACL ARNs (and a
+ * created zone's id) with `Fn::GetStackOutput` (`edgeValue`), not with CDK's cross-region
+ * references, whose export writer refuses to change a value that is in use: a new certificate
+ * (a domain or name change) or web ACL deploys like any other update.
  * @internal
  */
 export function createEdgeStack(scope: IConstruct, platformName: string): Stack {
   const stack = Stack.of(scope);
-  // aws-cdk-lib keeps the flag in an internal field; should it ever go, CDK's own synth error
-  // about cross-region references still stops the deployment, only later and less clearly.
-  const crossRegionReferences = (stack as unknown as { _crossRegionReferences?: unknown })._crossRegionReferences;
-  if (crossRegionReferences === false) {
-    throw new PropError(scope, 'crossRegionReferences', false, `the stack "${stack.stackName}" is in ${stack.region}, so CloudFront's`
-      + ` certificate and web ACL go into a companion stack in ${EDGE_REGION}; create "${stack.stackName}" with crossRegionReferences: true`
-      + ' (or pass edgeCertificate and leave waf out)');
-  }
   const parent = Stage.of(stack) ?? stack.node.root;
   const id = `${stack.node.id}-edge`;
   if (parent.node.tryFindChild(id)) {
@@ -40,7 +33,19 @@ export function createEdgeStack(scope: IConstruct, platformName: string): Stack 
   return new Stack(parent, id, {
     stackName: `${stack.stackName}-edge`,
     env: { account: stack.account, region: EDGE_REGION },
-    crossRegionReferences: true,
     description: `us-east-1 part of the ${platformName ?? 'georgi.io'} platform: CloudFront certificate and web ACL`,
   });
+}
+
+/**
+ * A value of the companion stack for the platform's stack: an output of the companion stack
+ * (logical id `outputId`, stable) read with `Fn::GetStackOutput` at deploy time, and a
+ * dependency so that the companion stack deploys first. The value may change at any deploy.
+ * @internal
+ */
+export function edgeValue(consumer: IConstruct, edgeStack: Stack, outputId: string, value: string): string {
+  const output = new CfnOutput(edgeStack, outputId, { value, description: `read by ${Stack.of(consumer).stackName} (Fn::GetStackOutput)` });
+  output.overrideLogicalId(outputId);
+  Stack.of(consumer).addDependency(edgeStack, `reads ${outputId} of the ${EDGE_REGION} companion stack`);
+  return Fn.getStackOutput(edgeStack.stackName, outputId, EDGE_REGION);
 }
