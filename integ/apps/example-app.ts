@@ -83,7 +83,6 @@ export function buildExampleApp(outdir: string): App {
 
   const euStack = new Stack(app, 'GeorgiEuPlatform', {
     env: { account: ACCOUNT, region: 'eu-central-1' },
-    crossRegionReferences: true,
   });
   new GlobalPlatform(euStack, 'Platform', {
     platformName: 'georgi-eu',

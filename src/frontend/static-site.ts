@@ -1,4 +1,4 @@
-import { Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Stack, Stage } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -135,6 +135,13 @@ export class StaticSite extends Construct {
     // names come from the construct path alone, so the same stack in a second Region collided
     // (409). The names carry the Region (at most 14 characters, such as ap-southeast-5).
     const region = Stack.of(this).region;
+    // The certificate and zone of a platform outside us-east-1 are read from its companion stack
+    // (Fn::GetStackOutput), which carries no dependency: deploy after the platform's stack, which
+    // deploys after its companion stack (also with --concurrency, and destroy in reverse).
+    const platformStack = Stack.of(platform);
+    if (platformStack !== Stack.of(this) && Stage.of(platformStack) === Stage.of(this)) {
+      Stack.of(this).addDependency(platformStack, `uses the certificate and hosted zone of the platform ${platform.platformName}`);
+    }
     const headers = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
       responseHeadersPolicyName: `${Names.uniqueResourceName(this, { maxLength: 96 })}-headers-${region}`,
       comment: `security headers of ${props.siteName}`,

@@ -77,7 +77,9 @@ export interface ServiceRoutingOptions {
    *   150 KB and 10 keys (otherwise every request is refused);
    * - `iss` and `exp` required, `nbf` and `iat` checked when present;
    * - the audience as an additional claim: the claim `jwtAudienceClaim` (`aud` by default) must
-   *   be a single string equal to one of `jwtAudience` (at most 10 values). A token whose `aud`
+   *   be a single string, compared with `jwtAudience` (at most 10 values of at most 256
+   *   characters; that a token matches when it holds any one of them is how we read the ALB
+   *   documentation, which does not say so in words: a real deploy confirms it). A token whose `aud`
    *   is a list, or that carries the client in `client_id` instead (Cognito access tokens: set
    *   `jwtAudienceClaim: 'client_id'`), is refused on those paths.
    *

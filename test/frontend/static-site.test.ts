@@ -309,3 +309,19 @@ describe('StaticSite validation', () => {
     expect(make({ siteName: 'www2' })).not.toThrow();
   });
 });
+
+describe('a site in its own stack, on a platform outside us-east-1', () => {
+  test('deploys after the platform stack, which deploys after its companion stack (the Fn::GetStackOutput values carry no dependency)', () => {
+    const app = new App();
+    const env = { account: '123456789012', region: 'eu-west-1' };
+    const platformStack = new Stack(app, 'Georgi', { env });
+    const platform = new GlobalPlatform(platformStack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', waf: {} });
+    const siteStack = new Stack(app, 'Site', { env });
+    new StaticSite(siteStack, 'Web', { platform, siteName: 'web', sourcePath: SITE });
+    expect(siteStack.dependencies).toContain(platformStack);
+    expect(platformStack.dependencies).toEqual([platform.edgeStack]);
+    const template = JSON.stringify(Template.fromStack(siteStack).toJSON());
+    expect(template).toContain('"Fn::GetStackOutput"');
+    expect(template).not.toMatch(/ExportsReader|CrossRegionExport/);
+  });
+});

@@ -888,6 +888,7 @@ describe('JWT on the long-lived paths', () => {
     [{ jwtAudienceClaim: 'exp' }, 'jwtAudienceClaim', 'not exp, iss, nbf or iat'],
     [{ jwtAudienceClaim: 'has space' }, 'jwtAudienceClaim', 'expected a claim name'],
     [{ jwtAudience: Array.from({ length: 11 }, (_, i) => `a${i}`) }, 'jwtAudience', 'at most 10 audiences with longLivedPaths'],
+    [{ jwtAudience: ['x'.repeat(257)] }, 'jwtAudience', 'at most 256 characters per audience with longLivedPaths'],
     [{ longLivedRulePriority: 2 }, 'longLivedRulePriority', 'expected a whole number from 3 to 49999'],
   ])('refuses %j', (props, prop, allowed) => {
     expect(() => longLivedWithJwt(props as Partial<ApiRoutesProps>)).toThrow(new RegExp(`invalid ${prop} .*${allowed.replace(/[[\]()]/g, '\\$&')}`));

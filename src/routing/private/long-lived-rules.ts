@@ -144,8 +144,14 @@ export function validateLongLivedOptions(scope: Construct, platform: IGlobalPlat
   // With jwtIssuer the OPTIONS rules take the numbers just below the priority.
   const preflight = preflightRuleCount(paths, options.jwtIssuer !== undefined);
   validateIntegerRange(scope, 'longLivedRulePriority', options.longLivedRulePriority, 1 + preflight, 50_000 - longLivedRuleCount(paths) + 1);
-  if (options.jwtIssuer !== undefined && options.jwtAudience && !isUnresolved(options.jwtAudience) && options.jwtAudience.length > 10) {
-    throw new PropError(scope, 'jwtAudience', options.jwtAudience, 'at most 10 audiences with longLivedPaths: the load balancer checks `aud` against at most 10 values');
+  if (options.jwtIssuer !== undefined && options.jwtAudience && !isUnresolved(options.jwtAudience)) {
+    if (options.jwtAudience.length > 10) {
+      throw new PropError(scope, 'jwtAudience', options.jwtAudience, 'at most 10 audiences with longLivedPaths: the load balancer checks `aud` against at most 10 values');
+    }
+    const long = options.jwtAudience.find(audience => !isUnresolved(audience) && audience.length > 256);
+    if (long !== undefined) {
+      throw new PropError(scope, 'jwtAudience', long, 'at most 256 characters per audience with longLivedPaths (the load balancer\'s limit)');
+    }
   }
   validateAbsolutePath(scope, 'healthCheckPath', healthCheckPath, '/jessica/health');
 }
