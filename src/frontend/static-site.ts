@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { IGlobalPlatform } from '../contract/platform';
 import { PropError } from '../core/errors';
 import { addNagSuppressions, suppressS3HelperFunctions } from '../core/nag';
+import { addStackDependency } from '../core/stacks';
 import { tagServiceResources } from '../core/tags';
 import { validateDnsName, validateSiteFolder } from '../core/validation';
 
@@ -140,7 +141,7 @@ export class StaticSite extends Construct {
     // deploys after its companion stack (also with --concurrency, and destroy in reverse).
     const platformStack = Stack.of(platform);
     if (platformStack !== Stack.of(this) && Stage.of(platformStack) === Stage.of(this)) {
-      Stack.of(this).addDependency(platformStack, `uses the certificate and hosted zone of the platform ${platform.platformName}`);
+      addStackDependency(Stack.of(this), platformStack, `uses the certificate and hosted zone of the platform ${platform.platformName}`);
     }
     const headers = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
       responseHeadersPolicyName: `${Names.uniqueResourceName(this, { maxLength: 96 })}-headers-${region}`,

@@ -2,6 +2,7 @@ import { CfnOutput, Fn, Stack, Stage, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { EDGE_REGION } from '../../contract/names';
 import { PropError } from '../../core/errors';
+import { addStackDependency } from '../../core/stacks';
 
 /**
  * The platform's stack must name its Region: CloudFront's certificate and web ACL must be in
@@ -46,6 +47,6 @@ export function createEdgeStack(scope: IConstruct, platformName: string): Stack 
 export function edgeValue(consumer: IConstruct, edgeStack: Stack, outputId: string, value: string): string {
   const output = new CfnOutput(edgeStack, outputId, { value, description: `read by ${Stack.of(consumer).stackName} (Fn::GetStackOutput)` });
   output.overrideLogicalId(outputId);
-  Stack.of(consumer).addDependency(edgeStack, `reads ${outputId} of the ${EDGE_REGION} companion stack`);
+  addStackDependency(Stack.of(consumer), edgeStack, `reads ${outputId} of the ${EDGE_REGION} companion stack`);
   return Fn.getStackOutput(edgeStack.stackName, outputId, EDGE_REGION);
 }
