@@ -61,6 +61,13 @@ export function addJessicaAssertions(integ: IntegTest, deployed: JessicaApp, set
     Payload: Match.serializedJson(Match.objectLike({ status: 200, contentType: 'audio/mpeg', mp3: true })),
   }));
 
+  // A direct call to the HTTP API's execute-api URL skips the front door: refused (ADR 10). With
+  // no x-origin-verify header API Gateway answers 401 itself; a guessed value, the function 403.
+  integ.assertions.httpApiCall(`${platform.httpApi.apiEndpoint}/jessica/health`)
+    .expect(ExpectedResult.objectLike({ status: 401 }));
+  integ.assertions.httpApiCall(`${platform.httpApi.apiEndpoint}/jessica/health`, { headers: { 'x-origin-verify': 'guess' } })
+    .expect(ExpectedResult.objectLike({ status: 403 }));
+
   // The web page and its run-time configuration on jessica.<domain>.
   const frontendUrl = `https://jessica.${settings.domainName}`;
   integ.assertions.httpApiCall(`${frontendUrl}/`).expect(ExpectedResult.objectLike({

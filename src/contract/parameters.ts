@@ -34,6 +34,8 @@ export const PARAMETER_KEYS = {
   frontDoorDistributionId: 'front-door/distribution-id',
   frontDoorDomainName: 'front-door/distribution-domain-name',
   apiDomainName: 'front-door/api-domain-name',
+  originSecretArn: 'front-door/origin-secret-arn',
+  originAuthorizerFunctionArn: 'front-door/origin-authorizer-function-arn',
   longLivedListenerArn: 'front-door/long-lived-listener-arn',
   longLivedSecurityGroupId: 'front-door/long-lived-security-group-id',
   longLivedPathSuffixes: 'front-door/long-lived-path-suffixes',

@@ -5,7 +5,9 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { IConstruct } from 'constructs';
@@ -73,6 +75,25 @@ export interface IGlobalPlatform extends IConstruct {
 
   /** The CloudFront distribution on `api.<domain>` (the front door). */
   readonly frontDoor: cloudfront.IDistribution;
+
+  /**
+   * The secret that the front door sends to the HTTP API in the `x-origin-verify` header
+   * (`GlobalPlatform.ORIGIN_VERIFY_HEADER`). A service's routes refuse requests without it, so
+   * that a direct call to the API's public `execute-api` URL never skips the front door's WAF,
+   * rate limit and response headers.
+   *
+   * @default - none: the routes do not check where a request came from
+   */
+  readonly originSecret?: secretsmanager.ISecret;
+
+  /**
+   * The Lambda function that checks `x-origin-verify` for a service's HTTP API routes (the
+   * authorizer of every route without a JWT). API Gateway may call it for any authorizer of
+   * the platform's API.
+   *
+   * @default - none: the routes do not check where a request came from
+   */
+  readonly originAuthorizerFunction?: lambda.IFunction;
 
   /**
    * The HTTPS listener of the internal load balancer that carries WebSockets and long-lived

@@ -128,6 +128,23 @@ export interface GlobalPlatformProps extends PlatformNetworkOptions {
   readonly priceClass?: cloudfront.PriceClass;
 
   /**
+   * A label of the origin secret's current value (any text: a date, a counter). The front
+   * door sends a generated secret to the HTTP API in `x-origin-verify`, and every service
+   * route refuses requests without it, so a direct call to the public `execute-api` URL cannot
+   * skip the WAF, the rate limit or the response headers. CloudFront reads the secret when the
+   * distribution is deployed: after you put a new value into the secret
+   * (`aws secretsmanager put-secret-value`), change this label and deploy the platform, so that
+   * the distribution is updated. The routes accept the current and the previous value
+   * meanwhile (see the README's "Rotating the origin secret").
+   *
+   * Cost: the secret is $0.40 a month; its check runs about once an hour (API Gateway caches
+   * its answer), inside Lambda's free tier.
+   *
+   * @default - no label (the secret's first value)
+   */
+  readonly originSecretRotation?: string;
+
+  /**
    * Give the front door a WebSocket-capable origin for long-lived connections (an internal
    * Application Load Balancer reached through a CloudFront VPC origin): present, it is on, and
    * `{}` takes every default. See `LongLivedOriginOptions`.

@@ -7,9 +7,11 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -35,8 +37,10 @@ import { NatType } from '../network/nat-type';
 import { PlatformNetwork, validateNetworkOptions } from '../network/private/platform-network';
 import { CentralApi, validateThrottling } from '../routing/private/central-api';
 import { FrontDoor } from '../routing/private/front-door';
+import { FrontDoorOriginCheck } from '../routing/private/front-door-authorizer';
 import { FrontDoorWaf, validateWafOptions } from '../routing/private/front-door-waf';
 import { LongLivedOrigin, validateLongLivedOriginOptions } from '../routing/private/long-lived-origin';
+import { ORIGIN_VERIFY_HEADER } from '../routing/private/origin-check';
 
 
 /**
@@ -75,6 +79,12 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
    * @param platformName the `platformName` the platform was created with
    * @param options what cannot be read at synth time
    */
+  /**
+   * The header in which the front door sends the platform's origin secret to the HTTP API.
+   * A service with its own `authorizer` must check it there too (see `originSecret`).
+   */
+  public static readonly ORIGIN_VERIFY_HEADER = ORIGIN_VERIFY_HEADER;
+
   public static fromPlatformName(scope: Construct, id: string, platformName: string, options: GlobalPlatformImportOptions): IGlobalPlatform {
     return new ImportedGlobalPlatform(scope, id, platformName, options);
   }
@@ -95,6 +105,20 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
   public readonly vpcLink: apigwv2.IVpcLink;
   public readonly vpcLinkSecurityGroup: ec2.ISecurityGroup;
   public readonly frontDoor: cloudfront.IDistribution;
+  /**
+   * The generated secret that the front door sends in `x-origin-verify`.
+   *
+   * Cost: $0.40 a month.
+   *
+   * @default - always set on a GlobalPlatform
+   */
+  public readonly originSecret?: secretsmanager.ISecret;
+  /**
+   * The function that checks `x-origin-verify` for the routes of every service.
+   *
+   * @default - always set on a GlobalPlatform
+   */
+  public readonly originAuthorizerFunction?: lambda.IFunction;
   /**
    * The long-lived origin's listener, where services add their WebSocket and stream rules.
    *
@@ -317,7 +341,18 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
     }) : undefined;
     this.webAclArn = waf && this.edgeStack ? edgeValue(this, this.edgeStack, 'WebAclArn', waf.webAcl.attrArn) : waf?.webAcl.attrArn;
 
+    const originCheck = new FrontDoorOriginCheck(this, 'OriginCheck', {
+      platformName,
+      httpApi: this.httpApi,
+      logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy,
+    });
+    this.originSecret = originCheck.secret;
+    this.originAuthorizerFunction = originCheck.function;
+
     const frontDoor = new FrontDoor(this, 'FrontDoor', {
+      originSecret: originCheck.secret,
+      originSecretRotation: props.originSecretRotation,
       platformName,
       apiDomainName: this.apiDomainName,
       hostedZone: this.hostedZone,
@@ -425,6 +460,10 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
     validateThrottling(this, 'throttlingRateLimit', props.throttlingRateLimit, 'throttlingBurstLimit', props.throttlingBurstLimit);
     if (props.waf) validateWafOptions(this, props.waf);
     validateLogOptions(this, props.logRetention, props.removalPolicy);
+    const rotation = props.originSecretRotation;
+    if (rotation !== undefined && !isUnresolved(rotation) && !/^[A-Za-z0-9 ._:-]{1,40}$/.test(rotation)) {
+      throw new PropError(this, 'originSecretRotation', rotation, 'expected 1 to 40 letters, digits, spaces and . _ : - (such as "2026-12-01")');
+    }
     validateAlarmEmails(this, 'alarmEmails', props.alarmEmails);
     validateAlarmThresholds(this, props);
     if (props.budget) validateCostBudget(this, props.budget);

@@ -9,6 +9,7 @@ import { PathMode } from './path-mode';
 import { claimBasePath } from './private/base-path-registry';
 import { validateThrottling } from './private/central-api';
 import { CorsPreflight, corsPolicy, validateCorsOptions } from './private/cors-preflight';
+import { jwtOriginAuthorizer, originAuthorizer } from './private/front-door-authorizer';
 import { jwtAuthorizer, validateAuthOptions } from './private/jwt';
 import { addLongLivedRules, defaultRulePriority, longLivedRuleCount, PATH_RE, preflightRuleCount, validateLongLivedOptions } from './private/long-lived-rules';
 import { ServiceRoutingOptions } from './routing-options';
@@ -131,12 +132,26 @@ export class ApiRoutes extends Construct {
       `${p.split('/').pop() === 'ws' ? 'wss' : 'https'}://${platform.apiDomainName}${this.basePath}${p}`);
 
     // ------------------------------------------------------------------------- HTTP API routes
-    const authorizer = props.authorizer ?? (props.jwtIssuer ? jwtAuthorizer(this, {
-      httpApi: platform.httpApi,
-      serviceName: props.serviceName,
-      issuer: props.jwtIssuer,
-      audience: props.jwtAudience,
-    }) : undefined);
+    // Every route checks that the request came through the front door (x-origin-verify), with
+    // the token check of jwtIssuer in the same authorizer; a custom authorizer must check it.
+    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    let originOnlyAuthorizer: apigwv2.IHttpRouteAuthorizer | undefined;
+    const originOnly = (): apigwv2.IHttpRouteAuthorizer | undefined => props.authorizer ? undefined
+      : (originOnlyAuthorizer ??= originAuthorizer(this, platform, props.serviceName));
+    const authorizer = props.authorizer ?? (props.jwtIssuer
+      ? (jwtOriginAuthorizer(this, platform, {
+        serviceName: props.serviceName,
+        issuer: props.jwtIssuer,
+        audience: props.jwtAudience!,
+        jwksUri: props.jwtJwksEndpoint,
+        logRetention,
+      }) ?? jwtAuthorizer(this, {
+        httpApi: platform.httpApi,
+        serviceName: props.serviceName,
+        issuer: props.jwtIssuer,
+        audience: props.jwtAudience,
+      }))
+      : originOnly());
     const routeKeys = [
       apigwv2.HttpRouteKey.with(this.basePath, apigwv2.HttpMethod.ANY),
       apigwv2.HttpRouteKey.with(`${this.basePath}/{proxy+}`, apigwv2.HttpMethod.ANY),
@@ -160,7 +175,8 @@ export class ApiRoutes extends Construct {
         httpApi: platform.httpApi,
         basePath: this.basePath,
         policy: corsPolicy(props.cors),
-        logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+        logRetention,
+        originAuthorizer: originOnly(),
       });
       this.routes.push(...preflight.routes);
     }

@@ -69,8 +69,13 @@ export interface ServiceRoutingOptions {
    * Require a JWT from this issuer (an `https://` URL, e.g. a Cognito user pool) in the
    * `Authorization` header of every request except CORS preflights.
    *
-   * The HTTP API routes get an API Gateway JWT authorizer (signature, issuer, expiry and
-   * audience: `aud` or `client_id`). The long-lived paths bypass API Gateway: their load
+   * The HTTP API routes get a Lambda authorizer of the service's own that checks the front
+   * door's origin header (see `GlobalPlatform.originSecretRotation`) and then the token as API
+   * Gateway's JWT authorizer does: an RS256, RS384 or RS512 signature by a key of the issuer's
+   * key set (from its OpenID discovery document, or `jwtJwksEndpoint`), `iss`, `exp`, `nbf` and
+   * `iat`, and the audience in `aud` or `client_id`. The claims reach the integration in the
+   * authorizer context (`sub`, `scope`, and `claims` as JSON). On a platform without an origin
+   * check (an `IGlobalPlatform` of your own) it is API Gateway's JWT authorizer. The long-lived paths bypass API Gateway: their load
    * balancer rules verify the token first (ALB `jwt-validation`), with the load balancer's
    * limits:
    * - RS256 signatures only, with keys from `jwtJwksEndpoint`, which must answer with at most
@@ -89,8 +94,10 @@ export interface ServiceRoutingOptions {
    * cannot open a protected WebSocket path. The load balancer fetches the keys over HTTPS
    * through the platform's NAT (long-lived paths with `jwtIssuer` need one).
    *
-   * Cost: no extra charge on API Gateway; ALB JWT verification is billed in load balancer
-   * capacity units (pennies at low traffic).
+   * Cost: the authorizer runs on every request (not cached, so an expired token is refused at
+   * once): $0.20 per million requests plus about 2 ms of 128 MB each (Lambda's free tier covers
+   * a million requests a month), a few milliseconds of latency when warm. ALB JWT verification
+   * is billed in load balancer capacity units (pennies at low traffic).
    *
    * @default - no JWT authorizer
    * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-verify-jwt.html
@@ -127,6 +134,11 @@ export interface ServiceRoutingOptions {
    * Any other authorizer for the service's routes (not together with `jwtIssuer`). It applies
    * to the HTTP API routes only, so it cannot be combined with `longLivedPaths`: use
    * `jwtIssuer` for a service with long-lived paths.
+   *
+   * It replaces the front door's origin check on those routes (a route has one authorizer):
+   * unless it checks the header `GlobalPlatform.ORIGIN_VERIFY_HEADER` against the platform's
+   * `originSecret` (current or previous version), a direct call to the API's `execute-api` URL
+   * reaches the service without the WAF.
    *
    * @default - none
    */

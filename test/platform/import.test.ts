@@ -401,6 +401,7 @@ describe('parameter contract between app A and app B', () => {
       platform.vpc.vpcId, platform.cluster.clusterArn, platform.namespace.namespaceArn, platform.httpApi.apiEndpoint,
       platform.vpcLink.vpcLinkId, platform.vpcLinkSecurityGroup.securityGroupId, platform.frontDoor.distributionDomainName,
       platform.longLivedListener!.listenerArn, platform.alarmTopic.topicArn, platform.serviceAssignPublicIp,
+      platform.originSecret!.secretArn, platform.originAuthorizerFunction!.functionArn,
       platform.vpc.vpcCidrBlock, platform.vpc.availabilityZones.join(','),
       ...[...platform.vpc.publicSubnets, ...platform.vpc.privateSubnets].flatMap(s => [s.subnetId, s.routeTable.routeTableId]),
     ];

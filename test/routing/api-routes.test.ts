@@ -149,7 +149,8 @@ describe('ECS service target on the platform of the same app', () => {
     for (const key of [ANY_BASE, ANY_PROXY]) {
       const [, route] = routeByKey(st, key);
       expect(resolveImport(pt, route.Properties.ApiId)).toEqual({ Ref: apiId });
-      expect(route.Properties.AuthorizationType).toBe('NONE');
+      // The front door's origin check (x-origin-verify) guards every route.
+      expect(route.Properties.AuthorizationType).toBe('CUSTOM');
     }
     st.resourceCountIs('AWS::ApiGatewayV2::Route', 2);
     // the platform's own template gets no routes from the service
@@ -270,17 +271,37 @@ describe('ECS service target on the platform of the same app', () => {
     expect(alarm.Properties.OKActions.map((a: unknown) => resolveImport(pt, a))).toEqual([{ Ref: topicId }]);
   });
 
-  test('routes without an authorizer carry an AwsSolutions-APIG4 suppression', () => {
+  test('routes without a JWT check the origin header with the platform\'s function, cached for an hour', () => {
+    const [authorizerId, authorizer] = onlyOne(st, 'AWS::ApiGatewayV2::Authorizer');
+    expect(authorizer.Properties).toMatchObject({
+      AuthorizerType: 'REQUEST',
+      Name: 'jessica-origin',
+      IdentitySource: ['$request.header.x-origin-verify'],
+      AuthorizerResultTtlInSeconds: 3600,
+      EnableSimpleResponses: true,
+      AuthorizerPayloadFormatVersion: '2.0',
+    });
+    expect(resolveImport(pt, authorizer.Properties.ApiId)).toEqual({ Ref: onlyOne(pt, 'AWS::ApiGatewayV2::Api')[0] });
+    // The URI names the platform's origin-check function (exported from the platform's stack).
+    const uri = JSON.stringify(authorizer.Properties.AuthorizerUri);
+    const [fnId] = onlyOne(pt, 'AWS::Lambda::Function', r => r.Properties.Environment?.Variables?.SECRET_ARN !== undefined);
+    const exported = Object.values(pt.toJSON().Outputs as Record<string, any>).filter(o => JSON.stringify(o.Value).includes(fnId));
+    expect(exported.length).toBe(1);
+    expect(uri).toContain(exported[0].Export.Name);
+    expect(uri).toContain(':lambda:path/2015-03-31/functions/');
     for (const key of [ANY_BASE, ANY_PROXY]) {
-      expect(nagRuleIds(routeByKey(st, key)[1])).toContain('AwsSolutions-APIG4');
+      expect(routeByKey(st, key)[1].Properties.AuthorizerId).toEqual({ Ref: authorizerId });
+      // An authorizer is set, so no AwsSolutions-APIG4 suppression is needed.
+      expect(nagRuleIds(routeByKey(st, key)[1])).not.toContain('AwsSolutions-APIG4');
     }
+    // The service adds no Lambda permission of its own: the platform's covers every authorizer.
+    st.resourceCountIs('AWS::Lambda::Permission', 0);
   });
 
   test('no route throttling and no authorizer are added to the platform', () => {
     const [, stage] = onlyOne(pt, 'AWS::ApiGatewayV2::Stage');
     expect(stage.Properties.RouteSettings).toBeUndefined();
     pt.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
-    st.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
   });
 });
 
@@ -738,23 +759,72 @@ describe('JWT authorizer', () => {
     st = Template.fromStack(serviceStack);
   });
 
-  test('a JWT authorizer with the issuer and audience', () => {
+  test('one Lambda authorizer of the service checks the origin header and the JWT, on every request', () => {
     const [, authorizer] = onlyOne(st, 'AWS::ApiGatewayV2::Authorizer');
+    expect(authorizer.Properties).toMatchObject({
+      AuthorizerType: 'REQUEST',
+      Name: 'jessica-jwt-origin',
+      IdentitySource: ['$request.header.x-origin-verify', '$request.header.Authorization'],
+      AuthorizerResultTtlInSeconds: 0,
+      EnableSimpleResponses: true,
+      AuthorizerPayloadFormatVersion: '2.0',
+    });
+    expect(authorizer.Properties.ApiId).toEqual(ssmRef(st, '/platform/georgi/api/http-api-id'));
+    const [fnId, fn] = onlyOne(st, 'AWS::Lambda::Function', r => r.Properties.Environment?.Variables?.JWT_ISSUER !== undefined);
+    expect(fn.Properties.Environment.Variables).toEqual({
+      SECRET_ARN: ssmRef(st, '/platform/georgi/front-door/origin-secret-arn'),
+      JWT_ISSUER: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_abc',
+      JWT_AUDIENCE: JSON.stringify(['client-1', 'client-2']),
+    });
+    expect(JSON.stringify(authorizer.Properties.AuthorizerUri)).toContain(fnId);
+    // API Gateway may call it for this authorizer only.
+    const [, permission] = onlyOne(st, 'AWS::Lambda::Permission', r => JSON.stringify(r.Properties.SourceArn).includes('/authorizers/'));
+    expect(permission.Properties.Principal).toBe('apigateway.amazonaws.com');
+    expect(JSON.stringify(permission.Properties.SourceArn)).toContain('/authorizers/');
+    expect(JSON.stringify(permission.Properties.SourceArn)).not.toContain('authorizers/*');
+    // It may read the origin secret and nothing else beyond its logs.
+    const statements = Object.values(resources(st, 'AWS::IAM::Policy')).flatMap(p => p.Properties.PolicyDocument.Statement);
+    expect(statements.filter(x => JSON.stringify(x.Action).includes('secretsmanager'))).toEqual([
+      expect.objectContaining({ Action: 'secretsmanager:GetSecretValue', Resource: ssmRef(st, '/platform/georgi/front-door/origin-secret-arn') }),
+    ]);
+  });
+
+  test('both routes require it', () => {
+    const [authorizerId] = onlyOne(st, 'AWS::ApiGatewayV2::Authorizer');
+    for (const key of [ANY_BASE, ANY_PROXY]) {
+      const [, route] = routeByKey(st, key);
+      expect(route.Properties.AuthorizationType).toBe('CUSTOM');
+      expect(route.Properties.AuthorizerId).toEqual({ Ref: authorizerId });
+    }
+  });
+
+  test('jwtJwksEndpoint is the key set the function reads (otherwise the issuer\'s discovery document)', () => {
+    const { serviceStack, platform } = importedPlatform();
+    routesOf(serviceStack, platform, ApiTarget.httpUrl('https://legacy.example.com'), {
+      jwtIssuer: 'https://accounts.example.com', jwtAudience: ['aud'], jwtJwksEndpoint: 'https://accounts.example.com/oauth2/certs',
+    });
+    const [, fn] = onlyOne(Template.fromStack(serviceStack), 'AWS::Lambda::Function', r => r.Properties.Environment?.Variables?.JWT_ISSUER !== undefined);
+    expect(fn.Properties.Environment.Variables.JWT_JWKS_URI).toBe('https://accounts.example.com/oauth2/certs');
+  });
+
+  test('on a platform without an origin check (an IGlobalPlatform of its own), API Gateway\'s JWT authorizer', () => {
+    const { serviceStack, platform } = importedPlatform();
+    const withoutOriginCheck = Object.create(platform, {
+      originSecret: { value: undefined }, originAuthorizerFunction: { value: undefined },
+    }) as IGlobalPlatform;
+    routesOf(serviceStack, withoutOriginCheck, ApiTarget.httpUrl('https://legacy.example.com'), {
+      jwtIssuer: 'https://issuer.example.com', jwtAudience: ['aud'],
+    });
+    const t = Template.fromStack(serviceStack);
+    const [authorizerId, authorizer] = onlyOne(t, 'AWS::ApiGatewayV2::Authorizer');
     expect(authorizer.Properties).toMatchObject({
       AuthorizerType: 'JWT',
       Name: 'jessica-jwt',
       IdentitySource: ['$request.header.Authorization'],
-      JwtConfiguration: { Issuer: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_abc', Audience: ['client-1', 'client-2'] },
+      JwtConfiguration: { Issuer: 'https://issuer.example.com', Audience: ['aud'] },
     });
-    expect(authorizer.Properties.ApiId).toEqual(ssmRef(st, '/platform/georgi/api/http-api-id'));
-  });
-
-  test('both routes require the JWT', () => {
-    const [authorizerId] = onlyOne(st, 'AWS::ApiGatewayV2::Authorizer');
     for (const key of [ANY_BASE, ANY_PROXY]) {
-      const [, route] = routeByKey(st, key);
-      expect(route.Properties.AuthorizationType).toBe('JWT');
-      expect(route.Properties.AuthorizerId).toEqual({ Ref: authorizerId });
+      expect(routeByKey(t, key)[1].Properties).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } });
     }
   });
 
@@ -774,11 +844,13 @@ describe('JWT authorizer', () => {
     p.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
     expect(JSON.stringify(p.toJSON().Outputs ?? {})).not.toMatch(/Authorizer/);
     const [authorizerId, authorizer] = onlyOne(s, 'AWS::ApiGatewayV2::Authorizer');
-    expect(authorizer.Properties.JwtConfiguration).toEqual({ Issuer: 'https://issuer.example.com', Audience: ['aud'] });
+    expect(authorizer.Properties.Name).toBe('jessica-jwt-origin');
     expect(resolveImport(p, authorizer.Properties.ApiId)).toEqual({ Ref: onlyOne(p, 'AWS::ApiGatewayV2::Api')[0] });
+    const [, fn] = onlyOne(s, 'AWS::Lambda::Function', r => r.Properties.Environment?.Variables?.JWT_ISSUER !== undefined);
+    expect(fn.Properties.Environment.Variables).toMatchObject({ JWT_ISSUER: 'https://issuer.example.com', JWT_AUDIENCE: '["aud"]' });
     for (const key of [ANY_BASE, ANY_PROXY]) {
       const route = routeByKey(s, key)[1].Properties;
-      expect(route.AuthorizationType).toBe('JWT');
+      expect(route.AuthorizationType).toBe('CUSTOM');
       expect(route.AuthorizerId).toEqual({ Ref: authorizerId });
     }
   });
@@ -801,8 +873,8 @@ describe('JWT authorizer', () => {
     };
     expect(build).not.toThrow();
     const stacks = imported ? [serviceStack] : [serviceStack, (fixture as RealFixture).platformStack];
-    const issuers = stacks.flatMap(s => Object.values(resources(Template.fromStack(s), 'AWS::ApiGatewayV2::Authorizer')))
-      .map(a => a.Properties.JwtConfiguration.Issuer).sort();
+    const issuers = stacks.flatMap(s => Object.values(resources(Template.fromStack(s), 'AWS::Lambda::Function')))
+      .map(f => f.Properties.Environment?.Variables?.JWT_ISSUER).filter(i => i !== undefined).sort();
     expect(issuers).toEqual(['https://issuer-a.example.com', 'https://issuer-b.example.com']);
   });
 });
@@ -960,17 +1032,33 @@ describe('CORS preflight routes', () => {
     return onlyOne(st, 'AWS::Lambda::Function', r => r.Properties.Environment?.Variables?.CORS_POLICY !== undefined);
   }
 
-  test('OPTIONS /jessica and OPTIONS /jessica/{proxy+} without authorizer, even with jwtIssuer', () => {
+  test('OPTIONS /jessica and OPTIONS /jessica/{proxy+} check only the origin header, even with jwtIssuer', () => {
     const apiId = ssmRef(st, '/platform/georgi/api/http-api-id');
+    const [originId] = onlyOne(st, 'AWS::ApiGatewayV2::Authorizer', a => a.Properties.Name === 'jessica-origin');
+    const [jwtId] = onlyOne(st, 'AWS::ApiGatewayV2::Authorizer', a => a.Properties.Name === 'jessica-jwt-origin');
     for (const key of ['OPTIONS /jessica', 'OPTIONS /jessica/{proxy+}']) {
       const [, route] = routeByKey(st, key);
-      expect(route.Properties.AuthorizationType).toBe('NONE');
-      expect(route.Properties.AuthorizerId).toBeUndefined();
+      expect(route.Properties.AuthorizationType).toBe('CUSTOM');
+      expect(route.Properties.AuthorizerId).toEqual({ Ref: originId });
       expect(route.Properties.ApiId).toEqual(apiId);
-      expect(nagRuleIds(route)).toContain('AwsSolutions-APIG4');
     }
     for (const key of [ANY_BASE, ANY_PROXY]) {
-      expect(routeByKey(st, key)[1].Properties.AuthorizationType).toBe('JWT');
+      expect(routeByKey(st, key)[1].Properties.AuthorizerId).toEqual({ Ref: jwtId });
+    }
+  });
+
+  test('without an origin check, the preflight routes have no authorizer (and say why to cdk-nag)', () => {
+    const { serviceStack, platform } = importedPlatform();
+    const withoutOriginCheck = Object.create(platform, {
+      originSecret: { value: undefined }, originAuthorizerFunction: { value: undefined },
+    }) as IGlobalPlatform;
+    routesOf(serviceStack, withoutOriginCheck, ApiTarget.httpUrl('https://legacy.example.com'), { cors });
+    const t = Template.fromStack(serviceStack);
+    t.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
+    for (const key of ['OPTIONS /jessica', 'OPTIONS /jessica/{proxy+}', ANY_BASE, ANY_PROXY]) {
+      const [, route] = routeByKey(t, key);
+      expect(route.Properties.AuthorizationType).toBe('NONE');
+      expect(nagRuleIds(route)).toContain('AwsSolutions-APIG4');
     }
   });
 

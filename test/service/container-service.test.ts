@@ -370,7 +370,7 @@ describe('ContainerService with custom props', () => {
 
   test('a Secrets Manager secret is in Secrets by reference, never its value in Environment', () => {
     const c = container(s);
-    const secretId = only(s.template, 'AWS::SecretsManager::Secret').id;
+    const secretId = only(s.template, 'AWS::SecretsManager::Secret', { Description: Match.absent() }).id;
     expect(c.Secrets).toEqual([{ Name: 'API_TOKEN', ValueFrom: { Ref: secretId } }]);
     expect((c.Environment as any[]).map(e => e.Name)).not.toContain('API_TOKEN');
     expect(JSON.stringify(c)).not.toContain(SECRET_TEXT);
@@ -719,10 +719,13 @@ describe('ContainerService passes every routing option to its ApiRoutes', () => 
     });
     const routes = Object.values(s.template.findResources('AWS::ApiGatewayV2::Route')).map(r => [r.Properties.RouteKey, r.Properties.AuthorizationType ?? 'NONE']);
     expect(routes.sort()).toEqual([
-      ['ANY /team/svc', 'JWT'], ['ANY /team/svc/{proxy+}', 'JWT'], ['OPTIONS /team/svc', 'NONE'], ['OPTIONS /team/svc/{proxy+}', 'NONE'],
+      ['ANY /team/svc', 'CUSTOM'], ['ANY /team/svc/{proxy+}', 'CUSTOM'], ['OPTIONS /team/svc', 'CUSTOM'], ['OPTIONS /team/svc/{proxy+}', 'CUSTOM'],
     ]);
-    s.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
-      AuthorizerType: 'JWT', JwtConfiguration: { Issuer: 'https://issuer.example.com', Audience: ['svc'] },
+    // The service's JWT + origin-header check (the preflights: the origin header only).
+    s.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { AuthorizerType: 'REQUEST', Name: 'service1-jwt-origin' });
+    s.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { AuthorizerType: 'REQUEST', Name: 'service1-origin' });
+    s.template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ JWT_ISSUER: 'https://issuer.example.com', JWT_AUDIENCE: '["svc"]' }) },
     });
     s.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       RouteSettings: Match.objectLike({ 'ANY /team/svc/{proxy+}': Match.objectLike({ ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 }) }),

@@ -5,7 +5,9 @@ import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -144,6 +146,19 @@ export class ImportedGlobalPlatform extends Construct implements IGlobalPlatform
     return this.once('frontDoor', () => cloudfront.Distribution.fromDistributionAttributes(this, 'FrontDoor', {
       distributionId: this.read('frontDoorDistributionId'),
       domainName: this.read('frontDoorDomainName'),
+    }));
+  }
+
+  public get originSecret(): secretsmanager.ISecret {
+    return this.once('originSecret', () => secretsmanager.Secret.fromSecretCompleteArn(this, 'OriginSecret', this.read('originSecretArn')));
+  }
+
+  public get originAuthorizerFunction(): lambda.IFunction {
+    return this.once('originAuthorizerFunction', () => lambda.Function.fromFunctionAttributes(this, 'OriginAuthorizerFunction', {
+      functionArn: this.read('originAuthorizerFunctionArn'),
+      sameEnvironment: true,
+      // The platform allows API Gateway to call it for every authorizer of its API.
+      skipPermissions: true,
     }));
   }
 

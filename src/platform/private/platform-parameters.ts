@@ -59,6 +59,10 @@ export function publishPlatformParameters(scope: Construct, id: string, platform
   parameters.publish('frontDoorDistributionId', platform.frontDoor.distributionId);
   parameters.publish('frontDoorDomainName', platform.frontDoor.distributionDomainName);
   parameters.publish('apiDomainName', platform.apiDomainName);
+  if (platform.originSecret && platform.originAuthorizerFunction) {
+    parameters.publish('originSecretArn', platform.originSecret.secretArn);
+    parameters.publish('originAuthorizerFunctionArn', platform.originAuthorizerFunction.functionArn);
+  }
   if (platform.longLivedListener && longLivedSecurityGroupId) {
     parameters.publish('longLivedListenerArn', platform.longLivedListener.listenerArn);
     parameters.publish('longLivedSecurityGroupId', longLivedSecurityGroupId);

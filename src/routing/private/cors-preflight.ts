@@ -76,11 +76,14 @@ export interface CorsPreflightProps {
   readonly basePath: string;
   readonly policy: CorsPolicy;
   readonly logRetention: logs.RetentionDays;
+  /** The platform's origin check; undefined: the preflight routes have no authorizer. */
+  readonly originAuthorizer?: apigwv2.IHttpRouteAuthorizer;
 }
 
 /**
  * `OPTIONS <base>` and `OPTIONS <base>/{proxy+}` routes answered by a small Lambda function
- * (no authorizer), so that preflights never reach the backend.
+ * (no token check: only the front door's origin check), so that preflights never reach the
+ * backend.
  *
  * Cost: Lambda's free tier covers millions of preflights a month.
  *
@@ -127,13 +130,16 @@ export class CorsPreflight extends Construct {
       httpApi: props.httpApi,
       routeKey: apigwv2.HttpRouteKey.with(path, apigwv2.HttpMethod.OPTIONS),
       integration,
-      authorizer: new apigwv2.HttpNoneAuthorizer(),
+      // Preflights carry no credentials, but CloudFront adds its origin header to them too.
+      authorizer: props.originAuthorizer ?? new apigwv2.HttpNoneAuthorizer(),
     }));
-    for (const route of this.routes) {
-      addNagSuppressions(route, [{
-        id: 'AwsSolutions-APIG4',
-        reason: 'CORS preflight (OPTIONS) requests carry no credentials by browser design; an authorizer would make every preflight fail',
-      }]);
+    if (!props.originAuthorizer) {
+      for (const route of this.routes) {
+        addNagSuppressions(route, [{
+          id: 'AwsSolutions-APIG4',
+          reason: 'CORS preflight (OPTIONS) requests carry no credentials by browser design; an authorizer would make every preflight fail',
+        }]);
+      }
     }
     addNagSuppressions(role, [{
       id: 'AwsSolutions-IAM5',

@@ -6,7 +6,9 @@ import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { ORIGIN_VERIFY_HEADER } from './origin-check';
 import { addNagSuppressions } from '../../core/nag';
 
 /** @internal */
@@ -23,6 +25,10 @@ export interface FrontDoorProps {
   readonly longLivedPathPatterns: string[];
   readonly webAclArn?: string;
   readonly accessLogsBucket?: s3.IBucket;
+  /** The secret sent to the HTTP API in `x-origin-verify`. */
+  readonly originSecret: secretsmanager.ISecret;
+  /** The label of its current value; part of the distribution's comment, so a new label updates it. */
+  readonly originSecretRotation?: string;
 }
 
 /**
@@ -48,6 +54,10 @@ export class FrontDoor extends Construct {
       // A little above the HTTP API's own 30 s integration limit, so that API Gateway's answer
       // (its 504 and JSON body) reaches the client rather than a CloudFront timeout page.
       readTimeout: Duration.seconds(35),
+      // The service routes refuse requests without it (a direct call to execute-api). The
+      // template holds a dynamic reference to the secret, which CloudFormation resolves at
+      // deploy time; CloudFront replaces a viewer's header of that name with its own.
+      customHeaders: { [ORIGIN_VERIFY_HEADER]: props.originSecret.secretValue.unsafeUnwrap() },
     });
 
     const apiBehavior: cloudfront.BehaviorOptions = {
@@ -77,7 +87,7 @@ export class FrontDoor extends Construct {
     }
 
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
-      comment: `${props.platformName} front door: api`,
+      comment: `${props.platformName} front door: api${props.originSecretRotation ? ` (origin secret ${props.originSecretRotation})` : ''}`,
       domainNames: [props.apiDomainName],
       certificate: props.certificate,
       minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,

@@ -21,6 +21,7 @@ const SPOT_ARM_TASK = 0.25 * 0.0101131 + 0.5 * 0.00111194; // 0.25 vCPU / 0.5 GB
 const RUNNING_TASK = (SPOT_ARM_TASK + 0.005) * WEEKDAY_HOURS + 0.1 * WEEKDAY_HOURS / HOURS; // Fargate, IPv4, Cloud Map
 const PLATFORM_ALARMS = 0.4; // 5xx rate (2 metrics), p99 latency, certificate expiry
 const SERVICE_ALARMS = 0.5; // 5xx rate over two routes (4 metrics), no running task
+const ORIGIN_SECRET = 0.4; // the front door's x-origin-verify secret (ADR 10)
 
 let stacks: Stack[];
 let assembly: CloudAssembly;
@@ -49,23 +50,23 @@ test('every resource of the example app is priced or known to cost nothing fixed
 });
 
 test('the reference deployment (default shape): NAT gateway, ALB, x86 task always on, two dashboards no more', () => {
-  const platform = 0.045 * HOURS + 0.005 * HOURS + 0.0225 * HOURS + 1 + 0.5 + 3 + PLATFORM_ALARMS;
+  const platform = 0.045 * HOURS + 0.005 * HOURS + 0.0225 * HOURS + 1 + 0.5 + 3 + PLATFORM_ALARMS + ORIGIN_SECRET;
   const jessica = (0.5 * 0.04048 + 1 * 0.004445) * HOURS + 0.1 + 0.4 + 0.7; // task, Cloud Map, secret, 4 alarms over 7 metrics
-  expect(cases.get('reference')!.monthlyUsd).toBeCloseTo(platform + jessica, 1); // $77.05
+  expect(cases.get('reference')!.monthlyUsd).toBeCloseTo(platform + jessica, 1); // $77.45
 });
 
 test('lean: platform + Jessica with WebSocket, MCP and web page, at most $25', () => {
-  const platform = 0.0225 * HOURS + 1 + 0.5 + PLATFORM_ALARMS; // ALB, KMS, Cloud Map namespace, alarms
+  const platform = 0.0225 * HOURS + 1 + 0.5 + PLATFORM_ALARMS + ORIGIN_SECRET; // ALB, KMS, Cloud Map namespace, alarms, origin secret
   const jessica = RUNNING_TASK + 0.4 + SERVICE_ALARMS; // task charges, secret, alarms
   const lean = cases.get('lean-jessica')!;
-  expect(lean.monthlyUsd).toBeCloseTo(platform + jessica, 1); // $21.37
+  expect(lean.monthlyUsd).toBeCloseTo(platform + jessica, 1); // $21.77
   expect(lean.monthlyUsd).toBeLessThanOrEqual(25);
   expect(lean.items.filter(i => /NAT|Elastic IP|dashboard/.test(i.description))).toEqual([]);
 });
 
 test('lean: a platform without long-lived connections + one small ContainerService, at most $5', () => {
   const minimal = cases.get('lean-minimal')!;
-  expect(minimal.monthlyUsd).toBeCloseTo(1 + 0.5 + PLATFORM_ALARMS + RUNNING_TASK + SERVICE_ALARMS, 1); // $4.54
+  expect(minimal.monthlyUsd).toBeCloseTo(1 + 0.5 + PLATFORM_ALARMS + ORIGIN_SECRET + RUNNING_TASK + SERVICE_ALARMS, 1); // $4.94
   expect(minimal.monthlyUsd).toBeLessThanOrEqual(5);
   expect(minimal.items.filter(i => /Load Balancer/.test(i.description))).toEqual([]);
 });

@@ -1,0 +1,202 @@
+/**
+ * The logic of the front door's request authorizers, as self-contained functions: their source
+ * text is the Lambda functions' inline code (nothing here may use an import or a name from this
+ * module's scope), and the tests call them directly.
+ *
+ * - `checkOrigin`: did the request come through CloudFront? CloudFront adds the header
+ *   `x-origin-verify` with the platform's secret to every request it sends to the HTTP API; a
+ *   direct call to the `execute-api` URL has no header (API Gateway answers 401 without calling
+ *   the authorizer) or a wrong one (refused here).
+ * - `verifyJwt`: the checks API Gateway's JWT authorizer makes, for routes of a service with
+ *   `jwtIssuer` (a route has one authorizer, so the origin check and the token check share it).
+ *
+ * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-lambda-authorizer.html
+ * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html
+ */
+
+/** The header CloudFront adds to every request it sends to the central HTTP API. @internal */
+export const ORIGIN_VERIFY_HEADER = 'x-origin-verify';
+
+/** What the authorizer reads of an HTTP API (payload 2.0) request. @internal */
+export interface AuthorizerEvent {
+  readonly headers?: Record<string, string | undefined>;
+}
+
+/** What the authorizer needs from the outside world (the tests pass their own). @internal */
+export interface AuthorizerIo {
+  /** Node's `crypto` module. */
+  readonly crypto: any;
+  /** The secret's values that are accepted: the current one and, during a rotation, the previous one. */
+  secrets(): Promise<string[]>;
+  /** GET a URL and parse its JSON body (the issuer's discovery document and key set). */
+  fetchJson(url: string): Promise<any>;
+  /** Milliseconds since the epoch. */
+  now(): number;
+}
+
+/** A JWT check's configuration (from the function's environment). @internal */
+export interface JwtConfig {
+  readonly issuer: string;
+  readonly audience: string[];
+  /** The key set URL; empty: the `jwks_uri` of the issuer's OpenID discovery document. */
+  readonly jwksUri: string;
+}
+
+/** The simple response of an HTTP API Lambda authorizer. @internal */
+export interface AuthorizerResult {
+  readonly isAuthorized: boolean;
+  readonly context?: Record<string, string>;
+}
+
+/**
+ * True when the request carries one of the accepted secrets in `x-origin-verify` (compared in
+ * constant time).
+ * @internal
+ */
+export async function checkOrigin(event: AuthorizerEvent, io: AuthorizerIo): Promise<boolean> {
+  const given = (event.headers ?? {})['x-origin-verify'];
+  if (typeof given !== 'string' || given.length === 0) return false;
+  const accepted = await io.secrets();
+  const a = io.crypto.createHash('sha256').update(given).digest();
+  let ok = false;
+  for (const secret of accepted) {
+    const b = io.crypto.createHash('sha256').update(secret).digest();
+    if (secret.length > 0 && io.crypto.timingSafeEqual(a, b)) ok = true;
+  }
+  return ok;
+}
+
+/**
+ * Verifies the bearer token in `Authorization` as API Gateway's JWT authorizer does: a JWS
+ * signed with RS256, RS384 or RS512 by a key of the issuer's key set (found by `kid`); `iss`
+ * equal to the issuer; `aud` or `client_id` among the audiences; `exp` in the future; `nbf` and
+ * `iat`, when present, not in the future. Returns the claims, or undefined when any check fails.
+ *
+ * `cache` keeps the key set between calls: it is fetched again after 10 minutes, or at once
+ * for a `kid` it does not hold (at most once a minute), so a rotated signing key works.
+ * @internal
+ */
+export async function verifyJwt(authorization: string | undefined, config: JwtConfig, io: AuthorizerIo,
+  cache: { keys?: any[]; fetchedAt?: number }): Promise<Record<string, any> | undefined> {
+  if (typeof authorization !== 'string') return undefined;
+  const token = authorization.replace(/^Bearer\s+/i, '').trim();
+  const parts = token.split('.');
+  if (parts.length !== 3) return undefined;
+  const decode = (part: string): any => {
+    try {
+      return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+    } catch {
+      return undefined;
+    }
+  };
+  const header = decode(parts[0]);
+  const claims = decode(parts[1]);
+  if (!header || !claims || typeof claims !== 'object') return undefined;
+  const hashes: Record<string, string> = { RS256: 'sha256', RS384: 'sha384', RS512: 'sha512' };
+  const hash = hashes[header.alg];
+  if (!hash || typeof header.kid !== 'string') return undefined;
+
+  const now = io.now();
+  const load = async (): Promise<void> => {
+    let uri = config.jwksUri;
+    if (!uri) uri = (await io.fetchJson(`${config.issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`)).jwks_uri;
+    cache.keys = (await io.fetchJson(uri)).keys ?? [];
+    cache.fetchedAt = now;
+  };
+  if (!cache.keys || now - (cache.fetchedAt ?? 0) > 600_000) await load();
+  let jwk = cache.keys!.find((k: any) => k.kid === header.kid);
+  if (!jwk && now - (cache.fetchedAt ?? 0) > 60_000) {
+    await load();
+    jwk = cache.keys!.find((k: any) => k.kid === header.kid);
+  }
+  if (!jwk || jwk.kty !== 'RSA') return undefined;
+  let signatureOk = false;
+  try {
+    const key = io.crypto.createPublicKey({ key: jwk, format: 'jwk' });
+    signatureOk = io.crypto.verify(hash, Buffer.from(`${parts[0]}.${parts[1]}`), key, Buffer.from(parts[2], 'base64url'));
+  } catch {
+    signatureOk = false;
+  }
+  if (!signatureOk) return undefined;
+
+  const seconds = Math.floor(now / 1000);
+  if (claims.iss !== config.issuer) return undefined;
+  const audiences: string[] = Array.isArray(claims.aud) ? claims.aud : (claims.aud === undefined ? [] : [claims.aud]);
+  if (claims.client_id !== undefined) audiences.push(claims.client_id);
+  if (!audiences.some(a => config.audience.indexOf(a) >= 0)) return undefined;
+  if (typeof claims.exp !== 'number' || claims.exp <= seconds) return undefined;
+  if (claims.nbf !== undefined && !(typeof claims.nbf === 'number' && claims.nbf <= seconds)) return undefined;
+  if (claims.iat !== undefined && !(typeof claims.iat === 'number' && claims.iat <= seconds)) return undefined;
+  return claims;
+}
+
+/**
+ * The authorizer: the origin check, then (with a JWT configuration) the token check. The
+ * context it returns reaches the integration as `$context.authorizer.<key>` (a Lambda target
+ * sees it in `requestContext.authorizer.lambda`): `sub` and `scope` as strings and every claim
+ * as JSON in `claims`.
+ * @internal
+ */
+export async function authorizeRequest(event: AuthorizerEvent, jwt: JwtConfig | undefined, io: AuthorizerIo,
+  cache: { keys?: any[]; fetchedAt?: number }, check: typeof checkOrigin, verify: typeof verifyJwt): Promise<AuthorizerResult> {
+  if (!(await check(event, io))) return { isAuthorized: false };
+  if (!jwt) return { isAuthorized: true };
+  let claims: Record<string, any> | undefined;
+  try {
+    claims = await verify((event.headers ?? {}).authorization, jwt, io, cache);
+  } catch (err) {
+    // The key set could not be fetched: refuse (API Gateway answers 401), and say why in the log.
+    console.error(`jwt check failed: ${err instanceof Error ? err.message : String(err)}`);
+    claims = undefined;
+  }
+  if (!claims) return { isAuthorized: false };
+  return {
+    isAuthorized: true,
+    context: {
+      sub: String(claims.sub ?? ''),
+      scope: String(claims.scope ?? ''),
+      claims: JSON.stringify(claims),
+    },
+  };
+}
+
+/**
+ * The inline code of an authorizer function: the three functions above, and a handler that
+ * reads the secret (its current and previous versions, again after 5 minutes) with the AWS SDK
+ * of the Lambda runtime.
+ * @internal
+ */
+export function authorizerCode(): string {
+  return [
+    `const checkOrigin = ${checkOrigin.toString()};`,
+    `const verifyJwt = ${verifyJwt.toString()};`,
+    `const authorizeRequest = ${authorizeRequest.toString()};`,
+    'const crypto = require("crypto");',
+    'const { SecretsManagerClient, GetSecretValueCommand } = require("@aws-sdk/client-secrets-manager");',
+    'const client = new SecretsManagerClient({});',
+    'let secretValues; let secretsAt = 0;',
+    'async function read(stage) {',
+    '  try { return (await client.send(new GetSecretValueCommand({ SecretId: process.env.SECRET_ARN, VersionStage: stage }))).SecretString; }',
+    '  catch (err) { if (stage === "AWSPREVIOUS" && err.name === "ResourceNotFoundException") return undefined; throw err; }',
+    '}',
+    'const io = {',
+    '  async secrets() {',
+    '    if (!secretValues || Date.now() - secretsAt > 300000) {',
+    '      secretValues = (await Promise.all([read("AWSCURRENT"), read("AWSPREVIOUS")])).filter(v => typeof v === "string" && v.length > 0);',
+    '      secretsAt = Date.now();',
+    '    }',
+    '    return secretValues;',
+    '  },',
+    '  async fetchJson(url) {',
+    '    const response = await fetch(url, { signal: AbortSignal.timeout(3000) });',
+    '    if (!response.ok) throw new Error(`GET ${url}: ${response.status}`);',
+    '    return response.json();',
+    '  },',
+    '  now: () => Date.now(),',
+    '  crypto,',
+    '};',
+    'const jwt = process.env.JWT_ISSUER ? { issuer: process.env.JWT_ISSUER, audience: JSON.parse(process.env.JWT_AUDIENCE), jwksUri: process.env.JWT_JWKS_URI || "" } : undefined;',
+    'const cache = {};',
+    'exports.handler = async (event) => authorizeRequest(event, jwt, io, cache, checkOrigin, verifyJwt);',
+  ].join('\n');
+}
