@@ -446,6 +446,20 @@ describe('POST /api/v1/tts/stream', () => {
     await waitUntil(() => standIn.abortedStreams === 1, 'the stalled upstream request to be cancelled');
   });
 
+  test('an upstream that sends no headers within ELEVENLABS_IDLE_TIMEOUT_MS is 502 after about that time, not after 30 s', async () => {
+    const { base } = await startApp({ ELEVENLABS_IDLE_TIMEOUT_MS: '300' });
+    standIn.headersDelayMs = 3000;
+    const started = Date.now();
+    const res = await withTimeout(postJson(`${base}/api/v1/tts/stream`, { text: 'Hello' }), 'the answer to a synthesis without headers');
+    const elapsed = Date.now() - started;
+    const body = await res.text();
+    expect(res.status).toBe(502);
+    expect(JSON.parse(body)).toEqual({ error: 'upstream_error', message: expect.stringContaining('no answer within 300 ms') });
+    expect(elapsed).toBeGreaterThanOrEqual(290);
+    expect(elapsed).toBeLessThan(2000);
+    await waitUntil(() => standIn.abortedStreams === 1, 'the upstream request to be cancelled');
+  });
+
   test('an upstream stream that breaks after the headers ends the response early; the service survives', async () => {
     const { base } = await startApp();
     standIn.breakAfterFirstChunk = true;

@@ -53,7 +53,14 @@ export async function buildApp(config: AppConfig, deps: AppDependencies = {}): P
   const store = deps.configStore ?? (config.configParameterName
     ? new SsmConfigStore(config.configParameterName, defaults)
     : new MemoryConfigStore(defaults));
-  const client = new ElevenLabsClient({ apiKey: config.elevenLabsApiKey, baseUrl: config.elevenLabsBaseUrl, fetch: deps.fetch });
+  // ELEVENLABS_IDLE_TIMEOUT_MS bounds every wait for ElevenLabs: for the response headers here, and
+  // for each piece of audio after them (SpeechService).
+  const client = new ElevenLabsClient({
+    apiKey: config.elevenLabsApiKey,
+    baseUrl: config.elevenLabsBaseUrl,
+    fetch: deps.fetch,
+    timeoutMs: config.elevenLabsIdleTimeoutMs,
+  });
   if (store.kind === 'memory') {
     app.log.warn('CONFIG_PARAMETER_NAME is not set: settings changed through /api/v1/config are kept in memory only '
       + '(lost at restart, not shared between tasks)');

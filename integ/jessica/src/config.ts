@@ -28,7 +28,7 @@ export interface AppConfig {
   /** undefined when ELEVENLABS_API_KEY is unset or empty. */
   readonly elevenLabsApiKey?: string;
   readonly elevenLabsBaseUrl: string;
-  /** Longest wait for the next piece of audio from ElevenLabs (also the first one), in ms. */
+  /** Longest wait for ElevenLabs, in ms: for the response headers of every call, then for each piece of audio (also the first). */
   readonly elevenLabsIdleTimeoutMs: number;
   readonly defaultVoiceId: string;
   readonly defaultModelId: string;
