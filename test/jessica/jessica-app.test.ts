@@ -478,13 +478,38 @@ describe('bad input is a JSON 4xx', () => {
 
   test.each(jsonPaths)('%s: malformed JSON is 400 invalid_json', async (url) => {
     const app = await makeApp();
-    for (const payload of ['{"text": ', '{text: "hi"}', '{"__proto__": {"x": 1}}']) {
+    for (const payload of ['{"text": ', '{text: "hi"}', '{"text": "hi"} x']) {
       const res = await app.inject({ method: 'POST', url, payload, headers: { 'content-type': 'application/json' } });
       expect(res.statusCode).toBe(400);
       expect(res.json()).toEqual({ error: 'invalid_json', message: expect.any(String) });
     }
     const empty = await app.inject({ method: 'POST', url, payload: '', headers: { 'content-type': 'application/json' } });
     expect(empty.json()).toMatchObject({ error: 'invalid_json' });
+  });
+
+  test.each(jsonPaths)('%s: a __proto__ or constructor.prototype key (valid JSON) is 400 forbidden_key naming the key', async (url) => {
+    const app = await makeApp();
+    const cases: Array<[string, string]> = [
+      ['{"text": "hi", "__proto__": {"polluted": true}}', '"__proto__"'],
+      ['{"text": "hi", "voice": {"__proto__": {"polluted": true}}}', '"__proto__"'],
+      ['{"text": "hi", "\\u005f_proto__": {}}', '"__proto__"'],
+      ['{"text": "hi", "constructor": {"prototype": {"polluted": true}}}', '"constructor" holding a "prototype"'],
+      ['[{"constructor": {"prototype": {}}}]', '"constructor" holding a "prototype"'],
+    ];
+    for (const [payload, key] of cases) {
+      const res = await app.inject({ method: 'POST', url, payload, headers: { 'content-type': 'application/json', 'accept': 'application/json, text/event-stream' } });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toEqual({ error: 'forbidden_key', message: expect.stringContaining(`the request body contains the key ${key}`) });
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(standIn.ttsRequests).toHaveLength(0);
+  });
+
+  test('"constructor" as a plain field is an unknown field, not a forbidden key', async () => {
+    const app = await makeApp();
+    const res = await app.inject({ method: 'POST', url: '/jessica/api/v1/tts/stream', payload: '{"text": "hi", "constructor": 1}', headers: { 'content-type': 'application/json' } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({ error: 'invalid_request', message: 'unknown field: constructor' });
   });
 
   test.each(jsonPaths)('%s: a non-JSON content type is 415 unsupported_media_type', async (url) => {
@@ -746,6 +771,8 @@ describe('WebSocket /ws', () => {
       [{ type: 'tts_request', text: 5 }, 'text must be a string'],
       [{ type: 'tts_request', text: 'a'.repeat(MAX_TEXT + 1) }, `at most ${MAX_TEXT}`],
       [{ type: 'tts_request', text: 'hi', voice_id: UNKNOWN_VOICE }, 'not one of the account'],
+      ['{"type": "tts_request", "text": "hi", "__proto__": {"type": "x"}}', 'the message contains the key "__proto__"'],
+      ['{"type": "tts_request", "text": "hi", "constructor": {"prototype": {}}}', 'the message contains the key "constructor"'],
     ];
     for (const [frame, message] of cases) {
       client.send(frame);

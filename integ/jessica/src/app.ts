@@ -10,6 +10,7 @@ import { registerMcpRoutes } from './mcp';
 import { registerHttpRoutes } from './routes';
 import { SettingsService } from './settings';
 import { SpeechService } from './speech';
+import { InvalidJsonError, parseJson } from './validation';
 import { packageVersion } from './version';
 import { VoiceCatalog } from './voices';
 import { closeAllClients, MAX_INCOMING_FRAME_BYTES, onWebSocketError, registerWebSocketRoute } from './websocket';
@@ -43,6 +44,18 @@ export async function buildApp(config: AppConfig, deps: AppDependencies = {}): P
   });
   // JSON only: text/plain bodies are answered with 415 like any other type.
   app.removeContentTypeParser('text/plain');
+  // Fastify's own JSON parser answers a `__proto__` or `constructor.prototype` key as invalid JSON;
+  // this one refuses them with 400 forbidden_key, naming the key.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = body as string;
+    if (text.length === 0) return done(new ApiError(400, 'invalid_json', 'the request body is empty; expected a JSON object'), undefined);
+    try {
+      return done(null, parseJson(text, 'the request body'));
+    } catch (err) {
+      return done(err instanceof InvalidJsonError ? new ApiError(400, 'invalid_json', 'the request body is not valid JSON') : err as Error, undefined);
+    }
+  });
 
   const version = packageVersion();
   const defaults: ServiceSettings = {

@@ -34,10 +34,6 @@ export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   const e = (err ?? {}) as { code?: unknown; statusCode?: unknown; message?: unknown };
   switch (e.code) {
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return new ApiError(400, 'invalid_json', 'the request body is not valid JSON');
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new ApiError(400, 'invalid_json', 'the request body is empty; expected a JSON object');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new ApiError(415, 'unsupported_media_type', 'expected Content-Type: application/json');
     case 'FST_ERR_CTP_BODY_TOO_LARGE':

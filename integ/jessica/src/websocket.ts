@@ -3,7 +3,7 @@ import type { RawData, WebSocket } from 'ws';
 import { ApiError, toApiError } from './errors';
 import { ClientHub } from './hub';
 import { SpeechService } from './speech';
-import { isJsonObject } from './validation';
+import { InvalidJsonError, isJsonObject, parseJson } from './validation';
 
 /** Largest frame a client may send; larger ones close the connection with 1009 (ws library). */
 export const MAX_INCOMING_FRAME_BYTES = 64 * 1024;
@@ -64,9 +64,10 @@ export function registerWebSocketRoute(scope: FastifyInstance, hub: ClientHub, s
     if (isBinary) throw invalidMessage('expected a JSON text frame, got a binary frame');
     let message: unknown;
     try {
-      message = JSON.parse(rawToString(data));
-    } catch {
-      throw invalidMessage('the message is not valid JSON');
+      message = parseJson(rawToString(data), 'the message');
+    } catch (err) {
+      if (err instanceof InvalidJsonError) throw invalidMessage('the message is not valid JSON');
+      throw err;
     }
     if (!isJsonObject(message)) throw invalidMessage('the message must be a JSON object with a "type" field');
     if (message.type !== 'tts_request') {
