@@ -926,7 +926,9 @@ describe('WebSocket /ws', () => {
     }
     const refused = await postJson(`${base}/api/v1/tts`, { text: 'one too many' });
     expect(refused.status).toBe(429);
-    expect(await refused.json()).toEqual({ error: 'too_many_requests', message: expect.any(String) });
+    // Nothing finished yet: the smallest honest estimate.
+    expect(refused.headers.get('retry-after')).toBe('1');
+    expect(await refused.json()).toEqual({ error: 'too_many_requests', message: expect.stringContaining('try again in 1 s') });
     // A tts_request over the socket is refused the same way, as an error message.
     client.send({ type: 'tts_request', text: 'one too many, over the socket' });
     const beforeError: string[] = [];
@@ -943,6 +945,28 @@ describe('WebSocket /ws', () => {
       expect(clip.start?.text).toBe(`clip ${i}`);
       expect(clip.audio.equals(HELLO_MP3)).toBe(true);
     }
+  });
+
+  test('the Retry-After of a full queue is the time the playing clip should still take, from the last clips', async () => {
+    const { base, wsUrl } = await startApp();
+    const client = await TestClient.connect(wsUrl);
+    // One clip of about 3.2 s (4 chunks, 800 ms before each) to learn from.
+    standIn.chunkDelayMs = 800;
+    const started = Date.now();
+    expect((await postJson(`${base}/api/v1/tts`, { text: 'a slow clip' })).status).toBe(202);
+    expect((await client.clip()).audio.equals(HELLO_MP3)).toBe(true);
+    const clipMs = Date.now() - started;
+    standIn.holdLastChunk();
+    const filled = Date.now();
+    for (let i = 0; i < 16; i++) expect((await postJson(`${base}/api/v1/tts`, { text: `clip ${i}` })).status).toBe(202);
+    const refused = await postJson(`${base}/api/v1/tts`, { text: 'one too many' });
+    const elapsed = Date.now() - filled;
+    expect(refused.status).toBe(429);
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(Math.max(1, Math.floor((clipMs - elapsed) / 1000) - 1));
+    expect(retryAfter).toBeLessThanOrEqual(Math.ceil(clipMs / 1000));
+    expect(retryAfter).toBeGreaterThanOrEqual(2);
+    expect((await refused.json()).message).toContain(`try again in ${retryAfter} s`);
   });
 
   test('a plain GET /ws is 426 JSON', async () => {

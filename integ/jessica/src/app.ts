@@ -91,7 +91,7 @@ export async function buildApp(config: AppConfig, deps: AppDependencies = {}): P
     } else {
       req.log.info({ status: apiError.status, code: apiError.code }, apiError.message);
     }
-    return reply.code(apiError.status).send(apiError.toBody());
+    return reply.code(apiError.status).headers(apiError.headers).send(apiError.toBody());
   });
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0].slice(0, 200);

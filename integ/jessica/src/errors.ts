@@ -8,7 +8,13 @@ export interface ErrorBody {
 
 /** An error with the HTTP status and code to answer with. */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    /** Response headers that go with the error, e.g. `retry-after`. */
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
     super(message);
     this.name = 'ApiError';
   }
@@ -16,6 +22,12 @@ export class ApiError extends Error {
   toBody(): ErrorBody {
     return { error: this.code, message: this.message };
   }
+}
+
+/** 429 with `Retry-After` in whole seconds (at least 1), also said in the message. */
+export function tooManyRequests(code: string, message: string, retryAfterSeconds: number): ApiError {
+  const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  return new ApiError(429, code, `${message}; try again in ${seconds} s`, { 'retry-after': String(seconds) });
 }
 
 export const invalidRequest = (message: string): ApiError => new ApiError(400, 'invalid_request', message);

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { WebSocket } from 'ws';
 import { SpeechRequest } from './elevenlabs';
-import { ApiError, toApiError } from './errors';
+import { toApiError, tooManyRequests } from './errors';
 import { SpeechService } from './speech';
 
 /** Raw audio bytes per `audio_chunk` message: base64 makes 21848 characters, well under a 32 KB frame. */
@@ -13,6 +13,8 @@ export const AUDIO_CHUNK_BYTES = 16384;
 export const ECHOED_TEXT_BYTES = 2048;
 /** Speech jobs waiting for their turn; more are refused with 429. */
 export const MAX_PENDING_JOBS = 16;
+/** Finished jobs whose durations make the `Retry-After` estimate of a full queue. */
+const DURATION_SAMPLES = 8;
 /** A client that has this much unsent data is too slow and is dropped. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 
@@ -38,6 +40,10 @@ export class ClientHub {
   private readonly clients = new Set<WebSocket>();
   private tail: Promise<unknown> = Promise.resolve();
   private pending = 0;
+  /** When the job being played started (undefined: none). */
+  private runningSince?: number;
+  /** Durations of the last finished jobs, in ms. */
+  private readonly durations: number[] = [];
 
   constructor(private readonly speech: SpeechService, private readonly log: FastifyBaseLogger) {}
 
@@ -71,11 +77,11 @@ export class ClientHub {
    * Resolves when the clip was delivered; rejects with an ApiError (which the targets also got as
    * an `error` message) when the synthesis failed.
    *
-   * @throws ApiError 429 `too_many_requests` when too many jobs are waiting
+   * @throws ApiError 429 `too_many_requests` (with `Retry-After`) when too many jobs are waiting
    */
   enqueue(request: SpeechRequest, target?: WebSocket): Promise<PushResult> {
     if (this.pending >= MAX_PENDING_JOBS) {
-      throw new ApiError(429, 'too_many_requests', `${MAX_PENDING_JOBS} speech requests are already waiting; try again later`);
+      throw tooManyRequests('too_many_requests', `${MAX_PENDING_JOBS} speech requests are already waiting`, this.secondsUntilNextSlot());
     }
     this.pending++;
     const job = this.tail.then(() => this.push(request, target)).finally(() => {
@@ -85,10 +91,33 @@ export class ClientHub {
     return job;
   }
 
+  /**
+   * When the job being played should end and free a place in the queue: the average duration of
+   * the last finished jobs minus the time it has run, in seconds (1 when it is overdue or nothing
+   * finished yet).
+   */
+  secondsUntilNextSlot(now = Date.now()): number {
+    if (this.runningSince === undefined || this.durations.length === 0) return 1;
+    const average = this.durations.reduce((sum, d) => sum + d, 0) / this.durations.length;
+    return Math.max(1, Math.ceil((average - (now - this.runningSince)) / 1000));
+  }
+
   private async push(request: SpeechRequest, target?: WebSocket): Promise<PushResult> {
     const targets = (target ? [target] : [...this.clients]).filter((s) => s.readyState === s.OPEN);
     // Nobody to play it: do not spend ElevenLabs credits.
     if (targets.length === 0) return { clients: 0, bytes: 0, chunks: 0 };
+    const started = Date.now();
+    this.runningSince = started;
+    try {
+      return await this.play(request, targets);
+    } finally {
+      this.runningSince = undefined;
+      this.durations.push(Date.now() - started);
+      if (this.durations.length > DURATION_SAMPLES) this.durations.shift();
+    }
+  }
+
+  private async play(request: SpeechRequest, targets: WebSocket[]): Promise<PushResult> {
     const sendAll = (message: ServerMessage): number => targets.filter((s) => this.send(s, message)).length;
 
     let bytes = 0;
