@@ -288,13 +288,54 @@ describe('health and the path prefix', () => {
     ['GET', '/jessica/index.html'],
     ['POST', '/jessica/api/v1/unknown'],
     ['GET', '/other/health'],
-    ['PUT', '/jessica/api/v1/config'],
+    ['PUT', '/jessica/api/v1/unknown'],
+    ['DELETE', '/jessica/api/v1/config/x'],
+    ['PUT', '/config'],
   ])('%s %s is a JSON 404 (no catch-all)', async (method, url) => {
     const app = await makeApp();
     const res = await app.inject({ method: method as 'GET', url });
     expect(res.statusCode).toBe(404);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.headers.allow).toBeUndefined();
     expect(res.json()).toEqual({ error: 'not_found', message: expect.stringContaining(url) });
+  });
+
+  test.each([
+    ['PUT', '/jessica/api/v1/config', 'GET, HEAD, POST'],
+    ['DELETE', '/jessica/api/v1/config', 'GET, HEAD, POST'],
+    ['POST', '/jessica/health', 'GET, HEAD'],
+    ['DELETE', '/jessica/health', 'GET, HEAD'],
+    ['PATCH', '/jessica/api/v1/voices', 'GET, HEAD'],
+    ['POST', '/jessica/api/v1/models?x=1', 'GET, HEAD'],
+    ['GET', '/jessica/api/v1/tts', 'POST'],
+    ['PUT', '/jessica/api/v1/tts/stream', 'POST'],
+    ['POST', '/jessica/ws', 'GET, HEAD'],
+    ['PUT', '/jessica/mcp', 'POST'],
+    ['GET', '/jessica/mcp', 'POST'],
+  ])('%s %s (a known path) is a JSON 405 with Allow: %s', async (method, url, allow) => {
+    const app = await makeApp();
+    const res = await app.inject({ method: method as 'GET', url, payload: method === 'GET' ? undefined : {} });
+    expect(res.statusCode).toBe(405);
+    expect(res.headers.allow).toBe(allow);
+    expect(res.json()).toEqual({ error: 'method_not_allowed', message: expect.any(String) });
+    expect(res.json().message).toMatch(new RegExp(`^${method} is not allowed on ${url.split('?')[0]}; allowed: ${allow}($| \\(the MCP endpoint is stateless)`));
+    // Every method Allow names is served (not 404/405).
+    for (const listed of allow.split(', ')) {
+      const served = await app.inject({ method: listed as 'GET', url, payload: listed === 'POST' ? {} : undefined, headers: { accept: 'application/json, text/event-stream' } });
+      expect([listed, served.statusCode]).not.toEqual([listed, 404]);
+      expect([listed, served.statusCode]).not.toEqual([listed, 405]);
+    }
+  });
+
+  test('HEAD on a POST-only path is 405; with CORS the Allow header names OPTIONS', async () => {
+    const app = await makeApp({ CORS_ALLOW_ORIGINS: 'https://jessica.example.com' });
+    const head = await app.inject({ method: 'HEAD', url: '/jessica/api/v1/tts' });
+    expect(head.statusCode).toBe(405);
+    expect(head.headers.allow).toBe('OPTIONS, POST');
+    const put = await app.inject({ method: 'PUT', url: '/jessica/api/v1/config' });
+    expect(put.headers.allow).toBe('GET, HEAD, OPTIONS, POST');
+    const preflight = await app.inject({ method: 'OPTIONS', url: '/jessica/api/v1/config', headers: { 'origin': 'https://jessica.example.com', 'access-control-request-method': 'POST' } });
+    expect(preflight.statusCode).toBe(204);
   });
 
   test('root mode (ROOT_PATH empty) serves /health, not /jessica/health', async () => {
@@ -1229,7 +1270,8 @@ describe('CORS', () => {
     const preflight = await app.inject({
       method: 'OPTIONS', url: '/jessica/api/v1/tts', headers: { 'origin': 'https://evil.example.com', 'access-control-request-method': 'POST' },
     });
-    expect(preflight.statusCode).toBe(404);
+    expect(preflight.statusCode).toBe(405);
+    expect(preflight.json()).toEqual({ error: 'method_not_allowed', message: expect.stringContaining('only CORS preflights from an allowed origin') });
     expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
   });
 

@@ -6,7 +6,7 @@ import { registerCors } from './cors';
 import { ElevenLabsClient, FetchFn } from './elevenlabs';
 import { ApiError, toApiError } from './errors';
 import { ClientHub } from './hub';
-import { registerMcpRoutes } from './mcp';
+import { MCP_METHOD_HINT, registerMcpRoutes } from './mcp';
 import { registerHttpRoutes } from './routes';
 import { SettingsService } from './settings';
 import { SpeechService } from './speech';
@@ -14,6 +14,9 @@ import { InvalidJsonError, parseJson } from './validation';
 import { packageVersion } from './version';
 import { VoiceCatalog } from './voices';
 import { closeAllClients, MAX_INCOMING_FRAME_BYTES, onWebSocketError, registerWebSocketRoute } from './websocket';
+
+/** Methods a route of the service may have (HEAD: Fastify adds it to every GET route). */
+const ROUTE_METHODS = ['DELETE', 'GET', 'HEAD', 'PATCH', 'POST', 'PUT'] as const;
 
 /** What tests (or other hosts) may replace. */
 export interface AppDependencies {
@@ -94,8 +97,20 @@ export async function buildApp(config: AppConfig, deps: AppDependencies = {}): P
     return reply.code(apiError.status).headers(apiError.headers).send(apiError.toBody());
   });
   app.setNotFoundHandler((req, reply) => {
-    const path = req.url.split('?')[0].slice(0, 200);
-    return reply.code(404).send(new ApiError(404, 'not_found', `no route for ${req.method} ${path}`).toBody());
+    const path = req.url.split('?')[0];
+    const shown = path.slice(0, 200);
+    // A known path asked with another method: 405 with the methods it has (every route is static).
+    const allowed = ROUTE_METHODS.filter((method) => app.hasRoute({ method, url: path }));
+    if (allowed.length > 0) {
+      // The CORS hook answers preflights (OPTIONS) of allowed origins on every path.
+      const allow = [...allowed, ...(config.corsAllowOrigins.length > 0 ? ['OPTIONS'] : [])].sort().join(', ');
+      // An OPTIONS that gets here was not a preflight of an allowed origin.
+      const hint = req.method === 'OPTIONS' ? ' (OPTIONS answers only CORS preflights from an allowed origin)'
+        : path === `${config.rootPath}/mcp` ? ` (${MCP_METHOD_HINT})` : '';
+      return reply.code(405).header('allow', allow)
+        .send(new ApiError(405, 'method_not_allowed', `${req.method} is not allowed on ${shown}; allowed: ${allow}${hint}`).toBody());
+    }
+    return reply.code(404).send(new ApiError(404, 'not_found', `no route for ${req.method} ${shown}`).toBody());
   });
   registerCors(app, config.corsAllowOrigins);
   // Before the plugin's own preClose hook: tell the clients why they are being closed.

@@ -53,16 +53,12 @@ export function registerMcpRoutes(scope: FastifyInstance, ctx: McpContext): void
     }
   });
 
-  const notAllowed = async (): Promise<never> => {
-    throw new ApiError(405, 'method_not_allowed', 'the MCP endpoint is stateless Streamable HTTP: use POST');
-  };
-  scope.get('/mcp', { onSend: allowPost }, notAllowed);
-  scope.delete('/mcp', { onSend: allowPost }, notAllowed);
+  // GET and DELETE /mcp (SSE stream, session end) are not offered: the not-found handler answers
+  // them with 405, Allow: POST and MCP_METHOD_HINT.
 }
 
-async function allowPost(_req: unknown, reply: { header(name: string, value: string): unknown }): Promise<void> {
-  reply.header('allow', 'POST');
-}
+/** Said in the 405 for any other method on `/mcp`. */
+export const MCP_METHOD_HINT = 'the MCP endpoint is stateless Streamable HTTP: use POST';
 
 /** One MCP server with the tools `speak_text` and `list_voices`. */
 export function createMcpServer(ctx: McpContext): McpServer {
