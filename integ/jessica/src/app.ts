@@ -1,3 +1,4 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
 import websocket from '@fastify/websocket';
 import Fastify, { FastifyInstance } from 'fastify';
 import { AppConfig } from './config';
@@ -115,6 +116,7 @@ export async function buildApp(config: AppConfig, deps: AppDependencies = {}): P
   registerCors(app, config.corsAllowOrigins);
   // Before the plugin's own preClose hook: tell the clients why they are being closed.
   app.addHook('preClose', async () => closeAllClients(hub, app.log));
+  closeKeepAliveConnectionsWhenDone(app);
   await app.register(websocket, { options: { maxPayload: MAX_INCOMING_FRAME_BYTES }, errorHandler: onWebSocketError });
 
   await app.register(async (scope) => {
@@ -132,4 +134,24 @@ export async function buildApp(config: AppConfig, deps: AppDependencies = {}): P
 
   await app.ready();
   return app;
+}
+
+/**
+ * On `app.close()`, Node's `server.close()` ends the keep-alive connections that are idle at that
+ * moment; a connection still busy with a response would stay open after it (until the client or
+ * `keepAliveTimeout`, 72 s, ends it), holding the shutdown. So once closing has begun, every
+ * response that finishes ends the connections that are idle by then. Requests arriving on such a
+ * connection before that get Fastify's 503 with `Connection: close`.
+ */
+function closeKeepAliveConnectionsWhenDone(app: FastifyInstance): void {
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+    res.once('close', () => {
+      // After the response's own bookkeeping, when its connection counts as idle.
+      if (closing) setImmediate(() => app.server.closeIdleConnections());
+    });
+  });
 }
