@@ -8,7 +8,7 @@
  */
 import { createServer, request as httpRequest } from 'node:http';
 import { createRequire } from 'node:module';
-import { AddressInfo } from 'node:net';
+import { AddressInfo, connect } from 'node:net';
 import { join } from 'node:path';
 import { ElevenLabsStandIn, HELLO_MP3, STAND_IN_MODELS, STAND_IN_VOICES } from './elevenlabs-stand-in';
 import { AppDependencies, buildApp } from '../../integ/jessica/src/app';
@@ -195,6 +195,59 @@ async function mcp(base: string, id: number, method: string, params: Json = {}):
   return { status: res.status, body: await res.json() as Json };
 }
 
+/** What came back on a raw TCP connection, and when the server closed it. */
+interface RawAnswer {
+  readonly status?: number;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+  /** ms from the first byte sent until the server closed the connection (undefined: still open at `waitMs`). */
+  readonly closedAfterMs?: number;
+}
+
+/**
+ * Writes `data` (exactly these bytes, nothing more) on a new TCP connection to `port` and reads
+ * what comes back until the server closes the connection or `waitMs` passes.
+ */
+function rawRequest(port: number, data: string | Buffer, waitMs = WAIT_MS): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    let sentAt = 0;
+    const finish = (closed: boolean): void => {
+      clearTimeout(timer);
+      const text = Buffer.concat(chunks).toString('latin1');
+      const split = text.indexOf('\r\n\r\n');
+      const head = split >= 0 ? text.slice(0, split).split('\r\n') : [];
+      const status = /^HTTP\/1\.1 (\d{3})/.exec(head[0] ?? '')?.[1];
+      const headers: Record<string, string> = {};
+      for (const line of head.slice(1)) {
+        const colon = line.indexOf(':');
+        headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+      }
+      resolve({
+        status: status === undefined ? undefined : Number(status),
+        headers,
+        body: split >= 0 ? Buffer.from(text.slice(split + 4), 'latin1').toString('utf8') : '',
+        closedAfterMs: closed ? Date.now() - sentAt : undefined,
+      });
+    };
+    const timer = setTimeout(() => {
+      socket.destroy();
+      finish(false);
+    }, waitMs);
+    socket.on('connect', () => {
+      sentAt = Date.now();
+      socket.write(data);
+    });
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('close', () => {
+      if (sentAt === 0) reject(new Error('could not connect'));
+      else finish(true);
+    });
+    socket.on('error', () => undefined);
+  });
+}
+
 const INITIALIZE = { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'jest', version: '1.0.0' } };
 
 // ---------------------------------------------------------------------------------------------
@@ -215,6 +268,7 @@ describe('configuration', () => {
       logLevel: 'info',
       maxTextLength: 5000,
       bodyLimitBytes: 65536,
+      requestTimeoutMs: 30000,
       corsAllowOrigins: [],
       configParameterName: undefined,
       voicesCacheSeconds: 300,
@@ -239,6 +293,7 @@ describe('configuration', () => {
     ['BODY_LIMIT_BYTES', '-1'],
     ['VOICES_CACHE_SECONDS', '1.5'],
     ['ELEVENLABS_IDLE_TIMEOUT_MS', '50'],
+    ['REQUEST_TIMEOUT_MS', '99'],
     ['ELEVENLABS_BASE_URL', 'ftp://example.com'],
     ['DEFAULT_VOICE_ID', 'bad id'],
     ['DEFAULT_MODEL_ID', 'Eleven-Flash'],
@@ -1022,6 +1077,50 @@ describe('WebSocket /ws', () => {
     const client = await TestClient.connect(wsUrl);
     await app.close();
     expect(await client.waitClosed()).toBe(1001);
+  });
+});
+
+describe('REQUEST_TIMEOUT_MS', () => {
+  const portOf = (app: Awaited<ReturnType<typeof startApp>>['app']): number => (app.server.address() as AddressInfo).port;
+
+  test('a body that stops arriving is answered 408 request_timeout (JSON) and closed after about REQUEST_TIMEOUT_MS', async () => {
+    const { app } = await startApp({ REQUEST_TIMEOUT_MS: '500' });
+    const partial = 'POST /jessica/api/v1/tts/stream HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"text": "He';
+    const answer = await rawRequest(portOf(app), partial, 5000);
+    expect(answer.status).toBe(408);
+    expect(answer.headers.connection).toBe('close');
+    expect(JSON.parse(answer.body)).toEqual({ error: 'request_timeout', message: expect.stringContaining('did not arrive in time') });
+    expect(answer.closedAfterMs).toBeGreaterThanOrEqual(450);
+    expect(answer.closedAfterMs).toBeLessThan(2000);
+    expect(standIn.ttsRequests).toHaveLength(0);
+    expect((await fetch(`http://127.0.0.1:${portOf(app)}/jessica/health`)).status).toBe(200);
+  });
+
+  test('headers that stop arriving are answered 408 request_timeout (JSON) too', async () => {
+    const { app } = await startApp({ REQUEST_TIMEOUT_MS: '500' });
+    const answer = await rawRequest(portOf(app), 'GET /jessica/health HTTP/1.1\r\nHost: x\r\nX-Slow: ', 5000);
+    expect(answer.status).toBe(408);
+    expect(JSON.parse(answer.body)).toMatchObject({ error: 'request_timeout' });
+    expect(answer.closedAfterMs).toBeLessThan(2000);
+  });
+
+  test('a speech stream that takes longer than REQUEST_TIMEOUT_MS to send is not cut (the limit covers the request only)', async () => {
+    const { base } = await startApp({ REQUEST_TIMEOUT_MS: '300' });
+    standIn.chunkDelayMs = 250; // 4 chunks: about 1 s, over three times the limit
+    const started = Date.now();
+    const res = await postJson(`${base}/api/v1/tts/stream`, { text: 'Hello' });
+    expect(res.status).toBe(200);
+    expect(Buffer.from(await res.arrayBuffer()).equals(HELLO_MP3)).toBe(true);
+    expect(Date.now() - started).toBeGreaterThan(900);
+  });
+
+  test('a WebSocket open longer than REQUEST_TIMEOUT_MS keeps working', async () => {
+    const { wsUrl } = await startApp({ REQUEST_TIMEOUT_MS: '300' });
+    const client = await TestClient.connect(wsUrl);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    client.send({ type: 'tts_request', text: 'still connected' });
+    expect((await client.clip()).audio.equals(HELLO_MP3)).toBe(true);
+    expect(client.closed).toBeUndefined();
   });
 });
 

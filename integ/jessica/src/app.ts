@@ -1,4 +1,5 @@
-import { IncomingMessage, ServerResponse } from 'node:http';
+import { IncomingMessage, ServerResponse, STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import websocket from '@fastify/websocket';
 import Fastify, { FastifyInstance } from 'fastify';
 import { AppConfig } from './config';
@@ -43,6 +44,16 @@ export async function buildApp(config: AppConfig, deps: AppDependencies = {}): P
       ...(deps.logStream ? { stream: deps.logStream } : {}),
     },
     bodyLimit: config.bodyLimitBytes,
+    // A request whose headers or body stop arriving is answered 408 after REQUEST_TIMEOUT_MS (Node
+    // counts only the receiving of the request: responses, streams and WebSockets are not cut).
+    // Node checks every connectionsCheckingInterval (default 30 s): often enough to keep the limit.
+    requestTimeout: config.requestTimeoutMs,
+    http: {
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: config.requestTimeoutMs,
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(config.requestTimeoutMs / 10))),
+    },
+    clientErrorHandler: onClientError,
     // Behind the platform's load balancer / API gateway.
     trustProxy: true,
   });
@@ -154,4 +165,33 @@ function closeKeepAliveConnectionsWhenDone(app: FastifyInstance): void {
       if (closing) setImmediate(() => app.server.closeIdleConnections());
     });
   });
+}
+
+/**
+ * Errors Node's HTTP parser reports before Fastify sees a request (Fastify's `clientErrorHandler`):
+ * answered on the raw socket in the service's error shape, then the connection is closed.
+ */
+function onClientError(this: FastifyInstance, err: NodeJS.ErrnoException, socket: Duplex): void {
+  // A connection reset: nobody to answer.
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const error = describeClientError(err);
+  this.log.info({ code: err.code, status: error.status }, `client error: ${error.message}`);
+  if (socket.writable) {
+    const body = JSON.stringify(error.toBody());
+    socket.write(`HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? ''}\r\n`
+      + 'Content-Type: application/json; charset=utf-8\r\n'
+      + `Content-Length: ${Buffer.byteLength(body)}\r\n`
+      + 'Connection: close\r\n\r\n'
+      + body);
+  }
+  socket.destroy();
+}
+
+function describeClientError(err: NodeJS.ErrnoException): ApiError {
+  switch (err.code) {
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return new ApiError(408, 'request_timeout', 'the request (headers and body) did not arrive in time');
+    default:
+      return new ApiError(400, 'bad_request', 'the request is not valid HTTP');
+  }
 }

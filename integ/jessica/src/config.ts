@@ -35,6 +35,11 @@ export interface AppConfig {
   readonly logLevel: LogLevel;
   readonly maxTextLength: number;
   readonly bodyLimitBytes: number;
+  /**
+   * Longest time for receiving a whole request (headers and body), in ms; then 408. Responses,
+   * WebSockets and streams are not limited by it.
+   */
+  readonly requestTimeoutMs: number;
   /** Exact origins such as `https://jessica.example.com`, or `*`. Empty: no CORS headers. */
   readonly corsAllowOrigins: readonly string[];
   /** SSM parameter holding the persisted settings; undefined keeps them in memory. */
@@ -114,6 +119,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
 
   const maxTextLength = int('MAX_TEXT_LENGTH', 5000, 1, 100_000);
   const bodyLimitBytes = int('BODY_LIMIT_BYTES', 65536, 1024, 10 * 1024 * 1024);
+  const requestTimeoutMs = int('REQUEST_TIMEOUT_MS', 30_000, 100, 600_000);
   const voicesCacheSeconds = int('VOICES_CACHE_SECONDS', 300, 0, 86_400);
 
   const corsAllowOrigins = (env.CORS_ALLOW_ORIGINS ?? '').split(',').map((o) => o.trim()).filter((o) => o !== '');
@@ -143,6 +149,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel: logLevel as LogLevel,
     maxTextLength,
     bodyLimitBytes,
+    requestTimeoutMs,
     corsAllowOrigins,
     configParameterName,
     voicesCacheSeconds,
