@@ -269,6 +269,8 @@ describe('configuration', () => {
       maxTextLength: 5000,
       bodyLimitBytes: 65536,
       requestTimeoutMs: 30000,
+      speechQueuePerClient: 4,
+      trustedProxyHops: 2,
       corsAllowOrigins: [],
       configParameterName: undefined,
       voicesCacheSeconds: 300,
@@ -294,6 +296,8 @@ describe('configuration', () => {
     ['VOICES_CACHE_SECONDS', '1.5'],
     ['ELEVENLABS_IDLE_TIMEOUT_MS', '50'],
     ['REQUEST_TIMEOUT_MS', '99'],
+    ['SPEECH_QUEUE_PER_CLIENT', '17'],
+    ['TRUSTED_PROXY_HOPS', 'two'],
     ['ELEVENLABS_BASE_URL', 'ftp://example.com'],
     ['DEFAULT_VOICE_ID', 'bad id'],
     ['DEFAULT_MODEL_ID', 'Eleven-Flash'],
@@ -1014,7 +1018,7 @@ describe('WebSocket /ws', () => {
   });
 
   test('more than 16 waiting clips is 429 too_many_requests', async () => {
-    const { base, wsUrl } = await startApp();
+    const { base, wsUrl } = await startApp({ SPEECH_QUEUE_PER_CLIENT: '16' });
     const client = await TestClient.connect(wsUrl);
     standIn.holdLastChunk();
     for (let i = 0; i < 16; i++) {
@@ -1044,7 +1048,7 @@ describe('WebSocket /ws', () => {
   });
 
   test('the Retry-After of a full queue is the time the playing clip should still take, from the last clips', async () => {
-    const { base, wsUrl } = await startApp();
+    const { base, wsUrl } = await startApp({ SPEECH_QUEUE_PER_CLIENT: '16' });
     const client = await TestClient.connect(wsUrl);
     // One clip of about 3.2 s (4 chunks, 800 ms before each) to learn from.
     standIn.chunkDelayMs = 800;
@@ -1063,6 +1067,32 @@ describe('WebSocket /ws', () => {
     expect(retryAfter).toBeLessThanOrEqual(Math.ceil(clipMs / 1000));
     expect(retryAfter).toBeGreaterThanOrEqual(2);
     expect((await refused.json()).message).toContain(`try again in ${retryAfter} s`);
+  });
+
+  test('one client gets at most SPEECH_QUEUE_PER_CLIENT clips of the queue (429 client_queue_full), others are still served; the client is the X-Forwarded-For entry TRUSTED_PROXY_HOPS from the right', async () => {
+    const { base, wsUrl } = await startApp({ TRUSTED_PROXY_HOPS: '2' });
+    const listener = await TestClient.connect(wsUrl);
+    standIn.holdLastChunk();
+    // As CloudFront and the ALB send it: <what the client sent>, <client>, <CloudFront>. The
+    // client-supplied entry changes with every request; the client stays 203.0.113.7.
+    const asClient = (client: string, spoofed: string): Record<string, string> => ({ 'x-forwarded-for': `${spoofed}, ${client}, 10.0.0.99` });
+    for (let i = 0; i < 4; i++) {
+      expect((await postJson(`${base}/api/v1/tts`, { text: `a ${i}` }, asClient('203.0.113.7', `198.51.100.${i}`))).status).toBe(202);
+    }
+    const refused = await postJson(`${base}/api/v1/tts`, { text: 'a 4' }, asClient('203.0.113.7', '198.51.100.200'));
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
+    expect(await refused.json()).toEqual({ error: 'client_queue_full', message: expect.stringContaining('at most 4 per client') });
+    // Another client is served while the first one's share is full.
+    expect((await postJson(`${base}/api/v1/tts`, { text: 'b 0' }, asClient('203.0.113.8', '198.51.100.0'))).status).toBe(202);
+    // The WebSocket client's own requests count under its address (no X-Forwarded-For: the connection's).
+    listener.send({ type: 'tts_request', text: 'c 0' });
+    standIn.releaseLastChunk();
+    const texts: string[] = [];
+    for (let i = 0; i < 6; i++) texts.push((await listener.clip()).start?.text);
+    expect(texts).toEqual(['a 0', 'a 1', 'a 2', 'a 3', 'b 0', 'c 0']);
+    // Once its clips are done, the first client is served again.
+    expect((await postJson(`${base}/api/v1/tts`, { text: 'a 5' }, asClient('203.0.113.7', '198.51.100.201'))).status).toBe(202);
   });
 
   test('a plain GET /ws is 426 JSON', async () => {

@@ -54,8 +54,11 @@ export async function buildApp(config: AppConfig, deps: AppDependencies = {}): P
       connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(config.requestTimeoutMs / 10))),
     },
     clientErrorHandler: onClientError,
-    // Behind the platform's load balancer / API gateway.
-    trustProxy: true,
+    // Behind CloudFront and the platform's ALB or HTTP API, each appending the address it was
+    // reached from to X-Forwarded-For: req.ip is the entry TRUSTED_PROXY_HOPS from the right (the
+    // left-most entries are whatever the client sent). With 0 it is the connection's address.
+    // (Fastify's number form, which its types do not list.)
+    trustProxy: (_address: string, hop: number) => hop < config.trustedProxyHops,
   });
   // JSON only: text/plain bodies are answered with 415 like any other type.
   app.removeContentTypeParser('text/plain');
@@ -97,7 +100,7 @@ export async function buildApp(config: AppConfig, deps: AppDependencies = {}): P
   // Without a key the voices cannot be listed: a new default voice is then only checked for its format.
   const settings = new SettingsService(store, defaults, app.log, { ttlMs: deps.settingsCacheMs, voices: client.hasKey ? voices : undefined });
   const speech = new SpeechService(client, voices, settings, config.maxTextLength, config.elevenLabsIdleTimeoutMs);
-  const hub = new ClientHub(speech, app.log);
+  const hub = new ClientHub(speech, app.log, config.speechQueuePerClient);
 
   app.setErrorHandler((err, req, reply) => {
     const apiError = toApiError(err);

@@ -45,7 +45,15 @@ export class ClientHub {
   /** Durations of the last finished jobs, in ms. */
   private readonly durations: number[] = [];
 
-  constructor(private readonly speech: SpeechService, private readonly log: FastifyBaseLogger) {}
+  /** The client of each queued job, in order (the first is being played); '' for none. */
+  private readonly queue: string[] = [];
+
+  constructor(
+    private readonly speech: SpeechService,
+    private readonly log: FastifyBaseLogger,
+    /** Jobs one client may have queued or playing at once (SPEECH_QUEUE_PER_CLIENT). */
+    private readonly perClient: number = MAX_PENDING_JOBS,
+  ) {}
 
   get size(): number {
     return this.clients.size;
@@ -73,22 +81,45 @@ export class ClientHub {
   }
 
   /**
-   * Queues a clip for `targets` (every client connected when the job starts, or one client).
-   * Resolves when the clip was delivered; rejects with an ApiError (which the targets also got as
-   * an `error` message) when the synthesis failed.
+   * Queues a clip for `targets` (every client connected when the job starts, or one client) on
+   * behalf of `clientId` (the caller's address, see `TRUSTED_PROXY_HOPS`). Resolves when the clip
+   * was delivered; rejects with an ApiError (which the targets also got as an `error` message) when
+   * the synthesis failed.
    *
-   * @throws ApiError 429 `too_many_requests` (with `Retry-After`) when too many jobs are waiting
+   * @throws ApiError 429 `client_queue_full` (with `Retry-After`) when `clientId` already has its
+   * share of jobs queued or playing, `too_many_requests` when the queue is full
    */
-  enqueue(request: SpeechRequest, target?: WebSocket): Promise<PushResult> {
+  enqueue(request: SpeechRequest, target?: WebSocket, clientId = ''): Promise<PushResult> {
     if (this.pending >= MAX_PENDING_JOBS) {
       throw tooManyRequests('too_many_requests', `${MAX_PENDING_JOBS} speech requests are already waiting`, this.secondsUntilNextSlot());
     }
+    if (clientId !== '') {
+      const mine = this.queue.filter((c) => c === clientId).length;
+      if (mine >= this.perClient) {
+        throw tooManyRequests('client_queue_full',
+          `this client already has ${mine} speech requests queued or playing (at most ${this.perClient} per client)`,
+          this.secondsUntilClientSlot(clientId));
+      }
+    }
     this.pending++;
+    this.queue.push(clientId);
     const job = this.tail.then(() => this.push(request, target)).finally(() => {
       this.pending--;
+      // Jobs run one at a time in order: the one that ended is the first.
+      this.queue.shift();
     });
     this.tail = job.catch(() => undefined);
     return job;
+  }
+
+  /**
+   * When the first job of `clientId` should end: what the playing job should still take, plus the
+   * average duration for each job before that one, in seconds (at least 1).
+   */
+  secondsUntilClientSlot(clientId: string, now = Date.now()): number {
+    const position = this.queue.indexOf(clientId);
+    if (position <= 0) return this.secondsUntilNextSlot(now);
+    return this.secondsUntilNextSlot(now) + Math.ceil((position * this.averageMs()) / 1000);
   }
 
   /**
@@ -98,8 +129,12 @@ export class ClientHub {
    */
   secondsUntilNextSlot(now = Date.now()): number {
     if (this.runningSince === undefined || this.durations.length === 0) return 1;
-    const average = this.durations.reduce((sum, d) => sum + d, 0) / this.durations.length;
-    return Math.max(1, Math.ceil((average - (now - this.runningSince)) / 1000));
+    return Math.max(1, Math.ceil((this.averageMs() - (now - this.runningSince)) / 1000));
+  }
+
+  /** Average duration of the last played jobs, in ms (0 before the first). */
+  private averageMs(): number {
+    return this.durations.length === 0 ? 0 : this.durations.reduce((sum, d) => sum + d, 0) / this.durations.length;
   }
 
   private async push(request: SpeechRequest, target?: WebSocket): Promise<PushResult> {

@@ -51,7 +51,7 @@ export function registerWebSocketRoute(scope: FastifyInstance, hub: ClientHub, s
         log.info({ clients: hub.size }, 'WebSocket client disconnected');
       });
       socket.on('message', (data, isBinary) => {
-        handleMessage(socket, data, isBinary).catch((err: unknown) => {
+        handleMessage(socket, data, isBinary, req.ip).catch((err: unknown) => {
           const apiError = toApiError(err);
           if (apiError.status >= 500 && apiError.code === 'internal_error') log.error({ err }, 'WebSocket message failed');
           hub.send(socket, { type: 'error', message: apiError.message });
@@ -60,7 +60,8 @@ export function registerWebSocketRoute(scope: FastifyInstance, hub: ClientHub, s
     },
   });
 
-  async function handleMessage(socket: WebSocket, data: RawData, isBinary: boolean): Promise<void> {
+  /** `clientId`: the address of the client that opened the socket (its upgrade request's `req.ip`). */
+  async function handleMessage(socket: WebSocket, data: RawData, isBinary: boolean, clientId: string): Promise<void> {
     if (isBinary) throw invalidMessage('expected a JSON text frame, got a binary frame');
     let message: unknown;
     try {
@@ -77,7 +78,7 @@ export function registerWebSocketRoute(scope: FastifyInstance, hub: ClientHub, s
     const { type: _type, ...body } = message;
     const request = await speech.resolve(speech.parse(body));
     // Errors during the synthesis reach the client as an `error` message from the hub.
-    hub.enqueue(request, socket).catch(() => undefined);
+    hub.enqueue(request, socket, clientId).catch(() => undefined);
   }
 }
 
