@@ -1154,6 +1154,40 @@ describe('REQUEST_TIMEOUT_MS', () => {
   });
 });
 
+describe('errors of the HTTP layer and the router are in the service\'s JSON shape too', () => {
+  const upgrade = (headers: string): string => `GET /jessica/ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n${headers}\r\n`;
+  const KEY = 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n';
+  test.each([
+    ['a Content-Length that is not a number', 400, 'invalid_content_length', 'POST /jessica/api/v1/config HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: abc\r\n\r\n{}'],
+    ['two different Content-Lengths', 400, 'invalid_content_length', 'POST /jessica/api/v1/config HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}'],
+    ['headers over the limit', 431, 'header_too_large', `GET /jessica/health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`],
+    ['a request line that is not HTTP', 400, 'bad_request', 'HELLO\r\n\r\n'],
+    ['a bad percent-encoding in the path', 400, 'bad_url', 'GET /jessica/health%ff HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'],
+    ['a bad percent-encoding in an unknown path', 400, 'bad_url', 'GET /jessica/%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'],
+    ['a WebSocket upgrade without Sec-WebSocket-Key', 400, 'invalid_websocket_handshake', upgrade('Sec-WebSocket-Version: 13\r\n')],
+    ['a WebSocket upgrade with a malformed Sec-WebSocket-Key', 400, 'invalid_websocket_handshake', upgrade('Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: not-a-nonce\r\n')],
+    ['a WebSocket upgrade with an unsupported Sec-WebSocket-Version', 400, 'invalid_websocket_handshake', upgrade(`Sec-WebSocket-Version: 7\r\n${KEY}`)],
+    ['a WebSocket upgrade without Sec-WebSocket-Version', 400, 'invalid_websocket_handshake', upgrade(KEY)],
+  ])('%s is %i %s', async (_name, status, code, raw) => {
+    const { app } = await startApp();
+    const port = (app.server.address() as AddressInfo).port;
+    const answer = await rawRequest(port, raw, 3000);
+    expect(answer.status).toBe(status);
+    expect(answer.headers['content-type']).toMatch(/^application\/json/);
+    expect(JSON.parse(answer.body)).toEqual({ error: code, message: expect.any(String) });
+    expect(Object.keys(JSON.parse(answer.body))).toEqual(['error', 'message']);
+    if (code === 'invalid_websocket_handshake' && raw.includes('Version: 7')) expect(answer.headers['sec-websocket-version']).toBe('13, 8');
+    // The service is unaffected.
+    expect((await fetch(`http://127.0.0.1:${port}/jessica/health`)).status).toBe(200);
+  });
+
+  test('a valid WebSocket handshake still connects', async () => {
+    const { wsUrl } = await startApp();
+    const client = await TestClient.connect(wsUrl);
+    expect(client.socket.readyState).toBe(1);
+  });
+});
+
 describe('MCP /mcp', () => {
   test('initialize, tools/list', async () => {
     const { base } = await startApp();

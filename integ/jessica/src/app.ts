@@ -1,7 +1,7 @@
 import { IncomingMessage, ServerResponse, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import websocket from '@fastify/websocket';
-import Fastify, { FastifyInstance } from 'fastify';
+import Fastify, { FastifyInstance, FastifyReply } from 'fastify';
 import { AppConfig } from './config';
 import { ConfigStore, MemoryConfigStore, ServiceSettings, SsmConfigStore } from './config-store';
 import { registerCors } from './cors';
@@ -54,6 +54,7 @@ export async function buildApp(config: AppConfig, deps: AppDependencies = {}): P
       connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(config.requestTimeoutMs / 10))),
     },
     clientErrorHandler: onClientError,
+    frameworkErrors: onFrameworkError,
     // Behind CloudFront and the platform's ALB or HTTP API, each appending the address it was
     // reached from to X-Forwarded-For: req.ip is the entry TRUSTED_PROXY_HOPS from the right (the
     // left-most entries are whatever the client sent). With 0 it is the connection's address.
@@ -194,7 +195,27 @@ function describeClientError(err: NodeJS.ErrnoException): ApiError {
   switch (err.code) {
     case 'ERR_HTTP_REQUEST_TIMEOUT':
       return new ApiError(408, 'request_timeout', 'the request (headers and body) did not arrive in time');
+    case 'HPE_HEADER_OVERFLOW':
+      return new ApiError(431, 'header_too_large', 'the request headers are too large');
+    case 'HPE_INVALID_CONTENT_LENGTH':
+    case 'HPE_UNEXPECTED_CONTENT_LENGTH':
+      return new ApiError(400, 'invalid_content_length', 'the Content-Length header is not valid (not a number, repeated with different values, or sent with Transfer-Encoding)');
+    case 'HPE_INVALID_TRANSFER_ENCODING':
+    case 'HPE_INVALID_CHUNK_SIZE':
+      return new ApiError(400, 'invalid_transfer_encoding', 'the Transfer-Encoding header or the chunked body is not valid');
     default:
-      return new ApiError(400, 'bad_request', 'the request is not valid HTTP');
+      // Node's parser codes (HPE_*) name the problem without quoting the request.
+      return new ApiError(400, 'bad_request', `the request is not valid HTTP${typeof err.code === 'string' ? ` (${err.code})` : ''}`);
   }
+}
+
+/**
+ * Errors Fastify's router meets before any route (Fastify's `frameworkErrors`): a URL whose
+ * percent-encoding does not decode is 400 `bad_url`.
+ */
+function onFrameworkError(err: Error & { code?: string }, _req: unknown, reply: FastifyReply): void {
+  const error = err.code === 'FST_ERR_BAD_URL'
+    ? new ApiError(400, 'bad_url', 'the URL is not valid: a percent-encoded part does not decode')
+    : toApiError(err);
+  reply.code(error.status).send(error.toBody());
 }

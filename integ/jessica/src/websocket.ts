@@ -35,6 +35,8 @@ export function registerWebSocketRoute(scope: FastifyInstance, hub: ClientHub, s
   scope.route({
     method: 'GET',
     url: '/ws',
+    // ws would answer a bad handshake itself, in plain text: check it first (errors in JSON).
+    onRequest: async (req) => checkHandshake(req),
     // A plain GET (no Upgrade header) lands here.
     handler: async () => {
       throw new ApiError(426, 'upgrade_required', 'this endpoint speaks WebSocket: connect with ws:// or wss://');
@@ -79,6 +81,26 @@ export function registerWebSocketRoute(scope: FastifyInstance, hub: ClientHub, s
     const request = await speech.resolve(speech.parse(body));
     // Errors during the synthesis reach the client as an `error` message from the hub.
     hub.enqueue(request, socket, clientId).catch(() => undefined);
+  }
+}
+
+/** A base64 nonce of 16 bytes, as RFC 6455 requires for Sec-WebSocket-Key. */
+const WEBSOCKET_KEY = /^[+/0-9A-Za-z]{21}[AQgw]==$/;
+
+/**
+ * An upgrade request to `/ws` with a missing or bad `Sec-WebSocket-Key` or `Sec-WebSocket-Version`
+ * is 400 `invalid_websocket_handshake` (with `Sec-WebSocket-Version: 13` for a bad version).
+ */
+function checkHandshake(req: FastifyRequest): void {
+  if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket') return;
+  const key = req.headers['sec-websocket-key'];
+  if (typeof key !== 'string' || !WEBSOCKET_KEY.test(key.trim())) {
+    throw new ApiError(400, 'invalid_websocket_handshake', 'missing or invalid Sec-WebSocket-Key header (expected a base64 nonce of 16 bytes)');
+  }
+  const version = req.headers['sec-websocket-version'];
+  if (version !== '13' && version !== '8') {
+    throw new ApiError(400, 'invalid_websocket_handshake', 'missing or unsupported Sec-WebSocket-Version header (expected 13)',
+      { 'sec-websocket-version': '13, 8' });
   }
 }
 
