@@ -36,7 +36,8 @@ const FAIL_DETAIL = { status: 'internal_error', message: 'stand-in told to fail'
  * `xi-api-key` header (401 if wrong), records every request, streams `hello.mp3` in
  * `chunkCount` pieces with small delays, answers 404 for voices it does not know, and can be told
  * to fail (`failStatus`, `failDetail`), to break a stream after its first chunk
- * (`breakAfterFirstChunk`), to send no audio at all after the headers (`stallAfterHeaders`), or to
+ * (`breakAfterFirstChunk`), to send no audio at all after the headers (`stallAfterHeaders`), to
+ * wait before the headers (`headersDelayMs`), or to
  * hold the last chunk back until released (`holdLastChunk`).
  */
 export class ElevenLabsStandIn {
@@ -50,6 +51,8 @@ export class ElevenLabsStandIn {
   breakAfterFirstChunk = false;
   /** Send the headers of the audio, then nothing until the service closes the connection. */
   stallAfterHeaders = false;
+  /** Wait this long before sending the headers of the audio (0: at once). */
+  headersDelayMs = 0;
   /** Pieces the MP3 is sent in, and the pause before each. */
   chunkCount = 4;
   chunkDelayMs = 5;
@@ -98,6 +101,7 @@ export class ElevenLabsStandIn {
     this.failDetail = FAIL_DETAIL;
     this.breakAfterFirstChunk = false;
     this.stallAfterHeaders = false;
+    this.headersDelayMs = 0;
     this.chunkCount = 4;
     this.chunkDelayMs = 5;
     this.chunksWritten = 0;
@@ -169,7 +173,6 @@ export class ElevenLabsStandIn {
   }
 
   private async streamAudio(res: ServerResponse): Promise<void> {
-    res.writeHead(200, { 'content-type': 'audio/mpeg', 'transfer-encoding': 'chunked' });
     let closedEarly = false;
     let breaking = false;
     res.on('close', () => {
@@ -177,6 +180,11 @@ export class ElevenLabsStandIn {
       closedEarly = true;
       this.abortedStreams++;
     });
+    if (this.headersDelayMs > 0) {
+      await Promise.race([this.delay(this.headersDelayMs), new Promise((resolve) => res.once('close', resolve))]);
+      if (closedEarly) return;
+    }
+    res.writeHead(200, { 'content-type': 'audio/mpeg', 'transfer-encoding': 'chunked' });
     if (this.stallAfterHeaders) {
       res.flushHeaders();
       if (!closedEarly) await new Promise((resolve) => res.once('close', resolve));

@@ -8,7 +8,7 @@
  */
 import { createServer, request as httpRequest } from 'node:http';
 import { createRequire } from 'node:module';
-import { AddressInfo } from 'node:net';
+import { AddressInfo, connect } from 'node:net';
 import { join } from 'node:path';
 import { ElevenLabsStandIn, HELLO_MP3, STAND_IN_MODELS, STAND_IN_VOICES } from './elevenlabs-stand-in';
 import { AppDependencies, buildApp } from '../../integ/jessica/src/app';
@@ -195,6 +195,59 @@ async function mcp(base: string, id: number, method: string, params: Json = {}):
   return { status: res.status, body: await res.json() as Json };
 }
 
+/** What came back on a raw TCP connection, and when the server closed it. */
+interface RawAnswer {
+  readonly status?: number;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+  /** ms from the first byte sent until the server closed the connection (undefined: still open at `waitMs`). */
+  readonly closedAfterMs?: number;
+}
+
+/**
+ * Writes `data` (exactly these bytes, nothing more) on a new TCP connection to `port` and reads
+ * what comes back until the server closes the connection or `waitMs` passes.
+ */
+function rawRequest(port: number, data: string | Buffer, waitMs = WAIT_MS): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    let sentAt = 0;
+    const finish = (closed: boolean): void => {
+      clearTimeout(timer);
+      const text = Buffer.concat(chunks).toString('latin1');
+      const split = text.indexOf('\r\n\r\n');
+      const head = split >= 0 ? text.slice(0, split).split('\r\n') : [];
+      const status = /^HTTP\/1\.1 (\d{3})/.exec(head[0] ?? '')?.[1];
+      const headers: Record<string, string> = {};
+      for (const line of head.slice(1)) {
+        const colon = line.indexOf(':');
+        headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+      }
+      resolve({
+        status: status === undefined ? undefined : Number(status),
+        headers,
+        body: split >= 0 ? Buffer.from(text.slice(split + 4), 'latin1').toString('utf8') : '',
+        closedAfterMs: closed ? Date.now() - sentAt : undefined,
+      });
+    };
+    const timer = setTimeout(() => {
+      socket.destroy();
+      finish(false);
+    }, waitMs);
+    socket.on('connect', () => {
+      sentAt = Date.now();
+      socket.write(data);
+    });
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('close', () => {
+      if (sentAt === 0) reject(new Error('could not connect'));
+      else finish(true);
+    });
+    socket.on('error', () => undefined);
+  });
+}
+
 const INITIALIZE = { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'jest', version: '1.0.0' } };
 
 // ---------------------------------------------------------------------------------------------
@@ -215,6 +268,9 @@ describe('configuration', () => {
       logLevel: 'info',
       maxTextLength: 5000,
       bodyLimitBytes: 65536,
+      requestTimeoutMs: 30000,
+      speechQueuePerClient: 4,
+      trustedProxyHops: 2,
       corsAllowOrigins: [],
       configParameterName: undefined,
       voicesCacheSeconds: 300,
@@ -239,6 +295,9 @@ describe('configuration', () => {
     ['BODY_LIMIT_BYTES', '-1'],
     ['VOICES_CACHE_SECONDS', '1.5'],
     ['ELEVENLABS_IDLE_TIMEOUT_MS', '50'],
+    ['REQUEST_TIMEOUT_MS', '99'],
+    ['SPEECH_QUEUE_PER_CLIENT', '17'],
+    ['TRUSTED_PROXY_HOPS', 'two'],
     ['ELEVENLABS_BASE_URL', 'ftp://example.com'],
     ['DEFAULT_VOICE_ID', 'bad id'],
     ['DEFAULT_MODEL_ID', 'Eleven-Flash'],
@@ -288,13 +347,54 @@ describe('health and the path prefix', () => {
     ['GET', '/jessica/index.html'],
     ['POST', '/jessica/api/v1/unknown'],
     ['GET', '/other/health'],
-    ['PUT', '/jessica/api/v1/config'],
+    ['PUT', '/jessica/api/v1/unknown'],
+    ['DELETE', '/jessica/api/v1/config/x'],
+    ['PUT', '/config'],
   ])('%s %s is a JSON 404 (no catch-all)', async (method, url) => {
     const app = await makeApp();
     const res = await app.inject({ method: method as 'GET', url });
     expect(res.statusCode).toBe(404);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.headers.allow).toBeUndefined();
     expect(res.json()).toEqual({ error: 'not_found', message: expect.stringContaining(url) });
+  });
+
+  test.each([
+    ['PUT', '/jessica/api/v1/config', 'GET, HEAD, POST'],
+    ['DELETE', '/jessica/api/v1/config', 'GET, HEAD, POST'],
+    ['POST', '/jessica/health', 'GET, HEAD'],
+    ['DELETE', '/jessica/health', 'GET, HEAD'],
+    ['PATCH', '/jessica/api/v1/voices', 'GET, HEAD'],
+    ['POST', '/jessica/api/v1/models?x=1', 'GET, HEAD'],
+    ['GET', '/jessica/api/v1/tts', 'POST'],
+    ['PUT', '/jessica/api/v1/tts/stream', 'POST'],
+    ['POST', '/jessica/ws', 'GET, HEAD'],
+    ['PUT', '/jessica/mcp', 'POST'],
+    ['GET', '/jessica/mcp', 'POST'],
+  ])('%s %s (a known path) is a JSON 405 with Allow: %s', async (method, url, allow) => {
+    const app = await makeApp();
+    const res = await app.inject({ method: method as 'GET', url, payload: method === 'GET' ? undefined : {} });
+    expect(res.statusCode).toBe(405);
+    expect(res.headers.allow).toBe(allow);
+    expect(res.json()).toEqual({ error: 'method_not_allowed', message: expect.any(String) });
+    expect(res.json().message).toMatch(new RegExp(`^${method} is not allowed on ${url.split('?')[0]}; allowed: ${allow}($| \\(the MCP endpoint is stateless)`));
+    // Every method Allow names is served (not 404/405).
+    for (const listed of allow.split(', ')) {
+      const served = await app.inject({ method: listed as 'GET', url, payload: listed === 'POST' ? {} : undefined, headers: { accept: 'application/json, text/event-stream' } });
+      expect([listed, served.statusCode]).not.toEqual([listed, 404]);
+      expect([listed, served.statusCode]).not.toEqual([listed, 405]);
+    }
+  });
+
+  test('HEAD on a POST-only path is 405; with CORS the Allow header names OPTIONS', async () => {
+    const app = await makeApp({ CORS_ALLOW_ORIGINS: 'https://jessica.example.com' });
+    const head = await app.inject({ method: 'HEAD', url: '/jessica/api/v1/tts' });
+    expect(head.statusCode).toBe(405);
+    expect(head.headers.allow).toBe('OPTIONS, POST');
+    const put = await app.inject({ method: 'PUT', url: '/jessica/api/v1/config' });
+    expect(put.headers.allow).toBe('GET, HEAD, OPTIONS, POST');
+    const preflight = await app.inject({ method: 'OPTIONS', url: '/jessica/api/v1/config', headers: { 'origin': 'https://jessica.example.com', 'access-control-request-method': 'POST' } });
+    expect(preflight.statusCode).toBe(204);
   });
 
   test('root mode (ROOT_PATH empty) serves /health, not /jessica/health', async () => {
@@ -446,6 +546,20 @@ describe('POST /api/v1/tts/stream', () => {
     await waitUntil(() => standIn.abortedStreams === 1, 'the stalled upstream request to be cancelled');
   });
 
+  test('an upstream that sends no headers within ELEVENLABS_IDLE_TIMEOUT_MS is 502 after about that time, not after 30 s', async () => {
+    const { base } = await startApp({ ELEVENLABS_IDLE_TIMEOUT_MS: '300' });
+    standIn.headersDelayMs = 3000;
+    const started = Date.now();
+    const res = await withTimeout(postJson(`${base}/api/v1/tts/stream`, { text: 'Hello' }), 'the answer to a synthesis without headers');
+    const elapsed = Date.now() - started;
+    const body = await res.text();
+    expect(res.status).toBe(502);
+    expect(JSON.parse(body)).toEqual({ error: 'upstream_error', message: expect.stringContaining('no answer within 300 ms') });
+    expect(elapsed).toBeGreaterThanOrEqual(290);
+    expect(elapsed).toBeLessThan(2000);
+    await waitUntil(() => standIn.abortedStreams === 1, 'the upstream request to be cancelled');
+  });
+
   test('an upstream stream that breaks after the headers ends the response early; the service survives', async () => {
     const { base } = await startApp();
     standIn.breakAfterFirstChunk = true;
@@ -464,13 +578,38 @@ describe('bad input is a JSON 4xx', () => {
 
   test.each(jsonPaths)('%s: malformed JSON is 400 invalid_json', async (url) => {
     const app = await makeApp();
-    for (const payload of ['{"text": ', '{text: "hi"}', '{"__proto__": {"x": 1}}']) {
+    for (const payload of ['{"text": ', '{text: "hi"}', '{"text": "hi"} x']) {
       const res = await app.inject({ method: 'POST', url, payload, headers: { 'content-type': 'application/json' } });
       expect(res.statusCode).toBe(400);
       expect(res.json()).toEqual({ error: 'invalid_json', message: expect.any(String) });
     }
     const empty = await app.inject({ method: 'POST', url, payload: '', headers: { 'content-type': 'application/json' } });
     expect(empty.json()).toMatchObject({ error: 'invalid_json' });
+  });
+
+  test.each(jsonPaths)('%s: a __proto__ or constructor.prototype key (valid JSON) is 400 forbidden_key naming the key', async (url) => {
+    const app = await makeApp();
+    const cases: Array<[string, string]> = [
+      ['{"text": "hi", "__proto__": {"polluted": true}}', '"__proto__"'],
+      ['{"text": "hi", "voice": {"__proto__": {"polluted": true}}}', '"__proto__"'],
+      ['{"text": "hi", "\\u005f_proto__": {}}', '"__proto__"'],
+      ['{"text": "hi", "constructor": {"prototype": {"polluted": true}}}', '"constructor" holding a "prototype"'],
+      ['[{"constructor": {"prototype": {}}}]', '"constructor" holding a "prototype"'],
+    ];
+    for (const [payload, key] of cases) {
+      const res = await app.inject({ method: 'POST', url, payload, headers: { 'content-type': 'application/json', 'accept': 'application/json, text/event-stream' } });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toEqual({ error: 'forbidden_key', message: expect.stringContaining(`the request body contains the key ${key}`) });
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(standIn.ttsRequests).toHaveLength(0);
+  });
+
+  test('"constructor" as a plain field is an unknown field, not a forbidden key', async () => {
+    const app = await makeApp();
+    const res = await app.inject({ method: 'POST', url: '/jessica/api/v1/tts/stream', payload: '{"text": "hi", "constructor": 1}', headers: { 'content-type': 'application/json' } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({ error: 'invalid_request', message: 'unknown field: constructor' });
   });
 
   test.each(jsonPaths)('%s: a non-JSON content type is 415 unsupported_media_type', async (url) => {
@@ -732,6 +871,8 @@ describe('WebSocket /ws', () => {
       [{ type: 'tts_request', text: 5 }, 'text must be a string'],
       [{ type: 'tts_request', text: 'a'.repeat(MAX_TEXT + 1) }, `at most ${MAX_TEXT}`],
       [{ type: 'tts_request', text: 'hi', voice_id: UNKNOWN_VOICE }, 'not one of the account'],
+      ['{"type": "tts_request", "text": "hi", "__proto__": {"type": "x"}}', 'the message contains the key "__proto__"'],
+      ['{"type": "tts_request", "text": "hi", "constructor": {"prototype": {}}}', 'the message contains the key "constructor"'],
     ];
     for (const [frame, message] of cases) {
       client.send(frame);
@@ -877,7 +1018,7 @@ describe('WebSocket /ws', () => {
   });
 
   test('more than 16 waiting clips is 429 too_many_requests', async () => {
-    const { base, wsUrl } = await startApp();
+    const { base, wsUrl } = await startApp({ SPEECH_QUEUE_PER_CLIENT: '16' });
     const client = await TestClient.connect(wsUrl);
     standIn.holdLastChunk();
     for (let i = 0; i < 16; i++) {
@@ -885,7 +1026,9 @@ describe('WebSocket /ws', () => {
     }
     const refused = await postJson(`${base}/api/v1/tts`, { text: 'one too many' });
     expect(refused.status).toBe(429);
-    expect(await refused.json()).toEqual({ error: 'too_many_requests', message: expect.any(String) });
+    // Nothing finished yet: the smallest honest estimate.
+    expect(refused.headers.get('retry-after')).toBe('1');
+    expect(await refused.json()).toEqual({ error: 'too_many_requests', message: expect.stringContaining('try again in 1 s') });
     // A tts_request over the socket is refused the same way, as an error message.
     client.send({ type: 'tts_request', text: 'one too many, over the socket' });
     const beforeError: string[] = [];
@@ -904,6 +1047,54 @@ describe('WebSocket /ws', () => {
     }
   });
 
+  test('the Retry-After of a full queue is the time the playing clip should still take, from the last clips', async () => {
+    const { base, wsUrl } = await startApp({ SPEECH_QUEUE_PER_CLIENT: '16' });
+    const client = await TestClient.connect(wsUrl);
+    // One clip of about 3.2 s (4 chunks, 800 ms before each) to learn from.
+    standIn.chunkDelayMs = 800;
+    const started = Date.now();
+    expect((await postJson(`${base}/api/v1/tts`, { text: 'a slow clip' })).status).toBe(202);
+    expect((await client.clip()).audio.equals(HELLO_MP3)).toBe(true);
+    const clipMs = Date.now() - started;
+    standIn.holdLastChunk();
+    const filled = Date.now();
+    for (let i = 0; i < 16; i++) expect((await postJson(`${base}/api/v1/tts`, { text: `clip ${i}` })).status).toBe(202);
+    const refused = await postJson(`${base}/api/v1/tts`, { text: 'one too many' });
+    const elapsed = Date.now() - filled;
+    expect(refused.status).toBe(429);
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(Math.max(1, Math.floor((clipMs - elapsed) / 1000) - 1));
+    expect(retryAfter).toBeLessThanOrEqual(Math.ceil(clipMs / 1000));
+    expect(retryAfter).toBeGreaterThanOrEqual(2);
+    expect((await refused.json()).message).toContain(`try again in ${retryAfter} s`);
+  });
+
+  test('one client gets at most SPEECH_QUEUE_PER_CLIENT clips of the queue (429 client_queue_full), others are still served; the client is the X-Forwarded-For entry TRUSTED_PROXY_HOPS from the right', async () => {
+    const { base, wsUrl } = await startApp({ TRUSTED_PROXY_HOPS: '2' });
+    const listener = await TestClient.connect(wsUrl);
+    standIn.holdLastChunk();
+    // As CloudFront and the ALB send it: <what the client sent>, <client>, <CloudFront>. The
+    // client-supplied entry changes with every request; the client stays 203.0.113.7.
+    const asClient = (client: string, spoofed: string): Record<string, string> => ({ 'x-forwarded-for': `${spoofed}, ${client}, 10.0.0.99` });
+    for (let i = 0; i < 4; i++) {
+      expect((await postJson(`${base}/api/v1/tts`, { text: `a ${i}` }, asClient('203.0.113.7', `198.51.100.${i}`))).status).toBe(202);
+    }
+    const refused = await postJson(`${base}/api/v1/tts`, { text: 'a 4' }, asClient('203.0.113.7', '198.51.100.200'));
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
+    expect(await refused.json()).toEqual({ error: 'client_queue_full', message: expect.stringContaining('at most 4 per client') });
+    // Another client is served while the first one's share is full.
+    expect((await postJson(`${base}/api/v1/tts`, { text: 'b 0' }, asClient('203.0.113.8', '198.51.100.0'))).status).toBe(202);
+    // The WebSocket client's own requests count under its address (no X-Forwarded-For: the connection's).
+    listener.send({ type: 'tts_request', text: 'c 0' });
+    standIn.releaseLastChunk();
+    const texts: string[] = [];
+    for (let i = 0; i < 6; i++) texts.push((await listener.clip()).start?.text);
+    expect(texts).toEqual(['a 0', 'a 1', 'a 2', 'a 3', 'b 0', 'c 0']);
+    // Once its clips are done, the first client is served again.
+    expect((await postJson(`${base}/api/v1/tts`, { text: 'a 5' }, asClient('203.0.113.7', '198.51.100.201'))).status).toBe(202);
+  });
+
   test('a plain GET /ws is 426 JSON', async () => {
     const app = await makeApp();
     const res = await app.inject({ method: 'GET', url: '/jessica/ws' });
@@ -916,6 +1107,84 @@ describe('WebSocket /ws', () => {
     const client = await TestClient.connect(wsUrl);
     await app.close();
     expect(await client.waitClosed()).toBe(1001);
+  });
+});
+
+describe('REQUEST_TIMEOUT_MS', () => {
+  const portOf = (app: Awaited<ReturnType<typeof startApp>>['app']): number => (app.server.address() as AddressInfo).port;
+
+  test('a body that stops arriving is answered 408 request_timeout (JSON) and closed after about REQUEST_TIMEOUT_MS', async () => {
+    const { app } = await startApp({ REQUEST_TIMEOUT_MS: '500' });
+    const partial = 'POST /jessica/api/v1/tts/stream HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"text": "He';
+    const answer = await rawRequest(portOf(app), partial, 5000);
+    expect(answer.status).toBe(408);
+    expect(answer.headers.connection).toBe('close');
+    expect(JSON.parse(answer.body)).toEqual({ error: 'request_timeout', message: expect.stringContaining('did not arrive in time') });
+    expect(answer.closedAfterMs).toBeGreaterThanOrEqual(450);
+    expect(answer.closedAfterMs).toBeLessThan(2000);
+    expect(standIn.ttsRequests).toHaveLength(0);
+    expect((await fetch(`http://127.0.0.1:${portOf(app)}/jessica/health`)).status).toBe(200);
+  });
+
+  test('headers that stop arriving are answered 408 request_timeout (JSON) too', async () => {
+    const { app } = await startApp({ REQUEST_TIMEOUT_MS: '500' });
+    const answer = await rawRequest(portOf(app), 'GET /jessica/health HTTP/1.1\r\nHost: x\r\nX-Slow: ', 5000);
+    expect(answer.status).toBe(408);
+    expect(JSON.parse(answer.body)).toMatchObject({ error: 'request_timeout' });
+    expect(answer.closedAfterMs).toBeLessThan(2000);
+  });
+
+  test('a speech stream that takes longer than REQUEST_TIMEOUT_MS to send is not cut (the limit covers the request only)', async () => {
+    const { base } = await startApp({ REQUEST_TIMEOUT_MS: '300' });
+    standIn.chunkDelayMs = 250; // 4 chunks: about 1 s, over three times the limit
+    const started = Date.now();
+    const res = await postJson(`${base}/api/v1/tts/stream`, { text: 'Hello' });
+    expect(res.status).toBe(200);
+    expect(Buffer.from(await res.arrayBuffer()).equals(HELLO_MP3)).toBe(true);
+    expect(Date.now() - started).toBeGreaterThan(900);
+  });
+
+  test('a WebSocket open longer than REQUEST_TIMEOUT_MS keeps working', async () => {
+    const { wsUrl } = await startApp({ REQUEST_TIMEOUT_MS: '300' });
+    const client = await TestClient.connect(wsUrl);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    client.send({ type: 'tts_request', text: 'still connected' });
+    expect((await client.clip()).audio.equals(HELLO_MP3)).toBe(true);
+    expect(client.closed).toBeUndefined();
+  });
+});
+
+describe('errors of the HTTP layer and the router are in the service\'s JSON shape too', () => {
+  const upgrade = (headers: string): string => `GET /jessica/ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n${headers}\r\n`;
+  const KEY = 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n';
+  test.each([
+    ['a Content-Length that is not a number', 400, 'invalid_content_length', 'POST /jessica/api/v1/config HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: abc\r\n\r\n{}'],
+    ['two different Content-Lengths', 400, 'invalid_content_length', 'POST /jessica/api/v1/config HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}'],
+    ['headers over the limit', 431, 'header_too_large', `GET /jessica/health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`],
+    ['a request line that is not HTTP', 400, 'bad_request', 'HELLO\r\n\r\n'],
+    ['a bad percent-encoding in the path', 400, 'bad_url', 'GET /jessica/health%ff HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'],
+    ['a bad percent-encoding in an unknown path', 400, 'bad_url', 'GET /jessica/%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'],
+    ['a WebSocket upgrade without Sec-WebSocket-Key', 400, 'invalid_websocket_handshake', upgrade('Sec-WebSocket-Version: 13\r\n')],
+    ['a WebSocket upgrade with a malformed Sec-WebSocket-Key', 400, 'invalid_websocket_handshake', upgrade('Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: not-a-nonce\r\n')],
+    ['a WebSocket upgrade with an unsupported Sec-WebSocket-Version', 400, 'invalid_websocket_handshake', upgrade(`Sec-WebSocket-Version: 7\r\n${KEY}`)],
+    ['a WebSocket upgrade without Sec-WebSocket-Version', 400, 'invalid_websocket_handshake', upgrade(KEY)],
+  ])('%s is %i %s', async (_name, status, code, raw) => {
+    const { app } = await startApp();
+    const port = (app.server.address() as AddressInfo).port;
+    const answer = await rawRequest(port, raw, 3000);
+    expect(answer.status).toBe(status);
+    expect(answer.headers['content-type']).toMatch(/^application\/json/);
+    expect(JSON.parse(answer.body)).toEqual({ error: code, message: expect.any(String) });
+    expect(Object.keys(JSON.parse(answer.body))).toEqual(['error', 'message']);
+    if (code === 'invalid_websocket_handshake' && raw.includes('Version: 7')) expect(answer.headers['sec-websocket-version']).toBe('13, 8');
+    // The service is unaffected.
+    expect((await fetch(`http://127.0.0.1:${port}/jessica/health`)).status).toBe(200);
+  });
+
+  test('a valid WebSocket handshake still connects', async () => {
+    const { wsUrl } = await startApp();
+    const client = await TestClient.connect(wsUrl);
+    expect(client.socket.readyState).toBe(1);
   });
 });
 
@@ -1164,7 +1433,8 @@ describe('CORS', () => {
     const preflight = await app.inject({
       method: 'OPTIONS', url: '/jessica/api/v1/tts', headers: { 'origin': 'https://evil.example.com', 'access-control-request-method': 'POST' },
     });
-    expect(preflight.statusCode).toBe(404);
+    expect(preflight.statusCode).toBe(405);
+    expect(preflight.json()).toEqual({ error: 'method_not_allowed', message: expect.stringContaining('only CORS preflights from an allowed origin') });
     expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
   });
 

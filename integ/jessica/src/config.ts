@@ -28,13 +28,26 @@ export interface AppConfig {
   /** undefined when ELEVENLABS_API_KEY is unset or empty. */
   readonly elevenLabsApiKey?: string;
   readonly elevenLabsBaseUrl: string;
-  /** Longest wait for the next piece of audio from ElevenLabs (also the first one), in ms. */
+  /** Longest wait for ElevenLabs, in ms: for the response headers of every call, then for each piece of audio (also the first). */
   readonly elevenLabsIdleTimeoutMs: number;
   readonly defaultVoiceId: string;
   readonly defaultModelId: string;
   readonly logLevel: LogLevel;
   readonly maxTextLength: number;
   readonly bodyLimitBytes: number;
+  /**
+   * Longest time for receiving a whole request (headers and body), in ms; then 408. Responses,
+   * WebSockets and streams are not limited by it.
+   */
+  readonly requestTimeoutMs: number;
+  /** Speech jobs one client may have queued or playing at once (of the 16 all share). */
+  readonly speechQueuePerClient: number;
+  /**
+   * Proxies in front of the service that each append one address to X-Forwarded-For (CloudFront,
+   * then the ALB or the HTTP API: 2). The client is the entry that many places from the right;
+   * entries further left are the client's own and ignored. 0: the connection's address.
+   */
+  readonly trustedProxyHops: number;
   /** Exact origins such as `https://jessica.example.com`, or `*`. Empty: no CORS headers. */
   readonly corsAllowOrigins: readonly string[];
   /** SSM parameter holding the persisted settings; undefined keeps them in memory. */
@@ -114,6 +127,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
 
   const maxTextLength = int('MAX_TEXT_LENGTH', 5000, 1, 100_000);
   const bodyLimitBytes = int('BODY_LIMIT_BYTES', 65536, 1024, 10 * 1024 * 1024);
+  const requestTimeoutMs = int('REQUEST_TIMEOUT_MS', 30_000, 100, 600_000);
+  const speechQueuePerClient = int('SPEECH_QUEUE_PER_CLIENT', 4, 1, 16);
+  const trustedProxyHops = int('TRUSTED_PROXY_HOPS', 2, 0, 10);
   const voicesCacheSeconds = int('VOICES_CACHE_SECONDS', 300, 0, 86_400);
 
   const corsAllowOrigins = (env.CORS_ALLOW_ORIGINS ?? '').split(',').map((o) => o.trim()).filter((o) => o !== '');
@@ -143,6 +159,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel: logLevel as LogLevel,
     maxTextLength,
     bodyLimitBytes,
+    requestTimeoutMs,
+    speechQueuePerClient,
+    trustedProxyHops,
     corsAllowOrigins,
     configParameterName,
     voicesCacheSeconds,

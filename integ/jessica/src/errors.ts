@@ -8,7 +8,13 @@ export interface ErrorBody {
 
 /** An error with the HTTP status and code to answer with. */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    /** Response headers that go with the error, e.g. `retry-after`. */
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
     super(message);
     this.name = 'ApiError';
   }
@@ -16,6 +22,12 @@ export class ApiError extends Error {
   toBody(): ErrorBody {
     return { error: this.code, message: this.message };
   }
+}
+
+/** 429 with `Retry-After` in whole seconds (at least 1), also said in the message. */
+export function tooManyRequests(code: string, message: string, retryAfterSeconds: number): ApiError {
+  const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  return new ApiError(429, code, `${message}; try again in ${seconds} s`, { 'retry-after': String(seconds) });
 }
 
 export const invalidRequest = (message: string): ApiError => new ApiError(400, 'invalid_request', message);
@@ -34,10 +46,6 @@ export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   const e = (err ?? {}) as { code?: unknown; statusCode?: unknown; message?: unknown };
   switch (e.code) {
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return new ApiError(400, 'invalid_json', 'the request body is not valid JSON');
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new ApiError(400, 'invalid_json', 'the request body is empty; expected a JSON object');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new ApiError(415, 'unsupported_media_type', 'expected Content-Type: application/json');
     case 'FST_ERR_CTP_BODY_TOO_LARGE':

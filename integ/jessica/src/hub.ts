@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { WebSocket } from 'ws';
 import { SpeechRequest } from './elevenlabs';
-import { ApiError, toApiError } from './errors';
+import { toApiError, tooManyRequests } from './errors';
 import { SpeechService } from './speech';
 
 /** Raw audio bytes per `audio_chunk` message: base64 makes 21848 characters, well under a 32 KB frame. */
@@ -13,6 +13,8 @@ export const AUDIO_CHUNK_BYTES = 16384;
 export const ECHOED_TEXT_BYTES = 2048;
 /** Speech jobs waiting for their turn; more are refused with 429. */
 export const MAX_PENDING_JOBS = 16;
+/** Finished jobs whose durations make the `Retry-After` estimate of a full queue. */
+const DURATION_SAMPLES = 8;
 /** A client that has this much unsent data is too slow and is dropped. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 
@@ -38,8 +40,20 @@ export class ClientHub {
   private readonly clients = new Set<WebSocket>();
   private tail: Promise<unknown> = Promise.resolve();
   private pending = 0;
+  /** When the job being played started (undefined: none). */
+  private runningSince?: number;
+  /** Durations of the last finished jobs, in ms. */
+  private readonly durations: number[] = [];
 
-  constructor(private readonly speech: SpeechService, private readonly log: FastifyBaseLogger) {}
+  /** The client of each queued job, in order (the first is being played); '' for none. */
+  private readonly queue: string[] = [];
+
+  constructor(
+    private readonly speech: SpeechService,
+    private readonly log: FastifyBaseLogger,
+    /** Jobs one client may have queued or playing at once (SPEECH_QUEUE_PER_CLIENT). */
+    private readonly perClient: number = MAX_PENDING_JOBS,
+  ) {}
 
   get size(): number {
     return this.clients.size;
@@ -67,28 +81,78 @@ export class ClientHub {
   }
 
   /**
-   * Queues a clip for `targets` (every client connected when the job starts, or one client).
-   * Resolves when the clip was delivered; rejects with an ApiError (which the targets also got as
-   * an `error` message) when the synthesis failed.
+   * Queues a clip for `targets` (every client connected when the job starts, or one client) on
+   * behalf of `clientId` (the caller's address, see `TRUSTED_PROXY_HOPS`). Resolves when the clip
+   * was delivered; rejects with an ApiError (which the targets also got as an `error` message) when
+   * the synthesis failed.
    *
-   * @throws ApiError 429 `too_many_requests` when too many jobs are waiting
+   * @throws ApiError 429 `client_queue_full` (with `Retry-After`) when `clientId` already has its
+   * share of jobs queued or playing, `too_many_requests` when the queue is full
    */
-  enqueue(request: SpeechRequest, target?: WebSocket): Promise<PushResult> {
+  enqueue(request: SpeechRequest, target?: WebSocket, clientId = ''): Promise<PushResult> {
     if (this.pending >= MAX_PENDING_JOBS) {
-      throw new ApiError(429, 'too_many_requests', `${MAX_PENDING_JOBS} speech requests are already waiting; try again later`);
+      throw tooManyRequests('too_many_requests', `${MAX_PENDING_JOBS} speech requests are already waiting`, this.secondsUntilNextSlot());
+    }
+    if (clientId !== '') {
+      const mine = this.queue.filter((c) => c === clientId).length;
+      if (mine >= this.perClient) {
+        throw tooManyRequests('client_queue_full',
+          `this client already has ${mine} speech requests queued or playing (at most ${this.perClient} per client)`,
+          this.secondsUntilClientSlot(clientId));
+      }
     }
     this.pending++;
+    this.queue.push(clientId);
     const job = this.tail.then(() => this.push(request, target)).finally(() => {
       this.pending--;
+      // Jobs run one at a time in order: the one that ended is the first.
+      this.queue.shift();
     });
     this.tail = job.catch(() => undefined);
     return job;
+  }
+
+  /**
+   * When the first job of `clientId` should end: what the playing job should still take, plus the
+   * average duration for each job before that one, in seconds (at least 1).
+   */
+  secondsUntilClientSlot(clientId: string, now = Date.now()): number {
+    const position = this.queue.indexOf(clientId);
+    if (position <= 0) return this.secondsUntilNextSlot(now);
+    return this.secondsUntilNextSlot(now) + Math.ceil((position * this.averageMs()) / 1000);
+  }
+
+  /**
+   * When the job being played should end and free a place in the queue: the average duration of
+   * the last finished jobs minus the time it has run, in seconds (1 when it is overdue or nothing
+   * finished yet).
+   */
+  secondsUntilNextSlot(now = Date.now()): number {
+    if (this.runningSince === undefined || this.durations.length === 0) return 1;
+    return Math.max(1, Math.ceil((this.averageMs() - (now - this.runningSince)) / 1000));
+  }
+
+  /** Average duration of the last played jobs, in ms (0 before the first). */
+  private averageMs(): number {
+    return this.durations.length === 0 ? 0 : this.durations.reduce((sum, d) => sum + d, 0) / this.durations.length;
   }
 
   private async push(request: SpeechRequest, target?: WebSocket): Promise<PushResult> {
     const targets = (target ? [target] : [...this.clients]).filter((s) => s.readyState === s.OPEN);
     // Nobody to play it: do not spend ElevenLabs credits.
     if (targets.length === 0) return { clients: 0, bytes: 0, chunks: 0 };
+    const started = Date.now();
+    this.runningSince = started;
+    try {
+      return await this.play(request, targets);
+    } finally {
+      this.runningSince = undefined;
+      this.durations.push(Date.now() - started);
+      if (this.durations.length > DURATION_SAMPLES) this.durations.shift();
+    }
+  }
+
+  private async play(request: SpeechRequest, targets: WebSocket[]): Promise<PushResult> {
     const sendAll = (message: ServerMessage): number => targets.filter((s) => this.send(s, message)).length;
 
     let bytes = 0;

@@ -28,7 +28,7 @@ export interface McpContext {
  */
 export function registerMcpRoutes(scope: FastifyInstance, ctx: McpContext): void {
   scope.post('/mcp', async (req, reply) => {
-    const server = createMcpServer(ctx);
+    const server = createMcpServer(ctx, req.ip);
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     // Headers set by hooks (CORS) would be lost once the reply is hijacked: put them on the raw response.
     for (const [name, value] of Object.entries(reply.getHeaders())) {
@@ -53,19 +53,15 @@ export function registerMcpRoutes(scope: FastifyInstance, ctx: McpContext): void
     }
   });
 
-  const notAllowed = async (): Promise<never> => {
-    throw new ApiError(405, 'method_not_allowed', 'the MCP endpoint is stateless Streamable HTTP: use POST');
-  };
-  scope.get('/mcp', { onSend: allowPost }, notAllowed);
-  scope.delete('/mcp', { onSend: allowPost }, notAllowed);
+  // GET and DELETE /mcp (SSE stream, session end) are not offered: the not-found handler answers
+  // them with 405, Allow: POST and MCP_METHOD_HINT.
 }
 
-async function allowPost(_req: unknown, reply: { header(name: string, value: string): unknown }): Promise<void> {
-  reply.header('allow', 'POST');
-}
+/** Said in the 405 for any other method on `/mcp`. */
+export const MCP_METHOD_HINT = 'the MCP endpoint is stateless Streamable HTTP: use POST';
 
-/** One MCP server with the tools `speak_text` and `list_voices`. */
-export function createMcpServer(ctx: McpContext): McpServer {
+/** One MCP server with the tools `speak_text` and `list_voices`; `clientId`: the caller's address (its share of the speech queue). */
+export function createMcpServer(ctx: McpContext, clientId = ''): McpServer {
   const server = new McpServer({ name: ctx.serviceName, version: ctx.version });
 
   server.registerTool('speak_text', {
@@ -82,7 +78,7 @@ export function createMcpServer(ctx: McpContext): McpServer {
       throw new ApiError(409, 'no_listeners',
         `No browser is connected to ${ctx.webSocketPath}: open the ${ctx.serviceName} web page first. Nothing was synthesized.`);
     }
-    const result = await ctx.hub.enqueue(request);
+    const result = await ctx.hub.enqueue(request, undefined, clientId);
     return `Spoke ${request.text.length} characters with voice ${request.voiceId} (model ${request.modelId}): `
       + `${result.bytes} bytes of MP3 in ${result.chunks} chunks to ${result.clients} WebSocket client${result.clients === 1 ? '' : 's'}.`;
   }));

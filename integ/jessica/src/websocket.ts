@@ -3,7 +3,7 @@ import type { RawData, WebSocket } from 'ws';
 import { ApiError, toApiError } from './errors';
 import { ClientHub } from './hub';
 import { SpeechService } from './speech';
-import { isJsonObject } from './validation';
+import { InvalidJsonError, isJsonObject, parseJson } from './validation';
 
 /** Largest frame a client may send; larger ones close the connection with 1009 (ws library). */
 export const MAX_INCOMING_FRAME_BYTES = 64 * 1024;
@@ -35,6 +35,8 @@ export function registerWebSocketRoute(scope: FastifyInstance, hub: ClientHub, s
   scope.route({
     method: 'GET',
     url: '/ws',
+    // ws would answer a bad handshake itself, in plain text: check it first (errors in JSON).
+    onRequest: async (req) => checkHandshake(req),
     // A plain GET (no Upgrade header) lands here.
     handler: async () => {
       throw new ApiError(426, 'upgrade_required', 'this endpoint speaks WebSocket: connect with ws:// or wss://');
@@ -51,7 +53,7 @@ export function registerWebSocketRoute(scope: FastifyInstance, hub: ClientHub, s
         log.info({ clients: hub.size }, 'WebSocket client disconnected');
       });
       socket.on('message', (data, isBinary) => {
-        handleMessage(socket, data, isBinary).catch((err: unknown) => {
+        handleMessage(socket, data, isBinary, req.ip).catch((err: unknown) => {
           const apiError = toApiError(err);
           if (apiError.status >= 500 && apiError.code === 'internal_error') log.error({ err }, 'WebSocket message failed');
           hub.send(socket, { type: 'error', message: apiError.message });
@@ -60,13 +62,15 @@ export function registerWebSocketRoute(scope: FastifyInstance, hub: ClientHub, s
     },
   });
 
-  async function handleMessage(socket: WebSocket, data: RawData, isBinary: boolean): Promise<void> {
+  /** `clientId`: the address of the client that opened the socket (its upgrade request's `req.ip`). */
+  async function handleMessage(socket: WebSocket, data: RawData, isBinary: boolean, clientId: string): Promise<void> {
     if (isBinary) throw invalidMessage('expected a JSON text frame, got a binary frame');
     let message: unknown;
     try {
-      message = JSON.parse(rawToString(data));
-    } catch {
-      throw invalidMessage('the message is not valid JSON');
+      message = parseJson(rawToString(data), 'the message');
+    } catch (err) {
+      if (err instanceof InvalidJsonError) throw invalidMessage('the message is not valid JSON');
+      throw err;
     }
     if (!isJsonObject(message)) throw invalidMessage('the message must be a JSON object with a "type" field');
     if (message.type !== 'tts_request') {
@@ -76,7 +80,27 @@ export function registerWebSocketRoute(scope: FastifyInstance, hub: ClientHub, s
     const { type: _type, ...body } = message;
     const request = await speech.resolve(speech.parse(body));
     // Errors during the synthesis reach the client as an `error` message from the hub.
-    hub.enqueue(request, socket).catch(() => undefined);
+    hub.enqueue(request, socket, clientId).catch(() => undefined);
+  }
+}
+
+/** A base64 nonce of 16 bytes, as RFC 6455 requires for Sec-WebSocket-Key. */
+const WEBSOCKET_KEY = /^[+/0-9A-Za-z]{21}[AQgw]==$/;
+
+/**
+ * An upgrade request to `/ws` with a missing or bad `Sec-WebSocket-Key` or `Sec-WebSocket-Version`
+ * is 400 `invalid_websocket_handshake` (with `Sec-WebSocket-Version: 13` for a bad version).
+ */
+function checkHandshake(req: FastifyRequest): void {
+  if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket') return;
+  const key = req.headers['sec-websocket-key'];
+  if (typeof key !== 'string' || !WEBSOCKET_KEY.test(key.trim())) {
+    throw new ApiError(400, 'invalid_websocket_handshake', 'missing or invalid Sec-WebSocket-Key header (expected a base64 nonce of 16 bytes)');
+  }
+  const version = req.headers['sec-websocket-version'];
+  if (version !== '13' && version !== '8') {
+    throw new ApiError(400, 'invalid_websocket_handshake', 'missing or unsupported Sec-WebSocket-Version header (expected 13)',
+      { 'sec-websocket-version': '13, 8' });
   }
 }
 
