@@ -15,6 +15,7 @@ export * from './routing/routing-options';
 export * from './routing/service-cors';
 export * from './routing/waf-options';
 export * from './service/container-service';
+export * from './service/container-security-options';
 export * from './service/fargate-task-options';
 export * from './service/service-schedule';
 export * from './frontend/static-site';

@@ -12,8 +12,10 @@ import { addNagSuppressions } from '../core/nag';
 import { tagServiceResources } from '../core/tags';
 import { isUnresolved, validateSiteFolder } from '../core/validation';
 import { StaticSite } from '../frontend/static-site';
+import { ContainerSecurityOptions } from '../service/container-security-options';
 import { ContainerService } from '../service/container-service';
 import { FargateTaskOptions } from '../service/fargate-task-options';
+import { containerSecurityOptionsOf } from '../service/private/container-security';
 import { fargateTaskOptionsOf } from '../service/private/fargate-task';
 import { ServiceSchedule } from '../service/service-schedule';
 
@@ -47,10 +49,11 @@ const RESERVED_ENVIRONMENT: Record<string, string> = {
 /**
  * Properties of a Jessica-style text-to-speech service: the platform (it needs
  * `longLivedConnections`), the service's name (e.g. `jessica`: base path `/jessica`, frontend
- * `jessica.<domain>`), the task options with TtsService's own defaults (see the class), and the
+ * `jessica.<domain>`), the task options with TtsService's own defaults (see the class), how the
+ * container runs (`ContainerSecurityOptions`, the same defaults as `ContainerService`), and the
  * ElevenLabs settings. Monthly costs are us-east-1 list prices.
  */
-export interface TtsServiceProps extends PlatformServiceProps, FargateTaskOptions {
+export interface TtsServiceProps extends PlatformServiceProps, FargateTaskOptions, ContainerSecurityOptions {
   /** The container image (Jessica contract: `/health`, `/api/v1/...`, `/ws`, `/mcp` under `ROOT_PATH`). */
   readonly image: ecs.ContainerImage;
 
@@ -299,6 +302,7 @@ export class TtsService extends Construct {
 
     this.containerService = new ContainerService(this, 'Service', {
       ...fargateTaskOptionsOf(props),
+      ...containerSecurityOptionsOf(props),
       maxCapacity: props.maxCapacity ?? 1,
       schedule: props.schedule ?? ServiceSchedule.weekdays(7, 19),
       platform,

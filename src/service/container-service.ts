@@ -6,7 +6,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
+import { ContainerSecurityOptions } from './container-security-options';
 import { FargateTaskOptions } from './fargate-task-options';
+import { addWritablePaths, linuxParametersOf, resolveContainerSecurity } from './private/container-security';
 import { configureTaskScaling, FARGATE_TASK_DEFAULTS, fargateTaskOptionsOf, validateFargateTaskOptions } from './private/fargate-task';
 import { ServiceSchedule } from './service-schedule';
 import { servicePath } from '../contract/names';
@@ -24,9 +26,10 @@ import { ServiceRoutingOptions } from '../routing/routing-options';
 
 /**
  * Properties of a container service: the container, its routes (every option `ApiRoutes`
- * takes), its tasks' size and scaling, and its alarms. Monthly costs are us-east-1 list prices.
+ * takes), its tasks' size and scaling, how its container runs (read-only, non-root, see
+ * `ContainerSecurityOptions`), and its alarms. Monthly costs are us-east-1 list prices.
  */
-export interface ContainerServiceProps extends PlatformServiceProps, ServiceRoutingOptions, FargateTaskOptions {
+export interface ContainerServiceProps extends PlatformServiceProps, ServiceRoutingOptions, FargateTaskOptions, ContainerSecurityOptions {
   /** The container image: `ContainerImage.fromAsset(folder)`, `fromEcrRepository(...)` or `fromRegistry(...)`. */
   readonly image: ecs.ContainerImage;
 
@@ -115,6 +118,9 @@ export interface ContainerServiceProps extends PlatformServiceProps, ServiceRout
  * long-lived load balancer) on the container port, and sends only HTTPS (443) out. Open more
  * with `connections` (e.g. `database.connections.allowDefaultPortFrom(service)`), and grant the
  * task access to other resources through `grantPrincipal` (e.g. `bucket.grantRead(service)`).
+ * The container runs with a read-only root filesystem (writable: `/tmp`), as user `1000:1000`,
+ * with a memory hard limit of the task's memory, without Linux capabilities and with an init
+ * process (`ContainerSecurityOptions`; the image must run that way: see `writablePaths` and `user`).
  */
 export class ContainerService extends Construct implements ec2.IConnectable, iam.IGrantable {
   /** The Fargate service. */
@@ -155,6 +161,8 @@ export class ContainerService extends Construct implements ec2.IConnectable, iam
   constructor(scope: Construct, id: string, props: ContainerServiceProps) {
     super(scope, id);
     this.validateProps(props);
+    const taskMemoryMiB = props.memoryLimitMiB ?? FARGATE_TASK_DEFAULTS.memoryLimitMiB;
+    const security = resolveContainerSecurity(this, props, taskMemoryMiB, props.enableExecuteCommand ?? false);
     const platform = props.platform;
     const port = props.containerPort ?? 8080;
     const pathMode = props.pathMode ?? PathMode.KEEP_BASE_PATH;
@@ -172,7 +180,7 @@ export class ContainerService extends Construct implements ec2.IConnectable, iam
 
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
       cpu: props.cpu ?? FARGATE_TASK_DEFAULTS.cpu,
-      memoryLimitMiB: props.memoryLimitMiB ?? FARGATE_TASK_DEFAULTS.memoryLimitMiB,
+      memoryLimitMiB: taskMemoryMiB,
       runtimePlatform: {
         cpuArchitecture: props.cpuArchitecture ?? ecs.CpuArchitecture.X86_64,
         operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
@@ -185,7 +193,11 @@ export class ContainerService extends Construct implements ec2.IConnectable, iam
       environment: props.environment,
       secrets: props.secrets,
       logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: props.serviceName }),
-      readonlyRootFilesystem: false,
+      readonlyRootFilesystem: security.readonlyRootFilesystem,
+      user: security.user,
+      // The one container of the task may use all of its memory (the hard limit), no more.
+      memoryLimitMiB: security.memoryLimitMiB,
+      linuxParameters: linuxParametersOf(this, security),
       healthCheck: {
         command: props.healthCheckCommand ?? ['CMD-SHELL', `curl -fsS http://127.0.0.1:${port}${healthPath} > /dev/null || exit 1`],
         interval: Duration.seconds(30),
@@ -194,6 +206,7 @@ export class ContainerService extends Construct implements ec2.IConnectable, iam
         startPeriod: Duration.seconds(30),
       },
     });
+    addWritablePaths(this.taskDefinition, this.container, security.writablePaths);
 
     // Out: HTTPS only (external APIs, ECR, Secrets Manager, CloudWatch Logs). In: opened by ApiRoutes
     // to the VPC link and the long-lived load balancer on the container port, nothing else.

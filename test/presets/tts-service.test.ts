@@ -544,6 +544,52 @@ describe('TtsService never puts the key into a template', () => {
   });
 });
 
+describe('TtsService runs its container read-only, as a non-root user, with a memory limit, no capabilities and an init process', () => {
+  function taskDefinition(s: Synth): any {
+    return s.template.toJSON().Resources[idOf(s.stack, s.tts.containerService.taskDefinition)].Properties;
+  }
+
+  test('defaults: ContainerService\'s, on the one container (no sidecar) with all of the task\'s memory', () => {
+    const s = synth();
+    const c = container(s);
+    expect(c.ReadonlyRootFilesystem).toBe(true);
+    expect(c.User).toBe('1000:1000');
+    expect(taskDefinition(s).Memory).toBe('1024');
+    expect(c.Memory).toBe(1024);
+    expect(c.LinuxParameters).toEqual({ Capabilities: { Drop: ['ALL'] }, InitProcessEnabled: true });
+    expect(taskDefinition(s).Volumes).toEqual([{ Name: 'scratch-tmp' }]);
+    expect(c.MountPoints).toEqual([{ SourceVolume: 'scratch-tmp', ContainerPath: '/tmp', ReadOnly: false }]);
+  });
+
+  test('the options are passed on: user, writable paths, memory limit, capabilities, init process', () => {
+    const s = synth({
+      cpu: 1024,
+      memoryLimitMiB: 2048,
+      user: '65534',
+      writablePaths: ['/tmp', '/var/cache/jessica'],
+      containerMemoryLimitMiB: 1792,
+      dropCapabilities: [ecs.Capability.NET_RAW],
+      initProcessEnabled: false,
+    });
+    const c = container(s);
+    expect(c.User).toBe('65534');
+    expect(c.Memory).toBe(1792);
+    expect(c.LinuxParameters).toEqual({ Capabilities: { Drop: ['NET_RAW'] }, InitProcessEnabled: false });
+    expect(c.MountPoints.map((m: any) => m.ContainerPath)).toEqual(['/tmp', '/var/cache/jessica']);
+  });
+
+  test('readonlyRootFilesystem: false and root with allowRootUser are passed on', () => {
+    const c = container(synth({ readonlyRootFilesystem: false, user: '0', allowRootUser: true }));
+    expect(c.ReadonlyRootFilesystem).toBe(false);
+    expect(c.User).toBe('0');
+    expect(c.MountPoints).toBeUndefined();
+  });
+
+  test('a root user without allowRootUser fails at synth, as on ContainerService', () => {
+    expect(() => synth({ user: 'root' })).toThrow(/Platform\/Jessica\/Service: invalid user "root": root is refused/);
+  });
+});
+
 describe('TtsService validation', () => {
   let stack: Stack;
   let platform: GlobalPlatform;

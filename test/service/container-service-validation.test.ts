@@ -174,3 +174,86 @@ describe('environment, secrets and names', () => {
     expect(messageOf({ healthCheckCommand: ['curl localhost'] })).toMatch(/invalid healthCheckCommand \["curl localhost"\]: expected \["CMD-SHELL"/);
   });
 });
+
+describe('container security options', () => {
+  test.each([
+    ['tmp', 'expected an absolute path of a folder such as "/tmp"'],
+    ['/', 'expected an absolute path of a folder'],
+    ['/tmp/', 'expected an absolute path of a folder'],
+    ['/var/../etc', 'no "." or ".." segments'],
+    ['/my cache', 'no spaces'],
+    ['/proc/self', '/proc is provided by the container runtime; a volume there would hide it'],
+    ['/dev', '/dev is provided by the container runtime'],
+  ])('writablePaths entry %j is refused', (path, allowed) => {
+    const message = messageOf({ writablePaths: [path] });
+    expect(message).toContain(`invalid writablePaths ${JSON.stringify(path)}: `);
+    expect(message).toContain(allowed);
+  });
+
+  test('a repeated writable path is refused', () => {
+    expect(messageOf({ writablePaths: ['/tmp', '/run', '/tmp'] })).toMatch(/invalid writablePaths "\/tmp": list each path once$/);
+  });
+
+  test('a writable path inside another is refused, naming the outer one', () => {
+    expect(messageOf({ writablePaths: ['/var/cache', '/var/cache/nginx'] })).toMatch(
+      /invalid writablePaths "\/var\/cache\/nginx": it is inside "\/var\/cache", which is already writable; list only "\/var\/cache"$/);
+  });
+
+  test('more than 10 writable paths are refused', () => {
+    const paths = Array.from({ length: 11 }, (_, i) => `/scratch${i}`);
+    expect(messageOf({ writablePaths: paths })).toContain('expected at most 10 paths');
+  });
+
+  test('10 writable paths are accepted', () => {
+    expect(() => make({ writablePaths: Array.from({ length: 10 }, (_, i) => `/scratch${i}`) })).not.toThrow();
+  });
+
+  test('writablePaths with readonlyRootFilesystem: false is refused (the whole filesystem is writable)', () => {
+    expect(messageOf({ readonlyRootFilesystem: false, writablePaths: ['/tmp'] })).toMatch(
+      /invalid writablePaths \["\/tmp"\]: only used with readonlyRootFilesystem \(it is false: the whole filesystem is writable\)$/);
+  });
+
+  test('writablePaths with ECS Exec (which turns the read-only root filesystem off) is refused, naming ECS Exec', () => {
+    expect(messageOf({ enableExecuteCommand: true, writablePaths: ['/tmp'] })).toContain(
+      'only used with a read-only root filesystem, which ECS Exec (enableExecuteCommand) turns off');
+  });
+
+  test('readonlyRootFilesystem: true with ECS Exec is refused: the agent needs a writable root filesystem', () => {
+    expect(messageOf({ enableExecuteCommand: true, readonlyRootFilesystem: true })).toMatch(
+      /invalid readonlyRootFilesystem true: ECS Exec \(enableExecuteCommand\) needs a writable root filesystem/);
+  });
+
+  test.each(['root', '0', 'root:root', '0:0', '0:1000', 'root:staff'])('user %s is refused without allowRootUser, naming the control', user => {
+    expect(messageOf({ user })).toMatch(new RegExp(
+      `invalid user "${user}": root is refused \\(it fails the Control Tower control CT\\.ECS\\.PR\\.3, ecs_task_definition_nonroot_user_check\\):`
+      + ' use a non-root user such as "1000:1000", or set allowRootUser: true$'));
+  });
+
+  test.each(['', ':', '1000:', ':1000', '01000', '-1', '1000:1000:1000', 'my user', '9user', 'ñame'])('user %j is malformed', user => {
+    expect(messageOf({ user })).toContain(`invalid user ${JSON.stringify(user)}: expected "uid", "uid:gid", "name" or "name:group"`);
+  });
+
+  test('allowRootUser with a non-root user is refused', () => {
+    expect(messageOf({ allowRootUser: true })).toMatch(
+      /invalid allowRootUser true: only used with a root user \("root", "0", "root:<group>" or "0:<gid>"\); user is "1000:1000"$/);
+  });
+
+  test.each([
+    [{ containerMemoryLimitMiB: 5 }, 'invalid containerMemoryLimitMiB 5: expected a whole number from 6 to 1024'],
+    [{ containerMemoryLimitMiB: 1025 }, 'invalid containerMemoryLimitMiB 1025: expected a whole number from 6 to 1024'],
+    [{ cpu: 1024, memoryLimitMiB: 2048, containerMemoryLimitMiB: 3072 }, 'invalid containerMemoryLimitMiB 3072: expected a whole number from 6 to 2048'],
+    [{ containerMemoryLimitMiB: 512.5 }, 'invalid containerMemoryLimitMiB 512.5'],
+  ])('%j is refused: at most the task\'s memory', (props, message) => {
+    expect(messageOf(props as Partial<ContainerServiceProps>)).toContain(message);
+  });
+
+  test('addCapabilities other than SYS_PTRACE is refused: Fargate allows only that one', () => {
+    expect(messageOf({ addCapabilities: [ecs.Capability.NET_ADMIN] })).toMatch(/invalid addCapabilities "NET_ADMIN": Fargate allows adding only SYS_PTRACE$/);
+  });
+
+  test('an unknown or repeated capability is refused', () => {
+    expect(messageOf({ dropCapabilities: [ecs.Capability.ALL, 'NOPE' as ecs.Capability] })).toMatch(
+      /invalid dropCapabilities "NOPE": expected ecs.Capability values such as ecs.Capability.ALL$/);
+    expect(messageOf({ dropCapabilities: [ecs.Capability.ALL, ecs.Capability.ALL] })).toMatch(/invalid dropCapabilities "ALL": list each capability once$/);
+  });
+});

@@ -53,10 +53,10 @@ function ecsService(s: Synth): any {
 }
 
 function container(s: Synth): any {
-  const taskDefinition = s.template.toJSON().Resources[idOf(s.stack, s.service.taskDefinition)];
-  expect(taskDefinition.Type).toBe('AWS::ECS::TaskDefinition');
-  expect(taskDefinition.Properties.ContainerDefinitions).toHaveLength(1);
-  return taskDefinition.Properties.ContainerDefinitions[0];
+  const resource = s.template.toJSON().Resources[idOf(s.stack, s.service.taskDefinition)];
+  expect(resource.Type).toBe('AWS::ECS::TaskDefinition');
+  expect(resource.Properties.ContainerDefinitions).toHaveLength(1);
+  return resource.Properties.ContainerDefinitions[0];
 }
 
 function scalableTarget(s: Synth): any {
@@ -531,6 +531,147 @@ describe('ContainerService with a custom health check path and long-lived paths'
       expect.objectContaining({ Schedule: 'cron(0 6 ? * * *)' }),
       expect.objectContaining({ Schedule: 'cron(0 0 ? * * *)', ScalableTargetAction: { MinCapacity: 0, MaxCapacity: 0 } }),
     ]);
+  });
+});
+
+/** The task definition's properties. */
+function taskDefinition(s: Synth): any {
+  return s.template.toJSON().Resources[idOf(s.stack, s.service.taskDefinition)].Properties;
+}
+
+/**
+ * The checks of the Control Tower proactive controls' cfn-guard rules (@cdklabs/cdk-validator-cfnguard,
+ * rules/control-tower/cfn-guard/ecs) on every container definition: CT.ECS.PR.3 (User exists and
+ * is not 0, "0", "root", /^0:.*$/ or /^root:.*$/), CT.ECS.PR.6 (ReadonlyRootFilesystem == true),
+ * CT.ECS.PR.7 (Memory >= 4), CT.ECS.PR.11 (no Privileged: true).
+ */
+function controlTowerFindings(s: Synth): string[] {
+  const findings: string[] = [];
+  for (const c of taskDefinition(s).ContainerDefinitions) {
+    const user = c.User;
+    if (user === undefined || user === 0 || user === '0' || user === 'root' || /^0:.*$/.test(user) || /^root:.*$/.test(user)) {
+      findings.push(`CT.ECS.PR.3 ${c.Name}: User ${JSON.stringify(user)}`);
+    }
+    if (c.ReadonlyRootFilesystem !== true) findings.push(`CT.ECS.PR.6 ${c.Name}: ReadonlyRootFilesystem ${c.ReadonlyRootFilesystem}`);
+    if (!(typeof c.Memory === 'number' && c.Memory >= 4)) findings.push(`CT.ECS.PR.7 ${c.Name}: Memory ${c.Memory}`);
+    if (c.Privileged === true) findings.push(`CT.ECS.PR.11 ${c.Name}: Privileged`);
+  }
+  return findings;
+}
+
+describe('ContainerService container defaults: read-only, non-root, memory limit, no capabilities, init', () => {
+  let s: Synth;
+  beforeAll(() => {
+    s = synth();
+  });
+
+  test('the root filesystem is read-only', () => {
+    expect(container(s).ReadonlyRootFilesystem).toBe(true);
+  });
+
+  test('/tmp is writable: an empty task volume (ephemeral storage) mounted read-write at /tmp', () => {
+    expect(taskDefinition(s).Volumes).toEqual([{ Name: 'scratch-tmp' }]);
+    expect(container(s).MountPoints).toEqual([{ SourceVolume: 'scratch-tmp', ContainerPath: '/tmp', ReadOnly: false }]);
+  });
+
+  test('no extra ephemeral storage: the included 20 GiB, at no cost', () => {
+    expect(taskDefinition(s).EphemeralStorage).toBeUndefined();
+  });
+
+  test('runs as user 1000:1000 (the node user of the official Node.js images), not as the image\'s user', () => {
+    expect(container(s).User).toBe('1000:1000');
+  });
+
+  test('the memory hard limit is the task\'s memory (1024 MiB), the only container\'s', () => {
+    expect(taskDefinition(s).Memory).toBe('1024');
+    expect(container(s).Memory).toBe(1024);
+    expect(container(s).MemoryReservation).toBeUndefined();
+  });
+
+  test('drops all Linux capabilities, adds none, and runs an init process', () => {
+    expect(container(s).LinuxParameters).toEqual({ Capabilities: { Drop: ['ALL'] }, InitProcessEnabled: true });
+  });
+
+  test('not privileged', () => {
+    expect(container(s).Privileged).toBeUndefined();
+  });
+
+  test('passes the Control Tower controls CT.ECS.PR.3, 6, 7 and 11 (cfn-guard rule checks)', () => {
+    expect(controlTowerFindings(s)).toEqual([]);
+  });
+});
+
+describe('ContainerService container overrides', () => {
+  test('readonlyRootFilesystem: false: a writable root filesystem and no scratch volume', () => {
+    const s = synth({ readonlyRootFilesystem: false });
+    expect(container(s).ReadonlyRootFilesystem).toBe(false);
+    expect(taskDefinition(s).Volumes).toBeUndefined();
+    expect(container(s).MountPoints).toBeUndefined();
+    expect(controlTowerFindings(s)).toEqual(['CT.ECS.PR.6 service1: ReadonlyRootFilesystem false']);
+  });
+
+  test('writablePaths: one volume and one read-write mount point per path, /tmp only when listed', () => {
+    const s = synth({ writablePaths: ['/var/cache/nginx', '/run'] });
+    expect(taskDefinition(s).Volumes).toEqual([{ Name: 'scratch-var-cache-nginx' }, { Name: 'scratch-run' }]);
+    expect(container(s).MountPoints).toEqual([
+      { SourceVolume: 'scratch-var-cache-nginx', ContainerPath: '/var/cache/nginx', ReadOnly: false },
+      { SourceVolume: 'scratch-run', ContainerPath: '/run', ReadOnly: false },
+    ]);
+    expect(container(s).ReadonlyRootFilesystem).toBe(true);
+  });
+
+  test('writablePaths whose names would clash get distinct volume names', () => {
+    const s = synth({ writablePaths: ['/a-b', '/a/b'] });
+    expect(taskDefinition(s).Volumes).toEqual([{ Name: 'scratch-a-b' }, { Name: 'scratch-a-b-2' }]);
+  });
+
+  test('writablePaths: []: read-only everywhere, no volume', () => {
+    const s = synth({ writablePaths: [] });
+    expect(container(s).ReadonlyRootFilesystem).toBe(true);
+    expect(taskDefinition(s).Volumes).toBeUndefined();
+    expect(container(s).MountPoints).toBeUndefined();
+  });
+
+  test.each(['65534', 'node', '1001:1001', 'app:app', '1000:0'])('user %s is the container\'s User', user => {
+    expect(container(synth({ user })).User).toBe(user);
+  });
+
+  test('user root with allowRootUser: true runs as root (and fails CT.ECS.PR.3)', () => {
+    const s = synth({ user: 'root', allowRootUser: true });
+    expect(container(s).User).toBe('root');
+    expect(controlTowerFindings(s)).toEqual(['CT.ECS.PR.3 service1: User "root"']);
+  });
+
+  test('containerMemoryLimitMiB below the task\'s memory leaves room for another container', () => {
+    const s = synth({ memoryLimitMiB: 2048, containerMemoryLimitMiB: 1536 });
+    expect(taskDefinition(s).Memory).toBe('2048');
+    expect(container(s).Memory).toBe(1536);
+  });
+
+  test('the hard limit follows the task\'s memoryLimitMiB', () => {
+    expect(container(synth({ cpu: 1024, memoryLimitMiB: 4096 })).Memory).toBe(4096);
+  });
+
+  test('dropCapabilities: [] keeps Docker\'s default set (no Drop); addCapabilities SYS_PTRACE adds it', () => {
+    const s = synth({ dropCapabilities: [], addCapabilities: [ecs.Capability.SYS_PTRACE] });
+    expect(container(s).LinuxParameters).toEqual({ Capabilities: { Add: ['SYS_PTRACE'] }, InitProcessEnabled: true });
+  });
+
+  test('dropCapabilities names the dropped ones', () => {
+    const s = synth({ dropCapabilities: [ecs.Capability.NET_RAW, ecs.Capability.CHOWN] });
+    expect(container(s).LinuxParameters.Capabilities).toEqual({ Drop: ['NET_RAW', 'CHOWN'] });
+  });
+
+  test('initProcessEnabled: false: no init process', () => {
+    expect(container(synth({ initProcessEnabled: false })).LinuxParameters.InitProcessEnabled).toBe(false);
+  });
+
+  test('enableExecuteCommand: the root filesystem is writable by default (ECS Exec\'s agent writes into the container), no scratch volume', () => {
+    const s = synth({ enableExecuteCommand: true });
+    expect(container(s).ReadonlyRootFilesystem).toBe(false);
+    expect(taskDefinition(s).Volumes).toBeUndefined();
+    expect(container(s).User).toBe('1000:1000');
+    expect(container(s).LinuxParameters).toEqual({ Capabilities: { Drop: ['ALL'] }, InitProcessEnabled: true });
   });
 });
 
