@@ -128,19 +128,22 @@ export interface GlobalPlatformProps extends PlatformNetworkOptions {
   readonly priceClass?: cloudfront.PriceClass;
 
   /**
-   * A label of the origin secret's current value (any text: a date, a counter). The front
-   * door sends a generated secret to the HTTP API in `x-origin-verify`, and every service
-   * route refuses requests without it, so a direct call to the public `execute-api` URL cannot
-   * skip the WAF, the rate limit or the response headers. CloudFront reads the secret when the
-   * distribution is deployed: after you put a new value into the secret
-   * (`aws secretsmanager put-secret-value`), change this label and deploy the platform, so that
-   * the distribution is updated. The routes accept the current and the previous value
-   * meanwhile (see the README's "Rotating the origin secret").
+   * The staging label of the origin secret's value that the front door sends. The front door
+   * sends a generated secret to the HTTP API in `x-origin-verify`, and every service route
+   * refuses requests without it, so a direct call to the public `execute-api` URL cannot skip
+   * the WAF, the rate limit or the response headers.
    *
-   * Cost: the secret is $0.40 a month; its check runs about once an hour (API Gateway caches
-   * its answer), inside Lambda's free tier.
+   * To rotate: put a new value with a new label as current
+   * (`aws secretsmanager put-secret-value --secret-id <arn> --secret-string <new>
+   * --version-stages AWSCURRENT <label>`), then set this prop to that label and deploy the
+   * platform. The label is part of the template's reference to the secret, so CloudFormation
+   * reads the new value into the distribution. The routes accept the current and the previous
+   * value meanwhile (see the README's "Rotating the origin secret").
    *
-   * @default - no label (the secret's first value)
+   * Cost: the secret is $0.40 a month; its check runs a few times an hour per service (API
+   * Gateway caches its answer for 5 minutes), inside Lambda's free tier.
+   *
+   * @default - the secret's AWSCURRENT value
    */
   readonly originSecretRotation?: string;
 

@@ -69,6 +69,12 @@ import { ORIGIN_VERIFY_HEADER } from '../routing/private/origin-check';
  */
 export class GlobalPlatform extends Construct implements IGlobalPlatform {
   /**
+   * The header in which the front door sends the platform's origin secret to the HTTP API.
+   * A service with its own `authorizer` must check it there too (see `originSecret`).
+   */
+  public static readonly ORIGIN_VERIFY_HEADER = ORIGIN_VERIFY_HEADER;
+
+  /**
    * Imports a platform that another app created, from its SSM parameters, without any
    * synth-time look-up or CloudFormation export. The result works with every construct of this
    * library like the real platform, except that `dashboard` is undefined (services in another
@@ -79,12 +85,6 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
    * @param platformName the `platformName` the platform was created with
    * @param options what cannot be read at synth time
    */
-  /**
-   * The header in which the front door sends the platform's origin secret to the HTTP API.
-   * A service with its own `authorizer` must check it there too (see `originSecret`).
-   */
-  public static readonly ORIGIN_VERIFY_HEADER = ORIGIN_VERIFY_HEADER;
-
   public static fromPlatformName(scope: Construct, id: string, platformName: string, options: GlobalPlatformImportOptions): IGlobalPlatform {
     return new ImportedGlobalPlatform(scope, id, platformName, options);
   }
@@ -461,8 +461,10 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
     if (props.waf) validateWafOptions(this, props.waf);
     validateLogOptions(this, props.logRetention, props.removalPolicy);
     const rotation = props.originSecretRotation;
-    if (rotation !== undefined && !isUnresolved(rotation) && !/^[A-Za-z0-9 ._:-]{1,40}$/.test(rotation)) {
-      throw new PropError(this, 'originSecretRotation', rotation, 'expected 1 to 40 letters, digits, spaces and . _ : - (such as "2026-12-01")');
+    if (rotation !== undefined && !isUnresolved(rotation)
+      && (!/^[A-Za-z0-9._-]{1,40}$/.test(rotation) || /^AWS/.test(rotation))) {
+      throw new PropError(this, 'originSecretRotation', rotation,
+        'expected a staging label of 1 to 40 letters, digits and . _ - that does not start with AWS (such as "2026-12-01")');
     }
     validateAlarmEmails(this, 'alarmEmails', props.alarmEmails);
     validateAlarmThresholds(this, props);

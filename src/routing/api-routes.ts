@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Annotations, Stack } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -135,6 +135,11 @@ export class ApiRoutes extends Construct {
     // Every route checks that the request came through the front door (x-origin-verify), with
     // the token check of jwtIssuer in the same authorizer; a custom authorizer must check it.
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    if (props.authorizer && platform.originSecret) {
+      Annotations.of(this).addWarningV2('@georgi-io/platform-constructs:authorizerSkipsOriginCheck',
+        `the authorizer of ${props.serviceName} replaces the front door's origin check on its routes: unless it checks`
+        + ' the x-origin-verify header against the platform\'s originSecret, a direct call to the execute-api URL reaches the service');
+    }
     let originOnlyAuthorizer: apigwv2.IHttpRouteAuthorizer | undefined;
     const originOnly = (): apigwv2.IHttpRouteAuthorizer | undefined => props.authorizer ? undefined
       : (originOnlyAuthorizer ??= originAuthorizer(this, platform, props.serviceName));

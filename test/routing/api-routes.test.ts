@@ -271,13 +271,13 @@ describe('ECS service target on the platform of the same app', () => {
     expect(alarm.Properties.OKActions.map((a: unknown) => resolveImport(pt, a))).toEqual([{ Ref: topicId }]);
   });
 
-  test('routes without a JWT check the origin header with the platform\'s function, cached for an hour', () => {
+  test('routes without a JWT check the origin header with the platform\'s function, cached for 5 minutes', () => {
     const [authorizerId, authorizer] = onlyOne(st, 'AWS::ApiGatewayV2::Authorizer');
     expect(authorizer.Properties).toMatchObject({
       AuthorizerType: 'REQUEST',
       Name: 'jessica-origin',
       IdentitySource: ['$request.header.x-origin-verify'],
-      AuthorizerResultTtlInSeconds: 3600,
+      AuthorizerResultTtlInSeconds: 300,
       EnableSimpleResponses: true,
       AuthorizerPayloadFormatVersion: '2.0',
     });

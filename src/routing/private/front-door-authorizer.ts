@@ -84,8 +84,8 @@ export interface FrontDoorOriginCheckProps {
  * that CloudFront sends as `x-origin-verify`, and the function that checks it for every route
  * of every service (the platform lets API Gateway call it for any authorizer of its API).
  *
- * Cost: the secret $0.40 a month; the function runs about once an hour per header value
- * (API Gateway caches its answer), inside Lambda's free tier.
+ * Cost: the secret $0.40 a month; the function runs about every 5 minutes per service and
+ * header value (API Gateway caches its answer), inside Lambda's free tier.
  *
  * @internal
  */
@@ -132,7 +132,7 @@ function authorizerUri(scope: Construct, fn: lambda.IFunction): string {
 /**
  * The origin-check authorizer for a service's routes (in `scope`, the service's routes, like
  * the JWT authorizer), or undefined when the platform has no origin check. API Gateway caches
- * its answer for an hour per header value, and answers 401 without calling the function when
+ * its answer for 5 minutes per header value, and answers 401 without calling the function when
  * the header is missing.
  * @internal
  */
@@ -146,7 +146,7 @@ export function originAuthorizer(scope: Construct, platform: IGlobalPlatform, se
     authorizerUri: authorizerUri(scope, fn),
     enableSimpleResponses: true,
     payloadFormatVersion: apigwv2.AuthorizerPayloadVersion.VERSION_2_0,
-    resultsCacheTtl: Duration.hours(1),
+    resultsCacheTtl: Duration.minutes(5),
     authorizerName: `${serviceName}-origin`,
   });
   return { bind: () => ({ authorizerId: authorizer.authorizerId, authorizationType: 'CUSTOM' }) };

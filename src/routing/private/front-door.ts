@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, SecretValue, Stack } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
@@ -27,7 +27,7 @@ export interface FrontDoorProps {
   readonly accessLogsBucket?: s3.IBucket;
   /** The secret sent to the HTTP API in `x-origin-verify`. */
   readonly originSecret: secretsmanager.ISecret;
-  /** The label of its current value; part of the distribution's comment, so a new label updates it. */
+  /** The staging label of its value for CloudFront; undefined: AWSCURRENT. */
   readonly originSecretRotation?: string;
 }
 
@@ -57,7 +57,13 @@ export class FrontDoor extends Construct {
       // The service routes refuse requests without it (a direct call to execute-api). The
       // template holds a dynamic reference to the secret, which CloudFormation resolves at
       // deploy time; CloudFront replaces a viewer's header of that name with its own.
-      customHeaders: { [ORIGIN_VERIFY_HEADER]: props.originSecret.secretValue.unsafeUnwrap() },
+      // With originSecretRotation the reference names that staging label, so the template text
+      // changes with it and CloudFormation reads the secret again.
+      customHeaders: {
+        [ORIGIN_VERIFY_HEADER]: SecretValue.secretsManager(props.originSecret.secretArn, {
+          versionStage: props.originSecretRotation,
+        }).unsafeUnwrap(),
+      },
     });
 
     const apiBehavior: cloudfront.BehaviorOptions = {
@@ -87,7 +93,7 @@ export class FrontDoor extends Construct {
     }
 
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
-      comment: `${props.platformName} front door: api${props.originSecretRotation ? ` (origin secret ${props.originSecretRotation})` : ''}`,
+      comment: `${props.platformName} front door: api`,
       domainNames: [props.apiDomainName],
       certificate: props.certificate,
       minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,

@@ -26,8 +26,11 @@ export interface AuthorizerEvent {
 export interface AuthorizerIo {
   /** Node's `crypto` module. */
   readonly crypto: any;
-  /** The secret's values that are accepted: the current one and, during a rotation, the previous one. */
-  secrets(): Promise<string[]>;
+  /**
+   * The secret's values that are accepted: the current one and, during a rotation, the previous
+   * one. `fresh`: read them again now (at most every 10 seconds), not from the 5-minute cache.
+   */
+  secrets(fresh?: boolean): Promise<string[]>;
   /** GET a URL and parse its JSON body (the issuer's discovery document and key set). */
   fetchJson(url: string): Promise<any>;
   /** Milliseconds since the epoch. */
@@ -40,6 +43,13 @@ export interface JwtConfig {
   readonly audience: string[];
   /** The key set URL; empty: the `jwks_uri` of the issuer's OpenID discovery document. */
   readonly jwksUri: string;
+}
+
+/** The key set between calls: when it was last fetched, and last fetched successfully. @internal */
+export interface JwksCache {
+  keys?: any[];
+  fetchedAt?: number;
+  loadedAt?: number;
 }
 
 /** The simple response of an HTTP API Lambda authorizer. @internal */
@@ -56,14 +66,19 @@ export interface AuthorizerResult {
 export async function checkOrigin(event: AuthorizerEvent, io: AuthorizerIo): Promise<boolean> {
   const given = (event.headers ?? {})['x-origin-verify'];
   if (typeof given !== 'string' || given.length === 0) return false;
-  const accepted = await io.secrets();
   const a = io.crypto.createHash('sha256').update(given).digest();
-  let ok = false;
-  for (const secret of accepted) {
-    const b = io.crypto.createHash('sha256').update(secret).digest();
-    if (secret.length > 0 && io.crypto.timingSafeEqual(a, b)) ok = true;
-  }
-  return ok;
+  const matches = (accepted: string[]): boolean => {
+    let ok = false;
+    for (const secret of accepted) {
+      const b = io.crypto.createHash('sha256').update(secret).digest();
+      if (secret.length > 0 && io.crypto.timingSafeEqual(a, b)) ok = true;
+    }
+    return ok;
+  };
+  if (matches(await io.secrets())) return true;
+  // A value we do not know may be a new one (a rotation): API Gateway caches a refusal like an
+  // approval, so read the secret again before refusing.
+  return matches(await io.secrets(true));
 }
 
 /**
@@ -77,7 +92,7 @@ export async function checkOrigin(event: AuthorizerEvent, io: AuthorizerIo): Pro
  * @internal
  */
 export async function verifyJwt(authorization: string | undefined, config: JwtConfig, io: AuthorizerIo,
-  cache: { keys?: any[]; fetchedAt?: number }): Promise<Record<string, any> | undefined> {
+  cache: JwksCache): Promise<Record<string, any> | undefined> {
   if (typeof authorization !== 'string') return undefined;
   const token = authorization.replace(/^Bearer\s+/i, '').trim();
   const parts = token.split('.');
@@ -93,15 +108,24 @@ export async function verifyJwt(authorization: string | undefined, config: JwtCo
   const claims = decode(parts[1]);
   if (!header || !claims || typeof claims !== 'object') return undefined;
   const hashes: Record<string, string> = { RS256: 'sha256', RS384: 'sha384', RS512: 'sha512' };
-  const hash = hashes[header.alg];
+  const hash = typeof header.alg === 'string' && Object.prototype.hasOwnProperty.call(hashes, header.alg) ? hashes[header.alg] : undefined;
   if (!hash || typeof header.kid !== 'string') return undefined;
 
   const now = io.now();
+  // A failed refresh keeps the keys it has for up to 2 hours (as API Gateway caches them); with
+  // no keys at all it throws, and the request is refused.
   const load = async (): Promise<void> => {
-    let uri = config.jwksUri;
-    if (!uri) uri = (await io.fetchJson(`${config.issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`)).jwks_uri;
-    cache.keys = (await io.fetchJson(uri)).keys ?? [];
-    cache.fetchedAt = now;
+    try {
+      let uri = config.jwksUri;
+      if (!uri) uri = (await io.fetchJson(`${config.issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`)).jwks_uri;
+      const keys = (await io.fetchJson(uri)).keys;
+      cache.keys = Array.isArray(keys) ? keys : [];
+      cache.fetchedAt = now;
+      cache.loadedAt = now;
+    } catch (err) {
+      if (!cache.keys || now - (cache.loadedAt ?? 0) > 7_200_000) throw err;
+      cache.fetchedAt = now;
+    }
   };
   if (!cache.keys || now - (cache.fetchedAt ?? 0) > 600_000) await load();
   let jwk = cache.keys!.find((k: any) => k.kid === header.kid);
@@ -109,7 +133,8 @@ export async function verifyJwt(authorization: string | undefined, config: JwtCo
     await load();
     jwk = cache.keys!.find((k: any) => k.kid === header.kid);
   }
-  if (!jwk || jwk.kty !== 'RSA') return undefined;
+  if (!jwk || jwk.kty !== 'RSA' || (jwk.use !== undefined && jwk.use !== 'sig')
+    || (jwk.alg !== undefined && jwk.alg !== header.alg)) return undefined;
   let signatureOk = false;
   try {
     const key = io.crypto.createPublicKey({ key: jwk, format: 'jwk' });
@@ -121,9 +146,9 @@ export async function verifyJwt(authorization: string | undefined, config: JwtCo
 
   const seconds = Math.floor(now / 1000);
   if (claims.iss !== config.issuer) return undefined;
-  const audiences: string[] = Array.isArray(claims.aud) ? claims.aud : (claims.aud === undefined ? [] : [claims.aud]);
-  if (claims.client_id !== undefined) audiences.push(claims.client_id);
-  if (!audiences.some(a => config.audience.indexOf(a) >= 0)) return undefined;
+  // API Gateway checks client_id only when the token has no aud.
+  const audiences: unknown[] = claims.aud !== undefined ? [claims.aud].flat() : (claims.client_id !== undefined ? [claims.client_id] : []);
+  if (!audiences.some(a => typeof a === 'string' && config.audience.indexOf(a) >= 0)) return undefined;
   if (typeof claims.exp !== 'number' || claims.exp <= seconds) return undefined;
   if (claims.nbf !== undefined && !(typeof claims.nbf === 'number' && claims.nbf <= seconds)) return undefined;
   if (claims.iat !== undefined && !(typeof claims.iat === 'number' && claims.iat <= seconds)) return undefined;
@@ -138,14 +163,14 @@ export async function verifyJwt(authorization: string | undefined, config: JwtCo
  * @internal
  */
 export async function authorizeRequest(event: AuthorizerEvent, jwt: JwtConfig | undefined, io: AuthorizerIo,
-  cache: { keys?: any[]; fetchedAt?: number }, check: typeof checkOrigin, verify: typeof verifyJwt): Promise<AuthorizerResult> {
+  cache: JwksCache, check: typeof checkOrigin, verify: typeof verifyJwt): Promise<AuthorizerResult> {
   if (!(await check(event, io))) return { isAuthorized: false };
   if (!jwt) return { isAuthorized: true };
   let claims: Record<string, any> | undefined;
   try {
     claims = await verify((event.headers ?? {}).authorization, jwt, io, cache);
   } catch (err) {
-    // The key set could not be fetched: refuse (API Gateway answers 401), and say why in the log.
+    // The key set could not be fetched: refuse (API Gateway answers 403), and say why in the log.
     console.error(`jwt check failed: ${err instanceof Error ? err.message : String(err)}`);
     claims = undefined;
   }
@@ -180,8 +205,8 @@ export function authorizerCode(): string {
     '  catch (err) { if (stage === "AWSPREVIOUS" && err.name === "ResourceNotFoundException") return undefined; throw err; }',
     '}',
     'const io = {',
-    '  async secrets() {',
-    '    if (!secretValues || Date.now() - secretsAt > 300000) {',
+    '  async secrets(fresh) {',
+    '    if (!secretValues || Date.now() - secretsAt > (fresh ? 10000 : 300000)) {',
     '      secretValues = (await Promise.all([read("AWSCURRENT"), read("AWSPREVIOUS")])).filter(v => typeof v === "string" && v.length > 0);',
     '      secretsAt = Date.now();',
     '    }',

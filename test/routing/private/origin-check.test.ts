@@ -1,7 +1,8 @@
 import * as crypto from 'crypto';
 import * as vm from 'vm';
 import { App, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { ApiRoutes, ApiTarget, GlobalPlatform } from '../../../src';
 import { AuthorizerIo, authorizeRequest, checkOrigin, JwtConfig, verifyJwt } from '../../../src/routing/private/origin-check';
 import { errorOf } from '../../helpers/errors';
@@ -28,7 +29,8 @@ function b64(value: unknown): string {
 /** A signed JWT (RS256 with the test key unless told otherwise). */
 function token(claims: Record<string, unknown>, header: Record<string, unknown> = {}, key: crypto.KeyObject = privateKey): string {
   const h = { alg: 'RS256', typ: 'JWT', kid: 'key-1', ...header };
-  const hash = ({ RS256: 'sha256', RS384: 'sha384', RS512: 'sha512' } as Record<string, string>)[h.alg as string] ?? 'sha256';
+  const hashes: Record<string, string> = { RS256: 'sha256', RS384: 'sha384', RS512: 'sha512' };
+  const hash = Object.prototype.hasOwnProperty.call(hashes, h.alg as string) ? hashes[h.alg as string] : 'sha256';
   const input = `${b64(h)}.${b64(claims)}`;
   return `${input}.${crypto.sign(hash, Buffer.from(input), key).toString('base64url')}`;
 }
@@ -97,9 +99,11 @@ describe('verifyJwt (the checks of API Gateway\'s JWT authorizer)', () => {
     expect(fake.fetched).toEqual([`${ISSUER}/.well-known/openid-configuration`, JWKS_URI]);
   });
 
-  test('RS384 and RS512 are accepted; the Bearer prefix is optional', async () => {
-    expect(await verify(token(GOOD, { alg: 'RS384' }))).toEqual(GOOD);
-    expect(await verify(`bearer ${token(GOOD, { alg: 'RS512' })}`)).toEqual(GOOD);
+  test('RS384 and RS512 are accepted (by a key that names no alg); the Bearer prefix is optional', async () => {
+    const { alg, ...anyAlg } = jwk;
+    expect(alg).toBe('RS256');
+    expect(await verify(token(GOOD, { alg: 'RS384' }), io({ keys: [anyAlg] }))).toEqual(GOOD);
+    expect(await verify(`bearer ${token(GOOD, { alg: 'RS512' })}`, io({ keys: [anyAlg] }))).toEqual(GOOD);
   });
 
   test('with jwtJwksEndpoint the key set is read from it, without discovery', async () => {
@@ -113,6 +117,30 @@ describe('verifyJwt (the checks of API Gateway\'s JWT authorizer)', () => {
     expect(aud).toBe('app');
     expect(await verify(token({ ...noAud, client_id: 'other-app' }))).toBeDefined();
     expect(await verify(token({ ...GOOD, aud: ['x', 'other-app'] }))).toBeDefined();
+  });
+
+  test('client_id counts only without aud (as API Gateway): a token for another API is refused', async () => {
+    expect(await verify(token({ ...GOOD, aud: 'another-api', client_id: 'app' }))).toBeUndefined();
+  });
+
+  test('keys whose use is not sig, or whose alg is not the token\'s, are refused', async () => {
+    expect(await verify(token(GOOD), io({ keys: [{ ...jwk, use: 'enc' }] }))).toBeUndefined();
+    expect(await verify(token(GOOD), io({ keys: [{ ...jwk, alg: 'RS512' }] }))).toBeUndefined();
+    expect(await verify(token(GOOD, { alg: 'constructor' }))).toBeUndefined();
+    expect(await verify(token(GOOD, { alg: 'toString' }))).toBeUndefined();
+  });
+
+  test('when the issuer is down, the keys it gave are used for up to 2 hours', async () => {
+    const fake = io();
+    const cache = {};
+    expect(await verifyJwt(token(GOOD), CONFIG, fake, cache)).toBeDefined();
+    fake.fetchJson = async () => {
+      throw new Error('issuer down');
+    };
+    fake.time += 11 * 60_000;
+    expect(await verifyJwt(token({ ...GOOD, exp: Math.floor(fake.time / 1000) + 60 }), CONFIG, fake, cache)).toBeDefined();
+    fake.time += 2 * 3_600_000;
+    await expect(verifyJwt(token({ ...GOOD, exp: Math.floor(fake.time / 1000) + 60 }), CONFIG, fake, cache)).rejects.toThrow('issuer down');
   });
 
   test.each<[string, () => string]>([
@@ -225,7 +253,7 @@ function functionOf(template: Template, match: (r: any) => boolean): Deployed {
  * Loads the inline code as Lambda's Node.js runtime loads index.js, with a stand-in for the
  * runtime's AWS SDK (Secrets Manager's GetSecretValue by version stage) and for `fetch`.
  */
-function load(deployed: Deployed, versions: Record<string, string>, fetchJson: Record<string, unknown> = {}) {
+function load(deployed: Deployed, versions: Record<string, string>, fetchJson: Record<string, unknown> = {}, clock = { now: Date.now() }) {
   const calls: Array<Record<string, string>> = [];
   class GetSecretValueCommand {
     constructor(public readonly input: Record<string, string>) {}
@@ -246,9 +274,7 @@ function load(deployed: Deployed, versions: Record<string, string>, fetchJson: R
     Buffer,
     console,
     AbortSignal,
-    Date,
-    JSON,
-    Promise,
+    clock,
     process: { env: environment },
     require: (name: string) => {
       if (name === 'crypto') return crypto;
@@ -257,6 +283,8 @@ function load(deployed: Deployed, versions: Record<string, string>, fetchJson: R
     },
     fetch: async (url: string) => ({ ok: url in fetchJson, status: url in fetchJson ? 200 : 404, json: async () => fetchJson[url] }),
   });
+  // The context's own Date: its now() follows the test's clock.
+  vm.runInContext('Date.now = () => clock.now;', context);
   new vm.Script(deployed.code, { filename: 'index.js' }).runInContext(context);
   return { handler: module.exports.handler, calls };
 }
@@ -278,6 +306,21 @@ describe('the platform\'s origin check, as deployed', () => {
       { SecretId: 'arn:secret', VersionStage: 'AWSCURRENT' },
       { SecretId: 'arn:secret', VersionStage: 'AWSPREVIOUS' },
     ]);
+  });
+
+  test('a value it does not know makes it read the secret again before refusing (a rotation)', async () => {
+    const versions: Record<string, string> = { AWSCURRENT: SECRET };
+    const clock = { now: NOW };
+    const { handler, calls } = load(origin(), versions, {}, clock);
+    expect(await handler({ headers: { 'x-origin-verify': SECRET } })).toEqual({ isAuthorized: true });
+    clock.now += 60_000;
+    versions.AWSCURRENT = 'rotated-value-000000000000000000';
+    versions.AWSPREVIOUS = SECRET;
+    expect(await handler({ headers: { 'x-origin-verify': 'rotated-value-000000000000000000' } })).toEqual({ isAuthorized: true });
+    expect(calls).toHaveLength(4);
+    // A wrong value within 10 seconds does not read it again (guessing cannot hammer Secrets Manager).
+    expect(await handler({ headers: { 'x-origin-verify': 'guess' } })).toEqual({ isAuthorized: false });
+    expect(calls).toHaveLength(4);
   });
 
   test('a secret without a previous version (before the first rotation) works', async () => {
@@ -362,17 +405,36 @@ describe('a JWT service\'s authorizer, as deployed', () => {
 });
 
 describe('originSecretRotation', () => {
-  test('a new label changes the distribution (so that a deploy re-reads the secret)', () => {
-    const comment = (rotation?: string) => onlyOne(synthPlatform({ originSecretRotation: rotation }).template,
-      'AWS::CloudFront::Distribution')[1].Properties.DistributionConfig.Comment;
-    expect(comment()).toBe('georgi front door: api');
-    expect(comment('2026-12-01')).toBe('georgi front door: api (origin secret 2026-12-01)');
-    expect(comment('2027-01-01')).not.toBe(comment('2026-12-01'));
+  test('the label is the staging label in the reference, so a new label changes the template text', () => {
+    const header = (rotation?: string) => {
+      const { template } = synthPlatform({ originSecretRotation: rotation });
+      const [, distribution] = onlyOne(template, 'AWS::CloudFront::Distribution');
+      const origin = distribution.Properties.DistributionConfig.Origins.find((o: any) => o.OriginCustomHeaders);
+      return JSON.stringify(origin.OriginCustomHeaders[0].HeaderValue);
+    };
+    expect(header()).toMatch(/:SecretString:::}}"\]\]}$/);
+    expect(header('2026-12-01')).toMatch(/:SecretString::2026-12-01:}}"\]\]}$/);
+    expect(header('2027-01-01')).not.toBe(header('2026-12-01'));
   });
 
-  test.each(['', 'a'.repeat(41), 'new/line', 'x\ny'])('refuses %j, naming the prop', label => {
+  test.each(['', 'a'.repeat(41), 'new/line', 'x\ny', 'with space', 'AWSCURRENT'])('refuses %j, naming the prop', label => {
     const stack = new Stack(new App(), 'S', { env: ENV });
     expect(errorOf(() => georgiPlatform(stack, { originSecretRotation: label })).message).toMatch(
-      /originSecretRotation .*expected 1 to 40 letters, digits, spaces and \. _ : -/);
+      /originSecretRotation .*expected a staging label of 1 to 40 letters, digits and \. _ - that does not start with AWS/);
+  });
+});
+
+describe('a service with its own authorizer', () => {
+  test('is warned that its routes skip the origin check', () => {
+    const stack = new Stack(new App(), 'S', { env: ENV });
+    const platform = georgiPlatform(stack);
+    new ApiRoutes(stack, 'Routes', {
+      platform,
+      serviceName: 'custom',
+      target: ApiTarget.httpUrl('https://custom.example.com'),
+      authorizer: new apigwv2.HttpNoneAuthorizer(),
+    });
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('replaces the front door\'s origin check'));
+    expect(warnings).toHaveLength(1);
   });
 });
