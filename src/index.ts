@@ -1,5 +1,6 @@
 // The contract every building block and service app shares
 export * from './contract/platform';
+export * from './core/guard-waivers-validator';
 
 // Building blocks
 export * from './network/nat-type';

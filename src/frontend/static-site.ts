@@ -7,6 +7,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { IGlobalPlatform } from '../contract/platform';
+import { ControlWaivers } from '../core/controls';
 import { PropError } from '../core/errors';
 import { addNagSuppressions, suppressS3HelperFunctions } from '../core/nag';
 import { addStackDependency } from '../core/stacks';
@@ -101,6 +102,7 @@ export class StaticSite extends Construct {
    */
   constructor(scope: Construct, id: string, props: StaticSiteProps) {
     super(scope, id);
+    ControlWaivers.applyTo(this);
     this.validateProps(props);
     const platform = props.platform;
     tagServiceResources(this, platform.platformName, props.siteName);
@@ -113,7 +115,14 @@ export class StaticSite extends Construct {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       minimumTLSVersion: 1.2,
-      versioned: false,
+      // Versioned, and replaced files go 30 days after a deploy: a bad deploy can be undone, and
+      // the old versions of a web page cost pennies (Control Tower S3 versioning and lifecycle).
+      versioned: true,
+      lifecycleRules: [{
+        id: 'expire-replaced-files',
+        noncurrentVersionExpiration: Duration.days(30),
+        abortIncompleteMultipartUploadAfter: Duration.days(7),
+      }],
       removalPolicy,
       autoDeleteObjects: removalPolicy === RemovalPolicy.DESTROY,
       serverAccessLogsBucket: props.accessLogsBucket,

@@ -25,6 +25,7 @@ import { PlatformCompute } from '../compute/private/platform-compute';
 import { providePrivateEgress, provideRouteThrottling } from '../contract/capabilities';
 import { DEFAULT_LONG_LIVED_PATH_SUFFIXES, EDGE_REGION, platformPath } from '../contract/names';
 import { IGlobalPlatform } from '../contract/platform';
+import { ControlWaivers } from '../core/controls';
 import { PropError } from '../core/errors';
 import { isUnresolved, validateDnsName, validateDomainName } from '../core/validation';
 import { BudgetThreshold } from '../monitoring/budget-threshold';
@@ -206,6 +207,9 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
     }
     this.edgeStack = needsEdgeStack ? createEdgeStack(this, platformName) : undefined;
     const edgeScope: Construct = this.edgeStack ? new Construct(this.edgeStack, id) : this;
+    // The security controls' waivers and defaults, where they are raised (README "Security controls").
+    ControlWaivers.applyTo(this);
+    if (edgeScope !== this) ControlWaivers.applyTo(edgeScope);
 
     // ------------------------------------------------------------------------------- DNS and TLS
     // The zone as the companion stack sees it (when the zone is created there) and as this stack does.

@@ -7,6 +7,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { servicePath, validateServiceName } from '../contract/names';
 import { PlatformServiceProps } from '../contract/platform';
+import { ControlWaivers } from '../core/controls';
 import { PropError } from '../core/errors';
 import { addNagSuppressions } from '../core/nag';
 import { tagServiceResources } from '../core/tags';
@@ -228,6 +229,7 @@ export class TtsService extends Construct {
    */
   constructor(scope: Construct, id: string, props: TtsServiceProps) {
     super(scope, id);
+    ControlWaivers.applyTo(this);
     validateServiceName(this, 'serviceName', props.serviceName);
     if (!props.platform.longLivedListener) {
       throw new PropError(this, 'platform', props.platform.platformName, 'TtsService serves WebSockets and MCP streams: the platform needs'

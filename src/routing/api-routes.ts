@@ -16,6 +16,7 @@ import { ServiceRoutingOptions } from './routing-options';
 import { privateEgressOf, routeThrottlingOf } from '../contract/capabilities';
 import { validateServiceName } from '../contract/names';
 import { IGlobalPlatform, PlatformServiceProps } from '../contract/platform';
+import { ControlWaivers } from '../core/controls';
 import { PropError } from '../core/errors';
 import { addNagSuppressions } from '../core/nag';
 import { tagServiceResources } from '../core/tags';
@@ -103,6 +104,7 @@ export class ApiRoutes extends Construct {
    */
   constructor(scope: Construct, id: string, props: ApiRoutesProps) {
     super(scope, id);
+    ControlWaivers.applyTo(this);
     const platform = props.platform;
     this.platform = platform;
     tagServiceResources(this, platform.platformName, props.serviceName);

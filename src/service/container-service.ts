@@ -13,6 +13,7 @@ import { configureTaskScaling, FARGATE_TASK_DEFAULTS, fargateTaskOptionsOf, vali
 import { ServiceSchedule } from './service-schedule';
 import { servicePath } from '../contract/names';
 import { PlatformServiceProps } from '../contract/platform';
+import { ControlWaivers } from '../core/controls';
 import { PropError } from '../core/errors';
 import { addNagSuppressions } from '../core/nag';
 import { tagServiceResources } from '../core/tags';
@@ -160,6 +161,7 @@ export class ContainerService extends Construct implements ec2.IConnectable, iam
    */
   constructor(scope: Construct, id: string, props: ContainerServiceProps) {
     super(scope, id);
+    ControlWaivers.applyTo(this);
     this.validateProps(props);
     const taskMemoryMiB = props.memoryLimitMiB ?? FARGATE_TASK_DEFAULTS.memoryLimitMiB;
     const security = resolveContainerSecurity(this, props, taskMemoryMiB, props.enableExecuteCommand ?? false);

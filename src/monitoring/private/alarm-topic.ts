@@ -39,6 +39,15 @@ export class AlarmTopic extends Construct {
       removalPolicy: props.removalPolicy,
       pendingWindow: props.removalPolicy === RemovalPolicy.DESTROY ? Duration.days(7) : undefined,
     });
+    // Grants only for AWS resources (AWS Control Tower CT.KMS.PR.3): nothing here needs a grant.
+    this.key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'DenyGrantsNotForAwsResources',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:CreateGrant'],
+      resources: ['*'],
+      conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+    }));
     const publishers = [
       { principal: 'cloudwatch.amazonaws.com', sourceArn: `arn:${partition}:cloudwatch:${region}:${account}:alarm:*` },
       { principal: 'budgets.amazonaws.com', sourceArn: `arn:${partition}:budgets::${account}:*` },

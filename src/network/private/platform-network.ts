@@ -1,4 +1,4 @@
-import { Stack, Token, Validations } from 'aws-cdk-lib';
+import { Aspects, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
@@ -54,6 +54,8 @@ export class PlatformNetwork extends Construct {
       ? ec2.NatProvider.instanceV2({
         instanceType: props.natType.instanceType!,
         defaultAllowedTraffic: ec2.NatTrafficDirection.OUTBOUND_ONLY,
+        // The public subnets do not hand out addresses (below): the instance asks for its own.
+        associatePublicIpAddress: true,
       })
       : undefined;
     const privateType = isolated ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS;
@@ -67,7 +69,10 @@ export class PlatformNetwork extends Construct {
       natGatewayProvider: natInstance,
       restrictDefaultSecurityGroup: true,
       subnetConfiguration: [
-        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
+        // No address on launch (Control Tower subnet_auto_assign_public_ip_disabled_check,
+        // NIST VPCSubnetAutoAssignPublicIpDisabled): NAT gateways take an Elastic IP, NAT
+        // instances and NatType.PUBLIC_TASKS tasks ask for their own address.
+        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
         { name: 'private', subnetType: privateType, cidrMask: 20 },
       ],
       gatewayEndpoints: {
@@ -88,6 +93,8 @@ export class PlatformNetwork extends Construct {
     this.assignPublicIp = publicTasks;
 
     if (natInstance) {
+      // IMDSv2 only (a launch template per instance; NIST EC2IMDSv2Enabled, AwsSolutions EC2).
+      Aspects.of(this.vpc).add(new ec2.InstanceRequireImdsv2Aspect());
       // NAT instances forward traffic from the private subnets only.
       natInstance.securityGroup.addIngressRule(ec2.Peer.ipv4(this.vpc.vpcCidrBlock), ec2.Port.allTraffic(),
         'traffic from the platform VPC to the internet');

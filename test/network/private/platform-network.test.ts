@@ -168,7 +168,9 @@ describe('NAT', () => {
     test('the NAT instance accepts traffic only from the VPC', () => {
       const vpc = ids(template, 'AWS::EC2::VPC')[0];
       const instance = Object.values(template.findResources('AWS::EC2::Instance'))[0];
-      const groupRef = instance.Properties.SecurityGroupIds[0]['Fn::GetAtt'][0];
+      // With its own public address the instance names its groups on its network interface.
+      const groups = instance.Properties.SecurityGroupIds ?? instance.Properties.NetworkInterfaces[0].GroupSet;
+      const groupRef = groups[0]['Fn::GetAtt'][0];
       const group = template.findResources('AWS::EC2::SecurityGroup')[groupRef];
       expect(group.Properties.SecurityGroupIngress).toEqual([
         expect.objectContaining({ CidrIp: { 'Fn::GetAtt': [vpc, 'CidrBlock'] }, IpProtocol: '-1' }),
