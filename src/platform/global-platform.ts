@@ -41,7 +41,7 @@ import { FrontDoor } from '../routing/private/front-door';
 import { FrontDoorOriginCheck } from '../routing/private/front-door-authorizer';
 import { FrontDoorWaf, validateWafOptions } from '../routing/private/front-door-waf';
 import { LongLivedOrigin, validateLongLivedOriginOptions } from '../routing/private/long-lived-origin';
-import { ORIGIN_VERIFY_HEADER } from '../routing/private/origin-check';
+import { ORIGIN_VERIFY_HEADER, VIEWER_ADDRESS_HEADER } from '../routing/private/origin-check';
 
 
 /**
@@ -74,6 +74,13 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
    * A service with its own `authorizer` must check it there too (see `originSecret`).
    */
   public static readonly ORIGIN_VERIFY_HEADER = ORIGIN_VERIFY_HEADER;
+
+  /**
+   * The header in which the front door passes the viewer's IP address to every origin (set by a
+   * CloudFront Function on each request, replacing any value the client sent). Trust it only
+   * behind the platform: X-Forwarded-For's left-most entries are whatever the client sent.
+   */
+  public static readonly VIEWER_ADDRESS_HEADER = VIEWER_ADDRESS_HEADER;
 
   /**
    * Imports a platform that another app created, from its SSM parameters, without any

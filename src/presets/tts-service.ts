@@ -13,6 +13,7 @@ import { addNagSuppressions } from '../core/nag';
 import { tagServiceResources } from '../core/tags';
 import { isUnresolved, validateSiteFolder } from '../core/validation';
 import { StaticSite } from '../frontend/static-site';
+import { VIEWER_ADDRESS_HEADER } from '../routing/private/origin-check';
 import { ContainerSecurityOptions } from '../service/container-security-options';
 import { ContainerService } from '../service/container-service';
 import { FargateTaskOptions } from '../service/fargate-task-options';
@@ -297,6 +298,9 @@ export class TtsService extends Construct {
       DEFAULT_VOICE_ID: props.defaultVoiceId ?? DEFAULT_VOICE_ID,
       DEFAULT_MODEL_ID: props.defaultModelId ?? DEFAULT_MODEL_ID,
       LOG_LEVEL: 'info',
+      // The client of the per-client speech queue: the front door's header (a CloudFront Function
+      // sets it), not X-Forwarded-For, whose left-most entries the client writes.
+      CLIENT_ADDRESS_HEADER: VIEWER_ADDRESS_HEADER,
       ...(frontendUrl ? { CORS_ALLOW_ORIGINS: frontendUrl } : {}),
       ...(props.elevenLabsBaseUrl ? { ELEVENLABS_BASE_URL: props.elevenLabsBaseUrl } : {}),
       ...props.environment,

@@ -1095,6 +1095,32 @@ describe('WebSocket /ws', () => {
     expect((await postJson(`${base}/api/v1/tts`, { text: 'a 5' }, asClient('203.0.113.7', '198.51.100.201'))).status).toBe(202);
   });
 
+  test('with CLIENT_ADDRESS_HEADER (the front door\'s x-viewer-address) the client is that header: a forged X-Forwarded-For changes nothing', async () => {
+    const { base, wsUrl } = await startApp({ CLIENT_ADDRESS_HEADER: 'x-viewer-address', TRUSTED_PROXY_HOPS: '2' });
+    const listener = await TestClient.connect(wsUrl);
+    standIn.holdLastChunk();
+    // Every request forges another X-Forwarded-For chain (as a client behind an HTTP API that
+    // passes it on unchanged could); the header the front door sets stays 203.0.113.7.
+    const asViewer = (viewer: string, i: number): Record<string, string> => ({
+      'x-viewer-address': viewer, 'x-forwarded-for': `198.51.100.${i}, 192.0.2.${i}, 10.0.0.${i}`,
+    });
+    for (let i = 0; i < 4; i++) {
+      expect((await postJson(`${base}/api/v1/tts`, { text: `a ${i}` }, asViewer('203.0.113.7', i))).status).toBe(202);
+    }
+    const refused = await postJson(`${base}/api/v1/tts`, { text: 'a 4' }, asViewer('203.0.113.7', 99));
+    expect(refused.status).toBe(429);
+    expect(await refused.json()).toMatchObject({ error: 'client_queue_full' });
+    expect((await postJson(`${base}/api/v1/tts`, { text: 'b 0' }, asViewer('203.0.113.8', 5))).status).toBe(202);
+    standIn.releaseLastChunk();
+    const texts: string[] = [];
+    for (let i = 0; i < 5; i++) texts.push((await listener.clip()).start?.text);
+    expect(texts).toEqual(['a 0', 'a 1', 'a 2', 'a 3', 'b 0']);
+  });
+
+  test('a bad CLIENT_ADDRESS_HEADER stops the start with a message naming it', () => {
+    expect(() => loadConfig({ CLIENT_ADDRESS_HEADER: 'x viewer' })).toThrow(/CLIENT_ADDRESS_HEADER="x viewer": expected a header name/);
+  });
+
   test('a plain GET /ws is 426 JSON', async () => {
     const app = await makeApp();
     const res = await app.inject({ method: 'GET', url: '/jessica/ws' });

@@ -145,6 +145,10 @@ describe('TtsService with defaults and a frontend', () => {
     expect(props.GenerateSecretString.GenerateStringKey).not.toBe('api_key');
   });
 
+  test('the per-client queue counts the front door\'s viewer address (CLIENT_ADDRESS_HEADER), not X-Forwarded-For', () => {
+    expect(container(s).Environment).toEqual(expect.arrayContaining([{ Name: 'CLIENT_ADDRESS_HEADER', Value: 'x-viewer-address' }]));
+  });
+
   test('injects the api_key field of the created secret as exactly ELEVENLABS_API_KEY', () => {
     const secretId = idOf(s.stack, s.tts.elevenLabsSecret);
     expect(container(s).Secrets).toEqual([{

@@ -61,6 +61,13 @@ export async function buildApp(config: AppConfig, deps: AppDependencies = {}): P
     // (Fastify's number form, which its types do not list.)
     trustProxy: (_address: string, hop: number) => hop < config.trustedProxyHops,
   });
+  // The client of the per-client speech queue: CLIENT_ADDRESS_HEADER when the front door sets it
+  // (the platform's CloudFront Function replaces any value a client sends), else req.ip.
+  app.decorateRequest('clientId', '');
+  app.addHook('onRequest', async (req) => {
+    const header = config.clientAddressHeader ? req.headers[config.clientAddressHeader] : undefined;
+    req.clientId = typeof header === 'string' && header.trim() !== '' ? header.trim() : req.ip;
+  });
   // JSON only: text/plain bodies are answered with 415 like any other type.
   app.removeContentTypeParser('text/plain');
   // Fastify's own JSON parser answers a `__proto__` or `constructor.prototype` key as invalid JSON;
@@ -218,4 +225,11 @@ function onFrameworkError(err: Error & { code?: string }, _req: unknown, reply: 
     ? new ApiError(400, 'bad_url', 'the URL is not valid: a percent-encoded part does not decode')
     : toApiError(err);
   reply.code(error.status).send(error.toBody());
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who the request counts for in the per-client speech queue (see CLIENT_ADDRESS_HEADER). */
+    clientId: string;
+  }
 }

@@ -48,6 +48,12 @@ export interface AppConfig {
    * entries further left are the client's own and ignored. 0: the connection's address.
    */
   readonly trustedProxyHops: number;
+  /**
+   * A header that carries the client's address, set by a proxy that replaces any value a client
+   * sends (the platform's front door: `x-viewer-address`). Undefined: X-Forwarded-For and
+   * `trustedProxyHops`.
+   */
+  readonly clientAddressHeader?: string;
   /** Exact origins such as `https://jessica.example.com`, or `*`. Empty: no CORS headers. */
   readonly corsAllowOrigins: readonly string[];
   /** SSM parameter holding the persisted settings; undefined keeps them in memory. */
@@ -130,6 +136,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const requestTimeoutMs = int('REQUEST_TIMEOUT_MS', 30_000, 100, 600_000);
   const speechQueuePerClient = int('SPEECH_QUEUE_PER_CLIENT', 4, 1, 16);
   const trustedProxyHops = int('TRUSTED_PROXY_HOPS', 2, 0, 10);
+  const clientAddressHeader = (env.CLIENT_ADDRESS_HEADER ?? '').trim().toLowerCase() || undefined;
+  if (clientAddressHeader !== undefined && !/^[a-z0-9-]{1,64}$/.test(clientAddressHeader)) {
+    problems.push(`CLIENT_ADDRESS_HEADER="${env.CLIENT_ADDRESS_HEADER}": expected a header name of letters, digits and -, such as x-viewer-address`);
+  }
   const voicesCacheSeconds = int('VOICES_CACHE_SECONDS', 300, 0, 86_400);
 
   const corsAllowOrigins = (env.CORS_ALLOW_ORIGINS ?? '').split(',').map((o) => o.trim()).filter((o) => o !== '');
@@ -162,6 +172,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     requestTimeoutMs,
     speechQueuePerClient,
     trustedProxyHops,
+    clientAddressHeader,
     corsAllowOrigins,
     configParameterName,
     voicesCacheSeconds,

@@ -28,7 +28,7 @@ export interface McpContext {
  */
 export function registerMcpRoutes(scope: FastifyInstance, ctx: McpContext): void {
   scope.post('/mcp', async (req, reply) => {
-    const server = createMcpServer(ctx, req.ip);
+    const server = createMcpServer(ctx, req.clientId);
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     // Headers set by hooks (CORS) would be lost once the reply is hijacked: put them on the raw response.
     for (const [name, value] of Object.entries(reply.getHeaders())) {

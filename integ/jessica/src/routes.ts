@@ -44,7 +44,7 @@ export function registerHttpRoutes(scope: FastifyInstance, ctx: RouteContext): v
     const request = await ctx.speech.resolve(ctx.speech.parse(req.body));
     if (ctx.hub.size === 0) req.log.info('POST /api/v1/tts without WebSocket clients: nothing to synthesize');
     // Failures reach the clients as `error` messages (and the log); the caller already has its 202.
-    ctx.hub.enqueue(request, undefined, req.ip).catch(() => undefined);
+    ctx.hub.enqueue(request, undefined, req.clientId).catch(() => undefined);
     return reply.code(202).send({});
   });
 

@@ -53,7 +53,7 @@ export function registerWebSocketRoute(scope: FastifyInstance, hub: ClientHub, s
         log.info({ clients: hub.size }, 'WebSocket client disconnected');
       });
       socket.on('message', (data, isBinary) => {
-        handleMessage(socket, data, isBinary, req.ip).catch((err: unknown) => {
+        handleMessage(socket, data, isBinary, req.clientId).catch((err: unknown) => {
           const apiError = toApiError(err);
           if (apiError.status >= 500 && apiError.code === 'internal_error') log.error({ err }, 'WebSocket message failed');
           hub.send(socket, { type: 'error', message: apiError.message });

@@ -17,6 +17,12 @@
 /** The header CloudFront adds to every request it sends to the central HTTP API. @internal */
 export const ORIGIN_VERIFY_HEADER = 'x-origin-verify';
 
+/**
+ * The header in which the front door tells every origin the viewer's address (a CloudFront
+ * Function sets it on each viewer request, replacing whatever the client sent). @internal
+ */
+export const VIEWER_ADDRESS_HEADER = 'x-viewer-address';
+
 /** What the authorizer reads of an HTTP API (payload 2.0) request. @internal */
 export interface AuthorizerEvent {
   readonly headers?: Record<string, string | undefined>;

@@ -366,6 +366,27 @@ describe('the platform\'s origin check, as deployed', () => {
     }]);
   });
 
+  test('a CloudFront Function sets x-viewer-address to the viewer\'s IP on every behaviour, replacing a client\'s value', () => {
+    const fresh = synthPlatform({ longLivedConnections: {} }).template;
+    const [fnId, fn] = onlyOne(fresh, 'AWS::CloudFront::Function');
+    expect(fn.Properties.FunctionConfig.Runtime).toBe('cloudfront-js-2.0');
+    const code: string = fn.Properties.FunctionCode;
+    // Run it as CloudFront would: a viewer request with a forged header.
+    const handler = new Function(`${code}; return handler;`)();
+    const request = { headers: { 'x-viewer-address': { value: '10.0.0.1' }, 'host': { value: 'api.georgi.io' } } };
+    expect(handler({ request, viewer: { ip: '203.0.113.7' } }).headers).toEqual({
+      'x-viewer-address': { value: '203.0.113.7' }, 'host': { value: 'api.georgi.io' },
+    });
+    const [, distribution] = onlyOne(fresh, 'AWS::CloudFront::Distribution');
+    const config = distribution.Properties.DistributionConfig;
+    const behaviours = [config.DefaultCacheBehavior, ...config.CacheBehaviors];
+    expect(behaviours.length).toBeGreaterThan(2);
+    for (const behaviour of behaviours) {
+      expect(behaviour.FunctionAssociations).toEqual([{ EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [fnId, 'FunctionARN'] } }]);
+    }
+    expect(GlobalPlatform.VIEWER_ADDRESS_HEADER).toBe('x-viewer-address');
+  });
+
   test('the platform publishes the secret and the function for service apps', () => {
     const names = Object.values(resources(template, 'AWS::SSM::Parameter')).map(p => p.Properties.Name);
     expect(names).toEqual(expect.arrayContaining([
