@@ -140,7 +140,7 @@ export const CONTROLS: Control[] = [
       'ec2_launch_template_monitoring_enabled_check'],
     nist: ['NIST.800.53.R5-EC2InstanceNoPublicIp', 'NIST.800.53.R5-EC2InstancesInVPC', 'NIST.800.53.R5-EC2InstanceDetailedMonitoringEnabled'],
     status: 'waived',
-    reason: 'not applicable to NatType.instance() (the $3 alternative to a $33 NAT gateway): a NAT needs its public address, sits in a public subnet of the platform VPC (through its network interface), and detailed monitoring or a Nitro type with encryption in transit would cost more than the instance',
+    reason: 'not applicable to NatType.instance() (the $3 alternative to a $33 NAT gateway): a NAT needs its public address and sits in a public subnet of the platform VPC (through its network interface); detailed monitoring (about $2.10 a month of metrics) would add 70% to a t4g.nano, and the Nitro types with encryption in transit cost several times as much',
     appliesTo: isType('AWS::EC2::Instance', 'AWS::EC2::LaunchTemplate'),
   },
   // ----------------------------------------------------------------------- opt-in props
@@ -169,8 +169,8 @@ export const CONTROLS: Control[] = [
     guard: ['cloudfront_access_logs_enabled_check'],
     nist: [],
     status: 'opt-in',
-    reason: 'opt-in: the platform\'s accessLogs: true (a StaticSite\'s accessLogsBucket) logs the distributions to S3 ($0.023 per GB-month)',
-    appliesTo: (r, p) => isType('AWS::CloudFront::Distribution')(r) && !p.DistributionConfig?.Logging,
+    reason: 'opt-in: the platform\'s accessLogs: true (a StaticSite\'s accessLogsBucket) logs the distributions to S3 ($0.023 per GB-month); a bucket of another stack is a deploy-time name the rule cannot read',
+    appliesTo: (r, p) => isType('AWS::CloudFront::Distribution')(r) && !literal(p.DistributionConfig?.Logging?.Bucket),
   },
   {
     id: 'container-insights',
@@ -216,7 +216,7 @@ export const CONTROLS: Control[] = [
     guard: [],
     nist: ['NIST.800.53.R5-LambdaDLQ'],
     status: 'waived',
-    reason: 'not applicable: the functions are invoked synchronously (API Gateway, CloudFormation custom resources); a dead-letter queue receives only failed asynchronous events',
+    reason: 'not applicable: authorizers and preflights are invoked synchronously by API Gateway; the custom-resource handlers are invoked asynchronously by CloudFormation, which fails the deploy on an error, so a dead-letter queue would hold nothing anyone acts on',
     appliesTo: (r, p) => isType('AWS::Lambda::Function')(r) && !p.DeadLetterConfig,
   },
   {
@@ -297,7 +297,7 @@ export const CONTROLS: Control[] = [
     guard: ['s3_bucket_default_encryption_kms_check'],
     nist: ['NIST.800.53.R5-S3DefaultEncryptionKMS'],
     status: 'waived',
-    reason: 'cost: SSE-S3 encrypts at rest; a KMS key costs $1 a month plus a request per object read through CloudFront, and CloudFront standard logs cannot be written to SSE-KMS buckets',
+    reason: 'cost: SSE-S3 encrypts at rest; a KMS key costs $1 a month plus a request per object read through CloudFront, and log delivery to the access-log bucket would need a key-policy grant',
     appliesTo: isType('AWS::S3::Bucket'),
   },
   {
@@ -391,20 +391,24 @@ export function addGuardWaivers(resource: CfnResource, waivers: Array<{ rule: st
 
 /** The resource's properties as CloudFormation spells them (unresolved tokens left in place). */
 function propertiesOf(resource: CfnResource): Record<string, any> {
-  try {
-    const rendered = (resource as any)._toCloudFormation().Resources;
-    const properties = (Object.values(rendered)[0] as any)?.Properties;
-    if (properties) return Stack.of(resource).resolve(properties) ?? {};
-  } catch {
-    // below
-  }
-  // The L1's own properties, with CloudFormation's first letter.
-  const own: Record<string, any> = (resource as any).cfnProperties ?? {};
-  return Object.fromEntries(Object.entries(own).map(([k, v]) => [k.charAt(0).toUpperCase() + k.slice(1), v]));
+  // The L1's own values with CloudFormation's capitals, tokens left as they are: rendering or
+  // resolving here would cache Lazy values that later aspects may still change.
+  const pascal = (value: any): any => {
+    if (Array.isArray(value)) return value.map(pascal);
+    if (value === null || typeof value !== 'object' || Token.isUnresolved(value)) return value;
+    if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.charAt(0).toUpperCase() + k.slice(1), pascal(v)]));
+  };
+  return pascal((resource as any).cfnProperties ?? {});
 }
 
-/** Service principals that Lambda permissions name; the permission gets SourceAccount too. */
-const SERVICE_PRINCIPAL = /\.amazonaws\.com$/;
+/**
+ * Service principals whose Lambda permissions get SourceAccount (Control Tower
+ * ct-lambda-pr-2): only API Gateway, the one this library's permissions name. Not every service
+ * sends aws:SourceAccount (the AWS::Lambda::Permission reference: "not supported by all event
+ * sources"), so the list stays explicit.
+ */
+const SOURCE_ACCOUNT_PRINCIPALS = ['apigateway.amazonaws.com'];
 
 /** Ids of the functions aws-cdk-lib adds to a stack for this library's constructs. */
 const CDK_HELPER_IDS = [
@@ -444,7 +448,7 @@ export class ControlWaivers implements IAspect {
     if (!CfnResource.isCfnResource(node) || !this.isOwned(node)) return;
     const resource = node;
     if (resource instanceof CfnPermission && typeof resource.principal === 'string'
-      && SERVICE_PRINCIPAL.test(resource.principal) && resource.sourceAccount === undefined) {
+      && SOURCE_ACCOUNT_PRINCIPALS.includes(resource.principal) && resource.sourceAccount === undefined) {
       resource.sourceAccount = Stack.of(resource).account;
     }
     const properties = propertiesOf(resource);

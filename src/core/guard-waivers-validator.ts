@@ -74,7 +74,7 @@ export class GuardWaiversValidator implements IPolicyValidationPluginBeta1 {
 
   /**
    * Runs the plugin, then drops each violating resource that waives the violated rule, and each
-   * violation left without a resource.
+   * violation whose resources all waive it (a violation that names no resource stays).
    *
    * @param context the templates to check
    */
@@ -95,7 +95,8 @@ export class GuardWaiversValidator implements IPolicyValidationPluginBeta1 {
     const violations: PolicyViolationBeta1[] = [];
     for (const violation of report.violations) {
       const resources = violation.violatingResources.filter(r => !waivedRules(r.templatePath, r.resourceLogicalId).includes(violation.ruleName));
-      if (resources.length > 0) violations.push({ ...violation, violatingResources: resources });
+      // A violation that names no resource cannot be waived by one.
+      if (violation.violatingResources.length === 0 || resources.length > 0) violations.push({ ...violation, violatingResources: resources });
     }
     // A failed report without violations (the plugin's own error) stays failed.
     const success = violations.length === 0 && (report.success || report.violations.length > 0);

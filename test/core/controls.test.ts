@@ -217,6 +217,8 @@ describe('the defaults that meet a control', () => {
     expect(instance.Properties.NetworkInterfaces[0].AssociatePublicIpAddress).toBe(true);
     const [[templateId, launchTemplate]] = ofType(template, 'AWS::EC2::LaunchTemplate');
     expect(launchTemplate.Properties.LaunchTemplateData.MetadataOptions.HttpTokens).toBe('required');
+    // Unnamed: a fixed name would collide between two NAT instances or two platforms.
+    expect(launchTemplate.Properties.LaunchTemplateName).toBeUndefined();
     expect(instance.Properties.LaunchTemplate.LaunchTemplateId ?? instance.Properties.LaunchTemplate.LaunchTemplateName).toBeDefined();
     expect(JSON.stringify(instance.Properties.LaunchTemplate)).toContain(templateId);
   });

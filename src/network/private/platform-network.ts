@@ -1,4 +1,4 @@
-import { Aspects, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
@@ -93,15 +93,26 @@ export class PlatformNetwork extends Construct {
     this.assignPublicIp = publicTasks;
 
     if (natInstance) {
-      // IMDSv2 only (a launch template per instance; NIST EC2IMDSv2Enabled, AwsSolutions EC2).
-      Aspects.of(this.vpc).add(new ec2.InstanceRequireImdsv2Aspect());
+      // IMDSv2 only (NIST EC2IMDSv2Enabled): AWS::EC2::Instance has no metadata options, so each
+      // instance gets a launch template of its own. Unnamed: aws-cdk-lib's
+      // InstanceRequireImdsv2Aspect names them after the construct id ("NatInstanceLaunchTemplate")
+      // unless a feature flag is set, and two NAT instances, or two platforms, would collide.
+      natInstance.gatewayInstances.forEach((instance, i) => {
+        const template = new ec2.CfnLaunchTemplate(this, `NatInstanceMetadata${i + 1}`, {
+          launchTemplateData: { metadataOptions: { httpTokens: 'required', httpEndpoint: 'enabled' } },
+        });
+        (instance.node.defaultChild as ec2.CfnInstance).launchTemplate = {
+          launchTemplateId: template.ref,
+          version: template.attrLatestVersionNumber,
+        };
+      });
       // NAT instances forward traffic from the private subnets only.
       natInstance.securityGroup.addIngressRule(ec2.Peer.ipv4(this.vpc.vpcCidrBlock), ec2.Port.allTraffic(),
         'traffic from the platform VPC to the internet');
       addNagSuppressions(natInstance.securityGroup, [VPC_CIDR_INGRESS]);
       addNagSuppressions(this.vpc, [
         { id: 'AwsSolutions-EC26', reason: 'NAT instance root volume holds no data beyond the Amazon Linux 2023 image; chosen with NatType.instance() to save cost' },
-        { id: 'AwsSolutions-EC28', reason: 'detailed monitoring on the NAT instance would cost more than the instance; NatType.instance() is the cost-saving option' },
+        { id: 'AwsSolutions-EC28', reason: 'detailed monitoring on the NAT instance (about $2.10 a month of metrics) would add 70% to its cost; NatType.instance() is the cost-saving option' },
         { id: 'AwsSolutions-EC29', reason: 'the NAT instance is replaceable and carries no state; termination protection would block stack updates' },
       ], true);
     }

@@ -185,6 +185,18 @@ describe('NAT', () => {
     template.hasResourceProperties('AWS::EC2::Instance', { InstanceType: 't4g.small' });
   });
 
+  test('NatType.instance() with natGateways 2: each instance requires IMDSv2 through a launch template of its own, unnamed', () => {
+    const template = synth({ natType: NatType.instance(), natGateways: 2 });
+    const templates = template.findResources('AWS::EC2::LaunchTemplate');
+    expect(Object.keys(templates)).toHaveLength(2);
+    for (const t of Object.values(templates)) {
+      expect(t.Properties.LaunchTemplateName).toBeUndefined();
+      expect(t.Properties.LaunchTemplateData.MetadataOptions).toEqual({ HttpTokens: 'required', HttpEndpoint: 'enabled' });
+    }
+    const used = Object.values(template.findResources('AWS::EC2::Instance')).map(i => i.Properties.LaunchTemplate.LaunchTemplateId.Ref).sort();
+    expect(used).toEqual(Object.keys(templates).sort());
+  });
+
   test('NatType.instance() with natGateways 2 runs two instances', () => {
     const template = synth({ natType: NatType.instance(), natGateways: 2 });
     template.resourceCountIs('AWS::EC2::Instance', 2);
