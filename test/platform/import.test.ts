@@ -10,7 +10,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
-import { GlobalPlatform, GlobalPlatformImportOptions, IGlobalPlatform } from '../../src';
+import { ApiRoutes, ApiTarget, GlobalPlatform, GlobalPlatformImportOptions, IGlobalPlatform } from '../../src';
 import { PARAMETER_KEYS } from '../../src/contract/parameters';
 import { ENV, georgiPlatform } from '../helpers/fixtures';
 
@@ -260,6 +260,17 @@ describe('parameters are declared only for what the service uses', () => {
     new CfnOutput(stack, 'B', { value: platform.alarmTopic.topicArn });
     expect(platform.alarmTopic).toBe(platform.alarmTopic);
     expect(Object.keys(templateParameters(Template.fromStack(stack)))).toHaveLength(1);
+  });
+
+  test('routes with the origin check read the authorizer function, not the secret it checks against', () => {
+    const { stack, platform } = serviceStack();
+    new ApiRoutes(stack, 'Routes', { platform, serviceName: 'svc', target: ApiTarget.httpUrl('https://backend.example.com') });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
+    const read = Object.values(templateParameters(template)).map(p => p.Default);
+    expect(read).toContain(nameOf('originAuthorizerFunctionArn'));
+    // The secret's parameter would be declared and never referenced (cfn-lint W2001).
+    expect(read).not.toContain(nameOf('originSecretArn'));
   });
 
   test('a literal domainName option needs no domain parameter', () => {
