@@ -17,7 +17,7 @@ export interface GuardWaiversValidatorProps {
 }
 
 /**
- * A policy validation plugin (CDK's `policyValidationBeta1`) that runs another one, such as
+ * A policy validation plugin (`Validations.of(app).addPlugins(...)`) that runs another one, such as
  * `@cdklabs/cdk-validator-cfnguard`'s `CfnGuardValidator` with the AWS Control Tower proactive
  * controls, and drops the findings that a resource waives: the rule names in its
  * `Metadata.guard.SuppressedRules`, each with a reason in `Metadata.guard.Reasons`.
@@ -30,9 +30,10 @@ export interface GuardWaiversValidatorProps {
  * @example
  * import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
  *
- * const app = new App({
- *   policyValidationBeta1: [new GuardWaiversValidator({ plugin: new CfnGuardValidator({ controlTowerRulesEnabled: true }) })],
- * });
+ * const app = new App();
+ * Validations.of(app).addPlugins(new GuardWaiversValidator({
+ *   plugin: new CfnGuardValidator({ controlTowerRulesEnabled: true, disabledRules: ['ct-cloudfront-pr-6', 'ct-cloudfront-pr-7'] }),
+ * }));
  */
 export class GuardWaiversValidator implements IPolicyValidationPluginBeta1 {
   /**

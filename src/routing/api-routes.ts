@@ -137,7 +137,7 @@ export class ApiRoutes extends Construct {
     // Every route checks that the request came through the front door (x-origin-verify), with
     // the token check of jwtIssuer in the same authorizer; a custom authorizer must check it.
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
-    if (props.authorizer && platform.originSecret) {
+    if (props.authorizer && platform.originAuthorizerFunction) {
       Annotations.of(this).addWarningV2('@georgi-io/platform-constructs:authorizerSkipsOriginCheck',
         `the authorizer of ${props.serviceName} replaces the front door's origin check on its routes: unless it checks`
         + ' the x-origin-verify header against the platform\'s originSecret, a direct call to the execute-api URL reaches the service');
