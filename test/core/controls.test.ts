@@ -2,13 +2,14 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
-import { App, Aspects, PolicyViolationBeta1, Stack } from 'aws-cdk-lib';
+import { App, Aspects, IPolicyValidationContextBeta1, PolicyViolationBeta1, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { NIST80053R5Checks } from 'cdk-nag';
+import { IConstruct } from 'constructs';
 import { buildExampleApp } from '../../integ/apps/example-app';
 import { controlTableMarkdown, withControlTable } from '../../scripts/control-table';
 import { ContainerService, CostBudget, GlobalPlatform, GuardWaiversValidator, NatType, TtsService } from '../../src';
@@ -76,13 +77,15 @@ function everyOptionApp(outdir: string): App {
   return app;
 }
 
-function guardReport(assembly: CloudAssembly, waivers: boolean): PolicyViolationBeta1[] {
+function guardReport(assembly: CloudAssembly, waivers: boolean, root: IConstruct): PolicyViolationBeta1[] {
   const templatePaths = assembly.stacksRecursively.map(s => s.templateFullPath);
+  // aws-cdk-lib 2.276 adds appConstruct to the context (2.257 does not know it): both get it.
+  const context = { templatePaths, appConstruct: root } as unknown as IPolicyValidationContextBeta1;
   // The two certificate rules make the plugin 0.0.62 fail on a deploy-time certificate ARN: they
   // are checked by the test below instead (and the starters disable them too).
   const guard = new CfnGuardValidator({ controlTowerRulesEnabled: true, disabledRules: ['ct-cloudfront-pr-6', 'ct-cloudfront-pr-7'] });
   const plugin = waivers ? new GuardWaiversValidator({ plugin: guard }) : guard;
-  return plugin.validate({ templatePaths }).violations;
+  return plugin.validate(context).violations;
 }
 
 function describeViolations(violations: PolicyViolationBeta1[]): string[] {
@@ -106,7 +109,7 @@ describe.each(SHAPES)('%s', (_name, build) => {
   });
 
   test('Control Tower proactive controls: no failure that is not waived where it is raised', () => {
-    expect(describeViolations(guardReport(synthesized.assembly, true))).toEqual([]);
+    expect(describeViolations(guardReport(synthesized.assembly, true, synthesized.stacks[0].node.root))).toEqual([]);
   });
 
   test('NIST 800-53 R5: no unsuppressed error', () => {
@@ -129,7 +132,7 @@ describe.each(SHAPES)('%s', (_name, build) => {
   });
 
   test('every waiver names a control of the catalogue and gives its reason', () => {
-    const waived = guardReport(synthesized.assembly, false);
+    const waived = guardReport(synthesized.assembly, false, synthesized.stacks[0].node.root);
     expect(waived.length).toBeGreaterThan(0);
     for (const stack of synthesized.assembly.stacksRecursively) {
       for (const [id, resource] of Object.entries<any>(stack.template.Resources ?? {})) {
@@ -151,7 +154,7 @@ describe('the harness', () => {
     new logs.LogGroup(stack, 'PlainGroup', { retention: logs.RetentionDays.ONE_WEEK });
     new sns.Topic(stack, 'PlainTopic');
     const { stacks, assembly } = synthWithNist(app);
-    expect(describeViolations(guardReport(assembly, true))).toEqual(expect.arrayContaining([
+    expect(describeViolations(guardReport(assembly, true, app))).toEqual(expect.arrayContaining([
       expect.stringMatching(/^cloudwatch_log_group_encrypted_check Probe.template.json\/PlainGroup/),
       expect.stringMatching(/^cloudwatch_log_group_retention_period_check Probe.template.json\/PlainGroup/),
     ]));
@@ -164,7 +167,7 @@ describe('the harness', () => {
     const waived = new logs.LogGroup(stack, 'Waived', { retention: logs.RetentionDays.ONE_WEEK });
     new logs.LogGroup(stack, 'NotWaived', { retention: logs.RetentionDays.ONE_WEEK });
     GuardWaiversValidator.waive(waived, 'cloudwatch_log_group_retention_period_check', 'a probe group kept for a week on purpose');
-    const found = describeViolations(guardReport(app.synth(), true)).filter(v => v.startsWith('cloudwatch_log_group_retention'));
+    const found = describeViolations(guardReport(app.synth(), true, app)).filter(v => v.startsWith('cloudwatch_log_group_retention'));
     expect(found).toEqual([expect.stringMatching(/Probe.template.json\/NotWaived/)]);
   });
 
