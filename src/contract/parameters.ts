@@ -36,6 +36,8 @@ export const PARAMETER_KEYS = {
   apiDomainName: 'front-door/api-domain-name',
   originSecretArn: 'front-door/origin-secret-arn',
   originAuthorizerFunctionArn: 'front-door/origin-authorizer-function-arn',
+  originAuthorizerId: 'front-door/origin-authorizer-id',
+  jwtOriginAuthorizerId: 'front-door/jwt-origin-authorizer-id',
   longLivedListenerArn: 'front-door/long-lived-listener-arn',
   longLivedSecurityGroupId: 'front-door/long-lived-security-group-id',
   longLivedPathSuffixes: 'front-door/long-lived-path-suffixes',

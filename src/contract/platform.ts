@@ -96,6 +96,25 @@ export interface IGlobalPlatform extends IConstruct {
   readonly originAuthorizerFunction?: lambda.IFunction;
 
   /**
+   * The platform's one authorizer that checks `x-origin-verify`, shared by the routes of every
+   * service without a JWT (and by CORS preflight routes). An HTTP API holds at most 10
+   * authorizers, so services share the platform's instead of adding their own.
+   *
+   * @default - none: the routes do not check where a request came from
+   */
+  readonly originAuthorizer?: apigwv2.IHttpRouteAuthorizer;
+
+  /**
+   * The platform's one authorizer for services with `jwtIssuer`: it checks `x-origin-verify`,
+   * then the bearer token against the issuer and audiences that the route's service publishes
+   * under `<parameterPrefix>/jwt/<serviceName>`. Not cached (a route's service decides which
+   * issuer applies, and an expired token must be refused at once).
+   *
+   * @default - none: a service with `jwtIssuer` uses an API Gateway JWT authorizer of its own
+   */
+  readonly jwtOriginAuthorizer?: apigwv2.IHttpRouteAuthorizer;
+
+  /**
    * The HTTPS listener of the internal load balancer that carries WebSockets and long-lived
    * streams; services add rules for their long-lived paths.
    *

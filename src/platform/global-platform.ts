@@ -38,7 +38,7 @@ import { NatType } from '../network/nat-type';
 import { PlatformNetwork, validateNetworkOptions } from '../network/private/platform-network';
 import { CentralApi, validateThrottling } from '../routing/private/central-api';
 import { FrontDoor } from '../routing/private/front-door';
-import { FrontDoorOriginCheck } from '../routing/private/front-door-authorizer';
+import { FrontDoorOriginCheck, routeAuthorizer } from '../routing/private/front-door-authorizer';
 import { FrontDoorWaf, validateWafOptions } from '../routing/private/front-door-waf';
 import { LongLivedOrigin, validateLongLivedOriginOptions } from '../routing/private/long-lived-origin';
 import { ORIGIN_VERIFY_HEADER, VIEWER_ADDRESS_HEADER } from '../routing/private/origin-check';
@@ -127,6 +127,20 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
    * @default - always set on a GlobalPlatform
    */
   public readonly originAuthorizerFunction?: lambda.IFunction;
+  /**
+   * The platform's authorizer that checks `x-origin-verify`, shared by every service route
+   * without a JWT.
+   *
+   * @default - always set on a GlobalPlatform
+   */
+  public readonly originAuthorizer?: apigwv2.IHttpRouteAuthorizer;
+  /**
+   * The platform's authorizer that checks `x-origin-verify` and then the route's service's JWT,
+   * shared by every service with `jwtIssuer`.
+   *
+   * @default - always set on a GlobalPlatform
+   */
+  public readonly jwtOriginAuthorizer?: apigwv2.IHttpRouteAuthorizer;
   /**
    * The long-lived origin's listener, where services add their WebSocket and stream rules.
    *
@@ -357,13 +371,17 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
       httpApi: this.httpApi,
       logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy,
+      originSecretRotation: props.originSecretRotation,
     });
     this.originSecret = originCheck.secret;
     this.originAuthorizerFunction = originCheck.function;
+    this.originAuthorizer = routeAuthorizer(originCheck.originAuthorizer);
+    this.jwtOriginAuthorizer = routeAuthorizer(originCheck.jwtOriginAuthorizer);
 
     const frontDoor = new FrontDoor(this, 'FrontDoor', {
       originSecret: originCheck.secret,
-      originSecretRotation: props.originSecretRotation,
+      originSecretStage: originCheck.stage,
+      originSecretStageResource: originCheck.stageResource,
       platformName,
       apiDomainName: this.apiDomainName,
       hostedZone: this.hostedZone,
@@ -433,7 +451,10 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
     if (this.edgeStack) Tags.of(this.edgeStack).add('platform', platformName);
 
     // ------------------------------------------------------------------------------- sharing
-    publishPlatformParameters(this, 'Parameters', this, longLivedOrigin?.securityGroup.securityGroupId);
+    publishPlatformParameters(this, 'Parameters', this, longLivedOrigin?.securityGroup.securityGroupId, {
+      origin: originCheck.originAuthorizer.authorizerId,
+      jwt: originCheck.jwtOriginAuthorizer.authorizerId,
+    });
     new CfnOutput(this, 'ApiUrl', { value: `https://${this.apiDomainName}`, description: 'the central API' });
   }
 

@@ -9,8 +9,7 @@ import { PathMode } from './path-mode';
 import { claimBasePath } from './private/base-path-registry';
 import { validateThrottling } from './private/central-api';
 import { CorsPreflight, corsPolicy, validateCorsOptions } from './private/cors-preflight';
-import { jwtOriginAuthorizer, originAuthorizer } from './private/front-door-authorizer';
-import { jwtAuthorizer, validateAuthOptions } from './private/jwt';
+import { jwtAuthorizer, publishJwtConfig, validateAuthOptions } from './private/jwt';
 import { addLongLivedRules, defaultRulePriority, longLivedRuleCount, PATH_RE, preflightRuleCount, validateLongLivedOptions } from './private/long-lived-rules';
 import { ServiceRoutingOptions } from './routing-options';
 import { privateEgressOf, routeThrottlingOf } from '../contract/capabilities';
@@ -142,23 +141,31 @@ export class ApiRoutes extends Construct {
         `the authorizer of ${props.serviceName} replaces the front door's origin check on its routes: unless it checks`
         + ' the x-origin-verify header against the platform\'s originSecret, a direct call to the execute-api URL reaches the service');
     }
-    let originOnlyAuthorizer: apigwv2.IHttpRouteAuthorizer | undefined;
-    const originOnly = (): apigwv2.IHttpRouteAuthorizer | undefined => props.authorizer ? undefined
-      : (originOnlyAuthorizer ??= originAuthorizer(this, platform, props.serviceName));
-    const authorizer = props.authorizer ?? (props.jwtIssuer
-      ? (jwtOriginAuthorizer(this, platform, {
-        serviceName: props.serviceName,
-        issuer: props.jwtIssuer,
-        audience: props.jwtAudience!,
-        jwksUri: props.jwtJwksEndpoint,
-        logRetention,
-      }) ?? jwtAuthorizer(this, {
+    // The platform's shared authorizers (an HTTP API holds at most 10, so no service adds its own).
+    const originOnly = (): apigwv2.IHttpRouteAuthorizer | undefined => props.authorizer ? undefined : platform.originAuthorizer;
+    let authorizer: apigwv2.IHttpRouteAuthorizer | undefined;
+    if (props.authorizer) {
+      authorizer = props.authorizer;
+    } else if (props.jwtIssuer) {
+      const shared = platform.jwtOriginAuthorizer;
+      if (shared) {
+        publishJwtConfig(this, platform, {
+          serviceName: props.serviceName,
+          basePath: this.basePath,
+          issuer: props.jwtIssuer,
+          audience: props.jwtAudience!,
+          jwksUri: props.jwtJwksEndpoint,
+        });
+      }
+      authorizer = shared ?? jwtAuthorizer(this, {
         httpApi: platform.httpApi,
         serviceName: props.serviceName,
         issuer: props.jwtIssuer,
         audience: props.jwtAudience,
-      }))
-      : originOnly());
+      });
+    } else {
+      authorizer = originOnly();
+    }
     const routeKeys = [
       apigwv2.HttpRouteKey.with(this.basePath, apigwv2.HttpMethod.ANY),
       apigwv2.HttpRouteKey.with(`${this.basePath}/{proxy+}`, apigwv2.HttpMethod.ANY),

@@ -49,7 +49,7 @@ describe('published parameters with longLivedConnections', () => {
   test('every key is published under /platform/georgi, and nothing else', () => {
     const expected = Object.keys(PARAMETER_KEYS).map(k => nameOf(k as keyof typeof PARAMETER_KEYS)).sort();
     expect([...params.keys()].sort()).toEqual(expected);
-    expect(expected).toHaveLength(31);
+    expect(expected).toHaveLength(33);
     for (const name of params.keys()) expect(name.startsWith(`${platform.parameterPrefix}/`)).toBe(true);
   });
 
@@ -149,7 +149,7 @@ describe('published parameters without longLivedConnections', () => {
       .map(nameOf)
       .sort();
     expect([...params.keys()].sort()).toEqual(expected);
-    expect(expected).toHaveLength(28);
+    expect(expected).toHaveLength(30);
   });
 });
 

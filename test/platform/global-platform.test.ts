@@ -106,7 +106,8 @@ describe('GlobalPlatform defaults', () => {
   test('keeps central logs for 30 days and retains them on delete', () => {
     const groups = s.template.findResources('AWS::Logs::LogGroup');
     expect(Object.values(groups).map(g => g.Properties.LogGroupName).sort())
-      .toEqual(['/platform/georgi/api-access', '/platform/georgi/origin-check', '/platform/georgi/vpc-flow']);
+      .toEqual(['/platform/georgi/api-access', '/platform/georgi/jwt-origin-check', '/platform/georgi/origin-check',
+        '/platform/georgi/origin-secret-stage', '/platform/georgi/vpc-flow']);
     for (const g of Object.values(groups)) {
       expect(g.Properties.RetentionInDays).toBe(30);
       expect(g.DeletionPolicy).toBe('Retain');
@@ -223,7 +224,7 @@ describe('GlobalPlatform with removalPolicy DESTROY (a test platform)', () => {
 
   test('deletes the central log groups with the stack (their fixed names stay free)', () => {
     const groups = Object.values(s.template.findResources('AWS::Logs::LogGroup', { Properties: { LogGroupName: Match.stringLikeRegexp('^/platform/georgi/') } }));
-    expect(groups).toHaveLength(3);
+    expect(groups).toHaveLength(5);
     for (const g of groups) expect(g.DeletionPolicy).toBe('Delete');
   });
 

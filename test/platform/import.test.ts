@@ -262,13 +262,14 @@ describe('parameters are declared only for what the service uses', () => {
     expect(Object.keys(templateParameters(Template.fromStack(stack)))).toHaveLength(1);
   });
 
-  test('routes with the origin check read the authorizer function, not the secret it checks against', () => {
+  test('routes with the origin check read the platform\'s authorizer id, not its function or the secret it checks against', () => {
     const { stack, platform } = serviceStack();
     new ApiRoutes(stack, 'Routes', { platform, serviceName: 'svc', target: ApiTarget.httpUrl('https://backend.example.com') });
     const template = Template.fromStack(stack);
-    template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
+    template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
     const read = Object.values(templateParameters(template)).map(p => p.Default);
-    expect(read).toContain(nameOf('originAuthorizerFunctionArn'));
+    expect(read).toContain(nameOf('originAuthorizerId'));
+    expect(read).not.toContain(nameOf('originAuthorizerFunctionArn'));
     // The secret's parameter would be declared and never referenced (cfn-lint W2001).
     expect(read).not.toContain(nameOf('originSecretArn'));
   });
@@ -413,6 +414,7 @@ describe('parameter contract between app A and app B', () => {
       platform.vpcLink.vpcLinkId, platform.vpcLinkSecurityGroup.securityGroupId, platform.frontDoor.distributionDomainName,
       platform.longLivedListener!.listenerArn, platform.alarmTopic.topicArn, platform.serviceAssignPublicIp,
       platform.originSecret!.secretArn, platform.originAuthorizerFunction!.functionArn,
+      platform.originAuthorizer!.bind({} as any).authorizerId!, platform.jwtOriginAuthorizer!.bind({} as any).authorizerId!,
       platform.vpc.vpcCidrBlock, platform.vpc.availabilityZones.join(','),
       ...[...platform.vpc.publicSubnets, ...platform.vpc.privateSubnets].flatMap(s => [s.subnetId, s.routeTable.routeTableId]),
     ];

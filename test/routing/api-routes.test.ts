@@ -271,37 +271,23 @@ describe('ECS service target on the platform of the same app', () => {
     expect(alarm.Properties.OKActions.map((a: unknown) => resolveImport(pt, a))).toEqual([{ Ref: topicId }]);
   });
 
-  test('routes without a JWT check the origin header with the platform\'s function, cached for 5 minutes', () => {
-    const [authorizerId, authorizer] = onlyOne(st, 'AWS::ApiGatewayV2::Authorizer');
-    expect(authorizer.Properties).toMatchObject({
-      AuthorizerType: 'REQUEST',
-      Name: 'jessica-origin',
-      IdentitySource: ['$request.header.x-origin-verify'],
-      AuthorizerResultTtlInSeconds: 300,
-      EnableSimpleResponses: true,
-      AuthorizerPayloadFormatVersion: '2.0',
-    });
-    expect(resolveImport(pt, authorizer.Properties.ApiId)).toEqual({ Ref: onlyOne(pt, 'AWS::ApiGatewayV2::Api')[0] });
-    // The URI names the platform's origin-check function (exported from the platform's stack).
-    const uri = JSON.stringify(authorizer.Properties.AuthorizerUri);
-    const [fnId] = onlyOne(pt, 'AWS::Lambda::Function', r => r.Properties.Environment?.Variables?.SECRET_ARN !== undefined);
-    const exported = Object.values(pt.toJSON().Outputs as Record<string, any>).filter(o => JSON.stringify(o.Value).includes(fnId));
-    expect(exported.length).toBe(1);
-    expect(uri).toContain(exported[0].Export.Name);
-    expect(uri).toContain(':lambda:path/2015-03-31/functions/');
+  test('routes without a JWT use the platform\'s one origin authorizer: the service adds no authorizer and no permission', () => {
+    st.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
+    const [authorizerId] = onlyOne(pt, 'AWS::ApiGatewayV2::Authorizer', r => r.Properties.Name === 'origin');
     for (const key of [ANY_BASE, ANY_PROXY]) {
-      expect(routeByKey(st, key)[1].Properties.AuthorizerId).toEqual({ Ref: authorizerId });
+      const route = routeByKey(st, key)[1];
+      expect(route.Properties.AuthorizationType).toBe('CUSTOM');
+      expect(resolveImport(pt, route.Properties.AuthorizerId)).toEqual({ Ref: authorizerId });
       // An authorizer is set, so no AwsSolutions-APIG4 suppression is needed.
-      expect(nagRuleIds(routeByKey(st, key)[1])).not.toContain('AwsSolutions-APIG4');
+      expect(nagRuleIds(route)).not.toContain('AwsSolutions-APIG4');
     }
-    // The service adds no Lambda permission of its own: the platform's covers every authorizer.
     st.resourceCountIs('AWS::Lambda::Permission', 0);
   });
 
-  test('no route throttling and no authorizer are added to the platform', () => {
+  test('no route throttling is added to the platform, and its only authorizers are its own two', () => {
     const [, stage] = onlyOne(pt, 'AWS::ApiGatewayV2::Stage');
     expect(stage.Properties.RouteSettings).toBeUndefined();
-    pt.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
+    pt.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 2);
   });
 });
 
@@ -759,58 +745,40 @@ describe('JWT authorizer', () => {
     st = Template.fromStack(serviceStack);
   });
 
-  test('one Lambda authorizer of the service checks the origin header and the JWT, on every request', () => {
-    const [, authorizer] = onlyOne(st, 'AWS::ApiGatewayV2::Authorizer');
-    expect(authorizer.Properties).toMatchObject({
-      AuthorizerType: 'REQUEST',
-      Name: 'jessica-jwt-origin',
-      IdentitySource: ['$request.header.x-origin-verify', '$request.header.Authorization'],
-      AuthorizerResultTtlInSeconds: 0,
-      EnableSimpleResponses: true,
-      AuthorizerPayloadFormatVersion: '2.0',
+  test('the service publishes its issuer and audiences for the platform\'s one JWT authorizer, and adds no authorizer', () => {
+    st.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
+    st.resourceCountIs('AWS::Lambda::Function', 1); // the target only
+    const [, parameter] = onlyOne(st, 'AWS::SSM::Parameter', r => r.Properties.Name === '/platform/georgi/jwt/jessica');
+    expect(parameter.Properties).toMatchObject({ Type: 'String', Tier: 'Standard' });
+    expect(JSON.parse(parameter.Properties.Value)).toEqual({
+      basePath: '/jessica', issuer: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_abc', audience: ['client-1', 'client-2'],
     });
-    expect(authorizer.Properties.ApiId).toEqual(ssmRef(st, '/platform/georgi/api/http-api-id'));
-    const [fnId, fn] = onlyOne(st, 'AWS::Lambda::Function', r => r.Properties.Environment?.Variables?.JWT_ISSUER !== undefined);
-    expect(fn.Properties.Environment.Variables).toEqual({
-      SECRET_ARN: ssmRef(st, '/platform/georgi/front-door/origin-secret-arn'),
-      JWT_ISSUER: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_abc',
-      JWT_AUDIENCE: JSON.stringify(['client-1', 'client-2']),
-    });
-    expect(JSON.stringify(authorizer.Properties.AuthorizerUri)).toContain(fnId);
-    // API Gateway may call it for this authorizer only.
-    const [, permission] = onlyOne(st, 'AWS::Lambda::Permission', r => JSON.stringify(r.Properties.SourceArn).includes('/authorizers/'));
-    expect(permission.Properties.Principal).toBe('apigateway.amazonaws.com');
-    expect(JSON.stringify(permission.Properties.SourceArn)).toContain('/authorizers/');
-    expect(JSON.stringify(permission.Properties.SourceArn)).not.toContain('authorizers/*');
-    // It may read the origin secret and nothing else beyond its logs.
-    const statements = Object.values(resources(st, 'AWS::IAM::Policy')).flatMap(p => p.Properties.PolicyDocument.Statement);
-    expect(statements.filter(x => JSON.stringify(x.Action).includes('secretsmanager'))).toEqual([
-      expect.objectContaining({ Action: 'secretsmanager:GetSecretValue', Resource: ssmRef(st, '/platform/georgi/front-door/origin-secret-arn') }),
-    ]);
   });
 
-  test('both routes require it', () => {
-    const [authorizerId] = onlyOne(st, 'AWS::ApiGatewayV2::Authorizer');
+  test('both routes require the platform\'s JWT authorizer, read from /platform/georgi/front-door/jwt-origin-authorizer-id', () => {
     for (const key of [ANY_BASE, ANY_PROXY]) {
       const [, route] = routeByKey(st, key);
       expect(route.Properties.AuthorizationType).toBe('CUSTOM');
-      expect(route.Properties.AuthorizerId).toEqual({ Ref: authorizerId });
+      expect(route.Properties.AuthorizerId).toEqual(ssmRef(st, '/platform/georgi/front-door/jwt-origin-authorizer-id'));
     }
   });
 
-  test('jwtJwksEndpoint is the key set the function reads (otherwise the issuer\'s discovery document)', () => {
+  test('jwtJwksEndpoint is published as the key set the function reads (otherwise the issuer\'s discovery document)', () => {
     const { serviceStack, platform } = importedPlatform();
     routesOf(serviceStack, platform, ApiTarget.httpUrl('https://legacy.example.com'), {
       jwtIssuer: 'https://accounts.example.com', jwtAudience: ['aud'], jwtJwksEndpoint: 'https://accounts.example.com/oauth2/certs',
     });
-    const [, fn] = onlyOne(Template.fromStack(serviceStack), 'AWS::Lambda::Function', r => r.Properties.Environment?.Variables?.JWT_ISSUER !== undefined);
-    expect(fn.Properties.Environment.Variables.JWT_JWKS_URI).toBe('https://accounts.example.com/oauth2/certs');
+    const [, parameter] = onlyOne(Template.fromStack(serviceStack), 'AWS::SSM::Parameter');
+    expect(JSON.parse(parameter.Properties.Value).jwksUri).toBe('https://accounts.example.com/oauth2/certs');
   });
 
-  test('on a platform without an origin check (an IGlobalPlatform of its own), API Gateway\'s JWT authorizer', () => {
+  test('on a platform without shared authorizers (an IGlobalPlatform of its own), API Gateway\'s JWT authorizer', () => {
     const { serviceStack, platform } = importedPlatform();
     const withoutOriginCheck = Object.create(platform, {
-      originSecret: { value: undefined }, originAuthorizerFunction: { value: undefined },
+      originSecret: { value: undefined },
+      originAuthorizerFunction: { value: undefined },
+      originAuthorizer: { value: undefined },
+      jwtOriginAuthorizer: { value: undefined },
     }) as IGlobalPlatform;
     routesOf(serviceStack, withoutOriginCheck, ApiTarget.httpUrl('https://legacy.example.com'), {
       jwtIssuer: 'https://issuer.example.com', jwtAudience: ['aud'],
@@ -826,6 +794,7 @@ describe('JWT authorizer', () => {
     for (const key of [ANY_BASE, ANY_PROXY]) {
       expect(routeByKey(t, key)[1].Properties).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } });
     }
+    t.resourceCountIs('AWS::SSM::Parameter', 0);
   });
 
   test('routes with a JWT authorizer carry no AwsSolutions-APIG4 suppression', () => {
@@ -834,48 +803,27 @@ describe('JWT authorizer', () => {
     }
   });
 
-  test('on the platform of the same app, the authorizer lives in the service\'s stack (no export to lock it)', () => {
-    const { serviceStack, platformStack, platform } = realPlatform({ longLivedConnections: undefined });
-    routesOf(serviceStack, platform, ApiTarget.httpUrl('https://legacy.example.com'), {
-      jwtIssuer: 'https://issuer.example.com', jwtAudience: ['aud'],
-    });
-    const s = Template.fromStack(serviceStack);
-    const p = Template.fromStack(platformStack);
-    p.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
-    expect(JSON.stringify(p.toJSON().Outputs ?? {})).not.toMatch(/Authorizer/);
-    const [authorizerId, authorizer] = onlyOne(s, 'AWS::ApiGatewayV2::Authorizer');
-    expect(authorizer.Properties.Name).toBe('jessica-jwt-origin');
-    expect(resolveImport(p, authorizer.Properties.ApiId)).toEqual({ Ref: onlyOne(p, 'AWS::ApiGatewayV2::Api')[0] });
-    const [, fn] = onlyOne(s, 'AWS::Lambda::Function', r => r.Properties.Environment?.Variables?.JWT_ISSUER !== undefined);
-    expect(fn.Properties.Environment.Variables).toMatchObject({ JWT_ISSUER: 'https://issuer.example.com', JWT_AUDIENCE: '["aud"]' });
-    for (const key of [ANY_BASE, ANY_PROXY]) {
-      const route = routeByKey(s, key)[1].Properties;
-      expect(route.AuthorizationType).toBe('CUSTOM');
-      expect(route.AuthorizerId).toEqual({ Ref: authorizerId });
-    }
-  });
-
-  // Two services of one app, each with its own issuer: a normal set-up (one platform app with several services).
+  // Two services of one app, each with its own issuer: one authorizer for both.
   test.each([['the platform of the same app', false], ['an imported platform', true]])('two services with JWT issuers on %s', (_, imported) => {
     const fixture = imported ? importedPlatform() : realPlatform({ longLivedConnections: undefined });
     const { serviceStack, platform } = fixture;
-    const build = () => {
-      routesOf(serviceStack, platform, ApiTarget.httpUrl('https://jessica.example.com'), {
-        jwtIssuer: 'https://issuer-a.example.com', jwtAudience: ['a'],
-      });
-      new ApiRoutes(serviceStack, 'VoiceRoutes', {
-        platform,
-        serviceName: 'voice',
-        target: ApiTarget.httpUrl('https://voice.example.com'),
-        jwtIssuer: 'https://issuer-b.example.com',
-        jwtAudience: ['b'],
-      });
-    };
-    expect(build).not.toThrow();
-    const stacks = imported ? [serviceStack] : [serviceStack, (fixture as RealFixture).platformStack];
-    const issuers = stacks.flatMap(s => Object.values(resources(Template.fromStack(s), 'AWS::Lambda::Function')))
-      .map(f => f.Properties.Environment?.Variables?.JWT_ISSUER).filter(i => i !== undefined).sort();
-    expect(issuers).toEqual(['https://issuer-a.example.com', 'https://issuer-b.example.com']);
+    routesOf(serviceStack, platform, ApiTarget.httpUrl('https://jessica.example.com'), {
+      jwtIssuer: 'https://issuer-a.example.com', jwtAudience: ['a'],
+    });
+    new ApiRoutes(serviceStack, 'VoiceRoutes', {
+      platform,
+      serviceName: 'voice',
+      target: ApiTarget.httpUrl('https://voice.example.com'),
+      jwtIssuer: 'https://issuer-b.example.com',
+      jwtAudience: ['b'],
+    });
+    const s = Template.fromStack(serviceStack);
+    s.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
+    const published = Object.values(resources(s, 'AWS::SSM::Parameter')).map(p => JSON.parse(p.Properties.Value))
+      .map(c => `${c.basePath} ${c.issuer}`).sort();
+    expect(published).toEqual(['/jessica https://issuer-a.example.com', '/voice https://issuer-b.example.com']);
+    const authorizerIds = new Set(Object.values(resources(s, 'AWS::ApiGatewayV2::Route')).map(r => JSON.stringify(r.Properties.AuthorizerId)));
+    expect(authorizerIds.size).toBe(1);
   });
 });
 
@@ -1034,23 +982,25 @@ describe('CORS preflight routes', () => {
 
   test('OPTIONS /jessica and OPTIONS /jessica/{proxy+} check only the origin header, even with jwtIssuer', () => {
     const apiId = ssmRef(st, '/platform/georgi/api/http-api-id');
-    const [originId] = onlyOne(st, 'AWS::ApiGatewayV2::Authorizer', a => a.Properties.Name === 'jessica-origin');
-    const [jwtId] = onlyOne(st, 'AWS::ApiGatewayV2::Authorizer', a => a.Properties.Name === 'jessica-jwt-origin');
+    st.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
     for (const key of ['OPTIONS /jessica', 'OPTIONS /jessica/{proxy+}']) {
       const [, route] = routeByKey(st, key);
       expect(route.Properties.AuthorizationType).toBe('CUSTOM');
-      expect(route.Properties.AuthorizerId).toEqual({ Ref: originId });
+      expect(route.Properties.AuthorizerId).toEqual(ssmRef(st, '/platform/georgi/front-door/origin-authorizer-id'));
       expect(route.Properties.ApiId).toEqual(apiId);
     }
     for (const key of [ANY_BASE, ANY_PROXY]) {
-      expect(routeByKey(st, key)[1].Properties.AuthorizerId).toEqual({ Ref: jwtId });
+      expect(routeByKey(st, key)[1].Properties.AuthorizerId).toEqual(ssmRef(st, '/platform/georgi/front-door/jwt-origin-authorizer-id'));
     }
   });
 
   test('without an origin check, the preflight routes have no authorizer (and say why to cdk-nag)', () => {
     const { serviceStack, platform } = importedPlatform();
     const withoutOriginCheck = Object.create(platform, {
-      originSecret: { value: undefined }, originAuthorizerFunction: { value: undefined },
+      originSecret: { value: undefined },
+      originAuthorizerFunction: { value: undefined },
+      originAuthorizer: { value: undefined },
+      jwtOriginAuthorizer: { value: undefined },
     }) as IGlobalPlatform;
     routesOf(serviceStack, withoutOriginCheck, ApiTarget.httpUrl('https://legacy.example.com'), { cors });
     const t = Template.fromStack(serviceStack);

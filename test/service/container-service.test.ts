@@ -12,6 +12,7 @@ import {
   ContainerService, ContainerServiceProps, GlobalPlatform, IGlobalPlatform, NatType, PathMode, ServiceSchedule,
 } from '../../src';
 import { ENV, georgiPlatform, importedPlatform } from '../helpers/fixtures';
+import { onlyOne } from '../helpers/templates';
 
 const IMAGE = ecs.ContainerImage.fromRegistry('public.ecr.aws/georgi/jessica:1');
 const SECRET_TEXT = 'tok_live_DO_NOT_LEAK_4242';
@@ -862,12 +863,10 @@ describe('ContainerService passes every routing option to its ApiRoutes', () => 
     expect(routes.sort()).toEqual([
       ['ANY /team/svc', 'CUSTOM'], ['ANY /team/svc/{proxy+}', 'CUSTOM'], ['OPTIONS /team/svc', 'CUSTOM'], ['OPTIONS /team/svc/{proxy+}', 'CUSTOM'],
     ]);
-    // The service's JWT + origin-header check (the preflights: the origin header only).
-    s.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { AuthorizerType: 'REQUEST', Name: 'service1-jwt-origin' });
-    s.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { AuthorizerType: 'REQUEST', Name: 'service1-origin' });
-    s.template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ JWT_ISSUER: 'https://issuer.example.com', JWT_AUDIENCE: '["svc"]' }) },
-    });
+    // The platform's JWT + origin-header check reads the service's issuer and audience (the
+    // preflights: the origin header only); the service adds no authorizer of its own.
+    const jwt = onlyOne(s.template, 'AWS::SSM::Parameter', r => r.Properties.Name === '/platform/georgi/jwt/service1')[1];
+    expect(JSON.parse(jwt.Properties.Value)).toEqual({ basePath: '/team/svc', issuer: 'https://issuer.example.com', audience: ['svc'] });
     s.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       RouteSettings: Match.objectLike({ 'ANY /team/svc/{proxy+}': Match.objectLike({ ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 }) }),
     });

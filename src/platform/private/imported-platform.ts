@@ -175,6 +175,14 @@ export class ImportedGlobalPlatform extends Construct implements IGlobalPlatform
     return this.once('alarmTopic', () => sns.Topic.fromTopicArn(this, 'AlarmTopic', this.read('alarmTopicArn')));
   }
 
+  public get originAuthorizer(): apigwv2.IHttpRouteAuthorizer {
+    return this.once('originAuthorizer', () => sharedAuthorizer(this.read('originAuthorizerId')));
+  }
+
+  public get jwtOriginAuthorizer(): apigwv2.IHttpRouteAuthorizer {
+    return this.once('jwtOriginAuthorizer', () => sharedAuthorizer(this.read('jwtOriginAuthorizerId')));
+  }
+
   private read(key: ParameterKey): string {
     return readParameter(this, this.platformName, key);
   }
@@ -188,4 +196,9 @@ export class ImportedGlobalPlatform extends Construct implements IGlobalPlatform
     if (!this.cache.has(key)) this.cache.set(key, create());
     return this.cache.get(key) as T;
   }
+}
+
+/** A Lambda authorizer of the platform's API, by its id. */
+function sharedAuthorizer(authorizerId: string): apigwv2.IHttpRouteAuthorizer {
+  return { bind: () => ({ authorizerId, authorizationType: 'CUSTOM' }) };
 }

@@ -30,7 +30,8 @@ export class PlatformParameters extends Construct {
  * (`GlobalPlatform.fromPlatformName`), under `/platform/<platformName>`.
  * @internal
  */
-export function publishPlatformParameters(scope: Construct, id: string, platform: IGlobalPlatform, longLivedSecurityGroupId?: string): void {
+export function publishPlatformParameters(scope: Construct, id: string, platform: IGlobalPlatform, longLivedSecurityGroupId?: string,
+  originAuthorizerIds?: { origin: string; jwt: string }): void {
   const parameters = new PlatformParameters(scope, id, platform.platformName);
   const vpc = platform.vpc;
   const serviceSubnets = vpc.selectSubnets(platform.serviceSubnets).subnets;
@@ -62,6 +63,10 @@ export function publishPlatformParameters(scope: Construct, id: string, platform
   if (platform.originSecret && platform.originAuthorizerFunction) {
     parameters.publish('originSecretArn', platform.originSecret.secretArn);
     parameters.publish('originAuthorizerFunctionArn', platform.originAuthorizerFunction.functionArn);
+  }
+  if (originAuthorizerIds) {
+    parameters.publish('originAuthorizerId', originAuthorizerIds.origin);
+    parameters.publish('jwtOriginAuthorizerId', originAuthorizerIds.jwt);
   }
   if (platform.longLivedListener && longLivedSecurityGroupId) {
     parameters.publish('longLivedListenerArn', platform.longLivedListener.listenerArn);

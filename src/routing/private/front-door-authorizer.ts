@@ -1,4 +1,4 @@
-import { CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnResource, CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -6,8 +6,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { authorizerCode, ORIGIN_VERIFY_HEADER } from './origin-check';
+import { DEFAULT_ORIGIN_SECRET_STAGE, stageHandlerCode } from './origin-secret-stage';
 import { platformPath } from '../../contract/names';
-import { IGlobalPlatform } from '../../contract/platform';
 import { addNagSuppressions } from '../../core/nag';
 
 /** @internal */
@@ -16,6 +16,10 @@ export interface AuthorizerFunctionProps {
   readonly description: string;
   readonly logRetention: logs.RetentionDays;
   readonly environment?: Record<string, string>;
+  /** @default - the authorizer code of `origin-check.ts` */
+  readonly code?: string;
+  /** What else the function may do. @default - nothing else */
+  readonly statements?: iam.PolicyStatement[];
   /** @default - a generated name */
   readonly logGroupName?: string;
   /** @default RemovalPolicy.DESTROY */
@@ -45,16 +49,20 @@ export class AuthorizerFunction extends Construct {
       actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
       resources: [logGroup.logGroupArn, `${logGroup.logGroupArn}:log-stream:*`],
     }));
-    // The secret's current and previous versions (GetSecretValue with VersionStage).
-    role.addToPolicy(new iam.PolicyStatement({
-      actions: ['secretsmanager:GetSecretValue'],
-      resources: [props.secret.secretArn],
-    }));
+    // The secret's versions the check accepts (GetSecretValue with VersionStage); the label
+    // function (code of its own) never reads a value.
+    if (props.code === undefined) {
+      role.addToPolicy(new iam.PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [props.secret.secretArn],
+      }));
+    }
+    for (const statement of props.statements ?? []) role.addToPolicy(statement);
     this.handler = new lambda.Function(this, 'Handler', {
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       handler: 'index.handler',
-      code: lambda.Code.fromInline(authorizerCode()),
+      code: lambda.Code.fromInline(props.code ?? authorizerCode()),
       environment: { SECRET_ARN: props.secret.secretArn, ...props.environment },
       memorySize: 128,
       // Reading the secret and, for a JWT check, the issuer's keys on a cold start.
@@ -77,24 +85,44 @@ export interface FrontDoorOriginCheckProps {
   readonly httpApi: apigwv2.IHttpApi;
   readonly logRetention: logs.RetentionDays;
   readonly removalPolicy: RemovalPolicy;
+  /** The staging label the front door is deployed with. @default DEFAULT_ORIGIN_SECRET_STAGE */
+  readonly originSecretRotation?: string;
 }
 
 /**
  * What keeps direct callers off the HTTP API's public `execute-api` URL: a generated secret
- * that CloudFront sends as `x-origin-verify`, and the function that checks it for every route
- * of every service (the platform lets API Gateway call it for any authorizer of its API).
+ * that CloudFront sends as `x-origin-verify`, and the platform's two authorizers that check it
+ * for the routes of every service (an HTTP API holds at most 10 authorizers, so services share
+ * these instead of adding their own):
+ * - `originAuthorizer`: the header only, cached 5 minutes per header value;
+ * - `jwtOriginAuthorizer`: the header, then the bearer token against the issuer and audiences
+ *   that the route's service publishes under `<prefix>/jwt/<service>`; not cached.
  *
- * Cost: the secret $0.40 a month; the function runs about every 5 minutes per service and
- * header value (API Gateway caches its answer), inside Lambda's free tier.
+ * The `stage` resource makes sure the staging label that CloudFront's reference names exists
+ * before the distribution reads it, and tells both checks which labels to accept (see
+ * `origin-secret-stage.ts`).
+ *
+ * Cost: the secret $0.40 a month; the origin check runs about every 5 minutes per header value
+ * (API Gateway caches its answer), inside Lambda's free tier; the JWT check on every request of
+ * a JWT service ($0.20 per million); the label function once per deploy that changes the label.
  *
  * @internal
  */
 export class FrontDoorOriginCheck extends Construct {
   public readonly secret: secretsmanager.Secret;
   public readonly function: lambda.Function;
+  /** The label the distribution's reference names. */
+  public readonly stage: string;
+  /** The resource that attaches `stage` to a version; the distribution depends on it. */
+  public readonly stageResource: CustomResource;
+  public readonly originAuthorizer: apigwv2.HttpAuthorizer;
+  public readonly jwtOriginAuthorizer: apigwv2.HttpAuthorizer;
+  /** The SSM path under which services publish their JWT configurations. */
+  public readonly jwtConfigPath: string;
 
   constructor(scope: Construct, id: string, props: FrontDoorOriginCheckProps) {
     super(scope, id);
+    const stack = Stack.of(this);
     this.secret = new secretsmanager.Secret(this, 'Secret', {
       description: `${props.platformName}: the value CloudFront sends to the central API in ${ORIGIN_VERIFY_HEADER}`,
       generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
@@ -104,20 +132,91 @@ export class FrontDoorOriginCheck extends Construct {
       id: 'AwsSolutions-SMG4',
       reason: 'rotating the origin secret needs a platform deploy (CloudFront reads it at deploy time); the README\'s "Rotating the origin secret" gives the steps',
     }]);
+
+    // ------------------------------------------------------------- the label CloudFront reads
+    this.stage = props.originSecretRotation ?? DEFAULT_ORIGIN_SECRET_STAGE;
+    const stageFunction = new AuthorizerFunction(this, 'StageFunction', {
+      secret: this.secret,
+      code: stageHandlerCode(),
+      description: `${props.platformName}: attaches the front door's staging label to the origin secret`,
+      logRetention: props.logRetention,
+      logGroupName: `${platformPath(props.platformName)}/origin-secret-stage`,
+      removalPolicy: props.removalPolicy,
+      statements: [new iam.PolicyStatement({
+        actions: ['secretsmanager:ListSecretVersionIds', 'secretsmanager:UpdateSecretVersionStage'],
+        resources: [this.secret.secretArn],
+      })],
+    }).handler;
+    this.stageResource = new CustomResource(this, 'Stage', {
+      serviceToken: stageFunction.functionArn,
+      resourceType: 'Custom::OriginSecretStage',
+      properties: { SecretId: this.secret.secretArn, Stage: this.stage },
+    });
+    const acceptedStages = this.stageResource.getAttString('Accepted');
+
+    // -------------------------------------------------------------------- the origin check
     const check = new AuthorizerFunction(this, 'Function', {
       secret: this.secret,
       description: `${props.platformName}: refuses requests that did not come through the front door`,
       logRetention: props.logRetention,
       logGroupName: `${platformPath(props.platformName)}/origin-check`,
       removalPolicy: props.removalPolicy,
+      environment: { ACCEPTED_STAGES: acceptedStages },
     });
     this.function = check.handler;
     this.function.addPermission('ApiGatewayInvoke', {
       principal: new iam.ServicePrincipal('apigateway.amazonaws.com'),
-      sourceArn: Stack.of(this).formatArn({
+      sourceArn: stack.formatArn({
         service: 'execute-api',
         resource: props.httpApi.apiId,
         resourceName: 'authorizers/*',
+      }),
+    });
+    // API Gateway answers 401 without calling the function when the header is missing.
+    this.originAuthorizer = new apigwv2.HttpAuthorizer(this, 'Authorizer', {
+      httpApi: props.httpApi,
+      type: apigwv2.HttpAuthorizerType.LAMBDA,
+      identitySource: [`$request.header.${ORIGIN_VERIFY_HEADER}`],
+      authorizerUri: authorizerUri(this, this.function),
+      enableSimpleResponses: true,
+      payloadFormatVersion: apigwv2.AuthorizerPayloadVersion.VERSION_2_0,
+      resultsCacheTtl: Duration.minutes(5),
+      authorizerName: 'origin',
+    });
+
+    // ----------------------------------------------------------- the origin and token check
+    this.jwtConfigPath = `${platformPath(props.platformName)}/jwt`;
+    const jwtFunction = new AuthorizerFunction(this, 'JwtFunction', {
+      secret: this.secret,
+      description: `${props.platformName}: checks the front door header and the JWT of the route's service`,
+      logRetention: props.logRetention,
+      logGroupName: `${platformPath(props.platformName)}/jwt-origin-check`,
+      removalPolicy: props.removalPolicy,
+      environment: { ACCEPTED_STAGES: acceptedStages, CHECK_JWT: 'true', JWT_CONFIG_PATH: this.jwtConfigPath },
+      // GetParametersByPath is authorized against the path it is asked for.
+      statements: [new iam.PolicyStatement({
+        actions: ['ssm:GetParametersByPath'],
+        resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: this.jwtConfigPath.slice(1) })],
+      })],
+    }).handler;
+    this.jwtOriginAuthorizer = new apigwv2.HttpAuthorizer(this, 'JwtAuthorizer', {
+      httpApi: props.httpApi,
+      type: apigwv2.HttpAuthorizerType.LAMBDA,
+      identitySource: [`$request.header.${ORIGIN_VERIFY_HEADER}`, '$request.header.Authorization'],
+      authorizerUri: authorizerUri(this, jwtFunction),
+      enableSimpleResponses: true,
+      payloadFormatVersion: apigwv2.AuthorizerPayloadVersion.VERSION_2_0,
+      // Never cached: the cache key is the identity sources only, not the route, so a cached
+      // answer for one service's issuer would let the token through to another's routes.
+      resultsCacheTtl: Duration.seconds(0),
+      authorizerName: 'jwt-origin',
+    });
+    jwtFunction.addPermission('ApiGatewayInvoke', {
+      principal: new iam.ServicePrincipal('apigateway.amazonaws.com'),
+      sourceArn: stack.formatArn({
+        service: 'execute-api',
+        resource: props.httpApi.apiId,
+        resourceName: `authorizers/${this.jwtOriginAuthorizer.authorizerId}`,
       }),
     });
   }
@@ -130,80 +229,9 @@ function authorizerUri(scope: Construct, fn: lambda.IFunction): string {
 }
 
 /**
- * The origin-check authorizer for a service's routes (in `scope`, the service's routes, like
- * the JWT authorizer), or undefined when the platform has no origin check. API Gateway caches
- * its answer for 5 minutes per header value, and answers 401 without calling the function when
- * the header is missing.
+ * An authorizer of the platform's API as a route authorizer (`HttpAuthorizer` itself is not one).
  * @internal
  */
-export function originAuthorizer(scope: Construct, platform: IGlobalPlatform, serviceName: string): apigwv2.IHttpRouteAuthorizer | undefined {
-  // Only the platform's function is used: on an imported platform, reading originSecret would
-  // declare its SSM parameter in a template that never references it (cfn-lint W2001).
-  const fn = platform.originAuthorizerFunction;
-  if (!fn) return undefined;
-  const authorizer = new apigwv2.HttpAuthorizer(scope, 'OriginAuthorizer', {
-    httpApi: platform.httpApi,
-    type: apigwv2.HttpAuthorizerType.LAMBDA,
-    identitySource: [`$request.header.${ORIGIN_VERIFY_HEADER}`],
-    authorizerUri: authorizerUri(scope, fn),
-    enableSimpleResponses: true,
-    payloadFormatVersion: apigwv2.AuthorizerPayloadVersion.VERSION_2_0,
-    resultsCacheTtl: Duration.minutes(5),
-    authorizerName: `${serviceName}-origin`,
-  });
-  return { bind: () => ({ authorizerId: authorizer.authorizerId, authorizationType: 'CUSTOM' }) };
-}
-
-/** @internal */
-export interface JwtOriginAuthorizerOptions {
-  readonly serviceName: string;
-  readonly issuer: string;
-  readonly audience: string[];
-  readonly jwksUri?: string;
-  readonly logRetention: logs.RetentionDays;
-}
-
-/**
- * The authorizer of a service with `jwtIssuer` on a platform with an origin check: one
- * function of the service's own checks the origin header and then the token as API Gateway's
- * JWT authorizer would (a route has one authorizer). It is called for every request (no
- * cache), so that an expired token is refused at once, as the JWT authorizer refuses it.
- *
- * Cost: $0.20 per million requests plus about 1 ms of 128 MB each (Lambda's free tier covers a
- * million a month), and a few milliseconds of latency on a warm function.
- * @internal
- */
-export function jwtOriginAuthorizer(scope: Construct, platform: IGlobalPlatform,
-  options: JwtOriginAuthorizerOptions): apigwv2.IHttpRouteAuthorizer | undefined {
-  const secret = platform.originSecret;
-  if (!secret || !platform.originAuthorizerFunction) return undefined;
-  const fn = new AuthorizerFunction(scope, 'JwtOriginCheck', {
-    secret,
-    description: `${options.serviceName}: checks the front door header and the JWT of ${options.issuer}`,
-    logRetention: options.logRetention,
-    environment: {
-      JWT_ISSUER: options.issuer,
-      JWT_AUDIENCE: JSON.stringify(options.audience),
-      ...(options.jwksUri ? { JWT_JWKS_URI: options.jwksUri } : {}),
-    },
-  }).handler;
-  const authorizer = new apigwv2.HttpAuthorizer(scope, 'JwtOriginAuthorizer', {
-    httpApi: platform.httpApi,
-    type: apigwv2.HttpAuthorizerType.LAMBDA,
-    identitySource: [`$request.header.${ORIGIN_VERIFY_HEADER}`, '$request.header.Authorization'],
-    authorizerUri: authorizerUri(scope, fn),
-    enableSimpleResponses: true,
-    payloadFormatVersion: apigwv2.AuthorizerPayloadVersion.VERSION_2_0,
-    resultsCacheTtl: Duration.seconds(0),
-    authorizerName: `${options.serviceName}-jwt-origin`,
-  });
-  fn.addPermission('ApiGatewayInvoke', {
-    principal: new iam.ServicePrincipal('apigateway.amazonaws.com'),
-    sourceArn: Stack.of(scope).formatArn({
-      service: 'execute-api',
-      resource: platform.httpApi.apiId,
-      resourceName: `authorizers/${authorizer.authorizerId}`,
-    }),
-  });
+export function routeAuthorizer(authorizer: apigwv2.IHttpAuthorizer): apigwv2.IHttpRouteAuthorizer {
   return { bind: () => ({ authorizerId: authorizer.authorizerId, authorizationType: 'CUSTOM' }) };
 }

@@ -7,7 +7,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { ORIGIN_VERIFY_HEADER, VIEWER_ADDRESS_HEADER } from './origin-check';
 import { addNagSuppressions } from '../../core/nag';
 
@@ -27,8 +27,10 @@ export interface FrontDoorProps {
   readonly accessLogsBucket?: s3.IBucket;
   /** The secret sent to the HTTP API in `x-origin-verify`. */
   readonly originSecret: secretsmanager.ISecret;
-  /** The staging label of its value for CloudFront; undefined: AWSCURRENT. */
-  readonly originSecretRotation?: string;
+  /** The staging label of its value for CloudFront (it must exist when the distribution is deployed). */
+  readonly originSecretStage: string;
+  /** What attaches that label; the distribution is deployed after it. */
+  readonly originSecretStageResource: IConstruct;
 }
 
 /**
@@ -57,11 +59,12 @@ export class FrontDoor extends Construct {
       // The service routes refuse requests without it (a direct call to execute-api). The
       // template holds a dynamic reference to the secret, which CloudFormation resolves at
       // deploy time; CloudFront replaces a viewer's header of that name with its own.
-      // With originSecretRotation the reference names that staging label, so the template text
-      // changes with it and CloudFormation reads the secret again.
+      // The reference names a staging label (originSecretRotation, or the default one), so the
+      // template text changes with originSecretRotation and CloudFormation reads the secret again,
+      // and the checks know which version CloudFront sends, however often AWSCURRENT moved since.
       customHeaders: {
         [ORIGIN_VERIFY_HEADER]: SecretValue.secretsManager(props.originSecret.secretArn, {
-          versionStage: props.originSecretRotation,
+          versionStage: props.originSecretStage,
         }).unsafeUnwrap(),
       },
     });
@@ -125,6 +128,8 @@ export class FrontDoor extends Construct {
       defaultBehavior: apiBehavior,
       additionalBehaviors,
     });
+
+    this.distribution.node.addDependency(props.originSecretStageResource);
 
     const suppressions = [{
       id: 'AwsSolutions-CFR1',

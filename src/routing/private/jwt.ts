@@ -1,6 +1,9 @@
+import { Stack } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { IGlobalPlatform } from '../../contract/platform';
 import { PropError } from '../../core/errors';
 import { isUnresolved } from '../../core/validation';
 import { ServiceRoutingOptions } from '../routing-options';
@@ -29,6 +32,40 @@ export function jwtAuthorizer(scope: Construct, options: JwtOptions): apigwv2.IH
     authorizerName: `${options.serviceName}-jwt`,
   });
   return { bind: () => ({ authorizerId: jwt.authorizerId, authorizationType: 'JWT' }) };
+}
+
+/** A service's JWT configuration for the platform's shared JWT authorizer. @internal */
+export interface JwtConfigProps {
+  readonly serviceName: string;
+  readonly basePath: string;
+  readonly issuer: string;
+  readonly audience: string[];
+  readonly jwksUri?: string;
+}
+
+/**
+ * Publishes the service's issuer, audiences and key set URL where the platform's shared JWT
+ * authorizer finds them by the route's base path: the SSM parameter
+ * `<parameterPrefix>/jwt/<serviceName>` (a standard String parameter: free, at most 4 KB).
+ * @internal
+ */
+export function publishJwtConfig(scope: Construct, platform: IGlobalPlatform, props: JwtConfigProps): ssm.StringParameter {
+  const value = Stack.of(scope).toJsonString({
+    basePath: props.basePath,
+    issuer: props.issuer,
+    audience: props.audience,
+    ...(props.jwksUri ? { jwksUri: props.jwksUri } : {}),
+  });
+  if (!isUnresolved(value) && Buffer.byteLength(value) > 4096) {
+    throw new PropError(scope, 'jwtAudience', props.audience, `the service's JWT configuration is ${Buffer.byteLength(value)} bytes,`
+      + ' more than the 4096 of a standard SSM parameter: use fewer or shorter audiences');
+  }
+  return new ssm.StringParameter(scope, 'JwtConfig', {
+    parameterName: `${platform.parameterPrefix}/jwt/${props.serviceName}`,
+    stringValue: value,
+    description: `the JWT issuer and audiences of ${props.serviceName} for the platform's shared JWT authorizer`,
+    tier: ssm.ParameterTier.STANDARD,
+  });
 }
 
 /**

@@ -9,6 +9,8 @@
  *   the authorizer) or a wrong one (refused here).
  * - `verifyJwt`: the checks API Gateway's JWT authorizer makes, for routes of a service with
  *   `jwtIssuer` (a route has one authorizer, so the origin check and the token check share it).
+ *   One function serves every such service: it finds the route's service by the event's
+ *   `routeKey` among the JWT configurations that services publish in SSM.
  *
  * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-lambda-authorizer.html
  * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html
@@ -25,6 +27,8 @@ export const VIEWER_ADDRESS_HEADER = 'x-viewer-address';
 
 /** What the authorizer reads of an HTTP API (payload 2.0) request. @internal */
 export interface AuthorizerEvent {
+  /** The route's key, `ANY /jessica/{proxy+}`. */
+  readonly routeKey?: string;
   readonly headers?: Record<string, string | undefined>;
 }
 
@@ -33,10 +37,16 @@ export interface AuthorizerIo {
   /** Node's `crypto` module. */
   readonly crypto: any;
   /**
-   * The secret's values that are accepted: the current one and, during a rotation, the previous
-   * one. `fresh`: read them again now (at most every 10 seconds), not from the 5-minute cache.
+   * The secret's values that are accepted: the current and the previous one, and the versions
+   * that the front door was deployed with (their staging labels). `fresh`: read them again now
+   * (at most every 10 seconds), not from the 5-minute cache.
    */
   secrets(fresh?: boolean): Promise<string[]>;
+  /**
+   * The JWT configurations that services publish (one per service, with its base path).
+   * `fresh`: read them again now (at most every 10 seconds), not from the 5-minute cache.
+   */
+  jwtRoutes(fresh?: boolean): Promise<JwtRouteConfig[]>;
   /** GET a URL and parse its JSON body (the issuer's discovery document and key set). */
   fetchJson(url: string): Promise<any>;
   /** Milliseconds since the epoch. */
@@ -49,6 +59,12 @@ export interface JwtConfig {
   readonly audience: string[];
   /** The key set URL; empty: the `jwks_uri` of the issuer's OpenID discovery document. */
   readonly jwksUri: string;
+}
+
+/** A service's JWT configuration, as it publishes it in SSM. @internal */
+export interface JwtRouteConfig extends JwtConfig {
+  /** The service's base path, `/jessica`: its routes are `ANY <basePath>` and `ANY <basePath>/{proxy+}`. */
+  readonly basePath: string;
 }
 
 /** The key set between calls: when it was last fetched, and last fetched successfully. @internal */
@@ -162,21 +178,55 @@ export async function verifyJwt(authorization: string | undefined, config: JwtCo
 }
 
 /**
- * The authorizer: the origin check, then (with a JWT configuration) the token check. The
- * context it returns reaches the integration as `$context.authorizer.<key>` (a Lambda target
- * sees it in `requestContext.authorizer.lambda`): `sub` and `scope` as strings and every claim
- * as JSON in `claims`.
+ * The base path of a service route from its route key: `ANY /jessica/{proxy+}` and
+ * `ANY /jessica` are `/jessica`.
  * @internal
  */
-export async function authorizeRequest(event: AuthorizerEvent, jwt: JwtConfig | undefined, io: AuthorizerIo,
-  cache: JwksCache, check: typeof checkOrigin, verify: typeof verifyJwt): Promise<AuthorizerResult> {
+export function routeBasePath(routeKey: string | undefined): string | undefined {
+  if (typeof routeKey !== 'string') return undefined;
+  const path = routeKey.replace(/^\S+\s+/, '');
+  return path.startsWith('/') ? path.replace(/\/\{proxy\+\}$/, '') : undefined;
+}
+
+/**
+ * The JWT configuration of the request's route, read again once (at most every 10 seconds)
+ * before giving up, since a service deployed a moment ago may not be in the cache yet.
+ * @internal
+ */
+export async function jwtConfigFor(event: AuthorizerEvent, io: AuthorizerIo, base: typeof routeBasePath): Promise<JwtRouteConfig | undefined> {
+  const basePath = base(event.routeKey);
+  if (!basePath) return undefined;
+  const find = (configs: JwtRouteConfig[]): JwtRouteConfig | undefined => configs.find(c => c && c.basePath === basePath
+    && typeof c.issuer === 'string' && Array.isArray(c.audience));
+  return find(await io.jwtRoutes()) ?? find(await io.jwtRoutes(true));
+}
+
+/**
+ * The authorizer: the origin check, then (`checkJwt`) the token check with the JWT
+ * configuration of the route's service. The context it returns reaches the integration as
+ * `$context.authorizer.<key>` (a Lambda target sees it in `requestContext.authorizer.lambda`):
+ * `sub` and `scope` as strings and every claim as JSON in `claims`.
+ * @internal
+ */
+export async function authorizeRequest(event: AuthorizerEvent, checkJwt: boolean, io: AuthorizerIo,
+  caches: Record<string, JwksCache>, check: typeof checkOrigin, verify: typeof verifyJwt,
+  configFor: typeof jwtConfigFor, base: typeof routeBasePath): Promise<AuthorizerResult> {
   if (!(await check(event, io))) return { isAuthorized: false };
-  if (!jwt) return { isAuthorized: true };
+  if (!checkJwt) return { isAuthorized: true };
   let claims: Record<string, any> | undefined;
   try {
-    claims = await verify((event.headers ?? {}).authorization, jwt, io, cache);
+    const jwt = await configFor(event, io, base);
+    if (!jwt) {
+      console.error(`jwt check failed: no JWT configuration published for the route ${String(event.routeKey)}`);
+      return { isAuthorized: false };
+    }
+    // One key set cache per issuer and key set URL.
+    const key = `${jwt.issuer} ${jwt.jwksUri ?? ''}`;
+    caches[key] = caches[key] ?? {};
+    claims = await verify((event.headers ?? {}).authorization, { issuer: jwt.issuer, audience: jwt.audience, jwksUri: jwt.jwksUri ?? '' },
+      io, caches[key]);
   } catch (err) {
-    // The key set could not be fetched: refuse (API Gateway answers 403), and say why in the log.
+    // The configuration or the key set could not be read: refuse (API Gateway answers 403), and say why in the log.
     console.error(`jwt check failed: ${err instanceof Error ? err.message : String(err)}`);
     claims = undefined;
   }
@@ -192,31 +242,52 @@ export async function authorizeRequest(event: AuthorizerEvent, jwt: JwtConfig | 
 }
 
 /**
- * The inline code of an authorizer function: the three functions above, and a handler that
- * reads the secret (its current and previous versions, again after 5 minutes) with the AWS SDK
- * of the Lambda runtime.
+ * The inline code of an authorizer function: the functions above, and a handler that reads the
+ * secret (its current and previous versions and the staging labels in `ACCEPTED_STAGES`, again
+ * after 5 minutes) and, with `CHECK_JWT`, the services' JWT configurations under
+ * `JWT_CONFIG_PATH`, with the AWS SDK of the Lambda runtime.
  * @internal
  */
 export function authorizerCode(): string {
   return [
     `const checkOrigin = ${checkOrigin.toString()};`,
     `const verifyJwt = ${verifyJwt.toString()};`,
+    `const routeBasePath = ${routeBasePath.toString()};`,
+    `const jwtConfigFor = ${jwtConfigFor.toString()};`,
     `const authorizeRequest = ${authorizeRequest.toString()};`,
     'const crypto = require("crypto");',
     'const { SecretsManagerClient, GetSecretValueCommand } = require("@aws-sdk/client-secrets-manager");',
+    'const { SSMClient, GetParametersByPathCommand } = require("@aws-sdk/client-ssm");',
     'const client = new SecretsManagerClient({});',
+    'const ssm = new SSMClient({});',
+    'const stages = ["AWSCURRENT", "AWSPREVIOUS", ...(process.env.ACCEPTED_STAGES || "").split(",").filter(s => s.length > 0)];',
     'let secretValues; let secretsAt = 0;',
+    'let routeConfigs; let routesAt = 0;',
     'async function read(stage) {',
     '  try { return (await client.send(new GetSecretValueCommand({ SecretId: process.env.SECRET_ARN, VersionStage: stage }))).SecretString; }',
-    '  catch (err) { if (stage === "AWSPREVIOUS" && err.name === "ResourceNotFoundException") return undefined; throw err; }',
+    '  catch (err) { if (stage !== "AWSCURRENT" && err.name === "ResourceNotFoundException") return undefined; throw err; }',
     '}',
     'const io = {',
     '  async secrets(fresh) {',
     '    if (!secretValues || Date.now() - secretsAt > (fresh ? 10000 : 300000)) {',
-    '      secretValues = (await Promise.all([read("AWSCURRENT"), read("AWSPREVIOUS")])).filter(v => typeof v === "string" && v.length > 0);',
+    '      secretValues = (await Promise.all(stages.map(read))).filter(v => typeof v === "string" && v.length > 0);',
     '      secretsAt = Date.now();',
     '    }',
     '    return secretValues;',
+    '  },',
+    '  async jwtRoutes(fresh) {',
+    '    if (!routeConfigs || Date.now() - routesAt > (fresh ? 10000 : 300000)) {',
+    '      const found = []; let NextToken;',
+    '      do {',
+    '        const page = await ssm.send(new GetParametersByPathCommand({ Path: process.env.JWT_CONFIG_PATH, Recursive: true, NextToken }));',
+    '        for (const p of page.Parameters || []) {',
+    '          try { found.push(JSON.parse(p.Value)); } catch { console.error(`${p.Name}: not a JWT configuration`); }',
+    '        }',
+    '        NextToken = page.NextToken;',
+    '      } while (NextToken);',
+    '      routeConfigs = found; routesAt = Date.now();',
+    '    }',
+    '    return routeConfigs;',
     '  },',
     '  async fetchJson(url) {',
     '    const response = await fetch(url, { signal: AbortSignal.timeout(3000) });',
@@ -226,8 +297,8 @@ export function authorizerCode(): string {
     '  now: () => Date.now(),',
     '  crypto,',
     '};',
-    'const jwt = process.env.JWT_ISSUER ? { issuer: process.env.JWT_ISSUER, audience: JSON.parse(process.env.JWT_AUDIENCE), jwksUri: process.env.JWT_JWKS_URI || "" } : undefined;',
-    'const cache = {};',
-    'exports.handler = async (event) => authorizeRequest(event, jwt, io, cache, checkOrigin, verifyJwt);',
+    'const checkJwt = process.env.CHECK_JWT === "true";',
+    'const caches = {};',
+    'exports.handler = async (event) => authorizeRequest(event, checkJwt, io, caches, checkOrigin, verifyJwt, jwtConfigFor, routeBasePath);',
   ].join('\n');
 }

@@ -4,7 +4,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { ApiRoutes, ApiTarget, GlobalPlatform } from '../../../src';
-import { AuthorizerIo, authorizeRequest, checkOrigin, JwtConfig, verifyJwt } from '../../../src/routing/private/origin-check';
+import { AuthorizerIo, authorizeRequest, checkOrigin, JwtConfig, jwtConfigFor, JwtRouteConfig, routeBasePath, verifyJwt } from '../../../src/routing/private/origin-check';
 import { errorOf } from '../../helpers/errors';
 import { ENV, georgiPlatform, synthPlatform } from '../../helpers/fixtures';
 import { onlyOne, resources } from '../../helpers/templates';
@@ -43,12 +43,14 @@ interface FakeIo extends AuthorizerIo {
   time: number;
 }
 
-function io(options: { secrets?: string[]; keys?: unknown[] } = {}): FakeIo {
+function io(options: { secrets?: string[]; keys?: unknown[]; routes?: JwtRouteConfig[][] } = {}): FakeIo {
+  const routeReads = [...(options.routes ?? [[{ basePath: '/jessica', ...CONFIG }]])];
   const fake: FakeIo = {
     fetched: [],
     time: NOW,
     crypto,
     secrets: async () => options.secrets ?? [SECRET],
+    jwtRoutes: async () => (routeReads.length > 1 ? routeReads.shift() : routeReads[0]) ?? [],
     fetchJson: async (url: string) => {
       fake.fetched.push(url);
       if (url === `${ISSUER}/.well-known/openid-configuration`) return { issuer: ISSUER, jwks_uri: JWKS_URI };
@@ -199,12 +201,46 @@ describe('verifyJwt (the checks of API Gateway\'s JWT authorizer)', () => {
 });
 
 describe('authorizeRequest', () => {
-  const run = (headers: Record<string, string>, jwt: JwtConfig | null = CONFIG) =>
-    authorizeRequest({ headers }, jwt ?? undefined, io(), {}, checkOrigin, verifyJwt);
+  const run = (headers: Record<string, string>, checkJwt = true, routeKey = 'ANY /jessica/{proxy+}', fake = io()) =>
+    authorizeRequest({ headers, routeKey }, checkJwt, fake, {}, checkOrigin, verifyJwt, jwtConfigFor, routeBasePath);
 
   test('origin only: authorized with the header, no context', async () => {
-    expect(await run({ 'x-origin-verify': SECRET }, null)).toEqual({ isAuthorized: true });
-    expect(await run({ 'x-origin-verify': 'nope' }, null)).toEqual({ isAuthorized: false });
+    expect(await run({ 'x-origin-verify': SECRET }, false)).toEqual({ isAuthorized: true });
+    expect(await run({ 'x-origin-verify': 'nope' }, false)).toEqual({ isAuthorized: false });
+  });
+
+  test('the route key names the service whose issuer and audiences apply (one function for every JWT service)', async () => {
+    const routes = [[
+      { basePath: '/jessica', ...CONFIG },
+      { basePath: '/team/orders', issuer: 'https://other-issuer.example.com', audience: ['orders'], jwksUri: '' },
+    ]];
+    const headers = { 'x-origin-verify': SECRET, 'authorization': `Bearer ${token(GOOD)}` };
+    expect((await run(headers, true, 'ANY /jessica', io({ routes }))).isAuthorized).toBe(true);
+    expect((await run(headers, true, 'ANY /jessica/{proxy+}', io({ routes }))).isAuthorized).toBe(true);
+    // The same token on another service's routes: its issuer and audience do not match.
+    expect(await run(headers, true, 'ANY /team/orders/{proxy+}', io({ routes }))).toEqual({ isAuthorized: false });
+  });
+
+  test('a route without a published configuration is refused after one fresh read; a just-published one is found', async () => {
+    const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const headers = { 'x-origin-verify': SECRET, 'authorization': `Bearer ${token(GOOD)}` };
+      expect(await run(headers, true, 'ANY /unknown/{proxy+}')).toEqual({ isAuthorized: false });
+      expect(error.mock.calls[0][0]).toMatch(/no JWT configuration published for the route ANY \/unknown\/\{proxy\+\}/);
+      // The cached list lacks the service; the fresh read has it.
+      const late = io({ routes: [[], [{ basePath: '/jessica', ...CONFIG }]] });
+      expect((await run(headers, true, 'ANY /jessica/{proxy+}', late)).isAuthorized).toBe(true);
+    } finally {
+      error.mockRestore();
+    }
+  });
+
+  test('routeBasePath: the base path of a route key', () => {
+    expect(routeBasePath('ANY /jessica/{proxy+}')).toBe('/jessica');
+    expect(routeBasePath('ANY /team/app')).toBe('/team/app');
+    expect(routeBasePath('OPTIONS /jessica/{proxy+}')).toBe('/jessica');
+    expect(routeBasePath('$default')).toBeUndefined();
+    expect(routeBasePath(undefined)).toBeUndefined();
   });
 
   test('with a JWT: both the header and the token; the claims in the context', async () => {
@@ -226,8 +262,8 @@ describe('authorizeRequest', () => {
   test('an issuer whose keys cannot be fetched: refused, and the reason logged', async () => {
     const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
-      const result = await authorizeRequest({ headers: { 'x-origin-verify': SECRET, 'authorization': token(GOOD) } },
-        { ...CONFIG, issuer: 'https://down.example.com' }, io(), {}, checkOrigin, verifyJwt);
+      const down = io({ routes: [[{ basePath: '/jessica', ...CONFIG, issuer: 'https://down.example.com' }]] });
+      const result = await run({ 'x-origin-verify': SECRET, 'authorization': token(GOOD) }, true, 'ANY /jessica/{proxy+}', down);
       expect(result).toEqual({ isAuthorized: false });
       expect(error.mock.calls[0][0]).toMatch(/^jwt check failed: GET https:\/\/down\.example\.com\/\.well-known\/openid-configuration: 404$/);
     } finally {
@@ -240,7 +276,7 @@ describe('authorizeRequest', () => {
 
 interface Deployed {
   readonly code: string;
-  readonly environment: Record<string, string>;
+  readonly environment: Record<string, unknown>;
 }
 
 function functionOf(template: Template, match: (r: any) => boolean): Deployed {
@@ -249,11 +285,19 @@ function functionOf(template: Template, match: (r: any) => boolean): Deployed {
   return { code: fn.Properties.Code.ZipFile, environment: fn.Properties.Environment.Variables };
 }
 
+/** The origin check: the function whose environment has no CHECK_JWT. */
+const isOriginCheck = (r: any) => r.Properties.Environment?.Variables?.ACCEPTED_STAGES !== undefined
+  && r.Properties.Environment.Variables.CHECK_JWT === undefined;
+const isJwtCheck = (r: any) => r.Properties.Environment?.Variables?.CHECK_JWT === 'true';
+
 /**
  * Loads the inline code as Lambda's Node.js runtime loads index.js, with a stand-in for the
- * runtime's AWS SDK (Secrets Manager's GetSecretValue by version stage) and for `fetch`.
+ * runtime's AWS SDK (Secrets Manager's GetSecretValue by version stage, SSM's
+ * GetParametersByPath) and for `fetch`. Deploy-time environment values become `env`'s, or
+ * 'arn:secret'.
  */
-function load(deployed: Deployed, versions: Record<string, string>, fetchJson: Record<string, unknown> = {}, clock = { now: Date.now() }) {
+function load(deployed: Deployed, versions: Record<string, string>, fetchJson: Record<string, unknown> = {}, clock = { now: Date.now() },
+  env: Record<string, string> = { ACCEPTED_STAGES: 'front-door' }, parameters: Array<{ Name: string; Value: string }> = []) {
   const calls: Array<Record<string, string>> = [];
   class GetSecretValueCommand {
     constructor(public readonly input: Record<string, string>) {}
@@ -266,8 +310,20 @@ function load(deployed: Deployed, versions: Record<string, string>, fetchJson: R
       return { SecretString: value };
     }
   }
+  class GetParametersByPathCommand {
+    constructor(public readonly input: Record<string, any>) {}
+  }
+  class SSMClient {
+    async send(command: GetParametersByPathCommand) {
+      calls.push(command.input);
+      // Pages of one parameter, as GetParametersByPath may return fewer than asked for.
+      const start = command.input.NextToken ? Number(command.input.NextToken) : 0;
+      const found = parameters.filter(p => p.Name.startsWith(`${command.input.Path}/`));
+      return { Parameters: found.slice(start, start + 1), NextToken: start + 1 < found.length ? String(start + 1) : undefined };
+    }
+  }
   const module = { exports: {} as { handler: (event: unknown) => Promise<unknown> } };
-  const environment = Object.fromEntries(Object.entries(deployed.environment).map(([k, v]) => [k, typeof v === 'string' ? v : 'arn:secret']));
+  const environment = Object.fromEntries(Object.entries(deployed.environment).map(([k, v]) => [k, typeof v === 'string' ? v : (env[k] ?? 'arn:secret')]));
   const context = vm.createContext({
     module,
     exports: module.exports,
@@ -279,6 +335,7 @@ function load(deployed: Deployed, versions: Record<string, string>, fetchJson: R
     require: (name: string) => {
       if (name === 'crypto') return crypto;
       if (name === '@aws-sdk/client-secrets-manager') return { SecretsManagerClient, GetSecretValueCommand };
+      if (name === '@aws-sdk/client-ssm') return { SSMClient, GetParametersByPathCommand };
       throw new Error(`unexpected require ${name}`);
     },
     fetch: async (url: string) => ({ ok: url in fetchJson, status: url in fetchJson ? 200 : 404, json: async () => fetchJson[url] }),
@@ -294,18 +351,36 @@ describe('the platform\'s origin check, as deployed', () => {
   beforeAll(() => {
     template = synthPlatform().template;
   });
-  const origin = () => functionOf(template, r => r.Properties.Environment?.Variables?.SECRET_ARN !== undefined);
+  const origin = () => functionOf(template, isOriginCheck);
 
-  test('the inline code authorizes the current and the previous value and nothing else', async () => {
-    const { handler, calls } = load(origin(), { AWSCURRENT: SECRET, AWSPREVIOUS: PREVIOUS });
+  test('the inline code authorizes the current, the previous and the deployed value and nothing else', async () => {
+    const { handler, calls } = load(origin(), { 'AWSCURRENT': SECRET, 'AWSPREVIOUS': PREVIOUS, 'front-door': 'deployed-value-0000000000000' });
     expect(await handler({ headers: { 'x-origin-verify': SECRET } })).toEqual({ isAuthorized: true });
     expect(await handler({ headers: { 'x-origin-verify': PREVIOUS } })).toEqual({ isAuthorized: true });
+    expect(await handler({ headers: { 'x-origin-verify': 'deployed-value-0000000000000' } })).toEqual({ isAuthorized: true });
     expect(await handler({ headers: { 'x-origin-verify': 'guess' } })).toEqual({ isAuthorized: false });
-    // One read of each version, kept for the next requests.
-    expect(calls).toEqual([
+    // One read of each version, kept for the next requests (and once more, fresh, for the guess).
+    expect(calls.slice(0, 3)).toEqual([
       { SecretId: 'arn:secret', VersionStage: 'AWSCURRENT' },
       { SecretId: 'arn:secret', VersionStage: 'AWSPREVIOUS' },
+      { SecretId: 'arn:secret', VersionStage: 'front-door' },
     ]);
+  });
+
+  test('two put-secret-value calls without a platform deploy: the value CloudFront was deployed with still passes', async () => {
+    // The deployed label stays on the version CloudFront resolved; AWSCURRENT and AWSPREVIOUS moved on twice.
+    const { handler } = load(origin(), { 'AWSCURRENT': 'third-value-0000000000000000', 'AWSPREVIOUS': 'second-value-000000000000000', 'front-door': SECRET });
+    expect(await handler({ headers: { 'x-origin-verify': SECRET } })).toEqual({ isAuthorized: true });
+    // Without the label (the check before the fix read AWSCURRENT and AWSPREVIOUS only), refused.
+    const before = load(origin(), { AWSCURRENT: 'third-value-0000000000000000', AWSPREVIOUS: 'second-value-000000000000000' });
+    expect(await before.handler({ headers: { 'x-origin-verify': SECRET } })).toEqual({ isAuthorized: false });
+  });
+
+  test('during a rotation deploy both labels are accepted (CloudFront\'s edges move over minutes)', async () => {
+    const { handler } = load(origin(), { 'AWSCURRENT': SECRET, '2026-12-01': SECRET, '2026-11-01': PREVIOUS }, {}, { now: Date.now() },
+      { ACCEPTED_STAGES: '2026-12-01,2026-11-01' });
+    expect(await handler({ headers: { 'x-origin-verify': PREVIOUS } })).toEqual({ isAuthorized: true });
+    expect(await handler({ headers: { 'x-origin-verify': SECRET } })).toEqual({ isAuthorized: true });
   });
 
   test('a value it does not know makes it read the secret again before refusing (a rotation)', async () => {
@@ -317,10 +392,10 @@ describe('the platform\'s origin check, as deployed', () => {
     versions.AWSCURRENT = 'rotated-value-000000000000000000';
     versions.AWSPREVIOUS = SECRET;
     expect(await handler({ headers: { 'x-origin-verify': 'rotated-value-000000000000000000' } })).toEqual({ isAuthorized: true });
-    expect(calls).toHaveLength(4);
+    expect(calls).toHaveLength(6);
     // A wrong value within 10 seconds does not read it again (guessing cannot hammer Secrets Manager).
     expect(await handler({ headers: { 'x-origin-verify': 'guess' } })).toEqual({ isAuthorized: false });
-    expect(calls).toHaveLength(4);
+    expect(calls).toHaveLength(6);
   });
 
   test('a secret without a previous version (before the first rotation) works', async () => {
@@ -328,24 +403,50 @@ describe('the platform\'s origin check, as deployed', () => {
     expect(await handler({ headers: { 'x-origin-verify': SECRET } })).toEqual({ isAuthorized: true });
   });
 
-  test('runs on Node.js 24, arm64, 128 MB, with a role that reads only the secret and writes its logs', () => {
-    const [, fn] = onlyOne(template, 'AWS::Lambda::Function', r => r.Properties.Environment?.Variables?.SECRET_ARN !== undefined);
-    expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], MemorySize: 128, Timeout: 10 });
+  test('both checks run on Node.js 24, arm64, 128 MB, with a role that reads only the secret (and the JWT path) and writes its logs', () => {
     const [secretId] = onlyOne(template, 'AWS::SecretsManager::Secret');
-    expect(fn.Properties.Environment.Variables.SECRET_ARN).toEqual({ Ref: secretId });
-    const roleId = fn.Properties.Role['Fn::GetAtt'][0];
-    const statements = Object.values(resources(template, 'AWS::IAM::Policy'))
-      .filter(p => JSON.stringify(p.Properties.Roles).includes(roleId))
-      .flatMap(p => p.Properties.PolicyDocument.Statement);
-    expect(statements.map(x => x.Action).sort()).toEqual([['logs:CreateLogStream', 'logs:PutLogEvents'], 'secretsmanager:GetSecretValue']);
-    expect(statements.find(x => x.Action === 'secretsmanager:GetSecretValue').Resource).toEqual({ Ref: secretId });
+    for (const [match, extra] of [[isOriginCheck, []], [isJwtCheck, ['ssm:GetParametersByPath']]] as const) {
+      const [, fn] = onlyOne(template, 'AWS::Lambda::Function', match);
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], MemorySize: 128, Timeout: 10 });
+      expect(fn.Properties.Environment.Variables.SECRET_ARN).toEqual({ Ref: secretId });
+      const roleId = fn.Properties.Role['Fn::GetAtt'][0];
+      const statements = Object.values(resources(template, 'AWS::IAM::Policy'))
+        .filter(p => JSON.stringify(p.Properties.Roles).includes(roleId))
+        .flatMap(p => p.Properties.PolicyDocument.Statement);
+      expect(statements.map(x => x.Action).sort()).toEqual([['logs:CreateLogStream', 'logs:PutLogEvents'], 'secretsmanager:GetSecretValue', ...extra]);
+      expect(statements.find(x => x.Action === 'secretsmanager:GetSecretValue').Resource).toEqual({ Ref: secretId });
+      if (extra.length > 0) {
+        expect(JSON.stringify(statements.find(x => x.Action === 'ssm:GetParametersByPath').Resource)).toMatch(/:parameter\/platform\/georgi\/jwt"/);
+      }
+    }
   });
 
-  test('API Gateway may call it for the authorizers of the platform\'s API only', () => {
-    const [, permission] = onlyOne(template, 'AWS::Lambda::Permission', r => JSON.stringify(r.Properties.SourceArn).includes('authorizers'));
+  test('the platform holds the API\'s only two Lambda authorizers: the origin check (cached 5 minutes) and the JWT check (not cached)', () => {
+    const authorizers = Object.values(resources(template, 'AWS::ApiGatewayV2::Authorizer')).map(a => a.Properties);
+    expect(authorizers).toHaveLength(2);
+    expect(authorizers.find(a => a.Name === 'origin')).toMatchObject({
+      AuthorizerType: 'REQUEST',
+      IdentitySource: ['$request.header.x-origin-verify'],
+      AuthorizerResultTtlInSeconds: 300,
+      EnableSimpleResponses: true,
+      AuthorizerPayloadFormatVersion: '2.0',
+    });
+    expect(authorizers.find(a => a.Name === 'jwt-origin')).toMatchObject({
+      AuthorizerType: 'REQUEST',
+      IdentitySource: ['$request.header.x-origin-verify', '$request.header.Authorization'],
+      AuthorizerResultTtlInSeconds: 0,
+    });
+  });
+
+  test('API Gateway may call the checks for the authorizers of the platform\'s API only', () => {
     const [apiId] = onlyOne(template, 'AWS::ApiGatewayV2::Api');
-    expect(permission.Properties).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com' });
-    expect(permission.Properties.SourceArn['Fn::Join'][1]).toEqual(expect.arrayContaining([{ Ref: apiId }, '/authorizers/*']));
+    const permissions = Object.values(resources(template, 'AWS::Lambda::Permission'))
+      .filter(p => JSON.stringify(p.Properties.SourceArn).includes('authorizers'));
+    expect(permissions).toHaveLength(2);
+    for (const permission of permissions) {
+      expect(permission.Properties).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com' });
+      expect(permission.Properties.SourceArn['Fn::Join'][1]).toEqual(expect.arrayContaining([{ Ref: apiId }]));
+    }
   });
 
   test('the secret is generated (48 letters and digits) and retained with the platform', () => {
@@ -355,15 +456,19 @@ describe('the platform\'s origin check, as deployed', () => {
     expect(secret.Properties.SecretString).toBeUndefined();
   });
 
-  test('CloudFront sends it to the HTTP API origin as x-origin-verify, through a dynamic reference (no value in the template)', () => {
-    const [, distribution] = onlyOne(template, 'AWS::CloudFront::Distribution');
+  test('CloudFront sends the labelled version as x-origin-verify, through a dynamic reference, after the label is in place', () => {
+    const [distributionId, distribution] = onlyOne(template, 'AWS::CloudFront::Distribution');
     const [secretId] = onlyOne(template, 'AWS::SecretsManager::Secret');
     const apiOrigins = distribution.Properties.DistributionConfig.Origins.filter((o: any) => o.CustomOriginConfig);
     expect(apiOrigins).toHaveLength(1);
     expect(apiOrigins[0].OriginCustomHeaders).toEqual([{
       HeaderName: 'x-origin-verify',
-      HeaderValue: { 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId }, ':SecretString:::}}']] },
+      HeaderValue: { 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId }, ':SecretString::front-door:}}']] },
     }]);
+    const [stageId, stage] = onlyOne(template, 'Custom::OriginSecretStage');
+    expect(stage.Properties).toMatchObject({ SecretId: { Ref: secretId }, Stage: 'front-door' });
+    expect((distribution as { DependsOn?: string[] }).DependsOn).toContain(stageId);
+    expect(template.toJSON().Resources[distributionId]).toBeDefined();
   });
 
   test('a CloudFront Function sets x-viewer-address to the viewer\'s IP on every behaviour, replacing a client\'s value', () => {
@@ -387,10 +492,11 @@ describe('the platform\'s origin check, as deployed', () => {
     expect(GlobalPlatform.VIEWER_ADDRESS_HEADER).toBe('x-viewer-address');
   });
 
-  test('the platform publishes the secret and the function for service apps', () => {
+  test('the platform publishes the secret, the function and both authorizers for service apps', () => {
     const names = Object.values(resources(template, 'AWS::SSM::Parameter')).map(p => p.Properties.Name);
     expect(names).toEqual(expect.arrayContaining([
       '/platform/georgi/front-door/origin-secret-arn', '/platform/georgi/front-door/origin-authorizer-function-arn',
+      '/platform/georgi/front-door/origin-authorizer-id', '/platform/georgi/front-door/jwt-origin-authorizer-id',
     ]));
   });
 
@@ -399,8 +505,8 @@ describe('the platform\'s origin check, as deployed', () => {
   });
 });
 
-describe('a JWT service\'s authorizer, as deployed', () => {
-  test('checks the header and the token against the issuer\'s keys', async () => {
+describe('the platform\'s JWT check, as deployed', () => {
+  test('checks the header and the token against the issuer and audiences that the route\'s service published', async () => {
     const app = new App();
     const stack = new Stack(app, 'S', { env: ENV });
     const platform = georgiPlatform(stack);
@@ -411,29 +517,43 @@ describe('a JWT service\'s authorizer, as deployed', () => {
       jwtIssuer: ISSUER,
       jwtAudience: ['app'],
     });
-    const deployed = functionOf(Template.fromStack(stack), r => r.Properties.Environment?.Variables?.JWT_ISSUER !== undefined);
+    const template = Template.fromStack(stack);
+    const [, parameter] = onlyOne(template, 'AWS::SSM::Parameter', r => r.Properties.Name === '/platform/georgi/jwt/jessica');
+    expect(JSON.parse(parameter.Properties.Value)).toEqual({ basePath: '/jessica', issuer: ISSUER, audience: ['app'] });
+    const deployed = functionOf(template, isJwtCheck);
+    expect(deployed.environment.JWT_CONFIG_PATH).toBe('/platform/georgi/jwt');
+    // The SSM stand-in serves what the template publishes, plus another service's configuration.
+    const published = [
+      { Name: '/platform/georgi/jwt/jessica', Value: parameter.Properties.Value },
+      { Name: '/platform/georgi/jwt/orders', Value: JSON.stringify({ basePath: '/orders', issuer: 'https://other.example.com', audience: ['o'] }) },
+    ];
     const { handler } = load(deployed, { AWSCURRENT: SECRET }, {
       [`${ISSUER}/.well-known/openid-configuration`]: { jwks_uri: JWKS_URI },
       [JWKS_URI]: { keys: [jwk] },
-    });
+    }, { now: Date.now() }, { ACCEPTED_STAGES: 'front-door' }, published);
     const fresh = { ...GOOD, exp: Math.floor(Date.now() / 1000) + 600, iat: Math.floor(Date.now() / 1000) - 5 };
-    expect(await handler({ headers: { 'x-origin-verify': SECRET, 'authorization': `Bearer ${token(fresh)}` } }))
+    const routeKey = 'ANY /jessica/{proxy+}';
+    expect(await handler({ routeKey, headers: { 'x-origin-verify': SECRET, 'authorization': `Bearer ${token(fresh)}` } }))
       .toMatchObject({ isAuthorized: true, context: { sub: 'user-1' } });
-    expect(await handler({ headers: { authorization: `Bearer ${token(fresh)}` } })).toEqual({ isAuthorized: false });
-    expect(await handler({ headers: { 'x-origin-verify': SECRET, 'authorization': `Bearer ${token({ ...fresh, aud: 'x' })}` } }))
+    expect(await handler({ routeKey, headers: { authorization: `Bearer ${token(fresh)}` } })).toEqual({ isAuthorized: false });
+    expect(await handler({ routeKey, headers: { 'x-origin-verify': SECRET, 'authorization': `Bearer ${token({ ...fresh, aud: 'x' })}` } }))
+      .toEqual({ isAuthorized: false });
+    expect(await handler({ routeKey: 'ANY /orders/{proxy+}', headers: { 'x-origin-verify': SECRET, 'authorization': `Bearer ${token(fresh)}` } }))
       .toEqual({ isAuthorized: false });
   });
 });
 
 describe('originSecretRotation', () => {
-  test('the label is the staging label in the reference, so a new label changes the template text', () => {
+  test('the label is the staging label in the reference and in the label resource, so a new label changes the template text', () => {
     const header = (rotation?: string) => {
       const { template } = synthPlatform({ originSecretRotation: rotation });
       const [, distribution] = onlyOne(template, 'AWS::CloudFront::Distribution');
       const origin = distribution.Properties.DistributionConfig.Origins.find((o: any) => o.OriginCustomHeaders);
+      const [, stage] = onlyOne(template, 'Custom::OriginSecretStage');
+      expect(stage.Properties.Stage).toBe(rotation ?? 'front-door');
       return JSON.stringify(origin.OriginCustomHeaders[0].HeaderValue);
     };
-    expect(header()).toMatch(/:SecretString:::}}"\]\]}$/);
+    expect(header()).toMatch(/:SecretString::front-door:}}"\]\]}$/);
     expect(header('2026-12-01')).toMatch(/:SecretString::2026-12-01:}}"\]\]}$/);
     expect(header('2027-01-01')).not.toBe(header('2026-12-01'));
   });
