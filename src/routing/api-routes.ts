@@ -11,6 +11,7 @@ import { validateThrottling } from './private/central-api';
 import { CorsPreflight, corsPolicy, validateCorsOptions } from './private/cors-preflight';
 import { jwtAuthorizer, publishJwtConfig, validateAuthOptions } from './private/jwt';
 import { addLongLivedRules, defaultRulePriority, longLivedRuleCount, PATH_RE, preflightRuleCount, validateLongLivedOptions } from './private/long-lived-rules';
+import { removeOriginHeader } from './private/origin-header';
 import { ServiceRoutingOptions } from './routing-options';
 import { privateEgressOf, routeThrottlingOf } from '../contract/capabilities';
 import { validateServiceName } from '../contract/names';
@@ -176,6 +177,7 @@ export class ApiRoutes extends Construct {
       integration: i === 0 ? binding.baseIntegration : binding.proxyIntegration,
       authorizer,
     }));
+    removeOriginHeader(this);
     if (!authorizer) {
       for (const route of this.routes) {
         addNagSuppressions(route, [{

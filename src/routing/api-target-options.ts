@@ -18,6 +18,18 @@ export interface ApplicationListenerTargetOptions {
   readonly secureServerName?: string;
 }
 
+/** Options of `ApiTarget.httpUrl`. */
+export interface HttpUrlTargetOptions {
+  /**
+   * Accept an `http://` URL. API Gateway then sends every request, with its headers and body
+   * (cookies, tokens), unencrypted across the internet to the endpoint: set it only for an
+   * endpoint that has no TLS and carries nothing worth reading.
+   *
+   * @default false - only https:// URLs
+   */
+  readonly allowInsecureHttp?: boolean;
+}
+
 /** What a target learns when `ApiRoutes` wires it (`ApiTarget.bind`). */
 export interface ApiTargetBindOptions {
   /** The `ApiRoutes` construct: create any construct the target needs below it. */

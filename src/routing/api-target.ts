@@ -6,7 +6,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
-import { ApiTargetBinding, ApiTargetBindOptions, ApplicationListenerTargetOptions } from './api-target-options';
+import { ApiTargetBinding, ApiTargetBindOptions, ApplicationListenerTargetOptions, HttpUrlTargetOptions } from './api-target-options';
 import { PathMode } from './path-mode';
 import { IGlobalPlatform } from '../contract/platform';
 import { PropError, UnscopedPropError } from '../core/errors';
@@ -78,6 +78,11 @@ export abstract class ApiTarget {
    * A Lambda function (payload format 2.0). It receives the full path in `rawPath`, so only
    * `PathMode.KEEP_BASE_PATH` applies.
    *
+   * Lambda proxy integrations take no request mapping, so unlike the other targets the function
+   * receives the front door's `x-origin-verify` header (`GlobalPlatform.ORIGIN_VERIFY_HEADER`,
+   * the platform-wide secret that the routes' authorizer has already checked): never log or
+   * forward the request's headers whole.
+   *
    * @param handler the function
    */
   public static lambdaFunction(handler: lambda.IFunction): ApiTarget {
@@ -85,13 +90,15 @@ export abstract class ApiTarget {
   }
 
   /**
-   * A public HTTP(S) endpoint, e.g. `https://legacy.example.com`. The request path (with or
-   * without the base path, per `PathMode`) is appended by parameter mapping.
+   * A public HTTPS endpoint, e.g. `https://legacy.example.com`. The request path (with or
+   * without the base path, per `PathMode`) is appended by parameter mapping. An `http://` URL
+   * is refused unless `options.allowInsecureHttp` is set.
    *
    * @param url the endpoint's base URL, without a path
+   * @param options whether plain HTTP is accepted
    */
-  public static httpUrl(url: string): ApiTarget {
-    return new UrlTarget(url);
+  public static httpUrl(url: string, options: HttpUrlTargetOptions = {}): ApiTarget {
+    return new UrlTarget(url, options);
   }
 
   /** A short name of the target kind, for error messages. */
@@ -229,10 +236,14 @@ class LambdaTarget extends ApiTarget {
 class UrlTarget extends ApiTarget {
   public readonly kind: string = 'HTTP URL';
 
-  constructor(private readonly url: string) {
+  constructor(private readonly url: string, options: HttpUrlTargetOptions) {
     super();
     if (!Token.isUnresolved(url) && !/^https?:\/\/[a-zA-Z0-9.-]+(:\d{1,5})?\/?$/.test(url)) {
-      throw new UnscopedPropError('ApiTarget.httpUrl', 'url', url, 'expected http(s)://host[:port] without a path');
+      throw new UnscopedPropError('ApiTarget.httpUrl', 'url', url, 'expected https://host[:port] without a path');
+    }
+    if (!Token.isUnresolved(url) && /^http:/.test(url) && options.allowInsecureHttp !== true) {
+      throw new UnscopedPropError('ApiTarget.httpUrl', 'url', url, 'expected an https:// URL: over http:// API Gateway sends'
+        + ' every request, its headers and body, unencrypted across the internet; pass { allowInsecureHttp: true } to accept that');
     }
   }
 

@@ -174,7 +174,8 @@ describe('ECS service target on the platform of the same app', () => {
     expect(integration.IntegrationType).toBe('HTTP_PROXY');
     expect(integration.ConnectionType).toBe('VPC_LINK');
     expect(integration.IntegrationMethod).toBe('ANY');
-    expect(integration.RequestParameters).toBeUndefined();
+    // The backend never sees the front door's secret.
+    expect(integration.RequestParameters).toEqual({ 'remove:header.x-origin-verify': '' });
     expect(resolveImport(pt, integration.ConnectionId)).toEqual({ Ref: onlyOne(pt, 'AWS::ApiGatewayV2::VpcLink')[0] });
     expect(resolveImport(pt, integration.ApiId)).toEqual({ Ref: onlyOne(pt, 'AWS::ApiGatewayV2::Api')[0] });
     const [cloudMapId, cloudMap] = onlyOne(st, 'AWS::ServiceDiscovery::Service');
@@ -403,8 +404,8 @@ describe('ECS target with PathMode.STRIP_BASE_PATH', () => {
     st.resourceCountIs('AWS::ApiGatewayV2::Integration', 2);
     const base = integrationOf(st, routeByKey(st, ANY_BASE)[1]).Properties;
     const proxy = integrationOf(st, routeByKey(st, ANY_PROXY)[1]).Properties;
-    expect(base.RequestParameters).toEqual({ 'overwrite:path': '/' });
-    expect(proxy.RequestParameters).toEqual({ 'overwrite:path': '/$request.path.proxy' });
+    expect(base.RequestParameters).toEqual({ 'overwrite:path': '/', 'remove:header.x-origin-verify': '' });
+    expect(proxy.RequestParameters).toEqual({ 'overwrite:path': '/$request.path.proxy', 'remove:header.x-origin-verify': '' });
     const cloudMap = { 'Fn::GetAtt': [onlyOne(st, 'AWS::ServiceDiscovery::Service')[0], 'Arn'] };
     const vpcLink = ssmRef(st, '/platform/georgi/api/vpc-link-id');
     for (const integration of [base, proxy]) {
@@ -506,20 +507,20 @@ describe('URL target', () => {
       IntegrationType: 'HTTP_PROXY',
       IntegrationUri: 'https://legacy.example.com',
       IntegrationMethod: 'ANY',
-      RequestParameters: { 'overwrite:path': '$request.path' },
+      RequestParameters: { 'overwrite:path': '$request.path', 'remove:header.x-origin-verify': '' },
     });
     expect(integration.ConnectionType ?? 'INTERNET').toBe('INTERNET');
   });
 
   test('STRIP_BASE_PATH: two integrations that overwrite the path with / and /$request.path.proxy', () => {
-    const st = synthUrl('http://legacy.example.com:8080', PathMode.STRIP_BASE_PATH);
+    const st = synthUrl('https://legacy.example.com:8443', PathMode.STRIP_BASE_PATH);
     st.resourceCountIs('AWS::ApiGatewayV2::Integration', 2);
     const base = integrationOf(st, routeByKey(st, ANY_BASE)[1]).Properties;
     const proxy = integrationOf(st, routeByKey(st, ANY_PROXY)[1]).Properties;
-    expect(base).toMatchObject({ IntegrationType: 'HTTP_PROXY', IntegrationUri: 'http://legacy.example.com:8080' });
-    expect(proxy).toMatchObject({ IntegrationType: 'HTTP_PROXY', IntegrationUri: 'http://legacy.example.com:8080' });
-    expect(base.RequestParameters).toEqual({ 'overwrite:path': '/' });
-    expect(proxy.RequestParameters).toEqual({ 'overwrite:path': '/$request.path.proxy' });
+    expect(base).toMatchObject({ IntegrationType: 'HTTP_PROXY', IntegrationUri: 'https://legacy.example.com:8443' });
+    expect(proxy).toMatchObject({ IntegrationType: 'HTTP_PROXY', IntegrationUri: 'https://legacy.example.com:8443' });
+    expect(base.RequestParameters).toEqual({ 'overwrite:path': '/', 'remove:header.x-origin-verify': '' });
+    expect(proxy.RequestParameters).toEqual({ 'overwrite:path': '/$request.path.proxy', 'remove:header.x-origin-verify': '' });
   });
 
   test('a trailing slash is dropped from the URL', () => {
@@ -533,7 +534,7 @@ describe('URL target', () => {
     'legacy.example.com',
     'https://legacy.example.com?x=1',
   ])('invalid URL %s', url => {
-    expect(() => ApiTarget.httpUrl(url)).toThrow(`ApiTarget.httpUrl: invalid url ${JSON.stringify(url)}: expected http(s)://host[:port] without a path`);
+    expect(() => ApiTarget.httpUrl(url)).toThrow(`ApiTarget.httpUrl: invalid url ${JSON.stringify(url)}: expected https://host[:port] without a path`);
   });
 });
 
@@ -557,7 +558,7 @@ describe('Application Load Balancer listener target', () => {
     expect(integration).toMatchObject({ IntegrationType: 'HTTP_PROXY', ConnectionType: 'VPC_LINK' });
     expect(integration.ConnectionId).toEqual(ssmRef(st, '/platform/georgi/api/vpc-link-id'));
     expect(integration.IntegrationUri).toEqual({ Ref: listenerId });
-    expect(integration.RequestParameters).toBeUndefined();
+    expect(integration.RequestParameters).toEqual({ 'remove:header.x-origin-verify': '' });
   });
 
   test('the load balancer admits the VPC link on the listener port', () => {

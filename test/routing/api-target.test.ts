@@ -148,7 +148,7 @@ describe('ApiTarget.ecsService', () => {
     expect(cloudMap.Properties.DnsConfig.DnsRecords).toEqual([{ TTL: 60, Type: 'SRV' }]);
     expectPrivate(t, integration, { 'Fn::GetAtt': [cloudMapId, 'Arn'] });
     expect(integration.TlsConfig).toBeUndefined();
-    expect(integration.RequestParameters).toBeUndefined();
+    expect(integration.RequestParameters).toEqual({ 'remove:header.x-origin-verify': '' });
   });
 
   test('opens the container port (first port mapping) to the VPC link security group', () => {
@@ -221,8 +221,8 @@ describe('Cloud Map targets with STRIP_BASE_PATH', () => {
     const proxy = integrationOfRoute(t, ANY_PROXY).properties;
     expectPrivate(t, base, cloudMap);
     expectPrivate(t, proxy, cloudMap);
-    expect(base.RequestParameters).toEqual({ 'overwrite:path': '/' });
-    expect(proxy.RequestParameters).toEqual({ 'overwrite:path': '/$request.path.proxy' });
+    expect(base.RequestParameters).toEqual({ 'overwrite:path': '/', 'remove:header.x-origin-verify': '' });
+    expect(proxy.RequestParameters).toEqual({ 'overwrite:path': '/$request.path.proxy', 'remove:header.x-origin-verify': '' });
   });
 });
 
@@ -235,7 +235,7 @@ describe('ApiTarget.cloudMapService', () => {
     const integration = sharedIntegration(t);
     expectPrivate(t, integration, { 'Fn::GetAtt': [onlyOne(t, 'AWS::ServiceDiscovery::Service')[0], 'Arn'] });
     expect(integration.TlsConfig).toBeUndefined();
-    expect(integration.RequestParameters).toBeUndefined();
+    expect(integration.RequestParameters).toEqual({ 'remove:header.x-origin-verify': '' });
     expect(target.kind).toBe('private integration');
   });
 
@@ -290,7 +290,7 @@ describe('ApiTarget.applicationListener', () => {
       const integration = sharedIntegration(t);
       expectPrivate(t, integration, { Ref: listenerId });
       expect(integration.TlsConfig).toBeUndefined();
-      expect(integration.RequestParameters).toBeUndefined();
+      expect(integration.RequestParameters).toEqual({ 'remove:header.x-origin-verify': '' });
     });
 
     test('opens the listener port to the VPC link security group', () => {
@@ -331,8 +331,8 @@ describe('ApiTarget.applicationListener', () => {
       expectPrivate(t, integration, listener);
       expect(integration.TlsConfig).toEqual({ ServerNameToVerify: 'jessica.example.com' });
     }
-    expect(base.RequestParameters).toEqual({ 'overwrite:path': '/' });
-    expect(proxy.RequestParameters).toEqual({ 'overwrite:path': '/$request.path.proxy' });
+    expect(base.RequestParameters).toEqual({ 'overwrite:path': '/', 'remove:header.x-origin-verify': '' });
+    expect(proxy.RequestParameters).toEqual({ 'overwrite:path': '/$request.path.proxy', 'remove:header.x-origin-verify': '' });
   });
 
   test.each([
@@ -414,6 +414,8 @@ describe('ApiTarget.lambdaFunction', () => {
     expect(integration.ConnectionId).toBeUndefined();
     expect(integration.TlsConfig).toBeUndefined();
     expect(target.kind).toBe('Lambda function');
+    // Lambda proxy integrations take no request mapping (ApiTarget.lambdaFunction's TSDoc says so).
+    expect(integration.RequestParameters).toBeUndefined();
   });
 
   test('STRIP_BASE_PATH fails and names pathMode', () => {
@@ -438,7 +440,7 @@ describe('ApiTarget.httpUrl', () => {
       IntegrationMethod: 'ANY',
       IntegrationUri: 'https://legacy.example.com',
       PayloadFormatVersion: '1.0',
-      RequestParameters: { 'overwrite:path': '$request.path' },
+      RequestParameters: { 'overwrite:path': '$request.path', 'remove:header.x-origin-verify': '' },
     });
     expect(integration.ConnectionType ?? 'INTERNET').toBe('INTERNET');
     expect(integration.ConnectionId).toBeUndefined();
@@ -448,7 +450,7 @@ describe('ApiTarget.httpUrl', () => {
 
   test('STRIP_BASE_PATH: two integrations that overwrite the path', () => {
     const f = importedPlatform(false);
-    routesOf(f, ApiTarget.httpUrl('http://legacy.example.com:8080'), PathMode.STRIP_BASE_PATH);
+    routesOf(f, ApiTarget.httpUrl('http://legacy.example.com:8080', { allowInsecureHttp: true }), PathMode.STRIP_BASE_PATH);
     const t = Template.fromStack(f.stack);
     t.resourceCountIs('AWS::ApiGatewayV2::Integration', 2);
     const base = integrationOfRoute(t, ANY_BASE).properties;
@@ -456,8 +458,8 @@ describe('ApiTarget.httpUrl', () => {
     for (const integration of [base, proxy]) {
       expect(integration).toMatchObject({ IntegrationType: 'HTTP_PROXY', IntegrationUri: 'http://legacy.example.com:8080', PayloadFormatVersion: '1.0' });
     }
-    expect(base.RequestParameters).toEqual({ 'overwrite:path': '/' });
-    expect(proxy.RequestParameters).toEqual({ 'overwrite:path': '/$request.path.proxy' });
+    expect(base.RequestParameters).toEqual({ 'overwrite:path': '/', 'remove:header.x-origin-verify': '' });
+    expect(proxy.RequestParameters).toEqual({ 'overwrite:path': '/$request.path.proxy', 'remove:header.x-origin-verify': '' });
   });
 
   test('an unresolved URL is accepted as is', () => {
@@ -467,6 +469,26 @@ describe('ApiTarget.httpUrl', () => {
     expect(sharedIntegration(t).IntegrationUri).toBe('https://late.example.com');
   });
 
+  test('http:// is refused unless allowInsecureHttp is set', () => {
+    expect(errorOf(() => ApiTarget.httpUrl('http://legacy.example.com')).message).toMatch(
+      /^ApiTarget\.httpUrl: invalid url "http:\/\/legacy\.example\.com": expected an https:\/\/ URL: .*unencrypted.*allowInsecureHttp: true/);
+    expect(errorOf(() => ApiTarget.httpUrl('http://legacy.example.com', { allowInsecureHttp: false })).message).toMatch(/allowInsecureHttp/);
+    expect(() => ApiTarget.httpUrl('http://legacy.example.com', { allowInsecureHttp: true })).not.toThrow();
+  });
+
+  test('a target of one\'s own that makes an HTTP integration: the header is removed too', () => {
+    class OwnTarget extends ApiTarget {
+      public readonly kind = 'own';
+      public bind(): ApiTargetBinding {
+        const integration = new integrations.HttpUrlIntegration('Own', 'https://own.example.com');
+        return { baseIntegration: integration, proxyIntegration: integration };
+      }
+    }
+    const f = importedPlatform(false);
+    routesOf(f, new OwnTarget());
+    expect(sharedIntegration(Template.fromStack(f.stack)).RequestParameters).toEqual({ 'remove:header.x-origin-verify': '' });
+  });
+
   test.each([
     'https://legacy.example.com/v1',
     'ftp://legacy.example.com',
@@ -474,7 +496,7 @@ describe('ApiTarget.httpUrl', () => {
     'https://legacy.example.com?x=1',
   ])('invalid URL %s', url => {
     expect(errorOf(() => ApiTarget.httpUrl(url)).message)
-      .toBe(`ApiTarget.httpUrl: invalid url ${JSON.stringify(url)}: expected http(s)://host[:port] without a path`);
+      .toBe(`ApiTarget.httpUrl: invalid url ${JSON.stringify(url)}: expected https://host[:port] without a path`);
   });
 });
 
