@@ -36,6 +36,7 @@ import { PlatformLogs, validateLogOptions } from '../monitoring/private/platform
 import { createCertificateExpiryAlarm, PlatformMonitoring, validateAlarmThresholds } from '../monitoring/private/platform-monitoring';
 import { NatType } from '../network/nat-type';
 import { PlatformNetwork, validateNetworkOptions } from '../network/private/platform-network';
+import { countAgainstPlatformQuotas } from '../routing/private/api-quotas';
 import { CentralApi, validateThrottling } from '../routing/private/central-api';
 import { FrontDoor } from '../routing/private/front-door';
 import { FrontDoorOriginCheck, routeAuthorizer } from '../routing/private/front-door-authorizer';
@@ -205,7 +206,10 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
   constructor(scope: Construct, id: string, props: GlobalPlatformProps) {
     super(scope, id);
     this.validateProps(props);
-    if (!Token.isUnresolved(props.platformName)) claimPlatformName(this, props.platformName);
+    if (!Token.isUnresolved(props.platformName)) {
+      claimPlatformName(this, props.platformName);
+      countAgainstPlatformQuotas(this, props.platformName, { platform: true });
+    }
 
     const stack = Stack.of(this);
     const platformName = props.platformName;

@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ApiTarget } from './api-target';
 import { PathMode } from './path-mode';
+import { countAgainstPlatformQuotas } from './private/api-quotas';
 import { claimBasePath } from './private/base-path-registry';
 import { validateThrottling } from './private/central-api';
 import { CorsPreflight, corsPolicy, validateCorsOptions } from './private/cors-preflight';
@@ -128,6 +129,10 @@ export class ApiRoutes extends Construct {
         : { first: priority - preflight, count: preflight + longLivedRuleCount(longLivedPaths) };
       claimBasePath(this, platform.platformName, props.serviceName, this.basePath, claimed);
     }
+
+    // Routes, integrations, authorizers, listener rules and target groups count against the
+    // platform API's and load balancer's quotas, checked over the app at synth.
+    if (!isUnresolved(platform.platformName)) countAgainstPlatformQuotas(this, platform.platformName, { authorizer: props.authorizer });
 
     this.url = `https://${platform.apiDomainName}${this.basePath}`;
     this.longLivedUrls = longLivedPaths.map(p =>

@@ -8,6 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { ApiTargetBinding, ApiTargetBindOptions, ApplicationListenerTargetOptions, HttpUrlTargetOptions } from './api-target-options';
 import { PathMode } from './path-mode';
+import { admitFrom } from './private/ingress';
 import { IGlobalPlatform } from '../contract/platform';
 import { PropError, UnscopedPropError } from '../core/errors';
 
@@ -68,7 +69,7 @@ export abstract class ApiTarget {
     }
     return new PrivateTarget((id, parameterMapping, platform) => {
       if (listener.connections.defaultPort) {
-        listener.connections.allowDefaultPortFrom(platform.vpcLinkSecurityGroup, 'central API VPC link');
+        admitFrom(listener, platform.vpcLinkSecurityGroup, listener.connections.defaultPort, 'central API VPC link');
       }
       return new integrations.HttpAlbIntegration(id, listener, { vpcLink: platform.vpcLink, parameterMapping, secureServerName });
     });
@@ -192,8 +193,7 @@ class EcsServiceTarget extends ApiTarget {
       throw new PropError(this.service, 'cloudMapOptions.dnsRecordType', cloudMapService.dnsRecordType,
         'API Gateway private integrations need SRV records (cloudMapOptions.dnsRecordType: DnsRecordType.SRV)');
     }
-    this.service.connections.allowFrom(options.platform.vpcLinkSecurityGroup, ec2.Port.tcp(this.containerPort),
-      'central API VPC link');
+    admitFrom(this.service, options.platform.vpcLinkSecurityGroup, ec2.Port.tcp(this.containerPort), 'central API VPC link');
     const routeIntegrations = new PrivateTarget((id, parameterMapping, platform) =>
       new integrations.HttpServiceDiscoveryIntegration(id, cloudMapService, { vpcLink: platform.vpcLink, parameterMapping }),
     ).bind(options);
@@ -203,9 +203,12 @@ class EcsServiceTarget extends ApiTarget {
       longLived: container && {
         // Resolved when a target group registers it: the container must map the port only then.
         target: {
+          // Without registerConnectable: the load balancer would add an egress rule to the
+          // platform's group for every service (at most 60); ApiRoutes admits the load balancer
+          // with an ingress rule on the service's group instead (see private/ingress.ts).
           attachToApplicationTargetGroup: targetGroup => this.service
             .loadBalancerTarget({ containerName: container.containerName, containerPort: this.containerPort })
-            .attachToApplicationTargetGroup(targetGroup),
+            .attachToApplicationTargetGroup(Object.create(targetGroup, { registerConnectable: { value: () => undefined } })),
         },
         port: this.containerPort,
         connectable: this.service,

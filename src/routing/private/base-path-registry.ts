@@ -31,14 +31,22 @@ function claimsOf(scope: IConstruct, platformName: string): Claim[] {
     byPlatform = new Map();
     registries.set(root, byPlatform);
   }
-  const stack = [...scope.node.scopes].reverse().find(Stack.isStack);
-  const key = stack ? `${platformName} in ${stack.account}/${stack.region}` : platformName;
+  const key = platformKeyOf(scope, platformName);
   let claims = byPlatform.get(key);
   if (!claims) {
     claims = [];
     byPlatform.set(key, claims);
   }
   return claims;
+}
+
+/**
+ * A platform within one CDK app: its name in the account and Region of `scope`'s stack.
+ * @internal
+ */
+export function platformKeyOf(scope: IConstruct, platformName: string): string {
+  const stack = [...scope.node.scopes].reverse().find(Stack.isStack);
+  return stack ? `${platformName} in ${stack.account}/${stack.region}` : platformName;
 }
 
 /** `/a` and `/a/b` overlap; `/a` and `/ab` do not. @internal */

@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
+import { admitFrom } from './ingress';
 import { jwtValidationActions } from './jwt';
 import { IGlobalPlatform } from '../../contract/platform';
 import { PropError } from '../../core/errors';
@@ -72,7 +73,7 @@ export function addLongLivedRules(scope: Construct, props: LongLivedRulesProps):
     },
     deregistrationDelay: Duration.seconds(30),
   });
-  props.target.connectable.connections.allowFrom(listener, ec2.Port.tcp(port), 'platform long-lived load balancer');
+  admitFrom(props.target.connectable, listener, ec2.Port.tcp(port), 'platform long-lived load balancer');
 
   const patterns = props.paths.flatMap(p => [`${props.basePath}${p}`, `${props.basePath}${p}/*`]);
   if (props.options.jwtIssuer) {
