@@ -16,7 +16,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { buildJessicaApp, settingsFromEnvironment } from './apps/jessica-app';
 import { addJessicaAssertions } from './contract/jessica-assertions';
 
-const app = new App();
+export const app = new App();
 const settings = settingsFromEnvironment();
 const deployed = buildJessicaApp(app, settings);
 

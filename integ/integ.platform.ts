@@ -20,7 +20,7 @@ function fromEnv(name: string, fallback: string): string {
 const domainName = fromEnv('CDK_INTEG_DOMAIN_NAME', 'integ.example.com');
 const hostedZoneId = fromEnv('CDK_INTEG_HOSTED_ZONE_ID', 'Z0123456789EXAMPLE');
 
-const app = new App();
+export const app = new App();
 // CloudFront's certificate and web ACL must be in us-east-1; keeping the platform there keeps
 // the test to one stack.
 const stack = new Stack(app, 'PlatformIntegStack', { env: { region: 'us-east-1', account: process.env.CDK_DEFAULT_ACCOUNT } });

@@ -27,6 +27,30 @@ export const LEAN_TASK: FargateTaskOptions = {
   utilizationAlarms: false,
 };
 
+/**
+ * The task of the lean integ test (`integ/integ.lean.ts`): LEAN_TASK's size and alarms, but on
+ * demand and always on (a Spot interruption or the schedule's end would fail a test run), on the
+ * architecture given (the image is built for the same one: `imagePlatformFor`).
+ */
+export function leanIntegTask(cpuArchitecture: ecs.CpuArchitecture): FargateTaskOptions {
+  return { ...LEAN_TASK, cpuArchitecture, fargateSpot: false, schedule: ServiceSchedule.ALWAYS_ON };
+}
+
+/**
+ * The Fargate architecture of the machine that runs this code (`process.arch`): a Docker engine
+ * builds an image for it without emulation.
+ */
+export function hostCpuArchitecture(arch: string = process.arch): ecs.CpuArchitecture {
+  if (arch === 'x64') return ecs.CpuArchitecture.X86_64;
+  if (arch === 'arm64') return ecs.CpuArchitecture.ARM64;
+  throw new Error(`this machine's architecture ${arch} is not one Fargate runs: build the image on x64 or arm64`);
+}
+
+/** The image platform for tasks on `cpuArchitecture` (ARM64: linux/arm64, else linux/amd64). */
+export function imagePlatformFor(cpuArchitecture: ecs.CpuArchitecture | undefined): ecrAssets.Platform {
+  return cpuArchitecture === ecs.CpuArchitecture.ARM64 ? ecrAssets.Platform.LINUX_ARM64 : ecrAssets.Platform.LINUX_AMD64;
+}
+
 /** The reference service's folder: its Dockerfile is the image, `web/` the page. */
 export const JESSICA_DIR = path.join(__dirname, '..', 'jessica');
 
@@ -48,10 +72,15 @@ export interface JessicaAppSettings {
   readonly stackPrefix?: string;
   /**
    * The lean shape (README, "Lean shape"): the platform without a NAT (`NatType.PUBLIC_TASKS`)
-   * and without a dashboard; Jessica on 0.25 vCPU / 0.5 GB ARM64 Fargate Spot on weekdays
-   * 07-19 UTC without CPU and memory alarms, its image built for ARM64.
+   * and without a dashboard; Jessica on `task` (default LEAN_TASK: 0.25 vCPU / 0.5 GB ARM64
+   * Fargate Spot on weekdays 07-19 UTC without CPU and memory alarms).
    */
   readonly lean?: boolean;
+  /**
+   * Jessica's task options; its image is built for their `cpuArchitecture`. Default: LEAN_TASK
+   * for the lean shape, else x86_64 on demand and always on.
+   */
+  readonly task?: FargateTaskOptions;
 }
 
 /** Reads the settings from the environment, with integ-runner's dummy values for synthesis. */
@@ -84,7 +113,19 @@ export function leanSettingsFromEnvironment(): JessicaAppSettings {
     platformName: 'jessica-lean',
     stackPrefix: 'JessicaLean',
     lean: true,
+    task: leanIntegTask(integCpuArchitecture()),
   };
+}
+
+/**
+ * The lean integ test's architecture: the machine's, so that a deploy builds the image without
+ * emulation and runs it on the same architecture. integ-runner's snapshot synthesis (placeholder
+ * settings: CDK_INTEG_DOMAIN_NAME is `*.example.com`) records x86_64, the architecture of the
+ * GitHub runner that deploys the tests, so that the committed snapshot is the same on every machine.
+ */
+export function integCpuArchitecture(env: NodeJS.ProcessEnv = process.env, arch: string = process.arch): ecs.CpuArchitecture {
+  if (env.CDK_INTEG_DOMAIN_NAME?.includes('*')) return ecs.CpuArchitecture.X86_64;
+  return hostCpuArchitecture(arch);
 }
 
 /** The stacks of the reference app. */
@@ -104,6 +145,7 @@ export interface JessicaApp {
 export function buildJessicaApp(app: App, settings: JessicaAppSettings): JessicaApp {
   const prefix = settings.stackPrefix ?? 'Jessica';
   const lean = settings.lean ?? false;
+  const task: FargateTaskOptions = settings.task ?? (lean ? LEAN_TASK : { schedule: ServiceSchedule.ALWAYS_ON });
   const platformStack = new Stack(app, `${prefix}Platform`, { env: settings.env });
   const platform = new GlobalPlatform(platformStack, 'Platform', {
     platformName: settings.platformName,
@@ -133,11 +175,11 @@ export function buildJessicaApp(app: App, settings: JessicaAppSettings): Jessica
     image: ecs.ContainerImage.fromAsset(JESSICA_DIR, {
       exclude: ['node_modules', 'dist', 'web', '*.md'],
       // The image is built for the architecture the task runs on.
-      platform: lean ? ecrAssets.Platform.LINUX_ARM64 : ecrAssets.Platform.LINUX_AMD64,
+      platform: imagePlatformFor(task.cpuArchitecture),
     }),
     elevenLabsSecret: elevenLabsSecret(serviceStack, settings.elevenLabsSecretName),
     frontendPath: path.join(JESSICA_DIR, 'web'),
-    ...(lean ? LEAN_TASK : { schedule: ServiceSchedule.ALWAYS_ON }),
+    ...task,
     removalPolicy: RemovalPolicy.DESTROY,
   });
 
