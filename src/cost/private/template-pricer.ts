@@ -1,4 +1,5 @@
 import { capacityStrategy, Resources, taskCapacity, withClusterDefaultStrategy } from './ecs-capacity';
+import { CostEstimateError } from './errors';
 import { alarmFreeTier, dashboardFreeTier } from './free-tier';
 import { HOURS_PER_MONTH, WEEKS_PER_MONTH } from './hours';
 import { NO_CHARGE } from './no-charge';
@@ -26,12 +27,12 @@ export class TemplatePricer {
   constructor(template: any, private readonly prices: RegionPriceList, notes: string[] = [],
     private readonly ssmValues: Record<string, string> = {}) {
     if (!template || typeof template !== 'object' || Array.isArray(template)) {
-      throw new Error('the template is not a JSON object');
+      throw new CostEstimateError('the template is not a JSON object');
     }
     this.resources = template.Resources ?? {};
     this.parameters = template.Parameters && typeof template.Parameters === 'object' ? template.Parameters : {};
     if (typeof this.resources !== 'object' || Array.isArray(this.resources)) {
-      throw new Error('the template\'s Resources is not an object');
+      throw new CostEstimateError('the template\'s Resources is not an object');
     }
     this.notes.push(...notes);
     this.servicePaths = Object.values<any>(this.resources)
