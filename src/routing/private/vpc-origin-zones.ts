@@ -6,11 +6,13 @@ import { IConstruct } from 'constructs';
  * with VPC origins", section "Supported AWS Regions for VPC origins"
  * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-vpc-origins.html#vpc-origins-supported-regions),
  * read on 2026-12-07 (the README's "Availability Zones and VPC origins" says how to check an
- * account). Zones are listed by zone ID: zone names map to zone IDs per account in the
- * Regions below (us-east-1, us-west-1 and ap-northeast-1 are among the oldest Regions, whose
- * names AWS maps independently per account; ca-central-1 maps names uniformly, but no AWS page
- * this library could cite says which name its cac1-az3 has), so a zone name alone cannot be
- * checked against this list at synth.
+ * account). Zones are listed by zone ID, and a zone name alone cannot be checked against them at
+ * synth: us-east-1, us-west-1 and ap-northeast-1 are among the nine Regions where AWS maps zone
+ * names to zone IDs independently per account (for accounts created before November 2025; AWS
+ * "AZ IDs", https://docs.aws.amazon.com/global-infrastructure/latest/regions/az-ids.html#independently-mapped-azs:
+ * us-east-1, us-west-1, us-west-2, ap-southeast-1, ap-southeast-2, ap-northeast-1, eu-west-1,
+ * sa-east-1, us-gov-west-1), and ca-central-1 maps names uniformly, but no AWS page found names
+ * the zone whose ID is cac1-az3.
  */
 
 /** Where the lists below come from, and when they were read. @internal */
