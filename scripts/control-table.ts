@@ -1,12 +1,12 @@
 /**
  * Writes (--write) or checks (default) the security-controls table in README.md: one row per
- * control of src/core/controls.ts, between the control-table markers.
+ * control of src/core/private/control-catalogue.ts, between the control-table markers.
  *
  * Usage: ts-node --project tsconfig.dev.json scripts/control-table.ts [--write]
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { CONTROLS } from '../src/core/controls';
+import { CONTROLS } from '../src/core/private/control-catalogue';
 
 const README = path.join(__dirname, '..', 'README.md');
 export const CONTROL_TABLE_START = '<!-- control-table:start (scripts/control-table.ts --write) -->';

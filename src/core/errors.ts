@@ -40,6 +40,24 @@ export class UnscopedPropError extends Error {
   }
 }
 
+/**
+ * An attribute that a construct cannot give, such as one that an imported platform does not
+ * publish: `<path>: <attribute> is not available: <why, and what to use instead>`.
+ *
+ * @internal
+ */
+export class AttributeError extends Error {
+  /**
+   * @param scope the construct asked for the attribute (its path starts the message)
+   * @param attribute the attribute, e.g. `ipv4CidrBlock`
+   * @param reason why it is not available and what to use instead (lower case)
+   */
+  constructor(scope: IConstruct, attribute: string, reason: string) {
+    super(`${scope.node.path}: ${attribute} is not available: ${reason}`);
+    this.name = 'AttributeError';
+  }
+}
+
 function describeProblem(prop: string, value: unknown, allowed: string): string {
   return `invalid ${prop} ${formatValue(value)}: ${allowed}`;
 }

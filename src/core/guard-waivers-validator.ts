@@ -3,8 +3,8 @@ import {
   CfnResource, IPolicyValidationContextBeta1, IPolicyValidationPluginBeta1, PolicyValidationPluginReportBeta1, PolicyViolationBeta1,
 } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { addGuardWaivers, GUARD_METADATA } from './controls';
 import { PropError } from './errors';
+import { addGuardWaivers, GUARD_METADATA } from './private/guard-metadata';
 
 /** Properties of a `GuardWaiversValidator`. */
 export interface GuardWaiversValidatorProps {

@@ -2,8 +2,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CloudAssemblyCostEstimate, CostEstimateOptions, ServiceCost, StackCostEstimate } from './cost-estimate';
 import { CostEstimateError } from './private/errors';
+import { alarmFreeTier, dashboardFreeTier } from './private/free-tier';
+import { HOURS_PER_MONTH } from './private/hours';
 import { PRICE_LIST, RegionPriceList } from './private/price-list';
-import { alarmFreeTier, dashboardFreeTier, HOURS_PER_MONTH, TemplatePricer } from './private/template-pricer';
+import { TemplatePricer } from './private/template-pricer';
 
 /** The Region whose prices are used when nothing else is known. */
 const DEFAULT_REGION = 'us-east-1';

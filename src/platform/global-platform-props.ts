@@ -154,6 +154,13 @@ export interface GlobalPlatformProps extends PlatformNetworkOptions {
    *
    * Cost: about $16.40 a month for the load balancer plus $5.84 per LCU-month.
    *
+   * Zones: CloudFront VPC origins are not offered in the zones with IDs `use1-az3` (us-east-1),
+   * `usw1-az2` (us-west-1), `apne1-az3` (ap-northeast-1) and `cac1-az3` (ca-central-1)
+   * (CloudFront Developer Guide, "Restrict access with VPC origins", read 2026-12-07), and zone
+   * names map to zone IDs per account in the first three: check the account with `aws ec2
+   * describe-availability-zones --region <region> --query 'AvailabilityZones[].[ZoneName,ZoneId]'`
+   * and name zones that are not excluded in `availabilityZones`. See `LongLivedOriginOptions`.
+   *
    * @default - no long-lived origin: every path goes through the HTTP API (30 s limit)
    */
   readonly longLivedConnections?: LongLivedOriginOptions;

@@ -22,6 +22,20 @@ export interface LongLivedPathOptions {
  * (`wss://api.<domain>/<service>/ws`, `/<service>/mcp`) go there instead of the HTTP API,
  * whose integrations end at 30 s.
  *
+ * Availability Zones: CloudFront VPC origins are not offered in every zone, and the load
+ * balancer spans all the platform's zones. The CloudFront Developer Guide, "Restrict access with
+ * VPC origins", section "Supported AWS Regions for VPC origins"
+ * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-vpc-origins.html#vpc-origins-supported-regions,
+ * read 2026-12-07) excludes, by zone ID: `use1-az3` in us-east-1, `usw1-az2` in us-west-1,
+ * `apne1-az3` in ap-northeast-1 and `cac1-az3` in ca-central-1. In us-east-1, us-west-1 and
+ * ap-northeast-1 zone names (`us-east-1a`) map to zone IDs differently in each account (AWS "AZ
+ * IDs" page), so the same `availabilityZones` can deploy in one account and fail in another;
+ * ca-central-1 maps names alike in every account, but no AWS page names the zone of `cac1-az3`.
+ * The platform therefore cannot tell at synth. Check the
+ * account: `aws ec2 describe-availability-zones --region <region> --query
+ * 'AvailabilityZones[].[ZoneName,ZoneId]'`, and name zones (`availabilityZones`) whose IDs are
+ * not excluded. A Region the guide does not list gets a synth warning.
+ *
  * Cost: about $16.40 a month for the load balancer plus $5.84 per LCU-month.
  */
 export interface LongLivedOriginOptions extends LongLivedPathOptions {

@@ -31,7 +31,8 @@ export interface ServiceRoutingOptions {
    * internal load balancer instead of the HTTP API, so their last segment must be one of the
    * platform's `longLivedPathSuffixes`. Needs a target a load balancer can reach
    * (`ApiTarget.ecsService`, which `ContainerService` uses) and a platform with
-   * `longLivedConnections`.
+   * `longLivedConnections` (a CloudFront VPC origin: not offered in some Availability Zone IDs,
+   * see `LongLivedOriginOptions`).
    *
    * Cost: no extra fixed cost (the platform's load balancer is shared); load balancer capacity
    * units as used.

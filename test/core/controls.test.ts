@@ -13,13 +13,13 @@ import { IConstruct } from 'constructs';
 import { buildExampleApp } from '../../integ/apps/example-app';
 import { controlTableMarkdown, withControlTable } from '../../scripts/control-table';
 import { ContainerService, CostBudget, GlobalPlatform, GuardWaiversValidator, NatType, TtsService } from '../../src';
-import { CONTROLS } from '../../src/core/controls';
+import { CONTROLS } from '../../src/core/private/control-catalogue';
 
 // The security controls over the example app (default, lean and eu shapes) and over a platform
 // with every option on plus Jessica and a JWT service: the AWS Control Tower proactive controls
 // (cfn-guard rules of @cdklabs/cdk-validator-cfnguard, through CDK's policy validation plugin
 // interface) and cdk-nag's NIST 800-53 R5 pack. Each finding is fixed, or waived where it is
-// raised with the reason of a control in src/core/controls.ts.
+// raised with the reason of a control in src/core/private/control-catalogue.ts.
 
 const ACCOUNT = '123456789012';
 

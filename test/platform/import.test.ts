@@ -12,6 +12,8 @@ import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { ApiRoutes, ApiTarget, GlobalPlatform, GlobalPlatformImportOptions, IGlobalPlatform } from '../../src';
 import { PARAMETER_KEYS } from '../../src/contract/parameters';
+import { AttributeError } from '../../src/core/errors';
+import { errorOf } from '../helpers/errors';
 import { ENV, georgiPlatform } from '../helpers/fixtures';
 
 const SSM_STRING = 'AWS::SSM::Parameter::Value<String>';
@@ -336,14 +338,25 @@ describe('subnet lists and availabilityZoneCount', () => {
     expect(Object.values(templateParameters(Template.fromStack(stack))).map(p => p.Default)).toEqual([nameOf('vpcId')]);
   });
 
-  test('the VPC selects like any VPC: public subnets, service subnets (the default), their zones; the CIDR of a subnet is refused', () => {
+  test('the CIDR block of a subnet is refused with an AttributeError that names the attribute and what to use instead', () => {
+    const { platform } = serviceStack();
+    const subnet = platform.vpc.privateSubnets[0];
+    const error = errorOf(() => subnet.ipv4CidrBlock);
+    expect(error).toBeInstanceOf(AttributeError);
+    expect(error.name).toBe('AttributeError');
+    expect(error.message).toBe(`${subnet.node.path}: ipv4CidrBlock is not available: an imported platform publishes the ids, zones`
+      + ' and route tables of its subnets, not their CIDR blocks; use the VPC\'s vpcCidrBlock, which it publishes');
+    // the VPC's own range is published
+    expect(platform.vpc.vpcCidrBlock).toBeDefined();
+  });
+
+  test('the VPC selects like any VPC: public subnets, service subnets (the default), their zones', () => {
     const { stack, platform } = serviceStack();
     const publicIds = platform.vpc.selectSubnets({ subnetType: ec2.SubnetType.PUBLIC }).subnetIds;
     const serviceSelection = platform.vpc.selectSubnets();
     new CfnOutput(stack, 'All', { value: [...publicIds, ...serviceSelection.subnetIds, ...serviceSelection.availabilityZones].join(',') });
     // as for any imported VPC without such subnets, aws-cdk-lib's own message
     expect(() => platform.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_ISOLATED })).toThrow(/There are no 'Isolated' subnet groups in this VPC/);
-    expect(() => platform.vpc.privateSubnets[0].ipv4CidrBlock).toThrow(/the CIDR block of an imported platform's subnet is not published/);
     const vpcArn = stack.resolve(platform.vpc.vpcArn);
     const template = Template.fromStack(stack);
     const pick = (list: Key) => [0, 1].map(i => ({ 'Fn::Select': [i, { 'Fn::Split': [',', { Ref: parameterId(template, list) }] }] }));

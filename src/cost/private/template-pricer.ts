@@ -1,79 +1,11 @@
-import { CapacityChange, parseWeeklyCron, weeklyHoursAtCapacity } from './cron';
+import { capacityStrategy, Resources, taskCapacity, withClusterDefaultStrategy } from './ecs-capacity';
+import { CostEstimateError } from './errors';
+import { alarmFreeTier, dashboardFreeTier } from './free-tier';
+import { HOURS_PER_MONTH, WEEKS_PER_MONTH } from './hours';
+import { NO_CHARGE } from './no-charge';
 import { PriceFigure, RegionPriceList } from './price-list';
+import { literal, pathOf, referencedId, round, serviceNameOf, tagOf } from './template-values';
 import { CostLineItem, FreeTierCredit, StackCostEstimate, UnpricedResource, UsagePrice } from '../cost-estimate';
-
-/** Hours in a month, as AWS's pricing pages count them. @internal */
-export const HOURS_PER_MONTH = 730;
-const HOURS_PER_WEEK = 168;
-const WEEKS_PER_MONTH = HOURS_PER_MONTH / HOURS_PER_WEEK;
-
-/** Free tiers per account that lower fixed charges (not subtracted, only shown). @internal */
-export const FREE_DASHBOARDS = 3;
-/** @internal */
-export const FREE_ALARM_METRICS = 10;
-
-/** Types that have no charge of their own (their use, if any, is priced elsewhere). */
-const NO_CHARGE = new Set([
-  'AWS::ApiGatewayV2::ApiMapping', 'AWS::ApiGatewayV2::Authorizer', 'AWS::ApiGatewayV2::DomainName',
-  'AWS::ApiGatewayV2::Integration', 'AWS::ApiGatewayV2::Route', 'AWS::ApiGatewayV2::VpcLink',
-  'AWS::ApplicationAutoScaling::ScalableTarget',
-  'AWS::Budgets::Budget', 'AWS::CDK::Metadata', 'AWS::CertificateManager::Certificate',
-  'AWS::CloudFront::CachePolicy', 'AWS::CloudFront::OriginAccessControl', 'AWS::CloudFront::OriginRequestPolicy',
-  'AWS::CloudFront::ResponseHeadersPolicy', 'AWS::CloudFront::Function', 'AWS::CloudFront::VpcOrigin', 'AWS::CloudFront::CloudFrontOriginAccessIdentity',
-  'AWS::EC2::EgressOnlyInternetGateway', 'AWS::EC2::InternetGateway', 'AWS::EC2::LaunchTemplate', 'AWS::EC2::NetworkAcl',
-  'AWS::EC2::NetworkAclEntry', 'AWS::EC2::Route', 'AWS::EC2::RouteTable', 'AWS::EC2::SecurityGroup',
-  'AWS::EC2::SecurityGroupEgress', 'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::Subnet', 'AWS::EC2::SubnetNetworkAclAssociation',
-  'AWS::EC2::SubnetRouteTableAssociation', 'AWS::EC2::VPC', 'AWS::EC2::VPCCidrBlock', 'AWS::EC2::VPCGatewayAttachment',
-  'AWS::EC2::SubnetCidrBlock', 'AWS::EC2::EIPAssociation', 'AWS::EC2::InstanceProfile',
-  'AWS::ECR::Repository', 'AWS::ECS::ClusterCapacityProviderAssociations', 'AWS::ECS::TaskDefinition',
-  'AWS::ElasticLoadBalancingV2::Listener', 'AWS::ElasticLoadBalancingV2::ListenerCertificate',
-  'AWS::ElasticLoadBalancingV2::ListenerRule', 'AWS::ElasticLoadBalancingV2::TargetGroup',
-  'AWS::Events::Rule', 'AWS::IAM::InstanceProfile', 'AWS::IAM::ManagedPolicy', 'AWS::IAM::Policy', 'AWS::IAM::Role',
-  'AWS::IAM::ServiceLinkedRole', 'AWS::KMS::Alias', 'AWS::Lambda::EventInvokeConfig', 'AWS::Lambda::LayerVersion',
-  'AWS::Lambda::Permission', 'AWS::Logs::ResourcePolicy', 'AWS::Logs::SubscriptionFilter', 'AWS::Logs::MetricFilter',
-  'AWS::Route53::RecordSet', 'AWS::Route53::RecordSetGroup', 'AWS::S3::BucketPolicy', 'AWS::SNS::Subscription',
-  'AWS::SNS::TopicPolicy', 'AWS::SQS::QueuePolicy', 'AWS::SSM::Parameter', 'AWS::SecretsManager::SecretTargetAttachment',
-  'AWS::SecretsManager::ResourcePolicy', 'AWS::ServiceDiscovery::HttpNamespace', 'AWS::WAFv2::WebACLAssociation',
-  'AWS::Scheduler::ScheduleGroup', 'AWS::CloudFormation::WaitConditionHandle',
-]);
-
-type Resources = Record<string, any>;
-
-/** A literal value, or undefined for an intrinsic (`{ Ref }`, `Fn::*`) that only a deploy resolves. */
-function literal<T>(value: T): T | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? undefined : value;
-}
-
-/** The logical ID a `{ Ref }` or `{ Fn::GetAtt }` points at. */
-function referencedId(value: any): string | undefined {
-  if (value && typeof value === 'object') {
-    if (typeof value.Ref === 'string') return value.Ref;
-    const getAtt = value['Fn::GetAtt'];
-    if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') return getAtt[0];
-    if (typeof getAtt === 'string') return getAtt.split('.')[0];
-  }
-  return undefined;
-}
-
-/** Whether a value mentions a logical ID anywhere (`{ Ref }` or `{ Fn::GetAtt }`). */
-function mentions(value: unknown, logicalId: string): boolean {
-  const text = JSON.stringify(value ?? null);
-  return text.includes(`{"Ref":"${logicalId}"}`) || text.includes(`"Fn::GetAtt":["${logicalId}",`);
-}
-
-/** A resource's tag, from a tag list (`[{ Key, Value }]`) or a tag map. */
-function tagOf(resource: any, key: string): string | undefined {
-  const tags = resource?.Properties?.Tags;
-  if (Array.isArray(tags)) {
-    const tag = tags.find((t: any) => t?.Key === key);
-    return typeof tag?.Value === 'string' ? tag.Value : undefined;
-  }
-  if (tags && typeof tags === 'object' && typeof tags[key] === 'string') return tags[key];
-  return undefined;
-}
-
-const round = (n: number) => Math.round(n * 1e6) / 1e6;
-const hoursText = (h: number) => `${Math.round(h * 10) / 10}`;
 
 /**
  * Prices one CloudFormation template.
@@ -95,12 +27,12 @@ export class TemplatePricer {
   constructor(template: any, private readonly prices: RegionPriceList, notes: string[] = [],
     private readonly ssmValues: Record<string, string> = {}) {
     if (!template || typeof template !== 'object' || Array.isArray(template)) {
-      throw new Error('the template is not a JSON object');
+      throw new CostEstimateError('the template is not a JSON object');
     }
     this.resources = template.Resources ?? {};
     this.parameters = template.Parameters && typeof template.Parameters === 'object' ? template.Parameters : {};
     if (typeof this.resources !== 'object' || Array.isArray(this.resources)) {
-      throw new Error('the template\'s Resources is not an object');
+      throw new CostEstimateError('the template\'s Resources is not an object');
     }
     this.notes.push(...notes);
     this.servicePaths = Object.values<any>(this.resources)
@@ -340,11 +272,11 @@ export class TemplatePricer {
     const arm = literal(td.RuntimePlatform?.CpuArchitecture) === 'ARM64';
     const ephemeralGb = Math.max(0, Number(literal(td.EphemeralStorage?.SizeInGiB) ?? 20) - 20);
 
-    const capacity = this.taskCapacity(logicalId, props);
+    const capacity = taskCapacity(this.resources, logicalId, props);
     if (typeof capacity === 'string') {
       return this.cannot(logicalId, 'AWS::ECS::Service', capacity);
     }
-    const strategy = capacityStrategy(this.withClusterDefaultStrategy(props));
+    const strategy = capacityStrategy(withClusterDefaultStrategy(this.resources, props, this.notes));
     if (typeof strategy === 'string') {
       return this.cannot(logicalId, 'AWS::ECS::Service', strategy);
     }
@@ -389,76 +321,6 @@ export class TemplatePricer {
     }
   }
 
-  /**
-   * A service without a strategy or launch type runs on its cluster's default capacity provider
-   * strategy: the one of this template's cluster, when it is here.
-   */
-  private withClusterDefaultStrategy(props: any): any {
-    if (props.LaunchType !== undefined || (Array.isArray(props.CapacityProviderStrategy) && props.CapacityProviderStrategy.length > 0)) return props;
-    const clusterId = referencedId(props.Cluster);
-    const associations = Object.values<any>(this.resources).find(r => r?.Type === 'AWS::ECS::ClusterCapacityProviderAssociations'
-      && clusterId !== undefined && referencedId(r.Properties?.Cluster) === clusterId);
-    const strategy = associations?.Properties?.DefaultCapacityProviderStrategy;
-    if (Array.isArray(strategy) && strategy.length > 0) {
-      return { ...props, CapacityProviderStrategy: strategy.map((s: any) => ({ ...s, Weight: s.Weight ?? 0, Base: s.Base ?? 0 })) };
-    }
-    if (clusterId === undefined || !this.resources[clusterId]) {
-      const note = 'a service without a capacity provider strategy on a cluster of another stack is priced as on-demand FARGATE'
-        + ' (the cluster\'s default strategy is not in this template)';
-      if (!this.notes.includes(note)) this.notes.push(note);
-    }
-    return props;
-  }
-
-  /** Hours per week at each task count, from the service's auto scaling target and its schedule. */
-  private taskCapacity(logicalId: string, props: any): { hoursAtCapacity: Map<number, number>; note: string } | string {
-    const target = Object.values<any>(this.resources).find(r => r?.Type === 'AWS::ApplicationAutoScaling::ScalableTarget'
-      && literal(r.Properties?.ScalableDimension) === 'ecs:service:DesiredCount' && mentions(r.Properties?.ResourceId, logicalId));
-    if (!target) {
-      const desired = literal(props.DesiredCount) ?? 1;
-      if (typeof desired !== 'number') return 'its DesiredCount is only known at deploy time';
-      return { hoursAtCapacity: new Map([[desired, HOURS_PER_WEEK]]), note: `${desired} task(s) all month` };
-    }
-    const t = target.Properties;
-    let min = literal(t.MinCapacity);
-    let max = literal(t.MaxCapacity);
-    if (typeof min !== 'number' || typeof max !== 'number') return 'its scaling target\'s capacities are only known at deploy time';
-    const actions = Array.isArray(t.ScheduledActions) ? t.ScheduledActions : [];
-    const targetId = Object.entries<any>(this.resources).find(([, r]) => r === target)?.[0] ?? '';
-    const tracked = Object.values<any>(this.resources).some(r => r?.Type === 'AWS::ApplicationAutoScaling::ScalingPolicy'
-      && literal(r.Properties?.PolicyType) === 'TargetTrackingScaling' && mentions(r.Properties?.ScalingTargetId, targetId));
-    const desired = literal(props.DesiredCount);
-    if (actions.length === 0 && !tracked && typeof desired === 'number') {
-      // Nothing moves the count: the DesiredCount, held within the target's capacities.
-      const tasks = Math.min(Math.max(desired, min), max);
-      return { hoursAtCapacity: new Map([[tasks, HOURS_PER_WEEK]]), note: `${tasks} task(s) all month (DesiredCount within the scaling target)` };
-    }
-    const changes: CapacityChange[] = [];
-    const timed: Array<{ minute: number; min?: number; max?: number }> = [];
-    for (const action of actions) {
-      const cron = parseWeeklyCron(String(literal(action?.Schedule) ?? ''));
-      if (!cron) {
-        return `its scheduled action ${String(action?.ScheduledActionName)} (${String(action?.Schedule)}) does not repeat weekly`;
-      }
-      for (const minute of cron.minutesOfWeek) {
-        timed.push({ minute, min: literal(action.ScalableTargetAction?.MinCapacity), max: literal(action.ScalableTargetAction?.MaxCapacity) });
-      }
-    }
-    timed.sort((a, b) => a.minute - b.minute);
-    // Replay the week twice so the state at Monday 00:00 is the one the previous week left.
-    for (let pass = 0; pass < 2; pass++) {
-      for (const action of timed) {
-        if (typeof action.min === 'number') min = action.min;
-        if (typeof action.max === 'number') max = action.max;
-        if (pass === 1) changes.push({ minuteOfWeek: action.minute, minCapacity: Math.min(min as number, max as number) });
-      }
-    }
-    const initial = Math.min(min as number, max as number);
-    const hoursAtCapacity = weeklyHoursAtCapacity(changes, initial);
-    const parts = [...hoursAtCapacity.entries()].sort(([a], [b]) => b - a)
-      .map(([tasks, hours]) => `${tasks} task(s) ${hoursText(hours)} h a week`);
-    return { hoursAtCapacity, note: `at its minimum task count: ${parts.join(', ')}` };
-  }
 
   /**
    * A `{ Ref }` to an SSM-typed template parameter whose parameter another stack of the same
@@ -520,66 +382,10 @@ export class TemplatePricer {
   }
 }
 
-function pathOf(resource: any): string[] | undefined {
-  const path = resource?.Metadata?.['aws:cdk:path'];
-  return typeof path === 'string' ? path.split('/') : undefined;
-}
-
-function serviceNameOf(value: any): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value ?? '');
-  const match = /\.([a-z0-9.-]+?)"?\]*\]*}?$/.exec(text.replace(/\\"/g, '"'));
-  return match ? match[1] : text;
-}
-
-/** The number of tasks on Fargate Spot for a task count, from the capacity provider strategy. */
-function capacityStrategy(props: any): ((tasks: number) => number) | string {
-  const launchType = literal(props.LaunchType);
-  const strategy = Array.isArray(props.CapacityProviderStrategy) ? props.CapacityProviderStrategy : [];
-  if (strategy.length === 0) {
-    if (launchType !== undefined && launchType !== 'FARGATE') return `launch type ${String(launchType)} has no price in the price list`;
-    return () => 0;
-  }
-  const entries = strategy.map((s: any) => ({
-    provider: String(literal(s?.CapacityProvider)),
-    weight: Number(literal(s?.Weight) ?? 0),
-    base: Number(literal(s?.Base) ?? 0),
-  }));
-  const unknown = entries.find((e: any) => e.provider !== 'FARGATE' && e.provider !== 'FARGATE_SPOT');
-  if (unknown) return `capacity provider ${unknown.provider} has no price in the price list (Fargate and Fargate Spot only)`;
-  const totalWeight = entries.reduce((sum: number, e: any) => sum + e.weight, 0);
-  return (tasks: number) => {
-    let spot = 0;
-    let left = tasks;
-    for (const e of entries) {
-      const base = Math.min(e.base, left);
-      if (e.provider === 'FARGATE_SPOT') spot += base;
-      left -= base;
-    }
-    const spotWeight = entries.filter((e: any) => e.provider === 'FARGATE_SPOT').reduce((sum: number, e: any) => sum + e.weight, 0);
-    return spot + (totalWeight > 0 ? left * spotWeight / totalWeight : 0);
-  };
-}
-
 function servicesOf(items: CostLineItem[]): Array<{ service: string; monthlyUsd: number }> {
   const sums = new Map<string, number>();
   for (const item of items) {
     if (item.service) sums.set(item.service, (sums.get(item.service) ?? 0) + item.monthlyUsd);
   }
   return [...sums.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([service, usd]) => ({ service, monthlyUsd: round(usd) }));
-}
-
-/** @internal */
-export function dashboardFreeTier(dashboards: number, prices: RegionPriceList): FreeTierCredit {
-  return {
-    description: `CloudWatch: ${FREE_DASHBOARDS} dashboards free per account (these resources have ${dashboards})`,
-    upToMonthlyUsd: round(Math.min(dashboards, FREE_DASHBOARDS) * prices.dashboardMonth.usd),
-  };
-}
-
-/** @internal */
-export function alarmFreeTier(metrics: number, prices: RegionPriceList): FreeTierCredit {
-  return {
-    description: `CloudWatch: ${FREE_ALARM_METRICS} alarm metrics free per account (these resources have ${metrics})`,
-    upToMonthlyUsd: round(Math.min(metrics, FREE_ALARM_METRICS) * prices.alarmMetricMonth.usd),
-  };
 }

@@ -1,6 +1,7 @@
 import { ArnFormat, Resource, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct, DependencyGroup, IDependable } from 'constructs';
+import { AttributeError } from '../../core/errors';
 
 /**
  * aws-cdk-lib's `VpcBase` (not exported): the subnet selection logic every VPC shares. The
@@ -51,7 +52,8 @@ class ImportedPlatformSubnet extends Resource implements ec2.ISubnet {
   }
 
   public get ipv4CidrBlock(): string {
-    throw new Error(`${this.node.path}: the CIDR block of an imported platform's subnet is not published`);
+    throw new AttributeError(this, 'ipv4CidrBlock', 'an imported platform publishes the ids, zones and route tables of its'
+      + ' subnets, not their CIDR blocks; use the VPC\'s vpcCidrBlock, which it publishes');
   }
 
   public associateNetworkAcl(id: string, networkAcl: ec2.INetworkAcl): void {

@@ -7,6 +7,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
+import { checkVpcOriginRegion } from './vpc-origin-zones';
 import { addNagSuppressions, suppressAwsCustomResourceProvider } from '../../core/nag';
 import { validatePathSuffixes, validateSeconds } from '../../core/validation';
 import { LongLivedOriginOptions, LongLivedPathOptions } from '../long-lived-options';
@@ -40,6 +41,13 @@ const VPC_ORIGIN_SECURITY_GROUP_NAME = 'CloudFront-VPCOrigins-Service-SG';
  * private subnets, reached only by CloudFront through a VPC origin. Services add listener rules
  * for their long-lived paths (`/<service>/ws`, `/<service>/mcp`); anything else answers 404.
  *
+ * The load balancer spans every zone of the VPC, and CloudFront does not offer VPC origins in
+ * some zones: by zone ID, `use1-az3` (us-east-1), `usw1-az2` (us-west-1), `apne1-az3`
+ * (ap-northeast-1) and `cac1-az3` (ca-central-1), per the CloudFront guide's "Supported AWS
+ * Regions for VPC origins" (read 2026-12-07; `VPC_ORIGIN_EXCLUDED_ZONE_IDS` in
+ * ./vpc-origin-zones.ts). Zone names map to IDs per account, so the VPC's zone names cannot be
+ * checked here; a Region the guide does not list at all gets a synth warning.
+ *
  * @internal
  */
 export class LongLivedOrigin extends Construct {
@@ -52,6 +60,7 @@ export class LongLivedOrigin extends Construct {
 
   constructor(scope: Construct, id: string, props: LongLivedOriginProps) {
     super(scope, id);
+    checkVpcOriginRegion(this, 'longLivedConnections', Stack.of(this).region);
     const https = props.certificate !== undefined;
     const port = https ? 443 : 80;
 
