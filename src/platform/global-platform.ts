@@ -166,10 +166,10 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
   public readonly apiAccessLogGroup: logs.ILogGroup;
 
   /**
-   * The platform's alarms in its own Region: API 5xx rate, p99 latency, and the regional
-   * certificate's expiry when the platform uses that certificate (see
-   * `certificateExpiryThresholdDays`). The edge certificate's alarm lives in `edgeStack` and
-   * notifies `edgeAlarmTopic`.
+   * The platform's alarms in its own Region: API 5xx rate, p99 latency, each NAT instance's
+   * status (`NatType.instance()`), and the regional certificate's expiry when the platform uses
+   * that certificate (see `certificateExpiryThresholdDays`). The edge certificate's alarm lives
+   * in `edgeStack` and notifies `edgeAlarmTopic`.
    */
   public readonly alarms: cloudwatch.IAlarm[];
 

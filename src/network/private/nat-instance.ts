@@ -90,8 +90,9 @@ export function natInstanceUserData(): ec2.UserData {
 
 /**
  * The newest Amazon Linux 2023 image for the instance type's architecture, resolved by EC2 when
- * the instance launches: the template holds `resolve:ssm:<parameter>`, the same string on every
- * synth, so CloudFormation does not replace the instance when AWS publishes a new image.
+ * the instance launches: the template (the instance's launch template) holds
+ * `resolve:ssm:<parameter>`, the same string on every synth, so CloudFormation does not replace
+ * the instance when AWS publishes a new image.
  * @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-systems-manager-parameter-to-find-AMI.html
  * @internal
  */

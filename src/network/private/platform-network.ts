@@ -107,16 +107,23 @@ export class PlatformNetwork extends Construct {
 
     if (natInstance) {
       // IMDSv2 only (NIST EC2IMDSv2Enabled): AWS::EC2::Instance has no metadata options, so each
-      // instance gets a launch template of its own. Unnamed: aws-cdk-lib's
+      // instance gets a launch template of its own, which also holds its image. Unnamed: aws-cdk-lib's
       // InstanceRequireImdsv2Aspect names them after the construct id ("NatInstanceLaunchTemplate")
       // unless a feature flag is set, and two NAT instances, or two platforms, would collide.
       natInstance.gatewayInstances.forEach((instance, i) => {
         checkNatInstanceImage(instance);
         this.natInstanceAlarms.push(natInstanceStatusAlarm(this, `NatInstanceStatusAlarm${i + 1}`, instance, props.platformName, i + 1));
+        const cfnInstance = instance.node.defaultChild as ec2.CfnInstance;
+        // The image goes into the launch template too: EC2 documents `resolve:ssm:` image ids for
+        // launch templates, and AWS::EC2::Instance takes its image from one when it names none.
         const template = new ec2.CfnLaunchTemplate(this, `NatInstanceMetadata${i + 1}`, {
-          launchTemplateData: { metadataOptions: { httpTokens: 'required', httpEndpoint: 'enabled' } },
+          launchTemplateData: {
+            imageId: cfnInstance.imageId,
+            metadataOptions: { httpTokens: 'required', httpEndpoint: 'enabled' },
+          },
         });
-        (instance.node.defaultChild as ec2.CfnInstance).launchTemplate = {
+        cfnInstance.imageId = undefined;
+        cfnInstance.launchTemplate = {
           launchTemplateId: template.ref,
           version: template.attrLatestVersionNumber,
         };

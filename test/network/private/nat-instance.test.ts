@@ -13,6 +13,15 @@ function instances(template: Template): Array<Record<string, any>> {
   return Object.values(template.findResources('AWS::EC2::Instance')).map(r => r.Properties);
 }
 
+/** The image id of each NAT instance: in its launch template, none on the instance itself. */
+function imageIds(template: Template): unknown[] {
+  const templates = template.findResources('AWS::EC2::LaunchTemplate');
+  return instances(template).map(i => {
+    expect(i.ImageId).toBeUndefined();
+    return templates[i.LaunchTemplate.LaunchTemplateId.Ref].Properties.LaunchTemplateData.ImageId;
+  });
+}
+
 /** The NAT instance's user data, as the instance receives it. */
 function userDataOf(template: Template): string {
   const userData = instances(template)[0].UserData['Fn::Base64'];
@@ -182,24 +191,24 @@ describe('NAT instance user data', () => {
 describe('NAT instance image', () => {
   test('resolved by EC2 at launch: the template holds the same resolve:ssm string on every synth and no SSM parameter', () => {
     const first = synth({ natType: NatType.instance() });
-    const second = synth({ natType: NatType.instance() });
-    const image = instances(first)[0].ImageId;
+    const second = synth({ natType: NatType.instance(), natGateways: 2 });
+    const image = imageIds(first)[0];
     expect(image).toBe('resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64');
-    expect(instances(second)[0].ImageId).toBe(image);
+    expect(imageIds(second)).toEqual([image, image]);
     // No deploy-time parameter (AWS::SSM::Parameter::Value<...>) whose new value would replace the instance.
     expect(Object.keys(first.toJSON().Parameters ?? {})).toEqual(['BootstrapVersion']);
   });
 
   test('an x86 instance type gets the x86_64 image', () => {
     const template = synth({ natType: NatType.instance(ec2.InstanceType.of(ec2.InstanceClass.T3A, ec2.InstanceSize.NANO)) });
-    expect(instances(template)[0].ImageId).toBe('resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64');
+    expect(imageIds(template)).toEqual(['resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64']);
   });
 
   test('a pinned image is used as given, without a warning', () => {
     const { stack, template } = synthPlatform({
       natType: NatType.instance(undefined, { machineImage: ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-0123456789abcdef0' }) }),
     });
-    expect(instances(template)[0].ImageId).toBe('ami-0123456789abcdef0');
+    expect(imageIds(template)).toEqual(['ami-0123456789abcdef0']);
     expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('NAT instance'))).toHaveLength(0);
   });
 
