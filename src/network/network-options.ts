@@ -57,7 +57,8 @@ export interface PlatformNetworkOptions {
    * AZs: if its AZ fails, the other AZs lose internet access until it is back.
    *
    * Cost: each NAT gateway about $32.90 a month plus $0.045 per GB, each NAT instance
-   * (`t4g.nano`) about $3.07; either plus $3.65 a month for its public IPv4 address.
+   * (`t4g.nano`) about $3.07 plus $0.64 for its root volume and $0.10 for its status alarm;
+   * either plus $3.65 a month for its public IPv4 address.
    *
    * @default 1
    */

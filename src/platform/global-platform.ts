@@ -30,6 +30,7 @@ import { PropError } from '../core/errors';
 import { isUnresolved, validateDnsName, validateDomainName } from '../core/validation';
 import { BudgetThreshold } from '../monitoring/budget-threshold';
 import { CostBudget } from '../monitoring/cost-budget';
+import { notify } from '../monitoring/private/alarm-helpers';
 import { AlarmTopic, validateAlarmEmails } from '../monitoring/private/alarm-topic';
 import { PlatformBudget, validateCostBudget } from '../monitoring/private/platform-budget';
 import { PlatformLogs, validateLogOptions } from '../monitoring/private/platform-logs';
@@ -180,10 +181,10 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
   public readonly apiAccessLogGroup: logs.ILogGroup;
 
   /**
-   * The platform's alarms in its own Region: API 5xx rate, p99 latency, and the regional
-   * certificate's expiry when the platform uses that certificate (see
-   * `certificateExpiryThresholdDays`). The edge certificate's alarm lives in `edgeStack` and
-   * notifies `edgeAlarmTopic`.
+   * The platform's alarms in its own Region: API 5xx rate, p99 latency, each NAT instance's
+   * status (`NatType.instance()`), and the regional certificate's expiry when the platform uses
+   * that certificate (see `certificateExpiryThresholdDays`). The edge certificate's alarm lives
+   * in `edgeStack` and notifies `edgeAlarmTopic`.
    */
   public readonly alarms: cloudwatch.IAlarm[];
 
@@ -294,6 +295,7 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
 
     // ------------------------------------------------------------------------------- network
     const network = new PlatformNetwork(this, 'Network', {
+      platformName,
       cidr: props.vpcCidr ?? '10.0.0.0/16',
       maxAzs: props.availabilityZones ? undefined : props.maxAzs ?? 2,
       availabilityZones: props.availabilityZones,
@@ -419,7 +421,8 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
       clusterName: this.cluster.clusterName,
     });
     this.dashboard = monitoring.dashboard;
-    this.alarms = [monitoring.serverErrorRateAlarm, monitoring.latencyAlarm];
+    this.alarms = [monitoring.serverErrorRateAlarm, monitoring.latencyAlarm, ...network.natInstanceAlarms];
+    notify(network.natInstanceAlarms, topic.topic);
     if (monitoring.certificateExpiryAlarm) this.alarms.push(monitoring.certificateExpiryAlarm);
     if (this.edgeStack && !props.edgeCertificate) {
       // Alarms and their topic must be in the certificate's Region.

@@ -1,7 +1,9 @@
 import { Stack, Token, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
+import { checkNatInstanceImage, defaultNatInstanceImage, natInstanceStatusAlarm, natInstanceUserData } from './nat-instance';
 import { PropError } from '../../core/errors';
 import { addNagSuppressions } from '../../core/nag';
 import { isUnresolved, parseIpv4Cidr, validateIntegerRange, validateUnique } from '../../core/validation';
@@ -16,6 +18,8 @@ const VPC_CIDR_INGRESS = {
 
 /** @internal */
 export interface PlatformNetworkProps {
+  /** Names the NAT instances' alarms. */
+  readonly platformName: string;
   readonly cidr: string;
   /** How many zones: the first ones of the Region (when `availabilityZones` is not set). */
   readonly maxAzs?: number;
@@ -44,6 +48,11 @@ export class PlatformNetwork extends Construct {
   public readonly privateSubnets: ec2.SubnetSelection;
   /** Whether service tasks get a public IPv4 address (`NatType.PUBLIC_TASKS`). */
   public readonly assignPublicIp: boolean;
+  /**
+   * One alarm per NAT instance: a failed status check, or no status data (a stopped instance).
+   * Without actions: the platform sends them to its alarm topic. Empty without NAT instances.
+   */
+  public readonly natInstanceAlarms: cloudwatch.Alarm[] = [];
 
   constructor(scope: Construct, id: string, props: PlatformNetworkProps) {
     super(scope, id);
@@ -53,6 +62,10 @@ export class PlatformNetwork extends Construct {
     const natInstance = props.natType.kind === 'instance'
       ? ec2.NatProvider.instanceV2({
         instanceType: props.natType.instanceType!,
+        // Resolved at launch unless pinned: a deploy after AWS publishes a new image keeps the instance.
+        machineImage: props.natType.machineImage ?? defaultNatInstanceImage(props.natType.instanceType!),
+        // aws-cdk-lib's default set-up, retried, verified and failing visibly (nat-instance.ts).
+        userData: natInstanceUserData(),
         defaultAllowedTraffic: ec2.NatTrafficDirection.OUTBOUND_ONLY,
         // The public subnets do not hand out addresses (below): the instance asks for its own.
         associatePublicIpAddress: true,
@@ -94,14 +107,23 @@ export class PlatformNetwork extends Construct {
 
     if (natInstance) {
       // IMDSv2 only (NIST EC2IMDSv2Enabled): AWS::EC2::Instance has no metadata options, so each
-      // instance gets a launch template of its own. Unnamed: aws-cdk-lib's
+      // instance gets a launch template of its own, which also holds its image. Unnamed: aws-cdk-lib's
       // InstanceRequireImdsv2Aspect names them after the construct id ("NatInstanceLaunchTemplate")
       // unless a feature flag is set, and two NAT instances, or two platforms, would collide.
       natInstance.gatewayInstances.forEach((instance, i) => {
+        checkNatInstanceImage(instance);
+        this.natInstanceAlarms.push(natInstanceStatusAlarm(this, `NatInstanceStatusAlarm${i + 1}`, instance, props.platformName, i + 1));
+        const cfnInstance = instance.node.defaultChild as ec2.CfnInstance;
+        // The image goes into the launch template too: EC2 documents `resolve:ssm:` image ids for
+        // launch templates, and AWS::EC2::Instance takes its image from one when it names none.
         const template = new ec2.CfnLaunchTemplate(this, `NatInstanceMetadata${i + 1}`, {
-          launchTemplateData: { metadataOptions: { httpTokens: 'required', httpEndpoint: 'enabled' } },
+          launchTemplateData: {
+            imageId: cfnInstance.imageId,
+            metadataOptions: { httpTokens: 'required', httpEndpoint: 'enabled' },
+          },
         });
-        (instance.node.defaultChild as ec2.CfnInstance).launchTemplate = {
+        cfnInstance.imageId = undefined;
+        cfnInstance.launchTemplate = {
           launchTemplateId: template.ref,
           version: template.attrLatestVersionNumber,
         };
