@@ -1,9 +1,8 @@
-import { Annotations, CfnOutput, Duration, Fn, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -17,32 +16,33 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { GlobalPlatformProps } from './global-platform-props';
 import { GlobalPlatformImportOptions } from './import-options';
-import { createEdgeStack, edgeValue, validateExplicitRegion } from './private/edge-stack';
+import { createEdgeCertificateAlarm, createEdgeStack, edgeValue } from './private/edge-stack';
 import { ImportedGlobalPlatform } from './private/imported-platform';
+import { createPlatformDns } from './private/platform-dns';
 import { publishPlatformParameters } from './private/platform-parameters';
 import { claimPlatformName } from './private/platform-registry';
+import { validatePlatformProps } from './private/platform-validation';
 import { PlatformCompute } from '../compute/private/platform-compute';
 import { providePrivateEgress, provideRouteThrottling } from '../contract/capabilities';
 import { DEFAULT_LONG_LIVED_PATH_SUFFIXES, EDGE_REGION, platformPath } from '../contract/names';
 import { IGlobalPlatform } from '../contract/platform';
 import { ControlWaivers } from '../core/controls';
 import { PropError } from '../core/errors';
-import { isUnresolved, validateDnsName, validateDomainName } from '../core/validation';
-import { BudgetThreshold } from '../monitoring/budget-threshold';
+import { isUnresolved } from '../core/validation';
 import { CostBudget } from '../monitoring/cost-budget';
 import { notify } from '../monitoring/private/alarm-helpers';
-import { AlarmTopic, validateAlarmEmails } from '../monitoring/private/alarm-topic';
-import { PlatformBudget, validateCostBudget } from '../monitoring/private/platform-budget';
-import { PlatformLogs, validateLogOptions } from '../monitoring/private/platform-logs';
-import { createCertificateExpiryAlarm, PlatformMonitoring, validateAlarmThresholds } from '../monitoring/private/platform-monitoring';
+import { AlarmTopic } from '../monitoring/private/alarm-topic';
+import { PlatformBudget } from '../monitoring/private/platform-budget';
+import { PlatformLogs } from '../monitoring/private/platform-logs';
+import { PlatformMonitoring } from '../monitoring/private/platform-monitoring';
 import { NatType } from '../network/nat-type';
-import { PlatformNetwork, validateNetworkOptions } from '../network/private/platform-network';
+import { PlatformNetwork } from '../network/private/platform-network';
 import { countAgainstPlatformQuotas } from '../routing/private/api-quotas';
 import { CentralApi, validateThrottling } from '../routing/private/central-api';
 import { FrontDoor } from '../routing/private/front-door';
 import { FrontDoorOriginCheck, routeAuthorizer } from '../routing/private/front-door-authorizer';
-import { FrontDoorWaf, validateWafOptions } from '../routing/private/front-door-waf';
-import { LongLivedOrigin, validateLongLivedOriginOptions } from '../routing/private/long-lived-origin';
+import { FrontDoorWaf } from '../routing/private/front-door-waf';
+import { LongLivedOrigin } from '../routing/private/long-lived-origin';
 import { ORIGIN_VERIFY_HEADER, VIEWER_ADDRESS_HEADER } from '../routing/private/origin-check';
 
 
@@ -206,7 +206,7 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
    */
   constructor(scope: Construct, id: string, props: GlobalPlatformProps) {
     super(scope, id);
-    this.validateProps(props);
+    validatePlatformProps(this, props);
     if (!Token.isUnresolved(props.platformName)) {
       claimPlatformName(this, props.platformName);
       countAgainstPlatformQuotas(this, props.platformName, { platform: true });
@@ -238,49 +238,21 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
     if (edgeScope !== this) ControlWaivers.applyTo(edgeScope);
 
     // ------------------------------------------------------------------------------- DNS and TLS
-    // The zone as the companion stack sees it (when the zone is created there) and as this stack does.
-    let edgeZone: route53.IHostedZone | undefined;
-    if (props.hostedZone) {
-      this.hostedZone = props.hostedZone;
-    } else {
-      const zone = new route53.PublicHostedZone(edgeScope, 'HostedZone', {
-        zoneName: props.domainName,
-        comment: `${platformName} platform`,
-      });
-      // The domain is delegated to this zone's name servers, and ACM's validation records stay in
-      // it (a zone with records cannot be deleted): it outlives the stack unless told otherwise.
-      zone.applyRemovalPolicy(removalPolicy);
-      new CfnOutput(edgeScope, 'NameServers', {
-        value: Fn.join(' ', zone.hostedZoneNameServers!),
-        description: `delegate ${props.domainName} to these name servers`,
-      });
-      edgeZone = zone;
-      this.hostedZone = this.edgeStack
-        ? route53.HostedZone.fromHostedZoneAttributes(this, 'HostedZoneRef', {
-          hostedZoneId: edgeValue(this, this.edgeStack, 'HostedZoneId', zone.hostedZoneId),
-          zoneName: props.domainName,
-        })
-        : zone;
-    }
-    const certificateProps = (name: string, zone: route53.IHostedZone): acm.CertificateProps => ({
+    const dns = createPlatformDns(this, {
+      platformName,
       domainName: props.domainName,
-      subjectAlternativeNames: [`*.${props.domainName}`],
-      validation: acm.CertificateValidation.fromDns(zone),
-      certificateName: `${platformName}-${name}`,
+      hostedZone: props.hostedZone,
+      edgeCertificate: props.edgeCertificate,
+      edgeStack: this.edgeStack,
+      edgeScope,
+      removalPolicy,
     });
-    const certificate = new acm.Certificate(this, 'Certificate', certificateProps('regional', this.hostedZone));
+    this.hostedZone = dns.hostedZone;
+    const certificate = dns.certificate;
     this.certificate = certificate;
+    this.edgeCertificate = dns.edgeCertificate;
     // The CloudFront certificate of a companion stack, as that stack holds it (for its alarm).
-    let edgeCertificate: acm.ICertificate | undefined;
-    if (props.edgeCertificate) {
-      this.edgeCertificate = props.edgeCertificate;
-    } else if (this.edgeStack) {
-      edgeCertificate = new acm.Certificate(edgeScope, 'EdgeCertificate', certificateProps('edge', edgeZone ?? this.hostedZone));
-      this.edgeCertificate = acm.Certificate.fromCertificateArn(this, 'EdgeCertificateRef',
-        edgeValue(this, this.edgeStack, 'EdgeCertificateArn', edgeCertificate.certificateArn));
-    } else {
-      this.edgeCertificate = certificate;
-    }
+    const edgeCertificate = dns.edgeStackCertificate;
 
     // ---------------------------------------------------------------------------------- logs
     const platformLogs = new PlatformLogs(this, 'Logs', {
@@ -425,33 +397,20 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
     notify(network.natInstanceAlarms, topic.topic);
     if (monitoring.certificateExpiryAlarm) this.alarms.push(monitoring.certificateExpiryAlarm);
     if (this.edgeStack && !props.edgeCertificate) {
-      // Alarms and their topic must be in the certificate's Region.
-      const edgeTopic = new AlarmTopic(edgeScope, 'AlarmTopic', { platformName, emails: alarmEmails, removalPolicy });
-      // In us-east-1, beside the edge alarms of platforms in other Regions.
-      const edgeAlarm = createCertificateExpiryAlarm(edgeScope, 'EdgeCertificateExpiryAlarm', {
-        platformName: accountWidePrefix,
+      this.edgeAlarmTopic = createEdgeCertificateAlarm(edgeScope, {
+        platformName,
+        accountWidePrefix,
+        emails: alarmEmails,
+        removalPolicy,
         certificate: edgeCertificate!,
         days: props.certificateExpiryThresholdDays ?? 30,
-        label: 'edge',
       });
-      edgeAlarm.addAlarmAction(new SnsAction(edgeTopic.topic));
-      edgeAlarm.addOkAction(new SnsAction(edgeTopic.topic));
-      this.edgeAlarmTopic = edgeTopic.topic;
     }
 
     // ---------------------------------------------------------------------------------- cost
     const budget = props.budget ?? CostBudget.monthly(100);
     if (budget.amountUsd !== undefined) {
-      new PlatformBudget(this, 'Budget', {
-        platformName,
-        accountWidePrefix,
-        amountUsd: budget.amountUsd,
-        thresholds: budget.options.thresholds ?? [
-          BudgetThreshold.actual(80), BudgetThreshold.actual(100), BudgetThreshold.forecasted(100),
-        ],
-        topic: topic.topic,
-        filterByPlatformTag: budget.options.filterByPlatformTag ?? false,
-      });
+      new PlatformBudget(this, 'Budget', { platformName, accountWidePrefix, amountUsd: budget.amountUsd, topic: topic.topic, ...budget.options });
     }
     // The whole stack: also the custom-resource providers aws-cdk-lib puts at the stack's root.
     Tags.of(stack).add('platform', platformName);
@@ -486,27 +445,5 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
     }
     validateThrottling(this, 'rateLimit', rateLimit, 'burstLimit', burstLimit);
     this.centralApi.throttleRoute(routeKey, rateLimit, burstLimit);
-  }
-
-  /** Each part's props are checked beside the construct that uses them; here only the shared ones. */
-  private validateProps(props: GlobalPlatformProps): void {
-    validateDnsName(this, 'platformName', props.platformName, 32);
-    validateDomainName(this, 'domainName', props.domainName);
-    if (props.namespaceName !== undefined) validateDomainName(this, 'namespaceName', props.namespaceName);
-    validateExplicitRegion(this);
-    validateNetworkOptions(this, props, Stack.of(this).region);
-    if (props.longLivedConnections) validateLongLivedOriginOptions(this, 'longLivedConnections', props.longLivedConnections);
-    validateThrottling(this, 'throttlingRateLimit', props.throttlingRateLimit, 'throttlingBurstLimit', props.throttlingBurstLimit);
-    if (props.waf) validateWafOptions(this, props.waf);
-    validateLogOptions(this, props.logRetention, props.removalPolicy);
-    const rotation = props.originSecretRotation;
-    if (rotation !== undefined && !isUnresolved(rotation)
-      && (!/^[A-Za-z0-9._-]{1,40}$/.test(rotation) || /^AWS/.test(rotation))) {
-      throw new PropError(this, 'originSecretRotation', rotation,
-        'expected a staging label of 1 to 40 letters, digits and . _ - that does not start with AWS (such as "2026-12-01")');
-    }
-    validateAlarmEmails(this, 'alarmEmails', props.alarmEmails);
-    validateAlarmThresholds(this, props);
-    if (props.budget) validateCostBudget(this, props.budget);
   }
 }

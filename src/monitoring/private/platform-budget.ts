@@ -15,10 +15,14 @@ export interface PlatformBudgetProps {
    */
   readonly accountWidePrefix: string;
   readonly amountUsd: number;
-  readonly thresholds: BudgetThreshold[];
+  /** @default actual 80 % and 100 %, forecasted 100 % */
+  readonly thresholds?: BudgetThreshold[];
   readonly topic: sns.ITopic;
-  /** Only costs tagged `platform=<name>` (the tag must be activated as a cost allocation tag). */
-  readonly filterByPlatformTag: boolean;
+  /**
+   * Only costs tagged `platform=<name>` (the tag must be activated as a cost allocation tag).
+   * @default false
+   */
+  readonly filterByPlatformTag?: boolean;
 }
 
 /**
@@ -40,7 +44,9 @@ export class PlatformBudget extends Construct {
         budgetLimit: { amount: props.amountUsd, unit: 'USD' },
         costFilters: props.filterByPlatformTag ? { TagKeyValue: [`user:platform$${props.platformName}`] } : undefined,
       },
-      notificationsWithSubscribers: props.thresholds.map(t => ({
+      notificationsWithSubscribers: (props.thresholds ?? [
+        BudgetThreshold.actual(80), BudgetThreshold.actual(100), BudgetThreshold.forecasted(100),
+      ]).map(t => ({
         notification: {
           notificationType: t.notificationType,
           comparisonOperator: 'GREATER_THAN',

@@ -1,8 +1,13 @@
-import { CfnOutput, Fn, Stack, Stage, Token } from 'aws-cdk-lib';
-import { IConstruct } from 'constructs';
+import { CfnOutput, Fn, RemovalPolicy, Stack, Stage, Token } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct, IConstruct } from 'constructs';
 import { EDGE_REGION } from '../../contract/names';
 import { PropError } from '../../core/errors';
 import { addStackDependency } from '../../core/stacks';
+import { AlarmTopic } from '../../monitoring/private/alarm-topic';
+import { createCertificateExpiryAlarm } from '../../monitoring/private/platform-monitoring';
 
 /**
  * The platform's stack must name its Region: CloudFront's certificate and web ACL must be in
@@ -49,4 +54,34 @@ export function edgeValue(consumer: IConstruct, edgeStack: Stack, outputId: stri
   output.overrideLogicalId(outputId);
   addStackDependency(Stack.of(consumer), edgeStack, `reads ${outputId} of the ${EDGE_REGION} companion stack`);
   return Fn.getStackOutput(edgeStack.stackName, outputId, EDGE_REGION);
+}
+
+/** @internal */
+export interface EdgeCertificateAlarmProps {
+  readonly platformName: string;
+  readonly accountWidePrefix: string;
+  readonly emails: string[];
+  readonly removalPolicy: RemovalPolicy;
+  /** CloudFront's certificate, as the companion stack holds it. */
+  readonly certificate: acm.ICertificate;
+  readonly days: number;
+}
+
+/**
+ * The expiry alarm of CloudFront's certificate and the topic it notifies, in the companion stack
+ * (alarms and their topic must be in the certificate's Region), named with the platform's Region
+ * beside the edge alarms of platforms in other Regions. Returns the topic.
+ * @internal
+ */
+export function createEdgeCertificateAlarm(edgeScope: Construct, props: EdgeCertificateAlarmProps): sns.ITopic {
+  const edgeTopic = new AlarmTopic(edgeScope, 'AlarmTopic', { platformName: props.platformName, emails: props.emails, removalPolicy: props.removalPolicy });
+  const edgeAlarm = createCertificateExpiryAlarm(edgeScope, 'EdgeCertificateExpiryAlarm', {
+    platformName: props.accountWidePrefix,
+    certificate: props.certificate,
+    days: props.days,
+    label: 'edge',
+  });
+  edgeAlarm.addAlarmAction(new SnsAction(edgeTopic.topic));
+  edgeAlarm.addOkAction(new SnsAction(edgeTopic.topic));
+  return edgeTopic.topic;
 }
