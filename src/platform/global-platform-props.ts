@@ -133,17 +133,23 @@ export interface GlobalPlatformProps extends PlatformNetworkOptions {
    * refuses requests without it, so a direct call to the public `execute-api` URL cannot skip
    * the WAF, the rate limit or the response headers.
    *
-   * To rotate: put a new value with a new label as current
-   * (`aws secretsmanager put-secret-value --secret-id <arn> --secret-string <new>
-   * --version-stages AWSCURRENT <label>`), then set this prop to that label and deploy the
-   * platform. The label is part of the template's reference to the secret, so CloudFormation
-   * reads the new value into the distribution. The routes accept the current and the previous
-   * value meanwhile (see the README's "Rotating the origin secret").
+   * The platform makes sure the label exists before CloudFront reads it: a label that no version
+   * carries yet is attached to the secret's AWSCURRENT version (so it can be set on a new stack,
+   * or set to a new label to roll CloudFront onto the current value). The checks accept the
+   * AWSCURRENT and AWSPREVIOUS values and the value of this label, however often the secret was
+   * changed since the deploy, and, during a deploy that changes the label, the previous label's.
+   * Labels of earlier deploys are removed from older versions (a secret holds 20 labels).
    *
-   * Cost: the secret is $0.40 a month; its check runs a few times an hour per service (API
-   * Gateway caches its answer for 5 minutes), inside Lambda's free tier.
+   * To rotate: put a new value (`aws secretsmanager put-secret-value --secret-id <arn>
+   * --secret-string <new>`), then set this prop to a new label and deploy the platform. The
+   * label is part of the template's reference to the secret, so CloudFormation reads the new
+   * value into the distribution (see the README's "Rotating the origin secret").
    *
-   * @default - the secret's AWSCURRENT value
+   * Cost: the secret is $0.40 a month; its check runs a few times an hour (API Gateway caches its
+   * answer for 5 minutes), inside Lambda's free tier; the label function once per deploy that
+   * changes the label.
+   *
+   * @default "front-door"
    */
   readonly originSecretRotation?: string;
 

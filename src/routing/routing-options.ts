@@ -70,9 +70,12 @@ export interface ServiceRoutingOptions {
    * Require a JWT from this issuer (an `https://` URL, e.g. a Cognito user pool) in the
    * `Authorization` header of every request except CORS preflights.
    *
-   * The HTTP API routes get a Lambda authorizer of the service's own that checks the front
-   * door's origin header (see `GlobalPlatform.originSecretRotation`) and then the token as API
-   * Gateway's JWT authorizer does: an RS256, RS384 or RS512 signature by a key of the issuer's
+   * The HTTP API routes use the platform's one JWT authorizer (shared by every service, so the
+   * API's 10 authorizers do not limit the number of services): the service publishes its issuer,
+   * audiences and key set URL in the SSM parameter `<parameterPrefix>/jwt/<serviceName>` (free),
+   * and the platform's function checks the front door's origin header (see
+   * `GlobalPlatform.originSecretRotation`) and then the token against the configuration of the
+   * route's service, as API Gateway's JWT authorizer does: an RS256, RS384 or RS512 signature by a key of the issuer's
    * key set (from its OpenID discovery document, or `jwtJwksEndpoint`), `iss`, `exp`, `nbf` and
    * `iat`, and the audience in `aud` or `client_id`. The claims reach the integration in the
    * authorizer context (`sub`, `scope`, and `claims` as JSON). On a platform without an origin
@@ -140,6 +143,10 @@ export interface ServiceRoutingOptions {
    * unless it checks the header `GlobalPlatform.ORIGIN_VERIFY_HEADER` against the platform's
    * `originSecret` (current or previous version), a direct call to the API's `execute-api` URL
    * reaches the service without the WAF.
+   *
+   * Each authorizer object counts once against the HTTP API's 10 authorizers (the platform holds
+   * two): an app whose services would need more fails at synth. Share one object between
+   * services where you can.
    *
    * @default - none
    */
