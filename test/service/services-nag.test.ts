@@ -9,6 +9,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import * as nag3Pack from 'cdk-nag-v3';
 import { ApiRoutes, ApiTarget, ContainerService, GlobalPlatform, IGlobalPlatform, NatType, TtsService } from '../../src';
 import { ENV, georgiPlatform } from '../helpers/fixtures';
 
@@ -52,10 +53,14 @@ function check(app: App): Stack[] {
   return app.node.findAll().filter((c): c is Stack => Stack.isStack(c));
 }
 
+/** cdk-nag 2's unsuppressed errors on the stack, then what cdk-nag 3's AwsSolutions pack reports on it. */
 function nagErrors(stack: Stack): string[] {
-  return Annotations.fromStack(stack)
+  const nag2 = Annotations.fromStack(stack)
     .findError('*', Match.stringLikeRegexp('AwsSolutions-.*'))
     .map(e => `${e.id}: ${String(e.entry.data).split('\n')[0]}`);
+  const nag3 = new nag3Pack.AwsSolutionsChecks().validateScope(stack).violations
+    .flatMap(v => v.violatingResources.map(r => `cdk-nag 3: ${v.ruleName} ${r.constructPath}`));
+  return [...nag2, ...nag3];
 }
 
 /** Rows of cdk-nag's CSV report for one stack: [rule, resource path, compliance]. */
