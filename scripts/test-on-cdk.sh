@@ -39,4 +39,4 @@ if [[ "$installed" != "$version" ]]; then
 fi
 # The same type check and jest run as `projen test`, on this aws-cdk-lib.
 npx tsc --noEmit -p tsconfig.dev.json
-JSII_DEPRECATED=quiet npx jest --passWithNoTests --coverage=false --ci --reporters=default "$@"
+JSII_DEPRECATED=quiet npx jest "$@" --passWithNoTests --coverage=false --ci --reporters=default

@@ -169,6 +169,16 @@ export function addNagSuppressions(construct: IConstruct, suppressions: NagSuppr
   }
 }
 
+/**
+ * The library's own Lambda functions run on Node.js 24: cdk-nag's `AwsSolutions-L1` wants the
+ * newest Node.js runtime that the installed aws-cdk-lib knows (2.278 knows nodejs26.x; 2.257 does not).
+ * @internal
+ */
+export const NODE_RUNTIME_SUPPRESSION: NagSuppression = {
+  id: 'AwsSolutions-L1',
+  reason: 'the library\'s function code is written and tested for Node.js 24 (nodejs24.x, a maintained LTS runtime that Lambda patches); newer aws-cdk-lib versions also know nodejs26.x, which the library moves to once its code is tested on it',
+};
+
 /** Construct id of the singleton Lambda that every `AwsCustomResource` in a stack shares. */
 const AWS_CUSTOM_RESOURCE_PROVIDER_ID = 'AWS679f53fac002430cb0da5b7982bd2287';
 
