@@ -16,6 +16,12 @@ import { ENV, georgiPlatform } from '../helpers/fixtures';
 const IMAGE = ecs.ContainerImage.fromRegistry('public.ecr.aws/georgi/jessica:1');
 const SITE = path.join(__dirname, '../fixtures/site');
 
+/** The newest Node.js runtime that the installed aws-cdk-lib knows: what cdk-nag's AwsSolutions-L1 asks for (nodejs26.x on 2.278). */
+function newestNodeRuntime(): lambda.Runtime {
+  const version = (r: lambda.Runtime) => Number(/^nodejs(\d+)/.exec(r.name)?.[1] ?? 0);
+  return lambda.Runtime.ALL.filter(r => r.family === lambda.RuntimeFamily.NODEJS).sort((a, b) => version(a) - version(b)).pop()!;
+}
+
 /** The platform with every option on. */
 function createPlatform(app: App): { stack: Stack; platform: GlobalPlatform } {
   const stack = new Stack(app, 'Platform', { env: ENV });
@@ -39,7 +45,7 @@ function addServices(stack: Stack, platform: IGlobalPlatform, accessLogsBucket?:
     description: 'service2 handler (no managed policies)',
   });
   const handler = new lambda.Function(stack, 'Service2Handler', {
-    runtime: lambda.Runtime.NODEJS_24_X,
+    runtime: newestNodeRuntime(),
     handler: 'index.handler',
     code: lambda.Code.fromInline('exports.handler = async () => ({ statusCode: 200, body: "ok" });'),
     role,
