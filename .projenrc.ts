@@ -229,6 +229,15 @@ const checkStarters = project.addTask('check:starters', {
   receiveArgs: true,
 });
 project.packageTask.spawn(checkStarters);
+// The README's quick starts, each pasted into a new `cdk init app --language typescript` project
+// (one scratch project in the OS temp folder, reused) with the packed library and the newest
+// packages, synthesized without credentials; the security-validation snippet too.
+const checkQuickStarts = project.addTask('check:quick-starts', {
+  description: 'Paste each README quick start into a new cdk init project with the npm tarball and the newest packages, cdk synth it without credentials',
+  exec: 'node scripts/check-quick-starts.js',
+  receiveArgs: true,
+});
+project.packageTask.spawn(checkQuickStarts);
 project.addPackageIgnore('/examples');
 project.gitignore.exclude('examples/*/node_modules', 'examples/*/cdk.out');
 project.tsconfigDev.addExclude('examples');

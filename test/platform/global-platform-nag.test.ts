@@ -1,4 +1,4 @@
-import { App, Aspects, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, Aspects, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -97,6 +97,20 @@ describe('cdk-nag AwsSolutions', () => {
       }
     }
     expect(count).toBeGreaterThan(5);
+  });
+
+  test('flowLogs: false: NIST VPCFlowLogsEnabled is left to the user, and the README\'s one line acknowledges it (cdk-nag 3)', () => {
+    const flowLogFindings = (acknowledge: boolean) => {
+      const app = new App();
+      const stack = new Stack(app, 'Platform', { env: { account: '123456789012', region: 'us-east-1' } });
+      const platform = georgiPlatform(stack, { flowLogs: false });
+      if (acknowledge) Validations.of(platform).acknowledge({ id: 'NIST.800.53.R5-VPCFlowLogsEnabled', reason: 'flowLogs: false to save its CloudWatch Logs cost' });
+      app.synth();
+      return new nag3.NIST80053R5Checks().validateScope(app).violations.filter(v => v.ruleName === 'NIST.800.53.R5-VPCFlowLogsEnabled')
+        .flatMap(v => v.violatingResources.map(r => r.constructPath));
+    };
+    expect(flowLogFindings(false)).toEqual(['Platform/Platform/Network/Vpc/Resource']);
+    expect(flowLogFindings(true)).toEqual([]);
   });
 
   test('a switched-off feature is the reason of its suppression', () => {
