@@ -11,7 +11,7 @@ import { addIntegDeployWorkflow } from './projenrc/integ-deploy-workflow';
 // and on CDK_NEWEST (see docs/adr/0001-toolchain-and-versions.md).
 const CDK_VERSION = '2.257.0';
 /** The newest aws-cdk-lib on the registry, the one a new service repository installs. */
-const CDK_NEWEST = '2.276.0';
+const CDK_NEWEST = '2.278.0';
 /** The version that @aws-cdk/integ-tests-alpha was last released for; it accepts any newer aws-cdk-lib 2.x. */
 const INTEG_TESTS_ALPHA = '2.245.0-alpha.0';
 
@@ -50,10 +50,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
   devDeps: [
     `@aws-cdk/integ-tests-alpha@${INTEG_TESTS_ALPHA}`,
     '@aws-cdk/integ-runner@^2.197.10',
-    // cdk-nag 3 (which needs aws-cdk-lib ^2.257.0) reads acknowledgments made with aws-cdk-lib's
-    // Validations API, not the cdk_nag metadata that src/core/nag.ts writes: moving to it is open
-    // (docs/adr/0001-toolchain-and-versions.md). 2.38 runs on our minimum and on the newest.
+    // Both cdk-nag majors, so the tests prove that a service repository on either sees nothing
+    // from the library's resources: 2.x reads the cdk_nag metadata that src/core/nag.ts writes,
+    // 3.x (a validation plugin, aws-cdk-lib ^2.257.0) the acknowledgements it records through
+    // aws-cdk-lib's Validations API. 3.x under an npm alias, beside 2.x.
     'cdk-nag@^2.38.2',
+    'cdk-nag-v3@npm:cdk-nag@^3.0.2',
     // Drives Debian's Chromium (no browser download) for the reference web page's test.
     'playwright-core@^1.64.1',
     // The AWS Control Tower proactive controls (cfn-guard rules and binary, bundled) for the
@@ -227,6 +229,15 @@ const checkStarters = project.addTask('check:starters', {
   receiveArgs: true,
 });
 project.packageTask.spawn(checkStarters);
+// The README's quick starts, each pasted into a new `cdk init app --language typescript` project
+// (one scratch project in the OS temp folder, reused) with the packed library and the newest
+// packages, synthesized without credentials; the security-validation snippet too.
+const checkQuickStarts = project.addTask('check:quick-starts', {
+  description: 'Paste each README quick start into a new cdk init project with the npm tarball and the newest packages, cdk synth it without credentials',
+  exec: 'node scripts/check-quick-starts.js',
+  receiveArgs: true,
+});
+project.packageTask.spawn(checkQuickStarts);
 project.addPackageIgnore('/examples');
 project.gitignore.exclude('examples/*/node_modules', 'examples/*/cdk.out');
 project.tsconfigDev.addExclude('examples');

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Runs the unit tests (jest) on another aws-cdk-lib than the minimum the project pins, the way a
-# service repository gets it: `bash scripts/test-on-cdk.sh 2.276.0`. It installs that version
-# without saving it, runs jest, and puts the pinned version back, also when a test fails.
+# service repository gets it: `bash scripts/test-on-cdk.sh 2.278.0 [jest arguments]`. It installs
+# that version without saving it, runs jest (on the test files named after the version, or all),
+# and puts the pinned version back, also when a test fails.
 # The integ snapshots are compared on the pinned minimum only (a newer aws-cdk-lib writes other
 # templates: more Tags, newer helper-Lambda runtimes).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 version="${1:-}"
+shift || true
 if [[ ! "$version" =~ ^2\.[0-9]+\.[0-9]+$ ]]; then
   echo "test-on-cdk: expected an aws-cdk-lib 2.x version such as 2.276.0, got '${version}'" >&2
   exit 2
@@ -37,4 +39,4 @@ if [[ "$installed" != "$version" ]]; then
 fi
 # The same type check and jest run as `projen test`, on this aws-cdk-lib.
 npx tsc --noEmit -p tsconfig.dev.json
-JSII_DEPRECATED=quiet npx jest --passWithNoTests --coverage=false --ci --reporters=default
+JSII_DEPRECATED=quiet npx jest "$@" --passWithNoTests --coverage=false --ci --reporters=default

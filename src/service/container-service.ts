@@ -15,7 +15,7 @@ import { servicePath } from '../contract/names';
 import { PlatformServiceProps } from '../contract/platform';
 import { ControlWaivers } from '../core/controls';
 import { PropError } from '../core/errors';
-import { addNagSuppressions } from '../core/nag';
+import { addNagSuppressions, SECURITY_GROUP_INGRESS_RULES } from '../core/nag';
 import { tagServiceResources } from '../core/tags';
 import { validateAbsolutePath, validateIntegerRange, validatePercentage, validateRetention } from '../core/validation';
 import { ContainerAlarms } from '../monitoring/private/container-alarms';
@@ -313,6 +313,7 @@ export class ContainerService extends Construct implements ec2.IConnectable, iam
     addNagSuppressions(this.securityGroup, [{
       id: 'CdkNagValidationFailure',
       reason: `ingress rules come from the platform's security groups (deploy-time ids on ${stack.stackName}), never 0.0.0.0/0`,
+      failingRules: SECURITY_GROUP_INGRESS_RULES,
     }]);
   }
 

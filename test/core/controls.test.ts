@@ -4,7 +4,6 @@ import * as path from 'path';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { App, Aspects, IPolicyValidationContextBeta1, PolicyViolationBeta1, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
@@ -12,8 +11,9 @@ import { NIST80053R5Checks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { buildExampleApp } from '../../integ/apps/example-app';
 import { controlTableMarkdown, withControlTable } from '../../scripts/control-table';
-import { ContainerService, CostBudget, GlobalPlatform, GuardWaiversValidator, NatType, TtsService } from '../../src';
+import { GuardWaiversValidator } from '../../src';
 import { CONTROLS } from '../../src/core/private/control-catalogue';
+import { everyOptionApp } from '../helpers/every-option-app';
 
 // The security controls over the example app (default, lean and eu shapes) and over a platform
 // with every option on plus Jessica and a JWT service: the AWS Control Tower proactive controls
@@ -32,49 +32,6 @@ function synthWithNist(app: App): Synthesized {
   Aspects.of(app).add(new NIST80053R5Checks());
   const assembly = app.synth();
   return { stacks: app.node.findAll().filter((c): c is Stack => Stack.isStack(c)), assembly };
-}
-
-/** A platform with every option on, Jessica (TtsService with its page) and a JWT service with CORS. */
-function everyOptionApp(outdir: string): App {
-  const app = new App({
-    outdir,
-    context: { [`availability-zones:account=${ACCOUNT}:region=us-east-1`]: ['us-east-1a', 'us-east-1b', 'us-east-1c'] },
-  });
-  const env = { account: ACCOUNT, region: 'us-east-1' };
-  const platformStack = new Stack(app, 'EveryOptionPlatform', { env });
-  const platform = new GlobalPlatform(platformStack, 'Platform', {
-    platformName: 'every',
-    domainName: 'every.georgi.io',
-    longLivedConnections: {},
-    waf: { allowedIpRanges: ['203.0.113.0/24'], blockedIpRanges: ['198.51.100.0/24'] },
-    accessLogs: true,
-    interfaceEndpoints: true,
-    containerInsights: true,
-    flowLogs: true,
-    natType: NatType.instance(),
-    alarmEmails: ['ops@georgi.io'],
-    budget: CostBudget.monthly(100, { filterByPlatformTag: true }),
-    logRetention: logs.RetentionDays.ONE_YEAR,
-  });
-  const serviceStack = new Stack(app, 'EveryOptionServices', { env });
-  new TtsService(serviceStack, 'Jessica', {
-    platform,
-    serviceName: 'jessica',
-    image: ecs.ContainerImage.fromRegistry('public.ecr.aws/georgi/jessica:latest'),
-    frontendPath: path.join(__dirname, '..', 'fixtures', 'site'),
-    accessLogsBucket: platform.accessLogsBucket,
-    logRetention: logs.RetentionDays.ONE_YEAR,
-  });
-  new ContainerService(serviceStack, 'Secured', {
-    platform,
-    serviceName: 'secured',
-    image: ecs.ContainerImage.fromRegistry('public.ecr.aws/georgi/hello:latest'),
-    jwtIssuer: 'https://issuer.example.com',
-    jwtAudience: ['secured'],
-    cors: { allowOrigins: ['https://app.georgi.io'] },
-    logRetention: logs.RetentionDays.ONE_YEAR,
-  });
-  return app;
 }
 
 function guardReport(assembly: CloudAssembly, waivers: boolean, root: IConstruct): PolicyViolationBeta1[] {

@@ -1,7 +1,9 @@
-import { App, Aspects, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, Aspects, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import * as nag3 from 'cdk-nag-v3';
+import { IConstruct } from 'constructs';
 import { CostBudget, GlobalPlatformProps, NatType } from '../../src';
 import { georgiPlatform, testStack } from '../helpers/fixtures';
 
@@ -35,6 +37,12 @@ function nagErrors(stack: Stack): string[] {
     .map(e => `${e.id}: ${String(e.entry.data).split('\n')[0]}`);
 }
 
+/** What cdk-nag 3's AwsSolutions pack reports over the synthesized app: `<rule>[finding] <construct path>`. */
+function nag3Violations(app: IConstruct): string[] {
+  return new nag3.AwsSolutionsChecks().validateScope(app).violations
+    .flatMap(v => v.violatingResources.map(r => `${v.ruleName} ${r.constructPath}`)).sort();
+}
+
 function nagWarnings(stack: Stack): string[] {
   return Annotations.fromStack(stack)
     .findWarning('*', Match.stringLikeRegexp('(AwsSolutions|CdkNagValidationFailure).*'))
@@ -56,6 +64,7 @@ describe('cdk-nag AwsSolutions', () => {
     for (const stack of stacks) {
       expect(nagErrors(stack)).toEqual([]);
     }
+    expect(nag3Violations(stacks[0].node.root)).toEqual([]);
   });
 
   test('the harness reports a non-compliant resource (so a clean result means something)', () => {
@@ -88,6 +97,20 @@ describe('cdk-nag AwsSolutions', () => {
       }
     }
     expect(count).toBeGreaterThan(5);
+  });
+
+  test('flowLogs: false: NIST VPCFlowLogsEnabled is left to the user, and the README\'s one line acknowledges it (cdk-nag 3)', () => {
+    const flowLogFindings = (acknowledge: boolean) => {
+      const app = new App();
+      const stack = new Stack(app, 'Platform', { env: { account: '123456789012', region: 'us-east-1' } });
+      const platform = georgiPlatform(stack, { flowLogs: false });
+      if (acknowledge) Validations.of(platform).acknowledge({ id: 'NIST.800.53.R5-VPCFlowLogsEnabled', reason: 'flowLogs: false to save its CloudWatch Logs cost' });
+      app.synth();
+      return new nag3.NIST80053R5Checks().validateScope(app).violations.filter(v => v.ruleName === 'NIST.800.53.R5-VPCFlowLogsEnabled')
+        .flatMap(v => v.violatingResources.map(r => r.constructPath));
+    };
+    expect(flowLogFindings(false)).toEqual(['Platform/Platform/Network/Vpc/Resource']);
+    expect(flowLogFindings(true)).toEqual([]);
   });
 
   test('a switched-off feature is the reason of its suppression', () => {

@@ -9,11 +9,18 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import * as nag3Pack from 'cdk-nag-v3';
 import { ApiRoutes, ApiTarget, ContainerService, GlobalPlatform, IGlobalPlatform, NatType, TtsService } from '../../src';
 import { ENV, georgiPlatform } from '../helpers/fixtures';
 
 const IMAGE = ecs.ContainerImage.fromRegistry('public.ecr.aws/georgi/jessica:1');
 const SITE = path.join(__dirname, '../fixtures/site');
+
+/** The newest Node.js runtime that the installed aws-cdk-lib knows: what cdk-nag's AwsSolutions-L1 asks for (nodejs26.x on 2.278). */
+function newestNodeRuntime(): lambda.Runtime {
+  const version = (r: lambda.Runtime) => Number(/^nodejs(\d+)/.exec(r.name)?.[1] ?? 0);
+  return lambda.Runtime.ALL.filter(r => r.family === lambda.RuntimeFamily.NODEJS).sort((a, b) => version(a) - version(b)).pop()!;
+}
 
 /** The platform with every option on. */
 function createPlatform(app: App): { stack: Stack; platform: GlobalPlatform } {
@@ -38,7 +45,7 @@ function addServices(stack: Stack, platform: IGlobalPlatform, accessLogsBucket?:
     description: 'service2 handler (no managed policies)',
   });
   const handler = new lambda.Function(stack, 'Service2Handler', {
-    runtime: lambda.Runtime.NODEJS_24_X,
+    runtime: newestNodeRuntime(),
     handler: 'index.handler',
     code: lambda.Code.fromInline('exports.handler = async () => ({ statusCode: 200, body: "ok" });'),
     role,
@@ -52,10 +59,14 @@ function check(app: App): Stack[] {
   return app.node.findAll().filter((c): c is Stack => Stack.isStack(c));
 }
 
+/** cdk-nag 2's unsuppressed errors on the stack, then what cdk-nag 3's AwsSolutions pack reports on it. */
 function nagErrors(stack: Stack): string[] {
-  return Annotations.fromStack(stack)
+  const nag2 = Annotations.fromStack(stack)
     .findError('*', Match.stringLikeRegexp('AwsSolutions-.*'))
     .map(e => `${e.id}: ${String(e.entry.data).split('\n')[0]}`);
+  const nag3 = new nag3Pack.AwsSolutionsChecks().validateScope(stack).violations
+    .flatMap(v => v.violatingResources.map(r => `cdk-nag 3: ${v.ruleName} ${r.constructPath}`));
+  return [...nag2, ...nag3];
 }
 
 /** Rows of cdk-nag's CSV report for one stack: [rule, resource path, compliance]. */

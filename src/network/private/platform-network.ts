@@ -5,7 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { checkNatInstanceImage, defaultNatInstanceImage, natInstanceStatusAlarm, natInstanceUserData } from './nat-instance';
 import { PropError } from '../../core/errors';
-import { addNagSuppressions } from '../../core/nag';
+import { addNagSuppressions, SECURITY_GROUP_INGRESS_RULES } from '../../core/nag';
 import { isUnresolved, parseIpv4Cidr, validateIntegerRange, validateUnique } from '../../core/validation';
 import { NatType } from '../nat-type';
 import { PlatformNetworkOptions } from '../network-options';
@@ -14,6 +14,7 @@ import { PlatformNetworkOptions } from '../network-options';
 const VPC_CIDR_INGRESS = {
   id: 'CdkNagValidationFailure',
   reason: 'AwsSolutions-EC23 cannot read the source of this ingress rule: it is the VPC CIDR (a token), never 0.0.0.0/0',
+  failingRules: SECURITY_GROUP_INGRESS_RULES,
 };
 
 /** @internal */

@@ -6,7 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { PropError } from '../../core/errors';
-import { addNagSuppressions } from '../../core/nag';
+import { addNagSuppressions, NODE_RUNTIME_SUPPRESSION } from '../../core/nag';
 import { ServiceCorsOptions } from '../service-cors';
 
 /** The CORS policy the preflight responder applies. @internal */
@@ -141,6 +141,7 @@ export class CorsPreflight extends Construct {
         }]);
       }
     }
+    addNagSuppressions(this.handler, [NODE_RUNTIME_SUPPRESSION]);
     addNagSuppressions(role, [{
       id: 'AwsSolutions-IAM5',
       reason: 'log streams of the function\'s own log group are created at run time with generated names',

@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { authorizerCode, ORIGIN_VERIFY_HEADER } from './origin-check';
 import { DEFAULT_ORIGIN_SECRET_STAGE, stageHandlerCode } from './origin-secret-stage';
 import { platformPath } from '../../contract/names';
-import { addNagSuppressions } from '../../core/nag';
+import { addNagSuppressions, NODE_RUNTIME_SUPPRESSION } from '../../core/nag';
 
 /** @internal */
 export interface AuthorizerFunctionProps {
@@ -71,6 +71,7 @@ export class AuthorizerFunction extends Construct {
       logGroup,
       description: props.description,
     });
+    addNagSuppressions(this.handler, [NODE_RUNTIME_SUPPRESSION]);
     addNagSuppressions(role, [{
       id: 'AwsSolutions-IAM5',
       reason: 'log streams of the function\'s own log group are created at run time with generated names',
