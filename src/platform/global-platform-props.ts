@@ -137,7 +137,8 @@ export interface GlobalPlatformProps extends PlatformNetworkOptions {
    * carries yet is attached to the secret's AWSCURRENT version (so it can be set on a new stack,
    * or set to a new label to roll CloudFront onto the current value). The checks accept the
    * AWSCURRENT and AWSPREVIOUS values and the value of this label, however often the secret was
-   * changed since the deploy, and, during a deploy that changes the label, the previous label's.
+   * changed since the deploy, and the previous label's value (from the deploy that changed the
+   * label until the next one that does: rotate twice to retire a leaked value at once).
    * Labels of earlier deploys are removed from older versions (a secret holds 20 labels).
    *
    * To rotate: put a new value (`aws secretsmanager put-secret-value --secret-id <arn>

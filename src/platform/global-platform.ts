@@ -209,7 +209,7 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
     validatePlatformProps(this, props);
     if (!Token.isUnresolved(props.platformName)) {
       claimPlatformName(this, props.platformName);
-      countAgainstPlatformQuotas(this, props.platformName, { platform: true });
+      countAgainstPlatformQuotas(this, props.platformName);
     }
 
     const stack = Stack.of(this);

@@ -3,7 +3,7 @@ import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { ApiTarget } from './api-target';
 import { PathMode } from './path-mode';
 import { countAgainstPlatformQuotas } from './private/api-quotas';
@@ -130,10 +130,6 @@ export class ApiRoutes extends Construct {
       claimBasePath(this, platform.platformName, props.serviceName, this.basePath, claimed);
     }
 
-    // Routes, integrations, authorizers, listener rules and target groups count against the
-    // platform API's and load balancer's quotas, checked over the app at synth.
-    if (!isUnresolved(platform.platformName)) countAgainstPlatformQuotas(this, platform.platformName, { authorizer: props.authorizer });
-
     this.url = `https://${platform.apiDomainName}${this.basePath}`;
     this.longLivedUrls = longLivedPaths.map(p =>
       `${p.split('/').pop() === 'ws' ? 'wss' : 'https'}://${platform.apiDomainName}${this.basePath}${p}`);
@@ -150,12 +146,13 @@ export class ApiRoutes extends Construct {
     // The platform's shared authorizers (an HTTP API holds at most 10, so no service adds its own).
     const originOnly = (): apigwv2.IHttpRouteAuthorizer | undefined => props.authorizer ? undefined : platform.originAuthorizer;
     let authorizer: apigwv2.IHttpRouteAuthorizer | undefined;
+    let jwtConfig: IConstruct | undefined;
     if (props.authorizer) {
       authorizer = props.authorizer;
     } else if (props.jwtIssuer) {
       const shared = platform.jwtOriginAuthorizer;
       if (shared) {
-        publishJwtConfig(this, platform, {
+        jwtConfig = publishJwtConfig(this, platform, {
           serviceName: props.serviceName,
           basePath: this.basePath,
           issuer: props.jwtIssuer,
@@ -183,6 +180,18 @@ export class ApiRoutes extends Construct {
       authorizer,
     }));
     removeOriginHeader(this);
+    // The platform's JWT check finds the service's configuration only once it is published.
+    if (jwtConfig) for (const route of this.routes) route.node.addDependency(jwtConfig);
+    // Routes, integrations, authorizers, listener rules and target groups count against the
+    // platform API's and load balancer's quotas, checked over the app at synth.
+    if (!isUnresolved(platform.platformName)) {
+      // Not the platform's (reading those here would declare unused parameters on an imported platform).
+      const own = props.authorizer !== undefined || (props.jwtIssuer !== undefined && !jwtConfig);
+      countAgainstPlatformQuotas(this, platform.platformName, {
+        authorizerIds: own ? this.routes.map(r => (r.node.defaultChild as apigwv2.CfnRoute).authorizerId)
+          .filter((id): id is string => id !== undefined) : [],
+      });
+    }
     if (!authorizer) {
       for (const route of this.routes) {
         addNagSuppressions(route, [{

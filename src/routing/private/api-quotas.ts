@@ -56,25 +56,27 @@ interface PlatformEntry {
   readonly platformName: string;
   /** The constructs whose resources count: every ApiRoutes, and the platform when it is in this app. */
   readonly members: IConstruct[];
-  /** Authorizers of the users' own (`authorizer`), counted once per object. */
-  readonly ownAuthorizers: Set<apigwv2.IHttpRouteAuthorizer>;
-  platformInApp: boolean;
+  /**
+   * The authorizers that services' routes use besides the platform's two (an `authorizer` of
+   * one's own, or API Gateway's JWT authorizer of a service on a platform without shared ones),
+   * by the route's `AuthorizerId` as written (one token per authorizer, in whichever stack).
+   */
+  readonly authorizerIds: Set<string>;
 }
 
 const registries = new WeakMap<IConstruct, Map<string, PlatformEntry>>();
 
-/** The authorizers of a GlobalPlatform that is not in this app (imported by name). */
-const IMPORTED_PLATFORM_AUTHORIZERS = 2;
+/** The platform's own authorizers: `origin` and `jwt-origin`. */
+const PLATFORM_AUTHORIZERS = 2;
 
 /**
  * Counts `member`'s resources against the quotas of the platform named `platformName`: call it
- * from every construct that adds routes, integrations, authorizers, listener rules or target
- * groups to a platform (`platform: true` for the platform itself). The first call in an app
- * adds the check to the app's root.
+ * from every construct that adds routes, integrations, listener rules or target groups to a
+ * platform, with the ids of the authorizers its routes use besides the platform's. The first
+ * call in an app adds the check to the app's root.
  * @internal
  */
-export function countAgainstPlatformQuotas(member: IConstruct, platformName: string,
-  options: { platform?: boolean; authorizer?: apigwv2.IHttpRouteAuthorizer } = {}): void {
+export function countAgainstPlatformQuotas(member: IConstruct, platformName: string, options: { authorizerIds?: string[] } = {}): void {
   const root = member.node.root;
   let byPlatform = registries.get(root);
   if (!byPlatform) {
@@ -86,27 +88,27 @@ export function countAgainstPlatformQuotas(member: IConstruct, platformName: str
   const key = platformKeyOf(member, platformName);
   let entry = byPlatform.get(key);
   if (!entry) {
-    entry = { platformName, members: [], ownAuthorizers: new Set(), platformInApp: false };
+    entry = { platformName, members: [], authorizerIds: new Set() };
     byPlatform.set(key, entry);
   }
   entry.members.push(member);
-  if (options.platform) entry.platformInApp = true;
-  if (options.authorizer) entry.ownAuthorizers.add(options.authorizer);
+  for (const id of options.authorizerIds ?? []) entry.authorizerIds.add(id);
 }
 
 /** What the members of `entry` use. @internal */
-export function quotaUsage(entry: Pick<PlatformEntry, 'members' | 'ownAuthorizers' | 'platformInApp'>): QuotaUsage {
+export function quotaUsage(entry: Pick<PlatformEntry, 'members' | 'authorizerIds'>): QuotaUsage {
   const usage: QuotaUsage = { routes: 0, integrations: 0, authorizers: 0, listenerRules: 0, targetGroups: 0 };
   for (const member of entry.members) {
     for (const node of member.node.findAll()) {
       if (node instanceof apigwv2.CfnRoute) usage.routes++;
       else if (node instanceof apigwv2.CfnIntegration) usage.integrations++;
-      else if (node instanceof apigwv2.CfnAuthorizer) usage.authorizers++;
       else if (node instanceof elbv2.CfnListenerRule) usage.listenerRules++;
       else if (node instanceof elbv2.CfnTargetGroup) usage.targetGroups++;
     }
   }
-  usage.authorizers += entry.ownAuthorizers.size + (entry.platformInApp ? 0 : IMPORTED_PLATFORM_AUTHORIZERS);
+  // Authorizers are counted by the routes that use them, not where they were made (aws-cdk-lib's
+  // HttpLambdaAuthorizer puts its resource under the API, in the platform's tree).
+  usage.authorizers = PLATFORM_AUTHORIZERS + entry.authorizerIds.size;
   return usage;
 }
 

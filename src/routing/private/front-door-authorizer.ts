@@ -20,6 +20,8 @@ export interface AuthorizerFunctionProps {
   readonly code?: string;
   /** What else the function may do. @default - nothing else */
   readonly statements?: iam.PolicyStatement[];
+  /** @default Duration.seconds(10) */
+  readonly timeout?: Duration;
   /** @default - a generated name */
   readonly logGroupName?: string;
   /** @default RemovalPolicy.DESTROY */
@@ -66,7 +68,7 @@ export class AuthorizerFunction extends Construct {
       environment: { SECRET_ARN: props.secret.secretArn, ...props.environment },
       memorySize: 128,
       // Reading the secret and, for a JWT check, the issuer's keys on a cold start.
-      timeout: Duration.seconds(10),
+      timeout: props.timeout ?? Duration.seconds(10),
       role,
       logGroup,
       description: props.description,
@@ -139,6 +141,8 @@ export class FrontDoorOriginCheck extends Construct {
     const stageFunction = new AuthorizerFunction(this, 'StageFunction', {
       secret: this.secret,
       code: stageHandlerCode(),
+      // Listing and labelling a few versions takes well under a second; room for retries of the SDK.
+      timeout: Duration.seconds(60),
       description: `${props.platformName}: attaches the front door's staging label to the origin secret`,
       logRetention: props.logRetention,
       logGroupName: `${platformPath(props.platformName)}/origin-secret-stage`,
@@ -150,6 +154,8 @@ export class FrontDoorOriginCheck extends Construct {
     }).handler;
     this.stageResource = new CustomResource(this, 'Stage', {
       serviceToken: stageFunction.functionArn,
+      // A function that never answers (killed, timed out) fails the deploy after 5 minutes, not an hour.
+      serviceTimeout: Duration.minutes(5),
       resourceType: 'Custom::OriginSecretStage',
       properties: { SecretId: this.secret.secretArn, Stage: this.stage },
     });

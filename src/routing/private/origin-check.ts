@@ -196,8 +196,14 @@ export function routeBasePath(routeKey: string | undefined): string | undefined 
 export async function jwtConfigFor(event: AuthorizerEvent, io: AuthorizerIo, base: typeof routeBasePath): Promise<JwtRouteConfig | undefined> {
   const basePath = base(event.routeKey);
   if (!basePath) return undefined;
-  const find = (configs: JwtRouteConfig[]): JwtRouteConfig | undefined => configs.find(c => c && c.basePath === basePath
-    && typeof c.issuer === 'string' && Array.isArray(c.audience));
+  // Two configurations for one base path (a parameter written by hand, or left by a renamed
+  // service): neither is trusted.
+  const find = (configs: JwtRouteConfig[]): JwtRouteConfig | undefined => {
+    const matching = configs.filter(c => c && c.basePath === basePath);
+    const config = matching.length === 1 ? matching[0] : undefined;
+    if (matching.length > 1) console.error(`jwt check failed: ${matching.length} JWT configurations claim ${basePath}`);
+    return config && typeof config.issuer === 'string' && Array.isArray(config.audience) ? config : undefined;
+  };
   return find(await io.jwtRoutes()) ?? find(await io.jwtRoutes(true));
 }
 
@@ -267,25 +273,36 @@ export function authorizerCode(): string {
     '  try { return (await client.send(new GetSecretValueCommand({ SecretId: process.env.SECRET_ARN, VersionStage: stage }))).SecretString; }',
     '  catch (err) { if (stage !== "AWSCURRENT" && err.name === "ResourceNotFoundException") return undefined; throw err; }',
     '}',
+    // A failed refresh keeps the values read before (and tries again after 10 seconds); with
+    // none at all it throws, and the request is refused.
+    'function kept(err, values) {',
+    '  if (values === undefined) throw err;',
+    '  console.error(`refresh failed, keeping the values read before: ${err && err.message}`);',
+    '  return values;',
+    '}',
     'const io = {',
     '  async secrets(fresh) {',
     '    if (!secretValues || Date.now() - secretsAt > (fresh ? 10000 : 300000)) {',
-    '      secretValues = (await Promise.all(stages.map(read))).filter(v => typeof v === "string" && v.length > 0);',
+    '      try { secretValues = (await Promise.all(stages.map(read))).filter(v => typeof v === "string" && v.length > 0); }',
+    '      catch (err) { secretValues = kept(err, secretValues); secretsAt = Date.now() - 290000; return secretValues; }',
     '      secretsAt = Date.now();',
     '    }',
     '    return secretValues;',
     '  },',
     '  async jwtRoutes(fresh) {',
     '    if (!routeConfigs || Date.now() - routesAt > (fresh ? 10000 : 300000)) {',
-    '      const found = []; let NextToken;',
-    '      do {',
-    '        const page = await ssm.send(new GetParametersByPathCommand({ Path: process.env.JWT_CONFIG_PATH, Recursive: true, NextToken }));',
-    '        for (const p of page.Parameters || []) {',
-    '          try { found.push(JSON.parse(p.Value)); } catch { console.error(`${p.Name}: not a JWT configuration`); }',
-    '        }',
-    '        NextToken = page.NextToken;',
-    '      } while (NextToken);',
-    '      routeConfigs = found; routesAt = Date.now();',
+    '      try {',
+    '        const found = []; let NextToken;',
+    '        do {',
+    '          const page = await ssm.send(new GetParametersByPathCommand({ Path: process.env.JWT_CONFIG_PATH, Recursive: true, NextToken }));',
+    '          for (const p of page.Parameters || []) {',
+    '            try { found.push(JSON.parse(p.Value)); } catch { console.error(`${p.Name}: not a JWT configuration`); }',
+    '          }',
+    '          NextToken = page.NextToken;',
+    '        } while (NextToken);',
+    '        routeConfigs = found;',
+    '      } catch (err) { routeConfigs = kept(err, routeConfigs); routesAt = Date.now() - 290000; return routeConfigs; }',
+    '      routesAt = Date.now();',
     '    }',
     '    return routeConfigs;',
     '  },',

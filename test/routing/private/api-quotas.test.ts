@@ -1,5 +1,5 @@
 import { App, Stack } from 'aws-cdk-lib';
-import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { ApiRoutes, ApiTarget, ContainerService, GlobalPlatform, PathMode } from '../../../src';
 import { ENV, georgiPlatform } from '../../helpers/fixtures';
@@ -50,13 +50,10 @@ describe('shared quotas, checked at synth', () => {
     const withOwn = (count: number) => synthError(app => {
       const stack = new Stack(app, 'Platform', { env: ENV });
       const platform = georgiPlatform(stack);
-      const authorizers = Array.from({ length: count }, (_, i) => new apigwv2.HttpAuthorizer(stack, `Own${i}`, {
-        httpApi: platform.httpApi,
-        type: apigwv2.HttpAuthorizerType.JWT,
-        identitySource: ['$request.header.Authorization'],
-        jwtIssuer: 'https://issuer.example.com',
+      // aws-cdk-lib's JWT authorizer makes its resource under the API (in the platform's tree) on first use.
+      const authorizers = Array.from({ length: count }, (_, i) => new HttpJwtAuthorizer(`Own${i}`, 'https://issuer.example.com', {
         jwtAudience: ['a'],
-      })).map(a => ({ bind: () => ({ authorizerId: a.authorizerId, authorizationType: 'JWT' }) }));
+      }));
       // Two services share each authorizer object: it counts once.
       for (let n = 0; n < count * 2; n++) {
         new ApiRoutes(stack, `Routes${n}`, {
@@ -66,6 +63,18 @@ describe('shared quotas, checked at synth', () => {
     });
     expect(withOwn(8)).toBeUndefined();
     expect(withOwn(9)).toMatch(/need 11 of the HTTP API "Authorizers per API" quota, whose default is 10: ask AWS Support .* use jwtIssuer instead/);
+  });
+
+  test('an IAM authorizer adds no authorizer resource and counts nothing', () => {
+    expect(synthError(app => {
+      const stack = new Stack(app, 'Platform', { env: ENV });
+      const platform = georgiPlatform(stack);
+      for (let n = 0; n < 20; n++) {
+        new ApiRoutes(stack, `Routes${n}`, {
+          platform, serviceName: `svc${n}`, target: ApiTarget.httpUrl(`https://svc${n}.example.com`), authorizer: new HttpIamAuthorizer(),
+        });
+      }
+    })).toBeUndefined();
   });
 
   test('101 services with long-lived paths: 101 listener rules and target groups on the platform\'s load balancer fail', () => {

@@ -235,6 +235,18 @@ describe('authorizeRequest', () => {
     }
   });
 
+  test('two configurations claiming one base path: neither is trusted', async () => {
+    const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const claimed = [[{ basePath: '/jessica', ...CONFIG }, { basePath: '/jessica', ...CONFIG, issuer: 'https://attacker.example.com' }]];
+      const headers = { 'x-origin-verify': SECRET, 'authorization': `Bearer ${token(GOOD)}` };
+      expect(await run(headers, true, 'ANY /jessica/{proxy+}', io({ routes: claimed }))).toEqual({ isAuthorized: false });
+      expect(error.mock.calls[0][0]).toMatch(/2 JWT configurations claim \/jessica/);
+    } finally {
+      error.mockRestore();
+    }
+  });
+
   test('routeBasePath: the base path of a route key', () => {
     expect(routeBasePath('ANY /jessica/{proxy+}')).toBe('/jessica');
     expect(routeBasePath('ANY /team/app')).toBe('/team/app');
@@ -398,6 +410,31 @@ describe('the platform\'s origin check, as deployed', () => {
     expect(calls).toHaveLength(6);
   });
 
+  test('Secrets Manager failing at a refresh: the values read before are kept (and read again 10 seconds later)', async () => {
+    const outage = { on: false };
+    const versions = new Proxy<Record<string, string>>({ AWSCURRENT: SECRET }, {
+      get: (target, stage: string) => {
+        if (outage.on) throw Object.assign(new Error('service unavailable'), { name: 'InternalServiceError' });
+        return target[stage];
+      },
+    });
+    const clock = { now: NOW };
+    const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const { handler } = load(origin(), versions, {}, clock);
+      expect(await handler({ headers: { 'x-origin-verify': SECRET } })).toEqual({ isAuthorized: true });
+      outage.on = true;
+      clock.now += 301_000;
+      expect(await handler({ headers: { 'x-origin-verify': SECRET } })).toEqual({ isAuthorized: true });
+      expect(error.mock.calls.some(c => /refresh failed, keeping the values read before: service unavailable/.test(c[0]))).toBe(true);
+      // With nothing read before, the failure refuses.
+      const cold = load(origin(), versions, {}, clock);
+      await expect(cold.handler({ headers: { 'x-origin-verify': SECRET } })).rejects.toThrow(/service unavailable/);
+    } finally {
+      error.mockRestore();
+    }
+  });
+
   test('a secret without a previous version (before the first rotation) works', async () => {
     const { handler } = load(origin(), { AWSCURRENT: SECRET });
     expect(await handler({ headers: { 'x-origin-verify': SECRET } })).toEqual({ isAuthorized: true });
@@ -466,7 +503,7 @@ describe('the platform\'s origin check, as deployed', () => {
       HeaderValue: { 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId }, ':SecretString::front-door:}}']] },
     }]);
     const [stageId, stage] = onlyOne(template, 'Custom::OriginSecretStage');
-    expect(stage.Properties).toMatchObject({ SecretId: { Ref: secretId }, Stage: 'front-door' });
+    expect(stage.Properties).toMatchObject({ SecretId: { Ref: secretId }, Stage: 'front-door', ServiceTimeout: '300' });
     expect((distribution as { DependsOn?: string[] }).DependsOn).toContain(stageId);
     expect(template.toJSON().Resources[distributionId]).toBeDefined();
   });
@@ -518,7 +555,11 @@ describe('the platform\'s JWT check, as deployed', () => {
       jwtAudience: ['app'],
     });
     const template = Template.fromStack(stack);
-    const [, parameter] = onlyOne(template, 'AWS::SSM::Parameter', r => r.Properties.Name === '/platform/georgi/jwt/jessica');
+    const [parameterId, parameter] = onlyOne(template, 'AWS::SSM::Parameter', r => r.Properties.Name === '/platform/georgi/jwt/jessica');
+    // The routes switch to the JWT check only once the configuration is published.
+    for (const route of Object.values(resources(template, 'AWS::ApiGatewayV2::Route'))) {
+      expect((route as { DependsOn?: string[] }).DependsOn).toContain(parameterId);
+    }
     expect(JSON.parse(parameter.Properties.Value)).toEqual({ basePath: '/jessica', issuer: ISSUER, audience: ['app'] });
     const deployed = functionOf(template, isJwtCheck);
     expect(deployed.environment.JWT_CONFIG_PATH).toBe('/platform/georgi/jwt');
