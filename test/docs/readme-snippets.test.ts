@@ -20,7 +20,8 @@ function diagnosticsOf(snippets: string[]): string[][] {
     const src = path.relative(dir, path.join(ROOT, 'src', 'index')).split(path.sep).join('/');
     const files = snippets.map((code, i) => {
       const file = path.join(dir, `snippet${i + 1}.ts`);
-      fs.writeFileSync(file, code.replace(/'@georgi-io\/platform-constructs'/g, `'${src}'`));
+      // A new service repository installs cdk-nag 3; this repository has it as cdk-nag-v3 (cdk-nag is 2.x here).
+      fs.writeFileSync(file, code.replace(/'@georgi-io\/platform-constructs'/g, `'${src}'`).replace(/from 'cdk-nag'/g, 'from \'cdk-nag-v3\''));
       return file;
     });
     const program = ts.createProgram(files, {

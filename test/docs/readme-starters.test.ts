@@ -2,9 +2,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 /**
- * The README's two quick starts are the starter repositories' apps (examples/, built from the
- * packed library by scripts/check-starters.js): each ```ts block under its heading must be the
- * file, character for character.
+ * The README's two quick starts stand alone (scripts/check-quick-starts.js synthesizes each in a
+ * new `cdk init` project), and the starter repositories (examples/, built from the packed library
+ * by scripts/check-starters.js) are them grown into whole repositories: the infrastructure
+ * starter is its quick start plus the one-line security validation, character for character; the
+ * service starter builds every construct of its quick start under the same id, and more.
  */
 const ROOT = path.join(__dirname, '..', '..');
 const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
@@ -18,14 +20,30 @@ function blockUnder(heading: string): string | undefined {
   return /^```ts\n([\s\S]*?)^```$/m.exec(section)?.[1];
 }
 
+/** A starter's app without its security validation (the import and the one-line call). */
+function withoutSecurity(code: string): string {
+  return code
+    .replace(/^import \{ addSecurityValidation \} from '\.\/security';\n/m, '')
+    .replace(/^addSecurityValidation\(app\);[^\n]*\n\n?/m, '');
+}
+
 describe.each([
   ['## Quick start: the infrastructure repository', 'examples/infra/bin/app.ts'],
   ['## Quick start: a service repository', 'examples/service/bin/app.ts'],
 ])('README "%s"', (heading, file) => {
-  test(`is ${file}`, () => {
+  const starter = fs.readFileSync(path.join(ROOT, file), 'utf8');
+
+  test(`${file} calls the security validation in one line`, () => {
+    expect(starter).toMatch(/^import \{ addSecurityValidation \} from '\.\/security';$/m);
+    expect(starter.match(/^addSecurityValidation\(app\);/gm)).toHaveLength(1);
+  });
+
+  test(`${file} builds every construct of the quick start, under the same id`, () => {
     const block = blockUnder(heading);
     expect(block).toBeDefined();
-    expect(block).toEqual(fs.readFileSync(path.join(ROOT, file), 'utf8'));
+    const calls = [...block!.matchAll(/(new \w+\(stack, '[^']+'|GlobalPlatform\.fromPlatformName\(stack, '[^']+', '[^']+')/g)].map(m => m[1]);
+    expect(calls.length).toBeGreaterThan(0);
+    for (const call of calls) expect(starter).toContain(call);
   });
 
   test(`points at ${path.dirname(path.dirname(file))}/`, () => {
@@ -33,4 +51,9 @@ describe.each([
     const section = README.slice(start, README.indexOf('```ts', start));
     expect(section).toContain(`./${path.dirname(path.dirname(file))}/`);
   });
+});
+
+test('the infrastructure quick start is examples/infra/bin/app.ts without its security validation', () => {
+  expect(blockUnder('## Quick start: the infrastructure repository'))
+    .toEqual(withoutSecurity(fs.readFileSync(path.join(ROOT, 'examples/infra/bin/app.ts'), 'utf8')));
 });
