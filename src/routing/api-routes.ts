@@ -189,7 +189,7 @@ export class ApiRoutes extends Construct {
       const own = props.authorizer !== undefined || (props.jwtIssuer !== undefined && !jwtConfig);
       countAgainstPlatformQuotas(this, platform.platformName, {
         authorizerIds: own ? this.routes.map(r => (r.node.defaultChild as apigwv2.CfnRoute).authorizerId)
-          .filter((id): id is string => id !== undefined) : [],
+          .filter((authorizerId): authorizerId is string => authorizerId !== undefined) : [],
       });
     }
     if (!authorizer) {
