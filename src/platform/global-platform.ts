@@ -353,8 +353,8 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
     });
     this.originSecret = originCheck.secret;
     this.originAuthorizerFunction = originCheck.function;
-    this.originAuthorizer = routeAuthorizer(originCheck.originAuthorizer);
-    this.jwtOriginAuthorizer = routeAuthorizer(originCheck.jwtOriginAuthorizer);
+    this.originAuthorizer = routeAuthorizer(originCheck.originAuthorizer.authorizerId);
+    this.jwtOriginAuthorizer = routeAuthorizer(originCheck.jwtOriginAuthorizer.authorizerId);
 
     const frontDoor = new FrontDoor(this, 'FrontDoor', {
       originSecret: originCheck.secret,

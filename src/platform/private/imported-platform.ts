@@ -17,6 +17,7 @@ import { ParameterKey, readParameter } from '../../contract/parameters';
 import { IGlobalPlatform } from '../../contract/platform';
 import { PropError } from '../../core/errors';
 import { validateDnsName, validateDomainName, validateIntegerRange } from '../../core/validation';
+import { routeAuthorizer } from '../../routing/private/front-door-authorizer';
 import { validateLongLivedPathOptions } from '../../routing/private/long-lived-origin';
 import { GlobalPlatformImportOptions } from '../import-options';
 
@@ -176,11 +177,11 @@ export class ImportedGlobalPlatform extends Construct implements IGlobalPlatform
   }
 
   public get originAuthorizer(): apigwv2.IHttpRouteAuthorizer {
-    return this.once('originAuthorizer', () => sharedAuthorizer(this.read('originAuthorizerId')));
+    return this.once('originAuthorizer', () => routeAuthorizer(this.read('originAuthorizerId')));
   }
 
   public get jwtOriginAuthorizer(): apigwv2.IHttpRouteAuthorizer {
-    return this.once('jwtOriginAuthorizer', () => sharedAuthorizer(this.read('jwtOriginAuthorizerId')));
+    return this.once('jwtOriginAuthorizer', () => routeAuthorizer(this.read('jwtOriginAuthorizerId')));
   }
 
   private read(key: ParameterKey): string {
@@ -196,9 +197,4 @@ export class ImportedGlobalPlatform extends Construct implements IGlobalPlatform
     if (!this.cache.has(key)) this.cache.set(key, create());
     return this.cache.get(key) as T;
   }
-}
-
-/** A Lambda authorizer of the platform's API, by its id. */
-function sharedAuthorizer(authorizerId: string): apigwv2.IHttpRouteAuthorizer {
-  return { bind: () => ({ authorizerId, authorizationType: 'CUSTOM' }) };
 }

@@ -236,9 +236,10 @@ function authorizerUri(scope: Construct, fn: lambda.IFunction): string {
 }
 
 /**
- * An authorizer of the platform's API as a route authorizer (`HttpAuthorizer` itself is not one).
+ * A Lambda authorizer of the platform's API, by its id, as a route authorizer (`HttpAuthorizer`
+ * itself is not one): the platform's own, and an imported platform's read from SSM.
  * @internal
  */
-export function routeAuthorizer(authorizer: apigwv2.IHttpAuthorizer): apigwv2.IHttpRouteAuthorizer {
-  return { bind: () => ({ authorizerId: authorizer.authorizerId, authorizationType: 'CUSTOM' }) };
+export function routeAuthorizer(authorizerId: string): apigwv2.IHttpRouteAuthorizer {
+  return { bind: () => ({ authorizerId, authorizationType: 'CUSTOM' }) };
 }
