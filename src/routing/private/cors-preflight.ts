@@ -5,56 +5,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { CorsPolicy, respondToPreflight } from '../../contract/cors-policy';
 import { PropError } from '../../core/errors';
 import { addNagSuppressions, NODE_RUNTIME_SUPPRESSION } from '../../core/nag';
 import { ServiceCorsOptions } from '../service-cors';
 
-/** The CORS policy the preflight responder applies. @internal */
-export interface CorsPolicy {
-  readonly allowOrigins: string[];
-  readonly allowMethods: string[];
-  readonly allowHeaders: string[];
-  readonly allowCredentials: boolean;
-  readonly maxAgeSeconds: number;
-}
-
-/** The subset of an HTTP API (payload 2.0) event the responder reads. @internal */
-export interface PreflightEvent {
-  readonly headers?: Record<string, string | undefined>;
-}
-
-/** What the responder returns. @internal */
-export interface PreflightResult {
-  readonly statusCode: number;
-  readonly headers: Record<string, string>;
-  readonly body?: string;
-}
-
-/**
- * Answers one CORS preflight request. Self-contained: its source text is the Lambda's code.
- * @internal
- */
-export function respondToPreflight(event: PreflightEvent, policy: CorsPolicy): PreflightResult {
-  const headers = event.headers ?? {};
-  const origin = headers.origin;
-  const anyOrigin = policy.allowOrigins.indexOf('*') >= 0;
-  if (!origin || (!anyOrigin && policy.allowOrigins.indexOf(origin) < 0)) {
-    return {
-      statusCode: 403,
-      headers: { 'content-type': 'application/json', 'vary': 'Origin' },
-      body: JSON.stringify({ message: 'origin not allowed' }),
-    };
-  }
-  const result: Record<string, string> = {
-    'access-control-allow-origin': anyOrigin ? '*' : origin,
-    'access-control-allow-methods': policy.allowMethods.join(','),
-    'access-control-allow-headers': policy.allowHeaders.join(','),
-    'access-control-max-age': String(policy.maxAgeSeconds),
-    'vary': 'Origin',
-  };
-  if (policy.allowCredentials) result['access-control-allow-credentials'] = 'true';
-  return { statusCode: 204, headers: result };
-}
+export type { CorsPolicy, PreflightEvent, PreflightResult } from '../../contract/cors-policy';
+export { respondToPreflight } from '../../contract/cors-policy';
 
 /** @internal */
 export function corsPolicy(options: ServiceCorsOptions): CorsPolicy {
