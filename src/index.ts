@@ -1,5 +1,6 @@
 // The contract every building block and service app shares
 export * from './contract/platform';
+export * from './contract/local-run-options';
 export * from './core/guard-waivers-validator';
 
 // Building blocks

@@ -11,6 +11,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { IConstruct } from 'constructs';
+import { LocalRunOptions } from './local-run-options';
 
 /**
  * What a service needs from the shared platform. Implemented by `GlobalPlatform` itself and by
@@ -155,4 +156,13 @@ export interface PlatformServiceProps {
    * platform.
    */
   readonly serviceName: string;
+
+  /**
+   * How `platform-dev` (README "Run it locally") starts the service on a developer's machine:
+   * a command such as `npm run dev`. Recorded in the cloud assembly only; nothing is deployed.
+   *
+   * @default - `platform-dev --run <service>=<command>`, else the image with Docker where a
+   *   Docker engine answers (a container service), else the function in-process (a Node.js Lambda)
+   */
+  readonly localRun?: LocalRunOptions;
 }

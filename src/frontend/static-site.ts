@@ -4,8 +4,10 @@ import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import { addLocalRunRecord } from '../contract/local-run';
 import { IGlobalPlatform } from '../contract/platform';
 import { ControlWaivers } from '../core/controls';
 import { PropError } from '../core/errors';
@@ -216,6 +218,18 @@ export class StaticSite extends Construct {
       distributionPaths: ['/*'],
       prune: true,
       memoryLimit: 256,
+    });
+    // For platform-dev: the staged folder (the first source, which Source.asset names Asset1) and the runtime config.
+    const folder = deployment.node.tryFindChild('Asset1');
+    addLocalRunRecord(this, {
+      kind: 'site',
+      siteName: props.siteName,
+      platformName: platform.platformName,
+      domainName: platform.domainName,
+      assetPath: folder instanceof s3assets.Asset ? folder.assetPath : undefined,
+      config: props.config,
+      contentSecurityPolicy: csp,
+      spaFallback,
     });
 
     const target = route53.RecordTarget.fromAlias(new targets.CloudFrontTarget(this.distribution));

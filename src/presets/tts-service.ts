@@ -313,6 +313,7 @@ export class TtsService extends Construct {
       schedule: props.schedule ?? ServiceSchedule.weekdays(7, 19),
       platform,
       serviceName: props.serviceName,
+      localRun: props.localRun,
       image: props.image,
       containerPort: props.containerPort ?? 9020,
       environment,

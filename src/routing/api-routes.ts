@@ -11,6 +11,7 @@ import { claimBasePath } from './private/base-path-registry';
 import { validateThrottling } from './private/central-api';
 import { CorsPreflight, corsPolicy, validateCorsOptions } from './private/cors-preflight';
 import { jwtAuthorizer, publishJwtConfig, validateAuthOptions } from './private/jwt';
+import { recordRoutes, validateLocalRunOptions } from './private/local-run';
 import { addLongLivedRules, defaultRulePriority, longLivedRuleCount, PATH_RE, preflightRuleCount, validateLongLivedOptions } from './private/long-lived-rules';
 import { removeOriginHeader } from './private/origin-header';
 import { ServiceRoutingOptions } from './routing-options';
@@ -130,6 +131,17 @@ export class ApiRoutes extends Construct {
       claimBasePath(this, platform.platformName, props.serviceName, this.basePath, claimed);
     }
 
+    recordRoutes(this, {
+      platform,
+      serviceName: props.serviceName,
+      basePath: this.basePath,
+      pathMode: pathMode.mode,
+      longLivedPaths,
+      healthCheckPath: props.healthCheckPath ?? (longLivedPaths.length > 0 ? `${this.basePath}/health` : undefined),
+      cors: props.cors && corsPolicy(props.cors),
+      jwtIssuer: props.jwtIssuer,
+      localRun: props.localRun,
+    });
     this.url = `https://${platform.apiDomainName}${this.basePath}`;
     this.longLivedUrls = longLivedPaths.map(p =>
       `${p.split('/').pop() === 'ws' ? 'wss' : 'https'}://${platform.apiDomainName}${this.basePath}${p}`);
@@ -332,5 +344,6 @@ export class ApiRoutes extends Construct {
     validatePercentage(this, 'serverErrorRateThresholdPercent', props.serverErrorRateThresholdPercent);
     if (props.logRetention !== undefined) validateRetention(this, 'logRetention', props.logRetention);
     if (props.cors) validateCorsOptions(this, props.cors);
+    validateLocalRunOptions(this, props.localRun);
   }
 }

@@ -9,6 +9,7 @@ import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { ApiTargetBinding, ApiTargetBindOptions, ApplicationListenerTargetOptions, HttpUrlTargetOptions } from './api-target-options';
 import { PathMode } from './path-mode';
 import { admitFrom } from './private/ingress';
+import { recordEcsTarget, recordLambdaTarget, recordOtherTarget } from './private/local-run';
 import { IGlobalPlatform } from '../contract/platform';
 import { PropError, UnscopedPropError } from '../core/errors';
 
@@ -42,7 +43,7 @@ export abstract class ApiTarget {
    */
   public static cloudMapService(service: servicediscovery.IService): ApiTarget {
     return new PrivateTarget((id, parameterMapping, platform) =>
-      new integrations.HttpServiceDiscoveryIntegration(id, service, { vpcLink: platform.vpcLink, parameterMapping }));
+      new integrations.HttpServiceDiscoveryIntegration(id, service, { vpcLink: platform.vpcLink, parameterMapping }), 'cloud-map');
   }
 
   /**
@@ -72,7 +73,7 @@ export abstract class ApiTarget {
         admitFrom(listener, platform.vpcLinkSecurityGroup, listener.connections.defaultPort, 'central API VPC link');
       }
       return new integrations.HttpAlbIntegration(id, listener, { vpcLink: platform.vpcLink, parameterMapping, secureServerName });
-    });
+    }, 'load-balancer');
   }
 
   /**
@@ -144,11 +145,16 @@ function stripMappings(): { base: apigwv2.ParameterMapping; proxy: apigwv2.Param
 class PrivateTarget extends ApiTarget {
   public readonly kind: string = 'private integration';
 
-  constructor(private readonly factory: IntegrationFactory) {
+  /**
+   * @param factory creates one route integration
+   * @param localKind what platform-dev is told the target is; undefined: the caller records it
+   */
+  constructor(private readonly factory: IntegrationFactory, private readonly localKind?: 'cloud-map' | 'load-balancer') {
     super();
   }
 
   public bind(options: ApiTargetBindOptions): ApiTargetBinding {
+    if (this.localKind) recordOtherTarget(options.scope, this.localKind);
     if (options.pathMode.mode === PathMode.STRIP_BASE_PATH.mode) {
       const mappings = stripMappings();
       return {
@@ -198,6 +204,7 @@ class EcsServiceTarget extends ApiTarget {
       new integrations.HttpServiceDiscoveryIntegration(id, cloudMapService, { vpcLink: platform.vpcLink, parameterMapping }),
     ).bind(options);
     const container = this.service.taskDefinition.defaultContainer;
+    if (container) recordEcsTarget(options.scope, this.service.taskDefinition, container.containerName, this.containerPort);
     return {
       ...routeIntegrations,
       longLived: container && {
@@ -231,6 +238,7 @@ class LambdaTarget extends ApiTarget {
         + ' full path in rawPath; use PathMode.KEEP_BASE_PATH and strip the base path in the handler');
     }
     const integration = new integrations.HttpLambdaIntegration('Integration', this.handler);
+    recordLambdaTarget(options.scope, this.handler);
     return { baseIntegration: integration, proxyIntegration: integration };
   }
 }
@@ -252,6 +260,7 @@ class UrlTarget extends ApiTarget {
 
   public bind(options: ApiTargetBindOptions): ApiTargetBinding {
     const url = this.url.replace(/\/+$/, '');
+    recordOtherTarget(options.scope, 'url', url);
     if (options.pathMode.mode === PathMode.STRIP_BASE_PATH.mode) {
       const mappings = stripMappings();
       return {

@@ -11,6 +11,7 @@ import { FargateTaskOptions } from './fargate-task-options';
 import { addWritablePaths, linuxParametersOf, resolveContainerSecurity } from './private/container-security';
 import { configureTaskScaling, FARGATE_TASK_DEFAULTS, fargateTaskOptionsOf, validateFargateTaskOptions } from './private/fargate-task';
 import { ServiceSchedule } from './service-schedule';
+import { addLocalRunRecord } from '../contract/local-run';
 import { servicePath } from '../contract/names';
 import { PlatformServiceProps } from '../contract/platform';
 import { ControlWaivers } from '../core/controls';
@@ -259,6 +260,7 @@ export class ContainerService extends Construct implements ec2.IConnectable, iam
       ...routingOptionsOf(props),
       platform,
       serviceName: props.serviceName,
+      localRun: props.localRun,
       target: ApiTarget.ecsService(this.service, port),
       basePath,
       pathMode,
@@ -266,6 +268,7 @@ export class ContainerService extends Construct implements ec2.IConnectable, iam
       logRetention: props.logRetention,
     });
     this.url = this.routes.url;
+    addLocalRunRecord(this, { kind: 'container', routes: this.routes.node.path, healthCheckPath: healthPath, writablePaths: security.writablePaths });
 
     configureTaskScaling(this.service, fargateTaskOptionsOf(props), schedule);
 

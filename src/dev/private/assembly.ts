@@ -1,0 +1,226 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { LocalApp, LocalService, LocalSite, LocalTarget } from './model';
+import { lambdaSpecOf, localizer, processSpecOf, StackData } from './template';
+import { CorsPolicy } from '../../contract/cors-policy';
+import {
+  LOCAL_RUN_METADATA, LOCAL_RUN_VERSION, LocalContainerRecord, LocalRoutesRecord, LocalSiteRecord, LocalTargetRecord,
+} from '../../contract/local-run';
+
+/*
+ * Reads a cloud assembly (what `cdk synth` wrote) into the LocalApp that platform-dev runs: the
+ * records the library's constructs left in the metadata (contract/local-run.ts), joined with the
+ * templates (task definitions, functions) and the asset manifests (staged folders). Nothing is
+ * read from AWS.
+ */
+
+/** A problem with the assembly or the command line: one line for the developer. */
+export class DevInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DevInputError';
+  }
+}
+
+/** What the command line adds to the assembly. */
+export interface ReadOptions {
+  /** `--run <service>=<command>`: replaces the construct's command (or Docker, or the Lambda). */
+  readonly run: ReadonlyMap<string, string>;
+  /** The front door's port: platform URLs in environments, config.json and CSP point at it. */
+  readonly port: number;
+  /** `--platform`: which platform's services, when the assembly has several. */
+  readonly platform?: string;
+}
+
+interface Found<R> {
+  readonly record: R;
+  readonly path: string;
+  readonly stack: StackData;
+}
+
+/** Every stack of an assembly, nested assemblies (stages) included. */
+function readStacks(dir: string, stacks: StackData[] = []): StackData[] {
+  const manifestFile = path.join(dir, 'manifest.json');
+  let manifest: { artifacts?: Record<string, { type: string; properties?: any; metadata?: Record<string, any[]> }> };
+  try {
+    manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
+  } catch (e) {
+    throw new DevInputError(`cannot read ${manifestFile}: ${(e as Error).message}`);
+  }
+  const artifacts = manifest.artifacts ?? {};
+  const assets = { files: {} as Record<string, any>, dockerImages: {} as Record<string, any> };
+  for (const artifact of Object.values(artifacts)) {
+    if (artifact.type === 'cdk:asset-manifest' && artifact.properties?.file) {
+      const assetManifest = JSON.parse(fs.readFileSync(path.join(dir, artifact.properties.file), 'utf8'));
+      Object.assign(assets.files, assetManifest.files ?? {});
+      Object.assign(assets.dockerImages, assetManifest.dockerImages ?? {});
+    }
+  }
+  for (const [id, artifact] of Object.entries(artifacts)) {
+    if (artifact.type === 'cdk:cloud-assembly' && artifact.properties?.directoryName) {
+      readStacks(path.join(dir, artifact.properties.directoryName), stacks);
+    } else if (artifact.type === 'aws:cloudformation:stack') {
+      const metadata: Record<string, Array<{ type: string; data?: unknown }>> = { ...(artifact.metadata ?? {}) };
+      const extra = (artifact as { additionalMetadataFile?: string }).additionalMetadataFile;
+      if (extra) Object.assign(metadata, JSON.parse(fs.readFileSync(path.join(dir, extra), 'utf8')));
+      const templateFile = path.join(dir, artifact.properties?.templateFile ?? `${id}.template.json`);
+      let template: ReturnType<StackData['template']> | undefined;
+      stacks.push({ id, dir, metadata, assets, template: () => template ??= JSON.parse(fs.readFileSync(templateFile, 'utf8')) });
+    }
+  }
+  return stacks;
+}
+
+/** The records of one kind, with where they were found. */
+function recordsOf<R extends { kind: string; version: number }>(stacks: StackData[], kind: R['kind']): Found<R>[] {
+  const found: Found<R>[] = [];
+  for (const stack of stacks) {
+    for (const [constructPath, entries] of Object.entries(stack.metadata)) {
+      for (const entry of entries) {
+        const record = entry.data as R | undefined;
+        if (entry.type !== LOCAL_RUN_METADATA || record?.kind !== kind) continue;
+        if (record.version > LOCAL_RUN_VERSION) {
+          throw new DevInputError(`${constructPath} was synthesized by a newer @georgi-io/platform-constructs (record version ${record.version}):`
+            + ' run the platform-dev of the version the app uses (npx platform-dev)');
+        }
+        found.push({ record, path: constructPath.replace(/^\//, ''), stack });
+      }
+    }
+  }
+  return found;
+}
+
+/** Which platform the run is for: the one named, or the only one. */
+function choosePlatform(routes: Found<LocalRoutesRecord>[], named: string | undefined): string {
+  const names = [...new Set(routes.map(r => r.record.platformName))].sort();
+  if (named !== undefined) {
+    if (!names.includes(named)) throw new DevInputError(`--platform ${named}: the assembly has services of ${names.join(', ')} only`);
+    return named;
+  }
+  if (names.length > 1) {
+    throw new DevInputError(`the assembly has services of several platforms (${names.join(', ')}): choose one with --platform <name>`);
+  }
+  return names[0];
+}
+
+/** Reads the assembly in `assemblyDirectory` into the app platform-dev runs. */
+export function readLocalApp(assemblyDirectory: string, options: ReadOptions): LocalApp {
+  const dir = path.resolve(assemblyDirectory);
+  if (!fs.existsSync(path.join(dir, 'manifest.json'))) {
+    throw new DevInputError(`no cloud assembly in ${dir}: run \`npx cdk synth\` first, or name the folder (platform-dev <cdk.out>)`);
+  }
+  const stacks = readStacks(dir);
+  const allRoutes = recordsOf<LocalRoutesRecord>(stacks, 'routes');
+  if (allRoutes.length === 0) {
+    throw new DevInputError(`the assembly in ${dir} has no services of @georgi-io/platform-constructs (ApiRoutes, ContainerService,`
+      + ' TtsService): synthesize the service app with version 0.2 or later of the library');
+  }
+  const platform = choosePlatform(allRoutes, options.platform);
+  const routes = allRoutes.filter(r => r.record.platformName === platform);
+  const targets = recordsOf<LocalTargetRecord>(stacks, 'target');
+  const containers = recordsOf<LocalContainerRecord>(stacks, 'container');
+  const domainNames = [...new Set(routes.map(r => r.record.domainName).filter((d): d is string => typeof d === 'string'))];
+  const sites = recordsOf<LocalSiteRecord>(stacks, 'site').filter(s => s.record.platformName === platform);
+  const apiDomains = [...new Set(routes.map(r => r.record.apiDomainName).filter((d): d is string => typeof d === 'string'))];
+  const localize = localizer(apiDomains, sites.map(s => ({
+    siteName: s.record.siteName,
+    domainName: typeof s.record.domainName === 'string' ? s.record.domainName : undefined,
+  })), options.port);
+
+  const warnings: string[] = [];
+  const appDirectory = path.dirname(dir);
+  const services: LocalService[] = [];
+  const seen = new Map<string, string>();
+  for (const found of routes) {
+    const r = found.record;
+    const other = seen.get(r.serviceName);
+    if (other !== undefined) {
+      throw new DevInputError(`service ${r.serviceName} is defined twice (${other} and ${found.path}): one service per name on a platform`);
+    }
+    const taken = services.find(s => s.basePath === r.basePath);
+    if (taken) throw new DevInputError(`base path ${r.basePath} of ${found.path} is already taken by ${taken.name}`);
+    seen.set(r.serviceName, found.path);
+    const target = targets.find(t => t.path === found.path && t.stack === found.stack)?.record;
+    const container = containers.find(c => c.record.routes === found.path)?.record;
+    const command = options.run.get(r.serviceName) ?? r.run?.command;
+    const cors = r.cors && localizeCors(r.cors, localize);
+    if (typeof r.jwtIssuer === 'string' || (r.jwtIssuer !== undefined && r.jwtIssuer !== null)) {
+      warnings.push(`${r.serviceName}: the platform checks JWTs (jwtIssuer) before requests reach it; the local front door does not`);
+    }
+    services.push({
+      name: r.serviceName,
+      basePath: r.basePath,
+      pathMode: r.pathMode === 'strip' ? 'strip' : 'keep',
+      longLivedPaths: r.longLivedPaths ?? [],
+      healthCheckPath: container?.healthCheckPath ?? r.healthCheckPath,
+      cors,
+      jwtIssuer: typeof r.jwtIssuer === 'string' ? r.jwtIssuer : undefined,
+      target: targetOf(found, target, container, command, { appDirectory, localize, warnings }),
+      definedIn: `${found.stack.id} (${found.path})`,
+    });
+  }
+  for (const name of options.run.keys()) {
+    if (!seen.has(name)) {
+      throw new DevInputError(`--run ${name}=...: no service ${name} in the assembly (services: ${[...seen.keys()].sort().join(', ')})`);
+    }
+  }
+  return {
+    assemblyDirectory: dir,
+    appDirectory,
+    domainNames,
+    services: services.sort((a, b) => a.name.localeCompare(b.name)),
+    sites: sites.map(s => siteOf(s, localize, warnings)).filter((s): s is LocalSite => s !== undefined),
+    warnings,
+  };
+}
+
+/** The CORS policy with the platform's origins mapped to the local ones. */
+function localizeCors(policy: CorsPolicy, localize: (value: string) => string): CorsPolicy {
+  return { ...policy, allowOrigins: policy.allowOrigins.map(localize) };
+}
+
+interface TargetContext {
+  readonly appDirectory: string;
+  readonly localize: (value: string) => string;
+  readonly warnings: string[];
+}
+
+/** How the service runs: a command, Docker, an in-process Lambda, a URL, or not at all (and why). */
+function targetOf(found: Found<LocalRoutesRecord>, target: LocalTargetRecord | undefined, container: LocalContainerRecord | undefined,
+  command: string | undefined, context: TargetContext): LocalTarget {
+  const r = found.record;
+  const how = `give a command with \`--run ${r.serviceName}=<command>\` or the construct's localRun: { command }`;
+  const stackOf = (id: string | undefined) => id === found.stack.id ? found.stack : undefined;
+  if (target?.target === 'ecs' || command !== undefined) {
+    const spec = processSpecOf(r, target?.target === 'ecs' ? target : undefined, stackOf(target?.stack), container, command, context);
+    if (spec.command === undefined && spec.image === undefined) return { kind: 'none', reason: `its image is unknown: ${how}` };
+    return { kind: 'process', process: spec };
+  }
+  if (target?.target === 'lambda') {
+    const lambda = target.function === undefined ? undefined : lambdaSpecOf(stackOf(target.stack), target.function, context.localize);
+    if (typeof lambda === 'string') return { kind: 'none', reason: `${lambda}: ${how}` };
+    if (lambda === undefined) return { kind: 'none', reason: `its function is imported (no code in this app): ${how}` };
+    return { kind: 'lambda', lambda };
+  }
+  if (target?.target === 'url' && typeof target.url === 'string') return { kind: 'url', url: target.url };
+  const what = target === undefined ? 'a custom ApiTarget' : target.target === 'url' ? 'a URL known only at deploy time' : `a ${target.target} target`;
+  return { kind: 'none', reason: `it routes to ${what}, which platform-dev cannot start: ${how}` };
+}
+
+/** A site's folder, config.json and CSP, or undefined (with a warning) when its files cannot be served. */
+function siteOf(found: Found<LocalSiteRecord>, localize: (value: string) => string, warnings: string[]): LocalSite | undefined {
+  const s = found.record;
+  const directory = s.assetPath && path.join(found.stack.dir, s.assetPath);
+  if (!directory || !fs.existsSync(directory) || !fs.statSync(directory).isDirectory()) {
+    warnings.push(`the web page ${s.siteName} (${found.path}) has no staged folder in the assembly: run \`npx cdk synth\` again`);
+    return undefined;
+  }
+  const config = s.config && Object.fromEntries(Object.entries(s.config).map(([k, v]) => [k, typeof v === 'string' ? localize(v) : v]));
+  return {
+    siteName: s.siteName,
+    directory,
+    config,
+    contentSecurityPolicy: typeof s.contentSecurityPolicy === 'string' ? localize(s.contentSecurityPolicy) : undefined,
+    spaFallback: s.spaFallback,
+  };
+}
