@@ -210,6 +210,13 @@ describe('unavailable services and limits', () => {
 /** A service whose answers are slow or streamed, to test the API time limit and streaming. */
 function slowServer(): http.Server {
   return http.createServer((req, res) => {
+    if (req.url!.includes('head-first')) {
+      // An event stream: the head at once, the first event much later.
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.flushHeaders();
+      setTimeout(() => res.end('data: late\n\n'), 400).unref();
+      return;
+    }
     if (req.url!.includes('slow-first-byte')) {
       setTimeout(() => res.end('late'), 800).unref();
       return;
@@ -227,6 +234,48 @@ function slowServer(): http.Server {
     res.on('close', () => clearInterval(timer));
   });
 }
+
+describe('kept-alive upstream connections', () => {
+  let flaky: net.Server;
+  let connections = 0;
+  beforeAll(async () => {
+    // Answers the first request on each connection and resets the connection on the second,
+    // as a service does whose keep-alive timeout ran out just as the door reused the socket.
+    flaky = net.createServer(socket => {
+      connections++;
+      let requests = 0;
+      let buffered = '';
+      socket.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString();
+        while (buffered.includes('\r\n\r\n')) {
+          buffered = buffered.slice(buffered.indexOf('\r\n\r\n') + 4);
+          requests++;
+          if (requests === 1) socket.write('HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: keep-alive\r\n\r\nok');
+          else socket.resetAndDestroy();
+        }
+      });
+      socket.on('error', () => undefined);
+    });
+    upstreams.set('team', { kind: 'http', port: await listen(flaky) });
+  });
+  afterAll(async () => {
+    upstreams.set('team', { kind: 'http', port: echoPort });
+    await new Promise<void>(resolve => flaky.close(() => resolve()));
+  });
+
+  test('a GET on a kept-alive connection the service reset is retried once on a new connection', async () => {
+    const first = await request(door.port, { path: '/team/a' });
+    expect(first.status).toBe(200);
+    const second = await request(door.port, { path: '/team/b' });
+    expect(second.status).toBe(200);
+    expect(second.body).toBe('ok');
+    expect(connections).toBe(2);
+  });
+
+  test('a POST with a body is not retried: 503', async () => {
+    expect((await request(door.port, { path: '/team/c', method: 'POST', body: 'x' })).status).toBe(503);
+  });
+});
 
 describe('time limit and streaming', () => {
   let slow: http.Server;
@@ -263,6 +312,24 @@ describe('time limit and streaming', () => {
     expect(result.body).toBe(Array.from({ length: 9 }, (_, i) => `chunk${i}\n`).join(''));
     expect(arrivals.length).toBeGreaterThanOrEqual(5); // unbuffered: several separate arrivals
     expect(result.ended - arrivals[0]).toBeGreaterThan(500); // the first chunk came long before the end
+  });
+
+  test('on a long-lived path the head reaches the client before the first body byte', async () => {
+    const started = Date.now();
+    const { headAfter, body } = await new Promise<{ headAfter: number; body: Promise<string> }>((resolve, reject) => {
+      http.get({ host: '127.0.0.1', port: door.port, path: '/echo/stream/head-first', agent: false }, res => {
+        resolve({
+          headAfter: Date.now() - started,
+          body: new Promise(done => {
+            let text = '';
+            res.on('data', (c: Buffer) => text += c.toString());
+            res.on('end', () => done(text));
+          }),
+        });
+      }).on('error', reject);
+    });
+    expect(headAfter).toBeLessThan(250);
+    expect(await body).toBe('data: late\n\n');
   });
 
   test('the same stream on a normal path is cut at apiTimeoutMs (headers already sent)', async () => {

@@ -84,7 +84,7 @@ export function request(port: number, options: http.RequestOptions & { body?: st
 /** Sends raw bytes and returns the raw answer (for paths a client would normalise). */
 export function rawRequest(port: number, text: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1', () => socket.end(text));
+    const socket = net.connect(port, '127.0.0.1', () => socket.write(text)); // not end(): the server would drop a half-closed request
     const chunks: Buffer[] = [];
     socket.on('data', (c: Buffer) => chunks.push(c));
     socket.on('end', () => resolve(Buffer.concat(chunks).toString()));
