@@ -97,6 +97,7 @@ const DROPPED_REQUEST_HEADERS: Record<string, true> = {
   'te': true,
   'trailer': true,
   'upgrade': true,
+  'expect': true, // the door has answered `100-continue` itself
   'x-origin-verify': true,
   'x-viewer-address': true,
   'x-forwarded-for': true,

@@ -381,7 +381,7 @@ export class FrontDoor {
           this.options.log?.(`${name}: ${err.message}`);
           sendJson(res, 503, 'Service Unavailable');
         } else {
-          this.options.log?.(`${name}: the function failed: ${err.stack ?? err.message}`);
+          this.options.log?.(`${name}: the function failed: ${oneLine(err)}`);
           sendJson(res, 500, 'Internal Server Error');
         }
       });
@@ -391,4 +391,12 @@ export class FrontDoor {
   private upgrade(req: http.IncomingMessage, socket: net.Socket, head: Buffer): void {
     passUpgrade(this.upgrades, req, socket, head);
   }
+}
+
+/** An error on one line: its first stack line (`Error: message`) and where it was thrown. */
+function oneLine(err: Error): string {
+  const lines = (err.stack ?? '').split('\n');
+  const at = lines.find(line => line.trimStart().startsWith('at '));
+  const head = lines[0] && lines[0].includes(err.message) ? lines[0] : `Error: ${err.message}`;
+  return at ? `${head} (${at.trim()})` : head;
 }

@@ -36,7 +36,8 @@ async function loadHandler() {
   let where;
   if (typeof inlineCode === 'string') {
     if (modulePath !== 'index') throw new Error("inline code is index.js, but the handler is '" + handler + "'");
-    const filename = path.join(codeDirectory || process.cwd(), 'index.js');
+    // A file name that says where the code is from in stack traces; node_modules still resolve from the cwd up.
+    const filename = path.join(codeDirectory || process.cwd(), '(inline code of ' + workerData.functionName + ')', 'index.js');
     const m = new Module(filename);
     m.filename = filename;
     m.paths = Module._nodeModulePaths(path.dirname(filename));

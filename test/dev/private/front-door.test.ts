@@ -159,6 +159,12 @@ describe('headers', () => {
     expect(seen.headers['x-custom']).toBe('kept');
   });
 
+  test('expect: 100-continue is answered by the door, not passed on', async () => {
+    const seen = await echoed('/echo', { method: 'POST', headers: { expect: '100-continue' }, body: 'after continue' });
+    expect(seen.headers.expect).toBeUndefined();
+    expect(seen.body).toBe('after continue');
+  });
+
   test('without a client x-forwarded-for, it is the caller', async () => {
     const seen = await echoed('/echo');
     expect(seen.headers['x-forwarded-for']).toBe('127.0.0.1');
@@ -234,6 +240,23 @@ function slowServer(): http.Server {
     res.on('close', () => clearInterval(timer));
   });
 }
+
+describe('url upstreams', () => {
+  afterAll(() => upstreams.set('strip', { kind: 'http', port: echoPort }));
+
+  test('a URL target gets the path (per path mode) appended and its own Host', async () => {
+    upstreams.set('strip', { kind: 'url', url: `http://127.0.0.1:${echoPort}/` });
+    const seen = await echoed('/strip/items?q=1', { headers: { 'host': 'localhost:8787', 'x-origin-verify': 'x' } });
+    expect(seen.url).toBe('/items?q=1');
+    expect(seen.headers.host).toBe(`127.0.0.1:${echoPort}`);
+    expect(seen.headers['x-origin-verify']).toBeUndefined();
+  });
+
+  test('a URL target that refuses is 503', async () => {
+    upstreams.set('strip', { kind: 'url', url: 'http://127.0.0.1:1' });
+    expect((await request(door.port, { path: '/strip/x' })).status).toBe(503);
+  });
+});
 
 describe('kept-alive upstream connections', () => {
   let flaky: net.Server;

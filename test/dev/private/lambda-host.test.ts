@@ -244,7 +244,9 @@ describe('behind the front door (payload format 2.0)', () => {
     const thrown = await request(door.port, { path: '/shaped/throw' });
     expect(thrown.status).toBe(500);
     expect(JSON.parse(thrown.body)).toEqual({ message: 'Internal Server Error' });
-    expect(logs.some(l => l.startsWith('shaped: the function failed: Error: handler broke'))).toBe(true);
+    const failure = logs.find(l => l.startsWith('shaped: the function failed: Error: handler broke (at '));
+    expect(failure).toMatch(/\(inline code of shaped\)\/index\.js:\d+:\d+\)+$/);
+    expect(failure).not.toContain('\n');
     const malformed = await request(door.port, { path: '/shaped/malformed' });
     expect(malformed.status).toBe(500);
     expect(logs).toContain('shaped: malformed Lambda result: statusCode "two hundred" is not an HTTP status');
