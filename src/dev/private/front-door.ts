@@ -215,32 +215,12 @@ export class FrontDoor {
   ): void {
     const viewer = viewerAddress(req.socket.remoteAddress);
     let proxyReq: http.ClientRequest;
-    if (upstream.kind === 'http') {
-      proxyReq = http.request({
-        host: '127.0.0.1',
-        port: upstream.port,
-        method: req.method,
-        path,
-        headers: upstreamHeaders(req.headers, viewer),
-        agent: this.httpAgent,
-      });
-    } else if (upstream.kind === 'url') {
-      let target = this.urls.get(upstream.url);
-      if (target === undefined) {
-        target = new URL(upstream.url);
-        this.urls.set(upstream.url, target);
-      }
-      const secure = target.protocol === 'https:';
-      proxyReq = (secure ? https : http).request({
-        protocol: target.protocol,
-        hostname: target.hostname,
-        port: target.port || (secure ? 443 : 80),
-        method: req.method,
-        path: `${target.pathname.replace(/\/+$/, '')}${path}`,
-        headers: upstreamHeaders(req.headers, viewer, target.host),
-        agent: secure ? this.httpsAgent : this.httpAgent,
-      });
-    } else {
+    try {
+      proxyReq = this.request(upstream, req, path, viewer);
+    } catch (err) {
+      // A target URL that does not parse, or a request Node's client refuses though its server took it.
+      this.options.log?.(`${route.service.name}: 502 Bad Gateway: cannot forward ${req.method} ${path}: ${(err as Error).message}`);
+      sendJson(res, 502, 'Bad Gateway');
       return;
     }
     const name = route.service.name;
@@ -262,17 +242,30 @@ export class FrontDoor {
         return;
       }
       if (this.logged.size !== 0) this.logged.delete(name); // answering again: log the next problem
-      res.writeHead(proxyRes.statusCode ?? 502, downstreamHeaders(proxyRes.rawHeaders));
+      try {
+        res.writeHead(proxyRes.statusCode ?? 502, downstreamHeaders(proxyRes.rawHeaders));
+      } catch (err) {
+        done = true;
+        if (timer !== undefined) clearTimeout(timer);
+        this.options.log?.(`${name}: 502 Bad Gateway: ${(err as Error).message}`);
+        proxyRes.resume();
+        if (!res.headersSent) sendJson(res, 502, 'Bad Gateway');
+        return;
+      }
       // Send the head now on long-lived paths and event streams, where the body may be long in coming.
       if (longLived || (proxyRes.headers['content-type'] ?? '').startsWith('text/event-stream')) res.flushHeaders();
       proxyRes.on('end', () => {
         done = true;
         if (timer !== undefined) clearTimeout(timer);
       });
-      proxyRes.on('error', () => res.destroy());
-      proxyRes.on('close', () => {
-        if (!proxyRes.complete) res.destroy(); // the service cut its response: so does the door
-      });
+      const cut = () => {
+        if (proxyRes.complete || res.destroyed) return;
+        // The service cut its response: so does the door.
+        this.options.log?.(`${name}: response cut by ${upstreamName(upstream)}`);
+        res.destroy();
+      };
+      proxyRes.on('error', cut);
+      proxyRes.on('close', cut);
       proxyRes.pipe(res);
     });
     proxyReq.on('error', (err: NodeJS.ErrnoException) => {
@@ -288,10 +281,14 @@ export class FrontDoor {
       }
       done = true;
       if (timer !== undefined) clearTimeout(timer);
-      const where = upstream.kind === 'http' ? `127.0.0.1:${upstream.port}` : (upstream as { url: string }).url;
-      this.logOnce(name, `${name}: 503 Service Unavailable: ${err.code ?? err.message} from ${where}`);
-      if (!res.headersSent) sendJson(res, 503, 'Service Unavailable');
-      else res.destroy();
+      const where = upstreamName(upstream);
+      if (!res.headersSent) {
+        this.logOnce(name, `${name}: 503 Service Unavailable: ${err.code ?? err.message} from ${where}`);
+        sendJson(res, 503, 'Service Unavailable');
+      } else {
+        this.options.log?.(`${name}: response cut by ${where}: ${err.code ?? err.message}`);
+        res.destroy();
+      }
     });
     res.on('close', () => {
       if (timer !== undefined) clearTimeout(timer);
@@ -319,6 +316,35 @@ export class FrontDoor {
       });
     }
     req.pipe(proxyReq);
+  }
+
+  private request(upstream: Upstream, req: http.IncomingMessage, path: string, viewer: string): http.ClientRequest {
+    if (upstream.kind === 'http') {
+      return http.request({
+        host: '127.0.0.1',
+        port: upstream.port,
+        method: req.method,
+        path,
+        headers: upstreamHeaders(req.headers, viewer),
+        agent: this.httpAgent,
+      });
+    }
+    const url = (upstream as { url: string }).url;
+    let target = this.urls.get(url);
+    if (target === undefined) {
+      target = new URL(url);
+      this.urls.set(url, target);
+    }
+    const secure = target.protocol === 'https:';
+    return (secure ? https : http).request({
+      protocol: target.protocol,
+      hostname: target.hostname,
+      port: target.port || (secure ? 443 : 80),
+      method: req.method,
+      path: `${target.pathname.replace(/\/+$/, '')}${path}`,
+      headers: upstreamHeaders(req.headers, viewer, target.host),
+      agent: secure ? this.httpsAgent : this.httpAgent,
+    });
   }
 
   private invokeLambda(
@@ -399,4 +425,9 @@ function oneLine(err: Error): string {
   const at = lines.find(line => line.trimStart().startsWith('at '));
   const head = lines[0] && lines[0].includes(err.message) ? lines[0] : `Error: ${err.message}`;
   return at ? `${head} (${at.trim()})` : head;
+}
+
+/** Where an upstream is, for messages. */
+function upstreamName(upstream: Upstream): string {
+  return upstream.kind === 'http' ? `127.0.0.1:${upstream.port}` : upstream.kind === 'url' ? upstream.url : upstream.kind;
 }

@@ -223,6 +223,12 @@ function slowServer(): http.Server {
       setTimeout(() => res.end('data: late\n\n'), 400).unref();
       return;
     }
+    if (req.url!.includes('cut-by-service')) {
+      res.writeHead(200, { 'content-length': '100' });
+      res.write('part');
+      setTimeout(() => res.destroy(), 50).unref();
+      return;
+    }
     if (req.url!.includes('slow-first-byte')) {
       setTimeout(() => res.end('late'), 800).unref();
       return;
@@ -250,6 +256,12 @@ describe('url upstreams', () => {
     expect(seen.url).toBe('/items?q=1');
     expect(seen.headers.host).toBe(`127.0.0.1:${echoPort}`);
     expect(seen.headers['x-origin-verify']).toBeUndefined();
+  });
+
+  test('a URL target that does not parse is 502, logged', async () => {
+    upstreams.set('strip', { kind: 'url', url: 'not a url' });
+    expect((await request(door.port, { path: '/strip/x' })).status).toBe(502);
+    expect(logs.some(l => l.startsWith('strip: 502 Bad Gateway: cannot forward GET /x: Invalid URL'))).toBe(true);
   });
 
   test('a URL target that refuses is 503', async () => {
@@ -355,6 +367,19 @@ describe('time limit and streaming', () => {
     expect(await body).toBe('data: late\n\n');
   });
 
+  test('a response the service cuts is cut for the client too (not ended cleanly)', async () => {
+    const outcome = await new Promise<string>(resolve => {
+      http.get({ host: '127.0.0.1', port: door.port, path: '/echo/stream/cut-by-service', agent: false }, res => {
+        let body = '';
+        res.on('data', (c: Buffer) => body += c.toString());
+        res.on('end', () => resolve(`ended:${body}`));
+        res.on('error', () => resolve(`cut:${body}`));
+      }).on('error', () => resolve('cut'));
+    });
+    expect(outcome).toBe('cut:part');
+    expect(logs.some(l => /^echo: response cut by 127\.0\.0\.1:\d+$/.test(l))).toBe(true);
+  });
+
   test('the same stream on a normal path is cut at apiTimeoutMs (headers already sent)', async () => {
     const outcome = await new Promise<string>(resolve => {
       http.get({ host: '127.0.0.1', port: door.port, path: '/echo/feed', agent: false }, res => {
@@ -366,6 +391,11 @@ describe('time limit and streaming', () => {
     });
     expect(outcome.startsWith('cut')).toBe(true);
     expect(outcome).toContain('chunk0'); // streamed before the cut
+    await sleep(50);
+    expect(logs.filter(l => l.startsWith('echo: ')).slice(-2)).toEqual([
+      'echo: response cut by 127.0.0.1:' + (upstreams.get('echo') as { port: number }).port, // from the previous test
+      'echo: no complete response within 300 ms (the HTTP API\'s integration limit)',
+    ]);
   });
 });
 
