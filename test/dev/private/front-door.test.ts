@@ -456,6 +456,21 @@ describe('websockets', () => {
     expect(status).toBe(404);
   });
 
+  test('an upgrade to a service that refuses is 503', async () => {
+    const previous = upstreams.get('echo')!;
+    upstreams.set('echo', { kind: 'http', port: 1 });
+    try {
+      const status = await new Promise<number>(resolve => {
+        const socket = new ws.WebSocket(`ws://127.0.0.1:${door.port}/echo/ws`);
+        socket.on('unexpected-response', (_req, res) => resolve(res.statusCode!));
+        socket.on('error', () => resolve(0));
+      });
+      expect(status).toBe(503);
+    } finally {
+      upstreams.set('echo', previous);
+    }
+  });
+
   test('close() ends open WebSockets promptly', async () => {
     const other = await FrontDoor.start({
       port: 0,

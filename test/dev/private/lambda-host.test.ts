@@ -101,6 +101,31 @@ describe('LambdaHost', () => {
     expect(await host.invoke({})).toBe(1); // a new environment: the counter starts again
   });
 
+  test('with a log option, the function\'s console output arrives line by line', async () => {
+    const lines: string[] = [];
+    const host = await LambdaHost.start('logging-fn', spec({
+      inlineCode: 'exports.handler = async () => { console.log("one"); console.error("two\\nthree"); return 1; };',
+    }), { log: line => lines.push(line) });
+    hosts.push(host);
+    expect(await host.invoke({})).toBe(1);
+    for (let i = 0; i < 50 && lines.length < 3; i++) await new Promise(r => setTimeout(r, 10));
+    expect(lines.sort()).toEqual(['one', 'three', 'two']);
+  });
+
+  test('an uncaught exception ends the environment: the invocation fails, the next one starts afresh', async () => {
+    const host = await start('crash-fn', {
+      inlineCode: `let calls = 0;
+        exports.handler = async (e) => {
+          calls++;
+          if (e.crash) { setTimeout(() => { throw new Error('async boom'); }, 0); return new Promise(() => {}); }
+          return calls;
+        };`,
+    });
+    expect(await host.invoke({})).toBe(1);
+    await expect(host.invoke({ crash: true })).rejects.toThrow('lambda crash-fn: the function crashed: async boom');
+    expect(await host.invoke({})).toBe(1);
+  });
+
   test.each([
     [{ codeDirectory: '/nonexistent-folder-xyz' }, /lambda bad: cannot load handler 'index.handler' from \/nonexistent-folder-xyz: no index.js, .cjs or .mjs/],
     [{ inlineCode: 'exports.other = 1;' }, /lambda bad: cannot load handler 'index.handler' from inline code: the inline code exports no function 'handler'/],
@@ -250,6 +275,57 @@ describe('behind the front door (payload format 2.0)', () => {
     const malformed = await request(door.port, { path: '/shaped/malformed' });
     expect(malformed.status).toBe(500);
     expect(logs).toContain('shaped: malformed Lambda result: statusCode "two hundred" is not an HTTP status');
+  });
+
+  test('the API limit applies to a function whose own timeout is longer: 503', async () => {
+    const slow = await start('patient', {
+      inlineCode: 'exports.handler = async () => { await new Promise(r => setTimeout(r, 1500)); return "late"; };',
+      timeoutSeconds: 10,
+    });
+    const other = await FrontDoor.start({
+      port: 0,
+      services: [service('patient')],
+      sites: [],
+      upstreamOf: () => ({ kind: 'lambda', host: slow }),
+      apiTimeoutMs: 300,
+      log: line => logs.push(line),
+    });
+    try {
+      const started = Date.now();
+      const reply = await request(other.port, { path: '/patient' });
+      expect(reply.status).toBe(503);
+      expect(Date.now() - started).toBeLessThan(1200);
+      expect(logs).toContain('patient: no response within 300 ms (the HTTP API\'s integration limit)');
+    } finally {
+      await other.close();
+    }
+  });
+
+  test('a body over the limit is 413 before the function runs (chunked and content-length)', async () => {
+    const counter = await start('counter', { inlineCode: 'let n = 0; exports.handler = async () => String(++n);' });
+    const other = await FrontDoor.start({
+      port: 0,
+      services: [service('counter')],
+      sites: [],
+      upstreamOf: () => ({ kind: 'lambda', host: counter }),
+      maxBodyBytes: 100,
+    });
+    try {
+      const chunked = await new Promise<number>((resolve, reject) => {
+        const req = http.request({ host: '127.0.0.1', port: other.port, path: '/counter', method: 'POST', agent: false }, res => {
+          res.resume();
+          resolve(res.statusCode!);
+        });
+        req.on('error', reject);
+        for (let i = 0; i < 3; i++) req.write('z'.repeat(50));
+        req.end();
+      });
+      expect(chunked).toBe(413);
+      expect((await request(other.port, { path: '/counter', method: 'POST', body: 'z'.repeat(101) })).status).toBe(413);
+      expect((await request(other.port, { path: '/counter', method: 'POST', body: 'z'.repeat(100) })).body).toBe('1');
+    } finally {
+      await other.close();
+    }
   });
 
   test('a function timeout is 503, logged', async () => {
