@@ -185,6 +185,15 @@ project.addTask('integ:update', {
   receiveArgs: true,
 });
 
+// The local front door's added latency, throughput and start-up (README "Run it locally"); run
+// after compile (it starts lib/dev/cli.js). A benchmark, not a test: CI does not run it.
+project.addTask('bench:dev', {
+  description: 'Measure platform-dev on loopback: added latency, throughput, start to all healthy (after compile)',
+  env: CDK_TASK_ENV,
+  exec: 'ts-node --project tsconfig.dev.json scripts/bench-dev.ts',
+  receiveArgs: true,
+});
+
 // cfn-lint over every template the example app and the integ snapshots hold.
 const cfnLint = project.addTask('lint:cfn', {
   description: 'Run cfn-lint on every synthesized template (example app and integ snapshots)',

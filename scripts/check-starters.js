@@ -18,7 +18,9 @@
 //      E3002 "'Tags' was unexpected" on the types in STALE_TAGS_SCHEMA) and any W2001 (an unused
 //      template parameter); a cost estimate over the starter's maximum (`platform-cost cdk.out
 //      --max N`, from the installed package's bin);
-//   5. prints one summary line per starter.
+//   5. runs the service starter under the installed `platform-dev` and checks its local front door
+//      on loopback (scripts/check-dev-starter.js);
+//   6. prints one summary line per starter.
 //
 // The committed locks hold every package except the library itself (its entry is taken out, so
 // the lock's root lists the library's range and nothing resolves it until it is published).
@@ -48,7 +50,7 @@ const LIBRARY = '@georgi-io/platform-constructs';
 const STARTERS = {
   'infra': { maxMonthlyUsd: 80 },
   'infra-eu-central-1': { maxMonthlyUsd: 90 },
-  'service': { maxMonthlyUsd: 40 },
+  'service': { maxMonthlyUsd: 40, platformDev: true },
 };
 
 /**
@@ -259,6 +261,14 @@ function checkCopy(name, dir, tarball) {
   const cost = costCheck(dir, STARTERS[name].maxMonthlyUsd);
   problems.push(...cost.problems);
 
+  // 4e. the local loop: the service starter under platform-dev (scripts/check-dev-starter.js)
+  let devLine;
+  if (STARTERS[name].platformDev) {
+    const dev = run('platform-dev', process.execPath, [path.join(__dirname, 'check-dev-starter.js'), dir], { cwd: dir, env: credentialFreeEnv() });
+    if (dev.status !== 0) problems.push(`platform-dev check failed (exit ${dev.status}):\n${lastLines(dev.output, 40)}`);
+    else devLine = dev.stdout.trim();
+  }
+
   const allowed = warnings.length - unexpected.length;
   const otherLint = countBy(lint.otherWarnings.map(w => w.split(' ')[0]));
   const staleTypes = [...lint.staleTagTypes].map(t => t.replace(/^AWS::/, '')).join(', ');
@@ -268,6 +278,7 @@ function checkCopy(name, dir, tarball) {
     + ` cfn-lint errors ${lint.errors}${lint.staleTags > 0 ? ` (+${lint.staleTags} E3002 Tags ignored: ${staleTypes})` : ''}`
     + `${otherLint ? `, other cfn-lint warnings ${otherLint}` : ''},`
     + ` cost ${cost.total ?? '?'} a month (max $${STARTERS[name].maxMonthlyUsd}) [${took}]`);
+  if (devLine) console.log(`check-starters: ${name}: ${devLine}`);
   if (VERBOSE) for (const w of lint.otherWarnings) console.log(`check-starters: ${name}:   cfn-lint ${w}`);
   return problems;
 }

@@ -28,6 +28,7 @@ new TtsService(stack, 'Jessica', {
   image: ecs.ContainerImage.fromAsset(path.join(__dirname, '../service'), { platform: Platform.LINUX_AMD64 }),
   frontendPath: path.join(__dirname, '../web/dist'),
   schedule: ServiceSchedule.weekdays(7, 19),   // scale to zero outside 07-19 UTC, Mon-Fri
+  localRun: { command: 'node server.js', directory: 'service' },  // npm run dev: platform-dev runs it
 });
 
 // "Service 1": any container behind /service1/*
