@@ -7,17 +7,15 @@
 //     function from inline code, in-process) answer under their base paths;
 //   - a path under no service, and one that only shares a prefix (/jessicas), is 404 {"message":"Not Found"};
 //   - Jessica's CORS preflight is answered for her local page's origin, and refused for another;
-//   - http://jessica.localhost:<port>/config.json points at the local front door;
+//   - the page and its config.json on http://jessica.localhost:<port>/ point at the local front door;
 //   - SIGINT stops every service and exits 0 within 10 s, and no service port is left open.
 //
 // Usage: node scripts/check-dev-starter.js <starter copy with cdk.out and node_modules>
 // Prints one summary line; exits 1 with one line per problem.
 'use strict';
 
-const { spawn } = require('child_process');
-const http = require('http');
-const net = require('net');
 const path = require('path');
+const { lastLines, portOpen, request, startDev, stopDev } = require('./dev-check-lib');
 
 const dir = process.argv[2];
 if (!dir) {
@@ -25,59 +23,13 @@ if (!dir) {
   process.exit(2);
 }
 
-function request(port, method, urlPath, headers = {}) {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method, path: urlPath, headers }, res => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', chunk => body += chunk);
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-function portOpen(port) {
-  return new Promise(resolve => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
-    socket.once('error', () => resolve(false));
-  });
-}
-
 async function main() {
   const problems = [];
-  const bin = path.join(dir, 'node_modules', '.bin', 'platform-dev');
   const started = Date.now();
-  const child = spawn(bin, ['cdk.out', '--port', '0', '--run', 'service1=ROOT_PATH=/service1 node service/server.js'], {
-    cwd: dir,
-    env: { ...process.env, ELEVENLABS_API_KEY: 'local-test-key', NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', d => output += d);
-  child.stderr.on('data', d => output += d);
-  const exited = new Promise(resolve => child.on('exit', (code, signal) => resolve({ code, signal })));
-  const ready = await new Promise(resolve => {
-    const timer = setTimeout(() => resolve(undefined), 60_000);
-    const poll = setInterval(() => {
-      const match = /ready in ([0-9.]+) s on http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
-      if (match) {
-        clearInterval(poll);
-        clearTimeout(timer);
-        resolve({ seconds: Number(match[1]), port: Number(match[2]) });
-      }
-    }, 50);
-    exited.then(() => { clearInterval(poll); clearTimeout(timer); resolve(undefined); });
-  });
-  if (!ready) {
-    child.kill('SIGKILL');
-    console.error(`check-dev-starter: platform-dev never printed "ready":\n${output.trim().split('\n').slice(-20).map(l => `    ${l}`).join('\n')}`);
-    process.exit(1);
-  }
-  const port = ready.port;
-  const servicePorts = [...output.matchAll(/\bport (\d+)\b/g)].map(m => Number(m[1]));
+  const dev = await startDev(path.join(dir, 'node_modules', '.bin', 'platform-dev'),
+    ['cdk.out', '--port', '0', '--run', 'service1=ROOT_PATH=/service1 node service/server.js'],
+    { cwd: dir, env: { ...process.env, ELEVENLABS_API_KEY: 'local-test-key', NO_COLOR: '1' } });
+  const port = dev.port;
   const expect = (what, actual, expected) => {
     if (actual !== expected) problems.push(`${what}: got ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`);
   };
@@ -101,31 +53,24 @@ async function main() {
     const config = r.status === 200 ? JSON.parse(r.body) : {};
     expect('config.json apiBaseUrl', config.apiBaseUrl, `http://127.0.0.1:${port}/jessica/api/v1`);
     expect('config.json webSocketUrl', config.webSocketUrl, `ws://127.0.0.1:${port}/jessica/ws`);
+    r = await request(port, 'GET', '/', { host: `jessica.localhost:${port}` });
+    expect('the page', `${r.status} ${/<html/i.test(r.body)}`, '200 true');
   } catch (e) {
     problems.push(`a request failed: ${e.message}`);
   }
-  const stopAt = Date.now();
-  child.kill('SIGINT');
-  let stopTimer;
-  const stop = await Promise.race([exited, new Promise(resolve => stopTimer = setTimeout(() => resolve(undefined), 10_000))]);
-  clearTimeout(stopTimer);
-  if (!stop) {
-    problems.push('platform-dev did not exit within 10 s of SIGINT');
-    child.kill('SIGKILL');
-  } else {
-    expect('exit code after SIGINT', stop.code, 0);
-  }
-  const stopSeconds = (Date.now() - stopAt) / 1000;
-  for (const p of [port, ...servicePorts]) {
+  const stop = await stopDev(dev, 'SIGINT');
+  if (!stop) problems.push('platform-dev did not exit within 10 s of SIGINT');
+  else expect('exit code after SIGINT', stop.code, 0);
+  for (const p of [port, ...dev.servicePorts]) {
     if (await portOpen(p)) problems.push(`port ${p} is still open after platform-dev stopped`);
   }
   if (problems.length > 0) {
     for (const p of problems) console.error(`check-dev-starter: ${p}`);
-    console.error(`check-dev-starter: its output:\n${output.trim().split('\n').slice(-30).map(l => `    ${l}`).join('\n')}`);
+    console.error(`check-dev-starter: its output:\n${lastLines(dev.output())}`);
     process.exit(1);
   }
-  console.log(`check-dev-starter: platform-dev ran 3 services and a web page (ready in ${ready.seconds} s, reported; `
-    + `${((Date.now() - started) / 1000).toFixed(1)} s in all), routing checks OK, stopped in ${stopSeconds.toFixed(1)} s with exit 0`);
+  console.log(`check-dev-starter: platform-dev ran 3 services and a web page (ready in ${dev.readySeconds} s as it reported,`
+    + ` ${((Date.now() - started) / 1000).toFixed(1)} s for the whole check), routing checks OK, stopped in ${stop.seconds.toFixed(1)} s with exit 0`);
 }
 
 main().catch(e => {

@@ -7,6 +7,9 @@
 // bin/security.ts and runs once more with the first quick start, called in one line after
 // `new App()` (with the newest cdk-nag and @cdklabs/cdk-validator-cfnguard).
 //
+// The service quick start then runs under `npx platform-dev` (scripts/check-dev-door.js: the local
+// front door's header rules, WebSocket, streams and time limit, 404s, Ctrl-C).
+//
 // Fails, one line per problem, on: a quick start over MAX_LINES lines; a non-zero exit of cdk
 // synth; a warning in its output or in the assembly's metadata; a `missing` entry (context a
 // look-up would need credentials for) in cdk.out/manifest.json. The strict validation is the one
@@ -46,6 +49,7 @@ function main() {
   if (!security) die('README.md has no code block after a <!-- security-validation --> line');
 
   const problems = [];
+  let doorLine;
   for (const q of quickStarts) {
     const lines = q.code.trimEnd().split('\n').length;
     if (lines > MAX_LINES) problems.push(`${q.name}: ${lines} lines, more than ${MAX_LINES}`);
@@ -60,7 +64,16 @@ function main() {
 
   fs.rmSync(SECURITY_FILE, { force: true });
   for (const q of quickStarts) {
-    time(`synth ${q.name}`, () => problems.push(...synth(q.name, q.code)));
+    const synthProblems = time(`synth ${q.name}`, () => synth(q.name, q.code));
+    problems.push(...synthProblems);
+    // The service quick start under `npx platform-dev` (scripts/check-dev-door.js).
+    if (q.name === 'service' && synthProblems.length === 0) {
+      time('platform-dev', () => {
+        const door = run(process.execPath, [path.join(__dirname, 'check-dev-door.js'), SCRATCH], { cwd: SCRATCH, env: credentialFreeEnv() });
+        if (door.status !== 0) problems.push(`service under platform-dev:\n${lastLines(door.output, 40)}`);
+        else doorLine = door.output.trim();
+      });
+    }
   }
   // The security validation: its own file, called in one line in the first quick start's app.
   const first = quickStarts[0];
@@ -80,6 +93,7 @@ function main() {
     for (const p of problems) console.error(`check-quick-starts: ${p}`);
     die(`FAILED: ${problems.length} problem(s) (${seconds} s: ${steps})`);
   }
+  if (doorLine) console.log(`check-quick-starts: ${doorLine}`);
   const sizes = quickStarts.map(q => `${q.name} ${q.code.trimEnd().split('\n').length} lines`).join(', ');
   console.log(`check-quick-starts: ${quickStarts.length} quick start(s) and the security validation OK (${sizes}; ${seconds} s: ${steps})`);
 }

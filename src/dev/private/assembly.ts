@@ -113,7 +113,7 @@ export function readLocalApp(assemblyDirectory: string, options: ReadOptions): L
   const allRoutes = recordsOf<LocalRoutesRecord>(stacks, 'routes');
   if (allRoutes.length === 0) {
     throw new DevInputError(`the assembly in ${dir} has no services of @georgi-io/platform-constructs (ApiRoutes, ContainerService,`
-      + ' TtsService): synthesize the service app with version 0.2 or later of the library');
+      + ' TtsService) to run: point platform-dev at the cdk.out of a service app, synthesized with this version of the library');
   }
   const platform = choosePlatform(allRoutes, options.platform);
   const routes = allRoutes.filter(r => r.record.platformName === platform);
