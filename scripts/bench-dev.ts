@@ -182,7 +182,7 @@ async function main(): Promise<void> {
       + ` | +${ms(median(figures.doorP50) - median(figures.directP50))} |`);
     console.log(`| latency p99 | ${ms(median(figures.directP99))} | ${ms(median(figures.doorP99))} | +${ms(median(figures.doorP99) - median(figures.directP99))} |`);
     console.log(`| throughput (${CONCURRENCY} connections, ${THROUGHPUT_SECONDS} s) | ${median(figures.directRps).toFixed(0)} req/s`
-      + ` | ${median(figures.doorRps).toFixed(0)} req/s | ${(100 * median(figures.doorRps) / median(figures.directRps)).toFixed(0)} % of direct |`);
+      + ` | ${median(figures.doorRps).toFixed(0)} req/s | ${(100 * median(figures.doorRps) / median(figures.directRps)).toFixed(1)} % of direct |`);
     console.log(`| start to all healthy (Jessica, a container, a Lambda) | | ${median(startups).toFixed(2)} s | min ${Math.min(...startups).toFixed(2)} s,`
       + ` max ${Math.max(...startups).toFixed(2)} s |`);
   } finally {

@@ -50,38 +50,50 @@ export async function main(argv: string[], stdout: NodeJS.WriteStream, stderr: N
     }
     throw e;
   }
-  let run: DevRun | undefined;
+  let run: DevRun;
+  try {
+    run = DevRun.create(args, { out, err, terminal: terminalFor(stdout, process.env), environment: process.env });
+  } catch (e) {
+    if (e instanceof DevInputError) {
+      err(`platform-dev: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
   let interrupted = false;
   let firstSignalAt = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     if (interrupted) {
       // npx and npm forward the terminal's Ctrl-C, which reaches this process as well: a second
-      // signal within a second is that copy. A later one means "now", without waiting for the stop.
-      if (Date.now() - firstSignalAt > 1000) process.exit(130);
+      // signal within a second is that copy. A later one means "now": every service is killed.
+      if (Date.now() - firstSignalAt > 1000) {
+        run.killNow();
+        process.exit(130);
+      }
       return;
     }
     interrupted = true;
     firstSignalAt = Date.now();
     err(`platform-dev: ${signal}: stopping every service ...`);
-    if (run) void run.stop(0);
+    void run.stop(0);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    run = await DevRun.start(args, { out, err, terminal: terminalFor(stdout, process.env), environment: process.env });
-    if (interrupted) void run.stop(0);
+    await run.begin();
     const code = await run.exited;
     if (code === 0) err('platform-dev: stopped');
     return code;
   } catch (e) {
-    if (e instanceof DevInputError || e instanceof UsageError) {
+    if (e instanceof DevInputError) {
       err(`platform-dev: ${e.message}`);
       return 2;
     }
     if (e instanceof RunFailed) {
       err(`platform-dev: ${e.message}`);
-      return interrupted ? 0 : 1;
+      return 1;
     }
+    await run.stop(1);
     throw e;
   } finally {
     process.off('SIGINT', onSignal);

@@ -12,13 +12,14 @@ Reads only the cloud assembly (run \`npx cdk synth\` first); needs no AWS creden
 options:
   --port <n>              the front door's port on 127.0.0.1 (default 8787; 0: any free port)
   --run <service>=<cmd>   start <service> with this shell command (repeatable); it gets PORT
-  --env-file <file>       KEY=value lines: secrets and variables (repeatable; the environment wins)
+  --env-file <file>       KEY=value lines (repeatable): secrets, and variables over the task's
+                          environment and yours; a secret reaches only the services that name it
   --platform <name>       the platform whose services run, when the app has several
   --watch                 restart a service when its files change; re-read cdk.out after a synth
   --no-restart            a service that crashes ends the run (default: restart with back-off)
   --no-docker             never run an image with Docker
   --health-timeout <s>    how long a service may take to answer its health path (default 60)
-  --api-timeout <s>       the HTTP API's time limit on other than long-lived paths (default 30; 0: none)
+  --api-timeout <s>       the HTTP API's 30 s limit on other than long-lived paths (default 30; 0: none)
   -h, --help              this text
   --version               the version of @georgi-io/platform-constructs
 

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { LocalApp, LocalService, LocalSite, LocalTarget } from './model';
-import { lambdaSpecOf, localizer, processSpecOf, StackData } from './template';
+import { lambdaSpecOf, localEnvironment, localizer, processSpecOf, StackData } from './template';
 import { CorsPolicy } from '../../contract/cors-policy';
 import {
   LOCAL_RUN_METADATA, LOCAL_RUN_VERSION, LocalContainerRecord, LocalRoutesRecord, LocalSiteRecord, LocalTargetRecord,
@@ -38,20 +38,23 @@ interface Found<R> {
   readonly stack: StackData;
 }
 
+/** A JSON file of the assembly, or a DevInputError naming it. */
+function readJson(file: string): any {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new DevInputError(`cannot read ${file}: ${(e as Error).message} (run \`npx cdk synth\` again)`);
+  }
+}
+
 /** Every stack of an assembly, nested assemblies (stages) included. */
 function readStacks(dir: string, stacks: StackData[] = []): StackData[] {
-  const manifestFile = path.join(dir, 'manifest.json');
-  let manifest: { artifacts?: Record<string, { type: string; properties?: any; metadata?: Record<string, any[]> }> };
-  try {
-    manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
-  } catch (e) {
-    throw new DevInputError(`cannot read ${manifestFile}: ${(e as Error).message}`);
-  }
+  const manifest: { artifacts?: Record<string, { type: string; properties?: any; metadata?: Record<string, any[]> }> } = readJson(path.join(dir, 'manifest.json'));
   const artifacts = manifest.artifacts ?? {};
   const assets = { files: {} as Record<string, any>, dockerImages: {} as Record<string, any> };
   for (const artifact of Object.values(artifacts)) {
     if (artifact.type === 'cdk:asset-manifest' && artifact.properties?.file) {
-      const assetManifest = JSON.parse(fs.readFileSync(path.join(dir, artifact.properties.file), 'utf8'));
+      const assetManifest = readJson(path.join(dir, artifact.properties.file));
       Object.assign(assets.files, assetManifest.files ?? {});
       Object.assign(assets.dockerImages, assetManifest.dockerImages ?? {});
     }
@@ -62,10 +65,10 @@ function readStacks(dir: string, stacks: StackData[] = []): StackData[] {
     } else if (artifact.type === 'aws:cloudformation:stack') {
       const metadata: Record<string, Array<{ type: string; data?: unknown }>> = { ...(artifact.metadata ?? {}) };
       const extra = (artifact as { additionalMetadataFile?: string }).additionalMetadataFile;
-      if (extra) Object.assign(metadata, JSON.parse(fs.readFileSync(path.join(dir, extra), 'utf8')));
+      if (extra) Object.assign(metadata, readJson(path.join(dir, extra)));
       const templateFile = path.join(dir, artifact.properties?.templateFile ?? `${id}.template.json`);
       let template: ReturnType<StackData['template']> | undefined;
-      stacks.push({ id, dir, metadata, assets, template: () => template ??= JSON.parse(fs.readFileSync(templateFile, 'utf8')) });
+      stacks.push({ id, dir, metadata, assets, template: () => template ??= readJson(templateFile) });
     }
   }
   return stacks;
@@ -142,7 +145,7 @@ export function readLocalApp(assemblyDirectory: string, options: ReadOptions): L
     seen.set(r.serviceName, found.path);
     const target = targets.find(t => t.path === found.path && t.stack === found.stack)?.record;
     const container = containers.find(c => c.record.routes === found.path)?.record;
-    const command = options.run.get(r.serviceName) ?? r.run?.command;
+    const command = options.run.get(r.serviceName) ?? (typeof r.run?.command === 'string' ? r.run.command : undefined);
     const cors = r.cors && localizeCors(r.cors, localize);
     if (typeof r.jwtIssuer === 'string' || (r.jwtIssuer !== undefined && r.jwtIssuer !== null)) {
       warnings.push(`${r.serviceName}: the platform checks JWTs (jwtIssuer) before requests reach it; the local front door does not`);
@@ -155,7 +158,7 @@ export function readLocalApp(assemblyDirectory: string, options: ReadOptions): L
       healthCheckPath: container?.healthCheckPath ?? r.healthCheckPath,
       cors,
       jwtIssuer: typeof r.jwtIssuer === 'string' ? r.jwtIssuer : undefined,
-      target: targetOf(found, target, container, command, { appDirectory, localize, warnings }),
+      target: targetOf(found, target, container, command, { stacks, appDirectory, localize, warnings }),
       definedIn: `${found.stack.id} (${found.path})`,
     });
   }
@@ -180,6 +183,7 @@ function localizeCors(policy: CorsPolicy, localize: (value: string) => string): 
 }
 
 interface TargetContext {
+  readonly stacks: StackData[];
   readonly appDirectory: string;
   readonly localize: (value: string) => string;
   readonly warnings: string[];
@@ -190,7 +194,9 @@ function targetOf(found: Found<LocalRoutesRecord>, target: LocalTargetRecord | u
   command: string | undefined, context: TargetContext): LocalTarget {
   const r = found.record;
   const how = `give a command with \`--run ${r.serviceName}=<command>\` or the construct's localRun: { command }`;
-  const stackOf = (id: string | undefined) => id === found.stack.id ? found.stack : undefined;
+  // The target's stack: the routes' own, or another of the same (nested) assembly.
+  const stackOf = (id: string | undefined) => id === undefined ? undefined
+    : context.stacks.find(s => s.id === id && s.dir === found.stack.dir);
   if (target?.target === 'ecs' || command !== undefined) {
     const spec = processSpecOf(r, target?.target === 'ecs' ? target : undefined, stackOf(target?.stack), container, command, context);
     if (spec.command === undefined && spec.image === undefined) return { kind: 'none', reason: `its image is unknown: ${how}` };
@@ -200,7 +206,7 @@ function targetOf(found: Found<LocalRoutesRecord>, target: LocalTargetRecord | u
     const lambda = target.function === undefined ? undefined : lambdaSpecOf(stackOf(target.stack), target.function, context.localize);
     if (typeof lambda === 'string') return { kind: 'none', reason: `${lambda}: ${how}` };
     if (lambda === undefined) return { kind: 'none', reason: `its function is imported (no code in this app): ${how}` };
-    return { kind: 'lambda', lambda };
+    return { kind: 'lambda', lambda: { ...lambda, environment: { ...lambda.environment, ...localEnvironment(r) } } };
   }
   if (target?.target === 'url' && typeof target.url === 'string') return { kind: 'url', url: target.url };
   const what = target === undefined ? 'a custom ApiTarget' : target.target === 'url' ? 'a URL known only at deploy time' : `a ${target.target} target`;

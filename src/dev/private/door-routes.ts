@@ -172,3 +172,13 @@ export function downstreamHeaders(rawHeaders: readonly string[]): string[] {
   }
   return out;
 }
+
+/**
+ * Whether a Host header names this machine's loopback: `localhost`, `127.0.0.1`, `[::1]` or a
+ * `*.localhost` name, with any port (or no Host: HTTP/1.0). Anything else is refused.
+ */
+export function isLocalHost(host: string | undefined): boolean {
+  if (host === undefined) return true;
+  const name = host.toLowerCase().replace(/:\d+$/, '');
+  return name === 'localhost' || name === '127.0.0.1' || name === '[::1]' || name.endsWith('.localhost');
+}

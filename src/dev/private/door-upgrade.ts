@@ -1,6 +1,6 @@
 import type * as http from 'node:http';
 import * as net from 'node:net';
-import { isLongLived, matchRoute, Route, siteOf, upgradeRequestHead, upstreamPath, viewerAddress } from './door-routes';
+import { isLocalHost, isLongLived, matchRoute, Route, siteOf, upgradeRequestHead, upstreamPath, viewerAddress } from './door-routes';
 import type { Upstream } from './front-door';
 import type { LocalSite } from './model';
 
@@ -24,6 +24,10 @@ export interface UpgradeDoor {
 /** Answers an upgrade request: refused with a JSON status, or piped to the service. */
 export function passUpgrade(door: UpgradeDoor, req: http.IncomingMessage, socket: net.Socket, head: Buffer): void {
   socket.on('error', () => socket.destroy());
+  if (!isLocalHost(req.headers.host)) {
+    rawJson(socket, 403, 'Forbidden', 'Forbidden');
+    return;
+  }
   if (siteOf(door.sites(), req.headers.host) !== undefined) {
     rawJson(socket, 404, 'Not Found', 'Not Found');
     return;

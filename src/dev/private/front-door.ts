@@ -2,7 +2,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import * as net from 'node:net';
 import {
-  applyHeaderRules, buildRoutes, downstreamHeaders, isLongLived, matchRoute, Route, siteOf, upstreamHeaders,
+  applyHeaderRules, buildRoutes, downstreamHeaders, isLocalHost, isLongLived, matchRoute, Route, siteOf, upstreamHeaders,
   upstreamPath, viewerAddress,
 } from './door-routes';
 import { passUpgrade, UpgradeDoor } from './door-upgrade';
@@ -38,6 +38,7 @@ export type Upstream =
   /** Not running (starting, crashed, no way to run): 503, `reason` logged once. */
   | { readonly kind: 'unavailable'; readonly reason: string };
 
+
 /** Options of `FrontDoor.start`. */
 export interface FrontDoorOptions {
   /** The port to listen on; 0: any free port. */
@@ -58,6 +59,8 @@ export interface FrontDoorOptions {
 
 const DEFAULT_MAX_BODY = 10 * 1024 * 1024;
 const NO_BODY_RETRY = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Headers about one connection's framing, never copied from a function's result. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'upgrade', 'te', 'trailer']);
 
 /** The local front door. */
 export class FrontDoor {
@@ -154,6 +157,11 @@ export class FrontDoor {
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    if (!isLocalHost(req.headers.host)) {
+      // DNS rebinding: a page on another name that resolves to 127.0.0.1 must not reach the services.
+      sendJson(res, 403, 'Forbidden');
+      return;
+    }
     const site = siteOf(this.sites, req.headers.host);
     if (site !== undefined) {
       if (site === null) {
@@ -176,7 +184,9 @@ export class FrontDoor {
       return;
     }
     const service = route.service;
-    if (req.method === 'OPTIONS' && service.cors !== undefined) {
+    const longLived = isLongLived(route, path);
+    // The HTTP API's preflight routes; on a long-lived path the load balancer forwards OPTIONS to the service.
+    if (req.method === 'OPTIONS' && service.cors !== undefined && !longLived) {
       const answer = respondToPreflight({ headers: req.headers as Record<string, string | undefined> }, service.cors);
       const body = answer.body ?? '';
       res.writeHead(answer.statusCode, { ...answer.headers, 'content-length': Buffer.byteLength(body) });
@@ -189,7 +199,6 @@ export class FrontDoor {
       sendJson(res, 503, 'Service Unavailable');
       return;
     }
-    const longLived = isLongLived(route, path);
     const contentLength = req.headers['content-length'];
     if (!longLived && contentLength !== undefined && Number(contentLength) > this.maxBodyBytes) {
       this.tooLarge(req, res);
@@ -226,7 +235,7 @@ export class FrontDoor {
     const name = route.service.name;
     let done = false;
     let timer: NodeJS.Timeout | undefined;
-    if (!longLived) {
+    if (!longLived && this.apiTimeoutMs > 0) {
       timer = setTimeout(() => {
         if (done) return;
         done = true;
@@ -378,7 +387,7 @@ export class FrontDoor {
         headers: applyHeaderRules(joinedHeaders(req), viewer),
       });
       let settled = false;
-      const timer = longLived ? undefined : setTimeout(() => {
+      const timer = longLived || this.apiTimeoutMs === 0 ? undefined : setTimeout(() => {
         if (settled) return;
         settled = true;
         this.options.log?.(`${name}: no response within ${this.apiTimeoutMs} ms (the HTTP API's integration limit)`);
@@ -397,15 +406,19 @@ export class FrontDoor {
           sendJson(res, 500, 'Internal Server Error');
           return;
         }
-        res.writeHead(mapped.statusCode, { ...mapped.headers, 'content-length': mapped.body.length });
+        const headers: Record<string, string | string[]> = { ...mapped.headers };
+        // The door frames the body itself: a function's framing headers would contradict it.
+        for (const header of Object.keys(headers)) if (HOP_BY_HOP.has(header.toLowerCase())) delete headers[header];
+        res.writeHead(mapped.statusCode, { ...headers, 'content-length': mapped.body.length });
         res.end(req.method === 'HEAD' ? undefined : mapped.body);
       }, (err: Error & { timedOut?: boolean }) => {
         if (settled) return;
         settled = true;
         if (timer !== undefined) clearTimeout(timer);
         if (err.timedOut === true) {
+          // A function that runs out of its own time fails like any function error: a 500.
           this.options.log?.(`${name}: ${err.message}`);
-          sendJson(res, 503, 'Service Unavailable');
+          sendJson(res, 500, 'Internal Server Error');
         } else {
           this.options.log?.(`${name}: the function failed: ${oneLine(err)}`);
           sendJson(res, 500, 'Internal Server Error');

@@ -69,15 +69,20 @@ function runsAs(service: LocalService, docker: boolean): string {
 
 /** A running platform-dev. */
 export class DevRun {
-  /** Starts a run; resolves once every service that can run is healthy and the table is printed. */
-  public static async start(args: DevArguments, io: RunnerIo): Promise<DevRun> {
+  /**
+   * Reads the env files and the assembly (input errors throw here, before a port is taken or
+   * anything starts); `begin()` then starts the run, and `stop()` works at any time.
+   */
+  public static create(args: DevArguments, io: RunnerIo): DevRun {
     const fileValues = readEnvFiles(args.envFiles);
-    // Secrets: the developer's environment wins over the files, as with dotenv.
-    const environment = { ...fileValues, ...io.environment };
-    // Input errors first (no assembly, unknown --run), before a port is taken or anything starts.
     const app = readLocalApp(args.assembly, { run: args.run, port: args.port || 8787, platform: args.platform });
-    const run = new DevRun(args, io, environment, fileValues);
-    await run.begin(app);
+    return new DevRun(args, io, fileValues, app);
+  }
+
+  /** `create()` and `begin()`: resolves once every service that can run is healthy and the table is printed. */
+  public static async start(args: DevArguments, io: RunnerIo): Promise<DevRun> {
+    const run = DevRun.create(args, io);
+    await run.begin();
     return run;
   }
 
@@ -91,9 +96,18 @@ export class DevRun {
   private docker = false;
   private manifestWatcher?: fs.FSWatcher;
 
-  private constructor(private readonly args: DevArguments, private readonly io: RunnerIo, private readonly environment: NodeJS.ProcessEnv,
-    private readonly fileValues: Record<string, string>) {
+  /** The developer's environment with the --env-file values over it: the base of every process, and where secrets are read. */
+  private readonly environment: NodeJS.ProcessEnv;
+  /** The --env-file values that are no service's secret: they replace the task's variables. */
+  private readonly variables: Record<string, string>;
+
+  private constructor(private readonly args: DevArguments, private readonly io: RunnerIo, fileValues: Record<string, string>,
+    first: LocalApp) {
     this.stopped = new Promise(resolve => this.finish = resolve);
+    this.environment = { ...io.environment, ...fileValues };
+    const secrets = new Set(first.services.flatMap(s => s.target.kind === 'process' ? s.target.process.secrets : []));
+    this.variables = Object.fromEntries(Object.entries(fileValues).filter(([name]) => !secrets.has(name)));
+    this.app = first;
   }
 
   /** Resolves with the exit code once the run has stopped (Ctrl-C: 0; a failure: 1). */
@@ -107,27 +121,39 @@ export class DevRun {
   }
 
   /** One line of a service's output, prefixed with its name in its colour. */
-  private output(name: string, line: string): void {
+  private output(name: string, line: string, stream: 'stdout' | 'stderr' = 'stdout'): void {
     const names = this.app.services.map(s => s.name);
     const width = Math.max(...names.map(n => n.length));
-    this.io.out(`${this.io.terminal.paint(name.padEnd(width), serviceColour(Math.max(0, names.indexOf(name))))} | ${line}`);
+    const prefixed = `${this.io.terminal.paint(name.padEnd(width), serviceColour(Math.max(0, names.indexOf(name))))} | ${line}`;
+    if (stream === 'stderr') this.io.err(prefixed);
+    else this.io.out(prefixed);
   }
 
-  private async begin(first: LocalApp): Promise<void> {
+  /**
+   * Binds the front door, starts every service and prints the table. A `stop()` meanwhile (Ctrl-C
+   * while services start) ends it early: it then resolves without the table.
+   */
+  public async begin(): Promise<void> {
     const started = Date.now();
-    this.door = await FrontDoor.start({
+    const door = await FrontDoor.start({
       port: this.args.port,
       services: [],
       sites: [],
       upstreamOf: name => this.upstreamOf(name),
-      apiTimeoutMs: this.args.apiTimeoutMs || undefined,
+      apiTimeoutMs: this.args.apiTimeoutMs,
       log: line => this.io.err(`platform-dev: ${line}`),
     }).catch((e: Error) => {
       throw new DevInputError(e.message);
     });
-    this.app = this.door.port === (this.args.port || 8787) ? first
-      : readLocalApp(this.args.assembly, { run: this.args.run, port: this.door.port, platform: this.args.platform });
-    this.door.update(this.app.services, this.app.sites);
+    this.door = door;
+    if (this.stopping) {
+      await door.close();
+      return;
+    }
+    if (door.port !== (this.args.port || 8787)) {
+      this.app = readLocalApp(this.args.assembly, { run: this.args.run, port: door.port, platform: this.args.platform });
+    }
+    door.update(this.app.services, this.app.sites);
     for (const warning of this.app.warnings) this.io.err(`platform-dev: note: ${warning}`);
 
     this.docker = this.args.docker && this.app.services.some(s => s.target.kind === 'process' && s.target.process.command === undefined)
@@ -138,7 +164,7 @@ export class DevRun {
       watch: this.args.watch,
       healthTimeoutMs: this.args.healthTimeoutMs,
       docker: this.docker,
-      output: (name, line) => this.output(name, line),
+      output: (name, line, stream) => this.output(name, line, stream),
       events: event => this.onEvent(event),
     });
     const processes = this.processesOf(this.app);
@@ -161,14 +187,23 @@ export class DevRun {
     }
     this.io.out(`platform-dev: starting ${processes.length + this.lambdaServices().length} service(s) behind http://127.0.0.1:${this.door.port} ...`);
     try {
+      if (this.stopping) return;
       await Promise.all([this.supervisor.start(processes), this.startLambdas(this.app)]);
     } catch (e) {
+      const interrupted = this.stopping;
       await this.stop();
+      if (interrupted) return;
       throw new RunFailed((e as Error).message + ((e as { lastLines?: string[] }).lastLines?.length
         ? `\n${(e as { lastLines: string[] }).lastLines.map(l => `  ${l}`).join('\n')}` : ''));
     }
+    if (this.stopping) return;
     this.printTable(Date.now() - started);
     if (this.args.watch) this.watchAssembly();
+  }
+
+  /** Kills every service process at once (a second Ctrl-C): nothing keeps running after the exit. */
+  public killNow(): void {
+    this.supervisor?.killNow();
   }
 
   private runnable(service: LocalService): boolean {
@@ -180,7 +215,7 @@ export class DevRun {
     // The files' variables replace the task's (a local database, an empty settings parameter, ...).
     return app.services.filter(s => s.target.kind === 'process' && this.runnable(s)).map(s => {
       const spec = (s.target as { process: SupervisedService['spec'] }).process;
-      return { name: s.name, spec: { ...spec, environment: { ...spec.environment, ...this.fileValues } }, healthCheckPath: s.healthCheckPath };
+      return { name: s.name, spec: { ...spec, environment: { ...spec.environment, ...this.variables } }, healthCheckPath: s.healthCheckPath };
     });
   }
 
@@ -195,9 +230,12 @@ export class DevRun {
     }));
   }
 
-  /** Loads a function in its worker; its console output is prefixed like a process's. */
+  /** Loads a function in its worker (the --env-file variables over its environment); its console output is prefixed like a process's. */
   private async startLambda(name: string, spec: LambdaSpec): Promise<void> {
-    this.lambdas.set(name, await LambdaHost.start(name, spec, { log: line => this.output(name, line) }));
+    const withVariables = { ...spec, environment: { ...spec.environment, ...this.variables } };
+    const host = await LambdaHost.start(name, withVariables, { log: line => this.output(name, line) });
+    if (this.stopping) await host.close();
+    else this.lambdas.set(name, host);
   }
 
   private upstreamOf(name: string): Upstream {

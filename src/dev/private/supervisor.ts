@@ -1,9 +1,6 @@
-import { ChildProcess, spawn } from 'child_process';
-import * as fs from 'fs';
-import * as http from 'http';
-import * as net from 'net';
-import * as path from 'path';
+import { ChildProcess, spawn, spawnSync } from 'child_process';
 import { containerName, dockerPlan } from './docker';
+import { freePort, groupAlive, probe, signalGroup, sleep, watchTree } from './process-tree';
 import type { ProcessSpec } from './model';
 import { LineSplitter } from './terminal';
 
@@ -76,7 +73,6 @@ export class ServiceStartError extends Error {
 }
 
 const LAST_LINES = 20;
-const IGNORED_DIRS = new Set(['node_modules', '.git', 'cdk.out']);
 
 /** One launch of a service's process. */
 interface Run {
@@ -97,7 +93,8 @@ interface Entry {
   attempt: number;
   healthySince?: number;
   restartTimer?: NodeJS.Timeout;
-  watchers: fs.FSWatcher[];
+  /** Closes the service's watches. */
+  watchers: Array<() => void>;
   watchTimer?: NodeJS.Timeout;
 }
 
@@ -156,7 +153,7 @@ export class Supervisor {
   stop(): Promise<void> {
     if (!this.stopping) {
       this.stopping = Promise.all([...this.entries.values()].map(async (e) => {
-        for (const w of e.watchers) w.close();
+        for (const close of e.watchers) close();
         clearTimeout(e.restartTimer);
         clearTimeout(e.watchTimer);
         await this.end(e);
@@ -165,6 +162,20 @@ export class Supervisor {
       })).then(() => undefined);
     }
     return this.stopping;
+  }
+
+  /**
+   * SIGKILL to every process group at once, synchronously (and `docker rm --force` for containers):
+   * for an exit that cannot wait, such as a second Ctrl-C.
+   */
+  killNow(): void {
+    for (const e of this.entries.values()) {
+      const pid = e.run?.child.pid;
+      if (pid !== undefined) signalGroup(pid, 'SIGKILL');
+      if (!e.service.spec.command && e.service.spec.image) {
+        spawnSync('docker', ['rm', '--force', containerName(e.service.name)], { stdio: 'ignore', env: this.options.environment, timeout: 5000 });
+      }
+    }
   }
 
   /** Launches the service and waits for its health; a failure rejects (initial start) or counts as a crash. */
@@ -205,6 +216,10 @@ export class Supervisor {
     e.lastLines = [];
     e.state = 'starting';
     const env: NodeJS.ProcessEnv = { ...this.options.environment, ...spec.environment };
+    // Each service gets its own secrets only, not the other services' (an --env-file may hold them all).
+    for (const other of this.entries.values()) {
+      for (const secret of other.service.spec.secrets) if (!(secret in spec.environment)) delete env[secret];
+    }
     for (const secret of spec.secrets) env[secret] = this.options.environment[secret];
     let run: Run;
     if (spec.command) {
@@ -308,21 +323,10 @@ export class Supervisor {
   /** Watches the service's `spec.watch` paths; a change (debounced) restarts it at once. */
   private watch(e: Entry): void {
     for (const target of e.service.spec.watch) {
-      let watcher: fs.FSWatcher;
-      try {
-        const recursive = fs.statSync(target).isDirectory();
-        watcher = fs.watch(target, { recursive }, (_event, file) => {
-          const changed = file ? path.join(target, file.toString()) : target;
-          if (file && ignored(file.toString())) return;
-          clearTimeout(e.watchTimer);
-          e.watchTimer = setTimeout(() => void this.watchRestart(e, changed), this.options.watchDebounceMs ?? 300);
-        });
-      } catch (err) {
-        this.options.output(e.service.name, `platform-dev: cannot watch ${target}: ${(err as Error).message}`, 'stderr');
-        continue;
-      }
-      watcher.on('error', () => watcher.close());
-      e.watchers.push(watcher);
+      e.watchers.push(watchTree(target, changed => {
+        clearTimeout(e.watchTimer);
+        e.watchTimer = setTimeout(() => void this.watchRestart(e, changed), this.options.watchDebounceMs ?? 300);
+      }, message => this.options.output(e.service.name, `platform-dev: ${message}`, 'stderr')));
     }
   }
 
@@ -359,91 +363,10 @@ export class Supervisor {
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function ignored(relative: string): boolean {
-  return relative.split(/[\\/]/).some((part) => IGNORED_DIRS.has(part) || (part.startsWith('.') && part !== '.' && part !== '..'));
-}
-
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
-  for (const target of [-pid, pid]) { // the group, else (not a leader) the process
-    try {
-      return void process.kill(target, signal);
-    } catch { /* next, or gone */ }
-  }
-}
-
-/**
- * Whether a live process of the group is left. A zombie is gone for this purpose: an orphan's
- * zombie waits for init to reap it, which some container inits do only now and then. Linux: read
- * from /proc; elsewhere (macOS): `kill(-pgid, 0)`, where a zombie counts until reaped.
- */
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  if (process.platform !== 'linux') return true;
-  try {
-    return fs.readdirSync('/proc').some((entry) => {
-      if (!/^\d+$/.test(entry)) return false;
-      try {
-        const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-        const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        return Number(pgrp) === pgid && state !== 'Z';
-      } catch {
-        return false; // ended while we looked
-      }
-    });
-  } catch {
-    return true;
-  }
-}
-
 function exitReason(code: number | null, signal: string | null): string {
   return signal ? `killed by ${signal}` : `exited with code ${code ?? 'unknown'}`;
 }
 
 function seconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(1))} s`;
-}
-
-/** A free loopback port (the OS picks one; it is free again when this resolves). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** GET the health path answering 2xx/3xx, or (no path) the port accepting a connection (Docker's proxy accepts early: give a path). */
-function probe(port: number, healthPath: string | undefined, timeoutMs: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (healthPath === undefined) {
-      const socket = net.connect({ port, host: '127.0.0.1' });
-      socket.setTimeout(timeoutMs, () => socket.destroy());
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('close', () => resolve(false));
-      socket.once('error', () => resolve(false));
-      return;
-    }
-    const req = http.get({ host: '127.0.0.1', port, path: healthPath, agent: false, timeout: timeoutMs }, (res) => {
-      res.resume();
-      const status = res.statusCode ?? 0;
-      resolve(status >= 200 && status < 400);
-    });
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(false));
-  });
 }

@@ -63,6 +63,11 @@ function assetHashIn(value: unknown, known: Record<string, unknown>): string | u
   return undefined;
 }
 
+/** `localRun.environment` of a service's routes record (strings only). */
+export function localEnvironment(routes: LocalRoutesRecord): Record<string, string> {
+  return Object.fromEntries(Object.entries(routes.run?.environment ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}
+
 /** What `processSpecOf` is given besides the records. */
 export interface ProcessContext {
   readonly appDirectory: string;
@@ -91,16 +96,15 @@ export function processSpecOf(routes: LocalRoutesRecord, target: LocalTargetReco
       unresolvedEnvironment.push(variable.Name);
     }
   }
-  // The task listens on all addresses for its load balancers; a laptop's service stays on loopback.
-  if (environment.HOST === '0.0.0.0') environment.HOST = '127.0.0.1';
-  for (const [name, value] of Object.entries(routes.run?.environment ?? {})) {
-    if (typeof value === 'string') environment[name] = value;
-  }
+  // The task listens on all addresses for its load balancers; a laptop's service stays on loopback
+  // (a service that reads HOST to choose its address; the front door reaches it there).
+  if (environment.HOST === undefined || environment.HOST === '0.0.0.0') environment.HOST = '127.0.0.1';
+  Object.assign(environment, localEnvironment(routes));
   if (unresolvedEnvironment.length > 0) {
     context.warnings.push(`${routes.serviceName}: ${unresolvedEnvironment.join(', ')} ${unresolvedEnvironment.length === 1 ? 'is' : 'are'}`
       + ' only known at deploy time and left unset (set them in localRun.environment)');
   }
-  const directory = path.resolve(context.appDirectory, routes.run?.directory ?? '.');
+  const directory = path.resolve(context.appDirectory, typeof routes.run?.directory === 'string' ? routes.run.directory : '.');
   return {
     command,
     directory,
@@ -109,7 +113,7 @@ export function processSpecOf(routes: LocalRoutesRecord, target: LocalTargetReco
     secrets: (definition?.Secrets ?? []).map((s: { Name: string }) => s.Name),
     containerPort: target?.containerPort,
     image: definition && imageOf(definition, stack!, container),
-    watch: (routes.run?.watch ?? ['.']).map(p => path.resolve(directory, p)),
+    watch: (routes.run?.watch ?? ['.']).filter(p => typeof p === 'string').map(p => path.resolve(directory, p)),
   };
 }
 

@@ -20,7 +20,18 @@ const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** `localRun`, checked beside the construct that records it. @internal */
 export function validateLocalRunOptions(scope: IConstruct, options: LocalRunOptions | undefined): void {
   if (!options) return;
-  if (!isUnresolved(options.command) && (options.command.trim() === '' || /[\r\n]/.test(options.command))) {
+  // Recorded for a local run: a value known only at deploy time means nothing there.
+  const literal = 'expected a literal string, not a deploy-time value (localRun is read on a developer\'s machine, never deployed)';
+  const values: Array<[string, unknown]> = [
+    ['localRun.command', options.command],
+    ['localRun.directory', options.directory],
+    ...(options.watch ?? []).map((p): [string, unknown] => ['localRun.watch', p]),
+    ...Object.entries(options.environment ?? {}).map(([name, value]): [string, unknown] => [`localRun.environment.${name}`, value]),
+  ];
+  for (const [prop, value] of values) {
+    if (isUnresolved(value)) throw new PropError(scope, prop, value, literal);
+  }
+  if (options.command.trim() === '' || /[\r\n]/.test(options.command)) {
     throw new PropError(scope, 'localRun.command', options.command, 'expected one command line such as "npm run dev" (not empty, no line breaks)');
   }
   for (const name of Object.keys(options.environment ?? {})) {

@@ -39,7 +39,8 @@ describe('readLocalApp', () => {
     });
     const orders = service('orders').target;
     if (orders.kind !== 'process') throw new Error('expected a process');
-    expect(orders.process.environment).toEqual({ API_URL: 'http://127.0.0.1:8787/orders', TABLE: 'orders' });
+    // HOST: a service that reads it listens on loopback only.
+    expect(orders.process.environment).toEqual({ API_URL: 'http://127.0.0.1:8787/orders', TABLE: 'orders', HOST: '127.0.0.1' });
     expect(orders.process.watch).toEqual([path.join(ROOT, 'src')]);
     expect(service('orders').cors).toMatchObject({ allowOrigins: ['http://jessica.localhost:8787'], maxAgeSeconds: 300 });
   });

@@ -132,11 +132,39 @@ describe('cors', () => {
     expect(reply.headers['access-control-allow-origin']).toBeUndefined();
   });
 
+  test('on a long-lived path OPTIONS reaches the service, as the load balancer forwards it', async () => {
+    const seen = await echoed('/echo/ws', { method: 'OPTIONS', headers: { 'origin': 'http://jessica.localhost:8787', 'access-control-request-method': 'GET' } });
+    expect(seen.method).toBe('OPTIONS');
+    expect(seen.url).toBe('/echo/ws');
+  });
+
   test('without cors, OPTIONS reaches the service like any method', async () => {
     const seen = await echoed('/strip/x', { method: 'OPTIONS', headers: { origin: 'http://evil.example' } });
     expect(seen.method).toBe('OPTIONS');
     expect(seen.url).toBe('/x');
   });
+});
+
+describe('host names', () => {
+  test.each(['localhost', 'localhost:8787', '127.0.0.1:9', '[::1]:8787'])('%s reaches the services', async host => {
+    expect((await request(door.port, { path: '/echo/x', headers: { host } })).status).toBe(200);
+  });
+
+  test('<name>.localhost passes the check: it names a web page (none here: 404)', async () => {
+    expect((await request(door.port, { path: '/echo/x', headers: { host: 'nosite.localhost:8787' } })).status).toBe(404);
+  });
+
+  test.each(['evil.example', 'evil.example:8787', 'localhost.evil.example', '127.0.0.2'])(
+    '%s is refused with 403 (DNS rebinding), for requests and WebSocket upgrades', async host => {
+      const reply = await request(door.port, { path: '/echo/x', headers: { host } });
+      expect([reply.status, JSON.parse(reply.body)]).toEqual([403, { message: 'Forbidden' }]);
+      const refused = await new Promise<number>((resolve, reject) => {
+        const socket = new ws.WebSocket(`ws://127.0.0.1:${door.port}/echo/ws`, { headers: { host } });
+        socket.on('unexpected-response', (_req, res) => resolve(res.statusCode!));
+        socket.on('open', () => reject(new Error('upgraded')));
+      });
+      expect(refused).toBe(403);
+    });
 });
 
 describe('headers', () => {
@@ -147,7 +175,7 @@ describe('headers', () => {
         'x-viewer-address': '6.6.6.6',
         'x-forwarded-for': '10.0.0.1',
         'x-forwarded-proto': 'https',
-        'host': 'api.example.test:1234',
+        'host': 'localhost:1234',
         'x-custom': 'kept',
       },
     });
@@ -155,7 +183,7 @@ describe('headers', () => {
     expect(seen.headers['x-viewer-address']).toBe('127.0.0.1');
     expect(seen.headers['x-forwarded-for']).toBe('10.0.0.1, 127.0.0.1');
     expect(seen.headers['x-forwarded-proto']).toBe('http');
-    expect(seen.headers.host).toBe('api.example.test:1234');
+    expect(seen.headers.host).toBe('localhost:1234');
     expect(seen.headers['x-custom']).toBe('kept');
   });
 
@@ -220,7 +248,7 @@ function slowServer(): http.Server {
       // An event stream: the head at once, the first event much later.
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.flushHeaders();
-      setTimeout(() => res.end('data: late\n\n'), 400).unref();
+      setTimeout(() => res.end('data: late\n\n'), 2000).unref();
       return;
     }
     if (req.url!.includes('cut-by-service')) {
@@ -230,7 +258,7 @@ function slowServer(): http.Server {
       return;
     }
     if (req.url!.includes('slow-first-byte')) {
-      setTimeout(() => res.end('late'), 800).unref();
+      setTimeout(() => res.end('late'), 3000).unref();
       return;
     }
     // Streams a chunk every 100 ms for ~900 ms: past the 300 ms API limit.
@@ -328,7 +356,23 @@ describe('time limit and streaming', () => {
     const reply = await request(door.port, { path: '/echo/slow-first-byte' });
     expect(reply.status).toBe(503);
     expect(JSON.parse(reply.body)).toEqual({ message: 'Service Unavailable' });
-    expect(Date.now() - started).toBeLessThan(700);
+    expect(Date.now() - started).toBeLessThan(2500); // the service waits far longer
+  });
+
+  test('apiTimeoutMs 0 (--api-timeout 0) sets no limit', async () => {
+    const unlimited = await FrontDoor.start({
+      port: 0,
+      services: [service('echo')],
+      sites: [],
+      upstreamOf: () => upstreams.get('echo')!,
+      apiTimeoutMs: 0,
+    });
+    try {
+      const reply = await request(unlimited.port, { path: '/echo/slow-first-byte' });
+      expect(reply.status).toBe(200);
+    } finally {
+      await unlimited.close();
+    }
   });
 
   test('a stream on a long-lived path runs past apiTimeoutMs, uncut, and chunks arrive before it ends', async () => {
@@ -363,7 +407,7 @@ describe('time limit and streaming', () => {
         });
       }).on('error', reject);
     });
-    expect(headAfter).toBeLessThan(250);
+    expect(headAfter).toBeLessThan(1500);
     expect(await body).toBe('data: late\n\n');
   });
 
@@ -486,8 +530,8 @@ describe('websockets', () => {
     const closed = new Promise<number>(resolve => socket.on('close', () => resolve(Date.now())));
     const started = Date.now();
     await other.close();
-    expect((await closed) - started).toBeLessThan(1000);
-    expect(Date.now() - started).toBeLessThan(1000);
+    expect((await closed) - started).toBeLessThan(3000);
+    expect(Date.now() - started).toBeLessThan(3000);
   });
 });
 
@@ -512,7 +556,7 @@ describe('start', () => {
     }));
     const started = Date.now();
     await other.close();
-    expect(Date.now() - started).toBeLessThan(500);
+    expect(Date.now() - started).toBeLessThan(2000);
     agent.destroy();
     await sleep(0);
   });

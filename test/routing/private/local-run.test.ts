@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { App } from 'aws-cdk-lib';
+import { App, Fn } from 'aws-cdk-lib';
 import { ApiRoutes, ApiTarget } from '../../../src';
 import { LOCAL_RUN_METADATA } from '../../../src/contract/local-run';
 import { errorOf } from '../../helpers/errors';
@@ -30,6 +30,9 @@ describe('localRun', () => {
     [{ command: 'x', environment: { '1BAD': 'v' } }, 'localRun.environment', 'expected variable names'],
     [{ command: 'x', watch: ['../src'] }, 'localRun.watch', 'without ".."'],
     [{ command: 'x', watch: ['/abs'] }, 'localRun.watch', 'relative to localRun.directory'],
+    [{ command: Fn.importValue('Cmd') }, 'localRun.command', 'expected a literal string, not a deploy-time value'],
+    [{ command: 'x', directory: Fn.importValue('Dir') }, 'localRun.directory', 'not a deploy-time value'],
+    [{ command: 'x', environment: { URL: Fn.importValue('Url') } }, 'localRun.environment.URL', 'not a deploy-time value'],
   ])('refuses %j', (localRun, prop, message) => {
     const error = errorOf(() => routes(localRun));
     expect(error.message).toContain(prop);
