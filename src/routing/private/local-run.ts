@@ -2,7 +2,6 @@ import * as path from 'path';
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
-import { CorsPolicy } from '../../contract/cors-policy';
 import { addLocalRunRecord, LocalRoutesRecord } from '../../contract/local-run';
 import { LocalRunOptions } from '../../contract/local-run-options';
 import { IGlobalPlatform } from '../../contract/platform';
@@ -56,15 +55,9 @@ function portableDirectory(directory: string | undefined): string | undefined {
   return relative.startsWith('..') || path.isAbsolute(relative) ? directory : (relative === '' ? '.' : relative);
 }
 
-/** What `recordRoutes` needs from ApiRoutes. @internal */
-export interface RoutesFacts {
+/** What `recordRoutes` needs from ApiRoutes: the record's own fields, the platform, the options. @internal */
+export interface RoutesFacts extends Pick<LocalRoutesRecord, 'serviceName' | 'basePath' | 'pathMode' | 'longLivedPaths' | 'healthCheckPath' | 'cors'> {
   readonly platform: IGlobalPlatform;
-  readonly serviceName: string;
-  readonly basePath: string;
-  readonly pathMode: string;
-  readonly longLivedPaths: string[];
-  readonly healthCheckPath?: string;
-  readonly cors?: CorsPolicy;
   readonly jwtIssuer?: string;
   readonly localRun?: LocalRunOptions;
 }
