@@ -57,7 +57,10 @@ export async function main(argv: string[], stdout: NodeJS.WriteStream, stderr: N
     if (interrupted) {
       // npx and npm forward the terminal's Ctrl-C, which reaches this process as well: a second
       // signal within a second is that copy. A later one means "now", without waiting for the stop.
-      if (Date.now() - firstSignalAt > 1000) process.exit(130);
+      if (Date.now() - firstSignalAt > 1000) {
+        run?.kill(); // the services' process groups are detached: they would outlive this process
+        process.exit(130);
+      }
       return;
     }
     interrupted = true;

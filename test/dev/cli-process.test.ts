@@ -65,3 +65,21 @@ describe.each([['SIGINT'], ['SIGTERM']] as Array<[NodeJS.Signals]>)('platform-de
     expect(await accepts(door)).toBe(false);
   }, 30_000);
 });
+
+describe('a second Ctrl-C', () => {
+  test('a second or more after the first: exit 130 at once, a service that ignores SIGTERM killed', async () => {
+    const dev = platformDev('--env-file', repo.envFile, '--run', 'web=node stubborn.js');
+    await waitFor('ready', () => dev.output.stdout.includes('ready in') || dev.child.exitCode !== null, 20_000);
+    const { services } = portsOf(dev.output.stdout);
+    dev.child.kill('SIGINT');
+    await waitFor('the stop', () => dev.output.stdout.includes('ignoring SIGTERM'));
+    await new Promise(resolve => setTimeout(resolve, 1100));
+    const sent = Date.now();
+    dev.child.kill('SIGINT');
+    const { code, at } = await dev.exited;
+    expect(code).toBe(130);
+    expect(at - sent).toBeLessThan(1000);
+    await waitFor('the service gone', async () => !(await accepts(services.web)), 1000);
+  }, 30_000);
+
+});

@@ -66,6 +66,8 @@ export function buildDevRepo(root: string): DevRepo {
   // Healthy at once, gone 1.5 s later (a crash after the table is printed).
   fs.writeFileSync(path.join(webDirectory, 'crash.js'), `require('http').createServer((q, s) => s.end('ok'))
     .listen(Number(process.env.PORT), '127.0.0.1', () => { console.log('up, crashing soon'); setTimeout(() => process.exit(3), 1500); });\n`);
+  // Ignores SIGTERM: only SIGKILL ends it.
+  fs.writeFileSync(path.join(webDirectory, 'stubborn.js'), "process.on('SIGTERM', () => console.log('ignoring SIGTERM'));\nrequire('./server.js');\n");
   const envFile = path.join(root, 'secrets.env');
   fs.writeFileSync(envFile, 'WEB_TOKEN=secret-1\n');
   synthDevApp(root);

@@ -90,6 +90,8 @@ export class DevRun {
   private stopping = false;
   private docker = false;
   private manifestWatcher?: fs.FSWatcher;
+  /** Each service's process group (its latest launch), for `kill()`. */
+  private readonly groups = new Map<string, number>();
 
   private constructor(private readonly args: DevArguments, private readonly io: RunnerIo, private readonly environment: NodeJS.ProcessEnv,
     private readonly fileValues: Record<string, string>) {
@@ -216,6 +218,7 @@ export class DevRun {
   }
 
   private onEvent(event: SupervisorEvent): void {
+    if (event.type === 'started') this.groups.set(event.service, event.pid);
     const line = describeEvent(event);
     if (line) this.io.err(`platform-dev: ${line}`);
     if (event.type === 'fatal') {
@@ -263,6 +266,20 @@ export class DevRun {
       clearTimeout(timer);
       timer = setTimeout(() => void reload(), 300);
     });
+  }
+
+  /**
+   * SIGKILL to every service's process group at once, for a command that exits now (a second
+   * Ctrl-C): the groups are detached, so nothing else would end a service that ignores SIGTERM.
+   */
+  public kill(): void {
+    for (const pid of this.groups.values()) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
   }
 
   /** Stops every service and the front door; resolves with the exit code. Idempotent. */
