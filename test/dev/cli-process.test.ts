@@ -82,4 +82,17 @@ describe('a second Ctrl-C', () => {
     await waitFor('the service gone', async () => !(await accepts(services.web)), 1000);
   }, 30_000);
 
+  test('within a second of the first (npx forwarding the terminal\'s Ctrl-C): ignored, the stop ends with exit 0', async () => {
+    const dev = platformDev('--env-file', repo.envFile, '--run', 'web=node stubborn.js');
+    await waitFor('ready', () => dev.output.stdout.includes('ready in') || dev.child.exitCode !== null, 20_000);
+    const { services } = portsOf(dev.output.stdout);
+    dev.child.kill('SIGINT');
+    await waitFor('the stop', () => dev.output.stdout.includes('ignoring SIGTERM'));
+    dev.child.kill('SIGINT');
+    // The stop waits its grace time (3 s) for the service, then kills it.
+    const { code } = await dev.exited;
+    expect(code).toBe(0);
+    expect(dev.output.stderr).toMatch(/platform-dev: stopped\n$/);
+    expect(await accepts(services.web)).toBe(false);
+  }, 30_000);
 });
