@@ -228,6 +228,16 @@ describe('platform-dev: a run', () => {
     }
   });
 
+  test('--api-timeout 0: no time limit on the API paths (a slow answer and a Lambda answer arrive)', async () => {
+    const dev = run([repo.assembly, '--port', '0', '--env-file', repo.envFile, '--api-timeout', '0']);
+    await waitFor('ready', () => dev.stdout.text.includes('ready in'));
+    const { door } = portsOf(dev.stdout.text);
+    expect(await get(door, '/web/slow')).toEqual({ status: 200, body: 'slow' });
+    expect(await get(door, '/hello/x')).toEqual({ status: 200, body: 'hello v1 /hello/x' });
+    dev.signal('SIGTERM');
+    expect(await dev.exit).toBe(0);
+  });
+
   test('a signal while the services start: the run stops once they are up, exit 0', async () => {
     const dev = run([repo.assembly, '--port', '0', '--env-file', repo.envFile]);
     dev.signal('SIGINT');

@@ -24,6 +24,7 @@ const http = require('http');
 const version = fs.existsSync('version.txt') ? fs.readFileSync('version.txt', 'utf8').trim() : 'v1';
 http.createServer((req, res) => {
   if (req.url === '/web/health') return res.end('ok');
+  if (req.url === '/web/slow') return setTimeout(() => res.end('slow'), 300);
   res.setHeader('content-type', 'application/json');
   res.end(JSON.stringify({ service: 'web', url: req.url, pid: process.pid, port: Number(process.env.PORT), version,
     token: process.env.WEB_TOKEN === 'secret-1' }));

@@ -48,7 +48,7 @@ export interface FrontDoorOptions {
   readonly sites: LocalSite[];
   /** Where a service's requests go now (state changes live). */
   readonly upstreamOf: (serviceName: string) => Upstream;
-  /** The HTTP API's integration time limit on normal paths. @default 30000 */
+  /** The HTTP API's integration time limit on normal paths; 0: none. @default 30000 */
   readonly apiTimeoutMs?: number;
   /** The HTTP API's request body quota. @default 10 MiB */
   readonly maxBodyBytes?: number;
@@ -226,7 +226,7 @@ export class FrontDoor {
     const name = route.service.name;
     let done = false;
     let timer: NodeJS.Timeout | undefined;
-    if (!longLived) {
+    if (!longLived && this.apiTimeoutMs > 0) {
       timer = setTimeout(() => {
         if (done) return;
         done = true;
@@ -378,7 +378,7 @@ export class FrontDoor {
         headers: applyHeaderRules(joinedHeaders(req), viewer),
       });
       let settled = false;
-      const timer = longLived ? undefined : setTimeout(() => {
+      const timer = longLived || this.apiTimeoutMs === 0 ? undefined : setTimeout(() => {
         if (settled) return;
         settled = true;
         this.options.log?.(`${name}: no response within ${this.apiTimeoutMs} ms (the HTTP API's integration limit)`);

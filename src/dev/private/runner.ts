@@ -122,7 +122,7 @@ export class DevRun {
       services: [],
       sites: [],
       upstreamOf: name => this.upstreamOf(name),
-      apiTimeoutMs: this.args.apiTimeoutMs || undefined,
+      apiTimeoutMs: this.args.apiTimeoutMs, // 0: no limit
       log: line => this.io.err(`platform-dev: ${line}`),
     }).catch((e: Error) => {
       throw new DevInputError(e.message);
