@@ -71,7 +71,9 @@ export async function main(argv: string[], stdout: NodeJS.WriteStream, stderr: N
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    run = await DevRun.start(args, { out, err, terminal: terminalFor(stdout, process.env), environment: process.env });
+    run = await DevRun.start(args, { out, err, terminal: terminalFor(stdout, process.env), environment: process.env }, created => {
+      run = created;
+    });
     if (interrupted) void run.stop(0);
     const code = await run.exited;
     if (code === 0) err('platform-dev: stopped');
@@ -82,7 +84,8 @@ export async function main(argv: string[], stdout: NodeJS.WriteStream, stderr: N
       return 2;
     }
     if (e instanceof RunFailed) {
-      err(`platform-dev: ${e.message}`);
+      // Stopped by Ctrl-C or SIGTERM while starting: the services were stopped before they were healthy.
+      err(interrupted ? 'platform-dev: stopped' : `platform-dev: ${e.message}`);
       return interrupted ? 0 : 1;
     }
     throw e;

@@ -238,12 +238,24 @@ describe('platform-dev: a run', () => {
     expect(await dev.exit).toBe(0);
   });
 
-  test('a signal while the services start: the run stops once they are up, exit 0', async () => {
-    const dev = run([repo.assembly, '--port', '0', '--env-file', repo.envFile]);
+  test('a signal while the front door binds: nothing starts, exit 0', async () => {
+    const dev = run([repo.assembly, '--port', '0', '--env-file', repo.envFile, '--run', 'web=node server.js early-signal']);
     dev.signal('SIGINT');
     expect(await dev.exit).toBe(0);
     expect(dev.stderr.text).toMatch(/platform-dev: stopped\n$/);
-    expect(dev.stdout.text).toContain('ready in');
-    expect(await accepts(portsOf(dev.stdout.text).services.web)).toBe(false);
+    expect(dev.stdout.text).not.toContain('ready in');
+    await new Promise(resolve => setTimeout(resolve, 300));
+    expect(processesRunning('server.js\u0000early-signal')).toBe(0);
+  });
+
+  test('a signal while a service waits for its health: stopped at once, exit 0, no process left', async () => {
+    const dev = run([repo.assembly, '--port', '0', '--env-file', repo.envFile, '--run', 'web=echo booting web; sleep 30.0418']);
+    await waitFor('the service', () => dev.stdout.text.includes('booting web'));
+    const sent = Date.now();
+    dev.signal('SIGTERM');
+    expect(await dev.exit).toBe(0);
+    expect(Date.now() - sent).toBeLessThan(3000);
+    expect(dev.stderr.text).toMatch(/platform-dev: stopped\n$/);
+    expect(processesRunning('sleep\u000030.0418')).toBe(0);
   });
 });

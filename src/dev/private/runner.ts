@@ -69,14 +69,18 @@ function runsAs(service: LocalService, docker: boolean): string {
 
 /** A running platform-dev. */
 export class DevRun {
-  /** Starts a run; resolves once every service that can run is healthy and the table is printed. */
-  public static async start(args: DevArguments, io: RunnerIo): Promise<DevRun> {
+  /**
+   * Starts a run; resolves once every service that can run is healthy and the table is printed.
+   * `created` gets the run before its services start, so that Ctrl-C can stop a start in progress.
+   */
+  public static async start(args: DevArguments, io: RunnerIo, created?: (run: DevRun) => void): Promise<DevRun> {
     const fileValues = readEnvFiles(args.envFiles);
     // Secrets: the developer's environment wins over the files, as with dotenv.
     const environment = { ...fileValues, ...io.environment };
     // Input errors first (no assembly, unknown --run), before a port is taken or anything starts.
     const app = readLocalApp(args.assembly, { run: args.run, port: args.port || 8787, platform: args.platform });
     const run = new DevRun(args, io, environment, fileValues);
+    created?.(run);
     await run.begin(app);
     return run;
   }
@@ -127,6 +131,10 @@ export class DevRun {
     }).catch((e: Error) => {
       throw new DevInputError(e.message);
     });
+    if (this.stopping) { // stopped while the door was binding: stop() did not see it
+      await this.door.close();
+      throw new RunFailed('stopped while starting');
+    }
     this.app = this.door.port === (this.args.port || 8787) ? first
       : readLocalApp(this.args.assembly, { run: this.args.run, port: this.door.port, platform: this.args.platform });
     this.door.update(this.app.services, this.app.sites);
@@ -134,6 +142,7 @@ export class DevRun {
 
     this.docker = this.args.docker && this.app.services.some(s => s.target.kind === 'process' && s.target.process.command === undefined)
       ? await dockerAvailable() : false;
+    if (this.stopping) throw new RunFailed('stopped while starting');
     this.supervisor = new Supervisor({
       environment: this.environment,
       restart: this.args.restart,
@@ -199,7 +208,9 @@ export class DevRun {
 
   /** Loads a function in its worker; its console output is prefixed like a process's. */
   private async startLambda(name: string, spec: LambdaSpec): Promise<void> {
-    this.lambdas.set(name, await LambdaHost.start(name, spec, { log: line => this.output(name, line) }));
+    const host = await LambdaHost.start(name, spec, { log: line => this.output(name, line) });
+    if (this.stopping) return void await host.close(); // stopped while it loaded: stop() did not see it
+    this.lambdas.set(name, host);
   }
 
   private upstreamOf(name: string): Upstream {
