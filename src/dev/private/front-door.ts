@@ -49,7 +49,7 @@ export interface FrontDoorOptions {
   readonly sites: LocalSite[];
   /** Where a service's requests go now (state changes live). */
   readonly upstreamOf: (serviceName: string) => Upstream;
-  /** The HTTP API's integration time limit on normal paths. @default 30000 */
+  /** The HTTP API's integration time limit on normal paths; 0: none. @default 30000 */
   readonly apiTimeoutMs?: number;
   /** The HTTP API's request body quota. @default 10 MiB */
   readonly maxBodyBytes?: number;
