@@ -1,7 +1,7 @@
 import { ChildProcess, spawn, spawnSync } from 'child_process';
 import { containerName, dockerPlan } from './docker';
-import { freePort, groupAlive, probe, signalGroup, sleep, watchTree } from './process-tree';
 import type { ProcessSpec } from './model';
+import { freePort, groupAlive, probe, signalGroup, sleep, watchTree } from './process-tree';
 import { LineSplitter } from './terminal';
 
 /*
