@@ -131,13 +131,15 @@ export class ApiRoutes extends Construct {
       claimBasePath(this, platform.platformName, props.serviceName, this.basePath, claimed);
     }
 
+    // The target group checks it (long-lived paths only); platform-dev waits for it.
+    const healthCheckPath = longLivedPaths.length > 0 ? (props.healthCheckPath ?? `${this.basePath}/health`) : undefined;
     recordRoutes(this, {
       platform,
       serviceName: props.serviceName,
       basePath: this.basePath,
       pathMode: pathMode.mode,
       longLivedPaths,
-      healthCheckPath: props.healthCheckPath ?? (longLivedPaths.length > 0 ? `${this.basePath}/health` : undefined),
+      healthCheckPath,
       cors: props.cors && corsPolicy(props.cors),
       jwtIssuer: props.jwtIssuer,
       localRun: props.localRun,
@@ -231,7 +233,7 @@ export class ApiRoutes extends Construct {
         basePath: this.basePath,
         paths: longLivedPaths,
         priority,
-        healthCheckPath: props.healthCheckPath ?? `${this.basePath}/health`,
+        healthCheckPath: healthCheckPath!,
         target: binding.longLived,
         options: props,
       });
