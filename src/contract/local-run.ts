@@ -65,16 +65,37 @@ export interface LocalTargetRecord {
   readonly url?: unknown;
 }
 
-/** A container service's own facts (written by `ContainerService`). @internal */
+/** A service's place in the service mesh (Service Connect), in its container record. @internal */
+export interface LocalServiceConnectRecord {
+  /** The name callers use (`http://<alias>`); absent for a client-only service. */
+  readonly alias?: string;
+  /** The services it calls and the variable that holds each one's URL (`ORDERS_URL`). */
+  readonly calls: Array<{ readonly service: string; readonly variable: string }>;
+}
+
+/**
+ * A container service's own facts (written by `ContainerService`). A service without public
+ * routes (reached only through Service Connect) has no `routes`; its container record then
+ * carries what the routes record would (`serviceName`, `platformName`, `run`), and an `ecs`
+ * target record sits on the same construct.
+ * @internal
+ */
 export interface LocalContainerRecord {
   readonly kind: 'container';
   readonly version: number;
-  /** The construct path of the service's `ApiRoutes`. */
-  readonly routes: string;
+  /** The service's name. */
+  readonly serviceName: string;
+  readonly platformName: string;
+  /** The construct path of the service's `ApiRoutes`; absent for a service without public routes. */
+  readonly routes?: string;
   /** The container's health path. */
   readonly healthCheckPath: string;
   /** Folders the container may write (its read-only root's exceptions). */
   readonly writablePaths: string[];
+  /** The service mesh (`serviceConnect`), when on. */
+  readonly serviceConnect?: LocalServiceConnectRecord;
+  /** `LocalRunOptions` of a service without routes (else in its routes record). */
+  readonly run?: LocalRoutesRecord['run'];
 }
 
 /** A static site (written by `StaticSite`). @internal */

@@ -53,3 +53,35 @@ export function validateServiceName(scope: IConstruct, prop: string, serviceName
     throw new PropError(scope, prop, serviceName, `reserved names are ${RESERVED_SERVICE_NAMES.join(', ')}`);
   }
 }
+
+/** The port on which a task's Service Connect proxy takes calls from other services. @internal */
+export const SERVICE_CONNECT_INGRESS_PORT = 19080;
+
+/** The port of a Service Connect alias: `http://<service>` needs no port. @internal */
+export const SERVICE_CONNECT_ALIAS_PORT = 80;
+
+/** Memory kept free in a task for its Service Connect proxy (AWS's minimum suggestion). @internal */
+export const SERVICE_CONNECT_PROXY_MEMORY_MIB = 64;
+
+/**
+ * The suffix of a service's Service Connect discovery name (`<service>-sc`): its SRV service
+ * keeps `<service>` in the same namespace, and discovery names are unique there. Reserved: no
+ * service name ends with it.
+ * @internal
+ */
+export const SERVICE_CONNECT_DISCOVERY_SUFFIX = '-sc';
+
+/** A service's Service Connect discovery name (the Cloud Map service). @internal */
+export function meshDiscoveryName(serviceName: string): string {
+  return `${serviceName}${SERVICE_CONNECT_DISCOVERY_SUFFIX}`;
+}
+
+/** The URL a caller reaches a service at through Service Connect: `http://<service>`. @internal */
+export function meshUrl(serviceName: string): string {
+  return `http://${serviceName}`;
+}
+
+/** The variable that holds a callee's URL: `ORDERS_URL` for `orders`, `TTS_API_URL` for `tts-api`. @internal */
+export function meshUrlVariable(serviceName: string): string {
+  return `${serviceName.toUpperCase().replace(/-/g, '_')}_URL`;
+}

@@ -1,6 +1,6 @@
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { platformPath } from './names';
+import { platformPath, servicePath } from './names';
 
 /**
  * The SSM parameters a platform publishes, relative to its prefix. The names are a contract
@@ -59,4 +59,29 @@ export function parameterName(platformName: string, key: ParameterKey): string {
  */
 export function readParameter(scope: Construct, platformName: string, key: ParameterKey): string {
   return ssm.StringParameter.valueForStringParameter(scope, parameterName(platformName, key));
+}
+
+/**
+ * The SSM parameters a service publishes, relative to its path
+ * (`/platform/<platform>/services/<service>`): a contract between service apps (add keys, never
+ * rename one).
+ *
+ * @internal
+ */
+export const SERVICE_PARAMETER_KEYS = {
+  /** The security group of a Service Connect service's tasks (callees admit callers by it). */
+  meshSecurityGroupId: 'mesh/security-group-id',
+};
+
+/** @internal */
+export type ServiceParameterKey = keyof typeof SERVICE_PARAMETER_KEYS;
+
+/** The full name of one service parameter. @internal */
+export function serviceParameterName(platformName: string, serviceName: string, key: ServiceParameterKey): string {
+  return `${servicePath(platformName, serviceName)}/${SERVICE_PARAMETER_KEYS[key]}`;
+}
+
+/** Reads one service parameter (of a service in this app or another) at deploy time. @internal */
+export function readServiceParameter(scope: Construct, platformName: string, serviceName: string, key: ServiceParameterKey): string {
+  return ssm.StringParameter.valueForStringParameter(scope, serviceParameterName(platformName, serviceName, key));
 }

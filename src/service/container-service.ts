@@ -268,7 +268,7 @@ export class ContainerService extends Construct implements ec2.IConnectable, iam
       logRetention: props.logRetention,
     });
     this.url = this.routes.url;
-    addLocalRunRecord(this, { kind: 'container', routes: this.routes.node.path, healthCheckPath: healthPath, writablePaths: security.writablePaths });
+    addLocalRunRecord(this, { kind: 'container', serviceName: props.serviceName, platformName: platform.platformName, routes: this.routes.node.path, healthCheckPath: healthPath, writablePaths: security.writablePaths });
 
     configureTaskScaling(this.service, fargateTaskOptionsOf(props), schedule);
 
