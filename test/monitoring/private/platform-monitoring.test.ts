@@ -69,7 +69,7 @@ describe('dashboard', () => {
     });
     const after = Template.fromStack(stack);
     after.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
-    expect(service.routes.dashboard).toBeUndefined();
+    expect(service.routes!.dashboard).toBeUndefined();
     after.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'georgi-service1-api-5xx-rate' });
   });
 });
