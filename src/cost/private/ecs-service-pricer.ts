@@ -5,6 +5,11 @@ import { literal, referencedId } from './template-values';
 
 /* The price of an ECS service: its Fargate tasks over the month and what each running task adds. */
 
+/** The task memory a Service Connect proxy is given (the library keeps it free: contract/names.ts). */
+const PROXY_MEMORY_MIB = 64;
+/** The CPU units AWS suggests adding to a task for its Service Connect proxy. */
+const PROXY_CPU_UNITS = 256;
+
 /** What the ECS service pricing needs of the template pricer. @internal */
 export interface EcsPricingContext {
   /** The template's Resources. */
@@ -26,7 +31,7 @@ export interface EcsPricingContext {
 
 /**
  * Prices an `AWS::ECS::Service`: Fargate (and Spot) task-hours from its schedule and capacity
- * provider strategy, a public IPv4 per running task, a Cloud Map instance per task.
+ * provider strategy, a public IPv4 per running task, a Cloud Map instance per task, Service Connect.
  *
  * @internal
  */
@@ -97,5 +102,26 @@ export function priceEcsService(ctx: EcsPricingContext, logicalId: string, resou
     ctx.add(registryId, ctx.resources[registryId] ?? resource, 'Cloud Map registered task', taskHours / HOURS_PER_MONTH,
       P.cloudMapInstanceMonth, 'one instance per running task', true);
   }
+  const gbHour = arm ? [P.fargateArmGbHour, P.fargateSpotArmGbHour] : [P.fargateX86GbHour, P.fargateSpotX86GbHour];
+  priceServiceConnect(ctx, logicalId, resource, taskHours, (onDemandHours * gbHour[0].usd + spotHours * gbHour[1].usd) * PROXY_MEMORY_MIB / 1024);
 }
 
+/**
+ * Service Connect: its proxy runs inside the task (no charge of its own; a $0 line whose note
+ * shows the proxy's share of the task) and each running task registers one Cloud Map instance in
+ * each of the service's Service Connect services (none for a client-only service).
+ */
+function priceServiceConnect(ctx: EcsPricingContext, logicalId: string, resource: any, taskHours: number, proxyMemoryUsd: number): void {
+  const config = resource.Properties?.ServiceConnectConfiguration;
+  if (!config || typeof config !== 'object' || literal(config.Enabled) === false) return;
+  const P = ctx.prices;
+  ctx.add(logicalId, resource, 'Service Connect proxy (inside the task)', taskHours, P.serviceConnectTaskHour,
+    `priced in the Fargate task: ${PROXY_MEMORY_MIB} MiB of the task's memory reserved (about $${proxyMemoryUsd.toFixed(2)} a month`
+    + ` of it); AWS suggests ${PROXY_CPU_UNITS} CPU units`, true);
+  ctx.use('Cloud Map API calls (whether Service Connect\'s discovery calls are billed is unconfirmed)', P.cloudMapMillionApiCalls, logicalId);
+  const services = Array.isArray(config.Services) ? config.Services.length : 0;
+  if (services === 0) return;
+  ctx.add(logicalId, resource, 'Cloud Map registered task (Service Connect)', services * taskHours / HOURS_PER_MONTH, P.cloudMapInstanceMonth,
+    `one instance per running task${services > 1 ? ` in each of its ${services} Service Connect services` : ''}`
+    + '; billing of Service Connect registrations unconfirmed', true);
+}

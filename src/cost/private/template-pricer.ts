@@ -147,6 +147,11 @@ export class TemplatePricer {
       case 'AWS::ServiceDiscovery::Service':
         // Priced by the ECS service that registers into it (per registered task).
         return;
+      case 'AWS::ACMPCA::CertificateAuthority':
+        return this.pricePrivateCa(logicalId, resource);
+      case 'AWS::ACMPCA::Certificate':
+        // A one-time fee per certificate, at the price of the mode of the CA that issues it: per use.
+        return this.usePrivateCaCertificates(this.resources[referencedId(props.CertificateAuthorityArn) ?? ''], logicalId);
       case 'AWS::CloudWatch::Dashboard':
         this.dashboards += 1;
         return this.add(logicalId, resource, 'CloudWatch dashboard', 1, P.dashboardMonth);
@@ -251,6 +256,27 @@ export class TemplatePricer {
     if (interfaces.some((i: any) => literal(i?.AssociatePublicIpAddress) === true)) return true;
     const subnetIds = [props.SubnetId, ...interfaces.map((i: any) => i?.SubnetId)].map(referencedId).filter(Boolean) as string[];
     return subnetIds.some(id => literal(this.resources[id]?.Properties?.MapPublicIpOnLaunch) === true);
+  }
+
+  /** A private CA: by its mode; the certificates it issues per use. */
+  private pricePrivateCa(logicalId: string, resource: any): void {
+    const usageMode = resource.Properties?.UsageMode;
+    const mode = usageMode === undefined ? 'GENERAL_PURPOSE' : literal(usageMode);
+    const shortLived = mode === 'SHORT_LIVED_CERTIFICATE';
+    const notes = [
+      ...(typeof mode === 'string' ? [] : ['UsageMode is only known at deploy time: priced as general-purpose (the upper bound)']),
+      'the first private CA of an account in each Region has no operation charge for 30 days',
+    ];
+    this.add(logicalId, resource, `Private CA (${shortLived ? 'short-lived certificate' : 'general-purpose'} mode)`, 1,
+      shortLived ? this.prices.privateCaShortLivedMonth : this.prices.privateCaGeneralPurposeMonth, notes.join('; '));
+    this.usePrivateCaCertificates(resource, logicalId);
+  }
+
+  /** Certificates issued by a CA (of this template, or elsewhere: priced as general-purpose), per use. */
+  private usePrivateCaCertificates(ca: any, logicalId: string): void {
+    const shortLived = ca?.Type === 'AWS::ACMPCA::CertificateAuthority' && literal(ca.Properties?.UsageMode) === 'SHORT_LIVED_CERTIFICATE';
+    this.use(`Private CA certificates issued (${shortLived ? 'short-lived' : 'general-purpose'} mode, one-time fee each)`,
+      shortLived ? this.prices.privateCaShortLivedCertificate : this.prices.privateCaGeneralPurposeCertificate, logicalId);
   }
 
   /** What the ECS service pricing (ecs-service-pricer.ts) needs of this pricer. */
