@@ -300,10 +300,10 @@ describe('errors', () => {
   });
 
   test('allowServiceConnectFrom needs both in the mesh, the callee taking calls', () => {
-    const callee = make({ serviceConnect: {} });
+    const meshCallee = make({ serviceConnect: {} });
     const plainCaller = make({});
-    expect(() => callee.allowServiceConnectFrom(plainCaller)).toThrow(/invalid serviceConnect undefined: it calls .* through the mesh: set serviceConnect on it$/);
+    expect(() => meshCallee.allowServiceConnectFrom(plainCaller)).toThrow(/invalid serviceConnect undefined: it calls .* through the mesh: set serviceConnect on it$/);
     const clientOnly = make({ serviceConnect: { clientOnly: true } });
-    expect(() => clientOnly.allowServiceConnectFrom(callee)).toThrow(/invalid serviceConnect "clientOnly": allowServiceConnectFrom\(.*\) needs this service in the mesh, taking calls/);
+    expect(() => clientOnly.allowServiceConnectFrom(meshCallee)).toThrow(/invalid serviceConnect "clientOnly": allowServiceConnectFrom\(.*\) needs this service in the mesh, taking calls/);
   });
 });
