@@ -1,13 +1,17 @@
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
+import * as acmpca from 'aws-cdk-lib/aws-acmpca';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { ACCOUNT } from './fixtures';
 import { ContainerService, CostBudget, GlobalPlatform, NatType, TtsService } from '../../src';
 
 /**
  * A platform with every option on (stack `EveryOptionPlatform`), Jessica (TtsService with its
- * page) and a JWT service with CORS (stack `EveryOptionServices`): the app that the security
+ * page), a JWT service with CORS that calls an internal mesh service with TLS (stack
+ * `EveryOptionServices`): the app that the security
  * controls and both cdk-nag majors must find clean.
  */
 export function everyOptionApp(outdir: string): App {
@@ -40,7 +44,7 @@ export function everyOptionApp(outdir: string): App {
     accessLogsBucket: platform.accessLogsBucket,
     logRetention: logs.RetentionDays.ONE_YEAR,
   });
-  new ContainerService(serviceStack, 'Secured', {
+  const secured = new ContainerService(serviceStack, 'Secured', {
     platform,
     serviceName: 'secured',
     image: ecs.ContainerImage.fromRegistry('public.ecr.aws/georgi/hello:latest'),
@@ -48,6 +52,34 @@ export function everyOptionApp(outdir: string): App {
     jwtAudience: ['secured'],
     cors: { allowOrigins: ['https://app.georgi.io'] },
     logRetention: logs.RetentionDays.ONE_YEAR,
+    serviceConnect: { calls: ['ledger'], accessLogs: true },
   });
+  // An internal service in the mesh, with TLS from a private CA and a caller from another app.
+  const key = new kms.Key(serviceStack, 'MeshKey', { enableKeyRotation: true, description: 'service connect TLS keys' });
+  // The team's own key, as the alarm topic's: grants only for AWS resources (CT.KMS.PR.3).
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'DenyGrantsNotForAwsResources',
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: ['kms:CreateGrant'],
+    resources: ['*'],
+    conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+  }));
+  const ledger = new ContainerService(serviceStack, 'Ledger', {
+    platform,
+    serviceName: 'ledger',
+    image: ecs.ContainerImage.fromRegistry('public.ecr.aws/georgi/hello:latest'),
+    publicRoutes: false,
+    serviceConnect: {
+      allowedCallers: ['partner'],
+      tls: {
+        certificateAuthority: acmpca.CertificateAuthority.fromCertificateAuthorityArn(serviceStack, 'MeshCa',
+          `arn:aws:acm-pca:us-east-1:${ACCOUNT}:certificate-authority/11111111-2222-3333-4444-555555555555`),
+        kmsKey: key,
+      },
+    },
+    logRetention: logs.RetentionDays.ONE_YEAR,
+  });
+  ledger.allowServiceConnectFrom(secured);
   return app;
 }

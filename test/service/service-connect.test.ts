@@ -158,7 +158,7 @@ describe('options', () => {
     });
     template.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: roleId }],
-      PolicyDocument: { Statement: [Match.objectLike({ Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey*', 'kms:DescribeKey'] })] },
+      PolicyDocument: { Statement: [Match.objectLike({ Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'] })] },
     });
   });
 

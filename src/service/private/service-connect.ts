@@ -125,7 +125,7 @@ export function configureServiceConnect(scope: Construct, options: ServiceConnec
     managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonECSInfrastructureRolePolicyForServiceConnectTransportLayerSecurity')],
   });
   if (tlsRole) {
-    options.tls!.kmsKey?.grant(tlsRole, 'kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey*', 'kms:DescribeKey');
+    options.tls!.kmsKey?.grant(tlsRole, 'kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey');
     addNagSuppressions(tlsRole, [{
       id: 'AwsSolutions-IAM4',
       reason: 'AWS\'s managed policy for service connect TLS: ECS issues and rotates the proxy\'s certificates from the private CA'
