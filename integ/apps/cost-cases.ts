@@ -29,7 +29,7 @@ function costCase(id: string, title: string, items: CostLineItem[], targetUsd?: 
   return { id, title, targetUsd, items, monthlyUsd: round(items.reduce((sum, i) => sum + i.monthlyUsd, 0)) };
 }
 
-/** The four cases, from an estimate of the example app's assembly. */
+/** The five cases, from an estimate of the example app's assembly. */
 export function costCases(estimate: CloudAssemblyCostEstimate): CostCase[] {
   const [first, second] = LEAN_SERVICE_NAMES;
   const leanServices = stackItems(estimate, 'LeanServices');
@@ -42,6 +42,8 @@ export function costCases(estimate: CloudAssemblyCostEstimate): CostCase[] {
       [...stackItems(estimate, 'LeanPlatform'), ...leanServices.filter(i => i.service === first)], 5),
     costCase('lean-per-service', 'Lean: each further ContainerService, beyond its running-task charges',
       leanServices.filter(i => i.service === second && !i.perRunningTask), 0.5),
+    costCase('lean-mesh', 'Lean: two services in the service mesh (a caller with routes, an internal callee), beyond their running-task charges',
+      stackItems(estimate, 'LeanMesh').filter(i => !i.perRunningTask)),
   ];
 }
 

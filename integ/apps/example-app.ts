@@ -30,7 +30,8 @@ const ACCOUNT = '123456789012';
  * - the lean shape (README, "Lean shape"): `JessicaLeanPlatform` + `JessicaLeanService`, the
  *   reference deployment without a NAT or dashboard and with Jessica on ARM64 Spot on weekdays;
  *   `LeanPlatform` + `LeanServices`, a platform without long-lived connections and two small
- *   ContainerServices on it. Their costs are the figures of `integ/apps/cost-cases.ts`.
+ *   ContainerServices on it; `LeanMesh`, two services on it in the service mesh (a caller with
+ *   public routes, an internal callee). Their costs are the figures of `integ/apps/cost-cases.ts`.
  */
 export function buildExampleApp(outdir: string): App {
   // Real Availability Zone names instead of the "dummy1a" that an AZ look-up without credentials gives.
@@ -137,7 +138,25 @@ function buildLeanStacks(app: App, env: { account: string; region: string }): vo
       ...LEAN_TASK,
     });
   }
+
+  // The service mesh on the lean platform (README "Service mesh"): `shop` (public routes) calls
+  // `stock` (internal only) by name, both on the lean task.
+  const meshStack = new Stack(app, 'LeanMesh', { env });
+  meshStack.addDependency(platformStack, 'reads the platform\'s SSM parameters');
+  const meshPlatform = GlobalPlatform.fromPlatformName(meshStack, 'Platform', 'georgi-min', { domainName: 'min.georgi.io' });
+  const [caller, callee] = MESH_SERVICE_NAMES;
+  const image = ecs.ContainerImage.fromAsset(HELLO_DIR, { platform: ecrAssets.Platform.LINUX_ARM64 });
+  const stock = new ContainerService(meshStack, 'Stock', {
+    platform: meshPlatform, serviceName: callee, image, publicRoutes: false, serviceConnect: {}, ...LEAN_TASK,
+  });
+  const shop = new ContainerService(meshStack, 'Shop', {
+    platform: meshPlatform, serviceName: caller, image, serviceConnect: { calls: [callee], clientOnly: true }, ...LEAN_TASK,
+  });
+  stock.allowServiceConnectFrom(shop);
 }
 
 /** The two small services of `LeanServices`: the first with the platform, the second as "one more". */
 export const LEAN_SERVICE_NAMES = ['lean1', 'lean2'];
+
+/** The services of `LeanMesh`: a caller with public routes and the internal service it calls. */
+export const MESH_SERVICE_NAMES = ['shop', 'stock'];

@@ -38,7 +38,7 @@ beforeAll(() => {
 });
 
 test('cdk-nag: no unsuppressed AwsSolutions error in any stack of the example app', () => {
-  expect(stacks.map(s => s.stackName)).toEqual(expect.arrayContaining(['JessicaLeanPlatform', 'JessicaLeanService', 'LeanPlatform', 'LeanServices']));
+  expect(stacks.map(s => s.stackName)).toEqual(expect.arrayContaining(['JessicaLeanPlatform', 'JessicaLeanService', 'LeanPlatform', 'LeanServices', 'LeanMesh']));
   for (const stack of stacks) {
     const errors = Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*'));
     expect([stack.stackName, errors.map(e => `${e.id}: ${String(e.entry.data).split('\n')[0]}`)]).toEqual([stack.stackName, []]);
@@ -102,9 +102,9 @@ describe('the generic services of the example app would turn healthy as written'
     return found;
   }
 
-  test('service1, lean1 and lean2 run integ/hello on 8080, and its server answers their health check path with 200', async () => {
+  test('service1, lean1, lean2, shop and stock run integ/hello on 8080, and its server answers their health check path with 200', async () => {
     const containers = helloContainers();
-    expect(containers.map(c => c.stack).sort()).toEqual(['LeanServices', 'LeanServices', 'ServiceRepoExample']);
+    expect(containers.map(c => c.stack).sort()).toEqual(['LeanMesh', 'LeanMesh', 'LeanServices', 'LeanServices', 'ServiceRepoExample']);
     const server = spawn(process.execPath, [path.join(__dirname, '../../../integ/hello/server.js')], { env: { ...process.env, PORT: '0', HOST: '127.0.0.1' } });
     try {
       const port = await new Promise<number>((resolve, reject) => {
@@ -127,4 +127,15 @@ describe('the generic services of the example app would turn healthy as written'
       server.kill('SIGTERM');
     }
   });
+});
+
+test('lean: two services in the mesh add only their alarms to the fixed cost; the proxy is inside the task', () => {
+  const mesh = cases.get('lean-mesh')!;
+  // shop: routes 5xx rate (4 metrics) + no running task; stock (no routes): no running task + mesh 5xx rate (2 metrics).
+  expect(mesh.monthlyUsd).toBeCloseTo(SERVICE_ALARMS + 0.1 + 0.2, 6); // $0.80
+  const running = estimate.stacks.find(s => s.stackName === 'LeanMesh')!.items.filter(i => i.perRunningTask);
+  expect(running.filter(i => /Service Connect proxy/.test(i.description)).map(i => [i.service, i.monthlyUsd])).toEqual([['stock', 0], ['shop', 0]]);
+  // The internal callee registers once, through Service Connect; the caller keeps its SRV record for the VPC link.
+  expect(running.filter(i => /Cloud Map/.test(i.description)).map(i => `${i.service}: ${i.description}`))
+    .toEqual(['stock: Cloud Map registered task (Service Connect)', 'shop: Cloud Map registered task']);
 });
