@@ -19,6 +19,7 @@ export * from './routing/waf-options';
 export * from './service/container-service';
 export * from './service/container-security-options';
 export * from './service/fargate-task-options';
+export * from './service/service-connect-options';
 export * from './service/service-schedule';
 export * from './frontend/static-site';
 

@@ -43,7 +43,7 @@ export function servicePath(platformName: string, serviceName: string): string {
 export const RESERVED_SERVICE_NAMES: readonly string[] = ['api', 'www', 'mail', 'platform', 'ws', 'mcp', 'health'];
 
 /**
- * A service's name: DNS-safe, 2-32 characters, not reserved; it names the service's base path,
+ * A service's name: DNS-safe, 2-32 characters, not reserved, not ending in `-sc`; it names the service's base path,
  * resources, alarms and dashboard widgets.
  * @internal
  */
@@ -51,6 +51,10 @@ export function validateServiceName(scope: IConstruct, prop: string, serviceName
   validateDnsName(scope, prop, serviceName, 32);
   if (RESERVED_SERVICE_NAMES.includes(serviceName)) {
     throw new PropError(scope, prop, serviceName, `reserved names are ${RESERVED_SERVICE_NAMES.join(', ')}`);
+  }
+  if (serviceName.endsWith(SERVICE_CONNECT_DISCOVERY_SUFFIX)) {
+    throw new PropError(scope, prop, serviceName, `names ending in "${SERVICE_CONNECT_DISCOVERY_SUFFIX}" are reserved for service connect`
+      + ` discovery names (<service>${SERVICE_CONNECT_DISCOVERY_SUFFIX}, beside the service's own <service> in the platform's namespace)`);
   }
 }
 

@@ -151,9 +151,9 @@ export interface PlatformServiceProps {
 
   /**
    * The service's name: 2-32 characters of a-z, 0-9 and "-", starting with a letter; not one of
-   * api, www, mail, platform, ws, mcp, health. Names its base path (`/<serviceName>`), its alarms
-   * and dashboard widgets, and its `service` cost-allocation tag; one service per name on a
-   * platform.
+   * api, www, mail, platform, ws, mcp, health, and not ending in "-sc" (reserved for Service
+   * Connect's discovery names). Names its base path (`/<serviceName>`), its alarms and dashboard
+   * widgets, and its `service` cost-allocation tag; one service per name on a platform.
    */
   readonly serviceName: string;
 

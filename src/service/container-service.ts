@@ -10,9 +10,11 @@ import { ContainerSecurityOptions } from './container-security-options';
 import { FargateTaskOptions } from './fargate-task-options';
 import { addWritablePaths, linuxParametersOf, resolveContainerSecurity } from './private/container-security';
 import { configureTaskScaling, FARGATE_TASK_DEFAULTS, fargateTaskOptionsOf, validateFargateTaskOptions } from './private/fargate-task';
+import { recordContainer } from './private/local-run';
+import { allowMeshCaller, appProtocolOf, configureServiceConnect, meshEnvironment, proxyMemoryReserveMiB, validateServiceConnect } from './private/service-connect';
+import { ServiceConnectOptions } from './service-connect-options';
 import { ServiceSchedule } from './service-schedule';
-import { addLocalRunRecord } from '../contract/local-run';
-import { servicePath } from '../contract/names';
+import { servicePath, validateServiceName } from '../contract/names';
 import { PlatformServiceProps } from '../contract/platform';
 import { ControlWaivers } from '../core/controls';
 import { PropError } from '../core/errors';
@@ -108,6 +110,33 @@ export interface ContainerServiceProps extends PlatformServiceProps, ServiceRout
    * @default 80
    */
   readonly memoryThresholdPercent?: number;
+
+  /**
+   * Put the service in the platform's service mesh (ECS Service Connect): other services call it
+   * at `http://<serviceName>` (and it calls others by name) through a proxy that ECS adds to each
+   * task, with retries, outlier detection, timeouts and per-call metrics. `{}` turns it on.
+   * The front door's traffic still reaches the container port directly. The container's memory
+   * limit leaves 64 MiB of the task to the proxy. See `ServiceConnectOptions`.
+   *
+   * Cost: no charge for Service Connect; the proxy runs inside the task (no larger task at the
+   * defaults); a callee's 5xx-rate alarm $0.20 a month.
+   *
+   * @default - not in the mesh
+   */
+  readonly serviceConnect?: ServiceConnectOptions;
+
+  /**
+   * Route `/<serviceName>/*` on the central API to the service. `false` for an internal service
+   * that only other services reach, through the mesh (`serviceConnect` is then required): no
+   * routes, no Cloud Map SRV record, no inbound rule from the VPC link or load balancer, and
+   * `routes` and `url` are undefined.
+   *
+   * Cost: `false` saves the routes' 5xx-rate alarm ($0.20 a month) and the SRV registration
+   * ($0.10 per task-month).
+   *
+   * @default true
+   */
+  readonly publicRoutes?: boolean;
 }
 
 /**
@@ -140,20 +169,30 @@ export class ContainerService extends Construct implements ec2.IConnectable, iam
   /** The service's log group. */
   public readonly logGroup: logs.LogGroup;
 
-  /** The service's routes on the central API. */
-  public readonly routes: ApiRoutes;
+  /**
+   * The service's routes on the central API.
+   *
+   * @default - undefined for a service without public routes (`publicRoutes: false`)
+   */
+  public readonly routes?: ApiRoutes;
 
   /** The service's alarms (5xx rate, no running task, CPU, memory). */
   public readonly alarms: cloudwatch.IAlarm[];
 
-  /** The public URL of the service's base path, `https://api.<domain>/<service>`. */
-  public readonly url: string;
+  /**
+   * The public URL of the service's base path, `https://api.<domain>/<service>`.
+   *
+   * @default - undefined for a service without public routes (`publicRoutes: false`)
+   */
+  public readonly url?: string;
 
   /** The network connections of the service's tasks (their security group). */
   public readonly connections: ec2.Connections;
 
   /** The task role: what `grant*` methods of other resources give access to. */
   public readonly grantPrincipal: iam.IPrincipal;
+
+  private readonly serviceConnect?: ServiceConnectOptions;
 
   /**
    * @param scope the parent construct
@@ -165,12 +204,15 @@ export class ContainerService extends Construct implements ec2.IConnectable, iam
     ControlWaivers.applyTo(this);
     this.validateProps(props);
     const taskMemoryMiB = props.memoryLimitMiB ?? FARGATE_TASK_DEFAULTS.memoryLimitMiB;
-    const security = resolveContainerSecurity(this, props, taskMemoryMiB, props.enableExecuteCommand ?? false);
+    const security = resolveContainerSecurity(this, props, taskMemoryMiB, props.enableExecuteCommand ?? false,
+      proxyMemoryReserveMiB(props.serviceConnect));
     const platform = props.platform;
     const port = props.containerPort ?? 8080;
     const pathMode = props.pathMode ?? PathMode.KEEP_BASE_PATH;
     const basePath = props.basePath ?? `/${props.serviceName}`;
-    const healthPath = props.healthCheckPath ?? (pathMode.mode === PathMode.STRIP_BASE_PATH.mode ? '/health' : `${basePath}/health`);
+    const publicRoutes = props.publicRoutes ?? true;
+    const healthPath = props.healthCheckPath
+      ?? (!publicRoutes || pathMode.mode === PathMode.STRIP_BASE_PATH.mode ? '/health' : `${basePath}/health`);
     const schedule = props.schedule ?? ServiceSchedule.ALWAYS_ON;
     const minCapacity = props.minCapacity ?? FARGATE_TASK_DEFAULTS.minCapacity;
     const alarmPrefix = `${platform.platformName}-${props.serviceName}`;
@@ -192,8 +234,8 @@ export class ContainerService extends Construct implements ec2.IConnectable, iam
     this.container = this.taskDefinition.addContainer('Container', {
       containerName: props.serviceName,
       image: props.image,
-      portMappings: [{ containerPort: port, protocol: ecs.Protocol.TCP, name: 'http' }],
-      environment: props.environment,
+      portMappings: [{ containerPort: port, protocol: ecs.Protocol.TCP, name: 'http', appProtocol: appProtocolOf(props.serviceConnect) }],
+      environment: props.serviceConnect?.calls?.length ? { ...props.environment, ...meshEnvironment(props.serviceConnect) } : props.environment,
       secrets: props.secrets,
       logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: props.serviceName }),
       readonlyRootFilesystem: security.readonlyRootFilesystem,
@@ -237,7 +279,8 @@ export class ContainerService extends Construct implements ec2.IConnectable, iam
       healthCheckGracePeriod: props.longLivedPaths?.length ? Duration.seconds(60) : undefined,
       enableExecuteCommand: props.enableExecuteCommand ?? false,
       capacityProviderStrategies: [{ capacityProvider: props.fargateSpot ? 'FARGATE_SPOT' : 'FARGATE', weight: 1 }],
-      cloudMapOptions: {
+      // SRV records for the HTTP API's VPC link (the mesh registers <service>-sc beside them).
+      cloudMapOptions: !publicRoutes ? undefined : {
         cloudMapNamespace: platform.namespace,
         name: props.serviceName,
         dnsRecordType: servicediscovery.DnsRecordType.SRV,
@@ -254,9 +297,15 @@ export class ContainerService extends Construct implements ec2.IConnectable, iam
     }
     this.connections = this.service.connections;
     this.grantPrincipal = this.taskDefinition.taskRole;
+    this.serviceConnect = props.serviceConnect;
+    if (props.serviceConnect) {
+      configureServiceConnect(this, props.serviceConnect, {
+        service: this.service, securityGroup: this.securityGroup, logGroup: this.logGroup, platform, serviceName: props.serviceName,
+      });
+    }
 
     const longLived = (props.longLivedPaths ?? []).length > 0;
-    this.routes = new ApiRoutes(this, 'Routes', {
+    this.routes = !publicRoutes ? undefined : new ApiRoutes(this, 'Routes', {
       ...routingOptionsOf(props),
       platform,
       serviceName: props.serviceName,
@@ -267,8 +316,10 @@ export class ContainerService extends Construct implements ec2.IConnectable, iam
       healthCheckPath: longLived ? healthPath : undefined,
       logRetention: props.logRetention,
     });
-    this.url = this.routes.url;
-    addLocalRunRecord(this, { kind: 'container', serviceName: props.serviceName, platformName: platform.platformName, routes: this.routes.node.path, healthCheckPath: healthPath, writablePaths: security.writablePaths });
+    this.url = this.routes?.url;
+    recordContainer(this, props, {
+      routes: this.routes, taskDefinition: this.taskDefinition, healthCheckPath: healthPath, writablePaths: security.writablePaths, port,
+    });
 
     configureTaskScaling(this.service, fargateTaskOptionsOf(props), schedule);
 
@@ -281,13 +332,31 @@ export class ContainerService extends Construct implements ec2.IConnectable, iam
       memoryPercent: props.memoryThresholdPercent ?? 80,
       utilizationAlarms: props.utilizationAlarms ?? true,
       alarmOnNoTask: minCapacity > 0,
-      dashboard: this.routes.dashboard,
+      dashboard: this.routes?.dashboard,
     });
-    this.alarms = [this.routes.serverErrorRateAlarm, ...alarms.alarms];
+    this.alarms = [...(this.routes ? [this.routes.serverErrorRateAlarm] : []), ...alarms.alarms];
 
     tagServiceResources(this, platform.platformName, props.serviceName);
-    new CfnOutput(this, 'ApiUrl', { value: this.url, description: `${props.serviceName} on the central API` });
+    if (this.url) new CfnOutput(this, 'ApiUrl', { value: this.url, description: `${props.serviceName} on the central API` });
     this.addNagSuppressions(props);
+  }
+
+  /**
+   * Admits service mesh calls from `caller`, a service of this app (in this stack or another):
+   * an inbound rule on this service's security group from the caller's, on the proxy's port only.
+   * A caller in another app: `serviceConnect.allowedCallers`.
+   *
+   * @param caller a service with `serviceConnect` that calls this one
+   */
+  public allowServiceConnectFrom(caller: ContainerService): void {
+    if (!this.serviceConnect || this.serviceConnect.clientOnly) {
+      throw new PropError(this, 'serviceConnect', this.serviceConnect ? 'clientOnly' : undefined,
+        `allowServiceConnectFrom(${caller.node.id}) needs this service in the mesh, taking calls: set serviceConnect (not clientOnly)`);
+    }
+    if (!caller.serviceConnect) {
+      throw new PropError(caller, 'serviceConnect', undefined, `it calls ${this.node.path} through the mesh: set serviceConnect on it`);
+    }
+    allowMeshCaller(this.securityGroup, caller.securityGroup, caller.node.path);
   }
 
   private addNagSuppressions(props: ContainerServiceProps): void {
@@ -322,6 +391,16 @@ export class ContainerService extends Construct implements ec2.IConnectable, iam
 
   private validateProps(props: ContainerServiceProps): void {
     validateIntegerRange(this, 'containerPort', props.containerPort, 1, 65535);
+    validateServiceConnect(this, props, props.platform.platformName);
+    if (props.publicRoutes === false) {
+      // ApiRoutes checks the name otherwise.
+      validateServiceName(this, 'serviceName', props.serviceName);
+      const routing = Object.keys(routingOptionsOf(props));
+      if (routing.length > 0) {
+        throw new PropError(this, routing[0], describeValue(props[routing[0] as keyof ContainerServiceProps]),
+          'only used with public routes (publicRoutes is false: the service is reached only through the service mesh)');
+      }
+    }
     validateFargateTaskOptions(this, props);
     validatePercentage(this, 'cpuThresholdPercent', props.cpuThresholdPercent);
     validatePercentage(this, 'memoryThresholdPercent', props.memoryThresholdPercent);
@@ -341,4 +420,8 @@ export class ContainerService extends Construct implements ec2.IConnectable, iam
       }
     }
   }
+}
+
+function describeValue(value: unknown): unknown {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? '{...}' : value;
 }

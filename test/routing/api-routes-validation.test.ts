@@ -62,7 +62,12 @@ describe('serviceName', () => {
       'reserved names are api, www, mail, platform, ws, mcp, health');
   });
 
-  test.each(['jessica', 'j2', 'a'.repeat(32), 'voice-api'])('accepted: %j', name => {
+  test.each(['orders-sc', 'a-sc'])('reserved for service connect discovery names: %j', name => {
+    expectPropError(() => build({ serviceName: name }), 'serviceName', JSON.stringify(name),
+      'names ending in "-sc" are reserved for service connect discovery names (<service>-sc, beside the service\'s own <service> in the platform\'s namespace)');
+  });
+
+  test.each(['jessica', 'j2', 'a'.repeat(32), 'voice-api', 'disc', 'sc-orders'])('accepted: %j', name => {
     expect(() => build({ serviceName: name })).not.toThrow();
   });
 });

@@ -1,5 +1,6 @@
 /** Types that have no charge of their own (their use, if any, is priced elsewhere). @internal */
 export const NO_CHARGE = new Set([
+  'AWS::ACMPCA::CertificateAuthorityActivation', 'AWS::ACMPCA::Permission',
   'AWS::ApiGatewayV2::ApiMapping', 'AWS::ApiGatewayV2::Authorizer', 'AWS::ApiGatewayV2::DomainName',
   'AWS::ApiGatewayV2::Integration', 'AWS::ApiGatewayV2::Route', 'AWS::ApiGatewayV2::VpcLink',
   'AWS::ApplicationAutoScaling::ScalableTarget',

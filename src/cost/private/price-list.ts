@@ -61,6 +61,13 @@ export interface RegionPriceList {
   readonly logsIngestedGb: PriceFigure;
   readonly logsStoredGbMonth: PriceFigure;
   readonly cloudMapInstanceMonth: PriceFigure;
+  readonly cloudMapMillionApiCalls: PriceFigure;
+  /** ECS Service Connect's own charge per task-hour (none: its proxy runs on the task's CPU and memory). */
+  readonly serviceConnectTaskHour: PriceFigure;
+  readonly privateCaGeneralPurposeMonth: PriceFigure;
+  readonly privateCaShortLivedMonth: PriceFigure;
+  readonly privateCaGeneralPurposeCertificate: PriceFigure;
+  readonly privateCaShortLivedCertificate: PriceFigure;
   readonly httpApiMillionRequests: PriceFigure;
   readonly webSocketMillionMessages: PriceFigure;
   readonly webSocketMillionConnectionMinutes: PriceFigure;
@@ -107,6 +114,10 @@ const CW_FACTUAL = 'https://www.factualminds.com/blog/amazon-cloudwatch-pricing-
 const CW = 'https://aws.amazon.com/cloudwatch/pricing/';
 const CW_PRICEBOOK_EUC1 = 'CloudWatch eu-central-1 price book (public CloudHealth template, effective 2025-01-01)';
 const CLOUDMAP = 'https://aws.amazon.com/cloud-map/pricing/ (AWS Price List, AWSCloudMap, effective 2025-08-01)';
+const CLOUDMAP_API = 'https://huggingface.co/datasets/labofsahil/aws-pricing-dataset (AWSCloudMap.csv, a copy of the AWS Price List: "$1.00 per million API calls", effective 2025-08-01)';
+const ECS_PRICING = 'https://aws.amazon.com/ecs/pricing/ ("no additional charge for Amazon ECS orchestration"; no Service Connect line)';
+const PRIVATE_CA = 'https://aws.amazon.com/private-ca/pricing/';
+const PRIVATE_CA_OFFER = 'https://huggingface.co/datasets/labofsahil/aws-pricing-dataset (AWSCertificateManager.csv, a copy of the AWS Price List, effective 2025-07-01)';
 const APIGW = 'https://docs.aws.amazon.com/whitepapers/latest/best-practices-api-gateway-private-apis-integration/cost-optimization.html';
 const APIGW_PAGE = 'https://aws.amazon.com/api-gateway/pricing/';
 const CLOUDFRONT = 'https://aws.amazon.com/cloudfront/pricing/';
@@ -125,11 +136,16 @@ const u = (usd: number, unit: string, source: string, asOf: string, note: string
 // ARM64 on demand (x86 Spot / x86 on demand = 0.3123 for vCPU, 0.3123 for memory).
 const SPOT_NOTE = 'Spot prices move with supply; AWS says up to 70% below on demand';
 const ARM_SPOT_NOTE = 'derived: ARM64 on demand x (x86 Spot / x86 on demand) of the same Region';
+const SERVICE_CONNECT_NOTE = 'no Service Connect fee on the AWS pages we read (third-party: "the feature is free", '
+  + 'https://fortem.dev/blog/ecs-service-connect-guide/); its proxy runs on the task\'s own CPU and memory';
+const CLOUDMAP_API_NOTE = 'the Price List rows we read name other Regions (Cloud Map prices are the same in every Region we saw)';
+const SHORT_LIVED_CERT_NOTE = 'the Price List rows we read are af-south-1 and me-south-1 ($0.058 each); this Region\'s row was not read';
+const GENERAL_CERT_NOTE = 'as commonly quoted (the first 1,000 a month; less above); this Region\'s row was not read';
 const ARM_NOTE = 'derived: x86 x 0.8, the ARM64/x86 ratio of every Region whose prices we could read';
 
 /** @internal */
 export const PRICE_LIST: PriceList = {
-  asOf: '2026-12-01',
+  asOf: '2026-12-07',
   regions: {
     'us-east-1': {
       fargateX86VcpuHour: p(0.04048, 'vCPU-hour', WRING_FARGATE, '2026-03-10'),
@@ -166,6 +182,12 @@ export const PRICE_LIST: PriceList = {
       logsIngestedGb: p(0.5, 'GB ingested', CW_FACTUAL, '2026-06-13'),
       logsStoredGbMonth: u(0.03, 'GB-month stored', CW, '2026-11-26', 'as commonly quoted; not in the pages we could read'),
       cloudMapInstanceMonth: p(0.1, 'registered instance-month', CLOUDMAP, '2025-08-01'),
+      cloudMapMillionApiCalls: u(1, 'million API calls', CLOUDMAP_API, '2025-08-01', CLOUDMAP_API_NOTE),
+      serviceConnectTaskHour: u(0, 'task-hour', ECS_PRICING, '2026-12-07', SERVICE_CONNECT_NOTE),
+      privateCaGeneralPurposeMonth: p(400, 'CA-month (general-purpose mode)', PRIVATE_CA, '2026-12-07'),
+      privateCaShortLivedMonth: p(50, 'CA-month (short-lived certificate mode)', PRIVATE_CA, '2026-12-07'),
+      privateCaGeneralPurposeCertificate: u(0.75, 'certificate issued', PRIVATE_CA, '2026-12-07', GENERAL_CERT_NOTE),
+      privateCaShortLivedCertificate: u(0.058, 'certificate issued', PRIVATE_CA_OFFER, '2025-07-01', SHORT_LIVED_CERT_NOTE),
       httpApiMillionRequests: p(1, 'million requests', APIGW, '2026-11-26'),
       webSocketMillionMessages: p(1, 'million messages', APIGW_PAGE, '2026-11-26'),
       webSocketMillionConnectionMinutes: p(0.25, 'million connection minutes', APIGW_PAGE, '2026-11-26'),
@@ -216,6 +238,12 @@ export const PRICE_LIST: PriceList = {
       logsIngestedGb: p(0.63, 'GB ingested', CW_PRICEBOOK_EUC1, '2025-01-01'),
       logsStoredGbMonth: u(0.0324, 'GB-month stored', CW, '2026-11-26', 'as commonly quoted; not in the pages we could read'),
       cloudMapInstanceMonth: p(0.1, 'registered instance-month', CLOUDMAP, '2025-08-01'),
+      cloudMapMillionApiCalls: u(1, 'million API calls', CLOUDMAP_API, '2025-08-01', CLOUDMAP_API_NOTE),
+      serviceConnectTaskHour: u(0, 'task-hour', ECS_PRICING, '2026-12-07', SERVICE_CONNECT_NOTE),
+      privateCaGeneralPurposeMonth: p(400, 'CA-month (general-purpose mode)', PRIVATE_CA, '2026-12-07'),
+      privateCaShortLivedMonth: p(50, 'CA-month (short-lived certificate mode)', PRIVATE_CA, '2026-12-07'),
+      privateCaGeneralPurposeCertificate: u(0.75, 'certificate issued', PRIVATE_CA, '2026-12-07', GENERAL_CERT_NOTE),
+      privateCaShortLivedCertificate: u(0.058, 'certificate issued', PRIVATE_CA_OFFER, '2025-07-01', SHORT_LIVED_CERT_NOTE),
       httpApiMillionRequests: u(1.2, 'million requests', APIGW_PAGE, '2026-11-26', 'as commonly quoted; not in the pages we could read'),
       webSocketMillionMessages: u(1, 'million messages', APIGW_PAGE, '2026-11-26', 'the us-east-1 figure; Frankfurt\'s was not found'),
       webSocketMillionConnectionMinutes: u(0.25, 'million connection minutes', APIGW_PAGE, '2026-11-26', 'the us-east-1 figure; Frankfurt\'s was not found'),

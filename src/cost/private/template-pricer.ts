@@ -1,7 +1,8 @@
-import { capacityStrategy, Resources, taskCapacity, withClusterDefaultStrategy } from './ecs-capacity';
+import { Resources } from './ecs-capacity';
+import { EcsPricingContext, priceEcsService } from './ecs-service-pricer';
 import { CostEstimateError } from './errors';
 import { alarmFreeTier, dashboardFreeTier } from './free-tier';
-import { HOURS_PER_MONTH, WEEKS_PER_MONTH } from './hours';
+import { HOURS_PER_MONTH } from './hours';
 import { NO_CHARGE } from './no-charge';
 import { PriceFigure, RegionPriceList } from './price-list';
 import { literal, pathOf, referencedId, round, serviceNameOf, tagOf } from './template-values';
@@ -76,7 +77,7 @@ export class TemplatePricer {
     const P = this.prices;
     switch (type) {
       case 'AWS::ECS::Service':
-        return this.priceEcsService(logicalId, resource);
+        return priceEcsService(this.ecsContext(), logicalId, resource);
       case 'AWS::EC2::NatGateway':
         this.add(logicalId, resource, literal(props.ConnectivityType) === 'private' ? 'NAT gateway (private)' : 'NAT gateway', month, P.natGatewayHour);
         return this.use('NAT gateway data processed', P.natGatewayGb, logicalId);
@@ -146,6 +147,11 @@ export class TemplatePricer {
       case 'AWS::ServiceDiscovery::Service':
         // Priced by the ECS service that registers into it (per registered task).
         return;
+      case 'AWS::ACMPCA::CertificateAuthority':
+        return this.pricePrivateCa(logicalId, resource);
+      case 'AWS::ACMPCA::Certificate':
+        // A one-time fee per certificate, at the price of the mode of the CA that issues it: per use.
+        return this.usePrivateCaCertificates(this.resources[referencedId(props.CertificateAuthorityArn) ?? ''], logicalId);
       case 'AWS::CloudWatch::Dashboard':
         this.dashboards += 1;
         return this.add(logicalId, resource, 'CloudWatch dashboard', 1, P.dashboardMonth);
@@ -252,75 +258,39 @@ export class TemplatePricer {
     return subnetIds.some(id => literal(this.resources[id]?.Properties?.MapPublicIpOnLaunch) === true);
   }
 
-  private priceEcsService(logicalId: string, resource: any): void {
-    const props = resource.Properties ?? {};
-    const taskDefinitionId = referencedId(props.TaskDefinition);
-    const taskDefinition = taskDefinitionId ? this.resources[taskDefinitionId] : undefined;
-    if (!taskDefinition) {
-      return this.cannot(logicalId, 'AWS::ECS::Service', 'its task definition is not in this template');
-    }
-    const td = taskDefinition.Properties ?? {};
-    const cpu = Number(literal(td.Cpu));
-    const memory = Number(literal(td.Memory));
-    if (!(cpu > 0) || !(memory > 0)) {
-      return this.cannot(logicalId, 'AWS::ECS::Service', 'its task size (Cpu, Memory) is not a literal in the task definition');
-    }
-    const os = String(literal(td.RuntimePlatform?.OperatingSystemFamily) ?? 'LINUX');
-    if (os !== 'LINUX') {
-      return this.cannot(logicalId, 'AWS::ECS::Service', `operating system ${os} has no price in the price list`);
-    }
-    const arm = literal(td.RuntimePlatform?.CpuArchitecture) === 'ARM64';
-    const ephemeralGb = Math.max(0, Number(literal(td.EphemeralStorage?.SizeInGiB) ?? 20) - 20);
-
-    const capacity = taskCapacity(this.resources, logicalId, props);
-    if (typeof capacity === 'string') {
-      return this.cannot(logicalId, 'AWS::ECS::Service', capacity);
-    }
-    const strategy = capacityStrategy(withClusterDefaultStrategy(this.resources, props, this.notes));
-    if (typeof strategy === 'string') {
-      return this.cannot(logicalId, 'AWS::ECS::Service', strategy);
-    }
-
-    // Task-hours a month on each provider.
-    let onDemandHours = 0;
-    let spotHours = 0;
-    for (const [tasks, hoursPerWeek] of capacity.hoursAtCapacity) {
-      const spotTasks = strategy(tasks);
-      spotHours += spotTasks * hoursPerWeek * WEEKS_PER_MONTH;
-      onDemandHours += (tasks - spotTasks) * hoursPerWeek * WEEKS_PER_MONTH;
-    }
-    const size = `${cpu / 1024} vCPU / ${memory / 1024} GB ${arm ? 'ARM64' : 'X86_64'}`;
-    const P = this.prices;
-    const taskPrice = (vcpu: PriceFigure, gb: PriceFigure): PriceFigure => ({
-      usd: (cpu / 1024) * vcpu.usd + (memory / 1024) * gb.usd + ephemeralGb * P.fargateEphemeralGbHour.usd,
-      unit: 'task-hour',
-      source: vcpu.source,
-      asOf: vcpu.asOf,
-    });
-    const note = capacity.note;
-    if (onDemandHours > 0) {
-      this.add(logicalId, resource, `Fargate task ${size}`, onDemandHours,
-        arm ? taskPrice(P.fargateArmVcpuHour, P.fargateArmGbHour) : taskPrice(P.fargateX86VcpuHour, P.fargateX86GbHour), note, true);
-    }
-    if (spotHours > 0) {
-      this.add(logicalId, resource, `Fargate Spot task ${size}`, spotHours,
-        arm ? taskPrice(P.fargateSpotArmVcpuHour, P.fargateSpotArmGbHour) : taskPrice(P.fargateSpotX86VcpuHour, P.fargateSpotX86GbHour),
-        `${note}; Spot prices vary with supply (figure of the date in the price list)`, true);
-    }
-    const taskHours = onDemandHours + spotHours;
-    const assignPublicIp = this.resolve(props.NetworkConfiguration?.AwsvpcConfiguration?.AssignPublicIp);
-    if (taskHours > 0 && assignPublicIp !== undefined && literal(assignPublicIp) !== 'DISABLED') {
-      this.add(logicalId, resource, 'public IPv4 address per running task', taskHours, P.publicIpv4Hour,
-        literal(assignPublicIp) === 'ENABLED' ? undefined : 'AssignPublicIp is only known at deploy time: priced as ENABLED (the upper bound)', true);
-    }
-    const registries = Array.isArray(props.ServiceRegistries) ? props.ServiceRegistries : [];
-    for (const registry of registries) {
-      const registryId = referencedId(registry?.RegistryArn) ?? logicalId;
-      this.add(registryId, this.resources[registryId] ?? resource, 'Cloud Map registered task', taskHours / HOURS_PER_MONTH,
-        P.cloudMapInstanceMonth, 'one instance per running task', true);
-    }
+  /** A private CA: by its mode; the certificates it issues per use. */
+  private pricePrivateCa(logicalId: string, resource: any): void {
+    const usageMode = resource.Properties?.UsageMode;
+    const mode = usageMode === undefined ? 'GENERAL_PURPOSE' : literal(usageMode);
+    const shortLived = mode === 'SHORT_LIVED_CERTIFICATE';
+    const notes = [
+      ...(typeof mode === 'string' ? [] : ['UsageMode is only known at deploy time: priced as general-purpose (the upper bound)']),
+      'the first private CA of an account in each Region has no operation charge for 30 days',
+    ];
+    this.add(logicalId, resource, `Private CA (${shortLived ? 'short-lived certificate' : 'general-purpose'} mode)`, 1,
+      shortLived ? this.prices.privateCaShortLivedMonth : this.prices.privateCaGeneralPurposeMonth, notes.join('; '));
+    this.usePrivateCaCertificates(resource, logicalId);
   }
 
+  /** Certificates issued by a CA (of this template, or elsewhere: priced as general-purpose), per use. */
+  private usePrivateCaCertificates(ca: any, logicalId: string): void {
+    const shortLived = ca?.Type === 'AWS::ACMPCA::CertificateAuthority' && literal(ca.Properties?.UsageMode) === 'SHORT_LIVED_CERTIFICATE';
+    this.use(`Private CA certificates issued (${shortLived ? 'short-lived' : 'general-purpose'} mode, one-time fee each)`,
+      shortLived ? this.prices.privateCaShortLivedCertificate : this.prices.privateCaGeneralPurposeCertificate, logicalId);
+  }
+
+  /** What the ECS service pricing (ecs-service-pricer.ts) needs of this pricer. */
+  private ecsContext(): EcsPricingContext {
+    return {
+      resources: this.resources,
+      prices: this.prices,
+      notes: this.notes,
+      add: this.add.bind(this),
+      use: this.use.bind(this),
+      cannot: this.cannot.bind(this),
+      resolve: this.resolve.bind(this),
+    };
+  }
 
   /**
    * A `{ Ref }` to an SSM-typed template parameter whose parameter another stack of the same

@@ -33,14 +33,17 @@ const PERIOD = Duration.minutes(5);
 /** CloudWatch dynamic labels: each series of a search is named by its dimension. */
 const BY_ROUTE = "${PROP('Dim.Resource')}";
 const BY_SERVICE = "${PROP('Dim.ServiceName')}";
+const BY_CALLEE = "${PROP('Dim.DiscoveryName')}";
+const BY_CALL = "${PROP('Dim.ServiceName')} to ${PROP('Dim.TargetDiscoveryName')}";
 
 /**
  * The platform dashboard (requests, 4xx, 5xx, latency p50/p99 of the central API; every
- * service's routes, CPU and memory through search expressions, so services in other stacks
- * and apps appear without changing this stack; services in this stack append widgets) and the
- * platform alarms, all notifying one topic.
+ * service's routes, CPU and memory and its Service Connect calls, 5xx and response time through
+ * search expressions, so services in other stacks and apps appear without changing this stack;
+ * services in this stack append widgets) and the platform alarms, all notifying one topic.
  *
- * Cost: $3 a month for the dashboard (optional), $0.10 a month per alarm metric.
+ * Cost: $3 a month for the dashboard (optional; its search widgets cost nothing more), $0.10 a
+ * month per alarm metric.
  *
  * @internal
  */
@@ -123,6 +126,17 @@ function platformDashboard(scope: Construct, props: PlatformMonitoringProps, api
     new cloudwatch.GraphWidget({ title: '5xx by route', left: [search(BY_ROUTE, route('5xx'), 'Sum')], width: 6 }),
     new cloudwatch.GraphWidget({ title: 'CPU by service (%)', left: [search(BY_SERVICE, ecsService('CPUUtilization'), 'Average')], width: 6 }),
     new cloudwatch.GraphWidget({ title: 'Memory by service (%)', left: [search(BY_SERVICE, ecsService('MemoryUtilization'), 'Average')], width: 6 }),
+  );
+  // Service Connect: calls each callee's proxies took (by its DiscoveryName), and the 5xx and
+  // response time each caller got from each callee (ServiceName is the caller); the dimension sets
+  // of https://docs.aws.amazon.com/AmazonECS/latest/developerguide/available-metrics.html. Empty
+  // until a service of the cluster uses Service Connect.
+  const callee = (metric: string) => `{AWS/ECS,ClusterName,DiscoveryName,ServiceName} MetricName="${metric}" ClusterName="${props.clusterName}"`;
+  const call = (metric: string) => `{AWS/ECS,ClusterName,ServiceName,TargetDiscoveryName} MetricName="${metric}" ClusterName="${props.clusterName}"`;
+  dashboard.addWidgets(
+    new cloudwatch.GraphWidget({ title: 'Service Connect calls by callee', left: [search(BY_CALLEE, callee('RequestCount'), 'Sum')], width: 8 }),
+    new cloudwatch.GraphWidget({ title: 'Service Connect 5xx by caller and callee', left: [search(BY_CALL, call('HTTPCode_Target_5XX_Count'), 'Sum')], width: 8 }),
+    new cloudwatch.GraphWidget({ title: 'Service Connect response time by caller and callee (ms)', left: [search(BY_CALL, call('TargetResponseTime'), 'Average')], width: 8 }),
   );
   return dashboard;
 }

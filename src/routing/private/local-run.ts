@@ -55,6 +55,16 @@ function portableDirectory(directory: string | undefined): string | undefined {
   return relative.startsWith('..') || path.isAbsolute(relative) ? directory : (relative === '' ? '.' : relative);
 }
 
+/** `LocalRunOptions` as recorded: a directory under the app's folder made relative. @internal */
+export function localRunRecordOf(run: LocalRunOptions | undefined): LocalRoutesRecord['run'] {
+  return run && {
+    command: run.command,
+    directory: portableDirectory(run.directory),
+    environment: run.environment,
+    watch: run.watch,
+  };
+}
+
 /** What `recordRoutes` needs from ApiRoutes: the record's own fields, the platform, the options. @internal */
 export interface RoutesFacts extends Pick<LocalRoutesRecord, 'serviceName' | 'basePath' | 'pathMode' | 'longLivedPaths' | 'healthCheckPath' | 'cors'> {
   readonly platform: IGlobalPlatform;
@@ -77,12 +87,7 @@ export function recordRoutes(scope: IConstruct, facts: RoutesFacts): void {
     healthCheckPath: facts.healthCheckPath,
     cors: facts.cors,
     jwtIssuer: facts.jwtIssuer,
-    run: run && {
-      command: run.command,
-      directory: portableDirectory(run.directory),
-      environment: run.environment,
-      watch: run.watch,
-    },
+    run: localRunRecordOf(run),
   };
   addLocalRunRecord(scope, record);
 }

@@ -53,13 +53,13 @@ export interface ContainerSecurity {
 }
 
 /**
- * Checks the options and fills in the defaults. `taskMemoryMiB` is the task's memory (the
- * default hard limit), `executeCommand` whether ECS Exec is on (it needs a writable root
- * filesystem).
+ * Checks the options and fills in the defaults. `taskMemoryMiB` is the task's memory (less
+ * `reservedMemoryMiB` for a proxy in the task: the default hard limit), `executeCommand` whether
+ * ECS Exec is on (it needs a writable root filesystem).
  * @internal
  */
 export function resolveContainerSecurity(scope: IConstruct, options: ContainerSecurityOptions, taskMemoryMiB: number,
-  executeCommand: boolean): ContainerSecurity {
+  executeCommand: boolean, reservedMemoryMiB = 0): ContainerSecurity {
   if (options.readonlyRootFilesystem === true && executeCommand) {
     throw new PropError(scope, 'readonlyRootFilesystem', true,
       'ECS Exec (enableExecuteCommand) needs a writable root filesystem (its agent writes into the container): leave readonlyRootFilesystem out or set it to false, or turn ECS Exec off');
@@ -76,8 +76,14 @@ export function resolveContainerSecurity(scope: IConstruct, options: ContainerSe
   const user = options.user ?? CONTAINER_SECURITY_DEFAULTS.user;
   validateUser(scope, user, options.allowRootUser ?? false);
 
-  validateIntegerRange(scope, 'containerMemoryLimitMiB', options.containerMemoryLimitMiB, MIN_CONTAINER_MEMORY_MIB,
-    isUnresolved(taskMemoryMiB) ? Number.MAX_SAFE_INTEGER : taskMemoryMiB);
+  const memoryLimit = isUnresolved(taskMemoryMiB) ? Number.MAX_SAFE_INTEGER : taskMemoryMiB - reservedMemoryMiB;
+  const limit = options.containerMemoryLimitMiB;
+  if (reservedMemoryMiB > 0 && limit !== undefined && !isUnresolved(limit) && Number.isInteger(limit) && limit > memoryLimit
+    && limit <= taskMemoryMiB) {
+    throw new PropError(scope, 'containerMemoryLimitMiB', limit, `with serviceConnect at most ${memoryLimit}: the task's ${taskMemoryMiB} MiB`
+      + ` must also hold the service connect proxy (${reservedMemoryMiB} MiB, AWS's suggested minimum)`);
+  }
+  validateIntegerRange(scope, 'containerMemoryLimitMiB', limit, MIN_CONTAINER_MEMORY_MIB, memoryLimit);
   const dropCapabilities = options.dropCapabilities ?? [ecs.Capability.ALL];
   const addCapabilities = options.addCapabilities ?? [];
   validateCapabilities(scope, 'dropCapabilities', dropCapabilities);
@@ -90,7 +96,7 @@ export function resolveContainerSecurity(scope: IConstruct, options: ContainerSe
     readonlyRootFilesystem,
     writablePaths,
     user,
-    memoryLimitMiB: options.containerMemoryLimitMiB ?? taskMemoryMiB,
+    memoryLimitMiB: options.containerMemoryLimitMiB ?? (isUnresolved(taskMemoryMiB) ? taskMemoryMiB : taskMemoryMiB - reservedMemoryMiB),
     dropCapabilities,
     addCapabilities,
     initProcessEnabled: options.initProcessEnabled ?? true,

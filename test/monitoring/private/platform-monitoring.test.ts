@@ -60,6 +60,31 @@ describe('dashboard', () => {
       .toBe(`SEARCH('{AWS/ECS,ClusterName,ServiceName} MetricName="MemoryUtilization" ClusterName="${cluster}"', 'Average', 300)`);
   });
 
+  test('Service Connect search widgets: calls by DiscoveryName, 5xx and response time by caller (ServiceName) and TargetDiscoveryName', () => {
+    const dashboard = Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0];
+    const parts: unknown[] = dashboard.Properties.DashboardBody['Fn::Join'][1];
+    const widgets: any[] = JSON.parse(parts.map(p => (typeof p === 'string' ? p : `<Ref:${(p as { Ref: string }).Ref}>`)).join('')).widgets;
+    const expressionOf = (title: string) => {
+      const found = widgets.filter(w => w.properties?.title === title);
+      expect(found).toHaveLength(1);
+      expect(found[0].properties.metrics).toHaveLength(1);
+      return found[0].properties.metrics[0][0];
+    };
+    const cluster = `<Ref:${onlyId(template, 'AWS::ECS::Cluster')}>`;
+    expect(expressionOf('Service Connect calls by callee')).toEqual({
+      label: "${PROP('Dim.DiscoveryName')}",
+      expression: `SEARCH('{AWS/ECS,ClusterName,DiscoveryName,ServiceName} MetricName="RequestCount" ClusterName="${cluster}"', 'Sum', 300)`,
+    });
+    expect(expressionOf('Service Connect 5xx by caller and callee')).toEqual({
+      label: "${PROP('Dim.ServiceName')} to ${PROP('Dim.TargetDiscoveryName')}",
+      expression: `SEARCH('{AWS/ECS,ClusterName,ServiceName,TargetDiscoveryName} MetricName="HTTPCode_Target_5XX_Count" ClusterName="${cluster}"', 'Sum', 300)`,
+    });
+    expect(expressionOf('Service Connect response time by caller and callee (ms)')).toEqual({
+      label: "${PROP('Dim.ServiceName')} to ${PROP('Dim.TargetDiscoveryName')}",
+      expression: `SEARCH('{AWS/ECS,ClusterName,ServiceName,TargetDiscoveryName} MetricName="TargetResponseTime" ClusterName="${cluster}"', 'Average', 300)`,
+    });
+  });
+
   test('dashboard: false: none, and a service in the same stack adds its widgets nowhere (alarms stay)', () => {
     const stack = testStack();
     const lean = georgiPlatform(stack, { dashboard: false });
@@ -69,7 +94,7 @@ describe('dashboard', () => {
     });
     const after = Template.fromStack(stack);
     after.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
-    expect(service.routes.dashboard).toBeUndefined();
+    expect(service.routes!.dashboard).toBeUndefined();
     after.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'georgi-service1-api-5xx-rate' });
   });
 });
