@@ -1,13 +1,17 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { LOCAL_RUN_METADATA, LOCAL_RUN_VERSION } from '../../src/contract/local-run';
+import { App } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { ContainerService } from '../../src';
+import { importedPlatform } from '../helpers/fixtures';
 
 /*
- * A service repository whose two services call each other through the service mesh, for
- * platform-dev's loopback test, written into `root`:
- * - `orders`: no public routes (reached only through Service Connect), run by `node orders.js`;
- * - `web`: public routes under /web, run by `node web.js`; it calls `orders` (ORDERS_URL) and
- *   `stock` (STOCK_URL), a service of another repository that is not in this assembly.
+ * A service repository whose two services call each other through the service mesh (ECS Service
+ * Connect), for platform-dev's loopback test, written into `root`:
+ * - `orders`: ContainerService with `publicRoutes: false` and `serviceConnect: {}` (reached only
+ *   through the mesh), run by `node orders.js`;
+ * - `web`: ContainerService with public routes under /web, run by `node web.js`; it calls `orders`
+ *   (ORDERS_URL) and `stock` (STOCK_URL), a service of another repository (not in this assembly).
  * `/web/orders` makes web call `${ORDERS_URL}/items?from=web` and answer with what orders said.
  * The assembly is `root/cdk.out`.
  */
@@ -43,64 +47,27 @@ export interface MeshRepo {
   readonly assembly: string;
 }
 
-/** The records and task definitions of the two services, as `cdk synth` writes them (see contract/local-run.ts). */
-function writeAssembly(outdir: string): void {
-  fs.mkdirSync(outdir, { recursive: true });
-  const record = (data: object) => ({ type: LOCAL_RUN_METADATA, data: { ...data, version: LOCAL_RUN_VERSION } });
-  const ecsTarget = (taskDefinition: string) => record({ kind: 'target', target: 'ecs', stack: 'Mesh', taskDefinition, container: 'app', containerPort: 8080 });
-  const metadata = {
-    '/Mesh/Orders': [
-      record({
-        kind: 'container',
-        serviceName: 'orders',
-        platformName: 'georgi',
-        healthCheckPath: '/health',
-        writablePaths: ['/tmp'],
-        serviceConnect: { alias: 'orders', calls: [] },
-        run: { command: 'node orders.js' },
-      }),
-      ecsTarget('OrdersTask'),
-    ],
-    '/Mesh/Web/Routes': [
-      record({
-        kind: 'routes',
-        platformName: 'georgi',
-        domainName: 'georgi.io',
-        apiDomainName: 'api.georgi.io',
-        serviceName: 'web',
-        basePath: '/web',
-        pathMode: 'keep',
-        longLivedPaths: [],
-        run: { command: 'node web.js' },
-      }),
-      ecsTarget('WebTask'),
-    ],
-    '/Mesh/Web': [record({
-      kind: 'container',
-      serviceName: 'web',
-      platformName: 'georgi',
-      routes: 'Mesh/Web/Routes',
-      healthCheckPath: '/web/health',
-      writablePaths: ['/tmp'],
-      serviceConnect: { alias: 'web', calls: [{ service: 'orders', variable: 'ORDERS_URL' }, { service: 'stock', variable: 'STOCK_URL' }] },
-    })],
-  };
-  fs.writeFileSync(path.join(outdir, 'manifest.json'), JSON.stringify({
-    version: '53.0.0',
-    artifacts: { Mesh: { type: 'aws:cloudformation:stack', properties: { templateFile: 'Mesh.template.json' }, metadata } },
-  }));
-  const task = (image: string, environment: Record<string, string>) => ({
-    Type: 'AWS::ECS::TaskDefinition',
-    Properties: {
-      ContainerDefinitions: [{ Name: 'app', Image: image, Environment: Object.entries(environment).map(([Name, Value]) => ({ Name, Value })) }],
-    },
+/** The app: both services on the platform `georgi` (imported by name), synthesized into `outdir`. */
+function synthMeshApp(outdir: string): void {
+  const { app, stack, platform } = importedPlatform(true, new App({ outdir }), 'Mesh');
+  const image = ecs.ContainerImage.fromRegistry('public.ecr.aws/georgi/mesh:1');
+  const orders = new ContainerService(stack, 'Orders', {
+    platform,
+    serviceName: 'orders',
+    image,
+    publicRoutes: false,
+    serviceConnect: {},
+    localRun: { command: 'node orders.js' },
   });
-  fs.writeFileSync(path.join(outdir, 'Mesh.template.json'), JSON.stringify({
-    Resources: {
-      WebTask: task('public.ecr.aws/georgi/web:1', { ORDERS_URL: 'http://orders', STOCK_URL: 'http://stock' }),
-      OrdersTask: task('public.ecr.aws/georgi/orders:1', {}),
-    },
-  }));
+  const web = new ContainerService(stack, 'Web', {
+    platform,
+    serviceName: 'web',
+    image,
+    serviceConnect: { calls: ['orders', 'stock'] },
+    localRun: { command: 'node web.js' },
+  });
+  orders.allowServiceConnectFrom(web);
+  app.synth();
 }
 
 /** Writes the repository (both servers) and its assembly into `root`. */
@@ -108,6 +75,6 @@ export function buildMeshRepo(root: string): MeshRepo {
   fs.writeFileSync(path.join(root, 'orders.js'), ORDERS);
   fs.writeFileSync(path.join(root, 'web.js'), WEB);
   const assembly = path.join(root, 'cdk.out');
-  writeAssembly(assembly);
+  synthMeshApp(assembly);
   return { root, assembly };
 }
