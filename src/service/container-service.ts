@@ -12,9 +12,9 @@ import { addWritablePaths, linuxParametersOf, resolveContainerSecurity } from '.
 import { configureTaskScaling, FARGATE_TASK_DEFAULTS, fargateTaskOptionsOf, validateFargateTaskOptions } from './private/fargate-task';
 import { recordContainer } from './private/local-run';
 import { allowMeshCaller, appProtocolOf, configureServiceConnect, meshEnvironment, proxyMemoryReserveMiB, validateServiceConnect } from './private/service-connect';
-import { ServiceConnectOptions } from './service-connect-options';
+import { ServiceConnectOptions, ServiceConnectProtocol } from './service-connect-options';
 import { ServiceSchedule } from './service-schedule';
-import { servicePath, validateServiceName } from '../contract/names';
+import { meshDiscoveryName, servicePath, validateServiceName } from '../contract/names';
 import { PlatformServiceProps } from '../contract/platform';
 import { ControlWaivers } from '../core/controls';
 import { PropError } from '../core/errors';
@@ -22,6 +22,7 @@ import { addNagSuppressions, SECURITY_GROUP_INGRESS_RULES } from '../core/nag';
 import { tagServiceResources } from '../core/tags';
 import { validateAbsolutePath, validateIntegerRange, validatePercentage, validateRetention } from '../core/validation';
 import { ContainerAlarms } from '../monitoring/private/container-alarms';
+import { ServiceConnectMonitoring } from '../monitoring/private/service-connect-monitoring';
 import { ApiRoutes } from '../routing/api-routes';
 import { ApiTarget } from '../routing/api-target';
 import { PathMode } from '../routing/path-mode';
@@ -334,7 +335,18 @@ export class ContainerService extends Construct implements ec2.IConnectable, iam
       alarmOnNoTask: minCapacity > 0,
       dashboard: this.routes?.dashboard,
     });
-    this.alarms = [...(this.routes ? [this.routes.serverErrorRateAlarm] : []), ...alarms.alarms];
+    const mesh = props.serviceConnect && new ServiceConnectMonitoring(this, 'ServiceConnectMonitoring', {
+      alarmPrefix,
+      clusterName: platform.cluster.clusterName,
+      serviceName: this.service.serviceName,
+      discoveryName: props.serviceConnect.clientOnly ? undefined : meshDiscoveryName(props.serviceName),
+      calls: (props.serviceConnect.calls ?? []).map(meshDiscoveryName),
+      topic: platform.alarmTopic,
+      serverErrorRatePercent: props.serverErrorRateThresholdPercent,
+      serverErrorAlarm: props.serviceConnect.appProtocol !== ServiceConnectProtocol.GRPC,
+      dashboard: this.routes?.dashboard,
+    });
+    this.alarms = [...(this.routes ? [this.routes.serverErrorRateAlarm] : []), ...alarms.alarms, ...(mesh?.alarms ?? [])];
 
     tagServiceResources(this, platform.platformName, props.serviceName);
     if (this.url) new CfnOutput(this, 'ApiUrl', { value: this.url, description: `${props.serviceName} on the central API` });

@@ -36,10 +36,10 @@ function rulesOnPort(template: Template, port: number): any[] {
   return [...inline, ...separate].filter(r => r.FromPort <= port && r.ToPort >= port);
 }
 
-describe('a callee in one repository, a caller in another', () => {
-  const callee = serviceRepo({ serviceConnect: { allowedCallers: ['web'] } });
-  const caller = serviceRepo({ serviceConnect: { calls: ['orders'], clientOnly: true } }, 'web');
+const callee = serviceRepo({ serviceConnect: { allowedCallers: ['web'] } });
+const caller = serviceRepo({ serviceConnect: { calls: ['orders'], clientOnly: true } }, 'web');
 
+describe('a callee in one repository, a caller in another', () => {
   test('the callee takes calls at http://orders through its proxy on 19080, registered as orders-sc in the platform namespace', () => {
     const config = ecsService(callee.template).ServiceConnectConfiguration;
     expect(config).toEqual({
@@ -162,6 +162,20 @@ describe('options', () => {
     });
   });
 
+  test('a callee gets the mesh 5xx-rate alarm (not a gRPC one: its proxies publish no HTTP codes); a client-only caller none', () => {
+    const meshAlarms = (service: ContainerService) => service.alarms.map(a => (a.node.defaultChild as any).alarmName).filter(n => /mesh/.test(n));
+    expect(meshAlarms(callee.service)).toEqual(['georgi-orders-mesh-5xx-rate']);
+    expect(meshAlarms(caller.service)).toEqual([]);
+    callee.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'georgi-orders-mesh-5xx-rate',
+      Metrics: Match.arrayWith([Match.objectLike({
+        MetricStat: Match.objectLike({ Metric: { Namespace: 'AWS/ECS', MetricName: 'HTTPCode_Target_5XX_Count', Dimensions: [{ Name: 'TargetDiscoveryName', Value: 'orders-sc' }] } }),
+      })]),
+    });
+    const grpc = serviceRepo({ serviceConnect: { appProtocol: ServiceConnectProtocol.GRPC } });
+    expect(meshAlarms(grpc.service)).toEqual([]);
+  });
+
   test('an explicit container memory limit within the headroom is kept', () => {
     expect(containerOf(serviceRepo({ serviceConnect: {}, containerMemoryLimitMiB: 900 }).template).Memory).toBe(900);
   });
@@ -204,7 +218,7 @@ describe('a service without public routes (internal only, reached through the me
   test('its health check is /health (no base path), and its alarms are the container\'s', () => {
     expect(containerOf(internal.template).HealthCheck.Command).toEqual(['CMD-SHELL', 'curl -fsS http://127.0.0.1:8080/health > /dev/null || exit 1']);
     expect(internal.service.alarms.map(a => (a.node.defaultChild as any).alarmName))
-      .toEqual(['georgi-ledger-no-running-task', 'georgi-ledger-cpu-high', 'georgi-ledger-memory-high']);
+      .toEqual(['georgi-ledger-no-running-task', 'georgi-ledger-cpu-high', 'georgi-ledger-memory-high', 'georgi-ledger-mesh-5xx-rate']);
   });
 
   test('platform-dev finds it by its container record (no routes, its run options) and an ecs target on the service', () => {
@@ -286,10 +300,10 @@ describe('errors', () => {
   });
 
   test('allowServiceConnectFrom needs both in the mesh, the callee taking calls', () => {
-    const callee = make({ serviceConnect: {} });
+    const meshCallee = make({ serviceConnect: {} });
     const plainCaller = make({});
-    expect(() => callee.allowServiceConnectFrom(plainCaller)).toThrow(/invalid serviceConnect undefined: it calls .* through the mesh: set serviceConnect on it$/);
+    expect(() => meshCallee.allowServiceConnectFrom(plainCaller)).toThrow(/invalid serviceConnect undefined: it calls .* through the mesh: set serviceConnect on it$/);
     const clientOnly = make({ serviceConnect: { clientOnly: true } });
-    expect(() => clientOnly.allowServiceConnectFrom(callee)).toThrow(/invalid serviceConnect "clientOnly": allowServiceConnectFrom\(.*\) needs this service in the mesh, taking calls/);
+    expect(() => clientOnly.allowServiceConnectFrom(meshCallee)).toThrow(/invalid serviceConnect "clientOnly": allowServiceConnectFrom\(.*\) needs this service in the mesh, taking calls/);
   });
 });

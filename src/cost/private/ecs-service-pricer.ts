@@ -5,8 +5,13 @@ import { literal, referencedId } from './template-values';
 
 /* The price of an ECS service: its Fargate tasks over the month and what each running task adds. */
 
-/** The task memory a Service Connect proxy is given (the library keeps it free: contract/names.ts). */
-const PROXY_MEMORY_MIB = 64;
+/**
+ * The task memory a Service Connect proxy is given (the library keeps it free:
+ * SERVICE_CONNECT_PROXY_MEMORY_MIB in contract/names.ts, which cost/ may not import; a test
+ * holds the two equal).
+ * @internal
+ */
+export const PROXY_MEMORY_MIB = 64;
 /** The CPU units AWS suggests adding to a task for its Service Connect proxy. */
 const PROXY_CPU_UNITS = 256;
 

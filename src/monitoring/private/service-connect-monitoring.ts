@@ -26,6 +26,12 @@ export interface ServiceConnectMonitoringProps {
    */
   readonly serverErrorRatePercent?: number;
   /**
+   * The callee's 5xx-rate alarm; false for a gRPC service (its proxies publish no
+   * `HTTPCode_Target_*` metrics, so the alarm would never have data).
+   * @default true
+   */
+  readonly serverErrorAlarm?: boolean;
+  /**
    * The dashboard the widgets go on.
    * @default - none: the widgets are only exposed as `widgets`
    */
@@ -86,12 +92,14 @@ export class ServiceConnectMonitoring extends Construct {
         'mesh 5xx rate (%)',
       );
       const percent = props.serverErrorRatePercent ?? 5;
-      alarms.push(sustainedAlarm(this, 'ServerErrorRateAlarm', rate, {
-        alarmName: `${props.alarmPrefix}-mesh-5xx-rate`,
-        what: `more than ${percent}% of service connect calls to ${serviceName} answered 5xx`,
-        threshold: percent,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      }));
+      if (props.serverErrorAlarm ?? true) {
+        alarms.push(sustainedAlarm(this, 'ServerErrorRateAlarm', rate, {
+          alarmName: `${props.alarmPrefix}-mesh-5xx-rate`,
+          what: `more than ${percent}% of service connect calls to ${serviceName} answered 5xx`,
+          threshold: percent,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        }));
+      }
       widgets.push(
         new cloudwatch.GraphWidget({ title: `${serviceName} mesh calls in`, left: [inbound], width: 8 }),
         new cloudwatch.GraphWidget({ title: `${serviceName} mesh 5xx`, left: [serverErrors], right: [rate], width: 8 }),

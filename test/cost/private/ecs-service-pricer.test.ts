@@ -1,4 +1,6 @@
 import { CostEstimator, CostLineItem, StackCostEstimate } from '../../../src';
+import { SERVICE_CONNECT_PROXY_MEMORY_MIB } from '../../../src/contract/names';
+import { PROXY_MEMORY_MIB } from '../../../src/cost/private/ecs-service-pricer';
 
 // Hand-written templates with the ServiceConnectConfiguration shape ContainerService renders, and
 // hand-computed figures (us-east-1 list prices, 730 hours a month).
@@ -130,4 +132,8 @@ describe('ECS Service Connect', () => {
     expect(off.items).toEqual(estimate(template(undefined)).items);
     expect(off.usagePrices).toEqual(estimate(template(undefined)).usagePrices);
   });
+});
+
+test('the estimator reserves the proxy memory the library keeps free', () => {
+  expect(PROXY_MEMORY_MIB).toBe(SERVICE_CONNECT_PROXY_MEMORY_MIB);
 });
