@@ -49,7 +49,7 @@ const caller = new ContainerService(stack, 'Caller', {
   cpu: 256,                      // the smallest task: 0.25 vCPU, 512 MiB (64 of them for the mesh's proxy)
   memoryLimitMiB: 512,
   schedule: ServiceSchedule.weekdays(7, 19),
-  serviceConnect: { calls: ['service1'] },
+  serviceConnect: { calls: ['service1'], clientOnly: true },  // calls, takes no mesh calls itself
   localRun: { command: 'node server.js', directory: 'caller' },  // npm run dev: platform-dev runs it
 });
 service1.allowServiceConnectFrom(caller);  // Service 1's security group admits the caller's proxy
