@@ -3,8 +3,11 @@
 // npm tarball by scripts/check-starters.js) under the installed `platform-dev`, as its `npm run dev`
 // does, and checks on loopback that the local front door routes as the platform does:
 //
-//   - Jessica's stand-in (its localRun command), Service 1 (--run) and Service 2 (the Lambda
-//     function from inline code, in-process) answer under their base paths;
+//   - Jessica's stand-in (its localRun command), Service 1 (--run), the caller (its localRun
+//     command) and Service 2 (the Lambda function from inline code, in-process) answer under
+//     their base paths;
+//   - the service mesh: the caller's call to Service 1 by name (SERVICE1_URL, http://service1 in
+//     the task definition) goes to Service 1's own loopback port and returns its answer;
 //   - a path under no service, and one that only shares a prefix (/jessicas), is 404 {"message":"Not Found"};
 //   - Jessica's CORS preflight is answered for her local page's origin, and refused for another;
 //   - the page and its config.json on http://jessica.localhost:<port>/ point at the local front door;
@@ -38,6 +41,14 @@ async function main() {
     expect('GET /jessica/health', `${r.status} ${r.body}`, '200 {"status":"ok"}');
     r = await request(port, 'GET', '/service1/health');
     expect('GET /service1/health', `${r.status} ${r.body}`, '200 {"status":"ok"}');
+    r = await request(port, 'GET', '/caller/health');
+    expect('GET /caller/health', `${r.status} ${r.body}`, '200 {"status":"ok"}');
+    // The mesh: the caller calls Service 1 at SERVICE1_URL, which platform-dev sets to Service 1's port.
+    const service1 = /^service1\s.*\sport (\d+)$/m.exec(dev.output());
+    if (!service1) problems.push('the table shows no port for service1');
+    r = await request(port, 'GET', '/caller/service1');
+    expect('GET /caller/service1 (the caller calls service1 through the mesh)', `${r.status} ${r.body}`,
+      `200 ${JSON.stringify({ caller: 'caller', service1Url: `http://127.0.0.1:${service1?.[1]}`, status: 200, body: '{"status":"ok"}' })}`);
     r = await request(port, 'GET', '/service2/hello?x=1');
     expect('GET /service2/hello', `${r.status} ${r.body}`, '200 {"service":"service2","path":"/service2/hello"}');
     for (const p of ['/no-such-service/health', '/jessicas', '/service']) {
@@ -69,8 +80,8 @@ async function main() {
     console.error(`check-dev-starter: its output:\n${lastLines(dev.output())}`);
     process.exit(1);
   }
-  console.log(`check-dev-starter: platform-dev ran 3 services and a web page (ready in ${dev.readySeconds} s as it reported,`
-    + ` ${((Date.now() - started) / 1000).toFixed(1)} s for the whole check), routing checks OK, stopped in ${stop.seconds.toFixed(1)} s with exit 0`);
+  console.log(`check-dev-starter: platform-dev ran 4 services and a web page (ready in ${dev.readySeconds} s as it reported,`
+    + ` ${((Date.now() - started) / 1000).toFixed(1)} s for the whole check), routing and mesh checks OK, stopped in ${stop.seconds.toFixed(1)} s with exit 0`);
 }
 
 main().catch(e => {

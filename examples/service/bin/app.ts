@@ -31,13 +31,28 @@ new TtsService(stack, 'Jessica', {
   localRun: { command: 'node server.js', directory: 'service' },  // npm run dev: platform-dev runs it
 });
 
-// "Service 1": any container behind /service1/*
-new ContainerService(stack, 'Service1', {
+// "Service 1": any container behind /service1/*, also reached by other services at http://service1 (the service mesh)
+const service1 = new ContainerService(stack, 'Service1', {
   platform,
   serviceName: 'service1',
   image: ecs.ContainerImage.fromRegistry('public.ecr.aws/my/service1:1.0'),
   containerPort: 8080,
+  serviceConnect: {},            // ECS Service Connect: callers use http://service1
 });
+
+// The caller: behind /caller/*, calls Service 1 by name (SERVICE1_URL=http://service1) through the mesh
+const caller = new ContainerService(stack, 'Caller', {
+  platform,
+  serviceName: 'caller',
+  image: ecs.ContainerImage.fromAsset(path.join(__dirname, '../caller'), { platform: Platform.LINUX_AMD64 }),
+  containerPort: 8080,
+  cpu: 256,                      // the smallest task: 0.25 vCPU, 512 MiB (64 of them for the mesh's proxy)
+  memoryLimitMiB: 512,
+  schedule: ServiceSchedule.weekdays(7, 19),
+  serviceConnect: { calls: ['service1'], clientOnly: true },  // calls, takes no mesh calls itself
+  localRun: { command: 'node server.js', directory: 'caller' },  // npm run dev: platform-dev runs it
+});
+service1.allowServiceConnectFrom(caller);  // Service 1's security group admits the caller's proxy
 
 // "Service 2": a Lambda function behind /service2/*
 const handler = new lambda.Function(stack, 'Service2Handler', {

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { LocalApp, LocalService, LocalSite, LocalTarget } from './model';
-import { lambdaSpecOf, localEnvironment, localizer, processSpecOf, StackData } from './template';
+import { LocalApp, LocalMesh, LocalService, LocalSite, LocalTarget } from './model';
+import { lambdaSpecOf, localEnvironment, localizer, LocalRunFacts, processSpecOf, StackData } from './template';
 import { CorsPolicy } from '../../contract/cors-policy';
 import {
   LOCAL_RUN_METADATA, LOCAL_RUN_VERSION, LocalContainerRecord, LocalRoutesRecord, LocalSiteRecord, LocalTargetRecord,
@@ -94,8 +94,8 @@ function recordsOf<R extends { kind: string; version: number }>(stacks: StackDat
 }
 
 /** Which platform the run is for: the one named, or the only one. */
-function choosePlatform(routes: Found<LocalRoutesRecord>[], named: string | undefined): string {
-  const names = [...new Set(routes.map(r => r.record.platformName))].sort();
+function choosePlatform(records: Array<Found<{ platformName: string }>>, named: string | undefined): string {
+  const names = [...new Set(records.map(r => r.record.platformName))].sort();
   if (named !== undefined) {
     if (!names.includes(named)) throw new DevInputError(`--platform ${named}: the assembly has services of ${names.join(', ')} only`);
     return named;
@@ -114,14 +114,18 @@ export function readLocalApp(assemblyDirectory: string, options: ReadOptions): L
   }
   const stacks = readStacks(dir);
   const allRoutes = recordsOf<LocalRoutesRecord>(stacks, 'routes');
-  if (allRoutes.length === 0) {
+  const containers = recordsOf<LocalContainerRecord>(stacks, 'container');
+  // A container service without public routes (reached only through the service mesh) has no routes record.
+  const allInternal = containers.filter(c => c.record.routes === undefined && typeof c.record.serviceName === 'string'
+    && typeof c.record.platformName === 'string');
+  if (allRoutes.length === 0 && allInternal.length === 0) {
     throw new DevInputError(`the assembly in ${dir} has no services of @georgi-io/platform-constructs (ApiRoutes, ContainerService,`
       + ' TtsService) to run: point platform-dev at the cdk.out of a service app, synthesized with this version of the library');
   }
-  const platform = choosePlatform(allRoutes, options.platform);
+  const platform = choosePlatform([...allRoutes, ...allInternal], options.platform);
   const routes = allRoutes.filter(r => r.record.platformName === platform);
+  const internal = allInternal.filter(c => c.record.platformName === platform);
   const targets = recordsOf<LocalTargetRecord>(stacks, 'target');
-  const containers = recordsOf<LocalContainerRecord>(stacks, 'container');
   const domainNames = [...new Set(routes.map(r => r.record.domainName).filter((d): d is string => typeof d === 'string'))];
   const sites = recordsOf<LocalSiteRecord>(stacks, 'site').filter(s => s.record.platformName === platform);
   const apiDomains = [...new Set(routes.map(r => r.record.apiDomainName).filter((d): d is string => typeof d === 'string'))];
@@ -134,15 +138,19 @@ export function readLocalApp(assemblyDirectory: string, options: ReadOptions): L
   const appDirectory = path.dirname(dir);
   const services: LocalService[] = [];
   const seen = new Map<string, string>();
+  const claim = (name: string, at: string) => {
+    const other = seen.get(name);
+    if (other !== undefined) {
+      throw new DevInputError(`service ${name} is defined twice (${other} and ${at}): one service per name on a platform`);
+    }
+    seen.set(name, at);
+  };
+  const context: TargetContext = { stacks, appDirectory, localize, warnings };
   for (const found of routes) {
     const r = found.record;
-    const other = seen.get(r.serviceName);
-    if (other !== undefined) {
-      throw new DevInputError(`service ${r.serviceName} is defined twice (${other} and ${found.path}): one service per name on a platform`);
-    }
+    claim(r.serviceName, found.path);
     const taken = services.find(s => s.basePath === r.basePath);
     if (taken) throw new DevInputError(`base path ${r.basePath} of ${found.path} is already taken by ${taken.name}`);
-    seen.set(r.serviceName, found.path);
     const target = targets.find(t => t.path === found.path && t.stack === found.stack)?.record;
     const container = containers.find(c => c.record.routes === found.path)?.record;
     const command = options.run.get(r.serviceName) ?? (typeof r.run?.command === 'string' ? r.run.command : undefined);
@@ -158,7 +166,24 @@ export function readLocalApp(assemblyDirectory: string, options: ReadOptions): L
       healthCheckPath: container?.healthCheckPath ?? r.healthCheckPath,
       cors,
       jwtIssuer: typeof r.jwtIssuer === 'string' ? r.jwtIssuer : undefined,
-      target: targetOf(found, target, container, command, { stacks, appDirectory, localize, warnings }),
+      target: targetOf(found, target, container, command, context),
+      mesh: meshOf(container),
+      definedIn: `${found.stack.id} (${found.path})`,
+    });
+  }
+  for (const found of internal) {
+    const c = found.record;
+    claim(c.serviceName, found.path);
+    const target = targets.find(t => t.path === found.path && t.stack === found.stack)?.record;
+    const facts: Found<LocalRunFacts> = { ...found, record: { serviceName: c.serviceName, run: c.run } };
+    const command = options.run.get(c.serviceName) ?? (typeof c.run?.command === 'string' ? c.run.command : undefined);
+    services.push({
+      name: c.serviceName,
+      pathMode: 'keep',
+      longLivedPaths: [],
+      healthCheckPath: c.healthCheckPath,
+      target: targetOf(facts, target, c, command, context),
+      mesh: meshOf(c),
       definedIn: `${found.stack.id} (${found.path})`,
     });
   }
@@ -189,8 +214,18 @@ interface TargetContext {
   readonly warnings: string[];
 }
 
+/** The service's place in the service mesh, from its container record (malformed entries left out). */
+function meshOf(container: LocalContainerRecord | undefined): LocalMesh | undefined {
+  const mesh = container?.serviceConnect;
+  if (mesh === undefined || mesh === null || typeof mesh !== 'object') return undefined;
+  const calls = (Array.isArray(mesh.calls) ? mesh.calls : [])
+    .filter(c => typeof c?.service === 'string' && typeof c?.variable === 'string')
+    .map(c => ({ service: c.service, variable: c.variable }));
+  return { alias: typeof mesh.alias === 'string' ? mesh.alias : undefined, calls };
+}
+
 /** How the service runs: a command, Docker, an in-process Lambda, a URL, or not at all (and why). */
-function targetOf(found: Found<LocalRoutesRecord>, target: LocalTargetRecord | undefined, container: LocalContainerRecord | undefined,
+function targetOf(found: Found<LocalRunFacts>, target: LocalTargetRecord | undefined, container: LocalContainerRecord | undefined,
   command: string | undefined, context: TargetContext): LocalTarget {
   const r = found.record;
   const how = `give a command with \`--run ${r.serviceName}=<command>\` or the construct's localRun: { command }`;

@@ -1,5 +1,6 @@
 import { spawn } from 'child_process';
 import * as path from 'path';
+import { DOCKER_HOST_GATEWAY_ARGS } from './mesh';
 import type { DockerImageSpec, ProcessSpec } from './model';
 
 /*
@@ -77,6 +78,8 @@ export interface DockerRunOptions {
   readonly containerPort: number;
   /** Names of the variables passed from the client's environment (values never on the command line). */
   readonly environmentNames: string[];
+  /** `--add-host host.docker.internal:host-gateway`: the container calls services on the host (the mesh). @default false */
+  readonly hostGateway?: boolean;
 }
 
 /**
@@ -96,6 +99,7 @@ export function dockerRunArgs(opts: DockerRunOptions): string[] {
   if (spec.user) args.push('--user', spec.user);
   args.push('--cap-drop', 'ALL', '--security-opt', 'no-new-privileges');
   args.push('-p', `127.0.0.1:${opts.hostPort}:${opts.containerPort}`);
+  if (opts.hostGateway) args.push(...DOCKER_HOST_GATEWAY_ARGS);
   for (const name of [...new Set(opts.environmentNames)].sort()) args.push('-e', name);
   args.push(opts.image);
   return args;
@@ -111,21 +115,32 @@ export interface DockerPlan {
   readonly containerPort: number;
 }
 
+/** What a Docker run adds for the service mesh. */
+export interface DockerMeshOptions {
+  /** The mesh variables the runner sets (passed with `-e` like the task's). @default [] */
+  readonly variables?: string[];
+  /** The container calls services on the host: `--add-host host.docker.internal:host-gateway`. @default false */
+  readonly hostGateway?: boolean;
+}
+
 /**
  * The Docker commands for a service with an image: build (staged asset) or pull (registry image,
- * done by `docker run`), then run with `-e` for the task's variables, its secrets and `PORT` (the
- * container port: inside the container the app listens there; the host side is `hostPort`).
+ * done by `docker run`), then run with `-e` for the task's variables, the mesh variables, its
+ * secrets and `PORT` (the container port: inside the container the app listens there; the host
+ * side is `hostPort`).
  * @throws Error when the spec has no image, or an image with neither a build folder nor a name
  */
-export function dockerPlan(serviceName: string, spec: ProcessSpec, hostPort: number): DockerPlan {
+export function dockerPlan(serviceName: string, spec: ProcessSpec, hostPort: number, mesh: DockerMeshOptions = {}): DockerPlan {
   const image = spec.image;
   if (!image || (!image.directory && !image.name)) throw new Error('the service has no image to run with docker');
   const tag = image.directory ? localImageTag(serviceName) : image.name!;
   const containerPort = spec.containerPort ?? hostPort;
-  const environmentNames = [...Object.keys(spec.environment), ...spec.secrets, 'PORT'];
+  const environmentNames = [...Object.keys(spec.environment), ...(mesh.variables ?? []), ...spec.secrets, 'PORT'];
   return {
     build: image.directory ? dockerBuildArgs(image, tag) : undefined,
-    run: dockerRunArgs({ name: containerName(serviceName), spec: image, image: tag, hostPort, containerPort, environmentNames }),
+    run: dockerRunArgs({
+      name: containerName(serviceName), spec: image, image: tag, hostPort, containerPort, environmentNames, hostGateway: mesh.hostGateway,
+    }),
     containerPort,
   };
 }

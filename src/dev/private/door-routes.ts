@@ -21,9 +21,13 @@ function trimSlash(p: string): string {
   return p.length > 1 && p.endsWith('/') ? p.replace(/\/+$/, '') : p;
 }
 
-/** The routing table: longest base path first, so `/team/app` wins over `/team`. */
+/**
+ * The routing table: longest base path first, so `/team/app` wins over `/team`. A service without
+ * a base path (reached only through the service mesh) has no route.
+ */
 export function buildRoutes(services: readonly LocalService[]): Route[] {
   return services
+    .filter((service): service is LocalService & { basePath: string } => service.basePath !== undefined)
     .map(service => {
       const base = trimSlash(service.basePath.startsWith('/') ? service.basePath : `/${service.basePath}`);
       const prefix = base === '/' ? '' : base;

@@ -70,14 +70,35 @@ export interface ProcessSpec {
   readonly image?: DockerImageSpec;
   /** Absolute paths whose changes restart the service under `--watch`. */
   readonly watch: string[];
+  /** Names set by `LocalRunOptions.environment`: the developer's choice, never replaced by a computed mesh URL. */
+  readonly localVariables?: string[];
+}
+
+/** A call a service makes through the service mesh (Service Connect): the callee and the variable holding its URL. */
+export interface MeshCall {
+  /** The callee's service name (its alias: `http://<service>`). */
+  readonly service: string;
+  /** The caller's variable, e.g. `ORDERS_URL`. */
+  readonly variable: string;
+}
+
+/** A service's place in the service mesh (`serviceConnect` on its construct). */
+export interface LocalMesh {
+  /** The name callers use; undefined: a client-only service (nothing calls it). */
+  readonly alias?: string;
+  /** The services it calls. */
+  readonly calls: MeshCall[];
 }
 
 /** One service behind the local front door. */
 export interface LocalService {
   /** The service's name, e.g. `jessica`. */
   readonly name: string;
-  /** Its base path, e.g. `/jessica`. */
-  readonly basePath: string;
+  /**
+   * Its base path, e.g. `/jessica`; undefined for a service without public routes (reached only
+   * through the service mesh): the front door routes nothing to it.
+   */
+  readonly basePath?: string;
   /** `keep` or `strip`: whether the service sees its base path. */
   readonly pathMode: 'keep' | 'strip';
   /** Long-lived paths below the base path (`/ws`): WebSockets and streams, no API time limit. */
@@ -90,6 +111,8 @@ export interface LocalService {
   readonly jwtIssuer?: string;
   /** How it runs. */
   readonly target: LocalTarget;
+  /** Its place in the service mesh; undefined: not in it. */
+  readonly mesh?: LocalMesh;
   /** The stack (artifact id) and construct path that defined it, for messages. */
   readonly definedIn: string;
 }

@@ -6,6 +6,7 @@ import { dockerAvailable } from './docker';
 import { parseEnvFile } from './env-file';
 import { FrontDoor, Upstream } from './front-door';
 import { LambdaHost } from './lambda-host';
+import { planMesh } from './mesh';
 import { LambdaSpec, LocalApp, LocalService } from './model';
 import { Supervisor, SupervisorEvent, SupervisedService } from './supervisor';
 import { renderTable, serviceColour, Terminal } from './terminal';
@@ -211,11 +212,20 @@ export class DevRun {
     return t.kind === 'lambda' || t.kind === 'url' || (t.kind === 'process' && (t.process.command !== undefined || this.docker));
   }
 
+  /** The services the supervisor runs, with their mesh calls to each other; the mesh's warnings are printed. */
   private processesOf(app: LocalApp): SupervisedService[] {
+    const services = app.services.filter(s => s.target.kind === 'process' && this.runnable(s));
+    const mesh = planMesh(app.services, new Set(services.map(s => s.name)), new Set(Object.keys(this.variables)));
+    for (const warning of mesh.warnings) this.io.err(`platform-dev: note: ${warning}`);
     // The files' variables replace the task's (a local database, an empty settings parameter, ...).
-    return app.services.filter(s => s.target.kind === 'process' && this.runnable(s)).map(s => {
+    return services.map(s => {
       const spec = (s.target as { process: SupervisedService['spec'] }).process;
-      return { name: s.name, spec: { ...spec, environment: { ...spec.environment, ...this.variables } }, healthCheckPath: s.healthCheckPath };
+      return {
+        name: s.name,
+        spec: { ...spec, environment: { ...spec.environment, ...this.variables } },
+        healthCheckPath: s.healthCheckPath,
+        calls: mesh.calls.get(s.name),
+      };
     });
   }
 
@@ -265,7 +275,7 @@ export class DevRun {
     const base = `http://127.0.0.1:${this.port}`;
     const rows = this.app.services.map(s => [
       s.name,
-      `${base}${s.basePath}`,
+      s.basePath !== undefined ? `${base}${s.basePath}` : meshOnlyUrl(this.supervisor?.portOf(s.name)),
       runsAs(s, this.docker),
       this.runnable(s) ? (s.target.kind === 'process' ? `port ${this.supervisor?.portOf(s.name)}` : 'ready') : 'not started',
     ]);
@@ -316,6 +326,11 @@ export class DevRun {
     this.finish(code);
     return code;
   }
+}
+
+/** The table's URL of a service without public routes: its own port (the front door has no route to it). */
+function meshOnlyUrl(port: number | undefined): string {
+  return port === undefined ? '(mesh only)' : `http://127.0.0.1:${port} (mesh only)`;
 }
 
 /** One line for a supervisor event, or undefined for none. */

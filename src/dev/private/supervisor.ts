@@ -1,6 +1,7 @@
 import { ChildProcess, spawn, spawnSync } from 'child_process';
 import { containerName, dockerPlan } from './docker';
-import type { ProcessSpec } from './model';
+import { meshEnvironment } from './mesh';
+import type { MeshCall, ProcessSpec } from './model';
 import { freePort, groupAlive, probe, signalGroup, sleep, watchTree } from './process-tree';
 import { LineSplitter } from './terminal';
 
@@ -18,6 +19,11 @@ export interface SupervisedService {
   readonly spec: ProcessSpec;
   /** The health path as the service sees it; undefined: wait for the port to accept connections. */
   readonly healthCheckPath?: string;
+  /**
+   * Its calls through the service mesh to services of this supervisor: each variable is set to the
+   * callee's loopback port (`http://127.0.0.1:<port>`, or `http://host.docker.internal:<port>` in Docker).
+   */
+  readonly calls?: MeshCall[];
 }
 
 /** The state of a supervised service. */
@@ -113,7 +119,8 @@ export class Supervisor {
   }
 
   /**
-   * Starts every service in parallel and waits until each is healthy.
+   * Takes a free loopback port for every service first (a caller's mesh variables name its
+   * callees' ports), then starts them in parallel and waits until each is healthy.
    * @throws ServiceStartError for the first service that cannot start, exits or is not healthy in
    * time (the others keep running: the caller calls `stop()`)
    */
@@ -131,11 +138,18 @@ export class Supervisor {
       throw new ServiceStartError(missing[0].service, `missing secret(s) ${missing[0].names.join(', ')}: `
         + 'set them in the environment or an --env-file');
     }
-    await Promise.all(services.map(async (s) => {
-      const entry: Entry = { service: s, port: await freePort(), state: 'starting', lastLines: [], attempt: 0, watchers: [] };
+    const ports = new Set<number>();
+    const entries: Entry[] = [];
+    for (const s of services) {
+      let port = await freePort();
+      // Each port was free when taken and is closed again at once: the system may hand it out twice.
+      while (ports.has(port)) port = await freePort();
+      ports.add(port);
+      const entry: Entry = { service: s, port, state: 'starting', lastLines: [], attempt: 0, watchers: [] };
       this.entries.set(s.name, entry);
-      await this.launchAndWait(entry, true);
-    }));
+      entries.push(entry);
+    }
+    await Promise.all(entries.map((entry) => this.launchAndWait(entry, true)));
     if (this.options.watch && !this.stopping) for (const e of this.entries.values()) this.watch(e);
   }
 
@@ -221,12 +235,15 @@ export class Supervisor {
       for (const secret of other.service.spec.secrets) if (!(secret in spec.environment)) delete env[secret];
     }
     for (const secret of spec.secrets) env[secret] = this.options.environment[secret];
+    const calls = e.service.calls ?? [];
+    const mesh = meshEnvironment(calls, (callee) => this.entries.get(callee)?.port, !spec.command);
+    Object.assign(env, mesh);
     let run: Run;
     if (spec.command) {
       env.PORT = String(e.port);
       run = this.spawnRun(e, spec.command, [], { shell: true, env });
     } else {
-      const plan = dockerPlan(name, spec, e.port);
+      const plan = dockerPlan(name, spec, e.port, { variables: Object.keys(mesh), hostGateway: calls.length > 0 });
       if (plan.build) {
         const build = this.spawnRun(e, 'docker', plan.build, { env: this.options.environment });
         e.run = build;

@@ -63,8 +63,11 @@ function assetHashIn(value: unknown, known: Record<string, unknown>): string | u
   return undefined;
 }
 
-/** `localRun.environment` of a service's routes record (strings only). */
-export function localEnvironment(routes: LocalRoutesRecord): Record<string, string> {
+/** What a service's routes record (or, for a service without public routes, its container record) says of its local run. */
+export type LocalRunFacts = Pick<LocalRoutesRecord, 'serviceName' | 'run'>;
+
+/** `localRun.environment` of a service's routes (or container) record (strings only). */
+export function localEnvironment(routes: Pick<LocalRoutesRecord, 'run'>): Record<string, string> {
   return Object.fromEntries(Object.entries(routes.run?.environment ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }
 
@@ -84,7 +87,7 @@ function containerOf(stack: StackData | undefined, target: LocalTargetRecord | u
 }
 
 /** How a service process runs: its command (or image), folder, environment and secrets. */
-export function processSpecOf(routes: LocalRoutesRecord, target: LocalTargetRecord | undefined, stack: StackData | undefined,
+export function processSpecOf(routes: LocalRunFacts, target: LocalTargetRecord | undefined, stack: StackData | undefined,
   container: LocalContainerRecord | undefined, command: string | undefined, context: ProcessContext): ProcessSpec {
   const definition = containerOf(stack, target);
   const environment: Record<string, string> = {};
@@ -99,7 +102,8 @@ export function processSpecOf(routes: LocalRoutesRecord, target: LocalTargetReco
   // The task listens on all addresses for its load balancers; a laptop's service stays on loopback
   // (a service that reads HOST to choose its address; the front door reaches it there).
   if (environment.HOST === undefined || environment.HOST === '0.0.0.0') environment.HOST = '127.0.0.1';
-  Object.assign(environment, localEnvironment(routes));
+  const local = localEnvironment(routes);
+  Object.assign(environment, local);
   if (unresolvedEnvironment.length > 0) {
     context.warnings.push(`${routes.serviceName}: ${unresolvedEnvironment.join(', ')} ${unresolvedEnvironment.length === 1 ? 'is' : 'are'}`
       + ' only known at deploy time and left unset (set them in localRun.environment)');
@@ -114,6 +118,7 @@ export function processSpecOf(routes: LocalRoutesRecord, target: LocalTargetReco
     containerPort: target?.containerPort,
     image: definition && imageOf(definition, stack!, container),
     watch: (routes.run?.watch ?? ['.']).filter(p => typeof p === 'string').map(p => path.resolve(directory, p)),
+    localVariables: Object.keys(local),
   };
 }
 

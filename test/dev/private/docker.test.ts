@@ -76,6 +76,13 @@ describe('docker arguments', () => {
     expect(registry.run[registry.run.length - 1]).toBe('public.ecr.aws/x/web:1');
     expect(() => dockerPlan('none', { ...spec, image: undefined }, 1)).toThrow('no image');
   });
+
+  test('plan: a mesh caller gets the host gateway and its mesh variables by name; others get no host mapping', () => {
+    const spec: ProcessSpec = { directory: '/app', environment: { STAGE: 'local' }, unresolvedEnvironment: [], secrets: [], watch: [], image: built };
+    const caller = dockerPlan('web', spec, 50002, { variables: ['ORDERS_URL'], hostGateway: true }).run;
+    expect(caller.join(' ')).toContain('-p 127.0.0.1:50002:50002 --add-host host.docker.internal:host-gateway -e ORDERS_URL -e PORT -e STAGE');
+    expect(dockerPlan('web', spec, 50002).run).not.toContain('--add-host');
+  });
 });
 
 describe('dockerAvailable', () => {

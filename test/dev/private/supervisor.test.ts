@@ -148,6 +148,41 @@ describe('Supervisor', () => {
     expect(rec.events.filter((e) => e.type === 'healthy').map((e) => e.service).sort()).toEqual(['one', 'two']);
   });
 
+  test('the mesh: every port is taken before any launch, so a caller starts with its callee\'s URL in place of the task\'s', async () => {
+    // The caller asks its callee at start-up: with the port taken only inside the parallel launch, the variable could not be set yet.
+    const caller = nodeCommand(`
+const http = require('http');
+const target = process.env.ORDERS_URL;
+const call = (tries) => http.get(target + '/who', (r) => { let b = ''; r.on('data', (c) => b += c); r.on('end', () => {
+  http.createServer((req, res) => res.end(JSON.stringify({ target, answer: b, other: process.env.OTHER_URL })))
+    .listen(Number(process.env.PORT), '127.0.0.1');
+}); }).on('error', (e) => {
+  // The callee starts beside it: retried while it boots.
+  if (tries > 0) return setTimeout(() => call(tries - 1), 100);
+  console.error('call failed: ' + e.message); process.exit(4);
+});
+call(40);`);
+    const callee = nodeCommand(`require('http').createServer((q, s) => s.end('orders on ' + process.env.PORT + q.url))
+  .listen(Number(process.env.PORT), '127.0.0.1');`);
+    const { sup } = make();
+    await sup.start([
+      {
+        name: 'web',
+        spec: spec(caller, { environment: { ORDERS_URL: 'http://orders', OTHER_URL: 'http://other' } }),
+        calls: [{ service: 'orders', variable: 'ORDERS_URL' }, { service: 'other', variable: 'OTHER_URL' }],
+      },
+      { name: 'orders', spec: spec(callee) },
+    ]);
+    const orders = sup.portOf('orders')!;
+    expect(orders).not.toBe(sup.portOf('web'));
+    expect(JSON.parse((await get(sup.portOf('web')!, '/')).body)).toEqual({
+      target: `http://127.0.0.1:${orders}`,
+      answer: `orders on ${orders}/who`,
+      // A callee the supervisor does not run: the task's value stays.
+      other: 'http://other',
+    });
+  });
+
   test('without a health path, waits for the port to accept connections', async () => {
     const { sup } = make();
     const late = nodeCommand('setTimeout(() => require(\'net\').createServer().listen(Number(process.env.PORT), \'127.0.0.1\'), 400);');
@@ -237,7 +272,7 @@ describe('Supervisor', () => {
     fs.mkdirSync(bin);
     const log = path.join(tmp, 'docker.log');
     const server = nodeCommand(`const env = process.env; const hostPort = Number(process.argv[2]);
-      require('http').createServer((q, s) => s.end(JSON.stringify({ PORT: env.PORT, STAGE: env.STAGE, TOKEN: env.TOKEN })))
+      require('http').createServer((q, s) => s.end(JSON.stringify({ PORT: env.PORT, STAGE: env.STAGE, TOKEN: env.TOKEN, PLAIN_URL: env.PLAIN_URL })))
         .listen(hostPort, '127.0.0.1');`);
     fs.writeFileSync(path.join(bin, 'docker'), `#!/bin/sh
 echo "$*" >> ${JSON.stringify(log)}
@@ -251,14 +286,18 @@ exec ${server} "$port"
       name: 'boxed',
       healthCheckPath: '/',
       spec: spec(undefined, { image, containerPort: 8080, environment: { STAGE: 'local' }, secrets: ['TOKEN'] }),
-    }]);
+      calls: [{ service: 'plain', variable: 'PLAIN_URL' }],
+    }, { name: 'plain', spec: spec(nodeCommand(SERVER)) }]);
     const port = sup.portOf('boxed')!;
     const calls = fs.readFileSync(log, 'utf8').trim().split('\n');
     expect(calls[0]).toBe(`build --tag platform-dev/boxed:local ${image.directory}`);
     expect(calls[1]).toContain(`--read-only --tmpfs /tmp --user 1000:1000 --cap-drop ALL --security-opt no-new-privileges -p 127.0.0.1:${port}:8080`);
-    expect(calls[1]).toContain('-e PORT -e STAGE -e TOKEN platform-dev/boxed:local');
+    // A caller in a container reaches a callee on the host through host.docker.internal.
+    expect(calls[1]).toContain(`-p 127.0.0.1:${port}:8080 --add-host host.docker.internal:host-gateway -e PLAIN_URL -e PORT -e STAGE -e TOKEN platform-dev/boxed:local`);
     expect(calls.join(' ')).not.toContain('t0ken');
-    expect(JSON.parse((await get(port, '/')).body)).toEqual({ PORT: '8080', STAGE: 'local', TOKEN: 't0ken' });
+    expect(JSON.parse((await get(port, '/')).body)).toEqual({
+      PORT: '8080', STAGE: 'local', TOKEN: 't0ken', PLAIN_URL: `http://host.docker.internal:${sup.portOf('plain')}`,
+    });
     expect(rec.lines).toContainEqual(['boxed', 'built', 'stdout']);
   });
 
