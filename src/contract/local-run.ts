@@ -76,7 +76,7 @@ export interface LocalServiceConnectRecord {
 /**
  * A container service's own facts (written by `ContainerService`). A service without public
  * routes (reached only through Service Connect) has no `routes`; its container record then
- * carries what the routes record would (`serviceName`, `platformName`, `run`), and an `ecs`
+ * carries what the routes record would (`platformName`, `run`, the domain names), and an `ecs`
  * target record sits on the same construct.
  * @internal
  */
@@ -96,6 +96,10 @@ export interface LocalContainerRecord {
   readonly serviceConnect?: LocalServiceConnectRecord;
   /** `LocalRunOptions` of a service without routes (else in its routes record). */
   readonly run?: LocalRoutesRecord['run'];
+  /** The platform's domain, for a service without routes (else in its routes record). */
+  readonly domainName?: unknown;
+  /** `api.<domain>`, for a service without routes (else in its routes record). */
+  readonly apiDomainName?: unknown;
 }
 
 /** A static site (written by `StaticSite`). @internal */

@@ -224,7 +224,13 @@ describe('a service without public routes (internal only, reached through the me
   test('platform-dev finds it by its container record (no routes, its run options) and an ecs target on the service', () => {
     const records = internal.service.node.metadata.map(m => m.data as any);
     expect(records.find(r => r.kind === 'container')).toEqual(expect.objectContaining({
-      serviceName: 'ledger', platformName: 'georgi', routes: undefined, healthCheckPath: '/health', run: expect.objectContaining({ command: 'node server.js' }),
+      serviceName: 'ledger',
+      platformName: 'georgi',
+      routes: undefined,
+      healthCheckPath: '/health',
+      run: expect.objectContaining({ command: 'node server.js' }),
+      domainName: 'georgi.io',
+      apiDomainName: 'api.georgi.io',
     }));
     expect(records.find(r => r.kind === 'target')).toEqual(expect.objectContaining({ target: 'ecs', container: 'ledger', containerPort: 8080 }));
   });

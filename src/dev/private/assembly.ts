@@ -126,9 +126,11 @@ export function readLocalApp(assemblyDirectory: string, options: ReadOptions): L
   const routes = allRoutes.filter(r => r.record.platformName === platform);
   const internal = allInternal.filter(c => c.record.platformName === platform);
   const targets = recordsOf<LocalTargetRecord>(stacks, 'target');
-  const domainNames = [...new Set(routes.map(r => r.record.domainName).filter((d): d is string => typeof d === 'string'))];
+  // The platform's names, from the routes and from services without routes.
+  const named = [...routes.map(r => r.record), ...internal.map(c => c.record)];
+  const domainNames = [...new Set(named.map(r => r.domainName).filter((d): d is string => typeof d === 'string'))];
   const sites = recordsOf<LocalSiteRecord>(stacks, 'site').filter(s => s.record.platformName === platform);
-  const apiDomains = [...new Set(routes.map(r => r.record.apiDomainName).filter((d): d is string => typeof d === 'string'))];
+  const apiDomains = [...new Set(named.map(r => r.apiDomainName).filter((d): d is string => typeof d === 'string'))];
   const localize = localizer(apiDomains, sites.map(s => ({
     siteName: s.record.siteName,
     domainName: typeof s.record.domainName === 'string' ? s.record.domainName : undefined,

@@ -45,6 +45,8 @@ export function recordContainer(scope: IConstruct, props: ContainerRecordProps, 
       calls: (mesh.calls ?? []).map(service => ({ service, variable: meshUrlVariable(service) })),
     },
     run: facts.routes ? undefined : localRunRecordOf(props.localRun),
+    domainName: facts.routes ? undefined : props.platform.domainName,
+    apiDomainName: facts.routes ? undefined : props.platform.apiDomainName,
   });
   if (!facts.routes) recordEcsTarget(scope, facts.taskDefinition, props.serviceName, facts.port);
 }

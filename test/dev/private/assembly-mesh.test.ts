@@ -40,7 +40,7 @@ function writeAssembly(name: string, metadata: Metadata): string {
   fs.writeFileSync(path.join(dir, 'Mesh.template.json'), JSON.stringify({
     Resources: {
       WebTask: task('public.ecr.aws/georgi/web:1', { ORDERS_URL: 'http://orders', STOCK_URL: 'http://stock' }),
-      OrdersTask: task('public.ecr.aws/georgi/orders:1', { TABLE: 'orders', HOST: '0.0.0.0' }),
+      OrdersTask: task('public.ecr.aws/georgi/orders:1', { TABLE: 'orders', HOST: '0.0.0.0', PAYMENTS: 'https://api.georgi.io/payments' }),
     },
   }));
   return dir;
@@ -56,6 +56,8 @@ const ORDERS_RECORDS: Metadata = {
       writablePaths: ['/tmp'],
       serviceConnect: { alias: 'orders', calls: [] },
       run: { command: 'node orders.js', directory: 'orders', environment: { MODE: 'local' } },
+      domainName: 'georgi.io',
+      apiDomainName: 'api.georgi.io',
     },
     { kind: 'target', target: 'ecs', stack: 'Mesh', taskDefinition: 'OrdersTask', container: 'app', containerPort: 8080 },
   ],
@@ -102,7 +104,7 @@ describe('readLocalApp: the service mesh', () => {
       command: 'node orders.js',
       directory: ROOT + path.sep + 'orders',
       containerPort: 8080,
-      environment: { TABLE: 'orders', HOST: '127.0.0.1', MODE: 'local' },
+      environment: expect.objectContaining({ TABLE: 'orders', HOST: '127.0.0.1', MODE: 'local' }),
       localVariables: ['MODE'],
     });
     expect(orders.target.process.image).toEqual({ name: 'public.ecr.aws/georgi/orders:1', readonlyRootFilesystem: false, writablePaths: ['/tmp'] });
@@ -132,6 +134,10 @@ describe('readLocalApp: the service mesh', () => {
     expect(read.services.map(s => s.name)).toEqual(['orders']);
     const target = read.services[0].target;
     expect(target.kind === 'process' && target.process.command).toBe('npm start');
+    // The platform's API URL in its task environment points at the local door (the names come from its container record).
+    expect(target.kind === 'process' && target.process.environment.PAYMENTS).toBe(
+      (service('orders').target as any).process.environment.PAYMENTS);
+    expect(target.kind === 'process' && target.process.environment.PAYMENTS).toMatch(/^http:\/\/(127\.0\.0\.1|localhost):8787\/payments$/);
     expect(errorOf(() => readLocalApp(only, { run: new Map(), port: 8787, platform: 'other' })).message)
       .toBe('--platform other: the assembly has services of georgi only');
   });
