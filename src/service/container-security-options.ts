@@ -75,10 +75,12 @@ export interface ContainerSecurityOptions {
   /**
    * The container's memory hard limit in MiB (`memory`): the container is stopped when it goes
    * above it (an out-of-memory kill, in the service's events and as exit code 137). At least 6
-   * MiB (Docker's minimum) and at most the task's `memoryLimitMiB`. Set it lower only to leave
-   * memory to a container you add to `taskDefinition` yourself.
+   * MiB (Docker's minimum) and at most the task's `memoryLimitMiB` (less 64 MiB for the proxy
+   * with `serviceConnect`). Set it lower only to leave memory to a container you add to
+   * `taskDefinition` yourself.
    *
-   * @default - the task's memoryLimitMiB (the service's one container may use all of it)
+   * @default - the task's memoryLimitMiB (the service's one container may use all of it; with
+   *   `serviceConnect` 64 MiB less, for the proxy)
    */
   readonly containerMemoryLimitMiB?: number;
 

@@ -11,10 +11,12 @@ import { FargateTaskOptions } from './fargate-task-options';
 import { addWritablePaths, linuxParametersOf, resolveContainerSecurity } from './private/container-security';
 import { configureTaskScaling, FARGATE_TASK_DEFAULTS, fargateTaskOptionsOf, validateFargateTaskOptions } from './private/fargate-task';
 import { recordContainer } from './private/local-run';
-import { allowMeshCaller, appProtocolOf, configureServiceConnect, meshEnvironment, proxyMemoryReserveMiB, validateServiceConnect } from './private/service-connect';
+import {
+  allowMeshCaller, appProtocolOf, configureServiceConnect, meshEnvironment, proxyMemoryReserveMiB, validateMeshCaller, validateServiceConnect,
+} from './private/service-connect';
 import { ServiceConnectOptions, ServiceConnectProtocol } from './service-connect-options';
 import { ServiceSchedule } from './service-schedule';
-import { meshDiscoveryName, servicePath, validateServiceName } from '../contract/names';
+import { meshDiscoveryName, servicePath } from '../contract/names';
 import { PlatformServiceProps } from '../contract/platform';
 import { ControlWaivers } from '../core/controls';
 import { PropError } from '../core/errors';
@@ -147,11 +149,13 @@ export interface ContainerServiceProps extends PlatformServiceProps, ServiceRout
  * tracking, an optional working-hours schedule, logs, and alarms to the platform topic.
  *
  * Security: the task's security group admits only the central API's VPC link (and the platform's
- * long-lived load balancer) on the container port, and sends only HTTPS (443) out. Open more
+ * long-lived load balancer) on the container port, and sends only HTTPS (443) out; with
+ * `serviceConnect`, also the callers it names on the proxy's port, and out to other services'
+ * proxies. Open more
  * with `connections` (e.g. `database.connections.allowDefaultPortFrom(service)`), and grant the
  * task access to other resources through `grantPrincipal` (e.g. `bucket.grantRead(service)`).
  * The container runs with a read-only root filesystem (writable: `/tmp`), as user `1000:1000`,
- * with a memory hard limit of the task's memory, without Linux capabilities and with an init
+ * with a memory hard limit of the task's memory (less 64 MiB for the mesh's proxy), without Linux capabilities and with an init
  * process (`ContainerSecurityOptions`; the image must run that way: see `writablePaths` and `user`).
  */
 export class ContainerService extends Construct implements ec2.IConnectable, iam.IGrantable {
@@ -194,6 +198,7 @@ export class ContainerService extends Construct implements ec2.IConnectable, iam
   public readonly grantPrincipal: iam.IPrincipal;
 
   private readonly serviceConnect?: ServiceConnectOptions;
+  private readonly meshCallers = new Set<ContainerService>();
 
   /**
    * @param scope the parent construct
@@ -254,8 +259,9 @@ export class ContainerService extends Construct implements ec2.IConnectable, iam
     });
     addWritablePaths(this.taskDefinition, this.container, security.writablePaths);
 
-    // Out: HTTPS only (external APIs, ECR, Secrets Manager, CloudWatch Logs). In: opened by ApiRoutes
-    // to the VPC link and the long-lived load balancer on the container port, nothing else.
+    // Out: HTTPS (external APIs, ECR, Secrets Manager, CloudWatch Logs). In: opened by ApiRoutes to
+    // the VPC link and the long-lived load balancer on the container port. The mesh adds its proxy
+    // port: out for a caller, in from each admitted caller (private/service-connect.ts).
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: platform.vpc,
       description: `${alarmPrefix} tasks`,
@@ -323,6 +329,9 @@ export class ContainerService extends Construct implements ec2.IConnectable, iam
     });
 
     configureTaskScaling(this.service, fargateTaskOptionsOf(props), schedule);
+    // The routes' dashboard; for a service without routes, the platform's when it is in this stack.
+    const dashboard = this.routes ? this.routes.dashboard
+      : platform.dashboard && Stack.of(platform.dashboard) === Stack.of(this) ? platform.dashboard : undefined;
 
     const alarms = new ContainerAlarms(this, 'Alarms', {
       alarmPrefix,
@@ -333,18 +342,18 @@ export class ContainerService extends Construct implements ec2.IConnectable, iam
       memoryPercent: props.memoryThresholdPercent ?? 80,
       utilizationAlarms: props.utilizationAlarms ?? true,
       alarmOnNoTask: minCapacity > 0,
-      dashboard: this.routes?.dashboard,
+      dashboard,
     });
     const mesh = props.serviceConnect && new ServiceConnectMonitoring(this, 'ServiceConnectMonitoring', {
       alarmPrefix,
       clusterName: platform.cluster.clusterName,
-      serviceName: this.service.serviceName,
+      serviceName: props.serviceName,
       discoveryName: props.serviceConnect.clientOnly ? undefined : meshDiscoveryName(props.serviceName),
       calls: (props.serviceConnect.calls ?? []).map(meshDiscoveryName),
       topic: platform.alarmTopic,
-      serverErrorRatePercent: props.serverErrorRateThresholdPercent,
+      serverErrorRatePercent: props.serviceConnect.serverErrorRateThresholdPercent,
       serverErrorAlarm: props.serviceConnect.appProtocol !== ServiceConnectProtocol.GRPC,
-      dashboard: this.routes?.dashboard,
+      dashboard,
     });
     this.alarms = [...(this.routes ? [this.routes.serverErrorRateAlarm] : []), ...alarms.alarms, ...(mesh?.alarms ?? [])];
 
@@ -361,14 +370,10 @@ export class ContainerService extends Construct implements ec2.IConnectable, iam
    * @param caller a service with `serviceConnect` that calls this one
    */
   public allowServiceConnectFrom(caller: ContainerService): void {
-    if (!this.serviceConnect || this.serviceConnect.clientOnly) {
-      throw new PropError(this, 'serviceConnect', this.serviceConnect ? 'clientOnly' : undefined,
-        `allowServiceConnectFrom(${caller.node.id}) needs this service in the mesh, taking calls: set serviceConnect (not clientOnly)`);
-    }
-    if (!caller.serviceConnect) {
-      throw new PropError(caller, 'serviceConnect', undefined, `it calls ${this.node.path} through the mesh: set serviceConnect on it`);
-    }
-    allowMeshCaller(this.securityGroup, caller.securityGroup, caller.node.path);
+    if (this.meshCallers.has(caller)) return;
+    validateMeshCaller(this, this.serviceConnect, caller, caller.serviceConnect, this.meshCallers.size);
+    this.meshCallers.add(caller);
+    allowMeshCaller(this, caller, caller.node.path);
   }
 
   private addNagSuppressions(props: ContainerServiceProps): void {
@@ -404,15 +409,6 @@ export class ContainerService extends Construct implements ec2.IConnectable, iam
   private validateProps(props: ContainerServiceProps): void {
     validateIntegerRange(this, 'containerPort', props.containerPort, 1, 65535);
     validateServiceConnect(this, props, props.platform.platformName);
-    if (props.publicRoutes === false) {
-      // ApiRoutes checks the name otherwise.
-      validateServiceName(this, 'serviceName', props.serviceName);
-      const routing = Object.keys(routingOptionsOf(props));
-      if (routing.length > 0) {
-        throw new PropError(this, routing[0], describeValue(props[routing[0] as keyof ContainerServiceProps]),
-          'only used with public routes (publicRoutes is false: the service is reached only through the service mesh)');
-      }
-    }
     validateFargateTaskOptions(this, props);
     validatePercentage(this, 'cpuThresholdPercent', props.cpuThresholdPercent);
     validatePercentage(this, 'memoryThresholdPercent', props.memoryThresholdPercent);
@@ -432,8 +428,4 @@ export class ContainerService extends Construct implements ec2.IConnectable, iam
       }
     }
   }
-}
-
-function describeValue(value: unknown): unknown {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? '{...}' : value;
 }

@@ -61,8 +61,8 @@ export interface ServiceConnectTlsOptions {
  */
 export interface ServiceConnectOptions {
   /**
-   * A service that only calls others: it gets the proxy (and so short names and retries for its
-   * calls) but no endpoint of its own, and nothing may call it.
+   * A service that only calls others (`calls` is then required): it gets the proxy (and so short
+   * names and retries for its calls) but no endpoint of its own, and nothing may call it.
    *
    * @default false
    */
@@ -104,12 +104,25 @@ export interface ServiceConnectOptions {
   readonly accessLogs?: boolean;
 
   /**
+   * The share of calls to the service answered 5xx (%, greater than 0, at most 100) above which
+   * its mesh alarm (`<platform>-<service>-mesh-5xx-rate`) fires, in 3 of 5 periods of 5 minutes.
+   * Not for gRPC (its proxies publish no HTTP codes: no alarm) or a client-only service.
+   *
+   * Cost: $0.20 a month for the alarm (two metrics).
+   *
+   * @default 5
+   */
+  readonly serverErrorRateThresholdPercent?: number;
+
+  /**
    * Services in other apps (repositories) that may call this one, by service name: each
    * becomes one inbound rule on this service's security group from the caller's group (which the
    * caller publishes in SSM when it deploys with `serviceConnect`), on the proxy's port only.
-   * A caller in the same app: `allowServiceConnectFrom(caller)`. At most 50.
+   * A caller in the same app: `allowServiceConnectFrom(caller)`. At most 50, both kinds together.
    *
-   * Deploy the caller first: this service's deploy reads its security group's parameter.
+   * Deploy the caller first: this service's deploy reads its security group's parameter. A caller
+   * that was running before this service first deployed resolves it only after a restart
+   * (`aws ecs update-service --force-new-deployment`).
    *
    * @default - none
    */
@@ -119,7 +132,11 @@ export interface ServiceConnectOptions {
    * Services this one calls, by service name: each gives the container `<NAME>_URL`
    * (`http://<name>`; `ORDERS_URL` for `orders`, `TTS_API_URL` for `tts-api`), which
    * `platform-dev` points at the callee on a developer's machine. The callee must allow this
-   * service (`allowedCallers` or `allowServiceConnectFrom`).
+   * service (`allowedCallers` or `allowServiceConnectFrom`). A service that calls others names
+   * them here: only then may its tasks send to the mesh's proxy port.
+   *
+   * The proxy retries a failed connection or a 503 answer (ECS fixes the retries, as it fixes
+   * the outlier detection that leaves a failing task out for a while): make such calls idempotent.
    *
    * @default - none
    */

@@ -1,4 +1,4 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acmpca from 'aws-cdk-lib/aws-acmpca';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -102,6 +102,8 @@ describe('a callee in one repository, a caller in another', () => {
       IpProtocol: 'tcp', FromPort: 19080, ToPort: 19080, CidrIp: { Ref: expect.stringMatching(/^SsmParameterValueplatformgeorginetworkvpccidr/) },
     })]);
     expect(rulesOnPort(caller.template, 19080).filter(r => r.in)).toEqual([]);
+    // A callee that calls nobody sends nothing to the mesh.
+    expect(rulesOnPort(callee.template, 19080).filter(r => !r.in)).toEqual([]);
   });
 
   test('the caller gets the callee URL, and a client-only proxy with no endpoint', () => {
@@ -158,7 +160,7 @@ describe('options', () => {
     });
     template.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: roleId }],
-      PolicyDocument: { Statement: [Match.objectLike({ Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'] })] },
+      PolicyDocument: { Statement: [Match.objectLike({ Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyPair', 'kms:DescribeKey'] })] },
     });
   });
 
@@ -176,8 +178,36 @@ describe('options', () => {
     expect(meshAlarms(grpc.service)).toEqual([]);
   });
 
-  test('an explicit container memory limit within the headroom is kept', () => {
+  test('an explicit container memory limit within the headroom is kept, up to the boundary', () => {
     expect(containerOf(serviceRepo({ serviceConnect: {}, containerMemoryLimitMiB: 900 }).template).Memory).toBe(900);
+    expect(containerOf(serviceRepo({ serviceConnect: {}, containerMemoryLimitMiB: 960 }).template).Memory).toBe(960);
+  });
+
+  test('the mesh alarm\'s threshold', () => {
+    const { template } = serviceRepo({ serviceConnect: { serverErrorRateThresholdPercent: 2 } });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'georgi-orders-mesh-5xx-rate', Threshold: 2 });
+  });
+
+  test('TLS without a key of its own: no key in the configuration, no key policy', () => {
+    const { stack, platform } = importedPlatform(false);
+    new ContainerService(stack, 'Service', {
+      platform,
+      serviceName: 'orders',
+      image: IMAGE,
+      serviceConnect: { tls: { certificateAuthority: acmpca.CertificateAuthority.fromCertificateAuthorityArn(stack, 'Ca', CA_ARN) } },
+    });
+    const template = Template.fromStack(stack);
+    expect(Object.keys(ecsService(template).ServiceConnectConfiguration.Services[0].Tls).sort()).toEqual(['IssuerCertificateAuthority', 'RoleArn']);
+    expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toMatch(/kms:/);
+  });
+
+  test('with long-lived paths the load balancer keeps the container port; the proxy takes calls on 19080', () => {
+    const { stack, platform } = importedPlatform(true);
+    new ContainerService(stack, 'Service', { platform, serviceName: 'orders', image: IMAGE, serviceConnect: {}, longLivedPaths: ['/ws'] });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Port: 8080 });
+    expect(ecsService(template).ServiceConnectConfiguration.Services[0].IngressPortOverride).toBe(19080);
+    expect(ecsService(template).LoadBalancers).toEqual([expect.objectContaining({ ContainerPort: 8080 })]);
   });
 
   test('TtsService passes the mesh through', () => {
@@ -246,10 +276,37 @@ describe('callers in the same app', () => {
     const orders = new ContainerService(ordersStack, 'Orders', { platform, serviceName: 'orders', image: IMAGE, serviceConnect: {}, publicRoutes: false });
     const web = new ContainerService(webStack, 'Web', { platform, serviceName: 'web', image: IMAGE, serviceConnect: { calls: ['orders'] } });
     orders.allowServiceConnectFrom(web);
-    const rules = [...rulesOnPort(Template.fromStack(ordersStack), 19080), ...rulesOnPort(Template.fromStack(webStack), 19080)]
-      .filter(r => r.in && r.GroupId?.['Fn::GetAtt'] !== undefined || r.in && r.GroupId !== undefined);
+    // The rule lives with the caller, so the callee's stack deploys first (a task resolves only
+    // the endpoints that exist when it starts).
+    expect(rulesOnPort(Template.fromStack(ordersStack), 19080).filter(r => r.in)).toEqual([]);
+    const rules = rulesOnPort(Template.fromStack(webStack), 19080).filter(r => r.in);
     expect(rules).toEqual([expect.objectContaining({ FromPort: 19080, ToPort: 19080, SourceSecurityGroupId: expect.anything() })]);
     expect(JSON.stringify(rules[0].SourceSecurityGroupId)).toMatch(/WebSecurityGroup/);
+    expect(JSON.stringify(rules[0].GroupId)).toMatch(/ImportValue.*OrdersSecurityGroup/);
+    expect(webStack.dependencies).toContain(ordersStack);
+    expect(ordersStack.dependencies).not.toContain(webStack);
+  });
+
+  test('in one stack, the caller\'s ECS service waits for the callee\'s', () => {
+    const { stack, platform } = importedPlatform(false);
+    const orders = new ContainerService(stack, 'Orders', { platform, serviceName: 'orders', image: IMAGE, serviceConnect: {}, publicRoutes: false });
+    const web = new ContainerService(stack, 'Web', { platform, serviceName: 'web', image: IMAGE, serviceConnect: { calls: ['orders'] } });
+    orders.allowServiceConnectFrom(web);
+    orders.allowServiceConnectFrom(web); // once is enough: no second rule
+    const template = Template.fromStack(stack);
+    const ordersId = stack.getLogicalId(orders.service.node.defaultChild as any);
+    expect(template.toJSON().Resources[stack.getLogicalId(web.service.node.defaultChild as any)].DependsOn).toContain(ordersId);
+    expect(Object.keys(template.findResources('AWS::EC2::SecurityGroupIngress', { Properties: { FromPort: 19080 } }))).toHaveLength(1);
+  });
+
+  test('an internal service\'s widgets go to the platform dashboard in its stack', () => {
+    const app = new App();
+    const stack = testStack(app, 'Platform');
+    const platform = georgiPlatform(stack);
+    new ContainerService(stack, 'Ledger', { platform, serviceName: 'ledger', image: IMAGE, serviceConnect: {}, publicRoutes: false });
+    const body = JSON.stringify(Template.fromStack(stack).findResources('AWS::CloudWatch::Dashboard'));
+    expect(body).toMatch(/georgi-ledger CPU and memory/);
+    expect(body).toMatch(/ledger mesh calls in/);
   });
 });
 
@@ -262,7 +319,7 @@ describe('errors', () => {
   test.each<[string, Partial<ContainerServiceProps>, RegExp]>([
     ['publicRoutes false without the mesh', { publicRoutes: false },
       /invalid publicRoutes false: a service without public routes is reached only through the service mesh: set serviceConnect \(and not clientOnly\)$/],
-    ['publicRoutes false with a client-only mesh', { publicRoutes: false, serviceConnect: { clientOnly: true } }, /invalid publicRoutes false/],
+    ['publicRoutes false with a client-only mesh', { publicRoutes: false, serviceConnect: { clientOnly: true, calls: ['orders'] } }, /invalid publicRoutes false/],
     ['a routing prop without public routes', { publicRoutes: false, serviceConnect: {}, basePath: '/x' },
       /invalid basePath "\/x": only used with public routes \(publicRoutes is false: the service is reached only through the service mesh\)$/],
     ['the proxy port as the container port', { serviceConnect: {}, containerPort: 19080 },
@@ -273,9 +330,16 @@ describe('errors', () => {
       /invalid serviceConnect.perRequestTimeout "1.5s": expected whole seconds, Duration.seconds\(0\) for no limit$/],
     ['an idle time below the request time', { serviceConnect: { perRequestTimeout: Duration.minutes(2), idleTimeout: Duration.minutes(1) } },
       /invalid serviceConnect.idleTimeout "60s": at least perRequestTimeout \(120s\): the proxy closes an idle connection first, cutting a slow answer$/],
-    ['callee options on a client-only service', { serviceConnect: { clientOnly: true, allowedCallers: ['web'] } },
+    ['a client-only service that calls nobody', { serviceConnect: { clientOnly: true } },
+      /invalid serviceConnect.clientOnly true: a client-only service is in the mesh to call others: name them in serviceConnect.calls/],
+    ['a mesh alarm threshold for gRPC', { serviceConnect: { appProtocol: ServiceConnectProtocol.GRPC, serverErrorRateThresholdPercent: 5 } },
+      /invalid serviceConnect.serverErrorRateThresholdPercent 5: only used with the HTTP and HTTP2 protocols/],
+    ['a mesh alarm threshold out of range', { serviceConnect: { serverErrorRateThresholdPercent: 0 } }, /invalid serviceConnect.serverErrorRateThresholdPercent 0/],
+    ['a task memory known only at deploy time', { serviceConnect: {}, memoryLimitMiB: Token.asNumber({ Ref: 'Memory' }) },
+      /invalid memoryLimitMiB .*: with serviceConnect expected a number known at synth: the container's limit leaves 64 MiB of it to the proxy/],
+    ['callee options on a client-only service', { serviceConnect: { clientOnly: true, calls: ['orders'], allowedCallers: ['web'] } },
       /invalid serviceConnect.allowedCallers \["web"\]: only used without clientOnly: a client-only service takes no calls$/],
-    ['a protocol on a client-only service', { serviceConnect: { clientOnly: true, appProtocol: ServiceConnectProtocol.GRPC } },
+    ['a protocol on a client-only service', { serviceConnect: { clientOnly: true, calls: ['orders'], appProtocol: ServiceConnectProtocol.GRPC } },
       /invalid serviceConnect.appProtocol "grpc": only used without clientOnly/],
     ['a caller that is not a service name', { serviceConnect: { allowedCallers: ['Web'] } }, /invalid serviceConnect.allowedCallers "Web": expected 2-32 characters/],
     ['a callee with the reserved suffix', { serviceConnect: { calls: ['orders-sc'] } }, /invalid serviceConnect.calls "orders-sc": names ending in "-sc" are reserved/],
@@ -305,11 +369,26 @@ describe('errors', () => {
       .toThrow(/^S\/B: invalid serviceName "ledger": the service mesh name http:\/\/ledger is already taken by S\/A on platform "georgi"; each service needs its own$/);
   });
 
+  test('an internal service may not take a public service\'s name', () => {
+    const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'us-east-1' } });
+    const platform = GlobalPlatform.fromPlatformName(stack, 'Platform', 'georgi', { domainName: 'georgi.io' });
+    new ContainerService(stack, 'Public', { platform, serviceName: 'orders', image: IMAGE });
+    expect(() => new ContainerService(stack, 'Internal', { platform, serviceName: 'orders', image: IMAGE, publicRoutes: false, serviceConnect: {} }))
+      .toThrow(/^S\/Internal: invalid serviceName "orders": it is already used by S\/Public\/Routes on platform "georgi"/);
+  });
+
+  test('allowServiceConnectFrom counts against the 50 callers, and a service does not admit itself', () => {
+    const many = make({ serviceConnect: { allowedCallers: Array.from({ length: 50 }, (_, i) => `caller${i}`) } });
+    const one = make({ serviceConnect: { calls: [many.node.id.toLowerCase()] } });
+    expect(() => many.allowServiceConnectFrom(one)).toThrow(/invalid allowServiceConnectFrom ".*": at most 50 callers with serviceConnect.allowedCallers/);
+    expect(() => one.allowServiceConnectFrom(one)).toThrow(/a service does not call itself through the mesh$/);
+  });
+
   test('allowServiceConnectFrom needs both in the mesh, the callee taking calls', () => {
     const meshCallee = make({ serviceConnect: {} });
     const plainCaller = make({});
-    expect(() => meshCallee.allowServiceConnectFrom(plainCaller)).toThrow(/invalid serviceConnect undefined: it calls .* through the mesh: set serviceConnect on it$/);
-    const clientOnly = make({ serviceConnect: { clientOnly: true } });
+    expect(() => meshCallee.allowServiceConnectFrom(plainCaller)).toThrow(/invalid serviceConnect "not set": it calls .* through the mesh: set serviceConnect on it$/);
+    const clientOnly = make({ serviceConnect: { clientOnly: true, calls: ['orders'] } });
     expect(() => clientOnly.allowServiceConnectFrom(meshCallee)).toThrow(/invalid serviceConnect "clientOnly": allowServiceConnectFrom\(.*\) needs this service in the mesh, taking calls/);
   });
 });

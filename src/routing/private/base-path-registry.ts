@@ -5,7 +5,8 @@ import { PropError } from '../../core/errors';
 /** One claim of a base path on a platform's central API. @internal */
 interface Claim {
   readonly serviceName: string;
-  readonly basePath: string;
+  /** Undefined for a service without routes (it claims only its name). */
+  readonly basePath?: string;
   readonly owner: string;
   readonly rules?: RulePriorities;
 }
@@ -55,7 +56,8 @@ export function basePathsOverlap(a: string, b: string): boolean {
 }
 
 /**
- * Records that `owner` serves `basePath` as `serviceName` (and, optionally, with load balancer
+ * Records that `owner` serves `basePath` (undefined: a service without routes, which claims only
+ * its name) as `serviceName` (and, optionally, with load balancer
  * rule priorities) on the platform named `platformName`, and fails when another construct in the
  * same app and account already claimed the service name (it names alarms, dashboards and the authorizer),
  * an overlapping base path or the same priority. Services in different apps cannot see each
@@ -63,12 +65,13 @@ export function basePathsOverlap(a: string, b: string): boolean {
  *
  * @internal
  */
-export function claimBasePath(scope: IConstruct, platformName: string, serviceName: string, basePath: string, rules?: RulePriorities): void {
+export function claimBasePath(scope: IConstruct, platformName: string, serviceName: string, basePath: string | undefined,
+  rules?: RulePriorities): void {
   const claims = claimsOf(scope, platformName);
   const owner = scope.node.path;
   const describe = (r: RulePriorities) => r.count === 1 ? `${r.first}` : `${r.first}-${r.first + r.count - 1}`;
   for (const claim of claims) {
-    if (basePathsOverlap(claim.basePath, basePath)) {
+    if (basePath !== undefined && claim.basePath !== undefined && basePathsOverlap(claim.basePath, basePath)) {
       throw new PropError(scope, 'basePath', basePath, `it overlaps "${claim.basePath}" of ${claim.owner} on platform "${platformName}";`
         + ' each service needs its own base path, and one may not be inside another');
     }

@@ -76,6 +76,10 @@ export function resolveContainerSecurity(scope: IConstruct, options: ContainerSe
   const user = options.user ?? CONTAINER_SECURITY_DEFAULTS.user;
   validateUser(scope, user, options.allowRootUser ?? false);
 
+  if (reservedMemoryMiB > 0 && isUnresolved(taskMemoryMiB) && options.containerMemoryLimitMiB === undefined) {
+    throw new PropError(scope, 'memoryLimitMiB', taskMemoryMiB, 'with serviceConnect expected a number known at synth: the container\'s'
+      + ` limit leaves ${reservedMemoryMiB} MiB of it to the proxy (or set containerMemoryLimitMiB)`);
+  }
   const memoryLimit = isUnresolved(taskMemoryMiB) ? Number.MAX_SAFE_INTEGER : taskMemoryMiB - reservedMemoryMiB;
   const limit = options.containerMemoryLimitMiB;
   if (reservedMemoryMiB > 0 && limit !== undefined && !isUnresolved(limit) && Number.isInteger(limit) && limit > memoryLimit

@@ -13,8 +13,10 @@ import { readServiceParameter, serviceParameterName } from '../../contract/param
 import { IGlobalPlatform } from '../../contract/platform';
 import { PropError } from '../../core/errors';
 import { addNagSuppressions } from '../../core/nag';
-import { isUnresolved, validateUnique } from '../../core/validation';
-import { platformKeyOf } from '../../routing/private/base-path-registry';
+import { isUnresolved, validatePercentage, validateUnique } from '../../core/validation';
+import { claimBasePath, platformKeyOf } from '../../routing/private/base-path-registry';
+import { routingOptionsOf } from '../../routing/private/routing-options';
+import { ServiceRoutingOptions } from '../../routing/routing-options';
 import { ServiceConnectOptions, ServiceConnectProtocol } from '../service-connect-options';
 
 /*
@@ -30,13 +32,14 @@ export const SERVICE_CONNECT_DEFAULTS = {
 };
 
 /**
- * At most this many callers from other apps: a security group holds 60 inbound rules, and the
- * VPC link's and the load balancer's take some.
+ * At most this many callers (from other apps and this one): a security group holds 60 inbound
+ * rules, and the VPC link's and the load balancer's take some.
+ * @internal
  */
-const MAX_ALLOWED_CALLERS = 50;
+export const MAX_MESH_CALLERS = 50;
 
 /** What a ContainerService's props say about the mesh (the fields this module reads). @internal */
-export interface MeshProps {
+export interface MeshProps extends ServiceRoutingOptions {
   readonly serviceName: string;
   readonly containerPort?: number;
   readonly serviceConnect?: ServiceConnectOptions;
@@ -62,9 +65,23 @@ export function validateServiceConnect(scope: IConstruct, props: MeshProps, plat
     throw new PropError(scope, 'publicRoutes', false, 'a service without public routes is reached only through the service mesh:'
       + ' set serviceConnect (and not clientOnly)');
   }
+  if (props.publicRoutes === false) {
+    // ApiRoutes checks the name otherwise.
+    validateServiceName(scope, 'serviceName', props.serviceName);
+    const routing = Object.keys(routingOptionsOf(props)) as Array<keyof ServiceRoutingOptions>;
+    if (routing.length > 0) {
+      throw new PropError(scope, routing[0], describe(props[routing[0]]),
+        'only used with public routes (publicRoutes is false: the service is reached only through the service mesh)');
+    }
+  }
   if (!options) return;
   if (options.clientOnly) {
-    const calleeOnly: Array<keyof ServiceConnectOptions> = ['allowedCallers', 'appProtocol', 'perRequestTimeout', 'idleTimeout', 'tls'];
+    if (!options.calls?.length) {
+      throw new PropError(scope, 'serviceConnect.clientOnly', true, 'a client-only service is in the mesh to call others: name them in'
+        + ' serviceConnect.calls (or leave the service out of the mesh)');
+    }
+    const calleeOnly: Array<keyof ServiceConnectOptions> = ['allowedCallers', 'appProtocol', 'perRequestTimeout', 'idleTimeout', 'tls',
+      'serverErrorRateThresholdPercent'];
     for (const prop of calleeOnly) {
       if (options[prop] !== undefined) {
         throw new PropError(scope, `serviceConnect.${prop}`, describe(options[prop]), 'only used without clientOnly: a client-only service takes no calls');
@@ -83,10 +100,15 @@ export function validateServiceConnect(scope: IConstruct, props: MeshProps, plat
     throw new PropError(scope, 'serviceConnect.idleTimeout', `${effectiveIdle}s`, `at least perRequestTimeout (${effectivePerRequest}s):`
       + ' the proxy closes an idle connection first, cutting a slow answer');
   }
+  validatePercentage(scope, 'serviceConnect.serverErrorRateThresholdPercent', options.serverErrorRateThresholdPercent);
+  if (options.serverErrorRateThresholdPercent !== undefined && options.appProtocol === ServiceConnectProtocol.GRPC) {
+    throw new PropError(scope, 'serviceConnect.serverErrorRateThresholdPercent', options.serverErrorRateThresholdPercent,
+      'only used with the HTTP and HTTP2 protocols: gRPC proxies publish no HTTP status codes, so a gRPC service has no mesh 5xx alarm');
+  }
   validateNames(scope, 'serviceConnect.allowedCallers', options.allowedCallers, props.serviceName, 'call itself');
   validateNames(scope, 'serviceConnect.calls', options.calls, props.serviceName, 'call itself');
-  if ((options.allowedCallers?.length ?? 0) > MAX_ALLOWED_CALLERS) {
-    throw new PropError(scope, 'serviceConnect.allowedCallers', `${options.allowedCallers!.length} services`, `at most ${MAX_ALLOWED_CALLERS}:`
+  if ((options.allowedCallers?.length ?? 0) > MAX_MESH_CALLERS) {
+    throw new PropError(scope, 'serviceConnect.allowedCallers', `${options.allowedCallers!.length} services`, `at most ${MAX_MESH_CALLERS}:`
       + ' each is an inbound rule of the service\'s security group, which holds 60, some taken by the VPC link and load balancer');
   }
   for (const callee of options.calls ?? []) {
@@ -98,6 +120,8 @@ export function validateServiceConnect(scope: IConstruct, props: MeshProps, plat
     }
   }
   if (!options.clientOnly) claimMeshName(scope, platformName, props.serviceName);
+  // A service with routes claims its name through them; one without claims it here.
+  if (props.publicRoutes === false) claimBasePath(scope, platformName, props.serviceName, undefined);
 }
 
 /** The service's place in the mesh, made in `configureServiceConnect`. @internal */
@@ -125,7 +149,7 @@ export function configureServiceConnect(scope: Construct, options: ServiceConnec
     managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonECSInfrastructureRolePolicyForServiceConnectTransportLayerSecurity')],
   });
   if (tlsRole) {
-    options.tls!.kmsKey?.grant(tlsRole, 'kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey');
+    options.tls!.kmsKey?.grant(tlsRole, 'kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyPair', 'kms:DescribeKey');
     addNagSuppressions(tlsRole, [{
       id: 'AwsSolutions-IAM4',
       reason: 'AWS\'s managed policy for service connect TLS: ECS issues and rotates the proxy\'s certificates from the private CA'
@@ -153,9 +177,11 @@ export function configureServiceConnect(scope: Construct, options: ServiceConnec
     }],
   });
 
-  // Out: the proxy port of other services (the callee's inbound rule decides who gets in).
-  securityGroup.addEgressRule(ec2.Peer.ipv4(platform.vpc.vpcCidrBlock), ec2.Port.tcp(SERVICE_CONNECT_INGRESS_PORT),
-    'service mesh: calls to other services\' service connect proxies');
+  // Out, for a caller: the proxy port of other services (the callee's inbound rule decides who gets in).
+  if (options.calls?.length) {
+    securityGroup.addEgressRule(ec2.Peer.ipv4(platform.vpc.vpcCidrBlock), ec2.Port.tcp(SERVICE_CONNECT_INGRESS_PORT),
+      'service mesh: calls to other services\' service connect proxies');
+  }
   // In: the proxy port, from each allowed caller in another app.
   for (const caller of options.clientOnly ? [] : options.allowedCallers ?? []) {
     const callerGroup = readServiceParameter(scope, platform.platformName, caller, 'meshSecurityGroupId');
@@ -175,9 +201,42 @@ export function configureServiceConnect(scope: Construct, options: ServiceConnec
   });
 }
 
-/** Admits calls from `caller`'s security group on the proxy port of `callee`'s. @internal */
-export function allowMeshCaller(callee: ec2.SecurityGroup, caller: ec2.ISecurityGroup, callerName: string): void {
-  callee.addIngressRule(caller, ec2.Port.tcp(SERVICE_CONNECT_INGRESS_PORT), `service mesh: calls from ${callerName}`);
+/**
+ * Checks a caller admitted in this app: both in the mesh, the callee taking calls, not itself,
+ * within the callee's rule budget (`inAppCallers` admitted before).
+ * @internal
+ */
+export function validateMeshCaller(callee: IConstruct, calleeOptions: ServiceConnectOptions | undefined, caller: IConstruct,
+  callerOptions: ServiceConnectOptions | undefined, inAppCallers: number): void {
+  if (!calleeOptions || calleeOptions.clientOnly) {
+    throw new PropError(callee, 'serviceConnect', calleeOptions ? 'clientOnly' : 'not set',
+      `allowServiceConnectFrom(${caller.node.id}) needs this service in the mesh, taking calls: set serviceConnect (not clientOnly)`);
+  }
+  if (caller === callee) throw new PropError(callee, 'allowServiceConnectFrom', caller.node.path, 'a service does not call itself through the mesh');
+  if (!callerOptions) {
+    throw new PropError(caller, 'serviceConnect', 'not set', `it calls ${callee.node.path} through the mesh: set serviceConnect on it`);
+  }
+  if ((calleeOptions.allowedCallers?.length ?? 0) + inAppCallers + 1 > MAX_MESH_CALLERS) {
+    throw new PropError(callee, 'allowServiceConnectFrom', caller.node.path, `at most ${MAX_MESH_CALLERS} callers with`
+      + ' serviceConnect.allowedCallers: each is an inbound rule of the service\'s security group, which holds 60');
+  }
+}
+
+/** A service in the mesh as `allowMeshCaller` sees it. @internal */
+export interface MeshMember {
+  readonly service: ecs.FargateService;
+  readonly securityGroup: ec2.SecurityGroup;
+}
+
+/**
+ * Admits calls from `caller`'s security group on the proxy port of `callee`'s. The rule lives with
+ * the caller (in its stack), and the caller's ECS service waits for the callee's: a task resolves
+ * only the endpoints that exist when it starts, so the callee must be there first.
+ * @internal
+ */
+export function allowMeshCaller(callee: MeshMember, caller: MeshMember, callerName: string): void {
+  callee.securityGroup.addIngressRule(caller.securityGroup, ec2.Port.tcp(SERVICE_CONNECT_INGRESS_PORT), `service mesh: calls from ${callerName}`, true);
+  caller.service.node.addDependency(callee.service);
 }
 
 /** The port mapping's `appProtocol`. @internal */
