@@ -126,6 +126,16 @@ function priceServiceConnect(ctx: EcsPricingContext, logicalId: string, resource
   ctx.use('Cloud Map API calls (whether Service Connect\'s discovery calls are billed is unconfirmed)', P.cloudMapMillionApiCalls, logicalId);
   const services = Array.isArray(config.Services) ? config.Services.length : 0;
   if (services === 0) return;
+  const tls = config.Services.filter((service: any) => service?.Tls);
+  if (tls.length > 0) {
+    // ECS issues each task's certificates from the private CA and rotates them (every 5 days by default).
+    ctx.use('Service Connect TLS certificates (issued per task and rotated by ECS; short-lived mode)', P.privateCaShortLivedCertificate, logicalId);
+    const inTemplate = tls.every((service: any) => referencedId(service.Tls.IssuerCertificateAuthority?.AwsPcaAuthorityArn) !== undefined);
+    if (!inTemplate) {
+      ctx.notes.push(`${logicalId}: Service Connect TLS uses a private CA from outside this stack, priced where it is created`
+        + ` ($${P.privateCaShortLivedMonth.usd} a month in short-lived mode, $${P.privateCaGeneralPurposeMonth.usd} general purpose)`);
+    }
+  }
   ctx.add(logicalId, resource, 'Cloud Map registered task (Service Connect)', services * taskHours / HOURS_PER_MONTH, P.cloudMapInstanceMonth,
     `one instance per running task${services > 1 ? ` in each of its ${services} Service Connect services` : ''}`
     + '; billing of Service Connect registrations unconfirmed', true);

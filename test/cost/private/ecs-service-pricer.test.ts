@@ -134,6 +134,25 @@ describe('ECS Service Connect', () => {
   });
 });
 
+test('TLS: the certificates ECS issues as a per-use price; a CA from outside the stack named in a note', () => {
+  const tls = { IssuerCertificateAuthority: { AwsPcaAuthorityArn: 'arn:aws:acm-pca:us-east-1:111111111111:certificate-authority/ca-1' }, RoleArn: 'r' };
+  const result = estimate(template({ Enabled: true, Namespace: NAMESPACE_ARN, Services: [{ ...ORDERS_SC, Tls: tls }] }));
+  expect(result.usagePrices).toContainEqual({
+    description: 'Service Connect TLS certificates (issued per task and rotated by ECS; short-lived mode)',
+    priceUsd: 0.058,
+    unit: 'certificate issued',
+    logicalIds: ['Service'],
+  });
+  expect(result.notes).toContainEqual('Service: Service Connect TLS uses a private CA from outside this stack, priced where it is created'
+    + ' ($50 a month in short-lived mode, $400 general purpose)');
+  // A CA in the same template is priced there (its own line): no note.
+  const t = template({ Enabled: true, Namespace: NAMESPACE_ARN, Services: [{ ...ORDERS_SC, Tls: { ...tls, IssuerCertificateAuthority: { AwsPcaAuthorityArn: { Ref: 'Ca' } } } }] });
+  t.Resources.Ca = { Type: 'AWS::ACMPCA::CertificateAuthority', Properties: { Type: 'ROOT', KeyAlgorithm: 'EC_prime256v1', SigningAlgorithm: 'SHA256WITHECDSA', Subject: {}, UsageMode: 'SHORT_LIVED_CERTIFICATE' } };
+  const inStack = estimate(t);
+  expect(inStack.notes.filter(n => /Service Connect TLS/.test(n))).toEqual([]);
+  expect(inStack.items.filter(i => i.resourceType === 'AWS::ACMPCA::CertificateAuthority').map(i => i.monthlyUsd)).toEqual([50]);
+});
+
 test('the estimator reserves the proxy memory the library keeps free', () => {
   expect(PROXY_MEMORY_MIB).toBe(SERVICE_CONNECT_PROXY_MEMORY_MIB);
 });
