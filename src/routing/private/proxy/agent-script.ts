@@ -1,8 +1,8 @@
 /**
  * The proxy instance's agent: a bash script installed as `/usr/local/sbin/platform-proxy-agent`
  * and run every 30 seconds by a systemd timer (the unit texts are below; the instance's user
- * data writes them). It needs what Amazon Linux 2023 brings: bash, the AWS CLI v2, python3 (for
- * JSON: jq is not part of the default image), curl, gzip, journalctl and HAProxy.
+ * data writes them). It needs bash, the AWS CLI v2, python3 (for JSON: dnf needs it, so every
+ * Amazon Linux 2023 image has it; jq is not relied upon), curl, gzip, journalctl and HAProxy.
  *
  * The script is plain text with every path and command taken from an environment variable (the
  * defaults are the instance's), so that the tests run the same text with stand-ins for `aws`,
