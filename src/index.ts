@@ -12,6 +12,7 @@ export * from './routing/api-routes';
 export * from './routing/api-target';
 export * from './routing/api-target-options';
 export * from './routing/long-lived-options';
+export * from './routing/long-lived-origin-type';
 export * from './routing/path-mode';
 export * from './routing/routing-options';
 export * from './routing/service-cors';

@@ -89,3 +89,13 @@ export function meshUrl(serviceName: string): string {
 export function meshUrlVariable(serviceName: string): string {
   return `${serviceName.toUpperCase().replace(/-/g, '_')}_URL`;
 }
+
+/**
+ * The Cloud Map service name of a service's tasks on a platform whose long-lived origin is the
+ * proxy instance: `_<service>._tcp`. HAProxy resolves a name as DNS SRV only when it starts with
+ * "_" (Cloud Map's CreateService reference says the same of HAProxy).
+ * @internal
+ */
+export function proxySrvServiceName(serviceName: string): string {
+  return `_${serviceName}._tcp`;
+}

@@ -124,6 +124,15 @@ export interface IGlobalPlatform extends IConstruct {
   readonly longLivedListener?: elbv2.IApplicationListener;
 
   /**
+   * The security group of the long-lived proxy instance (`LongLivedOriginType.proxyInstance()`):
+   * services open their port to it, and register their long-lived routes in SSM instead of
+   * adding listener rules.
+   *
+   * @default - undefined when the long-lived origin is the load balancer, or there is none
+   */
+  readonly longLivedProxySecurityGroup?: ec2.ISecurityGroup;
+
+  /**
    * Last path segments that the front door sends to the long-lived origin: a path
    * `/<service>/.../<suffix>` or `/<service>/.../<suffix>/...` goes to the internal load balancer.
    * Empty when the platform has no long-lived origin.

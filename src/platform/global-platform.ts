@@ -21,7 +21,7 @@ import { ImportedGlobalPlatform } from './private/imported-platform';
 import { createPlatformDns } from './private/platform-dns';
 import { publishPlatformParameters } from './private/platform-parameters';
 import { claimPlatformName } from './private/platform-registry';
-import { validatePlatformProps } from './private/platform-validation';
+import { validateEdgeHostedZone, validatePlatformProps } from './private/platform-validation';
 import { PlatformCompute } from '../compute/private/platform-compute';
 import { providePrivateEgress, provideRouteThrottling } from '../contract/capabilities';
 import { DEFAULT_LONG_LIVED_PATH_SUFFIXES, EDGE_REGION, platformPath } from '../contract/names';
@@ -42,7 +42,7 @@ import { CentralApi, validateThrottling } from '../routing/private/central-api';
 import { FrontDoor } from '../routing/private/front-door';
 import { FrontDoorOriginCheck, routeAuthorizer } from '../routing/private/front-door-authorizer';
 import { FrontDoorWaf } from '../routing/private/front-door-waf';
-import { LongLivedOrigin } from '../routing/private/long-lived-origin';
+import { createLongLivedOrigin } from '../routing/private/long-lived-origins';
 import { ORIGIN_VERIFY_HEADER, VIEWER_ADDRESS_HEADER } from '../routing/private/origin-check';
 
 
@@ -149,6 +149,8 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
    * @default - undefined without `longLivedConnections`
    */
   public readonly longLivedListener?: elbv2.IApplicationListener;
+  /** @default - undefined unless `longLivedConnections.origin` is `LongLivedOriginType.proxyInstance()` */
+  public readonly longLivedProxySecurityGroup?: ec2.ISecurityGroup;
   public readonly longLivedPathSuffixes: string[];
   public readonly alarmTopic: sns.ITopic;
   /**
@@ -219,18 +221,12 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
     this.apiDomainName = `api.${props.domainName}`;
     this.parameterPrefix = platformPath(platformName);
     const longLived = props.longLivedConnections;
-    const originTls = longLived?.originTls ?? true;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     this.longLivedPathSuffixes = longLived ? (longLived.pathSuffixes ?? [...DEFAULT_LONG_LIVED_PATH_SUFFIXES]) : [];
 
     // -------------------------------------------------------------------- edge (us-east-1) scope
     const needsEdgeStack = stack.region !== EDGE_REGION && (props.waf !== undefined || !props.edgeCertificate);
-    if (needsEdgeStack && !props.edgeCertificate && props.hostedZone instanceof route53.HostedZone && Stack.of(props.hostedZone) === stack) {
-      throw new PropError(this, 'hostedZone', props.hostedZone.node.path,
-        `a zone created in the platform's own stack cannot validate the CloudFront certificate in the ${EDGE_REGION} companion stack`
-        + ' (the stacks would depend on each other); import the zone (HostedZone.fromHostedZoneAttributes), leave hostedZone unset'
-        + ' so the platform creates it in the companion stack, or pass edgeCertificate');
-    }
+    if (needsEdgeStack) validateEdgeHostedZone(this, props);
     this.edgeStack = needsEdgeStack ? createEdgeStack(this, platformName) : undefined;
     const edgeScope: Construct = this.edgeStack ? new Construct(this.edgeStack, id) : this;
     // The security controls' waivers and defaults, where they are raised (README "Security controls").
@@ -321,19 +317,20 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
     // Dashboards, budgets, CloudFront-scoped WAF resources and VPC origins are named per account,
     // not per Region: their names carry the platform's Region too.
     const accountWidePrefix = `${platformName}-${stack.region}`;
-    const longLivedOrigin = longLived ? new LongLivedOrigin(this, 'LongLivedOrigin', {
+    const longLivedOrigin = longLived ? createLongLivedOrigin(this, {
       platformName,
       accountWidePrefix,
       vpc: this.vpc,
       subnets: network.privateSubnets,
-      certificate: originTls ? certificate : undefined,
+      certificate,
       originDomainName: this.apiDomainName,
-      idleTimeout: longLived.idleTimeout ?? Duration.minutes(10),
-      readTimeout: longLived.readTimeout ?? Duration.seconds(60),
+      options: longLived,
       accessLogsBucket: platformLogs.accessLogsBucket,
-      cloudFrontPeer: longLived.originPeer,
+      logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy,
     }) : undefined;
     this.longLivedListener = longLivedOrigin?.listener;
+    this.longLivedProxySecurityGroup = longLivedOrigin?.proxySecurityGroup;
 
     const waf = props.waf ? new FrontDoorWaf(edgeScope, 'Waf', {
       platformName,
@@ -379,7 +376,7 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
     const topic = new AlarmTopic(this, 'AlarmTopic', { platformName, emails: alarmEmails, removalPolicy });
     this.alarmTopic = topic.topic;
     // ACM renews only certificates in use, so only a certificate of the platform's own is watched.
-    const certificateInUse = this.edgeCertificate === certificate || (longLivedOrigin !== undefined && originTls);
+    const certificateInUse = this.edgeCertificate === certificate || longLivedOrigin?.usesCertificate === true;
     const monitoring = new PlatformMonitoring(this, 'Monitoring', {
       platformName,
       accountWidePrefix,
@@ -393,8 +390,9 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
       clusterName: this.cluster.clusterName,
     });
     this.dashboard = monitoring.dashboard;
-    this.alarms = [monitoring.serverErrorRateAlarm, monitoring.latencyAlarm, ...network.natInstanceAlarms];
-    notify(network.natInstanceAlarms, topic.topic);
+    const instanceAlarms = [...network.natInstanceAlarms, ...longLivedOrigin?.alarms ?? []];
+    this.alarms = [monitoring.serverErrorRateAlarm, monitoring.latencyAlarm, ...instanceAlarms];
+    notify(instanceAlarms, topic.topic);
     if (monitoring.certificateExpiryAlarm) this.alarms.push(monitoring.certificateExpiryAlarm);
     if (this.edgeStack && !props.edgeCertificate) {
       this.edgeAlarmTopic = createEdgeCertificateAlarm(edgeScope, {

@@ -245,7 +245,7 @@ export class TtsService extends Construct {
     super(scope, id);
     ControlWaivers.applyTo(this);
     validateServiceName(this, 'serviceName', props.serviceName);
-    if (!props.platform.longLivedListener) {
+    if (!props.platform.longLivedListener && !props.platform.longLivedProxySecurityGroup) {
       throw new PropError(this, 'platform', props.platform.platformName, 'TtsService serves WebSockets and MCP streams: the platform needs'
         + ' longLivedConnections (or, imported, GlobalPlatform.fromPlatformName(..., { longLivedConnections: {} }))');
     }

@@ -23,6 +23,7 @@ import { PropError } from '../core/errors';
 import { addNagSuppressions } from '../core/nag';
 import { tagServiceResources } from '../core/tags';
 import { isUnresolved, validatePercentage, validateRetention } from '../core/validation';
+import { registerProxyRoutes } from './private/proxy/proxy-routes';
 import { routeMetric, ServiceApiMonitoring, summedRouteMetric } from '../monitoring/private/service-monitoring';
 
 /** Properties of `ApiRoutes`: the platform, the service, its target and its routing options. */
@@ -120,10 +121,12 @@ export class ApiRoutes extends Construct {
         `long-lived paths need a target the load balancer can reach, such as ApiTarget.ecsService, not a ${props.target.kind}`);
     }
 
-    if (longLivedPaths.length > 0 && props.longLivedRulePriority === undefined && isUnresolved(this.basePath)) {
+    const proxy = platform.longLivedProxySecurityGroup !== undefined;
+    if (longLivedPaths.length > 0 && props.longLivedRulePriority === undefined && isUnresolved(this.basePath) && !proxy) {
       throw new PropError(this, 'longLivedRulePriority', '(none)', 'set it when basePath is a token: the default priority is derived from the base path');
     }
-    const priority = longLivedPaths.length > 0 ? (props.longLivedRulePriority ?? defaultRulePriority(this.basePath)) : undefined;
+    // With the platform's proxy instance there are no listener rules: the service registers its routes.
+    const priority = longLivedPaths.length > 0 && !proxy ? (props.longLivedRulePriority ?? defaultRulePriority(this.basePath)) : undefined;
     if (!isUnresolved(platform.platformName)) {
       const preflight = preflightRuleCount(longLivedPaths, props.jwtIssuer !== undefined);
       const claimed = priority === undefined ? undefined
@@ -226,7 +229,18 @@ export class ApiRoutes extends Construct {
     }
     this.throttleRoutes(props, routeKeys.map(k => k.key));
 
-    // ---------------------------------------------------------------- long-lived (load balancer)
+    // ------------------------------------------------- long-lived (load balancer or proxy instance)
+    if (binding.longLived && proxy && longLivedPaths.length > 0) {
+      registerProxyRoutes(this, {
+        platform,
+        serviceName: props.serviceName,
+        basePath: this.basePath,
+        paths: longLivedPaths,
+        healthCheckPath: healthCheckPath!,
+        target: binding.longLived,
+        options: props,
+      });
+    }
     if (binding.longLived && priority !== undefined) {
       this.longLivedTargetGroup = addLongLivedRules(this, {
         platform,
@@ -337,7 +351,9 @@ export class ApiRoutes extends Construct {
     validateLongLivedOptions(this, props.platform, props, longLivedPaths, props.healthCheckPath);
     // The listener only matters for long-lived paths (an imported one would declare its parameters otherwise).
     validateAuthOptions(this, props, longLivedPaths, longLivedPaths.length > 0 ? props.platform.longLivedListener : undefined);
-    if (props.jwtIssuer !== undefined && longLivedPaths.length > 0 && privateEgressOf(props.platform)?.privateSubnetsReachInternet === false) {
+    // The proxy instance gets the issuer's keys from the platform's publisher, outside the VPC.
+    if (props.jwtIssuer !== undefined && longLivedPaths.length > 0 && !props.platform.longLivedProxySecurityGroup
+      && privateEgressOf(props.platform)?.privateSubnetsReachInternet === false) {
       throw new PropError(this, 'jwtIssuer', props.jwtIssuer, `the load balancer that verifies tokens on longLivedPaths (${longLivedPaths.join(', ')})`
         + ' fetches the issuer\'s keys from the internet, and the platform\'s private subnets have no route there (NatType.NONE or'
         + ' NatType.PUBLIC_TASKS): use a NAT (NatType.GATEWAY or NatType.instance()), or drop jwtIssuer and check tokens in the service');

@@ -53,6 +53,13 @@ export interface LongLivedTargetBinding {
   readonly port: number;
   /** What holds the target's security groups; `ApiRoutes` opens `port` to the load balancer, and nothing else. */
   readonly connectable: ec2.IConnectable;
+  /**
+   * The DNS SRV name of the target's tasks (`_<service>._tcp.<namespace>`), by which the
+   * platform's long-lived proxy instance (`LongLivedOriginType.proxyInstance()`) finds them.
+   *
+   * @default - the target cannot be reached by the proxy instance
+   */
+  readonly srvName?: string;
 }
 
 /**

@@ -219,6 +219,7 @@ class EcsServiceTarget extends ApiTarget {
         },
         port: this.containerPort,
         connectable: this.service,
+        srvName: `${srvServiceName(cloudMapService)}.${cloudMapService.namespace.namespaceName}`,
       },
     };
   }
@@ -274,4 +275,10 @@ class UrlTarget extends ApiTarget {
     });
     return { baseIntegration: integration, proxyIntegration: integration };
   }
+}
+
+/** The Cloud Map service's name: the literal of a service in this app (its attribute is a token), else the attribute. */
+function srvServiceName(service: servicediscovery.IService): string {
+  const name = service instanceof servicediscovery.Service ? (service.node.defaultChild as servicediscovery.CfnService).name : undefined;
+  return name ?? service.serviceName;
 }

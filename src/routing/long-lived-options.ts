@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { LongLivedOriginType } from './long-lived-origin-type';
 
 /**
  * Which paths the front door sends to a platform's long-lived origin. An app that imports the
@@ -14,6 +15,17 @@ export interface LongLivedPathOptions {
    * @default ['ws', 'mcp']
    */
   readonly pathSuffixes?: string[];
+
+  /**
+   * What carries the long-lived paths: the internal load balancer, or one small proxy instance
+   * (`LongLivedOriginType.proxyInstance()`, about $4 a month instead of about $22; see its
+   * TSDoc for what one instance in one zone means). An app that imports the platform names the
+   * same kind: its services then register their routes for the proxy instead of adding rules
+   * to the load balancer's listener.
+   *
+   * @default LongLivedOriginType.APPLICATION_LOAD_BALANCER
+   */
+  readonly origin?: LongLivedOriginType;
 }
 
 /**
@@ -40,7 +52,8 @@ export interface LongLivedPathOptions {
  */
 export interface LongLivedOriginOptions extends LongLivedPathOptions {
   /**
-   * Idle timeout of the long-lived load balancer (1 s to 4000 s). CloudFront itself closes a
+   * Idle timeout of the long-lived load balancer or proxy (1 s to 4000 s): a WebSocket or a
+   * stream without traffic for this long is closed. CloudFront itself closes a
    * WebSocket after 10 minutes without traffic, so a longer value buys nothing.
    *
    * @default Duration.minutes(10)
@@ -62,13 +75,15 @@ export interface LongLivedOriginOptions extends LongLivedPathOptions {
    * regional certificate on an HTTPS listener, CloudFront presenting `api.<domain>`). Turn off
    * only to debug: the hop then is plain HTTP inside the VPC, and services cannot use
    * `jwtIssuer` on long-lived paths (the load balancer verifies JWTs on HTTPS listeners only).
+   * The proxy instance has no TLS on this hop (it cannot hold an ACM certificate): leave this
+   * unset with `LongLivedOriginType.proxyInstance()`.
    *
-   * @default true
+   * @default - true with the load balancer, false with the proxy instance
    */
   readonly originTls?: boolean;
 
   /**
-   * Who may reach the long-lived load balancer.
+   * Who may reach the long-lived load balancer or proxy instance.
    *
    * @default - CloudFront's VPC origin security group (`CloudFront-VPCOrigins-Service-SG`), read
    *   at deploy time by a custom resource

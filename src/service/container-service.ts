@@ -16,7 +16,7 @@ import {
 } from './private/service-connect';
 import { ServiceConnectOptions, ServiceConnectProtocol } from './service-connect-options';
 import { ServiceSchedule } from './service-schedule';
-import { meshDiscoveryName, servicePath } from '../contract/names';
+import { meshDiscoveryName, proxySrvServiceName, servicePath } from '../contract/names';
 import { PlatformServiceProps } from '../contract/platform';
 import { ControlWaivers } from '../core/controls';
 import { PropError } from '../core/errors';
@@ -289,7 +289,8 @@ export class ContainerService extends Construct implements ec2.IConnectable, iam
       // SRV records for the HTTP API's VPC link (the mesh registers <service>-sc beside them).
       cloudMapOptions: !publicRoutes ? undefined : {
         cloudMapNamespace: platform.namespace,
-        name: props.serviceName,
+        // The proxy instance resolves `_<service>._tcp.<namespace>` (HAProxy's SRV form).
+        name: platform.longLivedProxySecurityGroup && props.longLivedPaths?.length ? proxySrvServiceName(props.serviceName) : props.serviceName,
         dnsRecordType: servicediscovery.DnsRecordType.SRV,
         dnsTtl: Duration.seconds(10),
         container: this.container,

@@ -164,12 +164,23 @@ export class ImportedGlobalPlatform extends Construct implements IGlobalPlatform
   }
 
   public get longLivedListener(): elbv2.IApplicationListener | undefined {
-    if (!this.options.longLivedConnections) return undefined;
+    if (!this.options.longLivedConnections || this.proxyOrigin) return undefined;
     return this.once('longLivedListener', () => elbv2.ApplicationListener.fromApplicationListenerAttributes(this, 'LongLivedListener', {
       listenerArn: this.read('longLivedListenerArn'),
       securityGroup: ec2.SecurityGroup.fromSecurityGroupId(this, 'LongLivedSecurityGroup',
         this.read('longLivedSecurityGroupId'), { mutable: false }),
     }));
+  }
+
+  public get longLivedProxySecurityGroup(): ec2.ISecurityGroup | undefined {
+    if (!this.proxyOrigin) return undefined;
+    return this.once('longLivedProxySecurityGroup', () => ec2.SecurityGroup.fromSecurityGroupId(this, 'LongLivedProxySecurityGroup',
+      this.read('longLivedSecurityGroupId'), { mutable: false }));
+  }
+
+  /** The platform's long-lived origin is the proxy instance (the import's `longLivedConnections.origin`). */
+  private get proxyOrigin(): boolean {
+    return this.options.longLivedConnections?.origin?.kind === 'proxy-instance';
   }
 
   public get alarmTopic(): sns.ITopic {

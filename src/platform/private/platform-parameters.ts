@@ -68,8 +68,8 @@ export function publishPlatformParameters(scope: Construct, id: string, platform
     parameters.publish('originAuthorizerId', originAuthorizerIds.origin);
     parameters.publish('jwtOriginAuthorizerId', originAuthorizerIds.jwt);
   }
-  if (platform.longLivedListener && longLivedSecurityGroupId) {
-    parameters.publish('longLivedListenerArn', platform.longLivedListener.listenerArn);
+  if (longLivedSecurityGroupId) {
+    if (platform.longLivedListener) parameters.publish('longLivedListenerArn', platform.longLivedListener.listenerArn);
     parameters.publish('longLivedSecurityGroupId', longLivedSecurityGroupId);
     parameters.publish('longLivedPathSuffixes', platform.longLivedPathSuffixes.join(','));
   }

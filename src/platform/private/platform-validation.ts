@@ -1,6 +1,8 @@
 import { Stack } from 'aws-cdk-lib';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { validateExplicitRegion } from './edge-stack';
+import { EDGE_REGION } from '../../contract/names';
 import { PropError } from '../../core/errors';
 import { isUnresolved, validateDnsName, validateDomainName } from '../../core/validation';
 import { validateAlarmEmails } from '../../monitoring/private/alarm-topic';
@@ -10,7 +12,7 @@ import { validateAlarmThresholds } from '../../monitoring/private/platform-monit
 import { validateNetworkOptions } from '../../network/private/platform-network';
 import { validateThrottling } from '../../routing/private/central-api';
 import { validateWafOptions } from '../../routing/private/front-door-waf';
-import { validateLongLivedOriginOptions } from '../../routing/private/long-lived-origin';
+import { validateLongLivedConnections } from '../../routing/private/long-lived-origins';
 import { GlobalPlatformProps } from '../global-platform-props';
 
 /**
@@ -24,7 +26,7 @@ export function validatePlatformProps(scope: Construct, props: GlobalPlatformPro
   if (props.namespaceName !== undefined) validateDomainName(scope, 'namespaceName', props.namespaceName);
   validateExplicitRegion(scope);
   validateNetworkOptions(scope, props, Stack.of(scope).region);
-  if (props.longLivedConnections) validateLongLivedOriginOptions(scope, 'longLivedConnections', props.longLivedConnections);
+  if (props.longLivedConnections) validateLongLivedConnections(scope, 'longLivedConnections', props.longLivedConnections);
   validateThrottling(scope, 'throttlingRateLimit', props.throttlingRateLimit, 'throttlingBurstLimit', props.throttlingBurstLimit);
   if (props.waf) validateWafOptions(scope, props.waf);
   validateLogOptions(scope, props.logRetention, props.removalPolicy);
@@ -37,4 +39,19 @@ export function validatePlatformProps(scope: Construct, props: GlobalPlatformPro
   validateAlarmEmails(scope, 'alarmEmails', props.alarmEmails);
   validateAlarmThresholds(scope, props);
   if (props.budget) validateCostBudget(scope, props.budget);
+}
+
+/**
+ * A platform outside us-east-1 with a companion stack: the hosted zone that validates the
+ * CloudFront certificate there cannot be created in the platform's own stack.
+ * @internal
+ */
+export function validateEdgeHostedZone(scope: Construct, props: GlobalPlatformProps): void {
+  const zone = props.hostedZone;
+  if (!props.edgeCertificate && zone instanceof route53.HostedZone && Stack.of(zone) === Stack.of(scope)) {
+    throw new PropError(scope, 'hostedZone', zone.node.path,
+      `a zone created in the platform's own stack cannot validate the CloudFront certificate in the ${EDGE_REGION} companion stack`
+      + ' (the stacks would depend on each other); import the zone (HostedZone.fromHostedZoneAttributes), leave hostedZone unset'
+      + ' so the platform creates it in the companion stack, or pass edgeCertificate');
+  }
 }

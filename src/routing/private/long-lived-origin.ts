@@ -119,9 +119,11 @@ export class LongLivedOrigin extends Construct {
     } else {
       // A separate ingress resource: inline in the security group it would close a cycle
       // (security group -> look-up -> VPC origin -> load balancer -> security group).
+      const found = lookUpVpcOriginSecurityGroup(this, props.vpc, this.vpcOrigin);
+      this.securityGroupLookup = found.lookup;
       new ec2.CfnSecurityGroupIngress(this, 'CloudFrontIngress', {
         groupId: this.securityGroup.securityGroupId,
-        sourceSecurityGroupId: this.lookUpVpcOriginSecurityGroupId(props.vpc),
+        sourceSecurityGroupId: found.securityGroupId,
         ipProtocol: 'tcp',
         fromPort: port,
         toPort: port,
@@ -144,46 +146,47 @@ export class LongLivedOrigin extends Construct {
   public lookUpAfter(distribution: IConstruct): void {
     this.securityGroupLookup?.node.addDependency(distribution);
   }
+}
 
-  /**
-   * CloudFront creates one security group per VPC for its VPC origins; its id is not returned by
-   * CloudFormation, so it is read once the VPC origin exists. Allowing only this group (rather
-   * than the CloudFront origin-facing prefix list) keeps the listener closed to every other
-   * CloudFront distribution.
-   *
-   * @see https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-vpc-origins.html
-   */
-  private lookUpVpcOriginSecurityGroupId(vpc: ec2.IVpc): string {
-    const call: cr.AwsSdkCall = {
-      service: 'EC2',
-      action: 'describeSecurityGroups',
-      parameters: {
-        Filters: [
-          { Name: 'vpc-id', Values: [vpc.vpcId] },
-          { Name: 'group-name', Values: [VPC_ORIGIN_SECURITY_GROUP_NAME] },
-        ],
-      },
-      // The VPC origin's id in the physical id: a replaced VPC origin changes this property, so
-      // CloudFormation updates the look-up and the ingress rule follows CloudFront's group.
-      physicalResourceId: cr.PhysicalResourceId.of(`${VPC_ORIGIN_SECURITY_GROUP_NAME}-lookup-${this.vpcOrigin.vpcOriginId}`),
-      outputPaths: ['SecurityGroups.0.GroupId'],
-    };
-    const lookup = new cr.AwsCustomResource(this, 'VpcOriginSecurityGroupLookup', {
-      onCreate: call,
-      onUpdate: call,
-      policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: cr.AwsCustomResourcePolicy.ANY_RESOURCE }),
-      installLatestAwsSdk: false,
-    });
-    // No explicit dependency on the VPC origin: the physical id references it already.
-    this.securityGroupLookup = lookup;
-    addNagSuppressions(lookup, [{
-      id: 'AwsSolutions-IAM5',
-      reason: 'ec2:DescribeSecurityGroups supports no resource-level permissions; the call only reads the VPC origin security group id',
-      appliesTo: ['Resource::*'],
-    }], true);
-    suppressAwsCustomResourceProvider(Stack.of(this));
-    return lookup.getResponseField('SecurityGroups.0.GroupId');
-  }
+/**
+ * CloudFront creates one security group per VPC for its VPC origins; its id is not returned by
+ * CloudFormation, so it is read once the VPC origin exists (the look-up `VpcOriginSecurityGroupLookup`
+ * in `scope`). Allowing only this group (rather than the CloudFront origin-facing prefix list)
+ * keeps the origin closed to every other CloudFront distribution.
+ *
+ * @see https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-vpc-origins.html
+ * @internal
+ */
+export function lookUpVpcOriginSecurityGroup(scope: Construct, vpc: ec2.IVpc, vpcOrigin: cloudfront.IVpcOrigin):
+{ lookup: cr.AwsCustomResource; securityGroupId: string } {
+  const call: cr.AwsSdkCall = {
+    service: 'EC2',
+    action: 'describeSecurityGroups',
+    parameters: {
+      Filters: [
+        { Name: 'vpc-id', Values: [vpc.vpcId] },
+        { Name: 'group-name', Values: [VPC_ORIGIN_SECURITY_GROUP_NAME] },
+      ],
+    },
+    // The VPC origin's id in the physical id: a replaced VPC origin changes this property, so
+    // CloudFormation updates the look-up and the ingress rule follows CloudFront's group.
+    physicalResourceId: cr.PhysicalResourceId.of(`${VPC_ORIGIN_SECURITY_GROUP_NAME}-lookup-${vpcOrigin.vpcOriginId}`),
+    outputPaths: ['SecurityGroups.0.GroupId'],
+  };
+  const lookup = new cr.AwsCustomResource(scope, 'VpcOriginSecurityGroupLookup', {
+    onCreate: call,
+    onUpdate: call,
+    policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: cr.AwsCustomResourcePolicy.ANY_RESOURCE }),
+    installLatestAwsSdk: false,
+  });
+  // No explicit dependency on the VPC origin: the physical id references it already.
+  addNagSuppressions(lookup, [{
+    id: 'AwsSolutions-IAM5',
+    reason: 'ec2:DescribeSecurityGroups supports no resource-level permissions; the call only reads the VPC origin security group id',
+    appliesTo: ['Resource::*'],
+  }], true);
+  suppressAwsCustomResourceProvider(Stack.of(scope));
+  return { lookup, securityGroupId: lookup.getResponseField('SecurityGroups.0.GroupId') };
 }
 
 /** The path suffixes of a long-lived origin, created or imported (`prop` is the options' name). @internal */

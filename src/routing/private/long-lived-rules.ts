@@ -4,6 +4,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
 import { admitFrom } from './ingress';
 import { jwtValidationActions } from './jwt';
+import { validateProxyRouteOptions } from './proxy/proxy-routes';
 import { IGlobalPlatform } from '../../contract/platform';
 import { PropError } from '../../core/errors';
 import { isUnresolved, validateAbsolutePath, validateIntegerRange, validateUnique } from '../../core/validation';
@@ -122,12 +123,19 @@ export function validateLongLivedOptions(scope: Construct, platform: IGlobalPlat
     if (healthCheckPath !== undefined) throw new PropError(scope, 'healthCheckPath', healthCheckPath, 'only used with longLivedPaths');
     return;
   }
-  if (!platform.longLivedListener) {
+  if (!platform.longLivedListener && !platform.longLivedProxySecurityGroup) {
     throw new PropError(scope, 'longLivedPaths', paths, `the platform "${platform.platformName}" has no long-lived origin:`
       + ' create it with longLivedConnections: {} (or import it with longLivedConnections: {})');
   }
+  const proxy = platform.longLivedProxySecurityGroup !== undefined;
+  if (proxy && options.longLivedRulePriority !== undefined) {
+    throw new PropError(scope, 'longLivedRulePriority', options.longLivedRulePriority, 'only used with the load balancer origin:'
+      + ' the platform\'s long-lived origin is a proxy instance (LongLivedOriginType.proxyInstance()), which has no listener rules');
+  }
+  if (proxy) validateProxyRouteOptions(scope, options, healthCheckPath);
   if (options.pathMode?.mode === 'strip') {
-    throw new PropError(scope, 'pathMode', 'strip', 'long-lived paths go through the load balancer, which cannot strip the base path;'
+    throw new PropError(scope, 'pathMode', 'strip', (proxy ? 'long-lived paths go through the proxy instance, which keeps the base path as the load balancer does;'
+      : 'long-lived paths go through the load balancer, which cannot strip the base path;')
       + ' use PathMode.KEEP_BASE_PATH and let the backend strip it');
   }
   for (const p of paths) {
@@ -144,7 +152,7 @@ export function validateLongLivedOptions(scope: Construct, platform: IGlobalPlat
   validateUnique(scope, 'longLivedPaths', paths, 'list each path once');
   // With jwtIssuer the OPTIONS rules take the numbers just below the priority.
   const preflight = preflightRuleCount(paths, options.jwtIssuer !== undefined);
-  validateIntegerRange(scope, 'longLivedRulePriority', options.longLivedRulePriority, 1 + preflight, 50_000 - longLivedRuleCount(paths) + 1);
+  if (!proxy) validateIntegerRange(scope, 'longLivedRulePriority', options.longLivedRulePriority, 1 + preflight, 50_000 - longLivedRuleCount(paths) + 1);
   if (options.jwtIssuer !== undefined && options.jwtAudience && !isUnresolved(options.jwtAudience)) {
     if (options.jwtAudience.length > 10) {
       throw new PropError(scope, 'jwtAudience', options.jwtAudience, 'at most 10 audiences with longLivedPaths: the load balancer checks `aud` against at most 10 values');

@@ -68,6 +68,8 @@ export interface HaproxyConfigInput {
   readonly log: string;
   /** The admin socket's path, or undefined for none. */
   readonly adminSocket?: string;
+  /** The user and group HAProxy drops to after binding its port (`haproxy` on the instance), or undefined to stay. */
+  readonly runAs?: string;
   /** The services' route records (already parsed JSON, checked here). */
   readonly routes: unknown[];
   /** The public keys of each service's issuer, by service name. */
@@ -154,6 +156,7 @@ export function renderHaproxyConfig(input: HaproxyConfigInput): HaproxyConfig {
     `  log ${input.log}`,
     `  maxconn ${Math.round(input.maxConnections)}`,
     ...(input.adminSocket ? [`  stats socket ${input.adminSocket} mode 600 level admin`] : []),
+    ...(input.runAs && /^[a-z_][a-z0-9_-]{0,31}$/.test(input.runAs) ? [`  user ${input.runAs}`, `  group ${input.runAs}`] : []),
     // After a reload the old process keeps its WebSockets until they close, at most this long.
     `  hard-stop-after ${idle}`,
     '',

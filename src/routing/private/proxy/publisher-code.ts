@@ -213,6 +213,7 @@ export async function publishProxyConfig(io: PublisherIo, env: Record<string, st
     maxConnections: number('MAX_CONNECTIONS', 2000),
     log: env.LOG || '/dev/log local0',
     adminSocket: env.ADMIN_SOCKET || undefined,
+    runAs: env.RUN_AS || undefined,
     routes,
     keys,
   });
