@@ -6,12 +6,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { ACCOUNT } from './fixtures';
-import { ContainerService, CostBudget, GlobalPlatform, NatType, TtsService } from '../../src';
+import { ContainerService, CostBudget, GlobalPlatform, LongLivedOriginType, NatType, TtsService } from '../../src';
 
 /**
  * A platform with every option on (stack `EveryOptionPlatform`), Jessica (TtsService with its
  * page), a JWT service with CORS that calls an internal mesh service with TLS (stack
- * `EveryOptionServices`): the app that the security
+ * `EveryOptionServices`), and a platform whose long-lived origin is the proxy instance with a
+ * JWT service on it (`EveryOptionProxy`): the app that the security
  * controls and both cdk-nag majors must find clean.
  */
 export function everyOptionApp(outdir: string): App {
@@ -81,5 +82,27 @@ export function everyOptionApp(outdir: string): App {
     logRetention: logs.RetentionDays.ONE_YEAR,
   });
   ledger.allowServiceConnectFrom(secured);
+
+  // The proxy instance as the long-lived origin (Session Manager on, access logs), with a JWT
+  // service on its long-lived paths (stack `EveryOptionProxy`).
+  const proxyStack = new Stack(app, 'EveryOptionProxy', { env });
+  const proxyPlatform = new GlobalPlatform(proxyStack, 'Platform', {
+    platformName: 'every-proxy',
+    domainName: 'proxy.georgi.io',
+    longLivedConnections: { origin: LongLivedOriginType.proxyInstance({ sessionManager: true, maxConnections: 2000 }) },
+    accessLogs: true,
+    natType: NatType.instance(),
+    alarmEmails: ['ops@georgi.io'],
+    logRetention: logs.RetentionDays.ONE_YEAR,
+  });
+  new ContainerService(proxyStack, 'Streams', {
+    platform: proxyPlatform,
+    serviceName: 'streams',
+    image: ecs.ContainerImage.fromRegistry('public.ecr.aws/georgi/hello:latest'),
+    longLivedPaths: ['/ws', '/mcp'],
+    jwtIssuer: 'https://issuer.example.com',
+    jwtAudience: ['streams'],
+    logRetention: logs.RetentionDays.ONE_YEAR,
+  });
   return app;
 }
