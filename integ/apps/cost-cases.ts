@@ -36,8 +36,8 @@ export function costCases(estimate: CloudAssemblyCostEstimate): CostCase[] {
   return [
     costCase('reference', 'Reference deployment, default shape (one NAT gateway; Jessica 0.5 vCPU / 1 GB x86 always on)',
       [...stackItems(estimate, 'JessicaPlatform'), ...stackItems(estimate, 'JessicaService')]),
-    costCase('lean-jessica', 'Lean: platform + Jessica with its WebSocket, MCP endpoint and web page',
-      [...stackItems(estimate, 'JessicaLeanPlatform'), ...stackItems(estimate, 'JessicaLeanService')], 25),
+    costCase('lean-jessica', 'Lean: platform + Jessica with its WebSocket, MCP endpoint and web page (long-lived paths on the proxy instance)',
+      [...stackItems(estimate, 'JessicaLeanPlatform'), ...stackItems(estimate, 'JessicaLeanService')], 10),
     costCase('lean-minimal', 'Lean: platform without long-lived connections + one small ContainerService',
       [...stackItems(estimate, 'LeanPlatform'), ...leanServices.filter(i => i.service === first)], 5),
     costCase('lean-per-service', 'Lean: each further ContainerService, beyond its running-task charges',

@@ -9,7 +9,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { CostBudget, FargateTaskOptions, GlobalPlatform, GuardWaiversValidator, NatType, ServiceSchedule, TtsService } from '../../src';
+import { CostBudget, FargateTaskOptions, GlobalPlatform, GuardWaiversValidator, LongLivedOriginType, NatType, ServiceSchedule, TtsService } from '../../src';
 import { probeAudioStream, probeWebSocket } from '../contract/probes';
 
 /**
@@ -71,8 +71,8 @@ export interface JessicaAppSettings {
   /** The stacks are `<prefix>Platform` and `<prefix>Service`. Default: `Jessica`. */
   readonly stackPrefix?: string;
   /**
-   * The lean shape (README, "Lean shape"): the platform without a NAT (`NatType.PUBLIC_TASKS`)
-   * and without a dashboard; Jessica on `task` (default LEAN_TASK: 0.25 vCPU / 0.5 GB ARM64
+   * The lean shape (README, "Lean shape"): the platform without a NAT (`NatType.PUBLIC_TASKS`),
+   * without a dashboard, and with the proxy instance as its long-lived origin; Jessica on `task` (default LEAN_TASK: 0.25 vCPU / 0.5 GB ARM64
    * Fargate Spot on weekdays 07-19 UTC without CPU and memory alarms).
    */
   readonly lean?: boolean;
@@ -154,7 +154,7 @@ export function buildJessicaApp(app: App, settings: JessicaAppSettings): Jessica
       hostedZoneId: settings.hostedZoneId,
       zoneName: settings.zoneName ?? settings.domainName,
     }),
-    longLivedConnections: {},
+    longLivedConnections: longLivedConnectionsOf(lean),
     // The lean shape: tasks with their own public IPv4 instead of a NAT, no dashboard.
     ...(lean ? { natType: NatType.PUBLIC_TASKS, dashboard: false } : {}),
     logRetention: logs.RetentionDays.ONE_WEEK,
@@ -167,7 +167,7 @@ export function buildJessicaApp(app: App, settings: JessicaAppSettings): Jessica
   serviceStack.addDependency(platformStack, 'the service reads the platform\'s SSM parameters');
   const imported = GlobalPlatform.fromPlatformName(serviceStack, 'Platform', settings.platformName, {
     domainName: settings.domainName,
-    longLivedConnections: {},
+    longLivedConnections: longLivedConnectionsOf(lean),
   });
   const jessica = new TtsService(serviceStack, 'Jessica', {
     platform: imported,
@@ -245,4 +245,12 @@ function probeRole(scope: Construct, logGroup: logs.ILogGroup): iam.Role {
     reason: 'the probe role\'s one policy is attached to it alone and grants only its own log group',
   }], true);
   return role;
+}
+
+/**
+ * The long-lived origin: the internal load balancer in the reference shape, the proxy instance
+ * in the lean shape (README "Lean shape"; the service's import names the same kind).
+ */
+function longLivedConnectionsOf(lean: boolean): { origin?: LongLivedOriginType } {
+  return lean ? { origin: LongLivedOriginType.proxyInstance() } : {};
 }

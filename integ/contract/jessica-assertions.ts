@@ -63,7 +63,9 @@ export function addJessicaAssertions(integ: IntegTest, deployed: JessicaApp, set
   }
 
   // The WebSocket round trip through the front door and the long-lived origin (the internal
-  // load balancer, whose target turns healthy on its own health checks).
+  // load balancer, whose target turns healthy on its own health checks; in the lean shape the
+  // proxy instance, once the publisher has rendered Jessica's route record and the agent has
+  // installed it: seconds after the deploy, at most 5 minutes and 30 seconds).
   then(integ.assertions.invokeFunction({
     functionName: probe.functionName,
     payload: JSON.stringify({ kind: 'websocket', url: jessica.webSocketUrl, text: PROBE_TEXT }),

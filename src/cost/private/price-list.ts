@@ -76,6 +76,7 @@ export interface RegionPriceList {
   readonly lambdaMillionRequests: PriceFigure;
   readonly lambdaGbSecond: PriceFigure;
   readonly s3GbMonth: PriceFigure;
+  readonly s3ThousandGetRequests: PriceFigure;
   readonly dataTransferOutGb: PriceFigure;
   /** On-demand Linux prices of the EC2 instance types a NAT instance typically uses. */
   readonly ec2InstanceHour: Record<string, PriceFigure>;
@@ -124,6 +125,7 @@ const CLOUDFRONT = 'https://aws.amazon.com/cloudfront/pricing/';
 const CLOUDFRONT_WRING = 'https://wring.co/blog/aws-cloudfront-pricing-guide';
 const LAMBDA = 'https://aws.amazon.com/lambda/pricing/';
 const S3 = 'https://aws.amazon.com/s3/pricing/';
+const S3_REQUESTS = 'https://c3x.dev/blog/s3-request-fees-explained';
 const TRANSFER = 'https://cloudpipelines.pages.dev/guides/aws-nat-gateway-pricing-2026/';
 
 const p = (usd: number, unit: string, source: string, asOf: string): PriceFigure => ({ usd, unit, source, asOf });
@@ -196,6 +198,7 @@ export const PRICE_LIST: PriceList = {
       lambdaMillionRequests: p(0.2, 'million requests', LAMBDA, '2026-11-26'),
       lambdaGbSecond: p(0.0000166667, 'GB-second (x86)', LAMBDA, '2026-11-26'),
       s3GbMonth: p(0.023, 'GB-month (Standard)', S3, '2026-11-26'),
+      s3ThousandGetRequests: p(0.0004, '1,000 GET requests (Standard)', S3_REQUESTS, '2026-12-07'),
       dataTransferOutGb: p(0.09, 'GB out to the internet', TRANSFER, '2026-01-01'),
       ec2InstanceHour: {
         't4g.nano': p(0.0042, 'hour', FCK_NAT, '2026-11-26'),
@@ -252,6 +255,7 @@ export const PRICE_LIST: PriceList = {
       lambdaMillionRequests: u(0.2, 'million requests', LAMBDA, '2026-11-26', 'the us-east-1 figure, commonly quoted for Frankfurt too'),
       lambdaGbSecond: u(0.0000166667, 'GB-second (x86)', LAMBDA, '2026-11-26', 'the us-east-1 figure, commonly quoted for Frankfurt too'),
       s3GbMonth: u(0.0245, 'GB-month (Standard)', S3, '2026-11-26', 'as commonly quoted; not in the pages we could read'),
+      s3ThousandGetRequests: u(0.00043, '1,000 GET requests (Standard)', S3, '2026-12-07', 'as commonly quoted; not in the pages we could read'),
       dataTransferOutGb: u(0.09, 'GB out to the internet', TRANSFER, '2026-01-01', 'the us-east-1 figure, commonly quoted for Frankfurt too'),
       ec2InstanceHour: {
         't4g.nano': u(0.0048, 'hour', EC2_OFFER_EUC1, '2026-08-26', 'derived: t4g.small / 4 (t4g prices scale with size)'),

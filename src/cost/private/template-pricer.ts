@@ -191,6 +191,11 @@ export class TemplatePricer {
         this.use('Lambda requests (1 million a month free)', P.lambdaMillionRequests, logicalId);
         return this.use('Lambda compute (400,000 GB-seconds a month free)', P.lambdaGbSecond, logicalId);
       case 'AWS::S3::Bucket':
+        if (isProxyBucket(resource)) {
+          // The proxy instance's agent asks for its configuration every 30 s (a conditional GET).
+          this.add(logicalId, resource, 'S3 requests of the proxy instance\'s configuration poll (every 30 s)',
+            (HOURS_PER_MONTH * 3600) / PROXY_POLL_SECONDS / 1000, P.s3ThousandGetRequests);
+        }
         return this.use('S3 storage', P.s3GbMonth, logicalId);
       case 'AWS::SNS::Topic':
       case 'AWS::Scheduler::Schedule':
@@ -358,4 +363,13 @@ function servicesOf(items: CostLineItem[]): Array<{ service: string; monthlyUsd:
     if (item.service) sums.set(item.service, (sums.get(item.service) ?? 0) + item.monthlyUsd);
   }
   return [...sums.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([service, usd]) => ({ service, monthlyUsd: round(usd) }));
+}
+
+/** Seconds between two runs of the proxy instance's agent (its systemd timer). */
+const PROXY_POLL_SECONDS = 30;
+
+/** The bucket of a platform's proxy instance (`LongLivedOriginType.proxyInstance()`), by its construct path. */
+function isProxyBucket(resource: any): boolean {
+  const path = pathOf(resource);
+  return path !== undefined && path.slice(-3).join('/') === 'LongLivedProxy/Bucket/Resource';
 }

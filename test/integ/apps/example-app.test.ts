@@ -55,13 +55,18 @@ test('the reference deployment (default shape): NAT gateway, ALB, x86 task alway
   expect(cases.get('reference')!.monthlyUsd).toBeCloseTo(platform + jessica, 1); // $77.45
 });
 
-test('lean: platform + Jessica with WebSocket, MCP and web page, at most $25', () => {
-  const platform = 0.0225 * HOURS + 1 + 0.5 + PLATFORM_ALARMS + ORIGIN_SECRET; // ALB, KMS, Cloud Map namespace, alarms, origin secret
+test('lean: platform + Jessica with WebSocket, MCP and web page, long-lived paths on the proxy instance, at most $10', () => {
+  // The proxy instance (t4g.nano and its 8 GB gp3 root volume, two alarms, the S3 GETs of its
+  // 30-second configuration poll) instead of the ALB; then KMS, Cloud Map namespace, alarms, origin secret.
+  const proxy = 0.0042 * HOURS + 8 * 0.08 + 0.2 + (HOURS * 3600 / 30 / 1000) * 0.0004;
+  const platform = proxy + 1 + 0.5 + PLATFORM_ALARMS + ORIGIN_SECRET;
   const jessica = RUNNING_TASK + 0.4 + SERVICE_ALARMS; // task charges, secret, alarms
   const lean = cases.get('lean-jessica')!;
-  expect(lean.monthlyUsd).toBeCloseTo(platform + jessica, 1); // $21.77
-  expect(lean.monthlyUsd).toBeLessThanOrEqual(25);
-  expect(lean.items.filter(i => /NAT|Elastic IP|dashboard/.test(i.description))).toEqual([]);
+  expect(lean.monthlyUsd).toBeCloseTo(platform + jessica, 1); // $9.28
+  expect(lean.monthlyUsd).toBeLessThanOrEqual(10);
+  expect(lean.items.filter(i => /NAT|Elastic IP|dashboard|Load Balancer/.test(i.description))).toEqual([]);
+  expect(lean.items.map(i => i.description)).toEqual(expect.arrayContaining(['EC2 instance t4g.nano (Linux, on demand)', 'EBS root volume 8 GB',
+    'S3 requests of the proxy instance\'s configuration poll (every 30 s)']));
 });
 
 test('lean: a platform without long-lived connections + one small ContainerService, at most $5', () => {
