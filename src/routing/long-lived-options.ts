@@ -30,7 +30,8 @@ export interface LongLivedPathOptions {
 
 /**
  * The front door's WebSocket-capable origin for long-lived connections: an internal Application
- * Load Balancer reached through a CloudFront VPC origin. Paths ending in one of `pathSuffixes`
+ * Load Balancer (the default) or one small proxy instance (`origin:
+ * LongLivedOriginType.proxyInstance()`), reached through a CloudFront VPC origin. Paths ending in one of `pathSuffixes`
  * (`wss://api.<domain>/<service>/ws`, `/<service>/mcp`) go there instead of the HTTP API,
  * whose integrations end at 30 s.
  *
@@ -48,7 +49,8 @@ export interface LongLivedPathOptions {
  * 'AvailabilityZones[].[ZoneName,ZoneId]'`, and name zones (`availabilityZones`) whose IDs are
  * not excluded. A Region the guide does not list gets a synth warning.
  *
- * Cost: about $16.40 a month for the load balancer plus $5.84 per LCU-month.
+ * Cost: about $16.40 a month for the load balancer plus $5.84 per LCU-month; about $4 a month
+ * for the proxy instance instead (see `LongLivedOriginType.proxyInstance()`).
  */
 export interface LongLivedOriginOptions extends LongLivedPathOptions {
   /**

@@ -84,8 +84,9 @@ export class LongLivedOriginType {
    * hop from CloudFront to the instance is HTTP inside the VPC (an instance cannot hold an ACM
    * certificate). HTTP API routes are not affected by any of this. See ADR 8.
    *
-   * Cost: about $3.71 a month for a t4g.nano and its 8 GiB root volume, $0.30 for its three
-   * alarms, about $0.04 for the S3 requests of its configuration poll.
+   * Cost: about $3.71 a month for a t4g.nano and its 8 GiB gp3 root volume, $0.20 for its two
+   * alarms, about $0.04 for the S3 requests of its configuration poll (every 30 s); the publisher
+   * function's invocations (about 8,700 a month) stay within Lambda's free tier.
    */
   public static proxyInstance(options: ProxyInstanceOptions = {}): LongLivedOriginType {
     return new LongLivedOriginType('proxy-instance', options);
