@@ -165,6 +165,12 @@ export function renderHaproxyConfig(input: HaproxyConfigInput): HaproxyConfig {
     '  log global',
     '  option httplog',
     '  option dontlognull',
+    // A task that has stopped keeps its server slot until its record is gone (hold obsolete) and
+    // its health checks fail: a connection it refuses is retried on another task at once instead
+    // of three times on the same one, 1 s apart, then a 503. The request never reached the task,
+    // so retrying it elsewhere is safe, even for a POST.
+    '  retries 3',
+    '  option redispatch 1',
     '  timeout connect 5s',
     '  timeout http-request 10s',
     // CloudFront keeps idle origin connections for 60 s (keepaliveTimeout); close ours after that.

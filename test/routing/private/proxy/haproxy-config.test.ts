@@ -223,6 +223,13 @@ describe('renderHaproxyConfig: keys', () => {
   });
 });
 
+describe('renderHaproxyConfig: retries', () => {
+  test('a connection a stopped task refuses is retried on another task (redispatch), not three times on the same one', () => {
+    const defaults = render([record('jessica')]).text.split('\ndefaults\n')[1].split('\n\n')[0];
+    expect(lines(defaults)).toEqual(expect.arrayContaining(['  retries 3', '  option redispatch 1']));
+  });
+});
+
 describe('haproxy -c (the binary, test/helpers/haproxy.ts: no silent skip)', () => {
   test('accepts the output for a mix of records: plain, JWT with kid, without kid, RSA and EC keys, bad keys (HS256, PS384), bad records', () => {
     const config = render([

@@ -114,7 +114,7 @@ describe('HAProxy on loopback with the configuration renderHaproxyConfig renders
     }));
     await jessica.listen({ port: 0, host: '127.0.0.1' });
     for (const [name, base] of [['echo', '/echo'], ['stream', '/stream'], ['moverA', '/mover'], ['moverB', '/mover'],
-      ['sick', '/sick'], ['mixedOk', '/mixed'], ['mixedSick', '/mixed'], ['late', '/late']] as const) {
+      ['sick', '/sick'], ['mixedOk', '/mixed'], ['mixedSick', '/mixed'], ['late', '/late'], ['goneA', '/gone'], ['goneB', '/gone']] as const) {
       tasks[name] = await StandInTask.start(name, base);
     }
     tasks.sick.healthStatus = 500;
@@ -127,6 +127,7 @@ describe('HAProxy on loopback with the configuration renderHaproxyConfig renders
     dns.setSrv(srv('sick'), [at(tasks.sick)]);
     dns.setSrv(srv('mixed'), [at(tasks.mixedSick), at(tasks.mixedOk)]);
     dns.setSrv(srv('late'), [at(tasks.late)]);
+    dns.setSrv(srv('gone'), [at(tasks.goneA), at(tasks.goneB)]);
 
     fs.mkdirSync(path.dirname(keyFile));
     fs.writeFileSync(keyFile, publicKey.export({ type: 'spki', format: 'pem' }));
@@ -146,6 +147,7 @@ describe('HAProxy on loopback with the configuration renderHaproxyConfig renders
         route('mover', ['/ws']),
         route('sick', ['/ws']),
         route('mixed', ['/ws']),
+        route('gone', ['/ws']),
       ],
       keys: { stream: [{ kid: 'key-1', alg: 'RS256', file: keyFile }] },
     };
@@ -336,6 +338,21 @@ describe('HAProxy on loopback with the configuration renderHaproxyConfig renders
       for (let i = 0; i < 10; i++) expect((await (await fetch(`${origin}/mover/ws`)).json() as { task: string }).task).toBe('moverB');
       expect(tasks.moverA.count()).toBe(seenByA);
     }, 90_000);
+
+    test('a task that stops (its record gone, its port closed) costs no request: they go to the other task', async () => {
+      await eventually('both tasks of gone answering', 30_000, async () => {
+        for (let i = 0; i < 4; i++) await fetch(`${origin}/gone/ws`);
+        return tasks.goneA.count() > 0 && tasks.goneB.count() > 0 ? true : undefined;
+      });
+      await tasks.goneA.stop();
+      dns.setSrv(srv('gone'), [{ address: '127.0.0.1', port: tasks.goneB.port }]);
+      const statuses: number[] = [];
+      for (let i = 0; i < 40; i++) {
+        statuses.push((await fetch(`${origin}/gone/ws`)).status);
+        await new Promise(resolve => setTimeout(resolve, 100));
+      }
+      expect(statuses).toEqual(Array(40).fill(200));
+    }, 30_000);
 
     test('a task whose health check answers 500 gets no traffic: 503 when it is the only one', async () => {
       await eventually('503 from the proxy for the sick service', 60_000, async () =>
