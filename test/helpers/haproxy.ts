@@ -88,7 +88,7 @@ export class Haproxy {
     return proxy;
   }
 
-  /** Everything HAProxy wrote (stdout and stderr, with its `log stdout` lines). */
+  /** What HAProxy wrote (stdout and stderr, with its `log stdout` lines), the last 256 KB. */
   public output = '';
   public readonly configFile: string;
   public readonly masterSocket: string;
@@ -173,8 +173,12 @@ export class Haproxy {
   private async launch(port: number): Promise<void> {
     const child = spawn(haproxyPath(), ['-W', '-S', this.masterSocket, '-f', this.configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
-    child.stdout!.on('data', d => this.output += d);
-    child.stderr!.on('data', d => this.output += d);
+    const keep = (d: Buffer) => {
+      this.output += d;
+      if (this.output.length > 512 * 1024) this.output = this.output.slice(-256 * 1024);
+    };
+    child.stdout!.on('data', keep);
+    child.stderr!.on('data', keep);
     this.exited = new Promise(resolve => child.once('exit', () => resolve()));
     const deadline = Date.now() + 10_000;
     for (;;) {
