@@ -91,7 +91,10 @@ describe('HAProxy on loopback with the configuration renderHaproxyConfig renders
   const elevenLabs = new ElevenLabsStandIn();
   const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
   const other = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+  // The issuer's second key (a key set during a rotation, or an EC issuer): ES256.
+  const ec = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const keyFile = path.join(dir, 'keys', 'stream-key-1.pem');
+  const ecKeyFile = path.join(dir, 'keys', 'stream-key-2.pem');
   const tasks: Record<string, StandInTask> = {};
   let jessica: App;
   let proxy: Haproxy;
@@ -131,6 +134,7 @@ describe('HAProxy on loopback with the configuration renderHaproxyConfig renders
 
     fs.mkdirSync(path.dirname(keyFile));
     fs.writeFileSync(keyFile, publicKey.export({ type: 'spki', format: 'pem' }));
+    fs.writeFileSync(ecKeyFile, ec.publicKey.export({ type: 'spki', format: 'pem' }));
     port = await freePort();
     origin = `http://127.0.0.1:${port}`;
     input = {
@@ -149,7 +153,7 @@ describe('HAProxy on loopback with the configuration renderHaproxyConfig renders
         route('mixed', ['/ws']),
         route('gone', ['/ws']),
       ],
-      keys: { stream: [{ kid: 'key-1', alg: 'RS256', file: keyFile }] },
+      keys: { stream: [{ kid: 'key-1', alg: 'RS256', file: keyFile }, { kid: 'key-2', alg: 'ES256', file: ecKeyFile }] },
     };
     const config = renderHaproxyConfig(input);
     expect(config.warnings).toEqual([]);
@@ -283,8 +287,22 @@ describe('HAProxy on loopback with the configuration renderHaproxyConfig renders
       expect((await call(jwt({ alg: 'RS256', typ: 'JWT' }, claims(), i => crypto.sign('sha256', Buffer.from(i), privateKey)))).status).toBe(200);
     });
 
+    const es256 = (body: Record<string, unknown>, header: Record<string, unknown> = {}) =>
+      jwt({ alg: 'ES256', typ: 'JWT', kid: 'key-2', ...header }, body,
+        signed => crypto.sign('sha256', Buffer.from(signed), { key: ec.privateKey, dsaEncoding: 'ieee-p1363' }));
+
+    test('a token signed by the second key of the set (ES256, kid key-2) is accepted, with and without its kid', async () => {
+      expect((await call(es256(claims()))).status).toBe(200);
+      expect((await call(es256(claims(), { kid: undefined }))).status).toBe(200);
+    });
+
     test.each([
       ['no token', () => undefined],
+      ['an RS256 token naming the ES256 key\'s kid', () => rs256(claims(), privateKey, { kid: 'key-2' })],
+      ['an ES256 token naming the RS256 key\'s kid', () => es256(claims(), { kid: 'key-1' })],
+      ['an ES256 token signed by another EC key', () => jwt({ alg: 'ES256', typ: 'JWT', kid: 'key-2' }, claims(),
+        signed => crypto.sign('sha256', Buffer.from(signed), { key: crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey, dsaEncoding: 'ieee-p1363' }))],
+      ['an ES256 token with a wrong audience', () => es256(claims({ aud: 'someone-else' }))],
       ['a wrong signature (another key)', () => rs256(claims(), other.privateKey)],
       ['a tampered payload', () => {
         const [h, , s] = rs256(claims()).split('.');
@@ -413,4 +431,58 @@ describe('HAProxy on loopback with the configuration renderHaproxyConfig renders
     expect(result.gaps.length).toBeGreaterThanOrEqual(STREAM_LINES - 1);
     expect(Math.max(...result.gaps)).toBeLessThan(STREAM_EVERY_MS * 2);
   }, 120_000);
+});
+
+describe('HAProxy on loopback: the idle timeout (the ALB\'s idleTimeout) closes a silent WebSocket, not a busy one', () => {
+  const dns = new DnsStandIn();
+  let task: StandInTask;
+  let proxy: Haproxy;
+  let port: number;
+
+  beforeAll(async () => {
+    await dns.start();
+    task = await StandInTask.start('idle', '/idle');
+    dns.setSrv(srv('idle'), [{ address: '127.0.0.1', port: task.port }]);
+    port = await freePort();
+    const config = renderHaproxyConfig({
+      bind: `127.0.0.1:${port}`,
+      nameserver: `127.0.0.1:${dns.port}`,
+      idleTimeoutSeconds: 2,
+      tasksPerService: 2,
+      maxConnections: 100,
+      log: 'stdout format raw local0',
+      routes: [route('idle', ['/ws'])],
+      keys: {},
+    });
+    proxy = await Haproxy.start(config.text, port);
+    await eventually('/idle/ws through the proxy', 30_000, async () => ((await fetch(`http://127.0.0.1:${port}/idle/ws`)).status === 200 ? true : undefined));
+  }, 60_000);
+
+  afterAll(async () => {
+    await proxy?.stop();
+    await task?.stop();
+    await dns.stop();
+  });
+
+  test('idle 2 s: a socket that sends every 0.5 s stays open for 4 s; a silent one is closed after about 2 s', async () => {
+    const busy = await openSocket(`ws://127.0.0.1:${port}/idle/ws`);
+    const silent = await openSocket(`ws://127.0.0.1:${port}/idle/ws`);
+    const opened = Date.now();
+    const silentClosed = new Promise<number>(resolve => silent.once('close', () => resolve(Date.now() - opened)));
+    let busyClosed = false;
+    busy.once('close', () => busyClosed = true);
+    try {
+      for (let i = 0; i < 8; i++) {
+        expect(await roundTrip(busy, `tick ${i}`)).toBe(`tick ${i}`);
+        await new Promise(resolve => setTimeout(resolve, 500));
+      }
+      expect(busyClosed).toBe(false);
+      const after = await silentClosed;
+      expect(after).toBeGreaterThanOrEqual(1_900);
+      expect(after).toBeLessThan(4_000);
+    } finally {
+      busy.close();
+      silent.terminate();
+    }
+  }, 30_000);
 });
