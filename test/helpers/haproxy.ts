@@ -1,4 +1,4 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -41,17 +41,14 @@ export function haproxyVersion(): string {
   return execFileSync(haproxyPath(), ['-v'], { encoding: 'utf8' }).split('\n')[0];
 }
 
-/** What `haproxy -c` says of a configuration: `ok` and the checker's output. */
+/** What `haproxy -c` says of a configuration: `ok` (exit status 0) and its output (stdout and stderr: warnings too). */
 export function checkHaproxyConfig(text: string): { ok: boolean; output: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'haproxy-check-'));
   const file = path.join(dir, 'haproxy.cfg');
   fs.writeFileSync(file, text);
   try {
-    const output = execFileSync(haproxyPath(), ['-c', '-f', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    return { ok: true, output };
-  } catch (e) {
-    const err = e as { stdout?: string; stderr?: string };
-    return { ok: false, output: `${err.stdout ?? ''}${err.stderr ?? ''}` };
+    const result = spawnSync(haproxyPath(), ['-c', '-f', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return { ok: result.status === 0, output: `${result.stdout ?? ''}${result.stderr ?? ''}` };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

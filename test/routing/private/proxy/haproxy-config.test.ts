@@ -248,6 +248,9 @@ describe('haproxy -c (the binary, test/helpers/haproxy.ts: no silent skip)', () 
     const result = checkHaproxyConfig(config.text);
     expect(result.output).not.toMatch(/ALERT/);
     expect(result.ok).toBe(true);
+    // The key files do not exist here, and 'haproxy -c' says nothing of it: it cannot tell the
+    // instance's agent that a key is missing (a token for that key is then refused: loopback test).
+    expect(result.output).not.toMatch(/pem/);
   });
 
   test('...and can fail: a configuration HAProxy refuses is reported', () => {

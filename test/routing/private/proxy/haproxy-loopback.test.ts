@@ -117,7 +117,7 @@ describe('HAProxy on loopback with the configuration renderHaproxyConfig renders
     }));
     await jessica.listen({ port: 0, host: '127.0.0.1' });
     for (const [name, base] of [['echo', '/echo'], ['stream', '/stream'], ['moverA', '/mover'], ['moverB', '/mover'],
-      ['sick', '/sick'], ['mixedOk', '/mixed'], ['mixedSick', '/mixed'], ['late', '/late'], ['goneA', '/gone'], ['goneB', '/gone']] as const) {
+      ['sick', '/sick'], ['mixedOk', '/mixed'], ['mixedSick', '/mixed'], ['late', '/late'], ['goneA', '/gone'], ['goneB', '/gone'], ['locked', '/locked']] as const) {
       tasks[name] = await StandInTask.start(name, base);
     }
     tasks.sick.healthStatus = 500;
@@ -131,6 +131,7 @@ describe('HAProxy on loopback with the configuration renderHaproxyConfig renders
     dns.setSrv(srv('mixed'), [at(tasks.mixedSick), at(tasks.mixedOk)]);
     dns.setSrv(srv('late'), [at(tasks.late)]);
     dns.setSrv(srv('gone'), [at(tasks.goneA), at(tasks.goneB)]);
+    dns.setSrv(srv('locked'), [at(tasks.locked)]);
 
     fs.mkdirSync(path.dirname(keyFile));
     fs.writeFileSync(keyFile, publicKey.export({ type: 'spki', format: 'pem' }));
@@ -152,8 +153,13 @@ describe('HAProxy on loopback with the configuration renderHaproxyConfig renders
         route('sick', ['/ws']),
         route('mixed', ['/ws']),
         route('gone', ['/ws']),
+        // Its key file is never written: HAProxy loads anyway.
+        route('locked', ['/ws'], { jwt: { issuer: ISSUER, audiences: [AUDIENCE], audienceClaim: 'aud', jwksUri: `${ISSUER}jwks` } }),
       ],
-      keys: { stream: [{ kid: 'key-1', alg: 'RS256', file: keyFile }, { kid: 'key-2', alg: 'ES256', file: ecKeyFile }] },
+      keys: {
+        stream: [{ kid: 'key-1', alg: 'RS256', file: keyFile }, { kid: 'key-2', alg: 'ES256', file: ecKeyFile }],
+        locked: [{ kid: 'key-1', alg: 'RS256', file: path.join(dir, 'keys', 'never-written.pem') }],
+      },
     };
     const config = renderHaproxyConfig(input);
     expect(config.warnings).toEqual([]);
@@ -325,6 +331,15 @@ describe('HAProxy on loopback with the configuration renderHaproxyConfig renders
       const result = await call(token());
       expect([result.status, result.body, result.auth]).toEqual([401, '{"message":"Unauthorized"}', 'Bearer']);
       expect(tasks.stream.count()).toBe(before);
+    });
+
+    test('a key file missing when HAProxy starts: it loads anyway and refuses every token (fails closed)', async () => {
+      const before = tasks.locked.count();
+      const response = await fetch(`${origin}/locked/ws`, { headers: { authorization: `Bearer ${rs256(claims())}` } });
+      expect([response.status, await response.text()]).toEqual([401, '{"message":"Unauthorized"}']);
+      expect(tasks.locked.count()).toBe(before);
+      // Not a word at start (a reload only warns "file not found"): the agent must check its files.
+      expect(proxy.output).not.toMatch(/never-written/);
     });
 
     test('a WebSocket upgrade without a token is refused with 401', async () => {
