@@ -194,6 +194,16 @@ project.addTask('bench:dev', {
   receiveArgs: true,
 });
 
+// The proxy instance's HAProxy on loopback against direct calls (issue 23): HTTP and WebSocket
+// throughput and latency. Needs the system's haproxy (.ci/run installs it). A benchmark, not a
+// test: CI does not run it.
+project.addTask('bench:proxy', {
+  description: 'Measure HAProxy with the proxy instance\'s configuration on loopback vs direct: HTTP and WebSocket throughput and latency',
+  env: CDK_TASK_ENV,
+  exec: 'ts-node --project tsconfig.dev.json scripts/bench-proxy.ts',
+  receiveArgs: true,
+});
+
 // cfn-lint over every template the example app and the integ snapshots hold.
 const cfnLint = project.addTask('lint:cfn', {
   description: 'Run cfn-lint on every synthesized template (example app and integ snapshots)',

@@ -100,7 +100,10 @@ export function renderHaproxyConfig(input: HaproxyConfigInput): HaproxyConfig {
   const SRV_RE = /^_[a-z0-9][a-z0-9-]{0,62}\._tcp(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;
   // Values quoted in the configuration with single quotes: nothing that ends the quote or a line.
   const SAFE_RE = /^[\x21-\x26\x28-\x7e]{1,256}$/;
-  const ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'];
+  // What `jwt_verify` verifies with a public key. Not PS256/384/512: HAProxy 2.6 refuses the whole
+  // file when a jwt_verify names one ("RSASSA-PSS JWS signing not managed yet"), so one such key
+  // of one issuer would keep every later configuration out.
+  const ALGS = ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512'];
   const FILE_RE = /^\/[A-Za-z0-9._/-]+\.pem$/;
   const warnings: string[] = [];
   const records: ProxyRouteRecord[] = [];
@@ -165,6 +168,12 @@ export function renderHaproxyConfig(input: HaproxyConfigInput): HaproxyConfig {
     '  log global',
     '  option httplog',
     '  option dontlognull',
+    // A task that has stopped keeps its server slot until its record is gone (hold obsolete) and
+    // its health checks fail: a connection it refuses is retried on another task at once instead
+    // of three times on the same one, 1 s apart, then a 503. The request never reached the task,
+    // so retrying it elsewhere is safe, even for a POST.
+    '  retries 3',
+    '  option redispatch 1',
     '  timeout connect 5s',
     '  timeout http-request 10s',
     // CloudFront keeps idle origin connections for 60 s (keepaliveTimeout); close ours after that.
