@@ -160,8 +160,9 @@ export function renderHaproxyConfig(input: HaproxyConfigInput): HaproxyConfig {
     `  maxconn ${Math.round(input.maxConnections)}`,
     ...(input.adminSocket ? [`  stats socket ${input.adminSocket} mode 600 level admin`] : []),
     ...(input.runAs && /^[a-z_][a-z0-9_-]{0,31}$/.test(input.runAs) ? [`  user ${input.runAs}`, `  group ${input.runAs}`] : []),
-    // After a reload the old process keeps its WebSockets until they close, at most this long.
-    `  hard-stop-after ${idle}`,
+    // After a reload (a new configuration) the old process keeps its WebSockets and streams until
+    // they close, at most an hour (or the idle timeout, if longer).
+    `  hard-stop-after ${Math.max(3600, Math.round(input.idleTimeoutSeconds))}s`,
     '',
     'defaults',
     '  mode http',

@@ -239,6 +239,8 @@ function imageAndMetadataInLaunchTemplate(scope: Construct, instance: ec2.Instan
     },
   });
   cfnInstance.imageId = undefined;
+  // The subnet names the zone (cfn-lint W3010 would flag the zone name written twice).
+  cfnInstance.availabilityZone = undefined;
   cfnInstance.launchTemplate = { launchTemplateId: template.ref, version: template.attrLatestVersionNumber };
 }
 

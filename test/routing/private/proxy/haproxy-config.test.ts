@@ -51,9 +51,15 @@ describe('renderHaproxyConfig: typical records', () => {
   });
 
   test('the idle timeout holds WebSockets and streams (client, server, tunnel) and an old worker after a reload', () => {
-    for (const t of ['timeout client 600s', 'timeout server 600s', 'timeout tunnel 600s', 'hard-stop-after 600s']) {
+    for (const t of ['timeout client 600s', 'timeout server 600s', 'timeout tunnel 600s', 'hard-stop-after 3600s']) {
       expect(lines(config.text)).toContain(`  ${t}`);
     }
+  });
+
+  test('drops to the user named by runAs after binding (the instance\'s haproxy), and only a valid user name', () => {
+    expect(config.text).not.toContain('  user ');
+    expect(lines(render([], {}, { runAs: 'haproxy' }).text)).toEqual(expect.arrayContaining(['  user haproxy', '  group haproxy']));
+    expect(render([], {}, { runAs: 'root\n  daemon' }).text).not.toContain('user');
   });
 
   test('a backend per service: tasks from its SRV name through the VPC resolver, health-checked', () => {
