@@ -14,13 +14,13 @@
  */
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
-import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { buildExampleApp } from '../integ/apps/example-app';
 import { ContainerService, GlobalPlatform } from '../src';
+import { httpLatencies as latencies, httpThroughput as throughput, median, percentile } from './bench-http';
 
 const ROOT = path.join(__dirname, '..');
 const CLI = path.join(ROOT, 'lib', 'dev', 'cli.js');
@@ -32,53 +32,6 @@ const CONCURRENCY = 16;
 /** A service that answers every GET with a small JSON body (the shape of a health check). */
 const BACKEND = 'require(\'http\').createServer((req, res) => { res.writeHead(200, { \'content-type\': \'application/json\' });'
   + ' res.end(\'{"status":"ok"}\'); }).listen(Number(process.env.PORT), \'127.0.0.1\');';
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-/** Sends `count` GETs one after another on one keep-alive connection; latencies in ms, sorted. */
-async function latencies(port: number, urlPath: string, count: number): Promise<number[]> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const result: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const start = process.hrtime.bigint();
-    await get(agent, port, urlPath);
-    result.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  agent.destroy();
-  return result.sort((a, b) => a - b);
-}
-
-/** Requests per second over `seconds` with `concurrency` keep-alive connections. */
-async function throughput(port: number, urlPath: string, seconds: number, concurrency: number): Promise<number> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-  const end = Date.now() + seconds * 1000;
-  let done = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (Date.now() < end) {
-      await get(agent, port, urlPath);
-      done++;
-    }
-  }));
-  agent.destroy();
-  return done / seconds;
-}
-
-function get(agent: http.Agent, port: number, urlPath: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port, path: urlPath, agent }, res => {
-      if (res.statusCode !== 200) reject(new Error(`GET ${urlPath}: ${res.statusCode}`));
-      res.resume();
-      res.on('end', resolve);
-    }).on('error', reject);
-  });
-}
 
 /** Starts platform-dev; resolves with its port, the service ports it printed and the seconds until "ready". */
 interface DevProcess {

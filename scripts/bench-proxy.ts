@@ -20,6 +20,7 @@ import * as http from 'http';
 import { createRequire } from 'module';
 import * as os from 'os';
 import * as path from 'path';
+import { get, httpLatencies, httpThroughput, median, percentile } from './bench-http';
 import { renderHaproxyConfig } from '../src/routing/private/proxy/haproxy-config';
 import { DnsStandIn } from '../test/helpers/dns-server';
 import { freePort, Haproxy, haproxyVersion } from '../test/helpers/haproxy';
@@ -46,53 +47,6 @@ const server = http.createServer((req, res) => {
 server.on('upgrade', (req, socket, head) => wss.handleUpgrade(req, socket, head, ws => ws.on('message', d => ws.send(d.toString()))));
 server.listen(0, '127.0.0.1', () => console.log('port ' + server.address().port));
 `;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-function get(agent: http.Agent, port: number, urlPath: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port, path: urlPath, agent }, res => {
-      if (res.statusCode !== 200) reject(new Error(`GET ${urlPath} on ${port}: ${res.statusCode}`));
-      res.resume();
-      res.on('end', resolve);
-    }).on('error', reject);
-  });
-}
-
-/** `count` GETs one after another on one keep-alive connection; latencies in ms, sorted. */
-async function httpLatencies(port: number, urlPath: string, count: number): Promise<number[]> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const result: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const start = process.hrtime.bigint();
-    await get(agent, port, urlPath);
-    result.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  agent.destroy();
-  return result.sort((a, b) => a - b);
-}
-
-/** Requests per second with `CONCURRENCY` keep-alive connections for `SECONDS`. */
-async function httpThroughput(port: number, urlPath: string): Promise<number> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  const end = Date.now() + SECONDS * 1000;
-  let done = 0;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (Date.now() < end) {
-      await get(agent, port, urlPath);
-      done++;
-    }
-  }));
-  agent.destroy();
-  return done / SECONDS;
-}
 
 function openSocket(url: string): Promise<WsSocket> {
   return new Promise((resolve, reject) => {
@@ -196,7 +150,7 @@ async function main(): Promise<void> {
         const h = await httpLatencies(p, urlPath, LATENCY_COUNT);
         figures[side].httpP50.push(percentile(h, 50));
         figures[side].httpP99.push(percentile(h, 99));
-        figures[side].httpRps.push(await httpThroughput(p, urlPath));
+        figures[side].httpRps.push(await httpThroughput(p, urlPath, SECONDS, CONCURRENCY));
         const w = await wsLatencies(`ws://127.0.0.1:${p}${urlPath}`, LATENCY_COUNT);
         figures[side].wsP50.push(percentile(w, 50));
         figures[side].wsP99.push(percentile(w, 99));

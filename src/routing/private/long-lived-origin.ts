@@ -114,22 +114,7 @@ export class LongLivedOrigin extends Construct {
       keepaliveTimeout: Duration.seconds(60),
     });
 
-    if (props.cloudFrontPeer) {
-      this.securityGroup.addIngressRule(props.cloudFrontPeer, ec2.Port.tcp(port), 'CloudFront VPC origin');
-    } else {
-      // A separate ingress resource: inline in the security group it would close a cycle
-      // (security group -> look-up -> VPC origin -> load balancer -> security group).
-      const found = lookUpVpcOriginSecurityGroup(this, props.vpc, this.vpcOrigin);
-      this.securityGroupLookup = found.lookup;
-      new ec2.CfnSecurityGroupIngress(this, 'CloudFrontIngress', {
-        groupId: this.securityGroup.securityGroupId,
-        sourceSecurityGroupId: found.securityGroupId,
-        ipProtocol: 'tcp',
-        fromPort: port,
-        toPort: port,
-        description: 'CloudFront VPC origin',
-      });
-    }
+    this.securityGroupLookup = admitCloudFront(this, this.securityGroup, props.vpc, this.vpcOrigin, port, props.cloudFrontPeer);
     // Targets are the services' tasks inside the VPC.
     this.securityGroup.addEgressRule(ec2.Peer.ipv4(props.vpc.vpcCidrBlock), ec2.Port.allTcp(), 'to service tasks in the VPC');
     // Services with jwtIssuer add jwt-validation rules: the load balancer then fetches the
@@ -149,15 +134,40 @@ export class LongLivedOrigin extends Construct {
 }
 
 /**
+ * Opens `port` of a VPC origin's security group to CloudFront: to `peer` when given, else to the
+ * security group CloudFront creates in the VPC for its VPC origins, read at deploy time (the
+ * look-up is returned: it must wait for the distribution, see `lookUpAfter`). A separate ingress
+ * resource (`CloudFrontIngress` in `scope`): inline in the security group it would close a cycle
+ * (security group -> look-up -> VPC origin -> origin -> security group).
+ * @internal
+ */
+export function admitCloudFront(scope: Construct, securityGroup: ec2.ISecurityGroup, vpc: ec2.IVpc, vpcOrigin: cloudfront.IVpcOrigin,
+  port: number, peer?: ec2.IPeer): cr.AwsCustomResource | undefined {
+  if (peer) {
+    securityGroup.addIngressRule(peer, ec2.Port.tcp(port), 'CloudFront VPC origin');
+    return undefined;
+  }
+  const found = lookUpVpcOriginSecurityGroup(scope, vpc, vpcOrigin);
+  new ec2.CfnSecurityGroupIngress(scope, 'CloudFrontIngress', {
+    groupId: securityGroup.securityGroupId,
+    sourceSecurityGroupId: found.securityGroupId,
+    ipProtocol: 'tcp',
+    fromPort: port,
+    toPort: port,
+    description: 'CloudFront VPC origin',
+  });
+  return found.lookup;
+}
+
+/**
  * CloudFront creates one security group per VPC for its VPC origins; its id is not returned by
  * CloudFormation, so it is read once the VPC origin exists (the look-up `VpcOriginSecurityGroupLookup`
  * in `scope`). Allowing only this group (rather than the CloudFront origin-facing prefix list)
  * keeps the origin closed to every other CloudFront distribution.
  *
  * @see https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-vpc-origins.html
- * @internal
  */
-export function lookUpVpcOriginSecurityGroup(scope: Construct, vpc: ec2.IVpc, vpcOrigin: cloudfront.IVpcOrigin):
+function lookUpVpcOriginSecurityGroup(scope: Construct, vpc: ec2.IVpc, vpcOrigin: cloudfront.IVpcOrigin):
 { lookup: cr.AwsCustomResource; securityGroupId: string } {
   const call: cr.AwsSdkCall = {
     service: 'EC2',

@@ -15,7 +15,7 @@ import { PropError } from '../../../core/errors';
 import { addNagSuppressions } from '../../../core/nag';
 import { isUnresolved, validateIntegerRange } from '../../../core/validation';
 import { ProxyInstanceOptions } from '../../long-lived-origin-type';
-import { lookUpVpcOriginSecurityGroup } from '../long-lived-origin';
+import { admitCloudFront } from '../long-lived-origin';
 
 /** Where services register their long-lived routes for the proxy: `<prefix>/long-lived/routes/<service>`. @internal */
 export function proxyRoutesPath(platformName: string): string {
@@ -170,20 +170,7 @@ export class LongLivedProxy extends Construct {
       readTimeout: props.readTimeout,
       keepaliveTimeout: Duration.seconds(60),
     });
-    if (props.cloudFrontPeer) {
-      this.securityGroup.addIngressRule(props.cloudFrontPeer, ec2.Port.tcp(PROXY_PORT), 'CloudFront VPC origin');
-    } else {
-      const found = lookUpVpcOriginSecurityGroup(this, props.vpc, this.vpcOrigin);
-      this.lookup = found.lookup;
-      new ec2.CfnSecurityGroupIngress(this, 'CloudFrontIngress', {
-        groupId: this.securityGroup.securityGroupId,
-        sourceSecurityGroupId: found.securityGroupId,
-        ipProtocol: 'tcp',
-        fromPort: PROXY_PORT,
-        toPort: PROXY_PORT,
-        description: 'CloudFront VPC origin',
-      });
-    }
+    this.lookup = admitCloudFront(this, this.securityGroup, props.vpc, this.vpcOrigin, PROXY_PORT, props.cloudFrontPeer);
 
     proxyPublisher(this, 'Publisher', {
       platformName: props.platformName,
