@@ -100,9 +100,13 @@ export function renderHaproxyConfig(input: HaproxyConfigInput): HaproxyConfig {
   const SRV_RE = /^_[a-z0-9][a-z0-9-]{0,62}\._tcp(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;
   // Values quoted in the configuration with single quotes: nothing that ends the quote or a line.
   const SAFE_RE = /^[\x21-\x26\x28-\x7e]{1,256}$/;
+  // HAProxy reads a lone brace as the end (or start) of an anonymous ACL even between quotes;
+  // values that start with "-" are written after "--" (else they would be taken for flags).
+  const safe = (v: unknown) => typeof v === 'string' && SAFE_RE.test(v) && v !== '{' && v !== '}';
   // What `jwt_verify` verifies with a public key. Not PS256/384/512: HAProxy 2.6 refuses the whole
   // file when a jwt_verify names one ("RSASSA-PSS JWS signing not managed yet"), so one such key
   // of one issuer would keep every later configuration out.
+  const CLOCK_SKEW_SECONDS = 60;
   const ALGS = ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512'];
   const FILE_RE = /^\/[A-Za-z0-9._/-]+\.pem$/;
   const warnings: string[] = [];
@@ -122,9 +126,9 @@ export function renderHaproxyConfig(input: HaproxyConfigInput): HaproxyConfig {
     if (r.jwt !== undefined) {
       const j = r.jwt as Record<string, unknown>;
       if (typeof j !== 'object' || j === null) return 'jwt';
-      if (typeof j.issuer !== 'string' || !SAFE_RE.test(j.issuer)) return 'jwt.issuer';
+      if (!safe(j.issuer)) return 'jwt.issuer';
       if (!Array.isArray(j.audiences) || j.audiences.length === 0 || j.audiences.length > 10
-        || j.audiences.some(a => typeof a !== 'string' || !SAFE_RE.test(a))) return 'jwt.audiences';
+        || j.audiences.some(a => !safe(a))) return 'jwt.audiences';
       if (typeof j.audienceClaim !== 'string' || !/^[A-Za-z0-9_:.-]{1,64}$/.test(j.audienceClaim)) return 'jwt.audienceClaim';
       if (typeof j.jwksUri !== 'string' || !/^https:\/\/\S+$/.test(j.jwksUri)) return 'jwt.jwksUri';
     }
@@ -233,7 +237,7 @@ export function renderHaproxyConfig(input: HaproxyConfigInput): HaproxyConfig {
         // against that key only; one without, against each key of its algorithm. The first
         // success stands (a later key cannot overwrite it).
         const base = `{ var(txn.jwt_alg) -m str ${k.alg} } !{ var(txn.jwt_ok) -m int 1 }`;
-        const when = k.kid === undefined ? base : `${base} !{ var(txn.jwt_kid) -m found } || ${base} { var(txn.jwt_kid) -m str '${k.kid}' }`;
+        const when = k.kid === undefined ? base : `${base} !{ var(txn.jwt_kid) -m found } || ${base} { var(txn.jwt_kid) -m str -- '${k.kid}' }`;
         lines.push(`  http-request set-var(txn.jwt_ok) var(txn.jwt),jwt_verify(${k.alg},'${k.file}') if ${when}`);
       }
       lines.push("  http-request set-var(txn.jwt_iss) var(txn.jwt),jwt_payload_query('$.iss') if { var(txn.jwt_ok) -m int 1 }");
@@ -243,13 +247,14 @@ export function renderHaproxyConfig(input: HaproxyConfigInput): HaproxyConfig {
       lines.push("  http-request set-var(txn.jwt_iat) var(txn.jwt),jwt_payload_query('$.iat','int') if { var(txn.jwt_ok) -m int 1 }");
       lines.push('  http-request set-var(txn.jwt_now) date if { var(txn.jwt_ok) -m int 1 }');
       // Each line refuses on one failed check (lines are or-ed): signature, issuer, audience,
-      // expiry, and not-before / issued-at when present.
+      // expiry, and not-before / issued-at when present (60 s ahead of this clock are let
+      // through: an issuer's clock a little fast must not refuse a fresh token).
       lines.push(`  ${refuse} if !METH_OPTIONS !{ var(txn.jwt_ok) -m int 1 }`);
-      lines.push(`  ${refuse} if !METH_OPTIONS !{ var(txn.jwt_iss) -m str '${r.jwt.issuer}' }`);
-      lines.push(`  ${refuse} if !METH_OPTIONS !{ var(txn.jwt_aud) -m str ${r.jwt.audiences.map(a => `'${a}'`).join(' ')} }`);
+      lines.push(`  ${refuse} if !METH_OPTIONS !{ var(txn.jwt_iss) -m str -- '${r.jwt.issuer}' }`);
+      lines.push(`  ${refuse} if !METH_OPTIONS !{ var(txn.jwt_aud) -m str -- ${r.jwt.audiences.map(a => `'${a}'`).join(' ')} }`);
       lines.push(`  ${refuse} if !METH_OPTIONS !{ var(txn.jwt_exp),sub(txn.jwt_now) gt 0 }`);
-      lines.push(`  ${refuse} if !METH_OPTIONS { var(txn.jwt_nbf),sub(txn.jwt_now) gt 0 }`);
-      lines.push(`  ${refuse} if !METH_OPTIONS { var(txn.jwt_iat),sub(txn.jwt_now) gt 0 }`);
+      lines.push(`  ${refuse} if !METH_OPTIONS { var(txn.jwt_nbf),sub(txn.jwt_now) gt ${CLOCK_SKEW_SECONDS} }`);
+      lines.push(`  ${refuse} if !METH_OPTIONS { var(txn.jwt_iat),sub(txn.jwt_now) gt ${CLOCK_SKEW_SECONDS} }`);
     }
     lines.push(`  server-template task ${Math.round(input.tasksPerService)} ${r.srv} resolvers vpc resolve-prefer ipv4`
       + ' init-addr none check inter 10s fall 2 rise 2');

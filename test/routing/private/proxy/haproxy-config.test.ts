@@ -79,9 +79,13 @@ describe('renderHaproxyConfig: typical records', () => {
     expect(jessica).not.toContain('jwt');
     const orders = sections.find(s => s.startsWith('backend svc_orders'))!;
     expect(orders).toContain("jwt_verify(RS256,'/etc/haproxy/keys/svc/key-1.pem') if { var(txn.jwt_alg) -m str RS256 }");
-    expect(orders).toContain("{ var(txn.jwt_kid) -m str 'key-1' }");
-    expect(orders).toContain("!{ var(txn.jwt_iss) -m str 'https://auth.example.com/' }");
-    expect(orders).toContain("!{ var(txn.jwt_aud) -m str 'api' 'mcp' }");
+    expect(orders).toContain("{ var(txn.jwt_kid) -m str -- 'key-1' }");
+    expect(orders).toContain("!{ var(txn.jwt_iss) -m str -- 'https://auth.example.com/' }");
+    expect(orders).toContain("!{ var(txn.jwt_aud) -m str -- 'api' 'mcp' }");
+    // exp strictly; nbf and iat up to 60 s ahead (an issuer's clock a little fast).
+    expect(orders).toContain('!{ var(txn.jwt_exp),sub(txn.jwt_now) gt 0 }');
+    expect(orders).toContain('{ var(txn.jwt_nbf),sub(txn.jwt_now) gt 60 }');
+    expect(orders).toContain('{ var(txn.jwt_iat),sub(txn.jwt_now) gt 60 }');
     expect(orders).toContain('http_auth_bearer unless METH_OPTIONS');
     // Six refusals (signature, iss, aud, exp, nbf, iat), none for a preflight.
     const refusals = lines(orders).filter(l => l.includes('return status 401'));
@@ -218,7 +222,7 @@ describe('renderHaproxyConfig: keys', () => {
     expect(config.warnings).toEqual(['orders: key "bad" skipped: unsupported algorithm or kid']);
     expect(lines(config.text).filter(l => l.includes('jwt_verify'))).toEqual([
       "  http-request set-var(txn.jwt_ok) var(txn.jwt),jwt_verify(ES256,'/k/good.pem') if { var(txn.jwt_alg) -m str ES256 } !{ var(txn.jwt_ok) -m int 1 }"
-      + " !{ var(txn.jwt_kid) -m found } || { var(txn.jwt_alg) -m str ES256 } !{ var(txn.jwt_ok) -m int 1 } { var(txn.jwt_kid) -m str 'good' }",
+      + " !{ var(txn.jwt_kid) -m found } || { var(txn.jwt_alg) -m str ES256 } !{ var(txn.jwt_ok) -m int 1 } { var(txn.jwt_kid) -m str -- 'good' }",
     ]);
   });
 
@@ -257,6 +261,24 @@ describe('haproxy -c (the binary, test/helpers/haproxy.ts: no silent skip)', () 
     // The key files do not exist here, and 'haproxy -c' says nothing of it: it cannot tell the
     // instance's agent that a key is missing (a token for that key is then refused: loopback test).
     expect(result.output).not.toMatch(/pem/);
+  });
+
+  test('an issuer\'s key ids, audiences and issuer that start with "-" are written after "--", and HAProxy accepts them', () => {
+    const hostile = render([record('orders', { jwt: { ...JWT, issuer: '-https://i', audiences: ['-f', '-abc', '{x', 'y}'] } })],
+      { orders: [{ ...KEY, kid: '-f' }, { ...KEY, kid: '-Zq3' }] });
+    expect(hostile.warnings).toEqual([]);
+    expect(hostile.text).toContain("-m str -- '-f'");
+    expect(hostile.text).toContain("-m str -- '-https://i'");
+    const result = checkHaproxyConfig(hostile.text);
+    expect([result.ok, result.output]).toEqual([true, expect.not.stringMatching(/ALERT/)]);
+  });
+
+  test('a lone brace as an audience or issuer skips the record (HAProxy ends an ACL at it even between quotes)', () => {
+    for (const jwt of [{ ...JWT, audiences: ['}'] }, { ...JWT, issuer: '{' }]) {
+      const config = render([record('orders', { jwt })], { orders: [KEY] });
+      expect(config.services).toEqual([]);
+      expect(config.warnings.join()).toMatch(/orders: skipped, its record has an invalid jwt\.(audiences|issuer)/);
+    }
   });
 
   test('...and can fail: a configuration HAProxy refuses is reported', () => {
