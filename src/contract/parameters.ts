@@ -41,6 +41,8 @@ export const PARAMETER_KEYS = {
   longLivedListenerArn: 'front-door/long-lived-listener-arn',
   longLivedSecurityGroupId: 'front-door/long-lived-security-group-id',
   longLivedPathSuffixes: 'front-door/long-lived-path-suffixes',
+  // Its own key, so that an app importing the platform with the wrong origin kind fails at deploy.
+  longLivedProxySecurityGroupId: 'front-door/long-lived-proxy-security-group-id',
   alarmTopicArn: 'monitoring/alarm-topic-arn',
 };
 

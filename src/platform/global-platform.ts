@@ -322,6 +322,7 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
       accountWidePrefix,
       vpc: this.vpc,
       subnets: network.privateSubnets,
+      namespaceName: this.namespace.namespaceName,
       certificate,
       originDomainName: this.apiDomainName,
       options: longLived,

@@ -54,8 +54,9 @@ export interface LongLivedTargetBinding {
   /** What holds the target's security groups; `ApiRoutes` opens `port` to the load balancer, and nothing else. */
   readonly connectable: ec2.IConnectable;
   /**
-   * The DNS SRV name of the target's tasks (`_<service>._tcp.<namespace>`), by which the
-   * platform's long-lived proxy instance (`LongLivedOriginType.proxyInstance()`) finds them.
+   * The name of the target's Cloud Map service in the platform's namespace (`_<service>._tcp`):
+   * the platform's long-lived proxy instance (`LongLivedOriginType.proxyInstance()`) finds the
+   * tasks by the DNS SRV records `<name>.<the platform's namespace>`.
    *
    * @default - the target cannot be reached by the proxy instance
    */

@@ -219,7 +219,7 @@ class EcsServiceTarget extends ApiTarget {
         },
         port: this.containerPort,
         connectable: this.service,
-        srvName: `${srvServiceName(cloudMapService)}.${cloudMapService.namespace.namespaceName}`,
+        srvName: srvServiceName(cloudMapService),
       },
     };
   }

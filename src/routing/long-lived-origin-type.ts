@@ -38,8 +38,9 @@ export interface ProxyInstanceOptions {
   readonly availabilityZone?: string;
 
   /**
-   * Connections the proxy holds at once; each WebSocket or stream holds two (viewer side and
-   * task side). About 32 KiB of memory each: 4096 take about 128 MiB of a t4g.nano's 512 MiB.
+   * Viewer connections the proxy accepts at once (HAProxy's `maxconn`): each WebSocket or
+   * stream is one, and holds one more to its task. About 64 KiB of buffers for the pair: 4096
+   * take about 256 MiB of a t4g.nano's 512 MiB (choose a larger `instanceType` for more).
    *
    * @default 4096
    */

@@ -4,7 +4,8 @@ import { GlobalPlatform } from '../../src';
 import { PARAMETER_KEYS } from '../../src/contract/parameters';
 import { onlyId, synthPlatform as synth, testStack } from '../helpers/fixtures';
 
-const LONG_LIVED_KEYS: Array<keyof typeof PARAMETER_KEYS> = ['longLivedListenerArn', 'longLivedSecurityGroupId', 'longLivedPathSuffixes'];
+const LONG_LIVED_KEYS: Array<keyof typeof PARAMETER_KEYS> = ['longLivedListenerArn', 'longLivedSecurityGroupId', 'longLivedPathSuffixes',
+  'longLivedProxySecurityGroupId'];
 
 
 /** name -> Value of every SSM parameter in the template. */
@@ -46,8 +47,9 @@ describe('published parameters with longLivedConnections', () => {
     params = parameters(template);
   });
 
-  test('every key is published under /platform/georgi, and nothing else', () => {
-    const expected = Object.keys(PARAMETER_KEYS).map(k => nameOf(k as keyof typeof PARAMETER_KEYS)).sort();
+  test('every key is published under /platform/georgi, and nothing else (the proxy instance\'s group only with the proxy)', () => {
+    const expected = (Object.keys(PARAMETER_KEYS) as Array<keyof typeof PARAMETER_KEYS>)
+      .filter(k => k !== 'longLivedProxySecurityGroupId').map(nameOf).sort();
     expect([...params.keys()].sort()).toEqual(expected);
     expect(expected).toHaveLength(33);
     for (const name of params.keys()) expect(name.startsWith(`${platform.parameterPrefix}/`)).toBe(true);

@@ -175,7 +175,7 @@ export class ImportedGlobalPlatform extends Construct implements IGlobalPlatform
   public get longLivedProxySecurityGroup(): ec2.ISecurityGroup | undefined {
     if (!this.proxyOrigin) return undefined;
     return this.once('longLivedProxySecurityGroup', () => ec2.SecurityGroup.fromSecurityGroupId(this, 'LongLivedProxySecurityGroup',
-      this.read('longLivedSecurityGroupId'), { mutable: false }));
+      this.read('longLivedProxySecurityGroupId'), { mutable: false }));
   }
 
   /** The platform's long-lived origin is the proxy instance (the import's `longLivedConnections.origin`). */

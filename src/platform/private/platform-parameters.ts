@@ -69,8 +69,12 @@ export function publishPlatformParameters(scope: Construct, id: string, platform
     parameters.publish('jwtOriginAuthorizerId', originAuthorizerIds.jwt);
   }
   if (longLivedSecurityGroupId) {
-    if (platform.longLivedListener) parameters.publish('longLivedListenerArn', platform.longLivedListener.listenerArn);
-    parameters.publish('longLivedSecurityGroupId', longLivedSecurityGroupId);
+    if (platform.longLivedListener) {
+      parameters.publish('longLivedListenerArn', platform.longLivedListener.listenerArn);
+      parameters.publish('longLivedSecurityGroupId', longLivedSecurityGroupId);
+    } else {
+      parameters.publish('longLivedProxySecurityGroupId', longLivedSecurityGroupId);
+    }
     parameters.publish('longLivedPathSuffixes', platform.longLivedPathSuffixes.join(','));
   }
   parameters.publish('alarmTopicArn', platform.alarmTopic.topicArn);

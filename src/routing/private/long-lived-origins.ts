@@ -36,6 +36,8 @@ export interface LongLivedOriginsProps {
   readonly accountWidePrefix: string;
   readonly vpc: ec2.IVpc;
   readonly subnets: ec2.SubnetSelection;
+  /** The platform's Cloud Map namespace (the proxy instance resolves the services' SRV records in it). */
+  readonly namespaceName: string;
   /** The platform's regional certificate (the load balancer's HTTPS listener). */
   readonly certificate: acm.ICertificate;
   readonly originDomainName: string;
@@ -60,6 +62,7 @@ export function createLongLivedOrigin(scope: Construct, props: LongLivedOriginsP
       accountWidePrefix: props.accountWidePrefix,
       vpc: props.vpc,
       subnets: props.subnets,
+      namespaceName: props.namespaceName,
       options: options.origin.proxyOptions ?? {},
       idleTimeout,
       readTimeout,

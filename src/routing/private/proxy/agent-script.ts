@@ -92,27 +92,33 @@ install_bundle() {
   etag=$("$PYTHON" -c 'import json, sys; print(json.load(open(sys.argv[1]))["ETag"])' "$work/get.json" 2>/dev/null) || etag=""
   # The key files first (content-addressed: a file is never overwritten with other content),
   # then the configuration next to the running one.
-  if ! "$PYTHON" - "$work/bundle.json" "$KEY_DIR" "$CONFIG.new" >"$work/install.out" 2>&1 <<'PY'
+  local rc=0
+  "$PYTHON" - "$work/bundle.json" "$KEY_DIR" "$CONFIG.new" >"$work/install.out" 2>&1 <<'PY' || rc=$?
 import hashlib, json, os, re, sys
 bundle_file, key_dir, out = sys.argv[1:4]
 with open(bundle_file, encoding='utf-8') as f:
     bundle = json.load(f)
+def refuse(message):
+    # Exit 3: the bundle itself is wrong, not worth another try; anything else (a full disk, a
+    # write error) is tried again at the next run.
+    print(message)
+    sys.exit(3)
 if not isinstance(bundle, dict) or bundle.get('v') != 1 or not isinstance(bundle.get('config'), str):
-    sys.exit('not a version 1 bundle')
+    refuse('not a version 1 bundle')
 files = bundle.get('files') or {}
 if not isinstance(files, dict):
-    sys.exit('its files are not an object')
+    refuse('its files are not an object')
 for name, text in sorted(files.items()):
     if not re.fullmatch(r'jwks/[0-9a-f]{32}\\.pem', name) or not isinstance(text, str):
-        sys.exit('file name %r is not jwks/<32 hex digits>.pem' % name)
+        refuse('file name %r is not jwks/<32 hex digits>.pem' % name)
     data = text.encode('utf-8')
     if hashlib.sha256(data).hexdigest()[:32] != name[5:37]:
-        sys.exit('%s: its content does not match its name' % name)
+        refuse('%s: its content does not match its name' % name)
     path = os.path.join(key_dir, name)
     if os.path.exists(path):
         with open(path, 'rb') as f:
             if f.read() != data:
-                sys.exit('%s exists with other content, not overwritten' % path)
+                refuse('%s exists with other content, not overwritten' % path)
         continue
     with open(path + '.tmp', 'wb') as f:
         f.write(data)
@@ -122,15 +128,19 @@ config = bundle['config'] if bundle['config'].endswith('\\n') else bundle['confi
 # HAProxy 2.6 accepts a configuration whose key file is missing, and then refuses every token.
 for path in re.findall(r"jwt_verify\\([A-Z0-9]+,'([^']+)'\\)", config):
     if not os.path.isfile(path):
-        sys.exit('the configuration names the key file %s, which is not there' % path)
+        refuse('the configuration names the key file %s, which is not there' % path)
 with open(out, 'w', encoding='utf-8') as f:
     f.write(config)
 print(bundle.get('digest', ''))
 PY
-  then
-    log "bundle $etag refused, the running configuration stays: $(oneline "$work/install.out")"
+  if [ "$rc" -ne 0 ]; then
     rm -f "$CONFIG.new"
-    remember "$etag"
+    if [ "$rc" -eq 3 ]; then
+      log "bundle $etag refused, the running configuration stays: $(oneline "$work/install.out")"
+      remember "$etag"
+    else
+      log "bundle $etag not installed (tried again at the next run): $(oneline "$work/install.out")"
+    fi
     return 0
   fi
   local digest
@@ -170,7 +180,9 @@ remove_unused_keys() {
 upload_logs() {
   if [ -z "$INSTANCE_ID" ]; then log "no instance id from IMDS: log lines not uploaded"; return 0; fi
   local units=() since=() unit key
-  for unit in $LOG_UNITS; do units+=(-u "$unit"); done
+  # The units' own lines only: -u would add systemd's "Starting/Finished" lines about the agent,
+  # and every run would upload a batch.
+  for unit in $LOG_UNITS; do units+=("_SYSTEMD_UNIT=$unit.service"); done
   # A copy of the cursor: it moves on only once the lines are uploaded.
   if [ -f "$STATE_DIR/journal.cursor" ]; then cp "$STATE_DIR/journal.cursor" "$work/cursor"; else since=(--since=-10min); fi
   if ! "$JOURNALCTL" "\${units[@]}" --cursor-file="$work/cursor" "\${since[@]}" -o short-iso -q --no-pager >"$work/lines" 2>"$work/journal.err"; then

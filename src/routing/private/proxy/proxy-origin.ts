@@ -33,6 +33,8 @@ export interface LongLivedProxyProps {
   readonly vpc: ec2.IVpc;
   /** The platform's private subnets; the instance goes into one of them. */
   readonly subnets: ec2.SubnetSelection;
+  /** The platform's Cloud Map namespace, where the services' SRV records are. */
+  readonly namespaceName: string;
   readonly options: ProxyInstanceOptions;
   readonly idleTimeout: Duration;
   readonly readTimeout: Duration;
@@ -177,12 +179,14 @@ export class LongLivedProxy extends Construct {
       bucket: this.bucket,
       logGroup: this.logGroup,
       routesPath: proxyRoutesPath(props.platformName),
+      namespaceName: props.namespaceName,
       idleTimeoutSeconds: props.idleTimeout.toSeconds(),
       maxConnections: options.maxConnections ?? 4096,
       logRetention: props.logRetention,
       removalPolicy: props.removalPolicy,
     });
     this.alarms.push(...proxyAlarms(this, props.platformName, this.instance));
+
   }
 
   /** Makes the VPC origin security group look-up wait for the distribution (see `LongLivedOrigin.lookUpAfter`). */

@@ -32,6 +32,8 @@ export interface ProxyPublisherProps {
   readonly logGroup: logs.ILogGroup;
   /** The SSM path of the services' route records. */
   readonly routesPath: string;
+  /** The platform's Cloud Map namespace: route records name their SRV service relative to it. */
+  readonly namespaceName: string;
   readonly idleTimeoutSeconds: number;
   readonly maxConnections: number;
   readonly logRetention: logs.RetentionDays;
@@ -44,7 +46,9 @@ export interface ProxyPublisherProps {
  * proxy's log group. It runs when a record under `routesPath` changes (SSM's "Parameter Store
  * Change" events on the default event bus, free) and every 5 minutes (issuers rotate keys; a
  * missed event is caught up): about 8,700 invocations a month, within Lambda's free tier.
- * One at a time (reserved concurrency 1), so two publications never race.
+ * Two runs at once cannot put back an older set of routes: the bundle is written only over the
+ * version the run read (an S3 conditional write), else the run publishes again. No reserved
+ * concurrency: a new account's concurrency quota (10) leaves none to reserve.
  * @internal
  */
 export function proxyPublisher(scope: Construct, id: string, props: ProxyPublisherProps): lambda.Function {
@@ -81,6 +85,7 @@ export function proxyPublisher(scope: Construct, id: string, props: ProxyPublish
     environment: {
       BUCKET: props.bucket.bucketName,
       ROUTES_PATH: props.routesPath,
+      NAMESPACE: props.namespaceName,
       LOG_GROUP: props.logGroup.logGroupName,
       BIND: PROXY_INSTANCE_CONSTANTS.bind,
       NAMESERVER: PROXY_INSTANCE_CONSTANTS.nameserver,
@@ -93,7 +98,6 @@ export function proxyPublisher(scope: Construct, id: string, props: ProxyPublish
     },
     memorySize: 256,
     timeout: Duration.seconds(60),
-    reservedConcurrentExecutions: 1,
     role,
     logGroup: functionLogs,
   });

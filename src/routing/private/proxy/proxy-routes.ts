@@ -22,7 +22,7 @@ export interface ProxyRoutesProps {
 }
 
 /** HAProxy resolves a name as SRV only when it starts with "_" (Cloud Map's CreateService docs say the same). */
-const SRV_NAME_RE = /^_[a-z0-9][a-z0-9-]{0,62}\._tcp\./;
+const SRV_NAME_RE = /^_[a-z0-9][a-z0-9-]{0,62}\._tcp$/;
 
 /**
  * Registers the service's long-lived paths with the platform's proxy instance: its route record
@@ -36,7 +36,7 @@ export function registerProxyRoutes(scope: Construct, props: ProxyRoutesProps): 
   const proxy = props.platform.longLivedProxySecurityGroup!;
   const srv = props.target.srvName;
   if (srv === undefined) {
-    throw new PropError(scope, 'target', '(no Cloud Map SRV name)', 'the platform\'s long-lived proxy finds tasks by DNS SRV records:'
+    throw new PropError(scope, 'target', '(no Cloud Map service)', 'the platform\'s long-lived proxy finds tasks by DNS SRV records:'
       + ' use ApiTarget.ecsService with a service registered in the platform\'s Cloud Map namespace (ContainerService does it)');
   }
   if (!isUnresolved(srv) && !SRV_NAME_RE.test(srv)) {

@@ -154,6 +154,10 @@ export async function publishProxyConfig(io: PublisherIo, env: Record<string, st
       warnings.push(`${p.name}: skipped, its record names the service ${JSON.stringify(value?.service)}`);
       continue;
     }
+    // A service names its Cloud Map service (`_<service>._tcp`); the platform knows its namespace.
+    if (typeof value.srv === 'string' && /^_[a-z0-9-]+\._tcp$/.test(value.srv) && env.NAMESPACE) {
+      value.srv = `${value.srv}.${env.NAMESPACE}`;
+    }
     routes.push(value);
   }
 
@@ -279,6 +283,9 @@ export function publisherCode(): string {
     '  const out = await s3.send(new GetObjectCommand({ Bucket: env.BUCKET, Key: key }));',
     '  return Buffer.from(await out.Body.transformToByteArray());',
     '}',
+    // The bundle is written only over the version this run read (S3 conditional writes): two
+    // runs at once (two services deployed together) cannot put back an older set of routes.
+    'let readEtag;',
     'const io = {',
     '  crypto,',
     '  now: () => Date.now(),',
@@ -298,11 +305,17 @@ export function publisherCode(): string {
     '  },',
     '  async previousBundle() {',
     '    let data;',
-    '    try { data = await body(BUNDLE_KEY); } catch (err) { if (err.name === "NoSuchKey") return undefined; throw err; }',
+    '    readEtag = undefined;',
+    '    try {',
+    '      const out = await s3.send(new GetObjectCommand({ Bucket: env.BUCKET, Key: BUNDLE_KEY }));',
+    '      readEtag = out.ETag;',
+    '      data = Buffer.from(await out.Body.transformToByteArray());',
+    '    } catch (err) { if (err.name === "NoSuchKey") return undefined; throw err; }',
     '    try { return JSON.parse(data.toString("utf8")); } catch { return undefined; }',
     '  },',
     '  async putBundle(json) {',
-    '    await s3.send(new PutObjectCommand({ Bucket: env.BUCKET, Key: BUNDLE_KEY, Body: json, ContentType: "application/json" }));',
+    '    await s3.send(new PutObjectCommand({ Bucket: env.BUCKET, Key: BUNDLE_KEY, Body: json, ContentType: "application/json",',
+    '      ...(readEtag ? { IfMatch: readEtag } : { IfNoneMatch: "*" }) }));',
     '  },',
     '  async listLogs() {',
     '    const found = []; let ContinuationToken;',
@@ -329,7 +342,11 @@ export function publisherCode(): string {
     '  let failure;',
     '  let published;',
     '  try {',
-    '    published = await publishProxyConfig(io, env, { render: renderHaproxyConfig, jwksToKeys });',
+    // A conditional write that lost to another run: publish again from what is there now.
+    '    for (let attempt = 1; ; attempt++) {',
+    '      try { published = await publishProxyConfig(io, env, { render: renderHaproxyConfig, jwksToKeys }); break; }',
+    '      catch (err) { if (attempt >= 3 || !["PreconditionFailed", "ConditionalRequestConflict"].includes(err && err.name)) throw err; }',
+    '    }',
     '    for (const w of published.warnings) console.warn(`publish: ${w}`);',
     '    console.log(JSON.stringify({ trigger, changed: published.changed, digest: published.digest, services: published.services, keys: published.keys }));',
     '  } catch (err) { failure = err; console.error(`publish failed: ${err && err.message}`); }',

@@ -244,6 +244,21 @@ describe('the proxy agent, run after run', () => {
     expect(reloads()).toBe(3);
   });
 
+  haproxyTest('a bundle that cannot be written for a passing reason (a key file not writable) is tried again at the next run', async () => {
+    const bundle = await published([record('chat'), record('jessica', { jwt })], { [jwt.jwksUri]: keySet('k3') });
+    putBundle(bundle);
+    // The key file's temporary name taken by a folder: the write fails as a full disk would.
+    const blocked = path.join(dir, 'keys', `${Object.keys(bundle.files)[0]}.tmp`);
+    fs.mkdirSync(blocked);
+    const failed = await runAgent();
+    expect(failed.out).toMatch(/^bundle "[0-9a-f]{32}" not installed \(tried again at the next run\): /);
+    expect(etag()).not.toBe(md5(bundleText()));
+    fs.rmdirSync(blocked);
+    expect((await runAgent()).out).toMatch(/installed, haproxy reloaded\n$/);
+    expect(etag()).toBe(md5(bundleText()));
+    expect(reloads()).toBe(4);
+  });
+
   haproxyTest('an unreachable bucket: one line, exit 0, the running configuration stays', async () => {
     const running = config();
     putBundle(await published([record('notes')]));
@@ -277,7 +292,9 @@ describe('the proxy agent, run after run', () => {
     expect(uploaded()[1]).toBe(`${header}2026-05-01T12:00:30+0000 ip-10-0-0-1 platform-proxy-agent[901]: bundle installed\n`);
     const journalCalls = calls().filter(c => c[0] === 'journalctl');
     // The first run (no cursor yet) starts 10 minutes back; the others after their cursor.
-    expect(journalCalls[0]).toEqual(['journalctl', '-u', 'haproxy', '-u', 'platform-proxy-agent', expect.stringMatching(/^--cursor-file=/),
+    // The units' own lines (not systemd's lines about them, which every agent run would add).
+    expect(journalCalls[0]).toEqual(['journalctl', '_SYSTEMD_UNIT=haproxy.service', '_SYSTEMD_UNIT=platform-proxy-agent.service',
+      expect.stringMatching(/^--cursor-file=/),
       '--since=-10min', '-o', 'short-iso', '-q', '--no-pager']);
     expect(journalCalls.slice(2).every(c => !c.includes('--since=-10min'))).toBe(true);
     expect(calls().filter(c => c[2] === 'put-object').map(c => c[c.indexOf('--key') + 1]))

@@ -53,6 +53,19 @@ describe('the platform with a proxy instance as its long-lived origin', () => {
     expect(instance.Properties.KeyName).toBeUndefined();
   });
 
+  test('its user data (the set-up, the first configuration, the agent and its units) stays well below EC2\'s 16 KB', () => {
+    const instance = Object.values(template.findResources('AWS::EC2::Instance'))[0];
+    const parts: unknown[] = instance.Properties.UserData['Fn::Base64']['Fn::Join'][1];
+    // The tokens (the bucket's name) are at most 63 characters each.
+    const bytes = parts.reduce((n: number, p) => n + (typeof p === 'string' ? Buffer.byteLength(p) : 63), 0);
+    expect(bytes).toBeGreaterThan(5_000);
+    expect(bytes).toBeLessThan(14 * 1024);
+    const text = parts.filter(p => typeof p === 'string').join('');
+    for (const step of ['dnf install -y haproxy', 'RuntimeDirectory=haproxy', 'systemctl enable --now platform-proxy-agent.timer', '  user haproxy']) {
+      expect(text).toContain(step);
+    }
+  });
+
   test('requires IMDSv2, keeps the image resolved at launch and the automatic recovery in its launch template', () => {
     template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
       LaunchTemplateData: {
@@ -116,11 +129,15 @@ describe('the platform with a proxy instance as its long-lived origin', () => {
     });
   });
 
-  test('the publisher runs on route record changes and every 5 minutes, one at a time', () => {
+  test('the publisher runs on route record changes and every 5 minutes, without reserved concurrency (a new account has none to spare)', () => {
+    for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) expect(fn.Properties.ReservedConcurrentExecutions).toBeUndefined();
     template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
-      ReservedConcurrentExecutions: 1,
-      Environment: { Variables: Match.objectLike({ ROUTES_PATH: '/platform/georgi/long-lived/routes', NAMESERVER: '169.254.169.253:53', IDLE_TIMEOUT_SECONDS: '600' }) },
+      Environment: {
+        Variables: Match.objectLike({
+          ROUTES_PATH: '/platform/georgi/long-lived/routes', NAMESPACE: 'georgi.internal', NAMESERVER: '169.254.169.253:53', IDLE_TIMEOUT_SECONDS: '600',
+        }),
+      },
     });
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: { 'source': ['aws.ssm'], 'detail-type': ['Parameter Store Change'], 'detail': { name: [{ prefix: '/platform/georgi/long-lived/routes/' }] } },
@@ -145,9 +162,12 @@ describe('the platform with a proxy instance as its long-lived origin', () => {
   });
 
   test('publishes its security group for services in other apps, and no listener', () => {
-    template.hasResourceProperties('AWS::SSM::Parameter', { Name: '/platform/georgi/front-door/long-lived-security-group-id' });
-    expect(Object.values(template.findResources('AWS::SSM::Parameter')).map(p => p.Properties.Name))
-      .not.toContain('/platform/georgi/front-door/long-lived-listener-arn');
+    // Under a key of its own: an app importing the platform with the other kind fails at deploy
+    // (a missing parameter) instead of deploying routes nobody reads.
+    template.hasResourceProperties('AWS::SSM::Parameter', { Name: '/platform/georgi/front-door/long-lived-proxy-security-group-id' });
+    const names = Object.values(template.findResources('AWS::SSM::Parameter')).map(p => p.Properties.Name);
+    expect(names).not.toContain('/platform/georgi/front-door/long-lived-listener-arn');
+    expect(names).not.toContain('/platform/georgi/front-door/long-lived-security-group-id');
   });
 });
 
@@ -159,7 +179,7 @@ describe('a service on a platform with the proxy instance', () => {
       .find(p => p.Properties.Name === '/platform/georgi/long-lived/routes/orders')!;
     const value = parameter.Properties.Value;
     const text = typeof value === 'string' ? value : JSON.stringify(value);
-    expect(text).toContain('_orders._tcp.');
+    expect(text).toContain('"srv":"_orders._tcp"');
     expect(text).toContain('"paths":["/ws","/api/mcp"]');
     expect(text).toContain('"healthCheckPath":"/orders/health"');
     expect(text).toContain('"jwt":{"issuer":"https://issuer.example.com","audiences":["orders-api"],"audienceClaim":"aud","jwksUri":"https://issuer.example.com/.well-known/jwks.json"}');
@@ -193,8 +213,9 @@ describe('imported with the proxy origin', () => {
     new TtsService(serviceStack, 'Jessica', { platform: imported, serviceName: 'jessica', image: ecs.ContainerImage.fromRegistry('public.ecr.aws/georgi/jessica:1') });
     const t = Template.fromStack(serviceStack);
     const parameters = JSON.stringify(t.toJSON().Parameters);
-    expect(parameters).toContain('/platform/georgi/front-door/long-lived-security-group-id');
+    expect(parameters).toContain('/platform/georgi/front-door/long-lived-proxy-security-group-id');
     expect(parameters).not.toContain('long-lived-listener-arn');
+    expect(parameters).not.toContain('/platform/georgi/front-door/long-lived-security-group-id');
     t.resourceCountIs('AWS::ElasticLoadBalancingV2::ListenerRule', 0);
     t.hasResourceProperties('AWS::SSM::Parameter', { Name: '/platform/georgi/long-lived/routes/jessica' });
     t.hasResourceProperties('AWS::ServiceDiscovery::Service', { Name: '_jessica._tcp' });
@@ -233,7 +254,7 @@ describe('validation', () => {
     });
     expect(errorOf(() => new ApiRoutes(s, 'Routes', {
       platform, serviceName: 'own', target: ApiTarget.ecsService(service, 8080), longLivedPaths: ['/ws'],
-    })).message).toMatch(/target.*own\.georgi\.internal.*register the ECS service in Cloud Map as "_own\._tcp"/);
+    })).message).toMatch(/target.*"own".*register the ECS service in Cloud Map as "_own\._tcp"/);
   });
 
   test('an audience with a space is refused for the proxy (it is written between quotes)', () => {

@@ -220,8 +220,14 @@ const line = (ms: number, text: string) => `${new Date(ms).toISOString().slice(0
 const HEADER = '#platform-proxy-log v1 instance=i-0123456789abcdef0';
 
 /** The inline code in a context of its own, with stand-in SDK clients over an in-memory bucket. */
+/**
+ * The inline code with stand-ins for the runtime's SDK clients (tests only). The S3 stand-in
+ * keeps ETags and honours conditional writes (IfMatch, IfNoneMatch "*") as S3 does; `onBundleRead`
+ * runs after each read of the bundle (another writer can strike there).
+ */
 function loadDeployed(env: Record<string, string>, objects: Map<string, Buffer>, params: Array<{ Name: string; Value: string }>,
-  issuerBase: string) {
+  issuerBase: string, onBundleRead: () => void = () => undefined) {
+  const etagOf = (body: Buffer) => `"${crypto.createHash('md5').update(body).digest('hex')}"`;
   const calls: string[] = [];
   const fetched: string[] = [];
   // The real fetch, with the issuer's https origin sent to the local key set server.
@@ -247,10 +253,17 @@ function loadDeployed(env: Record<string, string>, objects: Map<string, Buffer>,
       case 'GetObject': {
         const body = objects.get(c.input.Key);
         if (!body) throw Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey' });
-        return { Body: { transformToByteArray: async () => new Uint8Array(body) } };
+        if (c.input.Key === 'proxy/bundle.json') onBundleRead();
+        return { ETag: etagOf(body), Body: { transformToByteArray: async () => new Uint8Array(body) } };
       }
       case 'PutObject':
         expect(c.input).toMatchObject({ Bucket: env.BUCKET, ContentType: 'application/json' });
+        {
+          const current = objects.get(c.input.Key);
+          if ((c.input.IfNoneMatch === '*' && current) || (c.input.IfMatch && (!current || etagOf(current) !== c.input.IfMatch))) {
+            throw Object.assign(new Error('At least one of the pre-conditions you specified did not hold'), { name: 'PreconditionFailed' });
+          }
+        }
         objects.set(c.input.Key, Buffer.from(c.input.Body));
         return {};
       case 'ListObjectsV2': {
@@ -366,6 +379,31 @@ describe('the publisher\'s inline code', () => {
     calls.length = 0;
     expect(await handler({ 'source': 'aws.events', 'detail-type': 'Scheduled Event' })).toMatchObject({ changed: false });
     expect(calls.filter(c => c.startsWith('PutObject'))).toEqual([]);
+  });
+});
+
+describe('the publisher\'s inline code, two runs at once', () => {
+  test('a run whose bundle was replaced since it read it publishes again from the records as they are now', async () => {
+    const params = [{ Name: `${ROUTES}/chat`, Value: JSON.stringify(record('chat')) }];
+    const objects = new Map<string, Buffer>();
+    const env = { ROUTES_PATH: ROUTES, BUCKET: 'proxy-bucket', LOG_GROUP: '/platform/georgi', NAMESPACE: 'georgi.internal' };
+    // The other run: a service registered and its bundle written after this run read the records.
+    let struck = false;
+    const other = () => {
+      if (struck) return;
+      struck = true;
+      params.push({ Name: `${ROUTES}/orders`, Value: JSON.stringify(record('orders', { srv: '_orders._tcp' })) });
+      objects.set('proxy/bundle.json', Buffer.from(JSON.stringify({ v: 1, digest: 'other', config: '', files: {} })));
+    };
+    objects.set('proxy/bundle.json', Buffer.from(JSON.stringify({ v: 1, digest: 'first', config: '', files: {} })));
+    const { handler, calls } = loadDeployed(env, objects, params, 'http://127.0.0.1:9', other);
+    const result = await handler({ 'source': 'aws.ssm', 'detail-type': 'Parameter Store Change' });
+    expect(calls.filter(c => c.startsWith('PutObject'))).toHaveLength(2);
+    expect(result.services).toEqual(['chat', 'orders']);
+    const bundle = JSON.parse(objects.get('proxy/bundle.json')!.toString());
+    expect(bundle.services).toEqual(['chat', 'orders']);
+    // A record names its Cloud Map service; the publisher adds the platform's namespace.
+    expect(bundle.config).toContain('server-template task 8 _orders._tcp.georgi.internal resolvers vpc');
   });
 });
 
