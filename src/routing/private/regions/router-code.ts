@@ -53,6 +53,11 @@ const SUFFIX_RE = /^[a-z0-9][a-z0-9._-]*$/;
  *   other Regions are drained, the location is missing, the store cannot be read (any error),
  *   or the chosen Region has no origin of that kind; for the primary nothing is selected (the
  *   behaviour's default origin is the primary's).
+ * - `cf.kvs()` is called inside the handler's `try` (the guide's examples call it at the top of
+ *   the code), so that a function without an associated store still serves every request.
+ * - Only a deploy can show: origin selection on POST and WebSocket upgrades, and whether a
+ *   viewer-sent `cloudfront-viewer-latitude` is replaced by CloudFront's own; at worst such a
+ *   header lets a viewer pick among the Regions its service is registered in and not drained.
  *
  * @throws UnscopedPropError for a Region not in the coordinates table, an unsafe origin id, a
  *   bad suffix, a long-lived origin in a Region without an API origin, or code over 10 KB.

@@ -161,6 +161,19 @@ describe('routerFunctionCode in the cloudfront-js-2.0 stand-in', () => {
     console.log(`router code for 10 regions: ${bytes} bytes`);
   });
 
+  test('even every commercial Region with both origin kinds fits in 10 KB', () => {
+    const others = Object.keys(REGION_COORDINATES).filter(r => r !== 'us-east-1');
+    const code = routerFunctionCode({
+      primaryRegion: 'us-east-1',
+      apiOriginIds: Object.fromEntries(others.map(r => [r, `api-${r}`])),
+      longLivedOriginIds: Object.fromEntries(others.map(r => [r, `ll-${r}`])),
+      longLivedPathSuffixes: ['ws', 'mcp'],
+    });
+    const bytes = Buffer.byteLength(code, 'utf8');
+    expect(bytes).toBeLessThan(10 * 1024);
+    console.log(`router code for ${others.length + 1} regions: ${bytes} bytes`);
+  });
+
   test('every Region in the table can be the primary or an additional Region', async () => {
     for (const primary of Object.keys(REGION_COORDINATES)) {
       const others = Object.keys(REGION_COORDINATES).filter(r => r !== primary).slice(0, 2);
