@@ -1,0 +1,121 @@
+/**
+ * Writes to the router's CloudFront KeyValueStore through its data-plane REST API (issue 24,
+ * ADR 15): a service stack registers `(service, Region)` at deploy and removes it at delete.
+ *
+ * The functions are self-contained (their source text is the registration Lambda's inline code:
+ * nothing here may use an import or a name from this module's scope, except the functions of
+ * this module by name); the outside world comes in through `io` (fetch, signing, waiting).
+ *
+ * The API (service `cloudfront-keyvaluestore`, 2022-07-26), as the AWS API Reference and
+ * aws-sdk-js-v3 `clients/client-cloudfront-keyvaluestore/src/schemas/schemas_0.ts` give it:
+ * - `DescribeKeyValueStore`: `GET /key-value-stores/{KvsARN}`, the response's `ETag` header is
+ *   the store's version (the data plane's: the control plane's ETag is another one);
+ * - `PutKey`: `PUT /key-value-stores/{KvsARN}/keys/{Key}`, header `If-Match` (required),
+ *   JSON body `{"Value": "..."}` (https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_kvs_PutKey.html);
+ * - `DeleteKey`: `DELETE /key-value-stores/{KvsARN}/keys/{Key}`, header `If-Match` (required)
+ *   (https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_kvs_DeleteKey.html);
+ * - errors: `ConflictException` 409 (a stale `If-Match`), `ResourceNotFoundException` 404,
+ *   `AccessDeniedException` 403, `ValidationException` 400, `ServiceQuotaExceededException` 402,
+ *   `InternalServerException` 500;
+ * - endpoint `https://<account>.cloudfront-kvs.global.api.aws`, signed with SigV4A, signing name
+ *   `cloudfront-keyvaluestore`, region set `*` (the SDKs' endpoint rules).
+ */
+
+/** A response as `fetch` gives it (the part read here). @internal */
+export interface KvsResponse {
+  readonly status: number;
+  readonly headers: { get(name: string): string | null };
+  text(): Promise<string>;
+}
+
+/** A request for `io.sign` (the fields of `SigV4aRequest` the client sets). @internal */
+export interface KvsSignRequest {
+  readonly method: string;
+  readonly host: string;
+  readonly path: string;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+  readonly service: string;
+  readonly regionSet: string;
+  readonly signBody: boolean;
+}
+
+/** What the client needs from the outside world (the Lambda and the tests pass their own). @internal */
+export interface KvsIo {
+  /** The API's base URL. @default `https://<account of the ARN>.cloudfront-kvs.global.api.aws` */
+  readonly endpoint?: string;
+  /** The global `fetch`. */
+  fetch(url: string, init: { method: string; headers: Record<string, string>; body?: string }): Promise<KvsResponse>;
+  /**
+   * Sign a request: the headers to send (`signSigV4a(request, credentials, crypto, Date.now())
+   * .headers` with the function's credentials).
+   */
+  sign(request: KvsSignRequest): Promise<Record<string, string>> | Record<string, string>;
+  /** Wait (between attempts after a conflict). */
+  sleep(ms: number): Promise<void>;
+}
+
+/**
+ * Put (`value` given) or delete (`value` undefined) one key: the store's ETag from
+ * DescribeKeyValueStore, then the write with `If-Match`; a conflict (409, or 412) starts again
+ * with a fresh ETag, up to 3 times more (4 attempts). A delete of a key that is not there (404
+ * after the store was found) succeeds. Any other answer throws, with the status and the body.
+ * @internal
+ */
+export async function kvsWrite(io: KvsIo, kvsArn: string, key: string, value: string | undefined): Promise<void> {
+  const ATTEMPTS = 4;
+  const account = kvsArn.split(':')[4];
+  if (!/^arn:aws[a-z-]*:cloudfront::\d{12}:key-value-store\/[A-Za-z0-9-]+$/.test(kvsArn) || !account) {
+    throw new Error(`kvs: not a KeyValueStore ARN: ${kvsArn}`);
+  }
+  const base = (io.endpoint ?? `https://${account}.cloudfront-kvs.global.api.aws`).replace(/\/+$/, '');
+  const host = new URL(base).host;
+  // Path labels as the SDKs encode them (encodeURIComponent, and !'()* too).
+  const label = (text: string): string => encodeURIComponent(text).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+  const storePath = `/key-value-stores/${label(kvsArn)}`;
+  const call = async (method: string, path: string, headers: Record<string, string>, body: string): Promise<KvsResponse> => {
+    const signed = await io.sign({
+      method, host, path, headers, body, service: 'cloudfront-keyvaluestore', regionSet: '*', signBody: true,
+    });
+    const send: Record<string, string> = {};
+    // fetch sets Host itself (from the URL: the value that was signed).
+    for (const [name, v] of Object.entries(signed)) if (name.toLowerCase() !== 'host') send[name] = v;
+    return io.fetch(base + path, { method, headers: send, body: method === 'GET' || method === 'DELETE' ? undefined : body });
+  };
+  const fail = async (what: string, response: KvsResponse): Promise<never> => {
+    const text = await response.text().catch(() => '');
+    throw new Error(`kvs: ${what} ${key} in ${kvsArn}: HTTP ${response.status} ${text.slice(0, 500)}`);
+  };
+  const op = value === undefined ? 'DeleteKey' : 'PutKey';
+
+  for (let attempt = 1; ; attempt++) {
+    const described = await call('GET', storePath, {}, '');
+    if (described.status !== 200) return fail('DescribeKeyValueStore for', described);
+    const etag = described.headers.get('etag');
+    if (!etag) throw new Error(`kvs: DescribeKeyValueStore of ${kvsArn} gave no ETag`);
+    await described.text().catch(() => '');
+
+    const keyPath = `${storePath}/keys/${label(key)}`;
+    const response = value === undefined
+      ? await call('DELETE', keyPath, { 'if-match': etag }, '')
+      : await call('PUT', keyPath, { 'if-match': etag, 'content-type': 'application/json' }, JSON.stringify({ Value: value }));
+    if (response.status === 200) return;
+    if (value === undefined && response.status === 404) return; // already absent
+    if ((response.status === 409 || response.status === 412) && attempt < ATTEMPTS) {
+      await response.text().catch(() => '');
+      await io.sleep(100 * 2 ** attempt + Math.floor(Math.random() * 100));
+      continue;
+    }
+    return fail(op, response);
+  }
+}
+
+/** Put one key (registration of a service in a Region). @internal */
+export async function kvsPutKey(io: KvsIo, kvsArn: string, key: string, value: string): Promise<void> {
+  return kvsWrite(io, kvsArn, key, value);
+}
+
+/** Delete one key; a key already absent is success. @internal */
+export async function kvsDeleteKey(io: KvsIo, kvsArn: string, key: string): Promise<void> {
+  return kvsWrite(io, kvsArn, key, undefined);
+}
