@@ -99,3 +99,12 @@ export function meshUrlVariable(serviceName: string): string {
 export function proxySrvServiceName(serviceName: string): string {
   return `_${serviceName}._tcp`;
 }
+
+/**
+ * Where services register their long-lived routes for a platform's proxy instance (SSM, one
+ * parameter `<path>/<service>` each): read by the platform's publisher, written by services.
+ * @internal
+ */
+export function proxyRoutesPath(platformName: string): string {
+  return `${platformPath(platformName)}/long-lived/routes`;
+}

@@ -8,19 +8,16 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
-import { PROXY_BUNDLE_KEY, PROXY_LOG_PREFIX, proxyPublisher } from './proxy-publisher';
+import { PROXY_LOGS_PREFIX as PROXY_LOG_PREFIX } from './log-forwarder';
+import { proxyPublisher } from './proxy-publisher';
 import { proxyInstanceUserData } from './proxy-user-data';
-import { platformPath } from '../../../contract/names';
+import { PROXY_BUNDLE_KEY } from './publisher-code';
+import { platformPath, proxyRoutesPath } from '../../../contract/names';
 import { PropError } from '../../../core/errors';
 import { addNagSuppressions } from '../../../core/nag';
 import { isUnresolved, validateIntegerRange } from '../../../core/validation';
 import { ProxyInstanceOptions } from '../../long-lived-origin-type';
 import { admitCloudFront } from '../long-lived-origin';
-
-/** Where services register their long-lived routes for the proxy: `<prefix>/long-lived/routes/<service>`. @internal */
-export function proxyRoutesPath(platformName: string): string {
-  return `${platformPath(platformName)}/long-lived/routes`;
-}
 
 /** The port the proxy listens on for CloudFront (HTTP inside the VPC). @internal */
 export const PROXY_PORT = 80;

@@ -10,8 +10,6 @@ import { PROXY_LOGS_PREFIX } from './log-forwarder';
 import { PROXY_BUNDLE_KEY, publisherCode } from './publisher-code';
 import { addNagSuppressions, NODE_RUNTIME_SUPPRESSION } from '../../../core/nag';
 
-/** The object the instance polls (the rendered configuration and its key files), and where it uploads its log batches. @internal */
-export { PROXY_BUNDLE_KEY, PROXY_LOGS_PREFIX as PROXY_LOG_PREFIX };
 
 /** The instance's constants the configuration is rendered with. @internal */
 export const PROXY_INSTANCE_CONSTANTS = {

@@ -2,7 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { platformPath, proxySrvServiceName } from '../../../contract/names';
+import { proxyRoutesPath, proxySrvServiceName } from '../../../contract/names';
 import { IGlobalPlatform } from '../../../contract/platform';
 import { PropError } from '../../../core/errors';
 import { isUnresolved } from '../../../core/validation';
@@ -70,7 +70,7 @@ export function registerProxyRoutes(scope: Construct, props: ProxyRoutesProps): 
       + ' more than the 4096 of a standard SSM parameter: use fewer or shorter paths or audiences');
   }
   return new ssm.StringParameter(scope, 'LongLivedProxyRoutes', {
-    parameterName: `${platformPath(props.platform.platformName)}/long-lived/routes/${props.serviceName}`,
+    parameterName: `${proxyRoutesPath(props.platform.platformName)}/${props.serviceName}`,
     stringValue: value,
     description: `the long-lived routes of ${props.serviceName} for the platform's proxy instance`,
     tier: ssm.ParameterTier.STANDARD,
