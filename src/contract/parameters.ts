@@ -44,6 +44,8 @@ export const PARAMETER_KEYS = {
   // Its own key, so that an app importing the platform with the wrong origin kind fails at deploy.
   longLivedProxySecurityGroupId: 'front-door/long-lived-proxy-security-group-id',
   alarmTopicArn: 'monitoring/alarm-topic-arn',
+  // Published in every Region of a platform with additionalRegions (issue 24).
+  regionRouterStoreArn: 'front-door/region-router-store-arn',
 };
 
 /** @internal */

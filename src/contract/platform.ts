@@ -139,6 +139,16 @@ export interface IGlobalPlatform extends IConstruct {
    */
   readonly longLivedPathSuffixes: string[];
 
+  /**
+   * The front door's router store (a CloudFront KeyValueStore) when the platform has
+   * `additionalRegions`: a service's routes register their Region in it at deploy (and remove it
+   * at delete), so that the front door sends the service's requests to the nearest Region it
+   * runs in. Drained Regions are recorded there too (see the README's "Several Regions").
+   *
+   * @default - undefined when the platform runs in one Region
+   */
+  readonly regionRouterStore?: cloudfront.IKeyValueStore;
+
   /** The SNS topic that every platform and service alarm notifies. */
   readonly alarmTopic: sns.ITopic;
 

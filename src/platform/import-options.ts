@@ -37,4 +37,17 @@ export interface GlobalPlatformImportOptions {
    * @default - the platform has no long-lived origin
    */
   readonly longLivedConnections?: LongLivedPathOptions;
+
+  /**
+   * Set when the platform was created with `additionalRegions`. The service's routes then
+   * register the stack's Region in the front door's router store at deploy (and remove it at
+   * delete), so that the front door sends the service's requests to the nearest Region it is
+   * deployed in. Import the platform this way in a stack of each Region the service runs in.
+   *
+   * Cost: about $0 a month: a registration function that runs only at deploy and delete
+   * (Lambda free tier) and writes one key to the store each time.
+   *
+   * @default false
+   */
+  readonly multiRegion?: boolean;
 }

@@ -183,6 +183,12 @@ export class ImportedGlobalPlatform extends Construct implements IGlobalPlatform
     return this.options.longLivedConnections?.origin?.kind === 'proxy-instance';
   }
 
+  public get regionRouterStore(): cloudfront.IKeyValueStore | undefined {
+    if (!this.options.multiRegion) return undefined;
+    return this.once('regionRouterStore', () => cloudfront.KeyValueStore.fromKeyValueStoreArn(this, 'RegionRouterStore',
+      this.read('regionRouterStoreArn')));
+  }
+
   public get alarmTopic(): sns.ITopic {
     return this.once('alarmTopic', () => sns.Topic.fromTopicArn(this, 'AlarmTopic', this.read('alarmTopicArn')));
   }
