@@ -1,4 +1,4 @@
-import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
@@ -22,7 +22,7 @@ import { createPlatformDns } from './private/platform-dns';
 import { publishPlatformParameters } from './private/platform-parameters';
 import { claimPlatformName } from './private/platform-registry';
 import { validateEdgeHostedZone, validatePlatformProps } from './private/platform-validation';
-import { PlatformCompute } from '../compute/private/platform-compute';
+import { buildRegionalMonitoring, buildRegionalParts } from './private/regional-parts';
 import { providePrivateEgress, provideRouteThrottling } from '../contract/capabilities';
 import { DEFAULT_LONG_LIVED_PATH_SUFFIXES, EDGE_REGION, platformPath } from '../contract/names';
 import { IGlobalPlatform } from '../contract/platform';
@@ -30,19 +30,13 @@ import { ControlWaivers } from '../core/controls';
 import { PropError } from '../core/errors';
 import { isUnresolved } from '../core/validation';
 import { CostBudget } from '../monitoring/cost-budget';
-import { notify } from '../monitoring/private/alarm-helpers';
-import { AlarmTopic } from '../monitoring/private/alarm-topic';
 import { PlatformBudget } from '../monitoring/private/platform-budget';
-import { PlatformLogs } from '../monitoring/private/platform-logs';
-import { PlatformMonitoring } from '../monitoring/private/platform-monitoring';
 import { NatType } from '../network/nat-type';
-import { PlatformNetwork } from '../network/private/platform-network';
 import { countAgainstPlatformQuotas } from '../routing/private/api-quotas';
 import { CentralApi, validateThrottling } from '../routing/private/central-api';
 import { FrontDoor } from '../routing/private/front-door';
 import { FrontDoorOriginCheck, routeAuthorizer } from '../routing/private/front-door-authorizer';
 import { FrontDoorWaf } from '../routing/private/front-door-waf';
-import { createLongLivedOrigin } from '../routing/private/long-lived-origins';
 import { ORIGIN_VERIFY_HEADER, VIEWER_ADDRESS_HEADER } from '../routing/private/origin-check';
 
 
@@ -250,58 +244,28 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
     // The CloudFront certificate of a companion stack, as that stack holds it (for its alarm).
     const edgeCertificate = dns.edgeStackCertificate;
 
-    // ---------------------------------------------------------------------------------- logs
-    const platformLogs = new PlatformLogs(this, 'Logs', {
-      platformName,
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-      flowLogs: props.flowLogs ?? true,
-      accessLogs: props.accessLogs ?? false,
-      removalPolicy,
+    // --------------------------------------------- logs, network, compute, API, long-lived origin
+    // Dashboards, budgets, CloudFront-scoped WAF resources and VPC origins are named per account,
+    // not per Region: their names carry the platform's Region too.
+    const accountWidePrefix = `${platformName}-${stack.region}`;
+    const parts = buildRegionalParts(this, {
+      platform: props,
+      network: props,
+      defaultVpcCidr: '10.0.0.0/16',
+      longLived,
+      accountWidePrefix,
+      certificate,
+      apiDomainName: this.apiDomainName,
     });
+    const { logs: platformLogs, network, compute, api, longLivedOrigin } = parts;
     this.apiAccessLogGroup = platformLogs.apiAccessLogGroup;
     this.accessLogsBucket = platformLogs.accessLogsBucket;
-
-    // ------------------------------------------------------------------------------- network
-    const network = new PlatformNetwork(this, 'Network', {
-      platformName,
-      cidr: props.vpcCidr ?? '10.0.0.0/16',
-      maxAzs: props.availabilityZones ? undefined : props.maxAzs ?? 2,
-      availabilityZones: props.availabilityZones,
-      natType: props.natType ?? NatType.GATEWAY,
-      natGateways: props.natGateways ?? 1,
-      interfaceEndpoints: props.interfaceEndpoints ?? false,
-      flowLogGroup: platformLogs.flowLogGroup,
-      flowLogTrafficType: props.flowLogTrafficType ?? ec2.FlowLogTrafficType.REJECT,
-    });
     this.vpc = network.vpc;
     this.serviceSubnets = network.serviceSubnets;
     this.serviceAssignPublicIp = network.assignPublicIp ? 'ENABLED' : 'DISABLED';
     providePrivateEgress(this, { privateSubnetsReachInternet: ['gateway', 'instance'].includes((props.natType ?? NatType.GATEWAY).kind) });
-
-    // ------------------------------------------------------------------------------- compute
-    const compute = new PlatformCompute(this, 'Compute', {
-      platformName,
-      vpc: this.vpc,
-      namespaceName: props.namespaceName ?? `${platformName}.internal`,
-      containerInsights: props.containerInsights ?? false,
-    });
     this.cluster = compute.cluster;
     this.namespace = compute.namespace;
-
-    // --------------------------------------------------------------------------- central API
-    const api = new CentralApi(this, 'Api', {
-      platformName,
-      vpc: this.vpc,
-      subnets: network.privateSubnets,
-      accessLogGroup: platformLogs.apiAccessLogGroup,
-      throttlingRateLimit: props.throttlingRateLimit ?? 100,
-      throttlingBurstLimit: props.throttlingBurstLimit ?? 200,
-      detailedMetrics: props.detailedMetrics ?? true,
-    });
-    if (props.detailedMetrics === false) {
-      Annotations.of(this).addWarningV2('@georgi-io/platform-constructs:detailedMetricsOff',
-        'detailedMetrics is false: the per-service 5xx alarms and dashboard widgets read route-level metrics and will see no data');
-    }
     this.centralApi = api;
     provideRouteThrottling(this, {
       stage: api.stage,
@@ -312,27 +276,10 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
     this.httpStageName = api.stage.stageName;
     this.vpcLink = api.vpcLink;
     this.vpcLinkSecurityGroup = api.vpcLinkSecurityGroup;
-
-    // ---------------------------------------------------------------------------- front door
-    // Dashboards, budgets, CloudFront-scoped WAF resources and VPC origins are named per account,
-    // not per Region: their names carry the platform's Region too.
-    const accountWidePrefix = `${platformName}-${stack.region}`;
-    const longLivedOrigin = longLived ? createLongLivedOrigin(this, {
-      platformName,
-      accountWidePrefix,
-      vpc: this.vpc,
-      subnets: network.privateSubnets,
-      namespaceName: this.namespace.namespaceName,
-      certificate,
-      originDomainName: this.apiDomainName,
-      options: longLived,
-      accessLogsBucket: platformLogs.accessLogsBucket,
-      logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-      removalPolicy,
-    }) : undefined;
     this.longLivedListener = longLivedOrigin?.listener;
     this.longLivedProxySecurityGroup = longLivedOrigin?.proxySecurityGroup;
 
+    // ---------------------------------------------------------------------------- front door
     const waf = props.waf ? new FrontDoorWaf(edgeScope, 'Waf', {
       platformName,
       accountWidePrefix,
@@ -374,27 +321,19 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
 
     // ---------------------------------------------------------------------------- monitoring
     const alarmEmails = props.alarmEmails ?? [];
-    const topic = new AlarmTopic(this, 'AlarmTopic', { platformName, emails: alarmEmails, removalPolicy });
-    this.alarmTopic = topic.topic;
     // ACM renews only certificates in use, so only a certificate of the platform's own is watched.
     const certificateInUse = this.edgeCertificate === certificate || longLivedOrigin?.usesCertificate === true;
-    const monitoring = new PlatformMonitoring(this, 'Monitoring', {
-      platformName,
+    const regionalMonitoring = buildRegionalMonitoring(this, {
+      platform: props,
       accountWidePrefix,
-      httpApi: api.httpApi,
-      topic: topic.topic,
-      certificate: certificateInUse ? certificate : undefined,
-      serverErrorRatePercent: props.serverErrorRateThresholdPercent ?? 5,
-      latencyP99: props.latencyP99Threshold ?? Duration.seconds(5),
-      certificateExpiryDays: props.certificateExpiryThresholdDays ?? 30,
+      parts,
+      certificateInUse: certificateInUse ? certificate : undefined,
       dashboard: props.dashboard ?? true,
-      clusterName: this.cluster.clusterName,
     });
-    this.dashboard = monitoring.dashboard;
-    const instanceAlarms = [...network.natInstanceAlarms, ...longLivedOrigin?.alarms ?? []];
-    this.alarms = [monitoring.serverErrorRateAlarm, monitoring.latencyAlarm, ...instanceAlarms];
-    notify(instanceAlarms, topic.topic);
-    if (monitoring.certificateExpiryAlarm) this.alarms.push(monitoring.certificateExpiryAlarm);
+    const topic = regionalMonitoring.topic;
+    this.alarmTopic = topic.topic;
+    this.dashboard = regionalMonitoring.monitoring.dashboard;
+    this.alarms = regionalMonitoring.alarms;
     if (this.edgeStack && !props.edgeCertificate) {
       this.edgeAlarmTopic = createEdgeCertificateAlarm(edgeScope, {
         platformName,
