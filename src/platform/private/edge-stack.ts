@@ -50,10 +50,23 @@ export function createEdgeStack(scope: IConstruct, platformName: string): Stack 
  * @internal
  */
 export function edgeValue(consumer: IConstruct, edgeStack: Stack, outputId: string, value: string): string {
-  const output = new CfnOutput(edgeStack, outputId, { value, description: `read by ${Stack.of(consumer).stackName} (Fn::GetStackOutput)` });
-  output.overrideLogicalId(outputId);
-  addStackDependency(Stack.of(consumer), edgeStack, `reads ${outputId} of the ${EDGE_REGION} companion stack`);
-  return Fn.getStackOutput(edgeStack.stackName, outputId, EDGE_REGION);
+  return siblingValue(consumer, edgeStack, outputId, value, `the ${EDGE_REGION} companion stack`);
+}
+
+/**
+ * A value of a sibling stack (the us-east-1 companion, an additional Region's stack) for
+ * `consumer`'s stack: an output of `producer` (logical id `outputId`, created once) read with
+ * `Fn::GetStackOutput` in the producer's Region, and a dependency so that `producer` deploys
+ * first. No CDK cross-region references (ADR 4).
+ * @internal
+ */
+export function siblingValue(consumer: IConstruct, producer: Stack, outputId: string, value: string, what: string): string {
+  if (!producer.node.tryFindChild(outputId)) {
+    const output = new CfnOutput(producer, outputId, { value, description: `read by ${Stack.of(consumer).stackName} (Fn::GetStackOutput)` });
+    output.overrideLogicalId(outputId);
+  }
+  addStackDependency(Stack.of(consumer), producer, `reads ${outputId} of ${what}`);
+  return Fn.getStackOutput(producer.stackName, outputId, producer.region);
 }
 
 /** @internal */

@@ -26,19 +26,24 @@ export class PlatformParameters extends Construct {
 }
 
 /**
- * Publishes everything an app in another repository needs to import the platform by name
- * (`GlobalPlatform.fromPlatformName`), under `/platform/<platformName>`.
+ * What a Region's parameters are published from: the platform's, or an additional Region's
+ * parts (ADR 15).
  * @internal
  */
-export function publishPlatformParameters(scope: Construct, id: string, platform: IGlobalPlatform, longLivedSecurityGroupId?: string,
-  originAuthorizerIds?: { origin: string; jwt: string }): void {
-  const parameters = new PlatformParameters(scope, id, platform.platformName);
+export type RegionalPlatformView = Pick<IGlobalPlatform, 'domainName' | 'apiDomainName' | 'certificate' | 'vpc' | 'serviceSubnets'
+| 'serviceAssignPublicIp' | 'cluster' | 'namespace' | 'httpApi' | 'httpStageName' | 'vpcLink' | 'vpcLinkSecurityGroup' | 'alarmTopic'
+| 'originAuthorizerFunction'>;
+
+/**
+ * Publishes the parameters every Region of a platform has, with the Region's own values.
+ * @internal
+ */
+export function publishRegionalParameters(parameters: PlatformParameters, platform: RegionalPlatformView,
+  originAuthorizerIds: { origin: string; jwt: string }): void {
   const vpc = platform.vpc;
   const serviceSubnets = vpc.selectSubnets(platform.serviceSubnets).subnets;
   parameters.publish('domainName', platform.domainName);
-  parameters.publish('hostedZoneId', platform.hostedZone.hostedZoneId);
   parameters.publish('certificateArn', platform.certificate.certificateArn);
-  parameters.publish('edgeCertificateArn', platform.edgeCertificate.certificateArn);
   parameters.publish('vpcId', vpc.vpcId);
   parameters.publish('vpcCidr', vpc.vpcCidrBlock);
   parameters.publish('availabilityZones', vpc.availabilityZones.join(','));
@@ -57,17 +62,30 @@ export function publishPlatformParameters(scope: Construct, id: string, platform
   parameters.publish('httpStageName', platform.httpStageName);
   parameters.publish('vpcLinkId', platform.vpcLink.vpcLinkId);
   parameters.publish('vpcLinkSecurityGroupId', platform.vpcLinkSecurityGroup.securityGroupId);
-  parameters.publish('frontDoorDistributionId', platform.frontDoor.distributionId);
-  parameters.publish('frontDoorDomainName', platform.frontDoor.distributionDomainName);
   parameters.publish('apiDomainName', platform.apiDomainName);
-  if (platform.originSecret && platform.originAuthorizerFunction) {
-    parameters.publish('originSecretArn', platform.originSecret.secretArn);
+  if (platform.originAuthorizerFunction) {
     parameters.publish('originAuthorizerFunctionArn', platform.originAuthorizerFunction.functionArn);
   }
-  if (originAuthorizerIds) {
-    parameters.publish('originAuthorizerId', originAuthorizerIds.origin);
-    parameters.publish('jwtOriginAuthorizerId', originAuthorizerIds.jwt);
-  }
+  parameters.publish('originAuthorizerId', originAuthorizerIds.origin);
+  parameters.publish('jwtOriginAuthorizerId', originAuthorizerIds.jwt);
+  parameters.publish('alarmTopicArn', platform.alarmTopic.topicArn);
+}
+
+/**
+ * Publishes everything an app in another repository needs to import the platform by name
+ * (`GlobalPlatform.fromPlatformName`), under `/platform/<platformName>`.
+ * @internal
+ */
+export function publishPlatformParameters(scope: Construct, id: string, platform: IGlobalPlatform, longLivedSecurityGroupId: string | undefined,
+  originAuthorizerIds: { origin: string; jwt: string }): void {
+  const parameters = new PlatformParameters(scope, id, platform.platformName);
+  publishRegionalParameters(parameters, platform, originAuthorizerIds);
+  parameters.publish('hostedZoneId', platform.hostedZone.hostedZoneId);
+  parameters.publish('edgeCertificateArn', platform.edgeCertificate.certificateArn);
+  parameters.publish('frontDoorDistributionId', platform.frontDoor.distributionId);
+  parameters.publish('frontDoorDomainName', platform.frontDoor.distributionDomainName);
+  if (platform.originSecret) parameters.publish('originSecretArn', platform.originSecret.secretArn);
+  if (platform.regionRouterStore) parameters.publish('regionRouterStoreArn', platform.regionRouterStore.keyValueStoreArn);
   if (longLivedSecurityGroupId) {
     if (platform.longLivedListener) {
       parameters.publish('longLivedListenerArn', platform.longLivedListener.listenerArn);
@@ -77,5 +95,4 @@ export function publishPlatformParameters(scope: Construct, id: string, platform
     }
     parameters.publish('longLivedPathSuffixes', platform.longLivedPathSuffixes.join(','));
   }
-  parameters.publish('alarmTopicArn', platform.alarmTopic.topicArn);
 }

@@ -12,7 +12,8 @@ import { addNagSuppressions, NODE_RUNTIME_SUPPRESSION } from '../../core/nag';
 
 /** @internal */
 export interface AuthorizerFunctionProps {
-  readonly secret: secretsmanager.ISecret;
+  /** The secret it reads (`SECRET_ARN`). @default - none: `statements` and `environment` say how it finds one */
+  readonly secret?: secretsmanager.ISecret;
   readonly description: string;
   readonly logRetention: logs.RetentionDays;
   readonly environment?: Record<string, string>;
@@ -53,7 +54,7 @@ export class AuthorizerFunction extends Construct {
     }));
     // The secret's versions the check accepts (GetSecretValue with VersionStage); the label
     // function (code of its own) never reads a value.
-    if (props.code === undefined) {
+    if (props.code === undefined && props.secret) {
       role.addToPolicy(new iam.PolicyStatement({
         actions: ['secretsmanager:GetSecretValue'],
         resources: [props.secret.secretArn],
@@ -65,7 +66,7 @@ export class AuthorizerFunction extends Construct {
       architecture: lambda.Architecture.ARM_64,
       handler: 'index.handler',
       code: lambda.Code.fromInline(props.code ?? authorizerCode()),
-      environment: { SECRET_ARN: props.secret.secretArn, ...props.environment },
+      environment: { ...props.secret ? { SECRET_ARN: props.secret.secretArn } : {}, ...props.environment },
       memorySize: 128,
       // Reading the secret and, for a JWT check, the issuer's keys on a cold start.
       timeout: props.timeout ?? Duration.seconds(10),
@@ -88,6 +89,8 @@ export interface FrontDoorOriginCheckProps {
   readonly httpApi: apigwv2.IHttpApi;
   readonly logRetention: logs.RetentionDays;
   readonly removalPolicy: RemovalPolicy;
+  /** Regions the secret is replicated to (`additionalRegions`). @default - none */
+  readonly replicaRegions?: string[];
   /** The staging label the front door is deployed with. @default DEFAULT_ORIGIN_SECRET_STAGE */
   readonly originSecretRotation?: string;
 }
@@ -125,11 +128,13 @@ export class FrontDoorOriginCheck extends Construct {
 
   constructor(scope: Construct, id: string, props: FrontDoorOriginCheckProps) {
     super(scope, id);
-    const stack = Stack.of(this);
     this.secret = new secretsmanager.Secret(this, 'Secret', {
       description: `${props.platformName}: the value CloudFront sends to the central API in ${ORIGIN_VERIFY_HEADER}`,
       generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
       removalPolicy: props.removalPolicy,
+      // Each additional Region's checks read a replica ($0.40 a month each), kept in step by
+      // Secrets Manager with the value, its versions and its tags.
+      replicaRegions: props.replicaRegions?.map(region => ({ region })),
     });
     addNagSuppressions(this.secret, [{
       id: 'AwsSolutions-SMG4',
@@ -161,72 +166,122 @@ export class FrontDoorOriginCheck extends Construct {
     });
     const acceptedStages = this.stageResource.getAttString('Accepted');
 
-    // -------------------------------------------------------------------- the origin check
-    const check = new AuthorizerFunction(this, 'Function', {
-      secret: this.secret,
-      description: `${props.platformName}: refuses requests that did not come through the front door`,
+    const authorizers = createOriginAuthorizers(this, {
+      platformName: props.platformName,
+      httpApi: props.httpApi,
       logRetention: props.logRetention,
-      logGroupName: `${platformPath(props.platformName)}/origin-check`,
       removalPolicy: props.removalPolicy,
+      secret: this.secret,
       environment: { ACCEPTED_STAGES: acceptedStages },
     });
-    this.function = check.handler;
-    this.function.addPermission('ApiGatewayInvoke', {
-      principal: new iam.ServicePrincipal('apigateway.amazonaws.com'),
-      sourceArn: stack.formatArn({
-        service: 'execute-api',
-        resource: props.httpApi.apiId,
-        resourceName: 'authorizers/*',
-      }),
-    });
-    // API Gateway answers 401 without calling the function when the header is missing.
-    this.originAuthorizer = new apigwv2.HttpAuthorizer(this, 'Authorizer', {
-      httpApi: props.httpApi,
-      type: apigwv2.HttpAuthorizerType.LAMBDA,
-      identitySource: [`$request.header.${ORIGIN_VERIFY_HEADER}`],
-      authorizerUri: authorizerUri(this, this.function),
-      enableSimpleResponses: true,
-      payloadFormatVersion: apigwv2.AuthorizerPayloadVersion.VERSION_2_0,
-      resultsCacheTtl: Duration.minutes(5),
-      authorizerName: 'origin',
-    });
-
-    // ----------------------------------------------------------- the origin and token check
-    this.jwtConfigPath = `${platformPath(props.platformName)}/jwt`;
-    const jwtFunction = new AuthorizerFunction(this, 'JwtFunction', {
-      secret: this.secret,
-      description: `${props.platformName}: checks the front door header and the JWT of the route's service`,
-      logRetention: props.logRetention,
-      logGroupName: `${platformPath(props.platformName)}/jwt-origin-check`,
-      removalPolicy: props.removalPolicy,
-      environment: { ACCEPTED_STAGES: acceptedStages, CHECK_JWT: 'true', JWT_CONFIG_PATH: this.jwtConfigPath },
-      // GetParametersByPath is authorized against the path it is asked for.
-      statements: [new iam.PolicyStatement({
-        actions: ['ssm:GetParametersByPath'],
-        resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: this.jwtConfigPath.slice(1) })],
-      })],
-    }).handler;
-    this.jwtOriginAuthorizer = new apigwv2.HttpAuthorizer(this, 'JwtAuthorizer', {
-      httpApi: props.httpApi,
-      type: apigwv2.HttpAuthorizerType.LAMBDA,
-      identitySource: [`$request.header.${ORIGIN_VERIFY_HEADER}`, '$request.header.Authorization'],
-      authorizerUri: authorizerUri(this, jwtFunction),
-      enableSimpleResponses: true,
-      payloadFormatVersion: apigwv2.AuthorizerPayloadVersion.VERSION_2_0,
-      // Never cached: the cache key is the identity sources only, not the route, so a cached
-      // answer for one service's issuer would let the token through to another's routes.
-      resultsCacheTtl: Duration.seconds(0),
-      authorizerName: 'jwt-origin',
-    });
-    jwtFunction.addPermission('ApiGatewayInvoke', {
-      principal: new iam.ServicePrincipal('apigateway.amazonaws.com'),
-      sourceArn: stack.formatArn({
-        service: 'execute-api',
-        resource: props.httpApi.apiId,
-        resourceName: `authorizers/${this.jwtOriginAuthorizer.authorizerId}`,
-      }),
-    });
+    this.function = authorizers.function;
+    this.originAuthorizer = authorizers.originAuthorizer;
+    this.jwtOriginAuthorizer = authorizers.jwtOriginAuthorizer;
+    this.jwtConfigPath = authorizers.jwtConfigPath;
   }
+}
+
+/** @internal */
+export interface OriginAuthorizersProps {
+  readonly platformName: string;
+  readonly httpApi: apigwv2.IHttpApi;
+  readonly logRetention: logs.RetentionDays;
+  readonly removalPolicy: RemovalPolicy;
+  /** The secret the checks read. @default - none: `code`, `statements` and `environment` say how they find it */
+  readonly secret?: secretsmanager.ISecret;
+  /** @default - the authorizer code of `origin-check.ts` */
+  readonly code?: string;
+  /** What else both functions may do. @default - nothing else */
+  readonly statements?: iam.PolicyStatement[];
+  readonly environment: Record<string, string>;
+}
+
+/** @internal */
+export interface OriginAuthorizers {
+  readonly function: lambda.Function;
+  readonly jwtFunction: lambda.Function;
+  readonly originAuthorizer: apigwv2.HttpAuthorizer;
+  readonly jwtOriginAuthorizer: apigwv2.HttpAuthorizer;
+  readonly jwtConfigPath: string;
+}
+
+/**
+ * The platform's two authorizers of an HTTP API (see `FrontDoorOriginCheck`), in `scope` with
+ * the ids `Function`, `Authorizer`, `JwtFunction` and `JwtAuthorizer`: the primary Region's, and
+ * each additional Region's (ADR 15).
+ * @internal
+ */
+export function createOriginAuthorizers(scope: Construct, props: OriginAuthorizersProps): OriginAuthorizers {
+  const stack = Stack.of(scope);
+  // -------------------------------------------------------------------- the origin check
+  const check = new AuthorizerFunction(scope, 'Function', {
+    secret: props.secret,
+    code: props.code,
+    statements: [...props.statements ?? []],
+    description: `${props.platformName}: refuses requests that did not come through the front door`,
+    logRetention: props.logRetention,
+    logGroupName: `${platformPath(props.platformName)}/origin-check`,
+    removalPolicy: props.removalPolicy,
+    environment: props.environment,
+  });
+  const fn = check.handler;
+  fn.addPermission('ApiGatewayInvoke', {
+    principal: new iam.ServicePrincipal('apigateway.amazonaws.com'),
+    sourceArn: stack.formatArn({
+      service: 'execute-api',
+      resource: props.httpApi.apiId,
+      resourceName: 'authorizers/*',
+    }),
+  });
+  // API Gateway answers 401 without calling the function when the header is missing.
+  const originAuthorizer = new apigwv2.HttpAuthorizer(scope, 'Authorizer', {
+    httpApi: props.httpApi,
+    type: apigwv2.HttpAuthorizerType.LAMBDA,
+    identitySource: [`$request.header.${ORIGIN_VERIFY_HEADER}`],
+    authorizerUri: authorizerUri(scope, fn),
+    enableSimpleResponses: true,
+    payloadFormatVersion: apigwv2.AuthorizerPayloadVersion.VERSION_2_0,
+    resultsCacheTtl: Duration.minutes(5),
+    authorizerName: 'origin',
+  });
+
+  // ----------------------------------------------------------- the origin and token check
+  const jwtConfigPath = `${platformPath(props.platformName)}/jwt`;
+  const jwtFunction = new AuthorizerFunction(scope, 'JwtFunction', {
+    secret: props.secret,
+    code: props.code,
+    description: `${props.platformName}: checks the front door header and the JWT of the route's service`,
+    logRetention: props.logRetention,
+    logGroupName: `${platformPath(props.platformName)}/jwt-origin-check`,
+    removalPolicy: props.removalPolicy,
+    environment: { ...props.environment, CHECK_JWT: 'true', JWT_CONFIG_PATH: jwtConfigPath },
+    // GetParametersByPath is authorized against the path it is asked for.
+    statements: [...props.statements ?? [], new iam.PolicyStatement({
+      actions: ['ssm:GetParametersByPath'],
+      resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: jwtConfigPath.slice(1) })],
+    })],
+  }).handler;
+  const jwtOriginAuthorizer = new apigwv2.HttpAuthorizer(scope, 'JwtAuthorizer', {
+    httpApi: props.httpApi,
+    type: apigwv2.HttpAuthorizerType.LAMBDA,
+    identitySource: [`$request.header.${ORIGIN_VERIFY_HEADER}`, '$request.header.Authorization'],
+    authorizerUri: authorizerUri(scope, jwtFunction),
+    enableSimpleResponses: true,
+    payloadFormatVersion: apigwv2.AuthorizerPayloadVersion.VERSION_2_0,
+    // Never cached: the cache key is the identity sources only, not the route, so a cached
+    // answer for one service's issuer would let the token through to another's routes.
+    resultsCacheTtl: Duration.seconds(0),
+    authorizerName: 'jwt-origin',
+  });
+  jwtFunction.addPermission('ApiGatewayInvoke', {
+    principal: new iam.ServicePrincipal('apigateway.amazonaws.com'),
+    sourceArn: stack.formatArn({
+      service: 'execute-api',
+      resource: props.httpApi.apiId,
+      resourceName: `authorizers/${jwtOriginAuthorizer.authorizerId}`,
+    }),
+  });
+  return { function: fn, jwtFunction, originAuthorizer, jwtOriginAuthorizer, jwtConfigPath };
 }
 
 /** The invocation URI of a Lambda authorizer. */

@@ -247,6 +247,16 @@ export async function authorizeRequest(event: AuthorizerEvent, checkJwt: boolean
   };
 }
 
+/** @internal */
+export interface AuthorizerCodeOptions {
+  /**
+   * Read the secret's ARN from the SSM parameter named in `SECRET_ARN_PARAMETER` (once per
+   * cold start) instead of `SECRET_ARN`: an additional Region's checks (ADR 15).
+   * @default false
+   */
+  readonly secretArnFromParameter?: boolean;
+}
+
 /**
  * The inline code of an authorizer function: the functions above, and a handler that reads the
  * secret (its current and previous versions and the staging labels in `ACCEPTED_STAGES`, again
@@ -254,7 +264,8 @@ export async function authorizeRequest(event: AuthorizerEvent, checkJwt: boolean
  * `JWT_CONFIG_PATH`, with the AWS SDK of the Lambda runtime.
  * @internal
  */
-export function authorizerCode(): string {
+export function authorizerCode(options: AuthorizerCodeOptions = {}): string {
+  const secretId = options.secretArnFromParameter ? 'await secretArn()' : 'process.env.SECRET_ARN';
   return [
     `const checkOrigin = ${checkOrigin.toString()};`,
     `const verifyJwt = ${verifyJwt.toString()};`,
@@ -269,8 +280,18 @@ export function authorizerCode(): string {
     'const stages = ["AWSCURRENT", "AWSPREVIOUS", ...(process.env.ACCEPTED_STAGES || "").split(",").filter(s => s.length > 0)];',
     'let secretValues; let secretsAt = 0;',
     'let routeConfigs; let routesAt = 0;',
+    ...options.secretArnFromParameter ? [
+      // The secret's ARN in this Region (a replica of the primary's), written into this
+      // Region's SSM by the platform's primary stack, which deploys after this one.
+      'const { GetParameterCommand } = require("@aws-sdk/client-ssm");',
+      'let secretArnValue;',
+      'async function secretArn() {',
+      '  if (!secretArnValue) secretArnValue = (await ssm.send(new GetParameterCommand({ Name: process.env.SECRET_ARN_PARAMETER }))).Parameter.Value;',
+      '  return secretArnValue;',
+      '}',
+    ] : [],
     'async function read(stage) {',
-    '  try { return (await client.send(new GetSecretValueCommand({ SecretId: process.env.SECRET_ARN, VersionStage: stage }))).SecretString; }',
+    `  try { return (await client.send(new GetSecretValueCommand({ SecretId: ${secretId}, VersionStage: stage }))).SecretString; }`,
     '  catch (err) { if (stage !== "AWSCURRENT" && err.name === "ResourceNotFoundException") return undefined; throw err; }',
     '}',
     // A failed refresh keeps the values read before (and tries again after 10 seconds); with
