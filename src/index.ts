@@ -28,6 +28,7 @@ export * from './frontend/static-site';
 export * from './platform/global-platform';
 export * from './platform/global-platform-props';
 export * from './platform/import-options';
+export * from './platform/region-options';
 
 // Presets
 export * from './presets/tts-service';

@@ -68,3 +68,17 @@ function formatValue(value: unknown): string {
   if (value instanceof Duration) return value.toHumanString();
   return JSON.stringify(value);
 }
+
+/**
+ * Runs `check` and names the props of its `PropError` inside `prefix`: a check of an options
+ * struct used in a list (`additionalRegions[0]` + `maxAzs` = `additionalRegions[0].maxAzs`).
+ * @internal
+ */
+export function checkWithin(prefix: string, check: () => void): void {
+  try {
+    check();
+  } catch (e) {
+    if (e instanceof PropError) e.message = e.message.replace(/: invalid /, `: invalid ${prefix}.`);
+    throw e;
+  }
+}

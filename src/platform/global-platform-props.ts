@@ -4,6 +4,7 @@ import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import { PlatformRegionOptions } from './region-options';
 import { CostBudget } from '../monitoring/cost-budget';
 import { PlatformNetworkOptions } from '../network/network-options';
 import { LongLivedOriginOptions } from '../routing/long-lived-options';
@@ -171,6 +172,30 @@ export interface GlobalPlatformProps extends PlatformNetworkOptions {
    * @default - no long-lived origin: every path goes through the HTTP API (30 s limit)
    */
   readonly longLivedConnections?: LongLivedOriginOptions;
+
+  // ------------------------------------------------------------------------------------ Regions
+
+  /**
+   * More Regions behind the same front door (ADR 15), each with its own network choices. Each
+   * gets a sibling stack `<stack>-<region>` with the platform's regional parts, which deploys
+   * before the platform's stack; the front door's function sends each request to the nearest
+   * Region in which the request's service is deployed (services register their Region when
+   * their stack deploys: `GlobalPlatform.fromPlatformName(..., { multiRegion: true })`), and to
+   * this stack's Region (the primary) when the service runs nowhere else, a Region is drained or
+   * the router's store cannot be read. Long-lived paths (WebSockets, streams) stay with the
+   * primary.
+   *
+   * With additional Regions, each Region's HTTP API also answers under `api.<domain>` (an API
+   * Gateway Regional custom domain, no charge), because the front door then forwards the viewer's
+   * Host and CloudFront headers (the router reads the viewer's location from them).
+   *
+   * Cost: each additional Region costs what the platform's regional parts cost there (see the
+   * README's cost table: "a second Region"), plus $0.40 a month for the origin secret's replica;
+   * the router's store reads cost $0.03 per million requests beyond the free tier.
+   *
+   * @default - one Region: the stack's
+   */
+  readonly additionalRegions?: PlatformRegionOptions[];
 
   // ---------------------------------------------------------------------------------------- WAF
 

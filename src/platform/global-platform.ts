@@ -16,12 +16,15 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { GlobalPlatformProps } from './global-platform-props';
 import { GlobalPlatformImportOptions } from './import-options';
-import { createEdgeCertificateAlarm, createEdgeStack, edgeValue } from './private/edge-stack';
+import { createAdditionalRegion, validateAdditionalRegions } from './private/additional-regions';
+import { createEdgeCertificateAlarm, createEdgeStack, edgeValue, siblingValue } from './private/edge-stack';
 import { ImportedGlobalPlatform } from './private/imported-platform';
 import { createPlatformDns } from './private/platform-dns';
 import { publishPlatformParameters } from './private/platform-parameters';
 import { claimPlatformName } from './private/platform-registry';
 import { validateEdgeHostedZone, validatePlatformProps } from './private/platform-validation';
+import { createRegionRouting } from './private/region-routing';
+import { RegionalParameterCopies, replicaSecretArn } from './private/regional-copies';
 import { buildRegionalMonitoring, buildRegionalParts } from './private/regional-parts';
 import { providePrivateEgress, provideRouteThrottling } from '../contract/capabilities';
 import { DEFAULT_LONG_LIVED_PATH_SUFFIXES, EDGE_REGION, platformPath } from '../contract/names';
@@ -193,6 +196,18 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
    */
   public readonly edgeAlarmTopic?: sns.ITopic;
 
+  /**
+   * The sibling stacks of `additionalRegions`, `<stack>-<region>`, in their order. Deploy them
+   * with the platform's stack (`cdk deploy --all`): they deploy first.
+   */
+  public readonly regionalStacks: Stack[];
+
+  /** The platform's Regions: its stack's first, then `additionalRegions`. */
+  public readonly regions: string[];
+
+  /** @default - undefined without `additionalRegions` */
+  public readonly regionRouterStore?: cloudfront.IKeyValueStore;
+
   private readonly centralApi: CentralApi;
 
   /**
@@ -221,6 +236,7 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
     // -------------------------------------------------------------------- edge (us-east-1) scope
     const needsEdgeStack = stack.region !== EDGE_REGION && (props.waf !== undefined || !props.edgeCertificate);
     if (needsEdgeStack) validateEdgeHostedZone(this, props);
+    validateAdditionalRegions(this, props, needsEdgeStack);
     this.edgeStack = needsEdgeStack ? createEdgeStack(this, platformName) : undefined;
     const edgeScope: Construct = this.edgeStack ? new Construct(this.edgeStack, id) : this;
     // The security controls' waivers and defaults, where they are raised (README "Security controls").
@@ -279,6 +295,19 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
     this.longLivedListener = longLivedOrigin?.listener;
     this.longLivedProxySecurityGroup = longLivedOrigin?.proxySecurityGroup;
 
+    // -------------------------------------------------------------------- additional Regions
+    const additional = (props.additionalRegions ?? []).map((entry, index) => createAdditionalRegion(this, {
+      platform: props,
+      entry,
+      index,
+      platformId: id,
+      hostedZoneId: consumer => this.edgeStack && !props.hostedZone
+        ? siblingValue(consumer, this.edgeStack, 'HostedZoneId', dns.hostedZone.hostedZoneId, `the ${EDGE_REGION} companion stack`)
+        : dns.hostedZone.hostedZoneId,
+    }));
+    this.regionalStacks = additional.map(r => r.stack);
+    this.regions = [stack.region, ...additional.map(r => r.region)];
+
     // ---------------------------------------------------------------------------- front door
     const waf = props.waf ? new FrontDoorWaf(edgeScope, 'Waf', {
       platformName,
@@ -295,13 +324,27 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
       logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy,
       originSecretRotation: props.originSecretRotation,
+      replicaRegions: additional.length > 0 ? additional.map(r => r.region) : undefined,
     });
     this.originSecret = originCheck.secret;
     this.originAuthorizerFunction = originCheck.function;
     this.originAuthorizer = routeAuthorizer(originCheck.originAuthorizer.authorizerId);
     this.jwtOriginAuthorizer = routeAuthorizer(originCheck.jwtOriginAuthorizer.authorizerId);
 
+    const regionRouting = additional.length > 0 ? createRegionRouting(this, {
+      platformName,
+      primaryRegion: stack.region,
+      certificate,
+      httpApi: api.httpApi,
+      stage: api.stage,
+      apiDomainName: this.apiDomainName,
+      additional,
+      longLivedPathSuffixes: this.longLivedPathSuffixes,
+    }) : undefined;
+    this.regionRouterStore = regionRouting?.store;
+
     const frontDoor = new FrontDoor(this, 'FrontDoor', {
+      regions: regionRouting,
       originSecret: originCheck.secret,
       originSecretStage: originCheck.stage,
       originSecretStageResource: originCheck.stageResource,
@@ -359,6 +402,15 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
       origin: originCheck.originAuthorizer.authorizerId,
       jwt: originCheck.jwtOriginAuthorizer.authorizerId,
     });
+    for (const region of additional) {
+      new RegionalParameterCopies(this, `Parameters-${region.region}`, platformName, region.region, {
+        originSecretArn: replicaSecretArn(originCheck.secret.secretArn, region.region),
+        regionRouterStoreArn: regionRouting!.store.keyValueStoreArn,
+        frontDoorDistributionId: frontDoor.distribution.distributionId,
+        frontDoorDomainName: frontDoor.distribution.distributionDomainName,
+        edgeCertificateArn: this.edgeCertificate.certificateArn,
+      });
+    }
     new CfnOutput(this, 'ApiUrl', { value: `https://${this.apiDomainName}`, description: 'the central API' });
   }
 

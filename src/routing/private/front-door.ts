@@ -9,6 +9,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import { ORIGIN_VERIFY_HEADER, VIEWER_ADDRESS_HEADER } from './origin-check';
+import { REGION_PREFIX, routerFunctionCode } from './regions/router-code';
 import { addNagSuppressions } from '../../core/nag';
 
 /** @internal */
@@ -31,7 +32,28 @@ export interface FrontDoorProps {
   readonly originSecretStage: string;
   /** What attaches that label; the distribution is deployed after it. */
   readonly originSecretStageResource: IConstruct;
+  /** Several Regions behind the front door (ADR 15). @default - one Region */
+  readonly regions?: FrontDoorRegions;
 }
+
+/** The Regions behind a front door with `additionalRegions` (ADR 15). @internal */
+export interface FrontDoorRegions {
+  readonly primaryRegion: string;
+  /** The primary's HTTP API under `api.<domain>` (its Regional custom domain's host). */
+  readonly primaryApiOriginDomainName: string;
+  /** Each additional Region's HTTP API under `api.<domain>`, by Region. */
+  readonly apiOriginDomainNames: Readonly<Record<string, string>>;
+  /** The router's store of registrations and drained Regions. */
+  readonly store: cloudfront.IKeyValueStore;
+  /** The long-lived behaviours' last path segments: those requests stay with the primary. */
+  readonly longLivedPathSuffixes: string[];
+}
+
+/** The distribution's origin id of a Region's API origin (the router selects it by this id). @internal */
+export function apiOriginId(region: string): string {
+  return `api-${region}`;
+}
+
 
 /**
  * The one public entry of `api.<domain>`: a CloudFront distribution whose default behaviour is
@@ -49,40 +71,35 @@ export class FrontDoor extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
 
-    // The HTTP API's own endpoint; CloudFront must send the API's host name, never the viewer's.
-    const apiOrigin = new origins.HttpOrigin(`${props.httpApi.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`, {
-      protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
-      originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
-      // A little above the HTTP API's own 30 s integration limit, so that API Gateway's answer
-      // (its 504 and JSON body) reaches the client rather than a CloudFront timeout page.
-      readTimeout: Duration.seconds(35),
-      // The service routes refuse requests without it (a direct call to execute-api). The
-      // template holds a dynamic reference to the secret, which CloudFormation resolves at
-      // deploy time; CloudFront replaces a viewer's header of that name with its own.
-      // The reference names a staging label (originSecretRotation, or the default one), so the
-      // template text changes with originSecretRotation and CloudFormation reads the secret again,
-      // and the checks know which version CloudFront sends, however often AWSCURRENT moved since.
-      customHeaders: {
-        [ORIGIN_VERIFY_HEADER]: SecretValue.secretsManager(props.originSecret.secretArn, {
-          versionStage: props.originSecretStage,
-        }).unsafeUnwrap(),
-      },
-    });
+    // The HTTP API's own endpoint; CloudFront must send the API's host name, never the viewer's
+    // (with several Regions: each Region's API under api.<domain>, the viewer's host).
+    const regions = props.regions;
+    const apiOrigin = this.apiOrigin(props, regions?.primaryApiOriginDomainName
+      ?? `${props.httpApi.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`, regions ? apiOriginId(regions.primaryRegion) : undefined);
 
     // The viewer's address for every origin, in a header no client can set: X-Forwarded-For's
     // left-most entries are the client's own, and whether API Gateway appends to it is not
     // documented. A CloudFront Function on each viewer request (JavaScript 2.0 runtime).
     // Cost: $0.10 per million requests (2 million a month free).
+    // With several Regions the same function also routes each request (routerFunctionCode), with
+    // the store of registrations; no more invocations than before.
     const viewerAddress = new cloudfront.Function(this, 'ViewerAddress', {
-      comment: `${props.platformName}: sets ${VIEWER_ADDRESS_HEADER} to the viewer's IP address`,
+      comment: regions
+        ? `${props.platformName}: sets ${VIEWER_ADDRESS_HEADER} and sends each request to the nearest region its service runs in`
+        : `${props.platformName}: sets ${VIEWER_ADDRESS_HEADER} to the viewer's IP address`,
       runtime: cloudfront.FunctionRuntime.JS_2_0,
-      code: cloudfront.FunctionCode.fromInline([
+      code: cloudfront.FunctionCode.fromInline(regions ? routerFunctionCode({
+        primaryRegion: regions.primaryRegion,
+        apiOriginIds: Object.fromEntries(Object.keys(regions.apiOriginDomainNames).map(r => [r, apiOriginId(r)])),
+        longLivedPathSuffixes: regions.longLivedPathSuffixes,
+      }) : [
         'function handler(event) {',
         '  var request = event.request;',
         `  request.headers['${VIEWER_ADDRESS_HEADER}'] = { value: event.viewer.ip };`,
         '  return request;',
         '}',
       ].join('\n')),
+      keyValueStore: regions?.store,
     });
     const functionAssociations = [{ function: viewerAddress, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }];
 
@@ -91,13 +108,27 @@ export class FrontDoor extends Construct {
       viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
       allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
       cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
-      originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      // With several Regions: the viewer's location for the router (CloudFront-Viewer-Latitude
+      // and -Longitude reach a function only when a policy of the behaviour forwards them), and
+      // the viewer's Host, which each Region's API accepts under api.<domain>.
+      originRequestPolicy: regions
+        ? cloudfront.OriginRequestPolicy.ALL_VIEWER_AND_CLOUDFRONT_2022
+        : cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
       responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
       compress: false,
       functionAssociations,
     };
 
     const additionalBehaviors: Record<string, cloudfront.BehaviorOptions> = {};
+    if (regions) {
+      // One behaviour per Region: it puts the Region's API origin into the distribution (the
+      // router selects it by id), and /_region/<region>/<path> reaches that Region directly
+      // (the router strips the prefix): for checks of one Region, drained or not.
+      additionalBehaviors[`${REGION_PREFIX}${regions.primaryRegion}/*`] = apiBehavior;
+      for (const [region, domainName] of Object.entries(regions.apiOriginDomainNames)) {
+        additionalBehaviors[`${REGION_PREFIX}${region}/*`] = { ...apiBehavior, origin: this.apiOrigin(props, domainName, apiOriginId(region)) };
+      }
+    }
     if (props.longLivedOrigin) {
       for (const pattern of props.longLivedPathPatterns) {
         additionalBehaviors[pattern] = {
@@ -152,5 +183,29 @@ export class FrontDoor extends Construct {
     const target = route53.RecordTarget.fromAlias(new targets.CloudFrontTarget(this.distribution));
     new route53.ARecord(this, 'AliasRecord', { zone: props.hostedZone, recordName: props.apiDomainName, target });
     new route53.AaaaRecord(this, 'AliasRecordIpv6', { zone: props.hostedZone, recordName: props.apiDomainName, target });
+  }
+
+  private apiOrigin(props: FrontDoorProps, domainName: string, originId: string | undefined): cloudfront.IOrigin {
+    return new origins.HttpOrigin(domainName, {
+      originId,
+      protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+      originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+      // A little above the HTTP API's own 30 s integration limit, so that API Gateway's answer
+      // (its 504 and JSON body) reaches the client rather than a CloudFront timeout page.
+      readTimeout: Duration.seconds(35),
+      // The service routes refuse requests without it (a direct call to execute-api). The
+      // template holds a dynamic reference to the secret, which CloudFormation resolves at
+      // deploy time; CloudFront replaces a viewer's header of that name with its own.
+      // The reference names a staging label (originSecretRotation, or the default one), so the
+      // template text changes with originSecretRotation and CloudFormation reads the secret again,
+      // and the checks know which version CloudFront sends, however often AWSCURRENT moved since.
+      // Every Region's checks read the same secret (their Region's replica of it).
+      customHeaders: {
+        [ORIGIN_VERIFY_HEADER]: SecretValue.secretsManager(props.originSecret.secretArn, {
+          versionStage: props.originSecretStage,
+        }).unsafeUnwrap(),
+      },
+    });
+
   }
 }

@@ -30,6 +30,8 @@ export interface RouterCodeOptions {
 }
 
 const FACTORY = 'routerFunctionCode';
+/** Requests under `/_region/<region>/` go to that Region's API (a behaviour per Region), without the prefix. @internal */
+export const REGION_PREFIX = '/_region/';
 const REGION_RE = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 // Origin ids are embedded in the code (with JSON.stringify); keep them to a plain alphabet.
 const ORIGIN_ID_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
@@ -55,6 +57,8 @@ const SUFFIX_RE = /^[a-z0-9][a-z0-9._-]*$/;
  *   behaviour's default origin is the primary's).
  * - `cf.kvs()` is called inside the handler's `try` (the guide's examples call it at the top of
  *   the code), so that a function without an associated store still serves every request.
+ * - A path `/_region/<region>/<path>` loses its first two segments and is not routed: the
+ *   front door's behaviour for `/_region/<region>/*` sends it to that Region's API.
  * - Only a deploy can show: origin selection on POST and WebSocket upgrades, and whether a
  *   viewer-sent `cloudfront-viewer-latitude` is replaced by CloudFront's own; at worst such a
  *   header lets a viewer pick among the Regions its service is registered in and not drained.
@@ -139,6 +143,13 @@ async function chooseRegion(request) {
 async function handler(event) {
   const request = event.request;
   request.headers[${JSON.stringify(VIEWER_ADDRESS_HEADER)}] = { value: event.viewer.ip };
+  if (request.uri.indexOf(${JSON.stringify(REGION_PREFIX)}) === 0) {
+    // /_region/<region>/<path>: the behaviour of that path pattern sends it to the Region's API.
+    const rest = request.uri.slice(${REGION_PREFIX.length});
+    const slash = rest.indexOf('/');
+    request.uri = slash < 0 ? '/' : rest.slice(slash);
+    return request;
+  }
   const origins = isLongLived(request.uri) ? LONG_LIVED : API;
   const region = await chooseRegion(request);
   if (region !== PRIMARY && origins[region] !== undefined) cf.selectRequestOriginById(origins[region]);

@@ -135,6 +135,20 @@ describe('routerFunctionCode in the cloudfront-js-2.0 stand-in', () => {
     expect(failed.request.headers['x-viewer-address']).toEqual({ value: '192.0.2.1' });
   });
 
+  test('/_region/<region>/<path> loses the prefix and is not routed: the behaviour of that pattern picks the Region', async () => {
+    const fn = router(['s/orders/eu-central-1', 'd/eu-central-1']);
+    const result = await fn.run({ uri: '/_region/eu-central-1/orders/items/1', ip: '192.0.2.7', headers: TOKYO, querystring: { a: '1' } });
+    expect(result.request.uri).toBe('/orders/items/1');
+    expect(result.request.querystring).toEqual({ a: { value: '1' } });
+    expect(result.selectedOrigins).toEqual([]);
+    expect(result.storeReads).toEqual([]);
+    expect(result.request.headers['x-viewer-address']).toEqual({ value: '192.0.2.7' });
+    expect((await fn.run({ uri: '/_region/eu-central-1', headers: {} })).request.uri).toBe('/');
+    // Only as the first segment: a service path that contains it is routed as usual.
+    const routed = await fn.run({ uri: '/orders/_region/eu-central-1', headers: FRANKFURT });
+    expect(routed.request.uri).toBe('/orders/_region/eu-central-1');
+  });
+
   test('POST, PUT and DELETE are routed like GET, and the request is returned unchanged otherwise', async () => {
     const fn = router(['s/orders/eu-central-1']);
     for (const method of ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS']) {

@@ -1,0 +1,202 @@
+import { ArnFormat, RemovalPolicy, Stack, Stage, Tags, Token } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { Construct, IConstruct } from 'constructs';
+import { siblingValue } from './edge-stack';
+import { PlatformParameters, publishRegionalParameters } from './platform-parameters';
+import { buildRegionalMonitoring, buildRegionalParts, RegionalParts } from './regional-parts';
+import { EDGE_REGION } from '../../contract/names';
+import { parameterName } from '../../contract/parameters';
+import { ControlWaivers } from '../../core/controls';
+import { checkWithin, PropError } from '../../core/errors';
+import { addNagSuppressions } from '../../core/nag';
+import { validateNetworkOptions } from '../../network/private/platform-network';
+import { createOriginAuthorizers } from '../../routing/private/front-door-authorizer';
+import { authorizerCode } from '../../routing/private/origin-check';
+import { DEFAULT_ORIGIN_SECRET_STAGE } from '../../routing/private/origin-secret-stage';
+import { REGION_COORDINATES } from '../../routing/private/regions/region-coordinates';
+import { regionalApiDomain } from '../../routing/private/regions/regional-api-domain';
+import { GlobalPlatformProps } from '../global-platform-props';
+import { PlatformRegionOptions } from '../region-options';
+
+/** The most additional Regions a platform takes (the router's code must stay under 10 KB). @internal */
+export const MAX_ADDITIONAL_REGIONS = 8;
+
+/**
+ * The checks of `additionalRegions`: explicit, known, distinct Regions other than the
+ * platform's, each with valid network options; and a hosted zone their stacks can read.
+ * @internal
+ */
+export function validateAdditionalRegions(scope: IConstruct, props: GlobalPlatformProps, hasEdgeStack: boolean): void {
+  const entries = props.additionalRegions ?? [];
+  if (entries.length === 0) return;
+  const primary = Stack.of(scope).region;
+  if (!(primary in REGION_COORDINATES)) {
+    throw new PropError(scope, 'stack region', primary, 'additionalRegions needs the platform in a commercial aws region the front door\'s router knows'
+      + ` (${Object.keys(REGION_COORDINATES).length} regions, such as eu-central-1)`);
+  }
+  if (entries.length > MAX_ADDITIONAL_REGIONS) {
+    throw new PropError(scope, 'additionalRegions', entries.map(e => e.region), `expected at most ${MAX_ADDITIONAL_REGIONS} regions`);
+  }
+  const seen = new Set<string>();
+  entries.forEach((entry, i) => {
+    const prop = `additionalRegions[${i}].region`;
+    if (typeof entry.region !== 'string' || Token.isUnresolved(entry.region) || !(entry.region in REGION_COORDINATES)) {
+      throw new PropError(scope, prop, entry.region, 'expected a commercial aws region code written out, such as us-west-2 (each region gets a stack of its own at synth)');
+    }
+    if (entry.region === primary) {
+      throw new PropError(scope, prop, entry.region, 'expected a region other than the platform\'s own (its stack\'s region)');
+    }
+    if (seen.has(entry.region)) throw new PropError(scope, prop, entry.region, 'list each region once');
+    seen.add(entry.region);
+    checkWithin(`additionalRegions[${i}]`, () => validateNetworkOptions(scope, entry, entry.region));
+  });
+  // The additional Regions' stacks deploy before the platform's: they can read the zone the
+  // companion stack creates, never one the platform's own stack creates.
+  if (!props.hostedZone && !hasEdgeStack) {
+    throw new PropError(scope, 'hostedZone', undefined, `additionalRegions with a platform in ${EDGE_REGION} needs an existing zone`
+      + ' (HostedZone.fromHostedZoneAttributes): the zone the platform would create lives in its own stack, which deploys after'
+      + ' the additional regions\' stacks that validate their certificates in it');
+  }
+}
+
+/** What an additional Region gives the platform's stack. @internal */
+export interface AdditionalRegion {
+  readonly region: string;
+  readonly stack: Stack;
+  /** The Region's construct that holds its parts (id: the platform's id). */
+  readonly scope: Construct;
+  readonly parts: RegionalParts;
+  /** The host of the Region's HTTP API under `api.<domain>`, as the platform's stack reads it (`Fn::GetStackOutput`). */
+  readonly apiOriginDomainName: string;
+  /** The Region's alarms; the first is the central API's 5xx rate alarm. */
+  readonly alarms: cloudwatch.IAlarm[];
+}
+
+/** @internal */
+export interface AdditionalRegionProps {
+  readonly platform: GlobalPlatformProps;
+  readonly entry: PlatformRegionOptions;
+  /** The entry's position in `additionalRegions`. */
+  readonly index: number;
+  /** The platform construct's id (the Region's scope takes it, as the companion stack's does). */
+  readonly platformId: string;
+  /** The hosted zone's id as the Region's stack reads it. */
+  readonly hostedZoneId: (consumer: IConstruct) => string;
+}
+
+/**
+ * One additional Region (ADR 15): a sibling stack `<stack>-<region>` in the platform's app or
+ * stage, with the regional parts, the Region's certificate, the origin checks (which read the
+ * origin secret's replica: its ARN is written into the Region's SSM by the platform's stack,
+ * which deploys after this one), the alarm topic, alarms and dashboard, and the parameters
+ * under the same keys as the platform's.
+ * @internal
+ */
+export function createAdditionalRegion(platform: Construct, props: AdditionalRegionProps): AdditionalRegion {
+  const p = props.platform;
+  const region = props.entry.region;
+  const primaryStack = Stack.of(platform);
+  const parent = Stage.of(primaryStack) ?? primaryStack.node.root;
+  const stackId = `${primaryStack.node.id}-${region}`;
+  if (parent.node.tryFindChild(stackId)) {
+    throw new PropError(platform, 'additionalRegions', region, `the app already has a stack with the id ${stackId}`);
+  }
+  const stack = new Stack(parent, stackId, {
+    stackName: `${primaryStack.stackName}-${region}`,
+    env: { account: primaryStack.account, region },
+    description: `${region} part of the ${p.platformName} platform (its primary region is ${primaryStack.region})`,
+  });
+  const scope = new Construct(stack, props.platformId);
+  ControlWaivers.applyTo(scope);
+  Tags.of(stack).add('platform', p.platformName);
+
+  const zone = route53.HostedZone.fromHostedZoneAttributes(scope, 'HostedZoneRef', {
+    hostedZoneId: props.hostedZoneId(scope),
+    zoneName: p.domainName,
+  });
+  const certificate = new acm.Certificate(scope, 'Certificate', {
+    domainName: p.domainName,
+    subjectAlternativeNames: [`*.${p.domainName}`],
+    validation: acm.CertificateValidation.fromDns(zone),
+    certificateName: `${p.platformName}-regional`,
+  });
+
+  const accountWidePrefix = `${p.platformName}-${region}`;
+  const apiDomainName = `api.${p.domainName}`;
+  const parts = buildRegionalParts(scope, {
+    platform: p,
+    network: props.entry,
+    defaultVpcCidr: `10.${props.index + 1}.0.0/16`,
+    accountWidePrefix,
+    certificate,
+    apiDomainName,
+  });
+
+  // The checks read the replica of the platform's origin secret, by the ARN that the platform's
+  // stack writes into this Region's SSM (it deploys after this stack; the ARN is read once per
+  // cold start). The replica keeps the primary's tags, which scope the read.
+  const secretArnParameter = parameterName(p.platformName, 'originSecretArn');
+  const checks = createOriginAuthorizers(new Construct(scope, 'OriginCheck'), {
+    platformName: p.platformName,
+    httpApi: parts.api.httpApi,
+    logRetention: p.logRetention ?? logs.RetentionDays.ONE_MONTH,
+    removalPolicy: p.removalPolicy ?? RemovalPolicy.RETAIN,
+    code: authorizerCode({ secretArnFromParameter: true }),
+    environment: {
+      SECRET_ARN_PARAMETER: secretArnParameter,
+      ACCEPTED_STAGES: p.originSecretRotation ?? DEFAULT_ORIGIN_SECRET_STAGE,
+    },
+    statements: [
+      new iam.PolicyStatement({
+        actions: ['ssm:GetParameter'],
+        resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: secretArnParameter.slice(1) })],
+      }),
+      new iam.PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+        conditions: { StringEquals: { 'secretsmanager:ResourceTag/platform': p.platformName } },
+      }),
+    ],
+  });
+  for (const fn of [checks.function, checks.jwtFunction]) {
+    addNagSuppressions(fn.role!, [{
+      id: 'AwsSolutions-IAM5',
+      reason: 'the origin secret\'s replica in this region is named by the platform\'s stack, which deploys after this one: the read is scoped by the secret\'s platform tag instead of its ARN',
+      appliesTo: [`Resource::arn:<AWS::Partition>:secretsmanager:${region}:${Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account}:secret:*`],
+    }], true);
+  }
+
+  const monitoring = buildRegionalMonitoring(scope, {
+    platform: p,
+    accountWidePrefix,
+    parts,
+    dashboard: p.dashboard ?? true,
+  });
+
+  const parameters = new PlatformParameters(scope, 'Parameters', p.platformName);
+  publishRegionalParameters(parameters, {
+    domainName: p.domainName,
+    apiDomainName,
+    certificate,
+    vpc: parts.network.vpc,
+    serviceSubnets: parts.network.serviceSubnets,
+    serviceAssignPublicIp: parts.network.assignPublicIp ? 'ENABLED' : 'DISABLED',
+    cluster: parts.compute.cluster,
+    namespace: parts.compute.namespace,
+    httpApi: parts.api.httpApi,
+    httpStageName: parts.api.stage.stageName,
+    vpcLink: parts.api.vpcLink,
+    vpcLinkSecurityGroup: parts.api.vpcLinkSecurityGroup,
+    alarmTopic: monitoring.topic.topic,
+    originAuthorizerFunction: checks.function,
+  }, { origin: checks.originAuthorizer.authorizerId, jwt: checks.jwtOriginAuthorizer.authorizerId });
+  parameters.publish('hostedZoneId', zone.hostedZoneId);
+
+  const apiHost = regionalApiDomain(scope, { apiDomainName, certificate, httpApi: parts.api.httpApi, stage: parts.api.stage });
+  const apiOriginDomainName = siblingValue(platform, stack, 'ApiOriginDomainName', apiHost, `the ${region} stack`);
+  return { region, stack, scope, parts, apiOriginDomainName, alarms: monitoring.alarms };
+}

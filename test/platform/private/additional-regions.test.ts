@@ -1,0 +1,209 @@
+import { App, Aspects, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import * as nag3 from 'cdk-nag-v3';
+import { GlobalPlatform, GlobalPlatformProps } from '../../../src';
+import { PARAMETER_KEYS } from '../../../src/contract/parameters';
+import { errorOf } from '../../helpers/errors';
+import { ACCOUNT } from '../../helpers/fixtures';
+import { resources } from '../../helpers/templates';
+
+/** A platform in eu-central-1 (stack `Platform`) with `props`; the app synthesized once per call. */
+function synth(props: Partial<GlobalPlatformProps> = {}, region = 'eu-central-1') {
+  const app = new App();
+  const stack = new Stack(app, 'Platform', { env: { account: ACCOUNT, region } });
+  const platform = new GlobalPlatform(stack, 'Platform', {
+    platformName: 'georgi',
+    domainName: 'georgi.io',
+    additionalRegions: [{ region: 'us-west-2' }],
+    ...props,
+  });
+  const assembly = app.synth();
+  const template = (name: string) => Template.fromJSON(assembly.getStackByName(name).template);
+  return { app, stack, platform, assembly, template };
+}
+
+// One app shared by the template tests (synthesizing three stacks takes seconds).
+const shared = synth({ longLivedConnections: {} });
+const primary = shared.template('Platform');
+const regional = shared.template('Platform-us-west-2');
+
+function distributionConfig(): any {
+  return Object.values(resources(primary, 'AWS::CloudFront::Distribution'))[0].Properties.DistributionConfig;
+}
+
+describe('additionalRegions: the sibling stacks', () => {
+  test('a stack per Region, named <stack>-<region>, in that Region; the platform\'s stack deploys after it', () => {
+    const names = shared.assembly.stacks.map(s => `${s.stackName}@${s.environment.region}`).sort();
+    expect(names).toEqual(['Platform-edge@us-east-1', 'Platform-us-west-2@us-west-2', 'Platform@eu-central-1']);
+    expect(shared.assembly.getStackByName('Platform').dependencies.map(d => d.id)).toContain('Platform-us-west-2');
+    expect(shared.platform.regionalStacks.map(s => s.stackName)).toEqual(['Platform-us-west-2']);
+    expect(shared.platform.regions).toEqual(['eu-central-1', 'us-west-2']);
+  });
+
+  test('the Region has the regional parts: VPC (10.1.0.0/16 by default), cluster, namespace, HTTP API, VPC link, checks, alarms', () => {
+    regional.hasResourceProperties('AWS::EC2::VPC', { CidrBlock: '10.1.0.0/16' });
+    regional.resourceCountIs('AWS::ECS::Cluster', 1);
+    regional.resourceCountIs('AWS::ServiceDiscovery::PrivateDnsNamespace', 1);
+    regional.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+    regional.resourceCountIs('AWS::ApiGatewayV2::VpcLink', 1);
+    regional.resourcePropertiesCountIs('AWS::ApiGatewayV2::Authorizer', { Name: Match.anyValue() }, 2);
+    // Alarms are per Region (the same names as the primary's), and notify the Region's own topic.
+    const [topicId] = Object.keys(resources(regional, 'AWS::SNS::Topic'));
+    regional.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'georgi-api-5xx-rate', AlarmActions: [{ Ref: topicId }] });
+    regional.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'georgi-us-west-2-platform' });
+    regional.resourceCountIs('AWS::CloudFront::Distribution', 0);
+    regional.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    // Long-lived paths stay with the primary: no load balancer in the additional Region.
+    regional.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 0);
+  });
+
+  test('the Region\'s certificate is validated in the zone the companion stack creates (read with Fn::GetStackOutput)', () => {
+    regional.hasResourceProperties('AWS::CertificateManager::Certificate', {
+      DomainName: 'georgi.io',
+      SubjectAlternativeNames: ['*.georgi.io'],
+      DomainValidationOptions: [{ DomainName: 'georgi.io', HostedZoneId: { 'Fn::GetStackOutput': { StackName: 'Platform-edge', Region: 'us-east-1', OutputName: 'HostedZoneId' } } }],
+    });
+    expect(shared.assembly.getStackByName('Platform-us-west-2').dependencies.map(d => d.id)).toContain('Platform-edge');
+  });
+
+  test('the Region publishes its own values under the platform\'s keys; the primary writes the rest into it', () => {
+    const names = Object.values(resources(regional, 'AWS::SSM::Parameter')).map(r => r.Properties.Name).sort();
+    for (const key of ['vpcId', 'clusterName', 'httpApiId', 'namespaceId', 'alarmTopicArn', 'hostedZoneId', 'originAuthorizerId'] as const) {
+      expect(names).toContain(`/platform/georgi/${PARAMETER_KEYS[key]}`);
+    }
+    // Known only to the primary's stack: written into us-west-2 by it.
+    const copies = Object.values(resources(primary, 'Custom::AWS')).map(r => joined(r.Properties.Create))
+      .filter(c => c.includes('"action":"putParameter"'));
+    const written = copies.map(c => [/"region":"([^"]+)"/.exec(c)![1], /"Name":"([^"]+)"/.exec(c)![1]]).sort();
+    expect(written).toEqual(['originSecretArn', 'regionRouterStoreArn', 'frontDoorDistributionId', 'frontDoorDomainName', 'edgeCertificateArn']
+      .map(k => ['us-west-2', `/platform/georgi/${PARAMETER_KEYS[k as keyof typeof PARAMETER_KEYS]}`]).sort());
+    for (const key of ['originSecretArn', 'regionRouterStoreArn', 'frontDoorDistributionId']) {
+      expect(names).not.toContain(`/platform/georgi/${PARAMETER_KEYS[key as keyof typeof PARAMETER_KEYS]}`);
+    }
+  });
+
+  test('the origin secret is replicated into the Region; its checks read the replica by the ARN in SSM, scoped by the platform tag', () => {
+    primary.hasResourceProperties('AWS::SecretsManager::Secret', { ReplicaRegions: [{ Region: 'us-west-2' }] });
+    const checks = Object.values(resources(regional, 'AWS::Lambda::Function'))
+      .filter(f => f.Properties.Environment?.Variables?.SECRET_ARN_PARAMETER);
+    expect(checks).toHaveLength(2);
+    for (const check of checks) {
+      expect(check.Properties.Environment.Variables.SECRET_ARN_PARAMETER).toBe('/platform/georgi/front-door/origin-secret-arn');
+      expect(check.Properties.Environment.Variables.SECRET_ARN).toBeUndefined();
+      expect(check.Properties.Code.ZipFile).toContain('GetParameterCommand({ Name: process.env.SECRET_ARN_PARAMETER })');
+    }
+    regional.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Action: 'secretsmanager:GetSecretValue',
+          Condition: { StringEquals: { 'secretsmanager:ResourceTag/platform': 'georgi' } },
+        })]),
+      },
+    });
+  });
+});
+
+describe('additionalRegions: the front door', () => {
+  test('an API origin per Region, by id: the primary\'s and the Region\'s API under api.<domain>', () => {
+    const origins = distributionConfig().Origins.filter((o: any) => String(o.Id).startsWith('api-'));
+    expect(origins.map((o: any) => o.Id).sort()).toEqual(['api-eu-central-1', 'api-us-west-2']);
+    const west = origins.find((o: any) => o.Id === 'api-us-west-2');
+    expect(west.DomainName).toEqual({ 'Fn::GetStackOutput': { StackName: 'Platform-us-west-2', Region: 'us-west-2', OutputName: 'ApiOriginDomainName' } });
+    expect(west.OriginCustomHeaders.map((h: any) => h.HeaderName)).toEqual(['x-origin-verify']);
+    for (const t of [primary, regional]) {
+      t.hasResourceProperties('AWS::ApiGatewayV2::DomainName', { DomainName: 'api.georgi.io', DomainNameConfigurations: [Match.objectLike({ SecurityPolicy: 'TLS_1_2' })] });
+      t.resourceCountIs('AWS::ApiGatewayV2::ApiMapping', 1);
+    }
+  });
+
+  test('the API behaviours forward the viewer\'s location (AllViewerAndCloudFrontHeaders-2022-06); /_region/<region>/* reaches each Region', () => {
+    const config = distributionConfig();
+    const allViewerAndCloudFront = '33f36d7e-f396-46d9-90e0-52428a34d9dc';
+    expect(config.DefaultCacheBehavior.OriginRequestPolicyId).toBe(allViewerAndCloudFront);
+    const region = (pattern: string) => config.CacheBehaviors.find((b: any) => b.PathPattern === pattern);
+    expect(region('/_region/us-west-2/*').TargetOriginId).toBe('api-us-west-2');
+    expect(region('/_region/eu-central-1/*').TargetOriginId).toBe('api-eu-central-1');
+    // Listed before the long-lived patterns, which would match /_region/<region>/<service>/ws too.
+    expect(config.CacheBehaviors.findIndex((b: any) => b.PathPattern === '/*/ws')).toBeGreaterThan(1);
+  });
+
+  test('the viewer-request function is the router, with the store associated', () => {
+    const [fn] = Object.values(resources(primary, 'AWS::CloudFront::Function'));
+    expect(fn.Properties.FunctionConfig.Runtime).toBe('cloudfront-js-2.0');
+    expect(fn.Properties.FunctionCode).toContain('cf.selectRequestOriginById');
+    expect(fn.Properties.FunctionCode).toContain('"us-west-2":"api-us-west-2"');
+    expect(fn.Properties.FunctionCode).toContain('const SUFFIXES = ["ws","mcp"]');
+    const [storeId] = Object.keys(resources(primary, 'AWS::CloudFront::KeyValueStore'));
+    expect(fn.Properties.FunctionConfig.KeyValueStoreAssociations).toEqual([{ KeyValueStoreARN: { 'Fn::GetAtt': [storeId, 'Arn'] } }]);
+    primary.hasResourceProperties('AWS::SSM::Parameter', { Name: '/platform/georgi/front-door/region-router-store-arn' });
+  });
+});
+
+describe('additionalRegions: validation', () => {
+  test.each([
+    [[{ region: 'eu-central-1' }], 'additionalRegions[0].region', 'other than the platform\'s own'],
+    [[{ region: 'us-west-2' }, { region: 'us-west-2' }], 'additionalRegions[1].region', 'list each region once'],
+    [[{ region: 'mars-north-1' }], 'additionalRegions[0].region', 'commercial aws region code'],
+    [[{ region: 'us-west-2', maxAzs: 9 }], 'additionalRegions[0].maxAzs 9', 'from 2 to 6'],
+    [[{ region: 'us-west-2', availabilityZones: ['eu-central-1a', 'eu-central-1b'] }], 'additionalRegions[0].availabilityZones', 'us-west-2'],
+  ])('%j: refused naming %s', (regions, prop, message) => {
+    const { message: text } = errorOf(() => synth({ additionalRegions: regions as any }));
+    expect(text).toContain(`invalid ${prop}`);
+    expect(text).toContain(message);
+  });
+
+  test('a platform in us-east-1 that would create its zone in its own stack is refused, with an existing zone it is not', () => {
+    expect(errorOf(() => synth({}, 'us-east-1')).message).toContain('invalid hostedZone undefined: additionalRegions with a platform in us-east-1 needs an existing zone');
+    const app = new App();
+    const stack = new Stack(app, 'Platform', { env: { account: ACCOUNT, region: 'us-east-1' } });
+    const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z123', zoneName: 'georgi.io' });
+    new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', hostedZone, additionalRegions: [{ region: 'eu-west-1' }] });
+    const t = Template.fromJSON(app.synth().getStackByName('Platform-eu-west-1').template);
+    t.hasResourceProperties('AWS::CertificateManager::Certificate', { DomainValidationOptions: [{ DomainName: 'georgi.io', HostedZoneId: 'Z123' }] });
+  });
+
+  test('without additionalRegions nothing of this is made', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Platform', { env: { account: ACCOUNT, region: 'eu-central-1' } });
+    const platform = new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io' });
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::CloudFront::KeyValueStore', 0);
+    t.resourceCountIs('AWS::ApiGatewayV2::DomainName', 0);
+    expect(platform.regionalStacks).toEqual([]);
+    expect(platform.regionRouterStore).toBeUndefined();
+    expect(app.node.children.filter(c => c instanceof Stack).map(s => s.node.id)).toEqual(['Platform', 'Platform-edge']);
+  });
+});
+
+describe('additionalRegions: cdk-nag', () => {
+  test('both majors are clean on every stack', () => {
+    const { app } = synthNagged();
+    for (const stack of app.node.children.filter((c): c is Stack => c instanceof Stack)) {
+      const errors = Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*'))
+        .map(e => `${e.id}: ${String(e.entry.data).split('\n')[0]}`);
+      expect(errors).toEqual([]);
+    }
+    const violations = new nag3.AwsSolutionsChecks().validateScope(app).violations
+      .flatMap(v => v.violatingResources.map(r => `${v.ruleName} ${r.constructPath}`));
+    expect(violations).toEqual([]);
+  });
+});
+
+function synthNagged() {
+  const app = new App();
+  const stack = new Stack(app, 'Platform', { env: { account: ACCOUNT, region: 'eu-central-1' } });
+  new GlobalPlatform(stack, 'Platform', {
+    platformName: 'georgi', domainName: 'georgi.io', additionalRegions: [{ region: 'us-west-2' }], longLivedConnections: {}, waf: {},
+  });
+  Aspects.of(app).add(new AwsSolutionsChecks());
+  app.synth();
+  return { app };
+}
+
+/** An AwsCustomResource's `Create` property (a JSON string, possibly joined with tokens) as text. */
+function joined(value: any): string {
+  if (typeof value === 'string') return value;
+  return value['Fn::Join'][1].map((p: any) => typeof p === 'string' ? p : 'TOKEN').join('');
+}
