@@ -16,6 +16,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { CostEstimator, CostLineItem, StackCostEstimate } from '../../src';
+import { PRICE_LIST } from '../../src/cost/private/price-list';
 import { ACCOUNT, ENV } from '../helpers/fixtures';
 
 // Hand-computed figures: us-east-1 list prices times 730 hours a month (the price list's own
@@ -353,7 +354,7 @@ describe('attribution, Regions and what cannot be priced', () => {
     expect(CostEstimator.fromTemplate(template, 'S', 'ap-south-1').priceRegion).toBe('us-east-1');
     expect(CostEstimator.fromTemplate(template, 'S').notes[0]).toMatch(/environment-agnostic stack: priced with us-east-1 prices/);
     expect(() => CostEstimator.fromTemplate(template, 'S', undefined, { defaultRegion: 'xx-nowhere-1' }))
-      .toThrow('invalid defaultRegion xx-nowhere-1: prices exist for us-east-1, eu-central-1');
+      .toThrow('invalid defaultRegion xx-nowhere-1: prices exist for us-east-1, eu-central-1, us-west-2, eu-west-1');
   });
 
   test('eu-central-1 uses its own prices', () => {
@@ -411,5 +412,62 @@ describe('fromCloudAssembly', () => {
     const out = assembly();
     fs.writeFileSync(path.join(out, 'A.template.json'), '{ "Resources": ');
     expect(() => CostEstimator.fromCloudAssembly(out)).toThrow(new RegExp(`^cannot parse ${path.join(out, 'A.template.json')}: `));
+  });
+});
+
+// A platform with several Regions: each stack is priced with its own Region's list and says
+// which list priced it. One NAT gateway per stack, 730 hours: eu-central-1 $0.052 an hour,
+// us-west-2 $0.045, eu-west-1 $0.048; ap-south-1 has no list: us-east-1's $0.045.
+describe('several Regions', () => {
+  function twoRegionApp(): string {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cost-regions-'));
+    const app = new App({ outdir });
+    for (const [id, region] of [['Primary', 'eu-central-1'], ['Oregon', 'us-west-2'], ['Ireland', 'eu-west-1'], ['Mumbai', 'ap-south-1']]) {
+      const stack = new Stack(app, id, { env: { account: ACCOUNT, region } });
+      new ec2.CfnNatGateway(stack, 'Nat', { subnetId: 'subnet-12345678' });
+    }
+    app.synth();
+    return outdir;
+  }
+
+  test('each stack with its own Region\'s prices; a Region without a list says which list priced it', () => {
+    const result = CostEstimator.fromCloudAssembly(twoRegionApp());
+    const byName = Object.fromEntries(result.stacks.map(s => [s.stackName, s]));
+    expect(result.stacks.map(s => [s.stackName, s.region, s.priceRegion])).toEqual([
+      ['Primary', 'eu-central-1', 'eu-central-1'],
+      ['Oregon', 'us-west-2', 'us-west-2'],
+      ['Ireland', 'eu-west-1', 'eu-west-1'],
+      ['Mumbai', 'ap-south-1', 'us-east-1'],
+    ]);
+    expect(byName.Primary.monthlyUsd).toBeCloseTo(0.052 * HOURS, 6); // $37.96
+    expect(byName.Oregon.monthlyUsd).toBeCloseTo(0.045 * HOURS, 6); // $32.85
+    expect(byName.Ireland.monthlyUsd).toBeCloseTo(0.048 * HOURS, 6); // $35.04
+    expect(byName.Mumbai.monthlyUsd).toBeCloseTo(0.045 * HOURS, 6); // $32.85 at us-east-1 prices
+    expect(result.totalMonthlyUsd).toBeCloseTo(138.7, 6);
+    expect(byName.Mumbai.notes).toContain('no price list for ap-south-1: priced with us-east-1 prices');
+    for (const name of ['Primary', 'Oregon', 'Ireland']) {
+      expect(byName[name].notes.filter(n => n.startsWith('no price list'))).toEqual([]);
+    }
+    // The per-use price follows the Region too: NAT data processed.
+    expect(byName.Ireland.usagePrices).toContainEqual(expect.objectContaining({ description: 'NAT gateway data processed', priceUsd: 0.048 }));
+  });
+
+  test('the defaultRegion prices a Region without a list: eu-west-1 for ap-south-1', () => {
+    const result = CostEstimator.fromCloudAssembly(twoRegionApp(), { defaultRegion: 'eu-west-1' });
+    const mumbai = result.stacks.find(s => s.stackName === 'Mumbai')!;
+    expect(mumbai.priceRegion).toBe('eu-west-1');
+    expect(mumbai.monthlyUsd).toBeCloseTo(0.048 * HOURS, 6);
+    expect(mumbai.notes).toContain('no price list for ap-south-1: priced with eu-west-1 prices');
+  });
+
+  test('every figure of the new lists names its source and date; unread ones say so', () => {
+    for (const region of ['us-west-2', 'eu-west-1']) {
+      const figures = Object.entries<any>(PRICE_LIST.regions[region]).flatMap(([key, f]) => key === 'ec2InstanceHour' ? Object.values<any>(f) : [f]);
+      for (const f of figures) {
+        expect(f.source).toMatch(/\S/);
+        expect(f.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+        if (f.verified === false) expect(f.note).toMatch(/\S/);
+      }
+    }
   });
 });

@@ -1,6 +1,8 @@
 import { EU_CENTRAL_1 } from './prices/eu-central-1';
+import { EU_WEST_1 } from './prices/eu-west-1';
 import { PriceFigure } from './prices/figure';
 import { US_EAST_1 } from './prices/us-east-1';
+import { US_WEST_2 } from './prices/us-west-2';
 
 export type { PriceFigure };
 
@@ -84,5 +86,7 @@ export const PRICE_LIST: PriceList = {
   regions: {
     'us-east-1': US_EAST_1,
     'eu-central-1': EU_CENTRAL_1,
+    'us-west-2': US_WEST_2,
+    'eu-west-1': EU_WEST_1,
   },
 };

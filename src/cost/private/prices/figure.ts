@@ -22,8 +22,9 @@ export interface PriceFigure {
   readonly note?: string;
 }
 
-/** A figure read from its source. @internal */
-export const p = (usd: number, unit: string, source: string, asOf: string): PriceFigure => ({ usd, unit, source, asOf });
+/** A figure read from its source (with what to know about it, if anything). @internal */
+export const p = (usd: number, unit: string, source: string, asOf: string, note?: string): PriceFigure =>
+  (note ? { usd, unit, source, asOf, note } : { usd, unit, source, asOf });
 
 /** A figure that could not be read for this Region here: as commonly quoted or derived (`note`). @internal */
 export const u = (usd: number, unit: string, source: string, asOf: string, note: string): PriceFigure =>

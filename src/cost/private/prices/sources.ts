@@ -39,6 +39,26 @@ export const S3 = 'https://aws.amazon.com/s3/pricing/';
 export const S3_REQUESTS = 'https://c3x.dev/blog/s3-request-fees-explained';
 export const TRANSFER = 'https://cloudpipelines.pages.dev/guides/aws-nat-gateway-pricing-2026/';
 
+// eu-west-1 (Ireland): public copies of AWS Price List offer files, each named by its version.
+const OFFER = 'https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws';
+const IRELAND_RATES = 'public copy: github.com/henderjm/world-cup-sweepstake docs/costs/aws-ireland-rates.json, checked 2026-10-04';
+export const ECS_OFFER_EUW1 = `${OFFER}/AmazonECS/20260911124425/eu-west-1/index.json (${IRELAND_RATES})`;
+export const EC2_OFFER_EUW1 = `${OFFER}/AmazonEC2/20260925174521/eu-west-1/index.json (public excerpt of its NAT Gateway rows, retrieved 2026-10-02)`;
+export const VPC_OFFER_EUW1 = `${OFFER}/AmazonVPC/20260917190528/eu-west-1/index.json (${IRELAND_RATES})`;
+export const ELB_OFFER_EUW1 = `${OFFER}/AWSELB/20260911124544/eu-west-1/index.json (the EU-LCUUsage row, copied into a public test)`;
+export const CW_OFFER_EUW1 = `${OFFER}/AmazonCloudWatch/20260922021715/eu-west-1/index.json (${IRELAND_RATES}; github.com/mamtha4u/SDLC backend/config/pricing_eu-west-1.json)`;
+export const SECRETS_OFFER_EUW1 = `${OFFER}/AWSSecretsManager/20260911124610/eu-west-1/index.json (${IRELAND_RATES})`;
+export const APIGW_OFFER_EUW1 = `${OFFER}/AmazonApiGateway/20261002231501/eu-west-1/index.json (${IRELAND_RATES}; "$1.11/million requests - API Gateway HTTP API (first 300 million)")`;
+export const LAMBDA_OFFER_EUW1 = `${OFFER}/AWSLambda/20261001184746/eu-west-1/index.json (${IRELAND_RATES})`;
+export const S3_OFFER_EUW1 = `${OFFER}/AmazonS3/20260928230416/eu-west-1/index.json (${IRELAND_RATES})`;
+export const TRANSFER_OFFER_EUW1 = `${OFFER}/AWSDataTransfer/20260916132208/eu-west-1/index.json (${IRELAND_RATES})`;
+export const BILL_EUW1 = 'a published eu-west-1 Cost Explorer breakdown of July 2026 (EU-LoadBalancerUsage: $15.00 for 595 hours)';
+
+// us-west-2 (Oregon).
+export const DEFANG_USW2 = 'https://docs.defang.io/docs/concepts/estimation (an AWS Price List estimate in us-west-2: '
+  + 'USW2-LoadBalancerUsage 730 h $16.43, USW2-NatGateway-Hours 730 h $32.85, USW2-Fargate-EphemeralStorage-GB-Hours 14,600 GB-h $1.62)';
+export const VPCE_USW2 = 'AWS Price List API, AmazonVPC, US West (Oregon): USW2-VpcEndpoint-Hours $0.010, USW2-VpcEndpoint-Bytes $0.010 (as quoted in a public guide, 2026-10-06)';
+export const LOGS_USW2 = 'a published us-west-2 bill line: USW2-DataProcessing-Bytes "$0.50 per GB - custom log data ingested"';
 
 // Fargate Spot: AWS publishes Spot prices only in a feed our machines cannot reach. The x86
 // figures are the newest dated copy we found (January 2021); ARM64 Spot keeps the same ratio to
