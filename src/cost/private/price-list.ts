@@ -63,6 +63,10 @@ export interface RegionPriceList {
   readonly webSocketMillionConnectionMinutes: PriceFigure;
   readonly cloudFrontGbOut: PriceFigure;
   readonly cloudFront10kHttpsRequests: PriceFigure;
+  /** CloudFront KeyValueStore reads by functions (global; no monthly fee per store). */
+  readonly keyValueStoreMillionReads: PriceFigure;
+  /** CloudFront KeyValueStore API calls (global). */
+  readonly keyValueStoreThousandApiCalls: PriceFigure;
   readonly lambdaMillionRequests: PriceFigure;
   readonly lambdaGbSecond: PriceFigure;
   readonly s3GbMonth: PriceFigure;

@@ -1,4 +1,5 @@
 import { p, u } from './figure';
+import { KVS_MILLION_READS, KVS_THOUSAND_API_CALLS } from './global';
 import {
   AWS_FARGATE,
   FGCALC,
@@ -80,6 +81,8 @@ export const EU_CENTRAL_1: RegionPriceList = {
   webSocketMillionConnectionMinutes: u(0.25, 'million connection minutes', APIGW_PAGE, '2026-11-26', 'the us-east-1 figure; Frankfurt\'s was not found'),
   cloudFrontGbOut: p(0.085, 'GB out (North America, Europe)', CLOUDFRONT, '2026-11-26'),
   cloudFront10kHttpsRequests: p(0.01, '10,000 HTTPS requests', CLOUDFRONT_WRING, '2026-03-08'),
+  keyValueStoreMillionReads: KVS_MILLION_READS,
+  keyValueStoreThousandApiCalls: KVS_THOUSAND_API_CALLS,
   lambdaMillionRequests: u(0.2, 'million requests', LAMBDA, '2026-11-26', 'the us-east-1 figure, commonly quoted for Frankfurt too'),
   lambdaGbSecond: u(0.0000166667, 'GB-second (x86)', LAMBDA, '2026-11-26', 'the us-east-1 figure, commonly quoted for Frankfurt too'),
   s3GbMonth: u(0.0245, 'GB-month (Standard)', S3, '2026-11-26', 'as commonly quoted; not in the pages we could read'),

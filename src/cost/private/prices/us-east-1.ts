@@ -1,4 +1,5 @@
 import { p, u } from './figure';
+import { KVS_MILLION_READS, KVS_THOUSAND_API_CALLS } from './global';
 import {
   AWS_FARGATE,
   VANTAGE_FARGATE,
@@ -85,6 +86,8 @@ export const US_EAST_1: RegionPriceList = {
   webSocketMillionConnectionMinutes: p(0.25, 'million connection minutes', APIGW_PAGE, '2026-11-26'),
   cloudFrontGbOut: p(0.085, 'GB out (North America, Europe)', CLOUDFRONT, '2026-11-26'),
   cloudFront10kHttpsRequests: p(0.01, '10,000 HTTPS requests', CLOUDFRONT_WRING, '2026-03-08'),
+  keyValueStoreMillionReads: KVS_MILLION_READS,
+  keyValueStoreThousandApiCalls: KVS_THOUSAND_API_CALLS,
   lambdaMillionRequests: p(0.2, 'million requests', LAMBDA, '2026-11-26'),
   lambdaGbSecond: p(0.0000166667, 'GB-second (x86)', LAMBDA, '2026-11-26'),
   s3GbMonth: p(0.023, 'GB-month (Standard)', S3, '2026-11-26'),
