@@ -63,6 +63,8 @@ export interface RegionPriceList {
   readonly webSocketMillionConnectionMinutes: PriceFigure;
   readonly cloudFrontGbOut: PriceFigure;
   readonly cloudFront10kHttpsRequests: PriceFigure;
+  /** CloudFront Functions invocations (global). */
+  readonly cloudFrontFunctionMillionInvocations: PriceFigure;
   /** CloudFront KeyValueStore reads by functions (global; no monthly fee per store). */
   readonly keyValueStoreMillionReads: PriceFigure;
   /** CloudFront KeyValueStore API calls (global). */

@@ -181,6 +181,8 @@ export class TemplatePricer {
             P.customMetricMonth, logicalId);
         }
         return;
+      case 'AWS::CloudFront::Function':
+        return this.use('CloudFront Functions invocations (2 million a month free)', P.cloudFrontFunctionMillionInvocations, logicalId);
       case 'AWS::CloudFront::KeyValueStore':
         // No monthly fee: reads by the viewer-request function and calls to its API, per use.
         this.use('CloudFront KeyValueStore reads by functions (no monthly fee per store)', P.keyValueStoreMillionReads, logicalId);

@@ -192,3 +192,15 @@ describe('TemplatePricer: secret replicas, the router\'s KeyValueStore, registra
     expect(result.unpriced).toEqual([]);
   });
 });
+
+describe('TemplatePricer: CloudFront Functions', () => {
+  test('a function: no fixed charge; $0.10 per million invocations, per use (the router reads its KeyValueStore from it)', () => {
+    const result = new TemplatePricer({ Resources: { Viewer: { Type: 'AWS::CloudFront::Function', Properties: { Name: 'viewer' } } } },
+      PRICE_LIST.regions['eu-west-1']).estimate('S', 'eu-west-1', 'eu-west-1');
+    expect(result.items).toEqual([]);
+    expect(result.unpriced).toEqual([]);
+    expect(result.usagePrices).toEqual([{
+      description: 'CloudFront Functions invocations (2 million a month free)', priceUsd: 0.1, unit: 'million invocations', logicalIds: ['Viewer'],
+    }]);
+  });
+});

@@ -1,5 +1,5 @@
 import { p, u } from './figure';
-import { KVS_MILLION_READS, KVS_THOUSAND_API_CALLS } from './global';
+import { FUNCTION_MILLION_INVOCATIONS, KVS_MILLION_READS, KVS_THOUSAND_API_CALLS } from './global';
 import {
   AWS_FARGATE,
   FGCALC,
@@ -81,6 +81,7 @@ export const EU_CENTRAL_1: RegionPriceList = {
   webSocketMillionConnectionMinutes: u(0.25, 'million connection minutes', APIGW_PAGE, '2026-11-26', 'the us-east-1 figure; Frankfurt\'s was not found'),
   cloudFrontGbOut: p(0.085, 'GB out (North America, Europe)', CLOUDFRONT, '2026-11-26'),
   cloudFront10kHttpsRequests: p(0.01, '10,000 HTTPS requests', CLOUDFRONT_WRING, '2026-03-08'),
+  cloudFrontFunctionMillionInvocations: FUNCTION_MILLION_INVOCATIONS,
   keyValueStoreMillionReads: KVS_MILLION_READS,
   keyValueStoreThousandApiCalls: KVS_THOUSAND_API_CALLS,
   lambdaMillionRequests: u(0.2, 'million requests', LAMBDA, '2026-11-26', 'the us-east-1 figure, commonly quoted for Frankfurt too'),

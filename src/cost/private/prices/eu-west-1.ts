@@ -1,5 +1,5 @@
 import { p, u } from './figure';
-import { KVS_MILLION_READS, KVS_THOUSAND_API_CALLS } from './global';
+import { FUNCTION_MILLION_INVOCATIONS, KVS_MILLION_READS, KVS_THOUSAND_API_CALLS } from './global';
 import {
   APIGW_OFFER_EUW1, APIGW_PAGE, ARM_NOTE, ARM_SPOT_NOTE, AWS_FARGATE, BILL_EUW1, CLOUDFRONT, CLOUDFRONT_WRING, CLOUDMAP,
   CLOUDMAP_API, CLOUDMAP_API_NOTE, CW, CW_OFFER_EUW1, EC2, EC2_OFFER_EUW1, ECS_OFFER_EUW1, ECS_PRICING, ELB, ELB_OFFER_EUW1,
@@ -64,6 +64,7 @@ export const EU_WEST_1: RegionPriceList = {
   webSocketMillionConnectionMinutes: u(0.25, 'million connection minutes', APIGW_PAGE, '2026-12-07', NOT_FOUND),
   cloudFrontGbOut: p(0.085, 'GB out (North America, Europe)', CLOUDFRONT, '2026-11-26'),
   cloudFront10kHttpsRequests: p(0.01, '10,000 HTTPS requests', CLOUDFRONT_WRING, '2026-03-08'),
+  cloudFrontFunctionMillionInvocations: FUNCTION_MILLION_INVOCATIONS,
   keyValueStoreMillionReads: KVS_MILLION_READS,
   keyValueStoreThousandApiCalls: KVS_THOUSAND_API_CALLS,
   lambdaMillionRequests: p(0.2, 'million requests', LAMBDA_OFFER_EUW1, '2026-10-01'),

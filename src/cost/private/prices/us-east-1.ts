@@ -1,5 +1,5 @@
 import { p, u } from './figure';
-import { KVS_MILLION_READS, KVS_THOUSAND_API_CALLS } from './global';
+import { FUNCTION_MILLION_INVOCATIONS, KVS_MILLION_READS, KVS_THOUSAND_API_CALLS } from './global';
 import {
   AWS_FARGATE,
   VANTAGE_FARGATE,
@@ -86,6 +86,7 @@ export const US_EAST_1: RegionPriceList = {
   webSocketMillionConnectionMinutes: p(0.25, 'million connection minutes', APIGW_PAGE, '2026-11-26'),
   cloudFrontGbOut: p(0.085, 'GB out (North America, Europe)', CLOUDFRONT, '2026-11-26'),
   cloudFront10kHttpsRequests: p(0.01, '10,000 HTTPS requests', CLOUDFRONT_WRING, '2026-03-08'),
+  cloudFrontFunctionMillionInvocations: FUNCTION_MILLION_INVOCATIONS,
   keyValueStoreMillionReads: KVS_MILLION_READS,
   keyValueStoreThousandApiCalls: KVS_THOUSAND_API_CALLS,
   lambdaMillionRequests: p(0.2, 'million requests', LAMBDA, '2026-11-26'),

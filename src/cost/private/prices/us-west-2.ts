@@ -1,5 +1,5 @@
 import { p, u } from './figure';
-import { KVS_MILLION_READS, KVS_THOUSAND_API_CALLS } from './global';
+import { FUNCTION_MILLION_INVOCATIONS, KVS_MILLION_READS, KVS_THOUSAND_API_CALLS } from './global';
 import {
   APIGW_PAGE, ARM_SPOT_NOTE, AWS_FARGATE, CLOUDFRONT, CLOUDFRONT_WRING, CLOUDMAP, CLOUDMAP_API, CLOUDMAP_API_NOTE, CW,
   DEFANG_USW2, EC2, ECS_PRICING, ELB, FGCALC, GENERAL_CERT_NOTE, KMS, LAMBDA, LOGS_USW2, PRIVATE_CA, PRIVATE_CA_OFFER,
@@ -62,6 +62,7 @@ export const US_WEST_2: RegionPriceList = {
   webSocketMillionConnectionMinutes: u(0.25, 'million connection minutes', APIGW_PAGE, '2026-12-07', SAME),
   cloudFrontGbOut: p(0.085, 'GB out (North America, Europe)', CLOUDFRONT, '2026-11-26'),
   cloudFront10kHttpsRequests: p(0.01, '10,000 HTTPS requests', CLOUDFRONT_WRING, '2026-03-08'),
+  cloudFrontFunctionMillionInvocations: FUNCTION_MILLION_INVOCATIONS,
   keyValueStoreMillionReads: KVS_MILLION_READS,
   keyValueStoreThousandApiCalls: KVS_THOUSAND_API_CALLS,
   lambdaMillionRequests: u(0.2, 'million requests', LAMBDA, '2026-12-07', SAME),
