@@ -13,7 +13,8 @@ const DEFAULT_REGION = 'us-east-1';
 /**
  * Estimates what a synthesized app costs a month before it is deployed: it reads the templates
  * of a cloud assembly (`cdk.out`) and prices each resource with the list prices in the package
- * (us-east-1, eu-central-1, us-west-2 and eu-west-1; each figure with its source and date). Each
+ * (us-east-1, eu-central-1, us-west-2, eu-west-1 and ap-southeast-1; each figure with its source
+ * and date). Each
  * stack is priced with the prices of its own Region, so the stacks of a platform with several
  * Regions are each priced where they run; a stack in a Region without a price list is priced with
  * the `defaultRegion`'s prices, and its estimate says so (`priceRegion` and a note).

@@ -76,7 +76,7 @@ describe('platform-cost', () => {
     [['x', '--max', 'ten'], 'platform-cost: invalid --max ten: a number of US dollars, 0 or more (e.g. --max 25)'],
     [['x', '--max', '-1'], 'platform-cost: invalid --max -1: a number of US dollars, 0 or more (e.g. --max 25)'],
     [['x', '--max'], expect.stringMatching(/^platform-cost: --max needs a value/)],
-    [['x', '--region', 'mars-1'], 'platform-cost: invalid --region mars-1: prices exist for us-east-1, eu-central-1, us-west-2, eu-west-1'],
+    [['x', '--region', 'mars-1'], 'platform-cost: invalid --region mars-1: prices exist for us-east-1, eu-central-1, us-west-2, eu-west-1, ap-southeast-1'],
     [['x', '--verbose'], expect.stringMatching(/^platform-cost: unknown option --verbose/)],
     [['x', 'y'], expect.stringMatching(/^platform-cost: one cloud assembly folder only, got x and y/)],
     [['/no/such/folder'], 'platform-cost: no such folder: /no/such/folder'],

@@ -1,3 +1,4 @@
+import { AP_SOUTHEAST_1 } from './prices/ap-southeast-1';
 import { EU_CENTRAL_1 } from './prices/eu-central-1';
 import { EU_WEST_1 } from './prices/eu-west-1';
 import { PriceFigure } from './prices/figure';
@@ -94,5 +95,6 @@ export const PRICE_LIST: PriceList = {
     'eu-central-1': EU_CENTRAL_1,
     'us-west-2': US_WEST_2,
     'eu-west-1': EU_WEST_1,
+    'ap-southeast-1': AP_SOUTHEAST_1,
   },
 };

@@ -60,6 +60,24 @@ export const DEFANG_USW2 = 'https://docs.defang.io/docs/concepts/estimation (an 
 export const VPCE_USW2 = 'AWS Price List API, AmazonVPC, US West (Oregon): USW2-VpcEndpoint-Hours $0.010, USW2-VpcEndpoint-Bytes $0.010 (as quoted in a public guide, 2026-10-06)';
 export const LOGS_USW2 = 'a published us-west-2 bill line: USW2-DataProcessing-Bytes "$0.50 per GB - custom log data ingested"';
 
+// ap-southeast-1 (Singapore): public copy of AWS Price List offer files, each named by its version.
+const SINGAPORE_RATES = 'public copy: github.com/aadk979/SPOH_2027 remediation/reports/P05/pricing/prices.json, fetched 2026-09-25';
+const aps1 = (offer: string, version: string, file = 'index.json') => `${OFFER}/${offer}/${version}/ap-southeast-1/${file} (${SINGAPORE_RATES})`;
+export const ECS_OFFER_APS1 = aps1('AmazonECS', '20260911124425');
+export const EC2_OFFER_APS1 = aps1('AmazonEC2', '20260924165117', 'index.csv');
+export const VPC_OFFER_APS1 = aps1('AmazonVPC', '20260917190528');
+export const ELB_OFFER_APS1 = aps1('AWSELB', '20260911124544');
+export const WAF_OFFER_APS1 = aps1('awswaf', '20260914163921');
+export const KMS_OFFER_APS1 = aps1('awskms', '20260911124601');
+export const SECRETS_OFFER_APS1 = aps1('AWSSecretsManager', '20260911124610');
+export const CW_OFFER_APS1 = aps1('AmazonCloudWatch', '20260922021715');
+export const CLOUDMAP_OFFER_APS1 = aps1('AWSCloudMap', '20260911124531');
+export const APIGW_OFFER_APS1 = aps1('AmazonApiGateway', '20260921231404');
+export const S3_OFFER_APS1 = aps1('AmazonS3', '20260918174747');
+export const TRANSFER_OFFER_APS1 = aps1('AWSDataTransfer', '20260916132208');
+export const LAMBDA_APS1 = 'AWS Price List API, regionCode ap-southeast-1, read 2026-08-12 and quoted in a public cost report '
+  + '(APS1-Lambda-GB-Second $0.0000166667, APS1-Request-ARM $0.0000002)';
+
 // Fargate Spot: AWS publishes Spot prices only in a feed our machines cannot reach. The x86
 // figures are the newest dated copy we found (January 2021); ARM64 Spot keeps the same ratio to
 // ARM64 on demand (x86 Spot / x86 on demand = 0.3123 for vCPU, 0.3123 for memory).
