@@ -70,12 +70,21 @@ export function parseArguments(argv: string[]): CliArguments {
 
 const usd = (n: number) => `$${n.toFixed(2)}`;
 
-/** The estimate as text: per stack its items, per-use prices, what is not priced, then the totals. @internal */
+/**
+ * The estimate as text: per stack its items, per-use prices, what is not priced, then the totals
+ * with one line per stack naming the Region whose prices priced it. @internal
+ */
 export function formatEstimate(estimate: CloudAssemblyCostEstimate): string {
   const lines: string[] = [];
   for (const stack of estimate.stacks) lines.push(...formatStack(stack), '');
   lines.push(`Total: ${usd(estimate.totalMonthlyUsd)} a month fixed, ${estimate.stacks.length} stack(s)`
     + ` (${estimate.hoursPerMonth} hours a month, list prices as of ${estimate.pricesAsOf}; per-use charges not included)`);
+  // Which Region's price list priced each stack (a platform with several Regions has a stack in each).
+  for (const stack of estimate.stacks) {
+    const region = stack.region ?? 'environment-agnostic';
+    const missing = stack.region !== stack.priceRegion ? `: no price list for ${region}` : '';
+    lines.push(`  stack ${stack.stackName} (${region}): ${usd(stack.monthlyUsd)}, priced with ${stack.priceRegion} prices${missing}`);
+  }
   for (const s of estimate.services) lines.push(`  service ${s.service}: ${usd(s.monthlyUsd)}`);
   for (const f of estimate.freeTier) lines.push(`  free tier, not subtracted: ${f.description}: up to ${usd(f.upToMonthlyUsd)}`);
   return lines.join('\n');

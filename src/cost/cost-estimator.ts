@@ -13,7 +13,11 @@ const DEFAULT_REGION = 'us-east-1';
 /**
  * Estimates what a synthesized app costs a month before it is deployed: it reads the templates
  * of a cloud assembly (`cdk.out`) and prices each resource with the list prices in the package
- * (us-east-1 and eu-central-1; each figure with its source and date).
+ * (us-east-1, eu-central-1, us-west-2, eu-west-1 and ap-southeast-1; each figure with its source
+ * and date). Each
+ * stack is priced with the prices of its own Region, so the stacks of a platform with several
+ * Regions are each priced where they run; a stack in a Region without a price list is priced with
+ * the `defaultRegion`'s prices, and its estimate says so (`priceRegion` and a note).
  *
  * The figures are the fixed monthly charges, item by item: Fargate tasks by size, architecture,
  * Spot and their scheduled minimum count, NAT gateways and instances, public IPv4 addresses,

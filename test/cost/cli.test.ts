@@ -36,6 +36,25 @@ describe('platform-cost', () => {
     expect(out).toMatch(/^Total: \$1\.40 a month fixed, 2 stack\(s\)/m);
   });
 
+  test('several Regions: the summary names, per stack, the Region whose prices priced it', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cost-cli-regions-'));
+    const app = new App({ outdir });
+    new kms.Key(new Stack(app, 'Primary', { env: { account: ENV.account, region: 'eu-central-1' } }), 'Key');
+    new secretsmanager.Secret(new Stack(app, 'Oregon', { env: { account: ENV.account, region: 'us-west-2' } }), 'Secret');
+    new secretsmanager.Secret(new Stack(app, 'Mumbai', { env: { account: ENV.account, region: 'ap-south-1' } }), 'Secret');
+    app.synth();
+    const { code, out } = run(outdir);
+    expect(code).toBe(0);
+    expect(out).toMatch(/^Stack Oregon \(us-west-2, us-west-2 prices\): \$0\.40 a month fixed$/m);
+    expect(out).toMatch(/^Stack Mumbai \(ap-south-1, us-east-1 prices\): \$0\.40 a month fixed$/m);
+    const summary = out.slice(out.indexOf('Total:')).split('\n').filter(l => l.startsWith('  stack '));
+    expect(summary).toEqual([
+      '  stack Primary (eu-central-1): $1.00, priced with eu-central-1 prices',
+      '  stack Oregon (us-west-2): $0.40, priced with us-west-2 prices',
+      '  stack Mumbai (ap-south-1): $0.40, priced with us-east-1 prices: no price list for ap-south-1',
+    ]);
+  });
+
   test('--json: totalMonthlyUsd and per-stack totals', () => {
     const { code, out } = run(assembly(), '--json');
     expect(code).toBe(0);
@@ -57,7 +76,7 @@ describe('platform-cost', () => {
     [['x', '--max', 'ten'], 'platform-cost: invalid --max ten: a number of US dollars, 0 or more (e.g. --max 25)'],
     [['x', '--max', '-1'], 'platform-cost: invalid --max -1: a number of US dollars, 0 or more (e.g. --max 25)'],
     [['x', '--max'], expect.stringMatching(/^platform-cost: --max needs a value/)],
-    [['x', '--region', 'mars-1'], 'platform-cost: invalid --region mars-1: prices exist for us-east-1, eu-central-1'],
+    [['x', '--region', 'mars-1'], 'platform-cost: invalid --region mars-1: prices exist for us-east-1, eu-central-1, us-west-2, eu-west-1, ap-southeast-1'],
     [['x', '--verbose'], expect.stringMatching(/^platform-cost: unknown option --verbose/)],
     [['x', 'y'], expect.stringMatching(/^platform-cost: one cloud assembly folder only, got x and y/)],
     [['/no/such/folder'], 'platform-cost: no such folder: /no/such/folder'],

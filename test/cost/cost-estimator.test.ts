@@ -353,7 +353,7 @@ describe('attribution, Regions and what cannot be priced', () => {
     expect(CostEstimator.fromTemplate(template, 'S', 'ap-south-1').priceRegion).toBe('us-east-1');
     expect(CostEstimator.fromTemplate(template, 'S').notes[0]).toMatch(/environment-agnostic stack: priced with us-east-1 prices/);
     expect(() => CostEstimator.fromTemplate(template, 'S', undefined, { defaultRegion: 'xx-nowhere-1' }))
-      .toThrow('invalid defaultRegion xx-nowhere-1: prices exist for us-east-1, eu-central-1');
+      .toThrow('invalid defaultRegion xx-nowhere-1: prices exist for us-east-1, eu-central-1, us-west-2, eu-west-1, ap-southeast-1');
   });
 
   test('eu-central-1 uses its own prices', () => {
@@ -411,5 +411,54 @@ describe('fromCloudAssembly', () => {
     const out = assembly();
     fs.writeFileSync(path.join(out, 'A.template.json'), '{ "Resources": ');
     expect(() => CostEstimator.fromCloudAssembly(out)).toThrow(new RegExp(`^cannot parse ${path.join(out, 'A.template.json')}: `));
+  });
+});
+
+// A platform with several Regions: each stack is priced with its own Region's list and says
+// which list priced it. One NAT gateway per stack, 730 hours: eu-central-1 $0.052 an hour,
+// us-west-2 $0.045, eu-west-1 $0.048, ap-southeast-1 $0.059; ap-south-1 has no list: us-east-1's $0.045.
+describe('several Regions', () => {
+  function twoRegionApp(): string {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cost-regions-'));
+    const app = new App({ outdir });
+    const stacks = [['Primary', 'eu-central-1'], ['Oregon', 'us-west-2'], ['Ireland', 'eu-west-1'], ['Singapore', 'ap-southeast-1'], ['Mumbai', 'ap-south-1']];
+    for (const [id, region] of stacks) {
+      const stack = new Stack(app, id, { env: { account: ACCOUNT, region } });
+      new ec2.CfnNatGateway(stack, 'Nat', { subnetId: 'subnet-12345678' });
+    }
+    app.synth();
+    return outdir;
+  }
+
+  test('each stack with its own Region\'s prices; a Region without a list says which list priced it', () => {
+    const result = CostEstimator.fromCloudAssembly(twoRegionApp());
+    const byName = Object.fromEntries(result.stacks.map(s => [s.stackName, s]));
+    expect(result.stacks.map(s => [s.stackName, s.region, s.priceRegion])).toEqual([
+      ['Primary', 'eu-central-1', 'eu-central-1'],
+      ['Oregon', 'us-west-2', 'us-west-2'],
+      ['Ireland', 'eu-west-1', 'eu-west-1'],
+      ['Singapore', 'ap-southeast-1', 'ap-southeast-1'],
+      ['Mumbai', 'ap-south-1', 'us-east-1'],
+    ]);
+    expect(byName.Primary.monthlyUsd).toBeCloseTo(0.052 * HOURS, 6); // $37.96
+    expect(byName.Oregon.monthlyUsd).toBeCloseTo(0.045 * HOURS, 6); // $32.85
+    expect(byName.Ireland.monthlyUsd).toBeCloseTo(0.048 * HOURS, 6); // $35.04
+    expect(byName.Singapore.monthlyUsd).toBeCloseTo(0.059 * HOURS, 6); // $43.07
+    expect(byName.Mumbai.monthlyUsd).toBeCloseTo(0.045 * HOURS, 6); // $32.85 at us-east-1 prices
+    expect(result.totalMonthlyUsd).toBeCloseTo(181.77, 6); // 37.96 + 32.85 + 35.04 + 43.07 + 32.85
+    expect(byName.Mumbai.notes).toContain('no price list for ap-south-1: priced with us-east-1 prices');
+    for (const name of ['Primary', 'Oregon', 'Ireland', 'Singapore']) {
+      expect(byName[name].notes.filter(n => n.startsWith('no price list'))).toEqual([]);
+    }
+    // The per-use price follows the Region too: NAT data processed.
+    expect(byName.Ireland.usagePrices).toContainEqual(expect.objectContaining({ description: 'NAT gateway data processed', priceUsd: 0.048 }));
+  });
+
+  test('the defaultRegion prices a Region without a list: eu-west-1 for ap-south-1', () => {
+    const result = CostEstimator.fromCloudAssembly(twoRegionApp(), { defaultRegion: 'eu-west-1' });
+    const mumbai = result.stacks.find(s => s.stackName === 'Mumbai')!;
+    expect(mumbai.priceRegion).toBe('eu-west-1');
+    expect(mumbai.monthlyUsd).toBeCloseTo(0.048 * HOURS, 6);
+    expect(mumbai.notes).toContain('no price list for ap-south-1: priced with eu-west-1 prices');
   });
 });

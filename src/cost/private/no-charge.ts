@@ -6,7 +6,7 @@ export const NO_CHARGE = new Set([
   'AWS::ApplicationAutoScaling::ScalableTarget',
   'AWS::Budgets::Budget', 'AWS::CDK::Metadata', 'AWS::CertificateManager::Certificate',
   'AWS::CloudFront::CachePolicy', 'AWS::CloudFront::OriginAccessControl', 'AWS::CloudFront::OriginRequestPolicy',
-  'AWS::CloudFront::ResponseHeadersPolicy', 'AWS::CloudFront::Function', 'AWS::CloudFront::VpcOrigin', 'AWS::CloudFront::CloudFrontOriginAccessIdentity',
+  'AWS::CloudFront::ResponseHeadersPolicy', 'AWS::CloudFront::VpcOrigin', 'AWS::CloudFront::CloudFrontOriginAccessIdentity',
   'AWS::EC2::EgressOnlyInternetGateway', 'AWS::EC2::InternetGateway', 'AWS::EC2::LaunchTemplate', 'AWS::EC2::NetworkAcl',
   'AWS::EC2::NetworkAclEntry', 'AWS::EC2::Route', 'AWS::EC2::RouteTable', 'AWS::EC2::SecurityGroup',
   'AWS::EC2::SecurityGroupEgress', 'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::Subnet', 'AWS::EC2::SubnetNetworkAclAssociation',

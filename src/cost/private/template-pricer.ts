@@ -4,7 +4,7 @@ import { CostEstimateError } from './errors';
 import { alarmFreeTier, dashboardFreeTier } from './free-tier';
 import { HOURS_PER_MONTH } from './hours';
 import { NO_CHARGE } from './no-charge';
-import { PriceFigure, RegionPriceList } from './price-list';
+import { PRICE_LIST, PriceFigure, RegionPriceList } from './price-list';
 import { literal, pathOf, referencedId, round, serviceNameOf, tagOf } from './template-values';
 import { CostLineItem, FreeTierCredit, StackCostEstimate, UnpricedResource, UsagePrice } from '../cost-estimate';
 
@@ -137,7 +137,8 @@ export class TemplatePricer {
         return this.add(logicalId, resource, 'KMS customer managed key', 1, P.kmsKeyMonth,
           literal(props.EnableKeyRotation) === true ? 'each yearly rotation adds $1 a month, for the first two rotations' : undefined);
       case 'AWS::SecretsManager::Secret':
-        return this.add(logicalId, resource, 'Secrets Manager secret', 1, P.secretMonth);
+        this.add(logicalId, resource, 'Secrets Manager secret', 1, P.secretMonth);
+        return this.priceSecretReplicas(logicalId, resource);
       case 'AWS::Route53::HostedZone':
         this.add(logicalId, resource, props.VPCs ? 'Route 53 private hosted zone' : 'Route 53 hosted zone', 1, P.hostedZoneMonth);
         return this.use('Route 53 queries (alias queries to AWS resources are free)', P.dnsMillionQueries, logicalId);
@@ -180,6 +181,12 @@ export class TemplatePricer {
             P.customMetricMonth, logicalId);
         }
         return;
+      case 'AWS::CloudFront::Function':
+        return this.use('CloudFront Functions invocations (2 million a month free)', P.cloudFrontFunctionMillionInvocations, logicalId);
+      case 'AWS::CloudFront::KeyValueStore':
+        // No monthly fee: reads by the viewer-request function and calls to its API, per use.
+        this.use('CloudFront KeyValueStore reads by functions (no monthly fee per store)', P.keyValueStoreMillionReads, logicalId);
+        return this.use('CloudFront KeyValueStore API calls (registrations, drains)', P.keyValueStoreThousandApiCalls, logicalId);
       case 'AWS::CloudFront::Distribution':
         this.use('CloudFront data out (1 TB a month free)', P.cloudFrontGbOut, logicalId);
         return this.use('CloudFront HTTPS requests (10 million a month free)', P.cloudFront10kHttpsRequests, logicalId);
@@ -252,6 +259,26 @@ export class TemplatePricer {
       && referencedId(r.Properties?.InstanceId) === logicalId);
     if (!hasEip && this.hasPublicIpv4(props)) {
       this.add(logicalId, resource, `public IPv4 address of ${logicalId}`, HOURS_PER_MONTH, this.prices.publicIpv4Hour);
+    }
+  }
+
+  /**
+   * Each replica of a secret (`ReplicaRegions`) is billed as a secret of its own, in its Region:
+   * priced with that Region's list, or with this stack's list (and a note) when it has none.
+   */
+  private priceSecretReplicas(logicalId: string, resource: any): void {
+    const replicas = resource.Properties?.ReplicaRegions;
+    if (replicas === undefined) return;
+    if (!Array.isArray(replicas)) {
+      return this.cannot(logicalId, 'AWS::SecretsManager::Secret',
+        'its ReplicaRegions are only known at deploy time (each replica is billed as a secret)');
+    }
+    for (const replica of replicas) {
+      const region = literal(replica?.Region);
+      const known = typeof region === 'string' ? PRICE_LIST.regions[region] : undefined;
+      const where = typeof region === 'string' ? region : 'a Region known at deploy time';
+      this.add(logicalId, resource, `Secrets Manager replica secret in ${where}`, 1, (known ?? this.prices).secretMonth,
+        known ? 'a replica is billed as a secret of its own' : `a replica is billed as a secret of its own; no price list for ${where}: priced with this stack's prices`);
     }
   }
 

@@ -1,3 +1,6 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { CostEstimateError } from '../../../src/cost/private/errors';
 import { PRICE_LIST } from '../../../src/cost/private/price-list';
 import { TemplatePricer } from '../../../src/cost/private/template-pricer';
@@ -117,5 +120,87 @@ describe('TemplatePricer: AWS Private CA', () => {
     expect(result.items).toEqual([]);
     expect(result.usagePrices).toEqual([expect.objectContaining({ priceUsd: 0.75, logicalIds: ['Cert'] })]);
     expect(result.unpriced).toEqual([]);
+  });
+});
+
+// Issue 24 (several Regions): what the regional stacks and the router add. Hand-computed:
+// a secret $0.40 a month, and each replica $0.40 more, in its own Region's list; a
+// KeyValueStore has no monthly fee ($0.03 per million reads, $1.00 per 1,000 API calls).
+describe('TemplatePricer: secret replicas, the router\'s KeyValueStore, registrations', () => {
+  const price = (resources: Record<string, any>, region = 'us-east-1') =>
+    new TemplatePricer({ Resources: resources }, PRICE_LIST.regions[region]).estimate('S', region, region);
+
+  test('a secret replicated to us-west-2 and eu-west-1: $0.40 + 2 x $0.40 = $1.20 a month, each replica in its Region', () => {
+    const stack = new Stack(new App(), 'S', { env: { account: '111111111111', region: 'us-east-1' } });
+    new secretsmanager.Secret(stack, 'OriginSecret', { replicaRegions: [{ region: 'us-west-2' }, { region: 'eu-west-1' }] });
+    const result = price(Template.fromStack(stack).toJSON().Resources);
+    expect(result.items.map(i => [i.description, i.monthlyUsd])).toEqual([
+      ['Secrets Manager secret', 0.4],
+      ['Secrets Manager replica secret in us-west-2', 0.4],
+      ['Secrets Manager replica secret in eu-west-1', 0.4],
+    ]);
+    expect(result.items[1].note).toBe('a replica is billed as a secret of its own');
+    expect(result.monthlyUsd).toBeCloseTo(1.2, 6);
+    expect(result.unpriced).toEqual([]);
+  });
+
+  test('a replica in a Region without a price list: this stack\'s price, and says so; replicas only known at deploy time: listed', () => {
+    const result = price({
+      Known: { Type: 'AWS::SecretsManager::Secret', Properties: { ReplicaRegions: [{ Region: 'ap-south-1' }, { Region: { Ref: 'Other' } }] } },
+      Unknown: { Type: 'AWS::SecretsManager::Secret', Properties: { ReplicaRegions: { Ref: 'Replicas' } } },
+    }, 'eu-central-1');
+    expect(result.items.map(i => [i.logicalId, i.description, i.monthlyUsd])).toEqual([
+      ['Known', 'Secrets Manager secret', 0.4],
+      ['Known', 'Secrets Manager replica secret in ap-south-1', 0.4],
+      ['Known', 'Secrets Manager replica secret in a Region known at deploy time', 0.4],
+      ['Unknown', 'Secrets Manager secret', 0.4],
+    ]);
+    expect(result.items[1].note).toBe('a replica is billed as a secret of its own; no price list for ap-south-1: priced with this stack\'s prices');
+    expect(result.unpriced).toEqual([{
+      logicalId: 'Unknown',
+      resourceType: 'AWS::SecretsManager::Secret',
+      reason: 'its ReplicaRegions are only known at deploy time (each replica is billed as a secret)',
+    }]);
+  });
+
+  test('AWS::CloudFront::KeyValueStore: no fixed charge; reads $0.03 per million and API calls $1.00 per 1,000, per use', () => {
+    const result = price({ Router: { Type: 'AWS::CloudFront::KeyValueStore', Properties: { Name: 'router' } } });
+    expect(result.items).toEqual([]);
+    expect(result.monthlyUsd).toBe(0);
+    expect(result.unpriced).toEqual([]);
+    expect(result.usagePrices).toEqual([
+      { description: 'CloudFront KeyValueStore reads by functions (no monthly fee per store)', priceUsd: 0.03, unit: 'million reads', logicalIds: ['Router'] },
+      { description: 'CloudFront KeyValueStore API calls (registrations, drains)', priceUsd: 1, unit: '1,000 API calls', logicalIds: ['Router'] },
+    ]);
+  });
+
+  test('the same KeyValueStore prices in every Region\'s list (CloudFront is global)', () => {
+    for (const region of Object.keys(PRICE_LIST.regions)) {
+      expect([PRICE_LIST.regions[region].keyValueStoreMillionReads.usd, PRICE_LIST.regions[region].keyValueStoreThousandApiCalls.usd])
+        .toEqual([0.03, 1]);
+    }
+  });
+
+  test('registrations: custom resources (Custom::*, AWS::CloudFormation::CustomResource) and Lambda permissions have no charge', () => {
+    const result = price({
+      Registration: { Type: 'Custom::RegionRegistration', Properties: { ServiceToken: 'arn:aws:lambda:us-east-1:111111111111:function:x' } },
+      Plain: { Type: 'AWS::CloudFormation::CustomResource', Properties: { ServiceToken: 'arn:aws:lambda:us-east-1:111111111111:function:x' } },
+      Permission: { Type: 'AWS::Lambda::Permission', Properties: { Action: 'lambda:InvokeFunction', FunctionName: 'x', Principal: 'events.amazonaws.com' } },
+    });
+    expect(result.items).toEqual([]);
+    expect(result.usagePrices).toEqual([]);
+    expect(result.unpriced).toEqual([]);
+  });
+});
+
+describe('TemplatePricer: CloudFront Functions', () => {
+  test('a function: no fixed charge; $0.10 per million invocations, per use (the router reads its KeyValueStore from it)', () => {
+    const result = new TemplatePricer({ Resources: { Viewer: { Type: 'AWS::CloudFront::Function', Properties: { Name: 'viewer' } } } },
+      PRICE_LIST.regions['eu-west-1']).estimate('S', 'eu-west-1', 'eu-west-1');
+    expect(result.items).toEqual([]);
+    expect(result.unpriced).toEqual([]);
+    expect(result.usagePrices).toEqual([{
+      description: 'CloudFront Functions invocations (2 million a month free)', priceUsd: 0.1, unit: 'million invocations', logicalIds: ['Viewer'],
+    }]);
   });
 });
