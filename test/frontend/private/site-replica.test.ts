@@ -119,6 +119,13 @@ describe('StaticSite with replicaRegion', () => {
     });
   });
 
+  test('the replicating site bucket carries no replication waiver (NIST S3BucketReplicationEnabled holds); the replica bucket does', () => {
+    const suppressed = (resource: any) => (resource.Metadata?.cdk_nag?.rules_to_suppress ?? []).map((r: any) => r.id);
+    expect(suppressed(s.template.toJSON().Resources[idOf(s.site.bucket)])).not.toContain('NIST.800.53.R5-S3BucketReplicationEnabled');
+    expect(suppressed(s.template.toJSON().Resources[idOf(s.site.bucket)])).toContain('NIST.800.53.R5-S3DefaultEncryptionKMS');
+    expect(suppressed(Template.fromStack(s.bucketStack).toJSON().Resources[idOf(s.site.replicaBucket!)])).toContain('NIST.800.53.R5-S3BucketReplicationEnabled');
+  });
+
   test('the replication role: assumed by S3 only, reads the site bucket\'s versions, writes the replica\'s keys, nothing else', () => {
     const roles = s.template.findResources('AWS::IAM::Role', { Properties: { Description: Match.stringLikeRegexp('replicates the docs site') } });
     const [roleId, role] = Object.entries(roles)[0];
