@@ -6,6 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 import { ControlWaivers } from '../../core/controls';
 import { PropError } from '../../core/errors';
+import { GuardWaiversValidator } from '../../core/guard-waivers-validator';
 import { addNagSuppressions } from '../../core/nag';
 import { addStackDependency } from '../../core/stacks';
 import { tagServiceResources } from '../../core/tags';
@@ -211,6 +212,9 @@ export class SiteReplica {
         conditions: { StringEquals: { 'AWS:SourceArn': `arn:${this.policyStack.partition}:cloudfront::${this.policyStack.account}:distribution/${distributionId}` } },
       }),
     );
+    // CT.S3.PR.8 recognises the bucket's ARN only as a literal or a GetAtt of a bucket in the same template.
+    GuardWaiversValidator.waive(policy, 's3_bucket_policy_ssl_requests_only_check', 'the statement is there (deny s3:* when aws:SecureTransport is false):'
+      + ' the bucket is in the replica stack, so its ARN is a deploy-time value (Fn::GetStackOutput) that the rule cannot read');
   }
 
   private createReplicaBucket(): s3.Bucket {

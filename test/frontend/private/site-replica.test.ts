@@ -1,11 +1,14 @@
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
-import { App, Aspects, CfnElement, Lazy, Stack } from 'aws-cdk-lib';
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
+import { App, Aspects, CfnElement, IPolicyValidationContextBeta1, Lazy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as nag2 from 'cdk-nag';
 import * as nag3 from 'cdk-nag-v3';
 import { IConstruct } from 'constructs';
-import { GlobalPlatform, StaticSite, StaticSiteProps, TtsService } from '../../../src';
+import { GlobalPlatform, GuardWaiversValidator, StaticSite, StaticSiteProps, TtsService } from '../../../src';
 import { REPLICA_FAILOVER_STATUS_CODES } from '../../../src/frontend/private/site-replica';
 import { ACCOUNT, ENV, georgiPlatform } from '../../helpers/fixtures';
 
@@ -307,5 +310,23 @@ describe('cdk-nag 2 and 3 over the three stacks', () => {
     const nag3Findings = [new nag3.AwsSolutionsChecks(), new nag3.NIST80053R5Checks()]
       .flatMap(pack => pack.validateScope(app).violations.flatMap(v => v.violatingResources.map(r => `${v.ruleName} ${r.constructPath}`)));
     expect(nag3Findings).toEqual([]);
+  });
+});
+
+describe('AWS Control Tower proactive controls (cfn-guard) over the three stacks', () => {
+  test('no violation left after the library\'s waivers', () => {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'site-replica-')) });
+    const stack = new Stack(app, 'Platform', { env: ENV });
+    const platform = georgiPlatform(stack, { accessLogs: true });
+    new StaticSite(stack, 'Docs', { platform, siteName: 'docs', sourcePath: SITE, replicaRegion: 'eu-west-1', accessLogsBucket: platform.accessLogsBucket });
+    const assembly = app.synth();
+    const templatePaths = assembly.stacksRecursively.map(x => x.templateFullPath);
+    expect(templatePaths.map(p => path.basename(p)).sort())
+      .toEqual(['Platform-docs-eu-west-1-policy.template.json', 'Platform-docs-eu-west-1.template.json', 'Platform.template.json']);
+    const context = { templatePaths, appConstruct: app } as unknown as IPolicyValidationContextBeta1;
+    const guard = new CfnGuardValidator({ controlTowerRulesEnabled: true, disabledRules: ['ct-cloudfront-pr-6', 'ct-cloudfront-pr-7'] });
+    const violations = new GuardWaiversValidator({ plugin: guard }).validate(context).violations
+      .flatMap(v => v.violatingResources.map(r => `${v.ruleName} ${path.basename(r.templatePath)}/${r.resourceLogicalId}`));
+    expect(violations).toEqual([]);
   });
 });
