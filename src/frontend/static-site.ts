@@ -1,4 +1,4 @@
-import { Duration, Names, RemovalPolicy, Stack, Stage } from 'aws-cdk-lib';
+import { CfnResource, Duration, Names, RemovalPolicy, Stack, Stage } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -7,6 +7,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import { SiteReplica, validateReplicaRegion } from './private/site-replica';
 import { addLocalRunRecord } from '../contract/local-run';
 import { IGlobalPlatform } from '../contract/platform';
 import { ControlWaivers } from '../core/controls';
@@ -73,6 +74,48 @@ export interface StaticSiteProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * A second Region (such as `eu-west-1`) with a copy of the site: a replica bucket there, S3
+   * Cross-Region Replication from the site's bucket to it (deleted files included), and an origin
+   * group as the origin of the site's behaviours: CloudFront asks the replica when the site's
+   * bucket answers 500, 502, 503 or 504, or does not answer (by default 3 connection attempts of
+   * 10 s each). Not on 403 and 404: with origin access control a missing file is a 403, which the
+   * single-page-app fallback serves as `index.html`; the replica, a copy behind the site's bucket,
+   * would never have it either. Origin groups fail over GET, HEAD and OPTIONS only, all that the
+   * site's behaviours allow (GET and HEAD). See
+   * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/high_availability_origin_failover.html.
+   *
+   * Two stacks are added beside the site's stack, in the same app or stage:
+   * `<stackName>-<siteName>-<region>` with the replica bucket, deployed first (S3 accepts a
+   * replication rule only to an existing, versioned bucket), and
+   * `<stackName>-<siteName>-<region>-policy` with the replica bucket's policy (TLS 1.2 or newer,
+   * reads by this distribution only), deployed after the site's stack whose distribution it
+   * names. Values cross with `Fn::GetStackOutput`. Deploy with `cdk deploy --all` (or name all
+   * three): until the policy stack is deployed, the replica cannot be read. The site's stack
+   * must have an explicit Region.
+   *
+   * Deployed files reach the replica through replication, not through the deployment: "the
+   * majority of objects replicate within 15 minutes, but they can sometimes take a couple of
+   * hours" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-troubleshoot.html;
+   * S3 Replication Time Control, a paid option not used here, promises 15 minutes). So, during
+   * a failover soon after a deploy, the replica may serve the previous version of some files.
+   * Setting the option on an existing site deploys its files again, so that the files there
+   * before replication (which S3 does not replicate) reach the replica too.
+   *
+   * The replica bucket is versioned, encrypted with SSE-S3, keeps replaced files 30 days like
+   * the site's bucket, and is retained when its stack is deleted, whatever `removalPolicy` says
+   * (empty and delete it by hand).
+   *
+   * Cost a month (us-east-1 list prices, other Regions a little more): the replica's storage,
+   * $0.023 per GB-month (with the replaced versions of the last 30 days: every deploy uploads
+   * every file again); replication PUT requests at $0.005 per 1,000 files; inter-Region data
+   * transfer at $0.02 per GB replicated; CloudFront's requests to the replica only during a
+   * failover. A 5 MB site of 50 files deployed 20 times a month costs about 1 cent.
+   *
+   * @default - no replica: the site is served from its bucket's Region only
+   */
+  readonly replicaRegion?: string;
 }
 
 /**
@@ -96,6 +139,13 @@ export class StaticSite extends Construct {
 
   /** The site's URL, `https://<siteName>.<domain>`. */
   public readonly url: string;
+
+  /**
+   * The replica bucket in `replicaRegion`, in its own stack (`<stackName>-<siteName>-<region>`).
+   *
+   * @default - undefined without `replicaRegion`
+   */
+  public readonly replicaBucket?: s3.IBucket;
 
   /**
    * @param scope the parent construct
@@ -130,6 +180,14 @@ export class StaticSite extends Construct {
       serverAccessLogsBucket: props.accessLogsBucket,
       serverAccessLogsPrefix: props.accessLogsBucket ? `s3/${props.siteName}/` : undefined,
     });
+
+    const replica = props.replicaRegion ? new SiteReplica(this, {
+      siteName: props.siteName,
+      platformName: platform.platformName,
+      region: props.replicaRegion,
+      bucket: this.bucket,
+    }) : undefined;
+    this.replicaBucket = replica?.replicaBucket;
 
     const api = platform.apiDomainName;
     const csp = props.contentSecurityPolicy ?? [
@@ -172,7 +230,8 @@ export class StaticSite extends Construct {
       originAccessControlName: `${Names.uniqueResourceName(this, { maxLength: 45 })}-${region}`,
       signing: cloudfront.Signing.SIGV4_ALWAYS,
     });
-    const origin = origins.S3BucketOrigin.withOriginAccessControl(this.bucket, { originAccessControl });
+    const bucketOrigin = origins.S3BucketOrigin.withOriginAccessControl(this.bucket, { originAccessControl });
+    const origin = replica ? replica.originGroup(bucketOrigin, originAccessControl) : bucketOrigin;
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: `${platform.platformName} ${props.siteName} site`,
       domainNames: [this.domainName],
@@ -209,6 +268,8 @@ export class StaticSite extends Construct {
       })) : undefined,
     });
 
+    replica?.grantRead(this.distribution);
+
     const sources = [s3deploy.Source.asset(props.sourcePath)];
     if (props.config) sources.push(s3deploy.Source.jsonData('config.json', props.config));
     const deployment = new s3deploy.BucketDeployment(this, 'Deployment', {
@@ -219,6 +280,12 @@ export class StaticSite extends Construct {
       prune: true,
       memoryLimit: 256,
     });
+    if (replica) {
+      // A new replica (or a replaced one) changes the deployment, which uploads every file again:
+      // S3 replicates only what is written after the replication rule.
+      const resource = deployment.node.findAll().find(c => CfnResource.isCfnResource(c) && c.cfnResourceType === 'Custom::CDKBucketDeployment') as CfnResource;
+      resource.addPropertyOverride('ReplicaBucketName', replica.importedReplica.bucketName);
+    }
     // For platform-dev: the staged folder (the first source, which Source.asset names Asset1) and the runtime config.
     const folder = deployment.node.tryFindChild('Asset1');
     addLocalRunRecord(this, {
@@ -267,5 +334,6 @@ export class StaticSite extends Construct {
       throw new PropError(this, 'siteName', props.siteName, '"api" is the platform\'s front door');
     }
     validateSiteFolder(this, 'sourcePath', props.sourcePath, 'the built site');
+    if (props.replicaRegion !== undefined) validateReplicaRegion(this, 'replicaRegion', props.replicaRegion);
   }
 }

@@ -331,7 +331,8 @@ export const CONTROLS: Control[] = [
     nist: ['NIST.800.53.R5-S3BucketReplicationEnabled'],
     status: 'waived',
     reason: 'cost: a second bucket in another Region doubles storage and requests; a site is deployed again from its repository, access logs are not kept for recovery',
-    appliesTo: isType('AWS::S3::Bucket'),
+    // A StaticSite with replicaRegion replicates: the rule holds there, no waiver.
+    appliesTo: (r, p) => isType('AWS::S3::Bucket')(r) && !p.ReplicationConfiguration,
   },
   {
     id: 'secret-rotation',
