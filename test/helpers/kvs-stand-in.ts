@@ -59,8 +59,11 @@ export class KvsStandIn {
   public concurrentWrites = 0;
   /** The status answered to a stale If-Match. */
   public conflictStatus = 409;
-  /** When set, every PutKey and DeleteKey is answered with this status (an InternalServerException). */
-  public failWritesWith?: number;
+  /**
+   * When set, a PutKey or DeleteKey for which it gives a status is answered with that status (an
+   * InternalServerException).
+   */
+  public failWrite?: (method: string, store: string, key: string) => number | undefined;
   private version = 1;
   private server?: http.Server;
 
@@ -147,9 +150,8 @@ export class KvsStandIn {
     }
     if (parts[3] !== 'keys' || parts.length !== 5) return answer(400, { __type: 'ValidationException' });
     const key = parts[4];
-    if (this.failWritesWith !== undefined) {
-      return answer(this.failWritesWith, { __type: 'InternalServerException', message: 'the stand-in was told to fail' });
-    }
+    const failure = this.failWrite?.(req.method!, parts[2], key);
+    if (failure !== undefined) return answer(failure, { __type: 'InternalServerException', message: 'the stand-in was told to fail' });
     if (this.concurrentWrites > 0) {
       this.concurrentWrites--;
       this.version++; // another writer got there first
