@@ -24,6 +24,7 @@ import { addNagSuppressions } from '../core/nag';
 import { tagServiceResources } from '../core/tags';
 import { isUnresolved, validatePercentage, validateRetention } from '../core/validation';
 import { registerProxyRoutes } from './private/proxy/proxy-routes';
+import { registerServiceRegion } from './private/regions/region-registration';
 import { routeMetric, ServiceApiMonitoring, summedRouteMetric } from '../monitoring/private/service-monitoring';
 
 /** Properties of `ApiRoutes`: the platform, the service, its target and its routing options. */
@@ -252,6 +253,10 @@ export class ApiRoutes extends Construct {
         options: props,
       });
     }
+
+    // A platform in several Regions: the front door learns that the service runs in this stack's Region.
+    const announcedAfter = [...this.routes, ...(this.longLivedTargetGroup ? [this.longLivedTargetGroup] : [])];
+    registerServiceRegion(this, platform, props.serviceName, announcedAfter, logRetention);
 
     // ------------------------------------------------------------------------------ monitoring
     const monitoring = new ServiceApiMonitoring(this, 'Monitoring', {
