@@ -1,4 +1,4 @@
-import { CfnResource, CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, CfnResource, CustomResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -137,13 +137,21 @@ export class RegionRegistration extends Construct {
  * A service's registration in its stack's Region (construct id `RegionRegistration` under
  * `scope`) when the platform routes between Regions (`regionRouterStore`), made after `after`
  * (the service's routes: a Region is announced once its routes exist, and withdrawn before they
- * are removed). Nothing for a one-Region platform.
+ * are removed). Nothing for a one-Region platform. Warns when the base path does not start with
+ * the service name (the router reads the first path segment as the service).
  * @internal
  */
-export function registerServiceRegion(scope: Construct, platform: IGlobalPlatform, serviceName: string,
+export function registerServiceRegion(scope: Construct, platform: IGlobalPlatform, serviceName: string, basePath: string,
   after: IConstruct[], logRetention?: logs.RetentionDays): RegionRegistration | undefined {
   const store = platform.regionRouterStore;
   if (store === undefined) return undefined;
+  // The router looks a request's service up by the first segment of its path.
+  const segment = basePath.split('/')[1];
+  if (!Token.isUnresolved(basePath) && segment !== serviceName) {
+    Annotations.of(scope).addWarningV2('@georgi-io/platform-constructs:regionRoutingBasePath',
+      `the front door picks a Region by the first segment of the path ("${segment}" of ${basePath}), and ${serviceName} is registered`
+      + ` under its service name: its requests stay in the platform's primary Region. Use basePath "/${serviceName}..." to route it between Regions`);
+  }
   const registration = new RegionRegistration(scope, 'RegionRegistration', { store, serviceName, logRetention });
   registration.resource.node.addDependency(...after);
   return registration;

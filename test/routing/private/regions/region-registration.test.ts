@@ -145,6 +145,19 @@ describe('RegionRegistration through ApiRoutes', () => {
     expect(JSON.stringify(template.toJSON().Parameters ?? {})).not.toContain('region-router-store-arn');
   });
 
+  test('a base path that does not start with the service name: a warning that the service stays in the primary', () => {
+    const { stack, platform } = serviceStack(true);
+    const fn = lambda.Function.fromFunctionArn(stack, 'X', 'arn:aws:lambda:eu-west-1:123456789012:function:x');
+    new ApiRoutes(stack, 'Team', { platform, serviceName: 'app', basePath: '/team/app', target: ApiTarget.lambdaFunction(fn) });
+    new ApiRoutes(stack, 'Own', { platform, serviceName: 'jessica', basePath: '/jessica/v2', target: ApiTarget.lambdaFunction(fn) });
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('picks a Region by the first segment'));
+    expect(warnings.map(w => [w.id, String(w.entry.data).split('.')[0]])).toEqual([[
+      '/Service/Team',
+      'the front door picks a Region by the first segment of the path ("team" of /team/app), and app is registered under its service name:'
+      + ' its requests stay in the platform\'s primary Region',
+    ]]);
+  });
+
   test('TtsService goes through ApiRoutes: it registers its service too, after its long-lived target group', () => {
     const { stack, platform } = serviceStack(true, new App(), true);
     new TtsService(stack, 'Tts', { platform, serviceName: 'jessica', image: ecs.ContainerImage.fromRegistry('public.ecr.aws/georgi/jessica:1') });
