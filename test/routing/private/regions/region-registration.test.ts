@@ -1,4 +1,8 @@
-import { App, Aspects, Stack } from 'aws-cdk-lib';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
+import { App, Aspects, IPolicyValidationContextBeta1, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -8,7 +12,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as nag2 from 'cdk-nag';
 import * as nag3 from 'cdk-nag-v3';
 import { IConstruct } from 'constructs';
-import { ApiRoutes, ApiTarget, GlobalPlatform, IGlobalPlatform, TtsService } from '../../../../src';
+import { ApiRoutes, ApiTarget, GlobalPlatform, GuardWaiversValidator, IGlobalPlatform, TtsService } from '../../../../src';
 import { RegionDrainAction, RegionRegistration } from '../../../../src/routing/private/regions/region-registration';
 import { testStack } from '../../../helpers/fixtures';
 import { Resource, resources } from '../../../helpers/templates';
@@ -236,7 +240,7 @@ describe('cdk-nag over two registered services and a drain action', () => {
   const writerFindings = (findings: string[]) => findings.filter(f => /RegionRegistration|Drain/.test(f));
 
   function build(nag: boolean) {
-    const app = new App();
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'region-registration-')) });
     const { stack, platform } = serviceStack(true, app);
     if (nag) {
       Aspects.of(app).add(new nag2.AwsSolutionsChecks());
@@ -248,8 +252,8 @@ describe('cdk-nag over two registered services and a drain action', () => {
     new cloudwatch.Alarm(stack, 'Health', {
       metric: new cloudwatch.Metric({ namespace: 'AWS/ApiGateway', metricName: '5xx' }), threshold: 1, evaluationPeriods: 1,
     }).addAlarmAction(drain.alarmAction);
-    app.synth();
-    return { app, stack };
+    const assembly = app.synth();
+    return { app, stack, assembly };
   }
 
   test('cdk-nag 2 (AwsSolutions, NIST 800-53 R5): nothing unsuppressed on the writers', () => {
@@ -264,5 +268,19 @@ describe('cdk-nag over two registered services and a drain action', () => {
     const all = nag3Findings(app);
     expect(all.length).toBeGreaterThan(0);
     expect(writerFindings(all)).toEqual([]);
+  });
+
+  test('Control Tower proactive controls (cfn-guard): no failure on the writers that is not waived where it is raised', () => {
+    const { app, assembly, stack } = build(false);
+    // As test/core/controls.test.ts runs them (the two certificate rules do not apply here).
+    const guard = new CfnGuardValidator({ controlTowerRulesEnabled: true, disabledRules: ['ct-cloudfront-pr-6', 'ct-cloudfront-pr-7'] });
+    const templatePaths = assembly.stacksRecursively.map(s => s.templateFullPath);
+    const context = { templatePaths, appConstruct: app } as unknown as IPolicyValidationContextBeta1;
+    const findings = (waivers: boolean) => (waivers ? new GuardWaiversValidator({ plugin: guard }) : guard).validate(context).violations
+      .flatMap(v => v.violatingResources.map(r => `${v.ruleName} ${r.resourceLogicalId}`));
+    const writerIds = Object.keys(Template.fromStack(stack).toJSON().Resources).filter(id => /RegionRegistration|Drain/.test(id));
+    const onWriters = (found: string[]) => found.filter(f => writerIds.includes(f.split(' ')[1]));
+    expect(onWriters(findings(false)).length).toBeGreaterThan(0); // the rules ran and see the functions
+    expect(onWriters(findings(true))).toEqual([]);
   });
 });
