@@ -128,8 +128,7 @@ export class RegionRegistration extends Construct {
       resourceType: REGION_REGISTRATION_TYPE,
       properties: { StoreArn: props.store.keyValueStoreArn, ServiceName: props.serviceName },
     });
-    // The function runs with its policy in place (the role's default policy is created first).
-    this.resource.node.addDependency(writer.role);
+    // The function (GetAtt) already depends on its role and the role's policy: the registration runs with the grant in place.
   }
 }
 
