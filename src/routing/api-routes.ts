@@ -24,6 +24,7 @@ import { addNagSuppressions } from '../core/nag';
 import { tagServiceResources } from '../core/tags';
 import { isUnresolved, validatePercentage, validateRetention } from '../core/validation';
 import { registerProxyRoutes } from './private/proxy/proxy-routes';
+import { registerServiceRegion } from './private/regions/region-registration';
 import { routeMetric, ServiceApiMonitoring, summedRouteMetric } from '../monitoring/private/service-monitoring';
 
 /** Properties of `ApiRoutes`: the platform, the service, its target and its routing options. */
@@ -55,7 +56,10 @@ export interface ApiRoutesProps extends PlatformServiceProps, ServiceRoutingOpti
  * `ANY /<service>` and `ANY /<service>/{proxy+}` on the HTTP API, and, for WebSockets and
  * streams, listener rules on the platform's internal load balancer. Adds a 5xx alarm, and the
  * service's widgets to the platform dashboard in the same stack or to its own (`dashboard: true`).
- * Its resources carry the cost-allocation tags `platform` and `service`.
+ * Its resources carry the cost-allocation tags `platform` and `service`. On a platform in several
+ * Regions (imported with `multiRegion`), it registers the service in its stack's Region with the
+ * front door's router (a custom resource on one small function per stack), so that the front door
+ * sends the service's requests to the nearest Region it is deployed in.
  *
  * It talks to its target only through what `target.bind()` returns, so any `ApiTarget`
  * (including one of your own) works.
@@ -252,6 +256,10 @@ export class ApiRoutes extends Construct {
         options: props,
       });
     }
+
+    // A platform in several Regions: the front door learns that the service runs in this stack's Region.
+    const announcedAfter = [...this.routes, ...(this.longLivedTargetGroup ? [this.longLivedTargetGroup] : [])];
+    registerServiceRegion(this, platform, props.serviceName, this.basePath, announcedAfter, logRetention);
 
     // ------------------------------------------------------------------------------ monitoring
     const monitoring = new ServiceApiMonitoring(this, 'Monitoring', {

@@ -59,7 +59,8 @@ export interface KvsIo {
  * Put (`value` given) or delete (`value` undefined) one key: the store's ETag from
  * DescribeKeyValueStore, then the write with `If-Match`; a conflict (409, or 412) starts again
  * with a fresh ETag, up to 3 times more (4 attempts). A delete of a key that is not there (404
- * after the store was found) succeeds. Any other answer throws, with the status and the body.
+ * after the store was found), or from a store that is not there (404 from DescribeKeyValueStore),
+ * succeeds. Any other answer throws, with the status and the body.
  * @internal
  */
 export async function kvsWrite(io: KvsIo, kvsArn: string, key: string, value: string | undefined): Promise<void> {
@@ -90,6 +91,11 @@ export async function kvsWrite(io: KvsIo, kvsArn: string, key: string, value: st
 
   for (let attempt = 1; ; attempt++) {
     const described = await call('GET', storePath, {}, '');
+    // A delete from a store that no longer exists (the platform was deleted first) has nothing to remove.
+    if (value === undefined && described.status === 404) {
+      await described.text().catch(() => '');
+      return;
+    }
     if (described.status !== 200) return fail('DescribeKeyValueStore for', described);
     const etag = described.headers.get('etag');
     if (!etag) throw new Error(`kvs: DescribeKeyValueStore of ${kvsArn} gave no ETag`);
@@ -115,7 +121,7 @@ export async function kvsPutKey(io: KvsIo, kvsArn: string, key: string, value: s
   return kvsWrite(io, kvsArn, key, value);
 }
 
-/** Delete one key; a key already absent is success. @internal */
+/** Delete one key; a key already absent, or a store that no longer exists, is success. @internal */
 export async function kvsDeleteKey(io: KvsIo, kvsArn: string, key: string): Promise<void> {
   return kvsWrite(io, kvsArn, key, undefined);
 }

@@ -1,138 +1,10 @@
 import * as crypto from 'crypto';
-import * as fs from 'fs';
-import * as http from 'http';
-import { AddressInfo } from 'net';
-import * as path from 'path';
 import { kvsDeleteKey, kvsPutKey, kvsWrite, KvsIo } from '../../../../src/routing/private/regions/kvs-client';
 import { signSigV4a } from '../../../../src/routing/private/regions/sigv4a';
+import { KVS_ACCOUNT as ACCOUNT, KVS_ARN, KVS_CREDENTIALS as CREDENTIALS, KvsStandIn as StandIn } from '../../../helpers/kvs-stand-in';
 
-/*
- * A local stand-in of the CloudFront KeyValueStore data-plane API, for these tests only (node
- * http on 127.0.0.1; not AWS): DescribeKeyValueStore, PutKey and DeleteKey with an ETag that
- * changes on every write, 409 ConflictException (or 412) on a stale If-Match, 404 for a missing
- * key, and 403 for a request whose SigV4A signature does not verify.
- *
- * The signature is checked here independently of the signer under test: the canonical request is
- * rebuilt from what arrived on the wire, and the public key is the one the aws-c-auth test suite
- * gives for its credentials (test/fixtures/sigv4a/get-vanilla/public-key.json), not one derived
- * by our code.
- */
-
-const ACCOUNT = '123456789012';
-const KVS_ARN = `arn:aws:cloudfront::${ACCOUNT}:key-value-store/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0`;
-const CREDENTIALS = {
-  accessKeyId: 'AKIDEXAMPLE',
-  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
-  sessionToken: 'session-token-example',
-};
-const SUITE_KEY = (() => {
-  const { X, Y } = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'fixtures', 'sigv4a', 'get-vanilla', 'public-key.json'), 'utf8'));
-  const b64u = (h: string) => Buffer.from(h, 'hex').toString('base64url');
-  return crypto.createPublicKey({ format: 'jwk', key: { kty: 'EC', crv: 'P-256', x: b64u(X), y: b64u(Y) } });
-})();
-
-const sha256 = (text: string) => crypto.createHash('sha256').update(text, 'utf8').digest('hex');
-// RFC 3986: every byte but A-Z a-z 0-9 - _ . ~ (so the wire path's % is encoded again).
-const encode = (text: string) => encodeURIComponent(text).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
-
-interface Logged { method: string; path: string; ifMatch?: string; status: number }
-
-class StandIn {
-  public readonly keys = new Map<string, string>();
-  public readonly log: Logged[] = [];
-  /** Writes by "another writer" to make before the next writes (each makes one If-Match stale). */
-  public concurrentWrites = 0;
-  /** The status answered to a stale If-Match. */
-  public conflictStatus = 409;
-  private version = 1;
-  private server?: http.Server;
-
-  get etag(): string {
-    return `ETAG${this.version}`;
-  }
-
-  async start(): Promise<string> {
-    this.server = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c) => chunks.push(c));
-      req.on('end', () => this.handle(req, Buffer.concat(chunks).toString('utf8'), res));
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
-  }
-
-  async stop(): Promise<void> {
-    await new Promise((resolve) => this.server?.close(resolve));
-  }
-
-  /** Why the request's signature is refused, or undefined when it verifies. */
-  private refusal(req: http.IncomingMessage, body: string): string | undefined {
-    const auth = String(req.headers.authorization ?? '');
-    const m = /^AWS4-ECDSA-P256-SHA256 Credential=([^/]+)\/(\d{8})\/cloudfront-keyvaluestore\/aws4_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]+)$/.exec(auth);
-    if (!m) return `malformed authorization: ${auth}`;
-    const [, accessKeyId, day, signedList, signature] = m;
-    const signed = signedList.split(';');
-    const amzDate = String(req.headers['x-amz-date'] ?? '');
-    if (accessKeyId !== CREDENTIALS.accessKeyId) return 'unknown access key';
-    if (!amzDate.startsWith(day)) return 'date and scope differ';
-    if (req.headers['x-amz-region-set'] !== '*') return 'region set is not *';
-    if (req.headers['x-amz-security-token'] !== CREDENTIALS.sessionToken) return 'wrong session token';
-    if (req.headers['x-amz-content-sha256'] !== sha256(body)) return 'body hash differs';
-    for (const must of ['host', 'x-amz-date', 'x-amz-region-set', 'x-amz-content-sha256', 'x-amz-security-token']) {
-      if (!signed.includes(must)) return `${must} not signed`;
-    }
-    if (req.headers['if-match'] !== undefined && !signed.includes('if-match')) return 'if-match not signed';
-    const [rawPath, rawQuery] = (req.url ?? '/').split('?');
-    if (rawQuery) return 'unexpected query';
-    const canonical = [
-      req.method,
-      rawPath.split('/').map(encode).join('/'),
-      '',
-      signed.map((n) => `${n}:${String(req.headers[n] ?? '').trim().replace(/\s+/g, ' ')}\n`).join(''),
-      signedList,
-      sha256(body),
-    ].join('\n');
-    const stringToSign = ['AWS4-ECDSA-P256-SHA256', amzDate, `${day}/cloudfront-keyvaluestore/aws4_request`, sha256(canonical)].join('\n');
-    const ok = crypto.verify('sha256', Buffer.from(stringToSign, 'utf8'), { key: SUITE_KEY, dsaEncoding: 'der' }, Buffer.from(signature, 'hex'));
-    return ok ? undefined : 'signature does not verify';
-  }
-
-  private handle(req: http.IncomingMessage, body: string, res: http.ServerResponse): void {
-    const answer = (status: number, json: object, headers: Record<string, string> = {}) => {
-      this.log.push({ method: req.method!, path: req.url!, ifMatch: req.headers['if-match'] as string | undefined, status });
-      res.writeHead(status, { 'content-type': 'application/json', ...headers });
-      res.end(JSON.stringify(json));
-    };
-    const refused = this.refusal(req, body);
-    if (refused) return answer(403, { __type: 'AccessDeniedException', message: refused });
-    const parts = (req.url ?? '').split('/').map(decodeURIComponent);
-    if (parts[1] !== 'key-value-stores' || parts[2] !== KVS_ARN) return answer(404, { __type: 'ResourceNotFoundException' });
-    const stats = () => ({ ItemCount: this.keys.size, TotalSizeInBytes: [...this.keys].reduce((s, [k, v]) => s + k.length + v.length, 0) });
-    if (req.method === 'GET' && parts.length === 3) {
-      return answer(200, { ...stats(), KvsARN: KVS_ARN, Status: 'READY' }, { etag: this.etag });
-    }
-    if (parts[3] !== 'keys' || parts.length !== 5) return answer(400, { __type: 'ValidationException' });
-    const key = parts[4];
-    if (this.concurrentWrites > 0) {
-      this.concurrentWrites--;
-      this.version++; // another writer got there first
-    }
-    if (req.headers['if-match'] !== this.etag) {
-      return answer(this.conflictStatus, { __type: 'ConflictException', message: 'stale ETag' });
-    }
-    if (req.method === 'PUT') {
-      if (req.headers['content-type'] !== 'application/json') return answer(400, { __type: 'ValidationException' });
-      this.keys.set(key, JSON.parse(body).Value);
-    } else if (req.method === 'DELETE') {
-      if (!this.keys.has(key)) return answer(404, { __type: 'ResourceNotFoundException', message: 'key not found' });
-      this.keys.delete(key);
-    } else {
-      return answer(405, {});
-    }
-    this.version++;
-    return answer(200, stats(), { etag: this.etag });
-  }
-}
+// The client against the local stand-in of the KeyValueStore API (test/helpers/kvs-stand-in.ts),
+// which verifies every SigV4A signature with the aws-c-auth test suite's public key.
 
 describe('kvs client against a local stand-in of the KeyValueStore API (signature verified)', () => {
   let standIn: StandIn;
@@ -206,6 +78,13 @@ describe('kvs client against a local stand-in of the KeyValueStore API (signatur
     const tampering = io({ fetch: (url, init) => fetch(url.replace('/keys/s%2Fa', '/keys/s%2Fb'), init) });
     await expect(kvsPutKey(tampering, KVS_ARN, 's/a', '1')).rejects.toThrow(/HTTP 403 .*signature does not verify/);
     expect(standIn.keys.size).toBe(0);
+  });
+
+  test('delete from a store that no longer exists succeeds (DescribeKeyValueStore answers 404); put fails', async () => {
+    const gone = KVS_ARN.replace(/[0-9a-f]{12}$/, '000000000000');
+    await expect(kvsDeleteKey(io(), gone, 's/jessica/eu-west-1')).resolves.toBeUndefined();
+    expect(standIn.log.map((l) => [l.method, l.status])).toEqual([['GET', 404]]);
+    await expect(kvsPutKey(io(), gone, 's/jessica/eu-west-1', '1')).rejects.toThrow(/DescribeKeyValueStore for s\/jessica\/eu-west-1 .*HTTP 404 .*ResourceNotFoundException/);
   });
 
   test('an ARN that is not a KeyValueStore is refused before any call', async () => {

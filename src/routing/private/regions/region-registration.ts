@@ -1,0 +1,197 @@
+import { Annotations, CfnResource, CustomResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct, IConstruct } from 'constructs';
+import { kvsWriterCode } from './kvs-writer-code';
+import { IGlobalPlatform } from '../../../contract/platform';
+import { ControlWaivers } from '../../../core/controls';
+import { addNagSuppressions, NODE_RUNTIME_SUPPRESSION } from '../../../core/nag';
+
+/**
+ * The data-plane actions the writer needs on the router's KeyValueStore (Service Authorization
+ * Reference, "Amazon CloudFront KeyValueStore", prefix `cloudfront-keyvaluestore`, resource type
+ * `key-value-store`): the store's ETag, and the two writes.
+ * @internal
+ */
+export const KVS_WRITER_ACTIONS = [
+  'cloudfront-keyvaluestore:DescribeKeyValueStore',
+  'cloudfront-keyvaluestore:PutKey',
+  'cloudfront-keyvaluestore:DeleteKey',
+];
+
+/** The custom resource type of a registration. @internal */
+export const REGION_REGISTRATION_TYPE = 'Custom::RegionRegistration';
+
+/** The stack-root construct id of the registration function that every service in a stack shares. @internal */
+export const REGION_REGISTRATION_WRITER_ID = 'PlatformRegionRegistrationWriter';
+
+interface KvsWriterProps {
+  readonly description: string;
+  readonly logRetention: logs.RetentionDays;
+  readonly removalPolicy: RemovalPolicy;
+  readonly environment?: Record<string, string>;
+}
+
+/**
+ * A function with the writer's code, its own log group and a role that may only write its log
+ * streams (the store's actions are granted with `grantKvsWrites`). It runs at deploy, at delete
+ * and on an alarm: a few invocations a month (Lambda free tier). No reserved concurrency: a new
+ * account's quota (10) leaves none to reserve.
+ */
+class KvsWriter extends Construct {
+  public readonly handler: lambda.Function;
+  public readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, props: KvsWriterProps) {
+    super(scope, id);
+    ControlWaivers.applyTo(this);
+    const logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention, removalPolicy: props.removalPolicy });
+    this.role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description: props.description });
+    this.role.addToPolicy(new iam.PolicyStatement({
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [logGroup.logGroupArn, `${logGroup.logGroupArn}:log-stream:*`],
+    }));
+    this.handler = new lambda.Function(this, 'Handler', {
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline(kvsWriterCode()),
+      environment: props.environment,
+      memorySize: 128,
+      // The handler answers CloudFormation 5 s before this; each call to the store gives up after 10 s.
+      timeout: Duration.minutes(2),
+      role: this.role,
+      logGroup,
+      description: props.description,
+    });
+    addNagSuppressions(this.handler, [NODE_RUNTIME_SUPPRESSION]);
+    addNagSuppressions(this.role, [{
+      id: 'AwsSolutions-IAM5',
+      reason: 'log streams of the function\'s own log group are created at run time with generated names',
+      appliesTo: [`Resource::<${Stack.of(this).getLogicalId(logGroup.node.defaultChild as CfnResource)}.Arn>:log-stream:*`],
+    }], true);
+  }
+
+  /** Lets the function describe `store` and put and delete its keys (a repeated grant is merged by the policy). */
+  public grantKvsWrites(store: cloudfront.IKeyValueStore): void {
+    this.role.addToPolicy(new iam.PolicyStatement({ actions: KVS_WRITER_ACTIONS, resources: [store.keyValueStoreArn] }));
+  }
+}
+
+/** Properties of `RegionRegistration`. @internal */
+export interface RegionRegistrationProps {
+  /** The front door's router store (`IGlobalPlatform.regionRouterStore`). */
+  readonly store: cloudfront.IKeyValueStore;
+  /** The service registered in the stack's Region. */
+  readonly serviceName: string;
+  /**
+   * Retention of the registration function's log group (one function per stack: the first
+   * registration in the stack sets it).
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * Registers a service in its stack's Region in the front door's router store (issue 24, ADR 15):
+ * a custom resource that puts `s/<service>/<region>` at create and deletes it at delete, so the
+ * front door sends the service's requests to the nearest Region it runs in without a platform
+ * deploy. The function behind it is one per stack (shared by every service in the stack).
+ *
+ * Cost: about $0 a month (a few Lambda invocations per deploy, within the free tier; a
+ * KeyValueStore write costs about $0.001).
+ * @internal
+ */
+export class RegionRegistration extends Construct {
+  public readonly resource: CustomResource;
+
+  constructor(scope: Construct, id: string, props: RegionRegistrationProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const existing = stack.node.tryFindChild(REGION_REGISTRATION_WRITER_ID);
+    if (existing !== undefined && !(existing instanceof KvsWriter)) {
+      throw new Error(`${stack.node.path}/${REGION_REGISTRATION_WRITER_ID} is not the region registration function: the id is reserved`);
+    }
+    const writer = existing ?? new KvsWriter(stack, REGION_REGISTRATION_WRITER_ID, {
+      description: 'registers the stack\'s services in the platform front door\'s router store (at deploy, and removes them at delete)',
+      logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      // A service's log groups go with the service (as its other functions' do).
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    writer.grantKvsWrites(props.store);
+    this.resource = new CustomResource(this, 'Resource', {
+      serviceToken: writer.handler.functionArn,
+      resourceType: REGION_REGISTRATION_TYPE,
+      properties: { StoreArn: props.store.keyValueStoreArn, ServiceName: props.serviceName },
+    });
+    // The function (GetAtt) already depends on its role and the role's policy: the registration runs with the grant in place.
+  }
+}
+
+/**
+ * A service's registration in its stack's Region (construct id `RegionRegistration` under
+ * `scope`) when the platform routes between Regions (`regionRouterStore`), made after `after`
+ * (the service's routes: a Region is announced once its routes exist, and withdrawn before they
+ * are removed). Nothing for a one-Region platform. Warns when the base path does not start with
+ * the service name (the router reads the first path segment as the service).
+ * @internal
+ */
+export function registerServiceRegion(scope: Construct, platform: IGlobalPlatform, serviceName: string, basePath: string,
+  after: IConstruct[], logRetention?: logs.RetentionDays): RegionRegistration | undefined {
+  const store = platform.regionRouterStore;
+  if (store === undefined) return undefined;
+  // The router looks a request's service up by the first segment of its path.
+  const segment = basePath.split('/')[1];
+  if (!Token.isUnresolved(basePath) && segment !== serviceName) {
+    Annotations.of(scope).addWarningV2('@georgi-io/platform-constructs:regionRoutingBasePath',
+      `the front door picks a Region by the first segment of the path ("${segment}" of ${basePath}), and ${serviceName} is registered`
+      + ` under its service name: its requests stay in the platform's primary Region. Use basePath "/${serviceName}..." to route it between Regions`);
+  }
+  const registration = new RegionRegistration(scope, 'RegionRegistration', { store, serviceName, logRetention });
+  registration.resource.node.addDependency(...after);
+  return registration;
+}
+
+/** Properties of `RegionDrainAction`. @internal */
+export interface RegionDrainActionProps {
+  /** The front door's router store. */
+  readonly store: cloudfront.IKeyValueStore;
+  readonly platformName: string;
+  /** @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+  /** @default RemovalPolicy.RETAIN (the platform's log groups are kept) */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The automatic drain of a Region: `alarmAction` (a CloudWatch Lambda alarm action) puts
+ * `d/<region>` into the router store when the Region's health alarm goes into ALARM; the front
+ * door then sends that Region's traffic to the next nearest Region or the primary. A return to
+ * OK writes nothing: undraining is the documented command (an alarm that flaps would otherwise
+ * move traffic back and forth). Draining the primary does nothing: the router never reads it.
+ *
+ * Cost: about $0 a month (an invocation per alarm, Lambda free tier).
+ * @internal
+ */
+export class RegionDrainAction extends Construct {
+  /** The alarm action: add it with `alarm.addAlarmAction(drain.alarmAction)`. */
+  public readonly alarmAction: cloudwatch.IAlarmAction;
+  public readonly handler: lambda.Function;
+
+  constructor(scope: Construct, id: string, props: RegionDrainActionProps) {
+    super(scope, id);
+    const writer = new KvsWriter(this, 'Writer', {
+      description: `drains its Region in the ${props.platformName} front door's router store when the Region's health alarm fires`,
+      logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      environment: { STORE_ARN: props.store.keyValueStoreArn },
+    });
+    writer.grantKvsWrites(props.store);
+    this.handler = writer.handler;
+    this.alarmAction = new actions.LambdaAction(writer.handler, { useUniquePermissionId: true });
+  }
+}
