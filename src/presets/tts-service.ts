@@ -132,6 +132,18 @@ export interface TtsServiceProps extends PlatformServiceProps, FargateTaskOption
   readonly frontendReplicaRegion?: string;
 
   /**
+   * With a platform in several Regions: register this stack's Region in the front door's router
+   * (see `ServiceRoutingOptions.regionRouting`). Off by default: the service pushes audio to the
+   * browsers on its WebSocket, whose clients live in memory in the tasks of the platform's
+   * primary Region (long-lived paths always go there), so a `POST /api/v1/tts` or MCP
+   * `speak_text` served by another Region would reach no browser. Turn it on for an image that
+   * shares its WebSocket clients across Regions.
+   *
+   * @default false
+   */
+  readonly regionRouting?: boolean;
+
+  /**
    * Bucket for the frontend's access logs.
    *
    * @default - none
@@ -345,6 +357,7 @@ export class TtsService extends Construct {
       environment,
       secrets: { ELEVENLABS_API_KEY: ecs.Secret.fromSecretsManager(this.elevenLabsSecret, secretField) },
       longLivedPaths: ['/ws', '/mcp'],
+      regionRouting: props.regionRouting ?? false,
       cors: frontendUrl ? { allowOrigins: [frontendUrl] } : undefined,
       logRetention: props.logRetention ?? logs.RetentionDays.ONE_WEEK,
       logRemovalPolicy: props.removalPolicy,

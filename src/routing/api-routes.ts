@@ -259,7 +259,7 @@ export class ApiRoutes extends Construct {
 
     // A platform in several Regions: the front door learns that the service runs in this stack's Region.
     const announcedAfter = [...this.routes, ...(this.longLivedTargetGroup ? [this.longLivedTargetGroup] : [])];
-    registerServiceRegion(this, platform, props.serviceName, this.basePath, announcedAfter, logRetention);
+    registerServiceRegion(this, platform, props.serviceName, this.basePath, announcedAfter, logRetention, props.regionRouting ?? true);
 
     // ------------------------------------------------------------------------------ monitoring
     const monitoring = new ServiceApiMonitoring(this, 'Monitoring', {

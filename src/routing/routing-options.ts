@@ -184,4 +184,20 @@ export interface ServiceRoutingOptions {
    * @default false
    */
   readonly dashboard?: boolean;
+
+  /**
+   * With a platform in several Regions (`additionalRegions`; imported with `multiRegion`):
+   * register this stack's Region in the front door's router at deploy (removed at delete), so
+   * that viewers nearer to it than to the other Regions the service runs in are served here.
+   * `false` deploys the routes here without registering them: the front door keeps sending the
+   * service's requests elsewhere (the primary, or the Regions where it is registered) — for a
+   * service that keeps state in memory, or to deploy before switching traffic on. The router
+   * finds a request's service by the first path segment: a `basePath` that does not start with
+   * `/<serviceName>` is never registered (synth warns).
+   *
+   * Cost: none (a registration function that runs at deploy and delete).
+   *
+   * @default true
+   */
+  readonly regionRouting?: boolean;
 }

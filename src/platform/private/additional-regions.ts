@@ -18,6 +18,7 @@ import { createOriginAuthorizers } from '../../routing/private/front-door-author
 import { authorizerCode } from '../../routing/private/origin-check';
 import { DEFAULT_ORIGIN_SECRET_STAGE } from '../../routing/private/origin-secret-stage';
 import { REGION_COORDINATES } from '../../routing/private/regions/region-coordinates';
+import { RegionDrainAction } from '../../routing/private/regions/region-registration';
 import { regionalApiDomain } from '../../routing/private/regions/regional-api-domain';
 import { GlobalPlatformProps } from '../global-platform-props';
 import { PlatformRegionOptions } from '../region-options';
@@ -176,6 +177,18 @@ export function createAdditionalRegion(platform: Construct, props: AdditionalReg
     parts,
     dashboard: p.dashboard ?? true,
   });
+
+  // The Region's automatic drain: its API's 5xx rate alarm puts d/<region> into the router's
+  // store (found in SSM when the alarm fires; the store is made by the platform's stack).
+  if (props.entry.autoDrain) {
+    const drain = new RegionDrainAction(scope, 'AutoDrain', {
+      storeArnParameter: parameterName(p.platformName, 'regionRouterStoreArn'),
+      platformName: p.platformName,
+      logRetention: p.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: p.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    monitoring.monitoring.serverErrorRateAlarm.addAlarmAction(drain.alarmAction);
+  }
 
   const parameters = new PlatformParameters(scope, 'Parameters', p.platformName);
   publishRegionalParameters(parameters, {

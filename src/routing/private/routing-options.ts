@@ -17,6 +17,7 @@ const ROUTING_KEYS: Record<keyof ServiceRoutingOptions, true> = {
   cors: true,
   serverErrorRateThresholdPercent: true,
   dashboard: true,
+  regionRouting: true,
 };
 
 /** Only the routing options of a construct's props, to pass on to `ApiRoutes` as one struct. @internal */

@@ -105,6 +105,29 @@ describe('additionalRegions: the sibling stacks', () => {
   });
 });
 
+describe('additionalRegions: autoDrain', () => {
+  test('the Region\'s 5xx rate alarm drains it: a function that finds the store in SSM and may write any store of the account', () => {
+    const drained = synth({ additionalRegions: [{ region: 'us-west-2', autoDrain: true }] }).template('Platform-us-west-2');
+    const [fnId, fn] = Object.entries(resources(drained, 'AWS::Lambda::Function'))
+      .find(([, f]) => f.Properties.Environment?.Variables?.STORE_ARN_PARAMETER)!;
+    expect(fn.Properties.Environment.Variables).toEqual({ STORE_ARN_PARAMETER: '/platform/georgi/front-door/region-router-store-arn' });
+    drained.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'georgi-api-5xx-rate',
+      AlarmActions: Match.arrayWith([{ 'Fn::GetAtt': [fnId, 'Arn'] }]),
+    });
+    drained.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Action: ['cloudfront-keyvaluestore:DescribeKeyValueStore', 'cloudfront-keyvaluestore:PutKey', 'cloudfront-keyvaluestore:DeleteKey'],
+          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudfront::123456789012:key-value-store/*']] },
+        })]),
+      },
+    });
+    // Without autoDrain: no such function.
+    expect(Object.values(resources(regional, 'AWS::Lambda::Function')).filter(f => f.Properties.Environment?.Variables?.STORE_ARN_PARAMETER)).toEqual([]);
+  });
+});
+
 describe('additionalRegions: the front door', () => {
   test('an API origin per Region, by id: the primary\'s and the Region\'s API under api.<domain>', () => {
     const origins = distributionConfig().Origins.filter((o: any) => String(o.Id).startsWith('api-'));
@@ -195,7 +218,7 @@ function synthNagged() {
   const app = new App();
   const stack = new Stack(app, 'Platform', { env: { account: ACCOUNT, region: 'eu-central-1' } });
   new GlobalPlatform(stack, 'Platform', {
-    platformName: 'georgi', domainName: 'georgi.io', additionalRegions: [{ region: 'us-west-2' }], longLivedConnections: {}, waf: {},
+    platformName: 'georgi', domainName: 'georgi.io', additionalRegions: [{ region: 'us-west-2', autoDrain: true }], longLivedConnections: {}, waf: {},
   });
   Aspects.of(app).add(new AwsSolutionsChecks());
   app.synth();

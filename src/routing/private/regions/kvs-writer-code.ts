@@ -154,7 +154,8 @@ export async function kvsWriterHandler(event: any, context: any, io: KvsWriterIo
 /**
  * The writer function's inline code (CommonJS `index.js`, `exports.handler`, Node.js 24: the
  * global `fetch`, `crypto`; credentials from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and
- * `AWS_SESSION_TOKEN`, the Region from `AWS_REGION`; `STORE_ARN` for the drain). Every call to
+ * `AWS_SESSION_TOKEN`, the Region from `AWS_REGION`; `STORE_ARN` for the drain, or
+ * `STORE_ARN_PARAMETER`, an SSM parameter read with the runtime's SDK when an alarm fires). Every call to
  * the store or the ResponseURL gives up after 10 s. `KVS_ENDPOINT` replaces the store's endpoint
  * (the tests' stand-in; never set by the library).
  * @internal
@@ -178,9 +179,15 @@ export function kvsWriterCode(): string {
     '  }, crypto, Date.now()).headers,',
     '  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),',
     '});',
+    // An additional Region's drain finds the store's ARN in SSM (written after its stack deployed).
+    'async function storeArn(event) {',
+    '  if (process.env.STORE_ARN || !process.env.STORE_ARN_PARAMETER || !event || event.source !== "aws.cloudwatch") return process.env.STORE_ARN || undefined;',
+    '  const { SSMClient, GetParameterCommand } = require("@aws-sdk/client-ssm");',
+    '  return (await new SSMClient({}).send(new GetParameterCommand({ Name: process.env.STORE_ARN_PARAMETER }))).Parameter.Value;',
+    '}',
     'exports.handler = async (event, context) => kvsWriterHandler(event, context, {',
     '  region: process.env.AWS_REGION,',
-    '  storeArn: process.env.STORE_ARN || undefined,',
+    '  storeArn: await storeArn(event),',
     '  put: (arn, key, value) => kvsPutKey(kvsIo(), arn, key, value),',
     '  remove: (arn, key) => kvsDeleteKey(kvsIo(), arn, key),',
     '  fetch: timed,',

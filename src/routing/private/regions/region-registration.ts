@@ -9,6 +9,7 @@ import { Construct, IConstruct } from 'constructs';
 import { kvsWriterCode } from './kvs-writer-code';
 import { IGlobalPlatform } from '../../../contract/platform';
 import { ControlWaivers } from '../../../core/controls';
+import { PropError } from '../../../core/errors';
 import { addNagSuppressions, NODE_RUNTIME_SUPPRESSION } from '../../../core/nag';
 
 /**
@@ -136,20 +137,23 @@ export class RegionRegistration extends Construct {
  * A service's registration in its stack's Region (construct id `RegionRegistration` under
  * `scope`) when the platform routes between Regions (`regionRouterStore`), made after `after`
  * (the service's routes: a Region is announced once its routes exist, and withdrawn before they
- * are removed). Nothing for a one-Region platform. Warns when the base path does not start with
- * the service name (the router reads the first path segment as the service).
+ * are removed). Nothing for a one-Region platform, nor when `enabled` is false (`regionRouting`).
+ * Nothing, with a warning, when the base path does not start with the service name (the router
+ * reads the first path segment as the service).
  * @internal
  */
 export function registerServiceRegion(scope: Construct, platform: IGlobalPlatform, serviceName: string, basePath: string,
-  after: IConstruct[], logRetention?: logs.RetentionDays): RegionRegistration | undefined {
+  after: IConstruct[], logRetention?: logs.RetentionDays, enabled = true): RegionRegistration | undefined {
   const store = platform.regionRouterStore;
-  if (store === undefined) return undefined;
-  // The router looks a request's service up by the first segment of its path.
+  if (store === undefined || !enabled) return undefined;
+  // The router looks a request's service up by the first segment of its path: a registration
+  // under another name would route another service's paths (or none).
   const segment = basePath.split('/')[1];
   if (!Token.isUnresolved(basePath) && segment !== serviceName) {
     Annotations.of(scope).addWarningV2('@georgi-io/platform-constructs:regionRoutingBasePath',
-      `the front door picks a Region by the first segment of the path ("${segment}" of ${basePath}), and ${serviceName} is registered`
-      + ` under its service name: its requests stay in the platform's primary Region. Use basePath "/${serviceName}..." to route it between Regions`);
+      `the front door picks a Region by the first segment of the path ("${segment}" of ${basePath}), not ${serviceName}:`
+      + ` the service is not registered in this region and its requests go to the platform's primary region. Use basePath "/${serviceName}..." to route it between regions`);
+    return undefined;
   }
   const registration = new RegionRegistration(scope, 'RegionRegistration', { store, serviceName, logRetention });
   registration.resource.node.addDependency(...after);
@@ -158,8 +162,14 @@ export function registerServiceRegion(scope: Construct, platform: IGlobalPlatfor
 
 /** Properties of `RegionDrainAction`. @internal */
 export interface RegionDrainActionProps {
-  /** The front door's router store. */
-  readonly store: cloudfront.IKeyValueStore;
+  /** The front door's router store. @default - read from `storeArnParameter` when the alarm fires */
+  readonly store?: cloudfront.IKeyValueStore;
+  /**
+   * The SSM parameter (in the function's Region) that holds the store's ARN, read when the alarm
+   * fires: an additional Region's stack deploys before the store exists (ADR 15).
+   * @default - `store`
+   */
+  readonly storeArnParameter?: string;
   readonly platformName: string;
   /** @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
@@ -188,9 +198,25 @@ export class RegionDrainAction extends Construct {
       description: `drains its Region in the ${props.platformName} front door's router store when the Region's health alarm fires`,
       logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
-      environment: { STORE_ARN: props.store.keyValueStoreArn },
+      environment: props.store ? { STORE_ARN: props.store.keyValueStoreArn } : { STORE_ARN_PARAMETER: props.storeArnParameter ?? '' },
     });
-    writer.grantKvsWrites(props.store);
+    if (props.store) {
+      writer.grantKvsWrites(props.store);
+    } else {
+      if (!props.storeArnParameter) throw new PropError(this, 'store', undefined, 'give the store or the ssm parameter that holds its arn (storeArnParameter)');
+      const stack = Stack.of(this);
+      writer.role.addToPolicy(new iam.PolicyStatement({
+        actions: ['ssm:GetParameter'],
+        resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: props.storeArnParameter.replace(/^\//, '') })],
+      }));
+      const anyStore = `arn:${stack.partition}:cloudfront::${stack.account}:key-value-store/*`;
+      writer.role.addToPolicy(new iam.PolicyStatement({ actions: KVS_WRITER_ACTIONS, resources: [anyStore] }));
+      addNagSuppressions(writer.role, [{
+        id: 'AwsSolutions-IAM5',
+        reason: 'the router store is created by the platform\'s primary stack, which deploys after this region\'s stack: its arn is read from ssm when the alarm fires, so the grant names the account\'s stores',
+        appliesTo: [`Resource::arn:<AWS::Partition>:cloudfront::${Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account}:key-value-store/*`],
+      }], true);
+    }
     this.handler = writer.handler;
     this.alarmAction = new actions.LambdaAction(writer.handler, { useUniquePermissionId: true });
   }

@@ -278,6 +278,37 @@ describe('the kvs writer function (generated code, run as Lambda runs it)', () =
     expect(logs.join('\n')).toContain(`aws cloudfront-keyvaluestore delete-key --kvs-arn ${KVS_ARN} --key d/eu-west-1`);
   });
 
+  test('an additional Region\'s drain reads the store\'s ARN from SSM (STORE_ARN_PARAMETER) when the alarm fires', async () => {
+    // The Lambda runtime's @aws-sdk/client-ssm, stood in by a module beside index.js that
+    // answers GetParameter for the one parameter (this repository does not depend on the SDK).
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kvs-writer-ssm-'));
+    const sdk = path.join(dir, 'node_modules', '@aws-sdk', 'client-ssm');
+    fs.mkdirSync(sdk, { recursive: true });
+    fs.writeFileSync(path.join(sdk, 'index.js'), [
+      'const calls = [];',
+      'class GetParameterCommand { constructor(input) { this.input = input; } }',
+      'class SSMClient { async send(command) { calls.push(command.input.Name);',
+      '  if (command.input.Name !== \'/platform/georgi/front-door/region-router-store-arn\') throw Object.assign(new Error(\'not found\'), { name: \'ParameterNotFound\' });',
+      `  return { Parameter: { Value: ${JSON.stringify(KVS_ARN)} } }; } }`,
+      'module.exports = { SSMClient, GetParameterCommand, calls };',
+    ].join('\n'));
+    fs.writeFileSync(path.join(dir, 'index.js'), kvsWriterCode());
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const fromParameter: Handler = require(path.join(dir, 'index.js')).handler;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { calls } = require(sdk);
+    process.env.STORE_ARN_PARAMETER = '/platform/georgi/front-door/region-router-store-arn';
+    try {
+      await expect(fromParameter(alarmEvent('ALARM'), context())).resolves.toEqual({ drained: true, key: 'd/eu-west-1' });
+      expect(standIn.keys.get('d/eu-west-1')).toContain('georgi-eu-west-1-health');
+      expect(calls).toEqual(['/platform/georgi/front-door/region-router-store-arn']);
+      process.env.STORE_ARN_PARAMETER = '/platform/georgi/elsewhere';
+      await expect(fromParameter(alarmEvent('ALARM'), context())).rejects.toThrow(/not found/);
+    } finally {
+      delete process.env.STORE_ARN_PARAMETER;
+    }
+  });
+
   test('an alarm the store refuses fails the invocation (Lambda retries the asynchronous event)', async () => {
     process.env.STORE_ARN = KVS_ARN;
     standIn.failWrite = () => 500;

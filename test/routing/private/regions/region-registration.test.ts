@@ -157,14 +157,32 @@ describe('RegionRegistration through ApiRoutes', () => {
     const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('picks a Region by the first segment'));
     expect(warnings.map(w => [w.id, String(w.entry.data).split('.')[0]])).toEqual([[
       '/Service/Team',
-      'the front door picks a Region by the first segment of the path ("team" of /team/app), and app is registered under its service name:'
-      + ' its requests stay in the platform\'s primary Region',
+      'the front door picks a Region by the first segment of the path ("team" of /team/app), not app:'
+      + ' the service is not registered in this region and its requests go to the platform\'s primary region',
     ]]);
+    // Registered under "app", /team/* would never be routed; under "team" it would route other services' paths.
+    const names = Object.values(resources(Template.fromStack(stack), 'Custom::RegionRegistration')).map(r => r.Properties.ServiceName);
+    expect(names).toEqual(['jessica']);
   });
 
-  test('TtsService goes through ApiRoutes: it registers its service too, after its long-lived target group', () => {
+  test('regionRouting: false deploys the routes without registering the Region', () => {
+    const { stack, platform } = serviceStack(true);
+    const fn = new lambda.Function(stack, 'Fn2', { runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler=async()=>({})') });
+    new ApiRoutes(stack, 'Quiet', { platform, serviceName: 'quiet', regionRouting: false, target: ApiTarget.lambdaFunction(fn) });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('Custom::RegionRegistration', 0);
+    template.resourcePropertiesCountIs('AWS::ApiGatewayV2::Route', { RouteKey: 'ANY /quiet/{proxy+}' }, 1);
+  });
+
+  test('TtsService stays in the primary by default (its WebSocket hub is in memory there)', () => {
     const { stack, platform } = serviceStack(true, new App(), true);
     new TtsService(stack, 'Tts', { platform, serviceName: 'jessica', image: ecs.ContainerImage.fromRegistry('public.ecr.aws/georgi/jessica:1') });
+    Template.fromStack(stack).resourceCountIs('Custom::RegionRegistration', 0);
+  });
+
+  test('TtsService with regionRouting goes through ApiRoutes: it registers its service, after its long-lived target group', () => {
+    const { stack, platform } = serviceStack(true, new App(), true);
+    new TtsService(stack, 'Tts', { platform, serviceName: 'jessica', regionRouting: true, image: ecs.ContainerImage.fromRegistry('public.ecr.aws/georgi/jessica:1') });
     const template = Template.fromStack(stack);
     const registrations = Object.values(resources(template, 'Custom::RegionRegistration'));
     expect(registrations.map(r => r.Properties.ServiceName)).toEqual(['jessica']);
@@ -182,6 +200,11 @@ describe('RegionRegistration through ApiRoutes', () => {
 });
 
 describe('RegionDrainAction', () => {
+  test('refuses to be made without the store or the parameter that holds its arn', () => {
+    const stack = testStack(new App(), 'Platform', 'eu-west-1');
+    expect(() => new RegionDrainAction(stack, 'Drain', { platformName: 'georgi' })).toThrow(/invalid store undefined: give the store or the ssm parameter/);
+  });
+
   function drainStack() {
     const stack = testStack(new App(), 'Platform', 'eu-west-1');
     const store = cloudfront.KeyValueStore.fromKeyValueStoreArn(stack, 'Store', 'arn:aws:cloudfront::123456789012:key-value-store/0f1e2d3c');
