@@ -21,11 +21,13 @@ export interface PlatformRegionOptions extends PlatformNetworkOptions {
   readonly region: string;
 
   /**
-   * Drain the Region automatically when its central API's 5xx alarm fires: a function writes
-   * the drain key `d/<region>` into the front door's router store, and the front door sends
-   * the Region's viewers to the next Region (the primary at the latest) within seconds of the
-   * alarm. Undrain with the README's command once the Region is healthy (never automatic, so
-   * that a flapping alarm cannot swing traffic back and forth).
+   * Drain the Region automatically when its central API's 5xx rate alarm fires (above the
+   * platform's `serverErrorRateThresholdPercent` in 3 of 5 periods of 5 minutes): a function
+   * writes the drain key `d/<region>` into the front door's router store, and the front door
+   * sends the Region's viewers to the next Region (the primary at the latest) within seconds of
+   * the alarm: about 15 to 20 minutes after the Region starts failing. Undrain with the README's
+   * command once the Region is healthy (never automatic, so that a flapping alarm cannot swing
+   * traffic back and forth).
    *
    * Cost: about $0 a month (the function runs when the alarm fires).
    *
