@@ -46,6 +46,8 @@ export const PARAMETER_KEYS = {
   alarmTopicArn: 'monitoring/alarm-topic-arn',
   // Published in every Region of a platform with additionalRegions (issue 24).
   regionRouterStoreArn: 'front-door/region-router-store-arn',
+  // Written into additional Regions by the primary's stack: the labels their origin checks accept.
+  originSecretAcceptedStages: 'front-door/origin-secret-accepted-stages',
 };
 
 /** @internal */

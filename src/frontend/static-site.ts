@@ -285,6 +285,8 @@ export class StaticSite extends Construct {
       // S3 replicates only what is written after the replication rule.
       const resource = deployment.node.findAll().find(c => CfnResource.isCfnResource(c) && c.cfnResourceType === 'Custom::CDKBucketDeployment') as CfnResource;
       resource.addPropertyOverride('ReplicaBucketName', replica.importedReplica.bucketName);
+      // The upload waits for the replication role's policy: S3 replicates with it from the first file.
+      resource.node.addDependency(replica.replicationRole);
     }
     // For platform-dev: the staged folder (the first source, which Source.asset names Asset1) and the runtime config.
     const folder = deployment.node.tryFindChild('Asset1');

@@ -365,7 +365,7 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
     // ---------------------------------------------------------------------------- monitoring
     const alarmEmails = props.alarmEmails ?? [];
     // ACM renews only certificates in use, so only a certificate of the platform's own is watched.
-    const certificateInUse = this.edgeCertificate === certificate || longLivedOrigin?.usesCertificate === true;
+    const certificateInUse = this.edgeCertificate === certificate || longLivedOrigin?.usesCertificate === true || regionRouting !== undefined;
     const regionalMonitoring = buildRegionalMonitoring(this, {
       platform: props,
       accountWidePrefix,
@@ -405,6 +405,7 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
     for (const region of additional) {
       new RegionalParameterCopies(this, `Parameters-${region.region}`, platformName, region.region, {
         originSecretArn: replicaSecretArn(originCheck.secret.secretArn, region.region),
+        originSecretAcceptedStages: originCheck.stageResource.getAttString('Accepted'),
         regionRouterStoreArn: regionRouting!.store.keyValueStoreArn,
         frontDoorDistributionId: frontDoor.distribution.distributionId,
         frontDoorDomainName: frontDoor.distribution.distributionDomainName,

@@ -39,7 +39,9 @@ export interface GlobalPlatformImportOptions {
   readonly longLivedConnections?: LongLivedPathOptions;
 
   /**
-   * Set when the platform was created with `additionalRegions`. The service's routes then
+   * Set when the platform was created with `additionalRegions`. In an additional Region, leave
+   * `longLivedConnections` unset: long-lived paths stay with the primary, and the Region
+   * publishes no long-lived origin (a deploy that reads its parameters fails). The service's routes then
    * register the stack's Region in the front door's router store at deploy (and remove it at
    * delete), so that the front door sends the service's requests to the nearest Region it is
    * deployed in. Import the platform this way in a stack of each Region the service runs in.

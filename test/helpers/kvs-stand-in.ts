@@ -150,6 +150,11 @@ export class KvsStandIn {
     }
     if (parts[3] !== 'keys' || parts.length !== 5) return answer(400, { __type: 'ValidationException' });
     const key = parts[4];
+    // GetKey (GET .../keys/{Key}): no If-Match; 404 ResourceNotFoundException for a missing key.
+    if (req.method === 'GET') {
+      if (!store.has(key)) return answer(404, { __type: 'ResourceNotFoundException', message: 'key not found' });
+      return answer(200, { Key: key, Value: store.get(key), ...stats() });
+    }
     const failure = this.failWrite?.(req.method!, parts[2], key);
     if (failure !== undefined) return answer(failure, { __type: 'InternalServerException', message: 'the stand-in was told to fail' });
     if (this.concurrentWrites > 0) {

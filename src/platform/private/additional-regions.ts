@@ -14,17 +14,19 @@ import { ControlWaivers } from '../../core/controls';
 import { checkWithin, PropError } from '../../core/errors';
 import { addNagSuppressions } from '../../core/nag';
 import { validateNetworkOptions } from '../../network/private/platform-network';
-import { createOriginAuthorizers } from '../../routing/private/front-door-authorizer';
+import { createOriginAuthorizers, ORIGIN_SECRET_TAG } from '../../routing/private/front-door-authorizer';
 import { authorizerCode } from '../../routing/private/origin-check';
-import { DEFAULT_ORIGIN_SECRET_STAGE } from '../../routing/private/origin-secret-stage';
 import { REGION_COORDINATES } from '../../routing/private/regions/region-coordinates';
 import { RegionDrainAction } from '../../routing/private/regions/region-registration';
 import { regionalApiDomain } from '../../routing/private/regions/regional-api-domain';
 import { GlobalPlatformProps } from '../global-platform-props';
 import { PlatformRegionOptions } from '../region-options';
 
-/** The most additional Regions a platform takes (the router's code must stay under 10 KB). @internal */
+/** The most additional Regions a platform takes (each adds a cache behaviour: see below). @internal */
 export const MAX_ADDITIONAL_REGIONS = 8;
+
+/** CloudFront's default quota of cache behaviours per distribution (adjustable). @internal */
+export const MAX_CACHE_BEHAVIORS = 25;
 
 /**
  * The checks of `additionalRegions`: explicit, known, distinct Regions other than the
@@ -55,12 +57,22 @@ export function validateAdditionalRegions(scope: IConstruct, props: GlobalPlatfo
     seen.add(entry.region);
     checkWithin(`additionalRegions[${i}]`, () => validateNetworkOptions(scope, entry, entry.region));
   });
+  // The front door's cache behaviours: one per Region (/_region/<region>/*) and two per
+  // long-lived suffix, against CloudFront's default quota.
+  const suffixes = props.longLivedConnections ? (props.longLivedConnections.pathSuffixes ?? ['ws', 'mcp']).length : 0;
+  const behaviours = 1 + entries.length + 2 * suffixes;
+  if (behaviours > MAX_CACHE_BEHAVIORS) {
+    throw new PropError(scope, 'additionalRegions', entries.map(e => e.region), `the front door would have ${behaviours} cache behaviours`
+      + ` (one per region and two per long-lived path suffix), over cloudfront's default quota of ${MAX_CACHE_BEHAVIORS}:`
+      + ' use fewer regions or suffixes (or raise the quota and split the platform)');
+  }
   // The additional Regions' stacks deploy before the platform's: they can read the zone the
   // companion stack creates, never one the platform's own stack creates.
   if (!props.hostedZone && !hasEdgeStack) {
-    throw new PropError(scope, 'hostedZone', undefined, `additionalRegions with a platform in ${EDGE_REGION} needs an existing zone`
-      + ' (HostedZone.fromHostedZoneAttributes): the zone the platform would create lives in its own stack, which deploys after'
-      + ' the additional regions\' stacks that validate their certificates in it');
+    throw new PropError(scope, 'hostedZone', undefined, 'additionalRegions needs a zone their stacks can read: without a companion stack'
+      + ` in ${EDGE_REGION} (a platform in ${EDGE_REGION}, or one given edgeCertificate and no waf) the platform would create its zone in`
+      + ' its own stack, which deploys after the additional regions\' stacks that validate their certificates in it; give an existing'
+      + ' zone (HostedZone.fromHostedZoneAttributes)');
   }
 }
 
@@ -139,8 +151,9 @@ export function createAdditionalRegion(platform: Construct, props: AdditionalReg
 
   // The checks read the replica of the platform's origin secret, by the ARN that the platform's
   // stack writes into this Region's SSM (it deploys after this stack; the ARN is read once per
-  // cold start). The replica keeps the primary's tags, which scope the read.
+  // cold start). The replica keeps the primary's tags: its own tag scopes the read.
   const secretArnParameter = parameterName(p.platformName, 'originSecretArn');
+  const stagesParameter = parameterName(p.platformName, 'originSecretAcceptedStages');
   const checks = createOriginAuthorizers(new Construct(scope, 'OriginCheck'), {
     platformName: p.platformName,
     httpApi: parts.api.httpApi,
@@ -149,24 +162,24 @@ export function createAdditionalRegion(platform: Construct, props: AdditionalReg
     code: authorizerCode({ secretArnFromParameter: true }),
     environment: {
       SECRET_ARN_PARAMETER: secretArnParameter,
-      ACCEPTED_STAGES: p.originSecretRotation ?? DEFAULT_ORIGIN_SECRET_STAGE,
+      ACCEPTED_STAGES_PARAMETER: stagesParameter,
     },
     statements: [
       new iam.PolicyStatement({
         actions: ['ssm:GetParameter'],
-        resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: secretArnParameter.slice(1) })],
+        resources: [secretArnParameter, stagesParameter].map(name => stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: name.slice(1) })),
       }),
       new iam.PolicyStatement({
         actions: ['secretsmanager:GetSecretValue'],
         resources: [stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
-        conditions: { StringEquals: { 'secretsmanager:ResourceTag/platform': p.platformName } },
+        conditions: { StringEquals: { [`secretsmanager:ResourceTag/${ORIGIN_SECRET_TAG}`]: p.platformName } },
       }),
     ],
   });
   for (const fn of [checks.function, checks.jwtFunction]) {
     addNagSuppressions(fn.role!, [{
       id: 'AwsSolutions-IAM5',
-      reason: 'the origin secret\'s replica in this region is named by the platform\'s stack, which deploys after this one: the read is scoped by the secret\'s platform tag instead of its ARN',
+      reason: 'the origin secret\'s replica in this region is named by the platform\'s stack, which deploys after this one: the read is limited to secrets tagged platform-origin-secret=<platform> (only the origin secret and its replicas carry it) instead of an arn',
       appliesTo: [`Resource::arn:<AWS::Partition>:secretsmanager:${region}:${Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account}:secret:*`],
     }], true);
   }
@@ -175,6 +188,8 @@ export function createAdditionalRegion(platform: Construct, props: AdditionalReg
     platform: p,
     accountWidePrefix,
     parts,
+    // The Region's API domain serves it: ACM renews it, and its expiry alarm means something.
+    certificateInUse: certificate,
     dashboard: p.dashboard ?? true,
   });
 

@@ -1,4 +1,4 @@
-import { CfnResource, CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnResource, CustomResource, Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -83,6 +83,9 @@ export class AuthorizerFunction extends Construct {
   }
 }
 
+/** The tag of the origin secret (and its replicas) when the platform has additional Regions. @internal */
+export const ORIGIN_SECRET_TAG = 'platform-origin-secret';
+
 /** @internal */
 export interface FrontDoorOriginCheckProps {
   readonly platformName: string;
@@ -136,6 +139,9 @@ export class FrontDoorOriginCheck extends Construct {
       // Secrets Manager with the value, its versions and its tags.
       replicaRegions: props.replicaRegions?.map(region => ({ region })),
     });
+    // The additional Regions' checks may read the replica carrying this tag (replicas keep the
+    // primary's tags), and no other secret: the platform tag is on every service's secrets too.
+    if (props.replicaRegions?.length) Tags.of(this.secret).add(ORIGIN_SECRET_TAG, props.platformName);
     addNagSuppressions(this.secret, [{
       id: 'AwsSolutions-SMG4',
       reason: 'rotating the origin secret needs a platform deploy (CloudFront reads it at deploy time); the README\'s "Rotating the origin secret" gives the steps',

@@ -251,7 +251,9 @@ export async function authorizeRequest(event: AuthorizerEvent, checkJwt: boolean
 export interface AuthorizerCodeOptions {
   /**
    * Read the secret's ARN from the SSM parameter named in `SECRET_ARN_PARAMETER` (once per
-   * cold start) instead of `SECRET_ARN`: an additional Region's checks (ADR 15).
+   * cold start) instead of `SECRET_ARN`, and the accepted staging labels from the one named in
+   * `ACCEPTED_STAGES_PARAMETER` (at each refresh) instead of `ACCEPTED_STAGES`: an additional
+   * Region's checks (ADR 15).
    * @default false
    */
   readonly secretArnFromParameter?: boolean;
@@ -285,9 +287,19 @@ export function authorizerCode(options: AuthorizerCodeOptions = {}): string {
       // Region's SSM by the platform's primary stack, which deploys after this one.
       'const { GetParameterCommand } = require("@aws-sdk/client-ssm");',
       'let secretArnValue;',
-      'async function secretArn() {',
-      '  if (!secretArnValue) secretArnValue = (await ssm.send(new GetParameterCommand({ Name: process.env.SECRET_ARN_PARAMETER }))).Parameter.Value;',
+      // One read per cold start, shared by the concurrent reads of the versions; again after a failure.
+      'function secretArn() {',
+      '  if (!secretArnValue) {',
+      '    secretArnValue = ssm.send(new GetParameterCommand({ Name: process.env.SECRET_ARN_PARAMETER }))',
+      '      .then(r => r.Parameter.Value, err => { secretArnValue = undefined; throw err; });',
+      '  }',
       '  return secretArnValue;',
+      '}',
+      // The labels the primary's checks accept (its label resource's answer), read again at
+      // each refresh: they change when the primary's stack deploys, after this Region's.
+      'async function currentStages() {',
+      '  const accepted = (await ssm.send(new GetParameterCommand({ Name: process.env.ACCEPTED_STAGES_PARAMETER }))).Parameter.Value;',
+      '  return ["AWSCURRENT", "AWSPREVIOUS", ...accepted.split(",").filter(s => s.length > 0)];',
       '}',
     ] : [],
     'async function read(stage) {',
@@ -304,7 +316,7 @@ export function authorizerCode(options: AuthorizerCodeOptions = {}): string {
     'const io = {',
     '  async secrets(fresh) {',
     '    if (!secretValues || Date.now() - secretsAt > (fresh ? 10000 : 300000)) {',
-    '      try { secretValues = (await Promise.all(stages.map(read))).filter(v => typeof v === "string" && v.length > 0); }',
+    `      try { secretValues = (await Promise.all(${options.secretArnFromParameter ? '(await currentStages())' : 'stages'}.map(read))).filter(v => typeof v === "string" && v.length > 0); }`,
     '      catch (err) { secretValues = kept(err, secretValues); secretsAt = Date.now() - 290000; return secretValues; }',
     '      secretsAt = Date.now();',
     '    }',

@@ -70,6 +70,15 @@ describe('StaticSite with replicaRegion', () => {
     expect(s.bucketStack.dependencies).toEqual([]);
   });
 
+  test('the site\'s upload waits for the replication role and its policy (S3 replicates the first files with it)', () => {
+    const resources = s.template.toJSON().Resources;
+    const [, deployment] = Object.entries<any>(resources).find(([, r]) => r.Type === 'Custom::CDKBucketDeployment')!;
+    const roleIds = Object.entries<any>(resources).filter(([id, r]) => /ReplicationRole/.test(id) && ['AWS::IAM::Role', 'AWS::IAM::Policy'].includes(r.Type))
+      .map(([id]) => id);
+    expect(roleIds).toHaveLength(2);
+    expect(deployment.DependsOn).toEqual(expect.arrayContaining(roleIds));
+  });
+
   test('no cross-region references of aws-cdk-lib: the values cross with Fn::GetStackOutput only', () => {
     for (const stack of [s.stack, s.bucketStack, s.policyStack]) {
       const text = JSON.stringify(Template.fromStack(stack).toJSON());

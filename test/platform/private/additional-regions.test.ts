@@ -1,5 +1,6 @@
 import { App, Aspects, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import * as nag3 from 'cdk-nag-v3';
@@ -53,6 +54,9 @@ describe('additionalRegions: the sibling stacks', () => {
     const [topicId] = Object.keys(resources(regional, 'AWS::SNS::Topic'));
     regional.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'georgi-api-5xx-rate', AlarmActions: [{ Ref: topicId }] });
     regional.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'georgi-us-west-2-platform' });
+    // Both Regions' API domains serve their regional certificates: both are watched for expiry.
+    regional.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'DaysToExpiry' });
+    primary.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'DaysToExpiry' });
     regional.resourceCountIs('AWS::CloudFront::Distribution', 0);
     regional.resourceCountIs('AWS::SecretsManager::Secret', 0);
     // Long-lived paths stay with the primary: no load balancer in the additional Region.
@@ -77,20 +81,26 @@ describe('additionalRegions: the sibling stacks', () => {
     const copies = Object.values(resources(primary, 'Custom::AWS')).map(r => joined(r.Properties.Create))
       .filter(c => c.includes('"action":"putParameter"'));
     const written = copies.map(c => [/"region":"([^"]+)"/.exec(c)![1], /"Name":"([^"]+)"/.exec(c)![1]]).sort();
-    expect(written).toEqual(['originSecretArn', 'regionRouterStoreArn', 'frontDoorDistributionId', 'frontDoorDomainName', 'edgeCertificateArn']
+    expect(written).toEqual(['originSecretArn', 'originSecretAcceptedStages', 'regionRouterStoreArn', 'frontDoorDistributionId', 'frontDoorDomainName', 'edgeCertificateArn']
       .map(k => ['us-west-2', `/platform/georgi/${PARAMETER_KEYS[k as keyof typeof PARAMETER_KEYS]}`]).sort());
     for (const key of ['originSecretArn', 'regionRouterStoreArn', 'frontDoorDistributionId']) {
       expect(names).not.toContain(`/platform/georgi/${PARAMETER_KEYS[key as keyof typeof PARAMETER_KEYS]}`);
     }
   });
 
-  test('the origin secret is replicated into the Region; its checks read the replica by the ARN in SSM, scoped by the platform tag', () => {
-    primary.hasResourceProperties('AWS::SecretsManager::Secret', { ReplicaRegions: [{ Region: 'us-west-2' }] });
+  test('the origin secret is replicated into the Region; its checks read the replica by the ARN in SSM, scoped by the secret\'s own tag', () => {
+    primary.hasResourceProperties('AWS::SecretsManager::Secret', {
+      ReplicaRegions: [{ Region: 'us-west-2' }],
+      Tags: Match.arrayWith([{ Key: 'platform-origin-secret', Value: 'georgi' }]),
+    });
+    // The platform tag is on every service's secrets too: it must not be what the read is scoped by.
+    expect(JSON.stringify(regional.toJSON())).not.toContain('secretsmanager:ResourceTag/platform"');
     const checks = Object.values(resources(regional, 'AWS::Lambda::Function'))
       .filter(f => f.Properties.Environment?.Variables?.SECRET_ARN_PARAMETER);
     expect(checks).toHaveLength(2);
     for (const check of checks) {
       expect(check.Properties.Environment.Variables.SECRET_ARN_PARAMETER).toBe('/platform/georgi/front-door/origin-secret-arn');
+      expect(check.Properties.Environment.Variables.ACCEPTED_STAGES_PARAMETER).toBe('/platform/georgi/front-door/origin-secret-accepted-stages');
       expect(check.Properties.Environment.Variables.SECRET_ARN).toBeUndefined();
       expect(check.Properties.Code.ZipFile).toContain('GetParameterCommand({ Name: process.env.SECRET_ARN_PARAMETER })');
     }
@@ -98,7 +108,7 @@ describe('additionalRegions: the sibling stacks', () => {
       PolicyDocument: {
         Statement: Match.arrayWith([Match.objectLike({
           Action: 'secretsmanager:GetSecretValue',
-          Condition: { StringEquals: { 'secretsmanager:ResourceTag/platform': 'georgi' } },
+          Condition: { StringEquals: { 'secretsmanager:ResourceTag/platform-origin-secret': 'georgi' } },
         })]),
       },
     });
@@ -118,7 +128,7 @@ describe('additionalRegions: autoDrain', () => {
     drained.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([Match.objectLike({
-          Action: ['cloudfront-keyvaluestore:DescribeKeyValueStore', 'cloudfront-keyvaluestore:PutKey', 'cloudfront-keyvaluestore:DeleteKey'],
+          Action: ['cloudfront-keyvaluestore:DescribeKeyValueStore', 'cloudfront-keyvaluestore:PutKey', 'cloudfront-keyvaluestore:DeleteKey', 'cloudfront-keyvaluestore:GetKey'],
           Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudfront::123456789012:key-value-store/*']] },
         })]),
       },
@@ -149,7 +159,10 @@ describe('additionalRegions: the front door', () => {
     expect(region('/_region/us-west-2/*').TargetOriginId).toBe('api-us-west-2');
     expect(region('/_region/eu-central-1/*').TargetOriginId).toBe('api-eu-central-1');
     // Listed before the long-lived patterns, which would match /_region/<region>/<service>/ws too.
-    expect(config.CacheBehaviors.findIndex((b: any) => b.PathPattern === '/*/ws')).toBeGreaterThan(1);
+    const indexes = (regionPaths: boolean) => config.CacheBehaviors.map((b: any, i: number) => [b.PathPattern.startsWith('/_region/'), i])
+      .filter(([isRegion]: [boolean]) => isRegion === regionPaths).map(([, i]: [boolean, number]) => i);
+    expect(Math.max(...indexes(true))).toBeLessThan(Math.min(...indexes(false)));
+    expect(indexes(false)).toHaveLength(4);
   });
 
   test('the viewer-request function is the router, with the store associated', () => {
@@ -177,8 +190,20 @@ describe('additionalRegions: validation', () => {
     expect(text).toContain(message);
   });
 
+  test('more cache behaviours than CloudFront\'s default quota of 25 are refused at synth', () => {
+    const regions = ['us-west-2', 'us-east-2', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-north-1', 'ap-southeast-1', 'ap-northeast-1'];
+    const suffixes = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+    // 1 + 8 Regions + 2 x 8 suffixes = 25: allowed.
+    expect(() => synth({ additionalRegions: regions.map(region => ({ region })), longLivedConnections: { pathSuffixes: suffixes } })).not.toThrow();
+    expect(errorOf(() => synth({ additionalRegions: regions.map(region => ({ region })), longLivedConnections: { pathSuffixes: [...suffixes, 'i'] } })).message)
+      .toContain('would have 27 cache behaviours');
+  });
+
   test('a platform in us-east-1 that would create its zone in its own stack is refused, with an existing zone it is not', () => {
-    expect(errorOf(() => synth({}, 'us-east-1')).message).toContain('invalid hostedZone undefined: additionalRegions with a platform in us-east-1 needs an existing zone');
+    expect(errorOf(() => synth({}, 'us-east-1')).message).toContain('invalid hostedZone undefined: additionalRegions needs a zone their stacks can read');
+    // The same for a platform elsewhere without a companion stack (its edge certificate given, no WAF).
+    const edgeCertificate = acm.Certificate.fromCertificateArn(new Stack(new App(), 'X'), 'C', 'arn:aws:acm:us-east-1:123456789012:certificate/abc');
+    expect(errorOf(() => synth({ edgeCertificate })).message).toContain('or one given edgeCertificate and no waf');
     const app = new App();
     const stack = new Stack(app, 'Platform', { env: { account: ACCOUNT, region: 'us-east-1' } });
     const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z123', zoneName: 'georgi.io' });

@@ -325,9 +325,17 @@ function load(deployed: Deployed, versions: Record<string, string>, fetchJson: R
   class GetParametersByPathCommand {
     constructor(public readonly input: Record<string, any>) {}
   }
+  class GetParameterCommand {
+    constructor(public readonly input: Record<string, any>) {}
+  }
   class SSMClient {
-    async send(command: GetParametersByPathCommand) {
+    async send(command: GetParametersByPathCommand | GetParameterCommand) {
       calls.push(command.input);
+      if (command instanceof GetParameterCommand) {
+        const parameter = parameters.find(p => p.Name === command.input.Name);
+        if (!parameter) throw Object.assign(new Error(`parameter ${command.input.Name} not found`), { name: 'ParameterNotFound' });
+        return { Parameter: parameter };
+      }
       // Pages of one parameter, as GetParametersByPath may return fewer than asked for.
       const start = command.input.NextToken ? Number(command.input.NextToken) : 0;
       const found = parameters.filter(p => p.Name.startsWith(`${command.input.Path}/`));
@@ -347,7 +355,7 @@ function load(deployed: Deployed, versions: Record<string, string>, fetchJson: R
     require: (name: string) => {
       if (name === 'crypto') return crypto;
       if (name === '@aws-sdk/client-secrets-manager') return { SecretsManagerClient, GetSecretValueCommand };
-      if (name === '@aws-sdk/client-ssm') return { SSMClient, GetParametersByPathCommand };
+      if (name === '@aws-sdk/client-ssm') return { SSMClient, GetParametersByPathCommand, GetParameterCommand };
       throw new Error(`unexpected require ${name}`);
     },
     fetch: async (url: string) => ({ ok: url in fetchJson, status: url in fetchJson ? 200 : 404, json: async () => fetchJson[url] }),
@@ -357,6 +365,54 @@ function load(deployed: Deployed, versions: Record<string, string>, fetchJson: R
   new vm.Script(deployed.code, { filename: 'index.js' }).runInContext(context);
   return { handler: module.exports.handler, calls };
 }
+
+describe('an additional Region\'s origin check, as deployed (issue 24)', () => {
+  const REPLICA = 'arn:aws:secretsmanager:us-west-2:123456789012:secret:origin-AbC123';
+  let deployed: Deployed;
+  beforeAll(() => {
+    const app = new App();
+    const stack = new Stack(app, 'P', { env: { account: '123456789012', region: 'eu-central-1' } });
+    new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', additionalRegions: [{ region: 'us-west-2' }] });
+    const regional = Template.fromJSON(app.synth().getStackByName('P-us-west-2').template);
+    deployed = functionOf(regional, r => r.Properties.Environment?.Variables?.SECRET_ARN_PARAMETER !== undefined
+      && r.Properties.Environment.Variables.CHECK_JWT === undefined);
+  });
+  const parameters = (accepted: string) => [
+    { Name: '/platform/georgi/front-door/origin-secret-arn', Value: REPLICA },
+    { Name: '/platform/georgi/front-door/origin-secret-accepted-stages', Value: accepted },
+  ];
+
+  test('reads the replica by the ARN in SSM, with the labels the primary accepts (its label resource\'s answer, from SSM)', async () => {
+    const { handler, calls } = load(deployed, { 'AWSCURRENT': SECRET, '2026-12-01': SECRET, '2026-11-01': PREVIOUS }, {}, { now: NOW }, {},
+      parameters('2026-12-01,2026-11-01'));
+    // A value of the previous deploy's label: the Region accepts it as the primary does during a rotation.
+    expect(await handler({ headers: { 'x-origin-verify': PREVIOUS } })).toEqual({ isAuthorized: true });
+    expect(await handler({ headers: { 'x-origin-verify': 'guess' } })).toEqual({ isAuthorized: false });
+    expect(calls.slice(0, 6)).toEqual([
+      { Name: '/platform/georgi/front-door/origin-secret-accepted-stages' },
+      { Name: '/platform/georgi/front-door/origin-secret-arn' },
+      { SecretId: REPLICA, VersionStage: 'AWSCURRENT' },
+      { SecretId: REPLICA, VersionStage: 'AWSPREVIOUS' },
+      { SecretId: REPLICA, VersionStage: '2026-12-01' },
+      { SecretId: REPLICA, VersionStage: '2026-11-01' },
+    ]);
+  });
+
+  test('the labels are read again at each refresh (the primary\'s deploy changes them after this Region deployed)', async () => {
+    const params = parameters('front-door');
+    const clock = { now: NOW };
+    const { handler } = load(deployed, { 'AWSCURRENT': SECRET, 'front-door': SECRET, '2027-01-01': 'next-value-00000000000000000' }, {}, clock, {}, params);
+    expect(await handler({ headers: { 'x-origin-verify': 'next-value-00000000000000000' } })).toEqual({ isAuthorized: false });
+    params[1].Value = '2027-01-01,front-door';
+    clock.now += 11_000;
+    expect(await handler({ headers: { 'x-origin-verify': 'next-value-00000000000000000' } })).toEqual({ isAuthorized: true });
+  });
+
+  test('before the primary wrote the parameters, every request fails (as with no secret at all: API Gateway refuses it)', async () => {
+    const { handler } = load(deployed, { AWSCURRENT: SECRET }, {}, { now: NOW }, {}, []);
+    await expect(handler({ headers: { 'x-origin-verify': SECRET } })).rejects.toThrow(/origin-secret-accepted-stages not found/);
+  });
+});
 
 describe('the platform\'s origin check, as deployed', () => {
   let template: Template;

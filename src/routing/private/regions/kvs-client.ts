@@ -60,10 +60,12 @@ export interface KvsIo {
  * DescribeKeyValueStore, then the write with `If-Match`; a conflict (409, or 412) starts again
  * with a fresh ETag, up to 3 times more (4 attempts). A delete of a key that is not there (404
  * after the store was found), or from a store that is not there (404 from DescribeKeyValueStore),
- * succeeds. Any other answer throws, with the status and the body.
+ * succeeds. With `onlyIf` (deletes only), the key is read first (GetKey) and deleted only when it
+ * holds that value: false is returned when it holds another. Any other answer throws, with the
+ * status and the body.
  * @internal
  */
-export async function kvsWrite(io: KvsIo, kvsArn: string, key: string, value: string | undefined): Promise<void> {
+export async function kvsWrite(io: KvsIo, kvsArn: string, key: string, value: string | undefined, onlyIf?: string): Promise<boolean> {
   const ATTEMPTS = 4;
   const account = kvsArn.split(':')[4];
   if (!/^arn:aws[a-z-]*:cloudfront::\d{12}:key-value-store\/[A-Za-z0-9-]+$/.test(kvsArn) || !account) {
@@ -94,7 +96,7 @@ export async function kvsWrite(io: KvsIo, kvsArn: string, key: string, value: st
     // A delete from a store that no longer exists (the platform was deleted first) has nothing to remove.
     if (value === undefined && described.status === 404) {
       await described.text().catch(() => '');
-      return;
+      return true;
     }
     if (described.status !== 200) return fail('DescribeKeyValueStore for', described);
     const etag = described.headers.get('etag');
@@ -102,11 +104,23 @@ export async function kvsWrite(io: KvsIo, kvsArn: string, key: string, value: st
     await described.text().catch(() => '');
 
     const keyPath = `${storePath}/keys/${label(key)}`;
+    if (value === undefined && onlyIf !== undefined) {
+      // GetKey: delete only a key that holds `onlyIf` (read after the ETag: a write in between
+      // changes the ETag, and the delete's If-Match then fails and this starts again).
+      const current = await call('GET', keyPath, {}, '');
+      if (current.status === 404) {
+        await current.text().catch(() => '');
+        return true;
+      }
+      if (current.status !== 200) return fail('GetKey', current);
+      const held = JSON.parse(await current.text()).Value;
+      if (held !== onlyIf) return false;
+    }
     const response = value === undefined
       ? await call('DELETE', keyPath, { 'if-match': etag }, '')
       : await call('PUT', keyPath, { 'if-match': etag, 'content-type': 'application/json' }, JSON.stringify({ Value: value }));
-    if (response.status === 200) return;
-    if (value === undefined && response.status === 404) return; // already absent
+    if (response.status === 200) return true;
+    if (value === undefined && response.status === 404) return true; // already absent
     if ((response.status === 409 || response.status === 412) && attempt < ATTEMPTS) {
       await response.text().catch(() => '');
       await io.sleep(100 * 2 ** attempt + Math.floor(Math.random() * 100));
@@ -118,10 +132,15 @@ export async function kvsWrite(io: KvsIo, kvsArn: string, key: string, value: st
 
 /** Put one key (registration of a service in a Region). @internal */
 export async function kvsPutKey(io: KvsIo, kvsArn: string, key: string, value: string): Promise<void> {
-  return kvsWrite(io, kvsArn, key, value);
+  await kvsWrite(io, kvsArn, key, value);
 }
 
-/** Delete one key; a key already absent, or a store that no longer exists, is success. @internal */
-export async function kvsDeleteKey(io: KvsIo, kvsArn: string, key: string): Promise<void> {
-  return kvsWrite(io, kvsArn, key, undefined);
+/**
+ * Delete one key; a key already absent, or a store that no longer exists, is success. With
+ * `onlyIf`, only a key that holds that value is deleted (GetKey first): false when it holds
+ * another (another stack's registration), true otherwise.
+ * @internal
+ */
+export async function kvsDeleteKey(io: KvsIo, kvsArn: string, key: string, onlyIf?: string): Promise<boolean> {
+  return kvsWrite(io, kvsArn, key, undefined, onlyIf);
 }

@@ -18,7 +18,8 @@ export interface KvsWriterIo {
   /** The store the drain writes to (`STORE_ARN`). @default - none: alarm events fail */
   readonly storeArn?: string;
   put(storeArn: string, key: string, value: string): Promise<void>;
-  remove(storeArn: string, key: string): Promise<void>;
+  /** Delete `key`; with `onlyIf`, only when it holds that value (false when it holds another). */
+  remove(storeArn: string, key: string, onlyIf?: string): Promise<boolean>;
   /** The global `fetch` (the answer to CloudFormation's ResponseURL). */
   fetch(url: string, init: { method: string; headers: Record<string, string>; body: string }): Promise<{ status: number; text(): Promise<string> }>;
   log(message: string): void;
@@ -29,11 +30,13 @@ export interface KvsWriterIo {
  * only globals and `io`).
  *
  * - CloudFormation custom resource (`RequestType`, `ResponseURL`; properties `StoreArn`,
- *   `ServiceName`): the key `s/<ServiceName>/<Region>`, the value the stack's id; physical id
- *   `<StoreArn>|<key>`. Create puts; Update puts the new key and, when the id changed, deletes
- *   the old one (and if that fails, removes the new one again before answering FAILED, so that
- *   the rollback finds the old state); Delete deletes (a missing key or store is success; an id
- *   that names no key, as a create that failed before writing answers, deletes nothing). The
+ *   `ServiceName`): the key `s/<ServiceName>/<Region>`, the value `<StackId>|<LogicalResourceId>`
+ *   (the owner); physical id `<StoreArn>|<key>`. Create puts; Update puts the new key and, when
+ *   the id changed, deletes the old one (and if that fails, removes the new one again before
+ *   answering FAILED, so that the rollback finds the old state); Delete deletes (a missing key or
+ *   store is success; an id that names no key, as a create that failed before writing answers,
+ *   deletes nothing). Deletes remove a key only while it holds this owner (GetKey): another
+ *   stack's registration of the same service, or this one's under a new logical id, stays. The
  *   ResponseURL is always answered (the cfn-response protocol: a PUT of the JSON answer with an
  *   empty Content-Type), FAILED with what failed (the store's status and body) on an error, and
  *   FAILED before the function's timeout if the store does not answer in time.
@@ -78,6 +81,10 @@ export async function kvsWriterHandler(event: any, context: any, io: KvsWriterIo
   const props = event.ResourceProperties || {};
   // A create that fails before writing answers an id that names no key (its delete does nothing).
   let physicalId: string = type === 'Create' ? `failed|${event.RequestId}` : event.PhysicalResourceId;
+  // The key's value names the registration that wrote it (stack and logical id; under 1 KB): a
+  // delete removes only its own, not the key another stack (or this resource under a new logical
+  // id, which CloudFormation creates before it deletes the old one) wrote since.
+  const owner = `${String(event.StackId)}|${String(event.LogicalResourceId)}`.slice(0, 1000);
   let step = 'starting';
   const work = async (): Promise<void> => {
     if (type === 'Delete') {
@@ -87,7 +94,7 @@ export async function kvsWriterHandler(event: any, context: any, io: KvsWriterIo
         return;
       }
       step = `delete ${old.key} from ${old.arn}`;
-      await io.remove(old.arn, old.key);
+      if (!await io.remove(old.arn, old.key, owner)) io.log(`${old.key} is held by another registration (not ${owner}): left in place`);
       return;
     }
     const arn = props.StoreArn;
@@ -99,15 +106,15 @@ export async function kvsWriterHandler(event: any, context: any, io: KvsWriterIo
     // A create that fails from here on answers the key's id: the rollback's delete removes it if it was written.
     if (type === 'Create') physicalId = id;
     step = `put ${key} in ${arn}`;
-    await io.put(arn, key, String(event.StackId || '1').slice(0, 1000));
+    await io.put(arn, key, owner);
     const old = type === 'Update' && event.PhysicalResourceId !== id ? parse(event.PhysicalResourceId) : undefined;
     if (old) {
       step = `delete the old ${old.key} from ${old.arn}`;
       try {
-        await io.remove(old.arn, old.key);
+        if (!await io.remove(old.arn, old.key, owner)) io.log(`${old.key} is held by another registration (not ${owner}): left in place`);
       } catch (error) {
         io.log(`${step} failed: ${message(error)}; removing the new ${key} again`);
-        await io.remove(arn, key).catch((undo: any) => io.log(`removing ${key} from ${arn} failed too: ${message(undo)}`));
+        await io.remove(arn, key, owner).catch((undo: any) => io.log(`removing ${key} from ${arn} failed too: ${message(undo)}`));
         throw error;
       }
     }
@@ -189,7 +196,7 @@ export function kvsWriterCode(): string {
     '  region: process.env.AWS_REGION,',
     '  storeArn: await storeArn(event),',
     '  put: (arn, key, value) => kvsPutKey(kvsIo(), arn, key, value),',
-    '  remove: (arn, key) => kvsDeleteKey(kvsIo(), arn, key),',
+    '  remove: (arn, key, onlyIf) => kvsDeleteKey(kvsIo(), arn, key, onlyIf),',
     '  fetch: timed,',
     '  log: (message) => console.log(message),',
     '});',

@@ -22,6 +22,8 @@ export const KVS_WRITER_ACTIONS = [
   'cloudfront-keyvaluestore:DescribeKeyValueStore',
   'cloudfront-keyvaluestore:PutKey',
   'cloudfront-keyvaluestore:DeleteKey',
+  // A delete reads the key first: only the registration that wrote it removes it.
+  'cloudfront-keyvaluestore:GetKey',
 ];
 
 /** The custom resource type of a registration. @internal */
@@ -213,7 +215,7 @@ export class RegionDrainAction extends Construct {
       writer.role.addToPolicy(new iam.PolicyStatement({ actions: KVS_WRITER_ACTIONS, resources: [anyStore] }));
       addNagSuppressions(writer.role, [{
         id: 'AwsSolutions-IAM5',
-        reason: 'the router store is created by the platform\'s primary stack, which deploys after this region\'s stack: its arn is read from ssm when the alarm fires, so the grant names the account\'s stores',
+        reason: 'the router store is created by the platform\'s primary stack, which deploys after this region\'s stack: its arn is read from ssm when the alarm fires, so the grant names every store of the account (other platforms\' too); the function only writes d/<its region> into the store the parameter names',
         appliesTo: [`Resource::arn:<AWS::Partition>:cloudfront::${Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account}:key-value-store/*`],
       }], true);
     }

@@ -151,6 +151,8 @@ async function handler(event) {
     return request;
   }
   const origins = isLongLived(request.uri) ? LONG_LIVED : API;
+  // No other Region has an origin of this kind (long-lived paths today): no store reads.
+  if (Object.keys(origins).length === 0) return request;
   const region = await chooseRegion(request);
   if (region !== PRIMARY && origins[region] !== undefined) cf.selectRequestOriginById(origins[region]);
   return request;

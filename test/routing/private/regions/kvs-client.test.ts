@@ -46,8 +46,20 @@ describe('kvs client against a local stand-in of the KeyValueStore API (signatur
   });
 
   test('delete of a key already absent succeeds (the store answers 404)', async () => {
-    await expect(kvsDeleteKey(io(), KVS_ARN, 's/gone/eu-west-1')).resolves.toBeUndefined();
+    await expect(kvsDeleteKey(io(), KVS_ARN, 's/gone/eu-west-1')).resolves.toBe(true);
     expect(standIn.log.map((l) => [l.method, l.status])).toEqual([['GET', 200], ['DELETE', 404]]);
+  });
+
+  test('a delete with onlyIf removes the key only while it holds that value (GetKey first), under the same ETag', async () => {
+    standIn.keys.set('s/orders/eu-west-1', 'stack-a|Reg');
+    await expect(kvsDeleteKey(io(), KVS_ARN, 's/orders/eu-west-1', 'stack-b|Reg')).resolves.toBe(false);
+    expect(standIn.keys.get('s/orders/eu-west-1')).toBe('stack-a|Reg');
+    await expect(kvsDeleteKey(io(), KVS_ARN, 's/orders/eu-west-1', 'stack-a|Reg')).resolves.toBe(true);
+    expect(standIn.keys.has('s/orders/eu-west-1')).toBe(false);
+    expect(standIn.log.map(l => l.method)).toEqual(['GET', 'GET', 'GET', 'GET', 'DELETE']);
+    // Gone already: GetKey's 404 is success, and nothing is deleted.
+    await expect(kvsDeleteKey(io(), KVS_ARN, 's/orders/eu-west-1', 'stack-a|Reg')).resolves.toBe(true);
+    expect(standIn.log.slice(5).map((l) => [l.method, l.status])).toEqual([['GET', 200], ['GET', 404]]);
   });
 
   test.each([409, 412])('a conflict (%d) is retried with a fresh ETag', async (status) => {
@@ -82,7 +94,7 @@ describe('kvs client against a local stand-in of the KeyValueStore API (signatur
 
   test('delete from a store that no longer exists succeeds (DescribeKeyValueStore answers 404); put fails', async () => {
     const gone = KVS_ARN.replace(/[0-9a-f]{12}$/, '000000000000');
-    await expect(kvsDeleteKey(io(), gone, 's/jessica/eu-west-1')).resolves.toBeUndefined();
+    await expect(kvsDeleteKey(io(), gone, 's/jessica/eu-west-1')).resolves.toBe(true);
     expect(standIn.log.map((l) => [l.method, l.status])).toEqual([['GET', 404]]);
     await expect(kvsPutKey(io(), gone, 's/jessica/eu-west-1', '1')).rejects.toThrow(/DescribeKeyValueStore for s\/jessica\/eu-west-1 .*HTTP 404 .*ResourceNotFoundException/);
   });

@@ -14,6 +14,8 @@ import { KVS_ARN, KVS_CREDENTIALS, KvsStandIn } from '../../../helpers/kvs-stand
 const OTHER_ARN = KVS_ARN.replace(/[0-9a-f]{12}$/, 'aaaaaaaaaaaa');
 const MISSING_ARN = KVS_ARN.replace(/[0-9a-f]{12}$/, '000000000000');
 const STACK_ID = 'arn:aws:cloudformation:eu-west-1:123456789012:stack/JessicaEu/5b1f3a40-0000-11ef-8000-0a1b2c3d4e5f';
+/** The value a registration writes: the stack and the resource's logical id (the key's owner). */
+const OWNER = `${STACK_ID}|RoutesRegionRegistration1234`;
 
 interface Answer { readonly method: string; readonly contentType?: string; readonly body: any }
 
@@ -114,9 +116,9 @@ describe('the kvs writer function (generated code, run as Lambda runs it)', () =
     return responses.answers[0];
   };
 
-  test('create: puts s/<service>/<region> with the stack id and answers SUCCESS (cfn-response protocol)', async () => {
+  test('create: puts s/<service>/<region> with its owner (stack and logical id) and answers SUCCESS (cfn-response protocol)', async () => {
     await handler(event('Create', { StoreArn: KVS_ARN, ServiceName: 'jessica' }), context());
-    expect(standIn.keys.get('s/jessica/eu-west-1')).toBe(STACK_ID);
+    expect(standIn.keys.get('s/jessica/eu-west-1')).toBe(OWNER);
     const answer = onlyAnswer();
     expect(answer.method).toBe('PUT');
     expect(answer.contentType).toBe('');
@@ -133,7 +135,7 @@ describe('the kvs writer function (generated code, run as Lambda runs it)', () =
   });
 
   test('update that renames the service: the new key is put, then the old one deleted', async () => {
-    standIn.keys.set('s/jessica/eu-west-1', STACK_ID);
+    standIn.keys.set('s/jessica/eu-west-1', OWNER);
     await handler(event('Update', { StoreArn: KVS_ARN, ServiceName: 'jess' }, {
       PhysicalResourceId: idOf(KVS_ARN, 's/jessica/eu-west-1'),
       OldResourceProperties: { StoreArn: KVS_ARN, ServiceName: 'jessica' },
@@ -144,12 +146,12 @@ describe('the kvs writer function (generated code, run as Lambda runs it)', () =
   });
 
   test('update to another store: put in the new store, delete from the old one', async () => {
-    standIn.keys.set('s/jessica/eu-west-1', STACK_ID);
+    standIn.keys.set('s/jessica/eu-west-1', OWNER);
     await handler(event('Update', { StoreArn: OTHER_ARN, ServiceName: 'jessica' }, {
       PhysicalResourceId: idOf(KVS_ARN, 's/jessica/eu-west-1'),
     }), context());
     expect(standIn.keys.size).toBe(0);
-    expect(standIn.stores.get(OTHER_ARN)!.get('s/jessica/eu-west-1')).toBe(STACK_ID);
+    expect(standIn.stores.get(OTHER_ARN)!.get('s/jessica/eu-west-1')).toBe(OWNER);
     expect(onlyAnswer().body).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: idOf(OTHER_ARN, 's/jessica/eu-west-1') });
   });
 
@@ -162,7 +164,7 @@ describe('the kvs writer function (generated code, run as Lambda runs it)', () =
   });
 
   test('update whose old key cannot be deleted: the new key is removed again and FAILED keeps the old id', async () => {
-    standIn.keys.set('s/jessica/eu-west-1', STACK_ID);
+    standIn.keys.set('s/jessica/eu-west-1', OWNER);
     standIn.failWrite = (method, store) => (method === 'DELETE' && store === KVS_ARN ? 500 : undefined);
     await handler(event('Update', { StoreArn: OTHER_ARN, ServiceName: 'jessica' }, {
       PhysicalResourceId: idOf(KVS_ARN, 's/jessica/eu-west-1'),
@@ -171,14 +173,14 @@ describe('the kvs writer function (generated code, run as Lambda runs it)', () =
     expect(standIn.log.filter(l => l.method !== 'GET').map(l => [l.method, l.store === OTHER_ARN ? 'new' : 'old', l.status]))
       .toEqual([['PUT', 'new', 200], ['DELETE', 'old', 500], ['DELETE', 'new', 200]]);
     expect(standIn.stores.get(OTHER_ARN)!.size).toBe(0);
-    expect(standIn.keys.get('s/jessica/eu-west-1')).toBe(STACK_ID);
+    expect(standIn.keys.get('s/jessica/eu-west-1')).toBe(OWNER);
     const answer = onlyAnswer().body;
     expect(answer).toMatchObject({ Status: 'FAILED', PhysicalResourceId: idOf(KVS_ARN, 's/jessica/eu-west-1') });
     expect(answer.Reason).toMatch(/delete the old s\/jessica\/eu-west-1 from .* failed: .*HTTP 500/);
   });
 
   test('delete: removes the key named by the physical id', async () => {
-    standIn.keys.set('s/jessica/eu-west-1', STACK_ID);
+    standIn.keys.set('s/jessica/eu-west-1', OWNER);
     standIn.keys.set('s/other/eu-west-1', 'x');
     await handler(event('Delete', { StoreArn: KVS_ARN, ServiceName: 'jessica' }, {
       PhysicalResourceId: idOf(KVS_ARN, 's/jessica/eu-west-1'),
@@ -191,7 +193,26 @@ describe('the kvs writer function (generated code, run as Lambda runs it)', () =
     const ids = [idOf(KVS_ARN, 's/jessica/eu-west-1'), idOf(MISSING_ARN, 's/jessica/eu-west-1'), 'failed|req-Create'];
     for (const id of ids) await handler(event('Delete', {}, { PhysicalResourceId: id }), context());
     expect(responses.answers.map(a => [a.body.Status, a.body.PhysicalResourceId])).toEqual(ids.map(id => ['SUCCESS', id]));
-    expect(standIn.log.map(l => [l.method, l.status])).toEqual([['GET', 200], ['DELETE', 404], ['GET', 404]]);
+    // The store's ETag, then the key (GetKey: absent, so nothing to delete); the missing store's 404.
+    expect(standIn.log.map(l => [l.method, l.status])).toEqual([['GET', 200], ['GET', 404], ['GET', 404]]);
+  });
+
+  test('delete of a key another registration holds (another stack, or this one under a new logical id): left in place', async () => {
+    // CloudFormation creates the resource under its new logical id, then deletes the old one.
+    await handler(event('Create', { StoreArn: KVS_ARN, ServiceName: 'jessica' }, { LogicalResourceId: 'RoutesRegionRegistrationNew' }), context());
+    expect(standIn.keys.get('s/jessica/eu-west-1')).toBe(`${STACK_ID}|RoutesRegionRegistrationNew`);
+    await handler(event('Delete', { StoreArn: KVS_ARN, ServiceName: 'jessica' }, {
+      PhysicalResourceId: idOf(KVS_ARN, 's/jessica/eu-west-1'),
+    }), context());
+    expect(standIn.keys.get('s/jessica/eu-west-1')).toBe(`${STACK_ID}|RoutesRegionRegistrationNew`);
+    expect(standIn.writes).toEqual(['PUT s/jessica/eu-west-1']);
+    expect(responses.answers.map(a => a.body.Status)).toEqual(['SUCCESS', 'SUCCESS']);
+    expect(logs.join('\n')).toContain('is held by another registration');
+    // Its own delete then removes it.
+    await handler(event('Delete', { StoreArn: KVS_ARN, ServiceName: 'jessica' }, {
+      PhysicalResourceId: idOf(KVS_ARN, 's/jessica/eu-west-1'), LogicalResourceId: 'RoutesRegionRegistrationNew',
+    }), context());
+    expect(standIn.keys.has('s/jessica/eu-west-1')).toBe(false);
   });
 
   test('a store error: FAILED with what failed (status and body), the ResponseURL still answered', async () => {
@@ -332,7 +353,7 @@ describe('the kvs writer function (generated code, run as Lambda runs it)', () =
     expect(code).not.toMatch(/kvs_client_1|sigv4a_1|__awaiter|require\("\.\//);
     const fromLib = load(code);
     await fromLib(event('Create', { StoreArn: KVS_ARN, ServiceName: 'jessica' }), context());
-    expect(standIn.keys.get('s/jessica/eu-west-1')).toBe(STACK_ID);
+    expect(standIn.keys.get('s/jessica/eu-west-1')).toBe(OWNER);
     expect(onlyAnswer().body.Status).toBe('SUCCESS');
   });
 });

@@ -22,7 +22,8 @@ import { Resource, resources } from '../../../helpers/templates';
 // policy of exactly the three KeyValueStore actions on the store, and both cdk-nag majors.
 
 const STORE_PARAMETER = '/platform/georgi/front-door/region-router-store-arn';
-const WRITER_ACTIONS = ['cloudfront-keyvaluestore:DescribeKeyValueStore', 'cloudfront-keyvaluestore:PutKey', 'cloudfront-keyvaluestore:DeleteKey'];
+const WRITER_ACTIONS = ['cloudfront-keyvaluestore:DescribeKeyValueStore', 'cloudfront-keyvaluestore:PutKey', 'cloudfront-keyvaluestore:DeleteKey',
+  'cloudfront-keyvaluestore:GetKey'];
 
 /** A service repository's stack in eu-west-1 with the platform imported (`multiRegion` as given). */
 function serviceStack(multiRegion: boolean | undefined, app = new App(), longLived = false): { stack: Stack; platform: IGlobalPlatform } {

@@ -135,6 +135,14 @@ describe('routerFunctionCode in the cloudfront-js-2.0 stand-in', () => {
     expect(failed.request.headers['x-viewer-address']).toEqual({ value: '192.0.2.1' });
   });
 
+  test('a long-lived path when no other Region has a long-lived origin: the primary, without reading the store', async () => {
+    const fn = router(['s/orders/eu-central-1'], { ...OPTIONS, longLivedOriginIds: undefined });
+    const result = await fn.run({ uri: '/orders/ws', headers: FRANKFURT });
+    expect(result.selectedOrigins).toEqual([]);
+    expect(result.storeReads).toEqual([]);
+    expect((await fn.run({ uri: '/orders/items', headers: FRANKFURT })).selectedOrigins).toEqual(['api-eu-central-1']);
+  });
+
   test('/_region/<region>/<path> loses the prefix and is not routed: the behaviour of that pattern picks the Region', async () => {
     const fn = router(['s/orders/eu-central-1', 'd/eu-central-1']);
     const result = await fn.run({ uri: '/_region/eu-central-1/orders/items/1', ip: '192.0.2.7', headers: TOKYO, querystring: { a: '1' } });
