@@ -1,10 +1,11 @@
 /**
  * The cost cases of the example app (issue "Cost: the platform's bill known at synth"): the
  * seed-shaped reference deployment and the three lean cases, each the sum of estimator items
- * (us-east-1 list prices, 730 hours a month, free tiers not subtracted). The main job prints
+ * (us-east-1 list prices, 730 hours a month, free tiers not subtracted), and what a second
+ * Region adds (issue 24: its stack at SECOND_REGION's list prices). The main job prints
  * them, the README's cost table is written from them, and tests hold them to their targets.
  */
-import { LEAN_SERVICE_NAMES } from './example-app';
+import { LEAN_SERVICE_NAMES, SECOND_REGION } from './example-app';
 import { CloudAssemblyCostEstimate, CostLineItem } from '../../src';
 
 /** One case: which items it sums, and its target. */
@@ -25,11 +26,36 @@ function stackItems(estimate: CloudAssemblyCostEstimate, stackName: string): Cos
   return stack.items;
 }
 
+/**
+ * What one additional Region adds to a platform: the items of its stack `<stack>-<region>` and
+ * the items of the platform's stack `twoRegionStack` that the one-Region platform of the same
+ * shape (`oneRegionStack`) does not have (the origin secret's replica; the router's store, the
+ * parameter copies and the API's custom domain have no fixed charge). Throws when an item of the
+ * one-Region platform is missing or priced otherwise: the two are then not the same shape.
+ */
+export function secondRegionItems(estimate: CloudAssemblyCostEstimate, twoRegionStack: string, oneRegionStack: string,
+  region: string = SECOND_REGION): CostLineItem[] {
+  const key = (i: CostLineItem) => `${i.logicalId} ${i.description} ${i.monthlyUsd}`;
+  const unmatched = new Map<string, number>();
+  for (const item of stackItems(estimate, oneRegionStack)) unmatched.set(key(item), (unmatched.get(key(item)) ?? 0) + 1);
+  const added: CostLineItem[] = [];
+  for (const item of stackItems(estimate, twoRegionStack)) {
+    const left = unmatched.get(key(item)) ?? 0;
+    if (left > 0) unmatched.set(key(item), left - 1);
+    else added.push(item);
+  }
+  const missing = [...unmatched.entries()].filter(([, n]) => n > 0).map(([k]) => k);
+  if (missing.length > 0) {
+    throw new Error(`cost cases: ${twoRegionStack} is not ${oneRegionStack} with one more Region: it lacks ${missing.join('; ')}`);
+  }
+  return [...stackItems(estimate, `${twoRegionStack}-${region}`), ...added];
+}
+
 function costCase(id: string, title: string, items: CostLineItem[], targetUsd?: number): CostCase {
   return { id, title, targetUsd, items, monthlyUsd: round(items.reduce((sum, i) => sum + i.monthlyUsd, 0)) };
 }
 
-/** The five cases, from an estimate of the example app's assembly. */
+/** The seven cases, from an estimate of the example app's assembly. */
 export function costCases(estimate: CloudAssemblyCostEstimate): CostCase[] {
   const [first, second] = LEAN_SERVICE_NAMES;
   const leanServices = stackItems(estimate, 'LeanServices');
@@ -44,6 +70,10 @@ export function costCases(estimate: CloudAssemblyCostEstimate): CostCase[] {
       leanServices.filter(i => i.service === second && !i.perRunningTask), 0.5),
     costCase('lean-mesh', 'Lean: two services in the service mesh (a caller with routes, an internal callee), beyond their running-task charges',
       stackItems(estimate, 'LeanMesh').filter(i => !i.perRunningTask)),
+    costCase('second-region-lean', `A second Region (${SECOND_REGION}), lean shape: its stack (no NAT, no dashboard) and what the primary's stack adds for it`,
+      secondRegionItems(estimate, 'LeanTwoRegionPlatform', 'LeanPlatform')),
+    costCase('second-region-default', `A second Region (${SECOND_REGION}), default shape: its stack (one NAT gateway, dashboard) and what the primary's stack adds for it`,
+      secondRegionItems(estimate, 'TwoRegionPlatform', 'JessicaPlatform')),
   ];
 }
 
@@ -82,6 +112,9 @@ export function costTablesMarkdown(cases: CostCase[], runningTaskUsd: number): s
     '',
     `The further service's running-task charges (Fargate Spot, its public IPv4, its Cloud Map registration) are ${usd(runningTaskUsd)}`
     + ' a month on the weekday schedule.',
+    '',
+    `A second Region's stack is priced with ${SECOND_REGION}'s list prices, the rest with us-east-1's; the services deployed`
+    + ' to it add their own charges there.',
   ];
   for (const c of cases) {
     lines.push('', `<details><summary>${c.title}: ${usd(c.monthlyUsd)}</summary>`, '', '| item | a month |', '| --- | --- |');

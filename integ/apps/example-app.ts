@@ -1,13 +1,14 @@
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { NagSuppressions } from 'cdk-nag';
 import { buildJessicaApp, LEAN_TASK } from './jessica-app';
-import { ApiRoutes, ApiTarget, ContainerService, GlobalPlatform, GuardWaiversValidator, NatType, ServiceSchedule } from '../../src';
+import { ApiRoutes, ApiTarget, ContainerService, CostBudget, GlobalPlatform, GuardWaiversValidator, NatType, ServiceSchedule } from '../../src';
 
 /**
  * The generic services' image (`integ/hello`): listens on 8080 and answers `<base path>/health`,
@@ -31,7 +32,12 @@ const ACCOUNT = '123456789012';
  *   reference deployment without a NAT or dashboard and with Jessica on ARM64 Spot on weekdays;
  *   `LeanPlatform` + `LeanServices`, a platform without long-lived connections and two small
  *   ContainerServices on it; `LeanMesh`, two services on it in the service mesh (a caller with
- *   public routes, an internal callee). Their costs are the figures of `integ/apps/cost-cases.ts`.
+ *   public routes, an internal callee). Their costs are the figures of `integ/apps/cost-cases.ts`;
+ * - a second Region (README cost tables, issue 24): `LeanTwoRegionPlatform`, `LeanPlatform` with
+ *   one additional Region (`SECOND_REGION`) in the same lean network shape, and
+ *   `TwoRegionPlatform`, `JessicaPlatform`'s platform with one in the default shape (and the
+ *   automatic drain); each adds a stack `<stack>-<region>`. Their difference to the one-Region
+ *   platform of the same shape is what the second Region costs (`integ/apps/cost-cases.ts`).
  */
 export function buildExampleApp(outdir: string): App {
   // Real Availability Zone names instead of the "dummy1a" that an AZ look-up without credentials gives.
@@ -91,6 +97,7 @@ export function buildExampleApp(outdir: string): App {
   });
 
   buildLeanStacks(app, env);
+  buildSecondRegionStacks(app, env);
 
   const euStack = new Stack(app, 'GeorgiEuPlatform', {
     env: { account: ACCOUNT, region: 'eu-central-1' },
@@ -153,6 +160,39 @@ function buildLeanStacks(app: App, env: { account: string; region: string }): vo
     platform: meshPlatform, serviceName: caller, image, serviceConnect: { calls: [callee], clientOnly: true }, ...LEAN_TASK,
   });
   stock.allowServiceConnectFrom(shop);
+}
+
+/** The Region that the "a second Region" cost cases add to a us-east-1 platform. */
+export const SECOND_REGION = 'eu-central-1';
+
+/**
+ * The second-Region platforms: each the platform of a one-Region stack of the app with the same
+ * props (`LeanPlatform`, `JessicaPlatform`) plus one additional Region, so that the difference
+ * between the two is what the Region adds (checked in integ/apps/cost-cases.ts).
+ */
+function buildSecondRegionStacks(app: App, env: { account: string; region: string }): void {
+  const leanStack = new Stack(app, 'LeanTwoRegionPlatform', { env });
+  new GlobalPlatform(leanStack, 'Platform', {
+    platformName: 'georgi-min2',
+    domainName: 'min2.georgi.io',
+    hostedZone: route53.HostedZone.fromHostedZoneAttributes(leanStack, 'Zone', { hostedZoneId: 'Z0123456789EXAMPLE', zoneName: 'georgi.io' }),
+    natType: NatType.PUBLIC_TASKS,
+    dashboard: false,
+    additionalRegions: [{ region: SECOND_REGION, natType: NatType.PUBLIC_TASKS }],
+  });
+
+  // JessicaPlatform's props (integ/apps/jessica-app.ts, default shape) with the second Region.
+  const stack = new Stack(app, 'TwoRegionPlatform', { env });
+  new GlobalPlatform(stack, 'Platform', {
+    platformName: 'georgi-two',
+    domainName: 'two.georgi.io',
+    hostedZone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789EXAMPLE', zoneName: 'georgi.io' }),
+    longLivedConnections: {},
+    logRetention: logs.RetentionDays.ONE_WEEK,
+    budget: CostBudget.NONE,
+    removalPolicy: RemovalPolicy.DESTROY,
+    additionalRegions: [{ region: SECOND_REGION, autoDrain: true }],
+  });
 }
 
 /** The two small services of `LeanServices`: the first with the platform, the second as "one more". */

@@ -74,7 +74,11 @@ export interface RegionPriceList {
   readonly lambdaGbSecond: PriceFigure;
   readonly s3GbMonth: PriceFigure;
   readonly s3ThousandGetRequests: PriceFigure;
+  /** S3 PUT, COPY, POST and LIST requests (Standard); replication writes at the destination Region's price. */
+  readonly s3ThousandPutRequests: PriceFigure;
   readonly dataTransferOutGb: PriceFigure;
+  /** Data transfer from this Region to another AWS Region (S3 replication, EC2 out to another Region). */
+  readonly dataTransferInterRegionGb: PriceFigure;
   /** On-demand Linux prices of the EC2 instance types a NAT instance typically uses. */
   readonly ec2InstanceHour: Record<string, PriceFigure>;
 }

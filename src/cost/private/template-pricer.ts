@@ -5,6 +5,7 @@ import { alarmFreeTier, dashboardFreeTier } from './free-tier';
 import { HOURS_PER_MONTH } from './hours';
 import { NO_CHARGE } from './no-charge';
 import { PRICE_LIST, PriceFigure, RegionPriceList } from './price-list';
+import { RegionUsageContext, useBucketReplication, useRegionRegistration } from './region-usage';
 import { literal, pathOf, referencedId, round, serviceNameOf, tagOf } from './template-values';
 import { CostLineItem, FreeTierCredit, StackCostEstimate, UnpricedResource, UsagePrice } from '../cost-estimate';
 
@@ -21,6 +22,8 @@ export class TemplatePricer {
   private readonly unpriced: UnpricedResource[] = [];
   private readonly notes: string[] = [];
   private readonly servicePaths: Array<{ path: string[]; service: string }>;
+  /** The stack's Region (set by `estimate`). */
+  private region?: string;
   /** Dashboards and alarm metrics: the free tier's units. */
   public dashboards = 0;
   public alarmMetrics = 0;
@@ -43,6 +46,7 @@ export class TemplatePricer {
 
   /** Prices every resource and returns the stack's figures. */
   public estimate(stackName: string, region: string | undefined, priceRegion: string): StackCostEstimate {
+    this.region = region;
     for (const [logicalId, resource] of Object.entries<any>(this.resources)) {
       this.price(logicalId, resource);
     }
@@ -203,7 +207,14 @@ export class TemplatePricer {
           this.add(logicalId, resource, 'S3 requests of the proxy instance\'s configuration poll (every 30 s)',
             (HOURS_PER_MONTH * 3600) / PROXY_POLL_SECONDS / 1000, P.s3ThousandGetRequests);
         }
+        useBucketReplication(this.regionContext(), logicalId, props);
         return this.use('S3 storage', P.s3GbMonth, logicalId);
+      case 'Custom::RegionRegistration':
+        return useRegionRegistration(this.regionContext(), logicalId);
+      case 'Custom::AWS':
+        // AwsCustomResource (a platform's SSM parameter copies into its other Regions: standard
+        // parameters, no charge); its function is priced per use as a Lambda function.
+        return;
       case 'AWS::SNS::Topic':
       case 'AWS::Scheduler::Schedule':
         // Per use only (notifications, invocations), with free tiers that alarm traffic stays in.
@@ -322,6 +333,11 @@ export class TemplatePricer {
       cannot: this.cannot.bind(this),
       resolve: this.resolve.bind(this),
     };
+  }
+
+  /** What the per-use items of several Regions (region-usage.ts) need of this pricer. */
+  private regionContext(): RegionUsageContext {
+    return { prices: this.prices, region: this.region, use: this.use.bind(this) };
   }
 
   /**

@@ -181,15 +181,30 @@ describe('TemplatePricer: secret replicas, the router\'s KeyValueStore, registra
     }
   });
 
-  test('registrations: custom resources (Custom::*, AWS::CloudFormation::CustomResource) and Lambda permissions have no charge', () => {
+  test('custom resources (Custom::*, AWS::CloudFormation::CustomResource, AwsCustomResource) and Lambda permissions have no charge', () => {
     const result = price({
-      Registration: { Type: 'Custom::RegionRegistration', Properties: { ServiceToken: 'arn:aws:lambda:us-east-1:111111111111:function:x' } },
       Plain: { Type: 'AWS::CloudFormation::CustomResource', Properties: { ServiceToken: 'arn:aws:lambda:us-east-1:111111111111:function:x' } },
+      Copy: { Type: 'Custom::AWS', Properties: { ServiceToken: 'arn:aws:lambda:us-east-1:111111111111:function:x', Create: '{}' } },
       Permission: { Type: 'AWS::Lambda::Permission', Properties: { Action: 'lambda:InvokeFunction', FunctionName: 'x', Principal: 'events.amazonaws.com' } },
     });
     expect(result.items).toEqual([]);
     expect(result.usagePrices).toEqual([]);
     expect(result.unpriced).toEqual([]);
+  });
+
+  test('a service\'s registration (Custom::RegionRegistration): no fixed charge; its KeyValueStore API calls $1.00 per 1,000, per use', () => {
+    const result = price({
+      Registration: { Type: 'Custom::RegionRegistration', Properties: { ServiceToken: 'arn:aws:lambda:us-east-1:111111111111:function:x' } },
+      Other: { Type: 'Custom::RegionRegistration', Properties: { ServiceToken: 'arn:aws:lambda:us-east-1:111111111111:function:x' } },
+    }, 'eu-central-1');
+    expect(result.items).toEqual([]);
+    expect(result.unpriced).toEqual([]);
+    expect(result.usagePrices).toEqual([{
+      description: 'CloudFront KeyValueStore API calls of service registrations (2 at each create and delete: describe, then put or delete)',
+      priceUsd: 1,
+      unit: '1,000 API calls',
+      logicalIds: ['Registration', 'Other'],
+    }]);
   });
 });
 
@@ -202,5 +217,57 @@ describe('TemplatePricer: CloudFront Functions', () => {
     expect(result.usagePrices).toEqual([{
       description: 'CloudFront Functions invocations (2 million a month free)', priceUsd: 0.1, unit: 'million invocations', logicalIds: ['Viewer'],
     }]);
+  });
+});
+
+// A static site's replica (StaticSite.replicaRegion): S3 replication is per use. Hand-checked:
+// a replicated file is a PUT at the destination Region's price (us-west-2 $0.005, eu-central-1
+// $0.0054 per 1,000), and each GB replicated to another Region is data transfer out of the
+// source Region ($0.02 a GB from eu-central-1, $0.09 from ap-southeast-1).
+describe('TemplatePricer: S3 replication to another Region', () => {
+  const price = (region: string, rules: any[]) => new TemplatePricer({
+    Resources: { Site: { Type: 'AWS::S3::Bucket', Properties: { ReplicationConfiguration: { Role: 'arn:aws:iam::111111111111:role/r', Rules: rules } } } },
+  }, PRICE_LIST.regions[region]).estimate('S', region, region);
+  /** A destination as StaticSite writes it: the replica stack's bucket name, read with Fn::GetStackOutput. */
+  const toSibling = (region: string) => ({
+    Status: 'Enabled',
+    Destination: {
+      Bucket: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::', { 'Fn::GetStackOutput': { StackName: 'Replica', OutputName: 'ReplicaBucketName', Region: region } }]] },
+    },
+  });
+  const usage = (result: ReturnType<typeof price>) => result.usagePrices.map(u => [u.description, u.priceUsd, u.unit]);
+
+  test('eu-central-1 to us-west-2: PUTs at us-west-2\'s $0.005 per 1,000, transfer at eu-central-1\'s $0.02 a GB; no fixed charge', () => {
+    const result = price('eu-central-1', [toSibling('us-west-2')]);
+    expect(result.items).toEqual([]);
+    expect(result.unpriced).toEqual([]);
+    expect(usage(result)).toEqual([
+      ['S3 replication to us-west-2: a PUT request per replicated file or delete marker (us-west-2\'s PUT price)', 0.005, '1,000 PUT requests (Standard)'],
+      ['S3 replication to us-west-2: inter-Region data transfer', 0.02, 'GB to another AWS Region'],
+      ['S3 storage', 0.0245, 'GB-month (Standard)'],
+    ]);
+  });
+
+  test('ap-southeast-1 to eu-central-1: eu-central-1\'s PUT price ($0.0054), Singapore\'s transfer price ($0.09)', () => {
+    expect(usage(price('ap-southeast-1', [toSibling('eu-central-1')])).slice(0, 2).map(([, usd]) => usd)).toEqual([0.0054, 0.09]);
+  });
+
+  test('a destination in the same Region: PUTs only, no inter-Region transfer; a disabled rule: nothing', () => {
+    expect(usage(price('us-east-1', [toSibling('us-east-1'), { ...toSibling('eu-west-1'), Status: 'Disabled' }]))).toEqual([
+      ['S3 replication to us-east-1: a PUT request per replicated file or delete marker (us-east-1\'s PUT price)', 0.005, '1,000 PUT requests (Standard)'],
+      ['S3 storage', 0.023, 'GB-month (Standard)'],
+    ]);
+  });
+
+  test('a destination whose Region the template does not say: this stack\'s PUT price, and the transfer if in another Region', () => {
+    expect(usage(price('eu-central-1', [{ Status: 'Enabled', Destination: { Bucket: 'arn:aws:s3:::elsewhere' } }])).slice(0, 2)).toEqual([
+      ['S3 replication to a Region known at deploy time: a PUT request per replicated file or delete marker (this stack\'s PUT price)', 0.0054, '1,000 PUT requests (Standard)'],
+      ['S3 replication to a Region known at deploy time: inter-Region data transfer (if in another Region)', 0.02, 'GB to another AWS Region'],
+    ]);
+  });
+
+  test('a destination in a Region without a price list: this stack\'s PUT price, and says so', () => {
+    expect(usage(price('us-east-1', [toSibling('ap-south-1')]))[0][0])
+      .toBe('S3 replication to ap-south-1: a PUT request per replicated file or delete marker (this stack\'s PUT price: no price list for ap-south-1)');
   });
 });

@@ -6,9 +6,9 @@ import { Aspects, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { COST_TABLES_END, COST_TABLES_START, CostCase, costCases, costTablesMarkdown, perServiceRunningTaskUsd } from '../../../integ/apps/cost-cases';
-import { buildExampleApp } from '../../../integ/apps/example-app';
-import { CloudAssemblyCostEstimate, CostEstimator } from '../../../src';
+import { COST_TABLES_END, COST_TABLES_START, CostCase, costCases, costTablesMarkdown, perServiceRunningTaskUsd, secondRegionItems } from '../../../integ/apps/cost-cases';
+import { buildExampleApp, SECOND_REGION } from '../../../integ/apps/example-app';
+import { CloudAssemblyCostEstimate, CostEstimator, CostLineItem, StackCostEstimate } from '../../../src';
 
 /**
  * The example app that the main job synthesizes: cdk-nag over every stack (the lean shape
@@ -143,4 +143,55 @@ test('lean: two services in the mesh add only their alarms to the fixed cost; th
   // The internal callee registers once, through Service Connect; the caller keeps its SRV record for the VPC link.
   expect(running.filter(i => /Cloud Map/.test(i.description)).map(i => `${i.service}: ${i.description}`))
     .toEqual(['stock: Cloud Map registered task (Service Connect)', 'shop: Cloud Map registered task']);
+});
+
+// Issue 24, item 5: what a second Region (eu-central-1) adds to a us-east-1 platform a month,
+// recomputed by hand from eu-central-1 list prices: its stack, and the origin secret's replica
+// there ($0.40) in the primary's stack. The router's store, the parameter copies, the API's
+// custom domain and the automatic drain have no fixed charge.
+describe('a second Region', () => {
+  const REGION_ALARMS = 0.3; // 5xx rate (2 metrics), p99 latency
+  const REGION_BASE = 0.5 + 1 + REGION_ALARMS + 0.4; // Cloud Map namespace, alarm topic's KMS key, alarms, secret replica
+
+  test('the second Region is eu-central-1, its stack priced with eu-central-1\'s list, the primaries with us-east-1\'s', () => {
+    expect(SECOND_REGION).toBe('eu-central-1');
+    for (const name of ['LeanTwoRegionPlatform', 'TwoRegionPlatform']) {
+      const regional = estimate.stacks.find(s => s.stackName === `${name}-eu-central-1`)!;
+      expect([regional.region, regional.priceRegion]).toEqual(['eu-central-1', 'eu-central-1']);
+      expect(estimate.stacks.find(s => s.stackName === name)!.priceRegion).toBe('us-east-1');
+      // The long-lived paths stay with the primary: no load balancer in the second Region.
+      expect(regional.items.filter(i => /Load Balancer|EC2 instance/.test(i.description))).toEqual([]);
+    }
+  });
+
+  test('lean shape (no NAT, no dashboard): namespace, KMS key, two alarms and the secret replica, $2.20', () => {
+    const lean = cases.get('second-region-lean')!;
+    expect(lean.monthlyUsd).toBeCloseTo(REGION_BASE, 6); // $2.20
+    expect(lean.items.filter(i => /NAT|Elastic IP|dashboard/.test(i.description))).toEqual([]);
+    expect(lean.title).toBe('A second Region (eu-central-1), lean shape: its stack (no NAT, no dashboard) and what the primary\'s stack adds for it');
+  });
+
+  test('default shape: one NAT gateway ($0.052 an hour) and its address, dashboard, and the lean items, $46.81', () => {
+    const full = cases.get('second-region-default')!;
+    expect(full.monthlyUsd).toBeCloseTo(0.052 * HOURS + 0.005 * HOURS + 3 + REGION_BASE, 2); // $46.81
+    expect(full.items.filter(i => i.resourceType === 'AWS::EC2::NatGateway').map(i => i.monthlyUsd)).toEqual([37.96]);
+  });
+
+  test('the primary\'s stack adds only the origin secret\'s replica in the second Region', () => {
+    for (const id of ['second-region-lean', 'second-region-default']) {
+      const fromPrimary = cases.get(id)!.items.filter(i => i.resourceType === 'AWS::SecretsManager::Secret');
+      expect(fromPrimary.map(i => [i.description, i.monthlyUsd])).toEqual([['Secrets Manager replica secret in eu-central-1', 0.4]]);
+    }
+  });
+
+  test('secondRegionItems refuses two platforms that are not the same shape', () => {
+    const item = (logicalId: string, monthlyUsd: number): CostLineItem =>
+      ({ logicalId, resourceType: 'AWS::EC2::NatGateway', description: 'NAT gateway', quantity: 730, unit: 'hour', unitPriceUsd: monthlyUsd / 730, monthlyUsd });
+    const stack = (stackName: string, items: CostLineItem[]): StackCostEstimate =>
+      ({ stackName, priceRegion: 'us-east-1', items, monthlyUsd: 0, services: [], usagePrices: [], unpriced: [], freeTier: [], notes: [] });
+    const fake = (two: CostLineItem[]) => ({ ...estimate, stacks: [stack('One', [item('Nat', 32.85)]), stack('Two', two), stack('Two-eu-central-1', [])] });
+    expect(secondRegionItems(fake([item('Nat', 32.85), item('Extra', 1)]), 'Two', 'One').map(i => i.logicalId)).toEqual(['Extra']);
+    expect(() => secondRegionItems(fake([item('Nat', 65.7)]), 'Two', 'One'))
+      .toThrow('cost cases: Two is not One with one more Region: it lacks Nat NAT gateway 32.85');
+  });
 });

@@ -5,6 +5,7 @@ import {
   CW_OFFER_APS1, EC2_OFFER_APS1, ECS_OFFER_APS1, ECS_PRICING, ELB, ELB_OFFER_APS1, FGCALC, GENERAL_CERT_NOTE,
   KMS_OFFER_APS1, LAMBDA_APS1, PRIVATE_CA, PRIVATE_CA_OFFER, PRIVATELINK, ROUTE53, S3, S3_OFFER_APS1, SECRETS_OFFER_APS1,
   SERVICE_CONNECT_NOTE, SHORT_LIVED_CERT_NOTE, SPOT_NOTE, TRANSFER_OFFER_APS1, VPC_OFFER_APS1, WAF_OFFER_APS1,
+  INTER_REGION_NOTE, PUT_NOTE, S3_REPLICATION,
 } from './sources';
 import type { RegionPriceList } from '../price-list';
 
@@ -70,7 +71,9 @@ export const AP_SOUTHEAST_1: RegionPriceList = {
   lambdaGbSecond: p(0.0000166667, 'GB-second (x86)', LAMBDA_APS1, '2026-08-12'),
   s3GbMonth: p(0.025, 'GB-month (Standard)', S3_OFFER_APS1, '2026-09-18'),
   s3ThousandGetRequests: u(0.0004, '1,000 GET requests (Standard)', S3, '2026-12-07', NOT_FOUND),
+  s3ThousandPutRequests: u(0.005, '1,000 PUT requests (Standard)', S3_REPLICATION, '2026-12-07', PUT_NOTE),
   dataTransferOutGb: p(0.12, 'GB out to the internet', TRANSFER_OFFER_APS1, '2026-09-16'),
+  dataTransferInterRegionGb: u(0.09, 'GB to another AWS Region', S3_REPLICATION, '2026-12-07', `${INTER_REGION_NOTE} (Singapore's is dearer than the US and EU Regions')`),
   ec2InstanceHour: {
     't4g.nano': u(0.0053, 'hour', EC2_OFFER_APS1, '2026-09-24', 'derived: t4g.small / 4 (t4g prices scale with size)'),
     't4g.micro': u(0.0106, 'hour', EC2_OFFER_APS1, '2026-09-24', 'derived: t4g.small / 2 (t4g prices scale with size)'),

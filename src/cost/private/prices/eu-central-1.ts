@@ -31,6 +31,9 @@ import {
   SHORT_LIVED_CERT_NOTE,
   GENERAL_CERT_NOTE,
   ARM_NOTE,
+  S3_REPLICATION,
+  PUT_NOTE,
+  INTER_REGION_NOTE,
 } from './sources';
 import type { RegionPriceList } from '../price-list';
 
@@ -88,7 +91,9 @@ export const EU_CENTRAL_1: RegionPriceList = {
   lambdaGbSecond: u(0.0000166667, 'GB-second (x86)', LAMBDA, '2026-11-26', 'the us-east-1 figure, commonly quoted for Frankfurt too'),
   s3GbMonth: u(0.0245, 'GB-month (Standard)', S3, '2026-11-26', 'as commonly quoted; not in the pages we could read'),
   s3ThousandGetRequests: u(0.00043, '1,000 GET requests (Standard)', S3, '2026-12-07', 'as commonly quoted; not in the pages we could read'),
+  s3ThousandPutRequests: u(0.0054, '1,000 PUT requests (Standard)', S3_REPLICATION, '2026-12-07', PUT_NOTE),
   dataTransferOutGb: u(0.09, 'GB out to the internet', TRANSFER, '2026-01-01', 'the us-east-1 figure, commonly quoted for Frankfurt too'),
+  dataTransferInterRegionGb: u(0.02, 'GB to another AWS Region', S3_REPLICATION, '2026-12-07', INTER_REGION_NOTE),
   ec2InstanceHour: {
     't4g.nano': u(0.0048, 'hour', EC2_OFFER_EUC1, '2026-08-26', 'derived: t4g.small / 4 (t4g prices scale with size)'),
     't4g.micro': u(0.0096, 'hour', EC2_OFFER_EUC1, '2026-08-26', 'derived: t4g.small / 2 (t4g prices scale with size)'),

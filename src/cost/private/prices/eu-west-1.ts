@@ -5,6 +5,7 @@ import {
   CLOUDMAP_API, CLOUDMAP_API_NOTE, CW, CW_OFFER_EUW1, EC2, EC2_OFFER_EUW1, ECS_OFFER_EUW1, ECS_PRICING, ELB, ELB_OFFER_EUW1,
   FGCALC, GENERAL_CERT_NOTE, KMS, LAMBDA_OFFER_EUW1, PRIVATE_CA, PRIVATE_CA_OFFER, PRIVATELINK, ROUTE53, S3_OFFER_EUW1,
   SECRETS_OFFER_EUW1, SERVICE_CONNECT_NOTE, SHORT_LIVED_CERT_NOTE, SPOT_NOTE, TRANSFER_OFFER_EUW1, VPC_OFFER_EUW1, WAF,
+  INTER_REGION_NOTE, PUT_NOTE, S3_REPLICATION,
 } from './sources';
 import type { RegionPriceList } from '../price-list';
 
@@ -71,7 +72,9 @@ export const EU_WEST_1: RegionPriceList = {
   lambdaGbSecond: p(0.0000166667, 'GB-second (x86)', LAMBDA_OFFER_EUW1, '2026-10-01'),
   s3GbMonth: p(0.023, 'GB-month (Standard)', S3_OFFER_EUW1, '2026-09-28'),
   s3ThousandGetRequests: p(0.0004, '1,000 GET requests (Standard)', S3_OFFER_EUW1, '2026-09-28'),
+  s3ThousandPutRequests: u(0.005, '1,000 PUT requests (Standard)', S3_REPLICATION, '2026-12-07', PUT_NOTE),
   dataTransferOutGb: p(0.09, 'GB out to the internet', TRANSFER_OFFER_EUW1, '2026-09-16'),
+  dataTransferInterRegionGb: u(0.02, 'GB to another AWS Region', S3_REPLICATION, '2026-12-07', INTER_REGION_NOTE),
   ec2InstanceHour: {
     't4g.nano': u(0.0046, 'hour', EC2, '2026-12-07', QUOTED),
     't4g.micro': u(0.0092, 'hour', EC2, '2026-12-07', 'derived: t4g.nano x 2 (t4g prices scale with size)'),

@@ -38,6 +38,10 @@ export const LAMBDA = 'https://aws.amazon.com/lambda/pricing/';
 export const S3 = 'https://aws.amazon.com/s3/pricing/';
 export const S3_REQUESTS = 'https://c3x.dev/blog/s3-request-fees-explained';
 export const TRANSFER = 'https://cloudpipelines.pages.dev/guides/aws-nat-gateway-pricing-2026/';
+export const INTER_REGION = 'https://repost.aws/articles/ARjzluyMS8RbeOOK4MGXRG6Q/cost-effective-methods-for-accessing-s3-buckets-cross-region'
+  + ' (AWS re:Post, prices "verified as of January 2026": us-east-1 to us-west-2 "$0.02 per GB transferred")';
+export const S3_REPLICATION = 'https://aws.amazon.com/s3/pricing/ (Replication: replication PUT requests at the destination\'s PUT price,'
+  + ' and for cross-Region replication the inter-Region data transfer out of the source Region)';
 
 // eu-west-1 (Ireland): public copies of AWS Price List offer files, each named by its version.
 const OFFER = 'https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws';
@@ -88,4 +92,6 @@ export const SERVICE_CONNECT_NOTE = 'no Service Connect fee on the AWS pages we 
 export const CLOUDMAP_API_NOTE = 'the Price List rows we read name other Regions (Cloud Map prices are the same in every Region we saw)';
 export const SHORT_LIVED_CERT_NOTE = 'the Price List rows we read are af-south-1 and me-south-1 ($0.058 each); this Region\'s row was not read';
 export const GENERAL_CERT_NOTE = 'as commonly quoted (the first 1,000 a month; less above); this Region\'s row was not read';
+export const INTER_REGION_NOTE = 'as commonly quoted for transfer to another AWS Region; the page\'s table loads by script and was not read here';
+export const PUT_NOTE = 'as commonly quoted (PUT, COPY, POST, LIST requests, S3 Standard); the page\'s table loads by script and was not read here';
 export const ARM_NOTE = 'derived: x86 x 0.8, the ARM64/x86 ratio of every Region whose prices we could read';

@@ -36,6 +36,9 @@ import {
   CLOUDMAP_API_NOTE,
   SHORT_LIVED_CERT_NOTE,
   GENERAL_CERT_NOTE,
+  S3_REPLICATION,
+  PUT_NOTE,
+  INTER_REGION,
 } from './sources';
 import type { RegionPriceList } from '../price-list';
 
@@ -93,7 +96,9 @@ export const US_EAST_1: RegionPriceList = {
   lambdaGbSecond: p(0.0000166667, 'GB-second (x86)', LAMBDA, '2026-11-26'),
   s3GbMonth: p(0.023, 'GB-month (Standard)', S3, '2026-11-26'),
   s3ThousandGetRequests: p(0.0004, '1,000 GET requests (Standard)', S3_REQUESTS, '2026-12-07'),
+  s3ThousandPutRequests: u(0.005, '1,000 PUT requests (Standard)', S3_REPLICATION, '2026-12-07', PUT_NOTE),
   dataTransferOutGb: p(0.09, 'GB out to the internet', TRANSFER, '2026-01-01'),
+  dataTransferInterRegionGb: p(0.02, 'GB to another AWS Region', INTER_REGION, '2026-01-13'),
   ec2InstanceHour: {
     't4g.nano': p(0.0042, 'hour', FCK_NAT, '2026-11-26'),
     't4g.micro': u(0.0084, 'hour', EC2, '2026-11-26', 'derived: t4g.nano x 2 (t4g prices scale with size)'),

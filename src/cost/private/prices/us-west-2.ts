@@ -4,6 +4,7 @@ import {
   APIGW_PAGE, ARM_SPOT_NOTE, AWS_FARGATE, CLOUDFRONT, CLOUDFRONT_WRING, CLOUDMAP, CLOUDMAP_API, CLOUDMAP_API_NOTE, CW,
   DEFANG_USW2, EC2, ECS_PRICING, ELB, FGCALC, GENERAL_CERT_NOTE, KMS, LAMBDA, LOGS_USW2, PRIVATE_CA, PRIVATE_CA_OFFER,
   ROUTE53, S3, SECRETS, SERVICE_CONNECT_NOTE, SHORT_LIVED_CERT_NOTE, SPOT_NOTE, TRANSFER, VPCE_USW2, WAF,
+  INTER_REGION_NOTE, PUT_NOTE, S3_REPLICATION,
 } from './sources';
 import type { RegionPriceList } from '../price-list';
 
@@ -69,7 +70,9 @@ export const US_WEST_2: RegionPriceList = {
   lambdaGbSecond: u(0.0000166667, 'GB-second (x86)', LAMBDA, '2026-12-07', SAME),
   s3GbMonth: u(0.023, 'GB-month (Standard)', S3, '2026-12-07', SAME),
   s3ThousandGetRequests: u(0.0004, '1,000 GET requests (Standard)', S3, '2026-12-07', SAME),
+  s3ThousandPutRequests: u(0.005, '1,000 PUT requests (Standard)', S3_REPLICATION, '2026-12-07', PUT_NOTE),
   dataTransferOutGb: u(0.09, 'GB out to the internet', TRANSFER, '2026-01-01', SAME),
+  dataTransferInterRegionGb: u(0.02, 'GB to another AWS Region', S3_REPLICATION, '2026-12-07', INTER_REGION_NOTE),
   ec2InstanceHour: {
     't4g.nano': u(0.0042, 'hour', EC2, '2026-12-07', SAME),
     't4g.micro': u(0.0084, 'hour', EC2, '2026-12-07', 'derived: t4g.nano x 2 (t4g prices scale with size)'),
