@@ -254,7 +254,7 @@ const checkPack = project.addTask('check:pack', {
 });
 project.packageTask.spawn(checkPack);
 
-// The starter repositories (examples/: infra, infra-eu-central-1, service) that a team copies:
+// The starter repositories (examples/: infra, infra-eu-central-1, service, regions) that a team copies:
 // installed from the packed tarball and synthesized as a user would, without AWS credentials.
 // They are no part of the package, and their node_modules and cdk.out no part of the library's
 // tsc, jest or eslint runs.

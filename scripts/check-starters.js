@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds each starter repository under examples/ (infra, infra-eu-central-1, service) the way a
+// Builds each starter repository under examples/ (infra, infra-eu-central-1, service, regions) the way a
 // user builds a copy of it, from the library's npm tarball in dist/js (npx projen package):
 //
 //   1. copy the starter to a temporary folder (without node_modules and cdk.out);
@@ -51,6 +51,7 @@ const STARTERS = {
   'infra': { maxMonthlyUsd: 80 },
   'infra-eu-central-1': { maxMonthlyUsd: 90 },
   'service': { maxMonthlyUsd: 40, platformDev: true },
+  'regions': { maxMonthlyUsd: 60 },
 };
 
 /**
