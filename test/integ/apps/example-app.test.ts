@@ -150,7 +150,7 @@ test('lean: two services in the mesh add only their alarms to the fixed cost; th
 // there ($0.40) in the primary's stack. The router's store, the parameter copies, the API's
 // custom domain and the automatic drain have no fixed charge.
 describe('a second Region', () => {
-  const REGION_ALARMS = 0.3; // 5xx rate (2 metrics), p99 latency
+  const REGION_ALARMS = 0.4; // 5xx rate (2 metrics), p99 latency, the regional certificate's expiry (its API domain uses it)
   const REGION_BASE = 0.5 + 1 + REGION_ALARMS + 0.4; // Cloud Map namespace, alarm topic's KMS key, alarms, secret replica
 
   test('the second Region is eu-central-1, its stack priced with eu-central-1\'s list, the primaries with us-east-1\'s', () => {
@@ -164,16 +164,16 @@ describe('a second Region', () => {
     }
   });
 
-  test('lean shape (no NAT, no dashboard): namespace, KMS key, two alarms and the secret replica, $2.20', () => {
+  test('lean shape (no NAT, no dashboard): namespace, KMS key, three alarms and the secret replica, $2.30', () => {
     const lean = cases.get('second-region-lean')!;
-    expect(lean.monthlyUsd).toBeCloseTo(REGION_BASE, 6); // $2.20
+    expect(lean.monthlyUsd).toBeCloseTo(REGION_BASE, 6); // $2.30
     expect(lean.items.filter(i => /NAT|Elastic IP|dashboard/.test(i.description))).toEqual([]);
     expect(lean.title).toBe('A second Region (eu-central-1), lean shape: its stack (no NAT, no dashboard) and what the primary\'s stack adds for it');
   });
 
-  test('default shape: one NAT gateway ($0.052 an hour) and its address, dashboard, and the lean items, $46.81', () => {
+  test('default shape: one NAT gateway ($0.052 an hour) and its address, dashboard, and the lean items, $46.91', () => {
     const full = cases.get('second-region-default')!;
-    expect(full.monthlyUsd).toBeCloseTo(0.052 * HOURS + 0.005 * HOURS + 3 + REGION_BASE, 2); // $46.81
+    expect(full.monthlyUsd).toBeCloseTo(0.052 * HOURS + 0.005 * HOURS + 3 + REGION_BASE, 2); // $46.91
     expect(full.items.filter(i => i.resourceType === 'AWS::EC2::NatGateway').map(i => i.monthlyUsd)).toEqual([37.96]);
   });
 
