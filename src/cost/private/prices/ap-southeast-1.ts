@@ -1,4 +1,4 @@
-import { p, u } from './figure';
+import { p, RegionPriceList, u } from './figure';
 import { FUNCTION_MILLION_INVOCATIONS, KVS_MILLION_READS, KVS_THOUSAND_API_CALLS } from './global';
 import {
   APIGW_OFFER_APS1, APIGW_PAGE, ARM_SPOT_NOTE, AWS_FARGATE, CLOUDFRONT, CLOUDFRONT_WRING, CLOUDMAP_OFFER_APS1, CW,
@@ -7,7 +7,6 @@ import {
   SERVICE_CONNECT_NOTE, SHORT_LIVED_CERT_NOTE, SPOT_NOTE, TRANSFER_OFFER_APS1, VPC_OFFER_APS1, WAF_OFFER_APS1,
   INTER_REGION_NOTE, PUT_NOTE, S3_REPLICATION,
 } from './sources';
-import type { RegionPriceList } from '../price-list';
 
 const NOT_FOUND = 'the us-east-1 figure; Singapore\'s was not found (Singapore is usually dearer)';
 

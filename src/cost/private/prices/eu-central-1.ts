@@ -1,4 +1,4 @@
-import { p, u } from './figure';
+import { p, RegionPriceList, u } from './figure';
 import { FUNCTION_MILLION_INVOCATIONS, KVS_MILLION_READS, KVS_THOUSAND_API_CALLS } from './global';
 import {
   AWS_FARGATE,
@@ -35,7 +35,6 @@ import {
   PUT_NOTE,
   INTER_REGION_NOTE,
 } from './sources';
-import type { RegionPriceList } from '../price-list';
 
 /** The eu-central-1 prices. @internal */
 export const EU_CENTRAL_1: RegionPriceList = {

@@ -1,4 +1,4 @@
-import { p, u } from './figure';
+import { p, RegionPriceList, u } from './figure';
 import { FUNCTION_MILLION_INVOCATIONS, KVS_MILLION_READS, KVS_THOUSAND_API_CALLS } from './global';
 import {
   APIGW_OFFER_EUW1, APIGW_PAGE, ARM_NOTE, ARM_SPOT_NOTE, AWS_FARGATE, BILL_EUW1, CLOUDFRONT, CLOUDFRONT_WRING, CLOUDMAP,
@@ -7,7 +7,6 @@ import {
   SECRETS_OFFER_EUW1, SERVICE_CONNECT_NOTE, SHORT_LIVED_CERT_NOTE, SPOT_NOTE, TRANSFER_OFFER_EUW1, VPC_OFFER_EUW1, WAF,
   INTER_REGION_NOTE, PUT_NOTE, S3_REPLICATION,
 } from './sources';
-import type { RegionPriceList } from '../price-list';
 
 const NOT_FOUND = 'the us-east-1 figure; Ireland\'s was not found';
 const QUOTED = 'as commonly quoted; not in the pages we could read';

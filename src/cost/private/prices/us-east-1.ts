@@ -1,4 +1,4 @@
-import { p, u } from './figure';
+import { p, RegionPriceList, u } from './figure';
 import { FUNCTION_MILLION_INVOCATIONS, KVS_MILLION_READS, KVS_THOUSAND_API_CALLS } from './global';
 import {
   AWS_FARGATE,
@@ -40,7 +40,6 @@ import {
   PUT_NOTE,
   INTER_REGION,
 } from './sources';
-import type { RegionPriceList } from '../price-list';
 
 /** The us-east-1 prices. @internal */
 export const US_EAST_1: RegionPriceList = {

@@ -1,4 +1,4 @@
-import { p, u } from './figure';
+import { p, RegionPriceList, u } from './figure';
 import { FUNCTION_MILLION_INVOCATIONS, KVS_MILLION_READS, KVS_THOUSAND_API_CALLS } from './global';
 import {
   APIGW_PAGE, ARM_SPOT_NOTE, AWS_FARGATE, CLOUDFRONT, CLOUDFRONT_WRING, CLOUDMAP, CLOUDMAP_API, CLOUDMAP_API_NOTE, CW,
@@ -6,7 +6,6 @@ import {
   ROUTE53, S3, SECRETS, SERVICE_CONNECT_NOTE, SHORT_LIVED_CERT_NOTE, SPOT_NOTE, TRANSFER, VPCE_USW2, WAF,
   INTER_REGION_NOTE, PUT_NOTE, S3_REPLICATION,
 } from './sources';
-import type { RegionPriceList } from '../price-list';
 
 const SAME = 'the us-east-1 figure, commonly quoted for Oregon too; Oregon\'s was not read';
 
