@@ -4,6 +4,8 @@ import { GlobalPlatform } from '../../src';
 import { PARAMETER_KEYS } from '../../src/contract/parameters';
 import { onlyId, synthPlatform as synth, testStack } from '../helpers/fixtures';
 
+/** Keys of platforms with additionalRegions only (the store's ARN; the labels the Regions' checks accept). */
+const REGIONS_KEYS: string[] = ['regionRouterStoreArn', 'originSecretAcceptedStages'];
 const LONG_LIVED_KEYS: Array<keyof typeof PARAMETER_KEYS> = ['longLivedListenerArn', 'longLivedSecurityGroupId', 'longLivedPathSuffixes',
   'longLivedProxySecurityGroupId'];
 
@@ -49,7 +51,7 @@ describe('published parameters with longLivedConnections', () => {
 
   test('every key is published under /platform/georgi, and nothing else (the proxy instance\'s group only with the proxy)', () => {
     const expected = (Object.keys(PARAMETER_KEYS) as Array<keyof typeof PARAMETER_KEYS>)
-      .filter(k => k !== 'longLivedProxySecurityGroupId').map(nameOf).sort();
+      .filter(k => k !== 'longLivedProxySecurityGroupId' && !REGIONS_KEYS.includes(k)).map(nameOf).sort();
     expect([...params.keys()].sort()).toEqual(expected);
     expect(expected).toHaveLength(33);
     for (const name of params.keys()) expect(name.startsWith(`${platform.parameterPrefix}/`)).toBe(true);
@@ -147,11 +149,22 @@ describe('published parameters without longLivedConnections', () => {
 
   test('every other key is published', () => {
     const expected = (Object.keys(PARAMETER_KEYS) as Array<keyof typeof PARAMETER_KEYS>)
-      .filter(k => !LONG_LIVED_KEYS.includes(k))
+      .filter(k => !LONG_LIVED_KEYS.includes(k) && !REGIONS_KEYS.includes(k))
       .map(nameOf)
       .sort();
     expect([...params.keys()].sort()).toEqual(expected);
     expect(expected).toHaveLength(30);
+  });
+});
+
+describe('published parameters with additionalRegions (issue 24)', () => {
+  test('the primary publishes the router store\'s ARN too; the accepted labels go only into the additional Regions', () => {
+    const app = new App();
+    const stack = new Stack(app, 'P', { env: { account: '123456789012', region: 'eu-central-1' } });
+    new GlobalPlatform(stack, 'Platform', { platformName: 'georgi', domainName: 'georgi.io', additionalRegions: [{ region: 'us-west-2' }] });
+    const names = [...parameters(Template.fromStack(stack)).keys()];
+    expect(names).toContain(nameOf('regionRouterStoreArn'));
+    expect(names).not.toContain(nameOf('originSecretAcceptedStages'));
   });
 });
 

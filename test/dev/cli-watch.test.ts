@@ -67,7 +67,8 @@ describe('platform-dev --watch', () => {
     const { pid } = await web();
     synthDevApp(repo.root, 'v3');
     await waitFor('the new function', async () => (await get(door, '/hello/x')).body === 'hello v3 /hello/x');
-    expect(stderr.text).toContain('platform-dev: hello reloaded (new synth)\n');
+    // The line comes once the old function has closed, which can be after the new one answers.
+    await waitFor('the reload line', async () => stderr.text.includes('platform-dev: hello reloaded (new synth)\n'));
     // The same run: the same door, the same web process, no new table.
     expect((await web()).pid).toBe(pid);
     expect(stdout.text.match(/ready in/g)).toHaveLength(1);
