@@ -5,8 +5,9 @@ import { LongLivedOriginOptions } from '../routing/long-lived-options';
  * One additional Region of a platform (`GlobalPlatformProps.additionalRegions`): its own
  * network choices. The Region gets a sibling stack, `<platform stack>-<region>`, with the
  * regional parts of the platform (network, cluster and Cloud Map namespace, central HTTP API
- * with its VPC link, the origin checks, logs, alarm topic, alarms and dashboard, and the SSM
- * parameters under the same `/platform/<name>` keys), behind the platform's one front door.
+ * with its VPC link, the origin checks, logs, alarm topic, alarms and dashboard, the SSM
+ * parameters under the same `/platform/<name>` keys, and with `longLivedConnections` a long-lived
+ * origin of its own), behind the platform's one front door.
  *
  * The VPC's default CIDR is `10.<n>.0.0/16`, `n` being the entry's position plus 1 (the
  * primary's default is `10.0.0.0/16`), so that the Regions' networks can be peered later.

@@ -60,7 +60,7 @@ describe('additionalRegions: the sibling stacks', () => {
     primary.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'DaysToExpiry' });
     regional.resourceCountIs('AWS::CloudFront::Distribution', 0);
     regional.resourceCountIs('AWS::SecretsManager::Secret', 0);
-    // Long-lived paths stay with the primary: no load balancer in the additional Region.
+    // Without the entry's own longLivedConnections: no load balancer in the additional Region.
     regional.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 0);
   });
 
