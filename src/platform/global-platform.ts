@@ -23,7 +23,7 @@ import { createPlatformDns } from './private/platform-dns';
 import { publishPlatformParameters } from './private/platform-parameters';
 import { claimPlatformName } from './private/platform-registry';
 import { validateEdgeHostedZone, validatePlatformProps } from './private/platform-validation';
-import { createRegionRouting } from './private/region-routing';
+import { admitCloudFrontInRegions, createRegionRouting } from './private/region-routing';
 import { RegionalParameterCopies, replicaSecretArn } from './private/regional-copies';
 import { buildRegionalMonitoring, buildRegionalParts } from './private/regional-parts';
 import { providePrivateEgress, provideRouteThrottling } from '../contract/capabilities';
@@ -361,6 +361,7 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
     });
     this.frontDoor = frontDoor.distribution;
     longLivedOrigin?.lookUpAfter(frontDoor.distribution);
+    admitCloudFrontInRegions(this, additional, frontDoor.distribution);
 
     // ---------------------------------------------------------------------------- monitoring
     const alarmEmails = props.alarmEmails ?? [];

@@ -39,9 +39,12 @@ export interface GlobalPlatformImportOptions {
   readonly longLivedConnections?: LongLivedPathOptions;
 
   /**
-   * Set when the platform was created with `additionalRegions`. In an additional Region, leave
-   * `longLivedConnections` unset: long-lived paths stay with the primary, and the Region
-   * publishes no long-lived origin (a deploy that reads its parameters fails). The service's routes then
+   * Set when the platform was created with `additionalRegions`. In an additional Region, set
+   * `longLivedConnections` only when that Region has a long-lived origin of its own (its entry's
+   * `longLivedConnections`); otherwise the Region publishes no long-lived parameters (a deploy that
+   * reads them fails), and the service's long-lived paths are served by another Region that has
+   * a long-lived origin (the primary at the latest). The front door sends a long-lived path to
+   * the nearest Region where the service is registered and that has a long-lived origin. The service's routes then
    * register the stack's Region in the front door's router store at deploy (and remove it at
    * delete), so that the front door sends the service's requests to the nearest Region it is
    * deployed in. Import the platform this way in a stack of each Region the service runs in.

@@ -1,4 +1,4 @@
-import { ArnFormat, RemovalPolicy, Stack, Stage, Tags, Token } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Stage, Tags, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -6,15 +6,17 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct, IConstruct } from 'constructs';
 import { siblingValue } from './edge-stack';
-import { PlatformParameters, publishRegionalParameters } from './platform-parameters';
+import { PlatformParameters, publishLongLivedParameters, publishRegionalParameters } from './platform-parameters';
 import { buildRegionalMonitoring, buildRegionalParts, RegionalParts } from './regional-parts';
-import { EDGE_REGION } from '../../contract/names';
+import { DEFAULT_LONG_LIVED_PATH_SUFFIXES, EDGE_REGION } from '../../contract/names';
 import { parameterName } from '../../contract/parameters';
 import { ControlWaivers } from '../../core/controls';
 import { checkWithin, PropError } from '../../core/errors';
 import { addNagSuppressions } from '../../core/nag';
 import { validateNetworkOptions } from '../../network/private/platform-network';
+import { LongLivedOriginOptions } from '../../routing/long-lived-options';
 import { createOriginAuthorizers, ORIGIN_SECRET_TAG } from '../../routing/private/front-door-authorizer';
+import { validateLongLivedConnections } from '../../routing/private/long-lived-origins';
 import { authorizerCode } from '../../routing/private/origin-check';
 import { REGION_COORDINATES } from '../../routing/private/regions/region-coordinates';
 import { RegionDrainAction } from '../../routing/private/regions/region-registration';
@@ -56,14 +58,17 @@ export function validateAdditionalRegions(scope: IConstruct, props: GlobalPlatfo
     if (seen.has(entry.region)) throw new PropError(scope, prop, entry.region, 'list each region once');
     seen.add(entry.region);
     checkWithin(`additionalRegions[${i}]`, () => validateNetworkOptions(scope, entry, entry.region));
+    if (entry.longLivedConnections) validateRegionalLongLived(scope, `additionalRegions[${i}].longLivedConnections`, entry.longLivedConnections, props);
   });
-  // The front door's cache behaviours: one per Region (/_region/<region>/*) and two per
-  // long-lived suffix, against CloudFront's default quota.
+  // The front door's cache behaviours: one per Region (/_region/<region>/*), one per Region
+  // with a long-lived origin (/_region-ll/<region>/*) and two per long-lived suffix, against
+  // CloudFront's default quota.
   const suffixes = props.longLivedConnections ? (props.longLivedConnections.pathSuffixes ?? ['ws', 'mcp']).length : 0;
-  const behaviours = 1 + entries.length + 2 * suffixes;
+  const longLivedRegions = entries.filter(e => e.longLivedConnections).length;
+  const behaviours = 1 + entries.length + longLivedRegions + 2 * suffixes;
   if (behaviours > MAX_CACHE_BEHAVIORS) {
     throw new PropError(scope, 'additionalRegions', entries.map(e => e.region), `the front door would have ${behaviours} cache behaviours`
-      + ` (one per region and two per long-lived path suffix), over cloudfront's default quota of ${MAX_CACHE_BEHAVIORS}:`
+      + ` (one per region, one per region with a long-lived origin and two per long-lived path suffix), over cloudfront's default quota of ${MAX_CACHE_BEHAVIORS}:`
       + ' use fewer regions or suffixes (or raise the quota and split the platform)');
   }
   // The additional Regions' stacks deploy before the platform's: they can read the zone the
@@ -74,6 +79,43 @@ export function validateAdditionalRegions(scope: IConstruct, props: GlobalPlatfo
       + ' its own stack, which deploys after the additional regions\' stacks that validate their certificates in it; give an existing'
       + ' zone (HostedZone.fromHostedZoneAttributes)');
   }
+}
+
+/**
+ * An additional Region's `longLivedConnections`: valid options of either kind, a platform with
+ * `longLivedConnections` of its own, and the same path suffixes (the front door's long-lived
+ * behaviours are shared by every Region).
+ */
+function validateRegionalLongLived(scope: IConstruct, prop: string, options: LongLivedOriginOptions, props: GlobalPlatformProps): void {
+  validateLongLivedConnections(scope, prop, options);
+  if (!props.longLivedConnections) {
+    throw new PropError(scope, prop, options, 'needs the platform\'s own longLivedConnections: the front door\'s long-lived behaviours'
+      + ' (and the fallback of every long-lived path) are the primary\'s; set longLivedConnections on the platform too');
+  }
+  const own = options.pathSuffixes ?? DEFAULT_LONG_LIVED_PATH_SUFFIXES;
+  const primary = props.longLivedConnections.pathSuffixes ?? DEFAULT_LONG_LIVED_PATH_SUFFIXES;
+  if ([...own, ...primary].some(x => Token.isUnresolved(x))) return;
+  if (own.length !== primary.length || own.some((x, i) => x !== primary[i])) {
+    throw new PropError(scope, `${prop}.pathSuffixes`, own, `expected the platform's own pathSuffixes (${primary.join(', ')}):`
+      + ' the front door\'s long-lived behaviours are the same for every region (leave it unset to take the default, as the platform does)');
+  }
+}
+
+/** What the platform's stack reads of an additional Region's long-lived origin (ADR 15). @internal */
+export interface RegionalLongLivedOrigin {
+  /** The VPC origin's id (`Fn::GetStackOutput`). */
+  readonly vpcOriginId: string;
+  /** The origin's security group id, in the Region (`Fn::GetStackOutput`). */
+  readonly securityGroupId: string;
+  /** The Region's VPC id (`Fn::GetStackOutput`). */
+  readonly vpcId: string;
+  /** The port CloudFront reaches the origin on. */
+  readonly port: number;
+  /** The domain name of the front door's origin for it. */
+  readonly originDomainName: string;
+  readonly readTimeout: Duration;
+  /** Whether the platform's stack must open the origin to CloudFront's VPC origin group (no `originPeer`). */
+  readonly needsAdmission: boolean;
 }
 
 /** What an additional Region gives the platform's stack. @internal */
@@ -87,6 +129,8 @@ export interface AdditionalRegion {
   readonly apiOriginDomainName: string;
   /** The Region's alarms; the first is the central API's 5xx rate alarm. */
   readonly alarms: cloudwatch.IAlarm[];
+  /** The Region's long-lived origin. @default - none */
+  readonly longLived?: RegionalLongLivedOrigin;
 }
 
 /** @internal */
@@ -147,6 +191,9 @@ export function createAdditionalRegion(platform: Construct, props: AdditionalReg
     accountWidePrefix,
     certificate,
     apiDomainName,
+    longLived: props.entry.longLivedConnections,
+    // This stack deploys before the front door: the platform's stack admits CloudFront.
+    longLivedAdmitsCloudFront: false,
   });
 
   // The checks read the replica of the platform's origin secret, by the ARN that the platform's
@@ -223,8 +270,26 @@ export function createAdditionalRegion(platform: Construct, props: AdditionalReg
     originAuthorizerFunction: checks.function,
   }, { origin: checks.originAuthorizer.authorizerId, jwt: checks.jwtOriginAuthorizer.authorizerId });
   parameters.publish('hostedZoneId', zone.hostedZoneId);
+  const longLivedOrigin = parts.longLivedOrigin;
+  if (longLivedOrigin) {
+    publishLongLivedParameters(parameters, longLivedOrigin.listener, longLivedOrigin.securityGroup.securityGroupId,
+      [...props.entry.longLivedConnections!.pathSuffixes ?? DEFAULT_LONG_LIVED_PATH_SUFFIXES]);
+  }
 
   const apiHost = regionalApiDomain(scope, { apiDomainName, certificate, httpApi: parts.api.httpApi, stage: parts.api.stage });
   const apiOriginDomainName = siblingValue(platform, stack, 'ApiOriginDomainName', apiHost, `the ${region} stack`);
-  return { region, stack, scope, parts, apiOriginDomainName, alarms: monitoring.alarms };
+  const what = `the ${region} stack`;
+  const longLived: RegionalLongLivedOrigin | undefined = longLivedOrigin ? {
+    vpcOriginId: siblingValue(platform, stack, 'LongLivedVpcOriginId', longLivedOrigin.vpcOrigin.vpcOriginId, what),
+    securityGroupId: siblingValue(platform, stack, 'LongLivedSecurityGroupId', longLivedOrigin.securityGroup.securityGroupId, what),
+    vpcId: siblingValue(platform, stack, 'VpcId', parts.network.vpc.vpcId, what),
+    port: longLivedOrigin.port,
+    // The load balancer's is api.<domain> (its certificate's name); the instance's is its own.
+    originDomainName: Token.isUnresolved(longLivedOrigin.originDomainName)
+      ? siblingValue(platform, stack, 'LongLivedOriginDomainName', longLivedOrigin.originDomainName, what)
+      : longLivedOrigin.originDomainName,
+    readTimeout: longLivedOrigin.readTimeout,
+    needsAdmission: !longLivedOrigin.admitsCloudFront,
+  } : undefined;
+  return { region, stack, scope, parts, apiOriginDomainName, alarms: monitoring.alarms, longLived };
 }

@@ -1,3 +1,4 @@
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { PARAMETER_KEYS, ParameterKey, parameterName } from '../../contract/parameters';
@@ -87,12 +88,22 @@ export function publishPlatformParameters(scope: Construct, id: string, platform
   if (platform.originSecret) parameters.publish('originSecretArn', platform.originSecret.secretArn);
   if (platform.regionRouterStore) parameters.publish('regionRouterStoreArn', platform.regionRouterStore.keyValueStoreArn);
   if (longLivedSecurityGroupId) {
-    if (platform.longLivedListener) {
-      parameters.publish('longLivedListenerArn', platform.longLivedListener.listenerArn);
-      parameters.publish('longLivedSecurityGroupId', longLivedSecurityGroupId);
-    } else {
-      parameters.publish('longLivedProxySecurityGroupId', longLivedSecurityGroupId);
-    }
-    parameters.publish('longLivedPathSuffixes', platform.longLivedPathSuffixes.join(','));
+    publishLongLivedParameters(parameters, platform.longLivedListener, longLivedSecurityGroupId, platform.longLivedPathSuffixes);
   }
+}
+
+/**
+ * Publishes a Region's long-lived origin: the load balancer's listener and security group, or
+ * the proxy instance's security group (no listener), and the path suffixes.
+ * @internal
+ */
+export function publishLongLivedParameters(parameters: PlatformParameters, listener: elbv2.IApplicationListener | undefined,
+  securityGroupId: string, pathSuffixes: string[]): void {
+  if (listener) {
+    parameters.publish('longLivedListenerArn', listener.listenerArn);
+    parameters.publish('longLivedSecurityGroupId', securityGroupId);
+  } else {
+    parameters.publish('longLivedProxySecurityGroupId', securityGroupId);
+  }
+  parameters.publish('longLivedPathSuffixes', pathSuffixes.join(','));
 }

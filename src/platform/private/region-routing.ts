@@ -1,9 +1,15 @@
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
-import { Construct } from 'constructs';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct, IConstruct } from 'constructs';
 import { AdditionalRegion } from './additional-regions';
-import { FrontDoorRegions } from '../../routing/private/front-door';
+import { addNagSuppressions, suppressAwsCustomResourceProvider } from '../../core/nag';
+import { FrontDoorRegions, longLivedOriginId } from '../../routing/private/front-door';
+import { VPC_ORIGIN_SECURITY_GROUP_NAME } from '../../routing/private/long-lived-origin';
 import { regionalApiDomain } from '../../routing/private/regions/regional-api-domain';
 
 /** @internal */
@@ -43,5 +49,106 @@ export function createRegionRouting(platform: Construct, props: RegionRoutingPro
     apiOriginDomainNames: Object.fromEntries(props.additional.map(r => [r.region, r.apiOriginDomainName])),
     store,
     longLivedPathSuffixes: props.longLivedPathSuffixes,
+    longLivedOrigins: Object.fromEntries(props.additional.filter(r => r.longLived).map(r => [r.region, regionalLongLivedOrigin(platform, r)])),
   };
+}
+
+/**
+ * The front door's origin `ll-<region>` for an additional Region's long-lived origin: its VPC
+ * origin (made in the Region's stack, a CloudFront resource) by the id that stack outputs.
+ */
+function regionalLongLivedOrigin(platform: Construct, region: AdditionalRegion): cloudfront.IOrigin {
+  const longLived = region.longLived!;
+  return origins.VpcOrigin.withVpcOrigin(cloudfront.VpcOrigin.fromVpcOriginId(platform, `LongLivedVpcOrigin-${region.region}`, longLived.vpcOriginId), {
+    originId: longLivedOriginId(region.region),
+    domainName: longLived.originDomainName,
+    readTimeout: longLived.readTimeout,
+    keepaliveTimeout: Duration.seconds(60),
+  });
+}
+
+/**
+ * Opens each additional Region's long-lived origin to CloudFront once the front door uses its
+ * VPC origin (CloudFront creates the security group of its VPC origins in a VPC only then, and
+ * the Region's stack deploys before the front door). Per such Region, in the platform's stack,
+ * `LongLivedAdmission-<region>` with two custom resources that call EC2 in that Region, after
+ * the distribution:
+ * - `VpcOriginSecurityGroupLookup`: `DescribeSecurityGroups` of the group named
+ *   `CloudFront-VPCOrigins-Service-SG` in the Region's VPC (as the primary's look-up does);
+ * - `CloudFrontIngress`: `AuthorizeSecurityGroupIngress` on the origin's security group from
+ *   that group on the origin's port (`RevokeSecurityGroupIngress` at delete, and for the old
+ *   group when CloudFront's group or the port changes), allowed on that security group only.
+ * @internal
+ */
+export function admitCloudFrontInRegions(platform: Construct, additional: AdditionalRegion[], distribution: IConstruct): void {
+  const stack = Stack.of(platform);
+  const admitted = additional.filter(r => r.longLived?.needsAdmission);
+  for (const region of admitted) {
+    const longLived = region.longLived!;
+    const scope = new Construct(platform, `LongLivedAdmission-${region.region}`);
+    const describe: cr.AwsSdkCall = {
+      service: 'EC2',
+      action: 'describeSecurityGroups',
+      region: region.region,
+      parameters: {
+        Filters: [
+          { Name: 'vpc-id', Values: [longLived.vpcId] },
+          { Name: 'group-name', Values: [VPC_ORIGIN_SECURITY_GROUP_NAME] },
+        ],
+      },
+      // A replaced VPC origin changes the physical id: the look-up runs again.
+      physicalResourceId: cr.PhysicalResourceId.of(`${region.region}:${VPC_ORIGIN_SECURITY_GROUP_NAME}-lookup-${longLived.vpcOriginId}`),
+      outputPaths: ['SecurityGroups.0.GroupId'],
+    };
+    const lookup = new cr.AwsCustomResource(scope, 'VpcOriginSecurityGroupLookup', {
+      onCreate: describe,
+      onUpdate: describe,
+      policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: cr.AwsCustomResourcePolicy.ANY_RESOURCE }),
+      installLatestAwsSdk: false,
+    });
+    lookup.node.addDependency(distribution);
+    addNagSuppressions(lookup, [{
+      id: 'AwsSolutions-IAM5',
+      reason: `ec2:DescribeSecurityGroups supports no resource-level permissions; the call only reads the id of CloudFront's VPC origin security group in ${region.region}`,
+      appliesTo: ['Resource::*'],
+    }], true);
+    const cloudFrontGroupId = lookup.getResponseField('SecurityGroups.0.GroupId');
+    const permission = {
+      GroupId: longLived.securityGroupId,
+      IpPermissions: [{
+        IpProtocol: 'tcp',
+        FromPort: longLived.port,
+        ToPort: longLived.port,
+        UserIdGroupPairs: [{ GroupId: cloudFrontGroupId, Description: 'CloudFront VPC origin' }],
+      }],
+    };
+    const authorize: cr.AwsSdkCall = {
+      service: 'EC2',
+      action: 'authorizeSecurityGroupIngress',
+      region: region.region,
+      parameters: permission,
+      // Another group or port is another rule: CloudFormation then deletes the old one (revoke).
+      physicalResourceId: cr.PhysicalResourceId.of(`${region.region}:${longLived.securityGroupId}:${cloudFrontGroupId}:${longLived.port}`),
+      ignoreErrorCodesMatching: 'InvalidPermission.Duplicate',
+      outputPaths: ['Return'],
+    };
+    const ingress = new cr.AwsCustomResource(scope, 'CloudFrontIngress', {
+      onCreate: authorize,
+      onUpdate: authorize,
+      onDelete: {
+        service: 'EC2',
+        action: 'revokeSecurityGroupIngress',
+        region: region.region,
+        parameters: permission,
+        ignoreErrorCodesMatching: 'InvalidPermission.NotFound|InvalidGroup.NotFound',
+      },
+      policy: cr.AwsCustomResourcePolicy.fromStatements([new iam.PolicyStatement({
+        actions: ['ec2:AuthorizeSecurityGroupIngress', 'ec2:RevokeSecurityGroupIngress'],
+        resources: [stack.formatArn({ service: 'ec2', region: region.region, resource: 'security-group', resourceName: longLived.securityGroupId })],
+      })]),
+      installLatestAwsSdk: false,
+    });
+    ingress.node.addDependency(distribution);
+  }
+  if (admitted.length > 0) suppressAwsCustomResourceProvider(stack);
 }

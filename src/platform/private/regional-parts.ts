@@ -30,6 +30,11 @@ export interface RegionalPartsProps {
   readonly defaultVpcCidr: string;
   /** This Region's long-lived origin. @default - none */
   readonly longLived?: GlobalPlatformProps['longLivedConnections'];
+  /**
+   * Open the long-lived origin to CloudFront in this Region's stack (see `createLongLivedOrigin`).
+   * @default true
+   */
+  readonly longLivedAdmitsCloudFront?: boolean;
   /** Resource names that are per account, not per Region, carry this (`<platform>-<region>`). */
   readonly accountWidePrefix: string;
   /** The regional certificate for `<domain>` and `*.<domain>`. */
@@ -114,6 +119,7 @@ export function buildRegionalParts(scope: Construct, props: RegionalPartsProps):
     accessLogsBucket: platformLogs.accessLogsBucket,
     logRetention,
     removalPolicy,
+    admitCloudFront: props.longLivedAdmitsCloudFront,
   }) : undefined;
 
   return { logs: platformLogs, network, compute, api, longLivedOrigin };

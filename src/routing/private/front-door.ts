@@ -9,7 +9,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import { ORIGIN_VERIFY_HEADER, VIEWER_ADDRESS_HEADER } from './origin-check';
-import { REGION_PREFIX, routerFunctionCode } from './regions/router-code';
+import { REGION_LONG_LIVED_PREFIX, REGION_PREFIX, routerFunctionCode } from './regions/router-code';
 import { addNagSuppressions } from '../../core/nag';
 
 /** @internal */
@@ -45,13 +45,24 @@ export interface FrontDoorRegions {
   readonly apiOriginDomainNames: Readonly<Record<string, string>>;
   /** The router's store of registrations and drained Regions. */
   readonly store: cloudfront.IKeyValueStore;
-  /** The long-lived behaviours' last path segments: those requests stay with the primary. */
+  /** The long-lived behaviours' last path segments. */
   readonly longLivedPathSuffixes: string[];
+  /**
+   * The long-lived origin of each additional Region that has one, by Region (its id must be
+   * `longLivedOriginId(region)`): the router selects it for a long-lived path.
+   * @default - none: long-lived paths stay with the primary
+   */
+  readonly longLivedOrigins?: Readonly<Record<string, cloudfront.IOrigin>>;
 }
 
 /** The distribution's origin id of a Region's API origin (the router selects it by this id). @internal */
 export function apiOriginId(region: string): string {
   return `api-${region}`;
+}
+
+/** The distribution's origin id of an additional Region's long-lived origin (the router selects it by this id). @internal */
+export function longLivedOriginId(region: string): string {
+  return `ll-${region}`;
 }
 
 
@@ -91,6 +102,7 @@ export class FrontDoor extends Construct {
       code: cloudfront.FunctionCode.fromInline(regions ? routerFunctionCode({
         primaryRegion: regions.primaryRegion,
         apiOriginIds: Object.fromEntries(Object.keys(regions.apiOriginDomainNames).map(r => [r, apiOriginId(r)])),
+        longLivedOriginIds: Object.fromEntries(Object.keys(regions.longLivedOrigins ?? {}).map(r => [r, longLivedOriginId(r)])),
         longLivedPathSuffixes: regions.longLivedPathSuffixes,
       }) : [
         'function handler(event) {',
@@ -130,18 +142,29 @@ export class FrontDoor extends Construct {
       }
     }
     if (props.longLivedOrigin) {
+      const regionalLongLived = Object.entries(regions?.longLivedOrigins ?? {});
+      const longLivedBehavior: cloudfront.BehaviorOptions = {
+        origin: props.longLivedOrigin,
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+        allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+        cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+        // WebSocket handshakes need the Sec-WebSocket-* headers; the ALB sees api.<domain>.
+        // With long-lived origins in other Regions the router needs the viewer's location too.
+        originRequestPolicy: regionalLongLived.length > 0
+          ? cloudfront.OriginRequestPolicy.ALL_VIEWER_AND_CLOUDFRONT_2022
+          : cloudfront.OriginRequestPolicy.ALL_VIEWER,
+        responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+        compress: false,
+        functionAssociations,
+      };
+      // One behaviour per Region with a long-lived origin, before the long-lived patterns (which
+      // match /_region-ll/<region>/<service>/ws too): it puts the origin into the distribution
+      // (the router selects it by id), and /_region-ll/<region>/<path> reaches it directly.
+      for (const [region, origin] of regionalLongLived) {
+        additionalBehaviors[`${REGION_LONG_LIVED_PREFIX}${region}/*`] = { ...longLivedBehavior, origin };
+      }
       for (const pattern of props.longLivedPathPatterns) {
-        additionalBehaviors[pattern] = {
-          origin: props.longLivedOrigin,
-          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
-          allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
-          cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
-          // WebSocket handshakes need the Sec-WebSocket-* headers; the ALB sees api.<domain>.
-          originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER,
-          responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
-          compress: false,
-          functionAssociations,
-        };
+        additionalBehaviors[pattern] = longLivedBehavior;
       }
     }
 

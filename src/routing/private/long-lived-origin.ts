@@ -31,10 +31,19 @@ export interface LongLivedOriginProps {
   readonly accessLogsBucket?: s3.IBucket;
   /** Who may reach the listener; undefined: CloudFront's VPC origin security group, looked up at deploy time. */
   readonly cloudFrontPeer?: ec2.IPeer;
+  /**
+   * Open the listener's port to CloudFront here (to `cloudFrontPeer`, or to CloudFront's VPC
+   * origin security group, looked up after the distribution). False in an additional Region's
+   * stack without a peer: that stack deploys before the front door, and the platform's stack
+   * admits CloudFront once its distribution uses the VPC origin (ADR 15).
+   * @default true
+   */
+  readonly admitCloudFront?: boolean;
 }
 
 /** The name of the security group that CloudFront creates in a VPC for its VPC origins. */
-const VPC_ORIGIN_SECURITY_GROUP_NAME = 'CloudFront-VPCOrigins-Service-SG';
+/** @internal */
+export const VPC_ORIGIN_SECURITY_GROUP_NAME = 'CloudFront-VPCOrigins-Service-SG';
 
 /**
  * The WebSocket-capable origin of the front door: one internal Application Load Balancer in the
@@ -56,6 +65,10 @@ export class LongLivedOrigin extends Construct {
   public readonly securityGroup: ec2.SecurityGroup;
   public readonly vpcOrigin: cloudfront.VpcOrigin;
   public readonly origin: cloudfront.IOrigin;
+  /** The listener's port (443 with TLS from CloudFront, else 80). */
+  public readonly port: number;
+  /** The name CloudFront presents to the load balancer. */
+  public readonly originDomainName: string;
   private securityGroupLookup?: cr.AwsCustomResource;
 
   constructor(scope: Construct, id: string, props: LongLivedOriginProps) {
@@ -114,7 +127,11 @@ export class LongLivedOrigin extends Construct {
       keepaliveTimeout: Duration.seconds(60),
     });
 
-    this.securityGroupLookup = admitCloudFront(this, this.securityGroup, props.vpc, this.vpcOrigin, port, props.cloudFrontPeer);
+    this.port = port;
+    this.originDomainName = props.originDomainName;
+    if (props.admitCloudFront !== false) {
+      this.securityGroupLookup = admitCloudFront(this, this.securityGroup, props.vpc, this.vpcOrigin, port, props.cloudFrontPeer);
+    }
     // Targets are the services' tasks inside the VPC.
     this.securityGroup.addEgressRule(ec2.Peer.ipv4(props.vpc.vpcCidrBlock), ec2.Port.allTcp(), 'to service tasks in the VPC');
     // Services with jwtIssuer add jwt-validation rules: the load balancer then fetches the

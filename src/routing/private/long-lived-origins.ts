@@ -8,7 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 import { LongLivedOrigin, validateLongLivedOriginOptions } from './long-lived-origin';
-import { LongLivedProxy, validateProxyInstanceOptions } from './proxy/proxy-origin';
+import { LongLivedProxy, PROXY_PORT, validateProxyInstanceOptions } from './proxy/proxy-origin';
 import { PropError } from '../../core/errors';
 import { LongLivedOriginOptions } from '../long-lived-options';
 
@@ -26,6 +26,16 @@ export interface LongLivedOriginHandle {
   readonly alarms: cloudwatch.Alarm[];
   /** Whether the origin serves the platform's regional certificate (TLS from CloudFront). */
   readonly usesCertificate: boolean;
+  /** The VPC origin (a CloudFront resource) of the load balancer or instance. */
+  readonly vpcOrigin: cloudfront.IVpcOrigin;
+  /** The port CloudFront reaches the origin on (443, or 80 for plain HTTP inside the VPC). */
+  readonly port: number;
+  /** The domain name the front door's origin gives CloudFront for it. */
+  readonly originDomainName: string;
+  /** CloudFront's origin response timeout. */
+  readonly readTimeout: Duration;
+  /** Whether CloudFront was admitted to `securityGroup` here (else the platform's stack does it). */
+  readonly admitsCloudFront: boolean;
   /** Makes the VPC origin security group look-up wait for the distribution. */
   lookUpAfter(distribution: IConstruct): void;
 }
@@ -45,6 +55,13 @@ export interface LongLivedOriginsProps {
   readonly accessLogsBucket?: s3.IBucket;
   readonly logRetention: logs.RetentionDays;
   readonly removalPolicy: RemovalPolicy;
+  /**
+   * Open the origin's port to CloudFront in this stack. False for an additional Region without
+   * `originPeer`: its stack deploys before the front door, which makes CloudFront create its VPC
+   * origin security group, and the platform's stack admits that group (ADR 15).
+   * @default true
+   */
+  readonly admitCloudFront?: boolean;
 }
 
 /**
@@ -56,6 +73,8 @@ export function createLongLivedOrigin(scope: Construct, props: LongLivedOriginsP
   const options = props.options;
   const idleTimeout = options.idleTimeout ?? Duration.minutes(10);
   const readTimeout = options.readTimeout ?? Duration.seconds(60);
+  // With a peer the rule is static: it is added in the origin's own stack in any case.
+  const admitsCloudFront = props.admitCloudFront !== false || options.originPeer !== undefined;
   if (options.origin?.kind === 'proxy-instance') {
     const proxy = new LongLivedProxy(scope, 'LongLivedProxy', {
       platformName: props.platformName,
@@ -70,9 +89,15 @@ export function createLongLivedOrigin(scope: Construct, props: LongLivedOriginsP
       logRetention: props.logRetention,
       removalPolicy: props.removalPolicy,
       accessLogsBucket: props.accessLogsBucket,
+      admitCloudFront: admitsCloudFront,
     });
     return {
       origin: proxy.origin,
+      vpcOrigin: proxy.vpcOrigin,
+      port: PROXY_PORT,
+      originDomainName: proxy.vpcOrigin.domainName!,
+      readTimeout,
+      admitsCloudFront,
       securityGroup: proxy.securityGroup,
       proxySecurityGroup: proxy.securityGroup,
       alarms: proxy.alarms,
@@ -92,9 +117,15 @@ export function createLongLivedOrigin(scope: Construct, props: LongLivedOriginsP
     readTimeout,
     accessLogsBucket: props.accessLogsBucket,
     cloudFrontPeer: options.originPeer,
+    admitCloudFront: admitsCloudFront,
   });
   return {
     origin: alb.origin,
+    vpcOrigin: alb.vpcOrigin,
+    port: alb.port,
+    originDomainName: alb.originDomainName,
+    readTimeout,
+    admitsCloudFront,
     securityGroup: alb.securityGroup,
     listener: alb.listener,
     alarms: [],

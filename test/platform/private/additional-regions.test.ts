@@ -1,10 +1,11 @@
-import { App, Aspects, Stack } from 'aws-cdk-lib';
+import { App, Aspects, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import * as nag3 from 'cdk-nag-v3';
-import { GlobalPlatform, GlobalPlatformProps } from '../../../src';
+import { GlobalPlatform, GlobalPlatformProps, LongLivedOriginType } from '../../../src';
 import { PARAMETER_KEYS } from '../../../src/contract/parameters';
 import { errorOf } from '../../helpers/errors';
 import { ACCOUNT } from '../../helpers/fixtures';
@@ -59,7 +60,7 @@ describe('additionalRegions: the sibling stacks', () => {
     primary.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'DaysToExpiry' });
     regional.resourceCountIs('AWS::CloudFront::Distribution', 0);
     regional.resourceCountIs('AWS::SecretsManager::Secret', 0);
-    // Long-lived paths stay with the primary: no load balancer in the additional Region.
+    // Without the entry's own longLivedConnections: no load balancer in the additional Region.
     regional.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 0);
   });
 
@@ -239,11 +240,176 @@ describe('additionalRegions: cdk-nag', () => {
   });
 });
 
+describe('additionalRegions: long-lived connections in a Region', () => {
+  const ALL_VIEWER = '216adef6-5c7f-47e4-b989-5492eafa07d3';
+  const ALL_VIEWER_AND_CLOUDFRONT = '33f36d7e-f396-46d9-90e0-52428a34d9dc';
+  const output = (name: string) => ({ 'Fn::GetStackOutput': { StackName: 'Platform-us-west-2', Region: 'us-west-2', OutputName: name } });
+  const ll = synth({ longLivedConnections: {}, additionalRegions: [{ region: 'us-west-2', longLivedConnections: {} }] });
+  const llPrimary = ll.template('Platform');
+  const llRegional = ll.template('Platform-us-west-2');
+  const config = () => Object.values(resources(llPrimary, 'AWS::CloudFront::Distribution'))[0].Properties.DistributionConfig;
+  const sdkCalls = (t: Template, action: string) => Object.entries(resources(t, 'Custom::AWS'))
+    .filter(([, r]) => joined(r.Properties.Create).includes(`"action":"${action}"`));
+
+  test('the Region has its own load balancer and VPC origin, and no look-up of CloudFront\'s group (its stack deploys first)', () => {
+    llRegional.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 1);
+    llRegional.hasResourceProperties('AWS::CloudFront::VpcOrigin', {
+      VpcOriginEndpointConfig: Match.objectLike({ Name: 'georgi-us-west-2-long-lived', OriginProtocolPolicy: 'https-only' }),
+    });
+    llRegional.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 443, Protocol: 'HTTPS' });
+    expect(sdkCalls(llRegional, 'describeSecurityGroups')).toEqual([]);
+    llRegional.resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
+    // The primary's own origin still looks CloudFront's group up in its stack.
+    expect(sdkCalls(llPrimary, 'describeSecurityGroups').filter(([, r]) => !joined(r.Properties.Create).includes('"region"'))).toHaveLength(1);
+    const outputs = llRegional.toJSON().Outputs;
+    for (const name of ['LongLivedVpcOriginId', 'LongLivedSecurityGroupId', 'VpcId']) expect(outputs[name]).toBeDefined();
+    expect(outputs.LongLivedOriginDomainName).toBeUndefined();
+  });
+
+  test('the Region publishes its long-lived parameters under the platform\'s keys', () => {
+    const names = Object.values(resources(llRegional, 'AWS::SSM::Parameter')).map(r => r.Properties.Name);
+    for (const key of ['longLivedListenerArn', 'longLivedSecurityGroupId', 'longLivedPathSuffixes'] as const) {
+      expect(names).toContain(`/platform/georgi/${PARAMETER_KEYS[key]}`);
+    }
+    expect(names).not.toContain(`/platform/georgi/${PARAMETER_KEYS.longLivedProxySecurityGroupId}`);
+    llRegional.hasResourceProperties('AWS::SSM::Parameter', { Name: `/platform/georgi/${PARAMETER_KEYS.longLivedPathSuffixes}`, Value: 'ws,mcp' });
+    // Without a regional long-lived origin: none of them in the Region.
+    const plain = Object.values(resources(regional, 'AWS::SSM::Parameter')).map(r => r.Properties.Name);
+    expect(plain.filter(n => n.includes('long-lived'))).toEqual([]);
+  });
+
+  test('the primary looks CloudFront\'s group up in the Region and admits it to the origin\'s group, after the distribution', () => {
+    const [distributionId] = Object.keys(resources(llPrimary, 'AWS::CloudFront::Distribution'));
+    const [[lookupId, lookup]] = sdkCalls(llPrimary, 'describeSecurityGroups').filter(([, r]) => joined(r.Properties.Create).includes('"region":"us-west-2"'));
+    expect(lookup.DependsOn).toContain(distributionId);
+    const create = lookup.Properties.Create['Fn::Join'][1];
+    expect(create).toContainEqual(output('VpcId'));
+    expect(joined(lookup.Properties.Create)).toContain('"group-name","Values":["CloudFront-VPCOrigins-Service-SG"]');
+    const [[, ingress]] = sdkCalls(llPrimary, 'authorizeSecurityGroupIngress');
+    expect(ingress.DependsOn).toContain(distributionId);
+    const text = joined(ingress.Properties.Create);
+    expect(text).toContain('"region":"us-west-2"');
+    expect(text).toContain('"IpProtocol":"tcp","FromPort":443,"ToPort":443');
+    expect(text).toContain('"ignoreErrorCodesMatching":"InvalidPermission.Duplicate"');
+    expect(ingress.Properties.Create['Fn::Join'][1]).toContainEqual(output('LongLivedSecurityGroupId'));
+    expect(ingress.Properties.Create['Fn::Join'][1]).toContainEqual({ 'Fn::GetAtt': [lookupId, 'SecurityGroups.0.GroupId'] });
+    expect(joined(ingress.Properties.Delete)).toContain('"action":"revokeSecurityGroupIngress"');
+    expect(joined(ingress.Properties.Delete)).toContain('InvalidPermission.NotFound');
+    // Least privilege: the two EC2 actions on the Region's origin security group only.
+    llPrimary.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([{
+          Action: ['ec2:AuthorizeSecurityGroupIngress', 'ec2:RevokeSecurityGroupIngress'],
+          Effect: 'Allow',
+          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:us-west-2:123456789012:security-group/', output('LongLivedSecurityGroupId')]] },
+        }]),
+      },
+    });
+  });
+
+  test('the front door has the origin ll-<region> with a behaviour /_region-ll/<region>/* before the long-lived patterns', () => {
+    const c = config();
+    const origin = c.Origins.find((o: any) => o.Id === 'll-us-west-2');
+    expect(origin.DomainName).toBe('api.georgi.io');
+    expect(origin.VpcOriginConfig).toEqual({ VpcOriginId: output('LongLivedVpcOriginId'), OriginReadTimeout: 60, OriginKeepaliveTimeout: 60 });
+    const patterns = c.CacheBehaviors.map((b: any) => b.PathPattern);
+    const at = patterns.indexOf('/_region-ll/us-west-2/*');
+    expect(c.CacheBehaviors[at].TargetOriginId).toBe('ll-us-west-2');
+    expect(at).toBeLessThan(patterns.indexOf('/*/ws'));
+    // The long-lived behaviours carry the viewer's location for the router; the primary's origin stays their default.
+    const primaryLongLived = c.CacheBehaviors.find((b: any) => b.PathPattern === '/*/ws');
+    expect(primaryLongLived.TargetOriginId).not.toBe('ll-us-west-2');
+    for (const b of c.CacheBehaviors.filter((x: any) => x.PathPattern.startsWith('/*/') || x.PathPattern.startsWith('/_region-ll/'))) {
+      expect(b.OriginRequestPolicyId).toBe(ALL_VIEWER_AND_CLOUDFRONT);
+    }
+    // Without a regional long-lived origin, the long-lived behaviours keep AllViewer.
+    const plain = distributionConfig().CacheBehaviors.filter((b: any) => b.PathPattern.startsWith('/*/'));
+    expect(plain.map((b: any) => b.OriginRequestPolicyId)).toEqual([ALL_VIEWER, ALL_VIEWER, ALL_VIEWER, ALL_VIEWER]);
+    expect(distributionConfig().CacheBehaviors.map((b: any) => b.PathPattern).filter((p: string) => p.startsWith('/_region-ll/'))).toEqual([]);
+  });
+
+  test('the router knows the Region\'s long-lived origin', () => {
+    const [fn] = Object.values(resources(llPrimary, 'AWS::CloudFront::Function'));
+    expect(fn.Properties.FunctionCode).toContain('const LONG_LIVED = {"us-west-2":"ll-us-west-2"}');
+    const [plain] = Object.values(resources(primary, 'AWS::CloudFront::Function'));
+    expect(plain.Properties.FunctionCode).toContain('const LONG_LIVED = {}');
+  });
+
+  test('the proxy instance in a Region: its VPC origin by the instance\'s own name, port 80, the proxy\'s parameters', () => {
+    const proxy = synth({
+      longLivedConnections: {},
+      additionalRegions: [{ region: 'us-west-2', longLivedConnections: { origin: LongLivedOriginType.proxyInstance() } }],
+    });
+    const t = proxy.template('Platform-us-west-2');
+    t.resourceCountIs('AWS::EC2::Instance', 1);
+    t.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 0);
+    t.resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
+    t.hasResourceProperties('AWS::CloudFront::VpcOrigin', { VpcOriginEndpointConfig: Match.objectLike({ Name: 'georgi-us-west-2-long-lived-proxy', HTTPPort: 80 }) });
+    const names = Object.values(resources(t, 'AWS::SSM::Parameter')).map(r => r.Properties.Name);
+    expect(names).toContain(`/platform/georgi/${PARAMETER_KEYS.longLivedProxySecurityGroupId}`);
+    expect(names).not.toContain(`/platform/georgi/${PARAMETER_KEYS.longLivedListenerArn}`);
+    const p = proxy.template('Platform');
+    const origin = Object.values(resources(p, 'AWS::CloudFront::Distribution'))[0].Properties.DistributionConfig.Origins
+      .find((o: any) => o.Id === 'll-us-west-2');
+    expect(origin.DomainName).toEqual(output('LongLivedOriginDomainName'));
+    const [[, ingress]] = sdkCalls(p, 'authorizeSecurityGroupIngress');
+    expect(joined(ingress.Properties.Create)).toContain('"FromPort":80,"ToPort":80');
+  });
+
+  test('with originPeer the Region admits the peer itself, and the primary makes no admission there', () => {
+    const peered = synth({
+      longLivedConnections: {},
+      additionalRegions: [{ region: 'us-west-2', longLivedConnections: { originPeer: ec2.Peer.ipv4('10.9.0.0/16') } }],
+    });
+    const t = peered.template('Platform-us-west-2');
+    t.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      SecurityGroupIngress: [Match.objectLike({ CidrIp: '10.9.0.0/16', FromPort: 443, ToPort: 443 })],
+    });
+    expect(sdkCalls(peered.template('Platform'), 'authorizeSecurityGroupIngress')).toEqual([]);
+    expect(Object.values(resources(peered.template('Platform'), 'AWS::CloudFront::Distribution'))[0].Properties.DistributionConfig.Origins
+      .map((o: any) => o.Id)).toContain('ll-us-west-2');
+  });
+
+  test.each([
+    [{ longLivedConnections: undefined, additionalRegions: [{ region: 'us-west-2', longLivedConnections: {} }] },
+      'invalid additionalRegions[0].longLivedConnections', 'needs the platform\'s own longLivedConnections'],
+    [{ longLivedConnections: {}, additionalRegions: [{ region: 'us-west-2', longLivedConnections: { pathSuffixes: ['ws'] } }] },
+      'invalid additionalRegions[0].longLivedConnections.pathSuffixes', 'expected the platform\'s own pathSuffixes (ws, mcp)'],
+    [{ longLivedConnections: { pathSuffixes: ['ws'] }, additionalRegions: [{ region: 'us-west-2', longLivedConnections: {} }] },
+      'invalid additionalRegions[0].longLivedConnections.pathSuffixes', 'expected the platform\'s own pathSuffixes (ws)'],
+    [{ longLivedConnections: {}, additionalRegions: [{ region: 'us-west-2', longLivedConnections: { readTimeout: Duration.seconds(500) } }] },
+      'invalid additionalRegions[0].longLivedConnections.readTimeout', 'cloudfront origin response timeout'],
+    [{ longLivedConnections: {}, additionalRegions: [{ region: 'us-west-2', longLivedConnections: { origin: LongLivedOriginType.proxyInstance(), originTls: true } }] },
+      'invalid additionalRegions[0].longLivedConnections.originTls', 'cannot hold an acm certificate'],
+  ])('case %#: a bad regional longLivedConnections is refused, naming the prop', (props, prop, message) => {
+    const { message: text } = errorOf(() => synth(props as any));
+    expect(text).toContain(prop);
+    expect(text.toLowerCase()).toContain(message.toLowerCase());
+  });
+
+  test('each Region with a long-lived origin counts one cache behaviour against the quota', () => {
+    const regions = ['us-west-2', 'us-east-2', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-north-1', 'ap-southeast-1'];
+    const suffixes = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+    // 1 + 7 Regions + 1 long-lived Region + 2 x 8 suffixes = 25: allowed; a second long-lived Region makes 26.
+    const entries = (n: number) => regions.map((region, i) => ({ region, longLivedConnections: i < n ? { pathSuffixes: suffixes } : undefined }));
+    expect(() => synth({ additionalRegions: entries(1), longLivedConnections: { pathSuffixes: suffixes } })).not.toThrow();
+    expect(errorOf(() => synth({ additionalRegions: entries(2), longLivedConnections: { pathSuffixes: suffixes } })).message)
+      .toContain('would have 26 cache behaviours (one per region, one per region with a long-lived origin');
+  });
+});
+
 function synthNagged() {
   const app = new App();
   const stack = new Stack(app, 'Platform', { env: { account: ACCOUNT, region: 'eu-central-1' } });
   new GlobalPlatform(stack, 'Platform', {
-    platformName: 'georgi', domainName: 'georgi.io', additionalRegions: [{ region: 'us-west-2', autoDrain: true }], longLivedConnections: {}, waf: {},
+    platformName: 'georgi',
+    domainName: 'georgi.io',
+    additionalRegions: [
+      { region: 'us-west-2', autoDrain: true, longLivedConnections: {} },
+      { region: 'eu-west-1', longLivedConnections: { origin: LongLivedOriginType.proxyInstance() } },
+    ],
+    longLivedConnections: {},
+    waf: {},
   });
   Aspects.of(app).add(new AwsSolutionsChecks());
   app.synth();

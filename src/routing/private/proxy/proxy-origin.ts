@@ -37,6 +37,11 @@ export interface LongLivedProxyProps {
   readonly readTimeout: Duration;
   /** Who may reach the proxy; undefined: CloudFront's VPC origin security group, looked up at deploy time. */
   readonly cloudFrontPeer?: ec2.IPeer;
+  /**
+   * Open the proxy's port to CloudFront here (see `LongLivedOriginProps.admitCloudFront`).
+   * @default true
+   */
+  readonly admitCloudFront?: boolean;
   readonly logRetention: logs.RetentionDays;
   readonly removalPolicy: RemovalPolicy;
   /** Where the proxy bucket's server access logs go. */
@@ -169,7 +174,9 @@ export class LongLivedProxy extends Construct {
       readTimeout: props.readTimeout,
       keepaliveTimeout: Duration.seconds(60),
     });
-    this.lookup = admitCloudFront(this, this.securityGroup, props.vpc, this.vpcOrigin, PROXY_PORT, props.cloudFrontPeer);
+    if (props.admitCloudFront !== false) {
+      this.lookup = admitCloudFront(this, this.securityGroup, props.vpc, this.vpcOrigin, PROXY_PORT, props.cloudFrontPeer);
+    }
 
     proxyPublisher(this, 'Publisher', {
       platformName: props.platformName,

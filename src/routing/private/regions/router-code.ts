@@ -32,6 +32,8 @@ export interface RouterCodeOptions {
 const FACTORY = 'routerFunctionCode';
 /** Requests under `/_region/<region>/` go to that Region's API (a behaviour per Region), without the prefix. @internal */
 export const REGION_PREFIX = '/_region/';
+/** Requests under `/_region-ll/<region>/` go to that Region's long-lived origin (a behaviour per such Region), without the prefix. @internal */
+export const REGION_LONG_LIVED_PREFIX = '/_region-ll/';
 const REGION_RE = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 // Origin ids are embedded in the code (with JSON.stringify); keep them to a plain alphabet.
 const ORIGIN_ID_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
@@ -48,17 +50,19 @@ const SUFFIX_RE = /^[a-z0-9][a-z0-9._-]*$/;
  *   read from the store.
  * - The viewer's location comes from `cloudfront-viewer-latitude`/`-longitude` (present only when
  *   a policy of the behaviour adds them, and never for requests from the AWS network).
- * - The Regions are tried nearest first (great-circle distance); the first registered, undrained
- *   one wins, and the primary ends the search: a viewer nearest the primary costs no store read.
+ * - The candidates are the Regions with an origin of the request's kind: every Region for an
+ *   API path, the Regions with a long-lived origin for a long-lived path. They are tried nearest
+ *   first (great-circle distance); the first registered, undrained one wins, and the primary
+ *   ends the search: a viewer nearest the primary costs no store read.
  * - `cf.selectRequestOriginById` selects that Region's API origin, or its long-lived origin for a
- *   long-lived path. The primary is the result when the service is registered nowhere else, the
- *   other Regions are drained, the location is missing, the store cannot be read (any error),
- *   or the chosen Region has no origin of that kind; for the primary nothing is selected (the
- *   behaviour's default origin is the primary's).
+ *   long-lived path. The primary is the result when the service is registered in no candidate,
+ *   the candidates are drained, the location is missing or the store cannot be read (any
+ *   error); for the primary nothing is selected (the behaviour's default origin is the primary's).
  * - `cf.kvs()` is called inside the handler's `try` (the guide's examples call it at the top of
  *   the code), so that a function without an associated store still serves every request.
- * - A path `/_region/<region>/<path>` loses its first two segments and is not routed: the
- *   front door's behaviour for `/_region/<region>/*` sends it to that Region's API.
+ * - A path `/_region/<region>/<path>` (or `/_region-ll/<region>/<path>`) loses its first two
+ *   segments and is not routed: the front door's behaviour for `/_region/<region>/*` sends it to
+ *   that Region's API (for `/_region-ll/<region>/*`: to its long-lived origin).
  * - Only a deploy can show: origin selection on POST and WebSocket upgrades, and whether a
  *   viewer-sent `cloudfront-viewer-latitude` is replaced by CloudFront's own; at worst such a
  *   header lets a viewer pick among the Regions its service is registered in and not drained.
@@ -80,6 +84,9 @@ export function routerFunctionCode(options: RouterCodeOptions): string {
     longLived[r] = options.longLivedOriginIds![r];
   }
   const suffixes = [...(options.longLivedPathSuffixes ?? [])];
+  // Without long-lived origins in other Regions the code is the one generated before they
+  // existed (the API's candidates are every Region): no /_region-ll/ paths, no second argument.
+  const withLongLived = Object.keys(longLived).length > 0;
 
   const code = `import cf from 'cloudfront';
 
@@ -115,7 +122,7 @@ function isLongLived(uri) {
   return false;
 }
 
-async function chooseRegion(request) {
+async function chooseRegion(${withLongLived ? 'request, origins' : 'request'}) {
   const service = request.uri.split('/')[1];
   if (!SERVICE.test(service)) return PRIMARY;
   const lat = coordinate(request.headers['cloudfront-viewer-latitude'], 90);
@@ -123,7 +130,8 @@ async function chooseRegion(request) {
   if (lat === null || lon === null) return PRIMARY;
   const near = {};
   near[PRIMARY] = distance(lat, lon, PRIMARY_AT);
-  const order = Object.keys(REGIONS);
+${withLongLived ? `  // Only the Regions with an origin of the request's kind are candidates.
+  const order = Object.keys(origins);` : '  const order = Object.keys(REGIONS);'}
   for (let i = 0; i < order.length; i++) near[order[i]] = distance(lat, lon, REGIONS[order[i]]);
   order.push(PRIMARY);
   order.sort((a, b) => near[a] - near[b]);
@@ -143,17 +151,22 @@ async function chooseRegion(request) {
 async function handler(event) {
   const request = event.request;
   request.headers[${JSON.stringify(VIEWER_ADDRESS_HEADER)}] = { value: event.viewer.ip };
-  if (request.uri.indexOf(${JSON.stringify(REGION_PREFIX)}) === 0) {
+${withLongLived ? `  const prefix = request.uri.indexOf(${JSON.stringify(REGION_PREFIX)}) === 0 ? ${REGION_PREFIX.length}
+    : request.uri.indexOf(${JSON.stringify(REGION_LONG_LIVED_PREFIX)}) === 0 ? ${REGION_LONG_LIVED_PREFIX.length} : 0;
+  if (prefix > 0) {
+    // /_region/<region>/<path> or /_region-ll/<region>/<path>: the behaviour of that path
+    // pattern sends it to the Region's API or long-lived origin.
+    const rest = request.uri.slice(prefix);` : `  if (request.uri.indexOf(${JSON.stringify(REGION_PREFIX)}) === 0) {
     // /_region/<region>/<path>: the behaviour of that path pattern sends it to the Region's API.
-    const rest = request.uri.slice(${REGION_PREFIX.length});
+    const rest = request.uri.slice(${REGION_PREFIX.length});`}
     const slash = rest.indexOf('/');
     request.uri = slash < 0 ? '/' : rest.slice(slash);
     return request;
   }
   const origins = isLongLived(request.uri) ? LONG_LIVED : API;
-  // No other Region has an origin of this kind (long-lived paths today): no store reads.
+  // No other Region has an origin of this kind${withLongLived ? '' : ' (long-lived paths today)'}: no store reads.
   if (Object.keys(origins).length === 0) return request;
-  const region = await chooseRegion(request);
+  const region = await chooseRegion(${withLongLived ? 'request, origins' : 'request'});
   if (region !== PRIMARY && origins[region] !== undefined) cf.selectRequestOriginById(origins[region]);
   return request;
 }

@@ -118,6 +118,19 @@ describe('routerFunctionCode in the cloudfront-js-2.0 stand-in', () => {
     expect(longLived.selectedOrigins).toEqual([]);
   });
 
+  test('a long-lived path goes to the nearest registered Region that has a long-lived origin, past nearer ones without one', async () => {
+    // Paris: eu-west-3 is nearest and the service runs there, but it has no long-lived origin.
+    const fn = router(['s/orders/eu-west-3', 's/orders/eu-central-1']);
+    expect((await fn.run({ uri: '/orders/x', headers: PARIS })).selectedOrigins).toEqual(['api-eu-west-3']);
+    const longLived = await fn.run({ uri: '/orders/ws', headers: PARIS });
+    expect(longLived.selectedOrigins).toEqual(['ll-eu-central-1']);
+    // Only the Regions with a long-lived origin are read from the store.
+    expect(longLived.storeReads).toEqual(['s/orders/eu-central-1', 'd/eu-central-1']);
+    // A drained long-lived Region: the primary.
+    const drained = router(['s/orders/eu-west-3', 's/orders/eu-central-1', 'd/eu-central-1']);
+    expect((await drained.run({ uri: '/orders/mcp/stream', headers: PARIS })).selectedOrigins).toEqual([]);
+  });
+
   test('without long-lived suffixes nothing is long-lived', async () => {
     const fn = router(['s/orders/eu-central-1'], { primaryRegion: 'us-east-1', apiOriginIds: { 'eu-central-1': 'api-eu-central-1' } });
     const result = await fn.run({ uri: '/orders/ws', headers: FRANKFURT });
@@ -155,6 +168,28 @@ describe('routerFunctionCode in the cloudfront-js-2.0 stand-in', () => {
     // Only as the first segment: a service path that contains it is routed as usual.
     const routed = await fn.run({ uri: '/orders/_region/eu-central-1', headers: FRANKFURT });
     expect(routed.request.uri).toBe('/orders/_region/eu-central-1');
+  });
+
+  test('/_region-ll/<region>/<path> loses the prefix and is not routed: the behaviour of that pattern picks the long-lived origin', async () => {
+    const fn = router(['s/orders/eu-central-1']);
+    const result = await fn.run({ uri: '/_region-ll/eu-central-1/orders/ws', ip: '192.0.2.8', headers: TOKYO });
+    expect(result.request.uri).toBe('/orders/ws');
+    expect(result.selectedOrigins).toEqual([]);
+    expect(result.storeReads).toEqual([]);
+    expect(result.request.headers['x-viewer-address']).toEqual({ value: '192.0.2.8' });
+    expect((await fn.run({ uri: '/_region-ll/eu-central-1', headers: {} })).request.uri).toBe('/');
+    // Only as the first segment, and only this exact prefix.
+    const routed = await fn.run({ uri: '/orders/_region-ll/eu-central-1', headers: FRANKFURT });
+    expect(routed.request.uri).toBe('/orders/_region-ll/eu-central-1');
+    expect((await fn.run({ uri: '/_region-llx/eu-central-1/a', headers: {} })).request.uri).toBe('/_region-llx/eu-central-1/a');
+  });
+
+  test('without long-lived origins in other Regions there is no /_region-ll/ path: it is routed like any other', async () => {
+    const code = routerFunctionCode({ ...OPTIONS, longLivedOriginIds: { 'us-east-1': 'll-us-east-1' } });
+    expect(code).not.toContain('_region-ll');
+    const fn = router(['s/orders/eu-central-1'], { ...OPTIONS, longLivedOriginIds: undefined });
+    expect((await fn.run({ uri: '/_region-ll/eu-central-1/orders/x', headers: FRANKFURT })).request.uri).toBe('/_region-ll/eu-central-1/orders/x');
+    expect((await fn.run({ uri: '/_region/eu-central-1/orders/x', headers: FRANKFURT })).request.uri).toBe('/orders/x');
   });
 
   test('POST, PUT and DELETE are routed like GET, and the request is returned unchanged otherwise', async () => {
