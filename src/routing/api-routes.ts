@@ -259,7 +259,9 @@ export class ApiRoutes extends Construct {
 
     // A platform in several Regions: the front door learns that the service runs in this stack's Region.
     const announcedAfter = [...this.routes, ...(this.longLivedTargetGroup ? [this.longLivedTargetGroup] : [])];
-    registerServiceRegion(this, platform, props.serviceName, this.basePath, announcedAfter, logRetention, props.regionRouting ?? true);
+    // Its long-lived paths only where they are bound (rules or proxy routes): l/<service>/<region>.
+    const longLivedHere = binding.longLived !== undefined && longLivedPaths.length > 0 && (proxy || priority !== undefined);
+    registerServiceRegion(this, platform, props.serviceName, this.basePath, announcedAfter, logRetention, props.regionRouting ?? true, longLivedHere);
 
     // ------------------------------------------------------------------------------ monitoring
     const monitoring = new ServiceApiMonitoring(this, 'Monitoring', {

@@ -35,7 +35,9 @@ export interface KvsWriterIo {
  *   the id changed, deletes the old one (and if that fails, removes the new one again before
  *   answering FAILED, so that the rollback finds the old state); Delete deletes (a missing key or
  *   store is success; an id that names no key, as a create that failed before writing answers,
- *   deletes nothing). Deletes remove a key only while it holds this owner (GetKey): another
+ *   deletes nothing). With `LongLived: 'true'` the key `l/<ServiceName>/<Region>` is written
+ *   beside it (the service's long-lived paths are served in this Region), and removed with it
+ *   (an update without it removes it). Deletes remove a key only while it holds this owner (GetKey): another
  *   stack's registration of the same service, or this one's under a new logical id, stays. The
  *   ResponseURL is always answered (the cfn-response protocol: a PUT of the JSON answer with an
  *   empty Content-Type), FAILED with what failed (the store's status and body) on an error, and
@@ -77,6 +79,7 @@ export async function kvsWriterHandler(event: any, context: any, io: KvsWriterIo
     const key = id.slice(i + 1);
     return i > 0 && ARN_RE.test(arn) && /^s\/[^|]+$/.test(key) ? { arn, key } : undefined;
   };
+  const longLivedKey = (key: string): string => `l/${key.slice(2)}`;
   const type = event.RequestType;
   const props = event.ResourceProperties || {};
   // A create that fails before writing answers an id that names no key (its delete does nothing).
@@ -93,8 +96,10 @@ export async function kvsWriterHandler(event: any, context: any, io: KvsWriterIo
         io.log(`delete of ${event.PhysicalResourceId}: names no key, nothing to delete`);
         return;
       }
-      step = `delete ${old.key} from ${old.arn}`;
-      if (!await io.remove(old.arn, old.key, owner)) io.log(`${old.key} is held by another registration (not ${owner}): left in place`);
+      for (const k of [old.key, longLivedKey(old.key)]) {
+        step = `delete ${k} from ${old.arn}`;
+        if (!await io.remove(old.arn, k, owner)) io.log(`${k} is held by another registration (not ${owner}): left in place`);
+      }
       return;
     }
     const arn = props.StoreArn;
@@ -107,14 +112,28 @@ export async function kvsWriterHandler(event: any, context: any, io: KvsWriterIo
     if (type === 'Create') physicalId = id;
     step = `put ${key} in ${arn}`;
     await io.put(arn, key, owner);
+    // l/<service>/<region>: the service's long-lived paths are served here too (its rules or
+    // proxy routes exist), so the router may send them here.
+    const longLived = props.LongLived === 'true';
+    if (longLived) {
+      step = `put ${longLivedKey(key)} in ${arn}`;
+      await io.put(arn, longLivedKey(key), owner);
+    } else if (type === 'Update') {
+      step = `delete ${longLivedKey(key)} from ${arn}`;
+      await io.remove(arn, longLivedKey(key), owner);
+    }
     const old = type === 'Update' && event.PhysicalResourceId !== id ? parse(event.PhysicalResourceId) : undefined;
     if (old) {
-      step = `delete the old ${old.key} from ${old.arn}`;
       try {
-        if (!await io.remove(old.arn, old.key, owner)) io.log(`${old.key} is held by another registration (not ${owner}): left in place`);
+        for (const k of [old.key, longLivedKey(old.key)]) {
+          step = `delete the old ${k} from ${old.arn}`;
+          if (!await io.remove(old.arn, k, owner)) io.log(`${k} is held by another registration (not ${owner}): left in place`);
+        }
       } catch (error) {
         io.log(`${step} failed: ${message(error)}; removing the new ${key} again`);
-        await io.remove(arn, key, owner).catch((undo: any) => io.log(`removing ${key} from ${arn} failed too: ${message(undo)}`));
+        for (const k of longLived ? [key, longLivedKey(key)] : [key]) {
+          await io.remove(arn, k, owner).catch((undo: any) => io.log(`removing ${k} from ${arn} failed too: ${message(undo)}`));
+        }
         throw error;
       }
     }

@@ -92,6 +92,12 @@ export interface RegionRegistrationProps {
   /** The service registered in the stack's Region. */
   readonly serviceName: string;
   /**
+   * The service's long-lived paths are served in this Region (its load balancer rules or proxy
+   * routes exist here): the key `l/<service>/<region>` lets the router send them here.
+   * @default false
+   */
+  readonly longLived?: boolean;
+  /**
    * Retention of the registration function's log group (one function per stack: the first
    * registration in the stack sets it).
    * @default logs.RetentionDays.ONE_MONTH
@@ -129,7 +135,8 @@ export class RegionRegistration extends Construct {
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: writer.handler.functionArn,
       resourceType: REGION_REGISTRATION_TYPE,
-      properties: { StoreArn: props.store.keyValueStoreArn, ServiceName: props.serviceName },
+      // LongLived only when true: a registration without long-lived paths keeps its properties.
+      properties: { StoreArn: props.store.keyValueStoreArn, ServiceName: props.serviceName, ...props.longLived ? { LongLived: 'true' } : {} },
     });
     // The function (GetAtt) already depends on its role and the role's policy: the registration runs with the grant in place.
   }
@@ -145,7 +152,7 @@ export class RegionRegistration extends Construct {
  * @internal
  */
 export function registerServiceRegion(scope: Construct, platform: IGlobalPlatform, serviceName: string, basePath: string,
-  after: IConstruct[], logRetention?: logs.RetentionDays, enabled = true): RegionRegistration | undefined {
+  after: IConstruct[], logRetention?: logs.RetentionDays, enabled = true, longLived = false): RegionRegistration | undefined {
   const store = platform.regionRouterStore;
   if (store === undefined || !enabled) return undefined;
   // The router looks a request's service up by the first segment of its path: a registration
@@ -157,7 +164,7 @@ export function registerServiceRegion(scope: Construct, platform: IGlobalPlatfor
       + ` the service is not registered in this region and its requests go to the platform's primary region. Use basePath "/${serviceName}..." to route it between regions`);
     return undefined;
   }
-  const registration = new RegionRegistration(scope, 'RegionRegistration', { store, serviceName, logRetention });
+  const registration = new RegionRegistration(scope, 'RegionRegistration', { store, serviceName, logRetention, longLived });
   registration.resource.node.addDependency(...after);
   return registration;
 }

@@ -45,9 +45,10 @@ const SUFFIX_RE = /^[a-z0-9][a-z0-9._-]*$/;
  * function always did, and sends the request to the nearest Region in which its service runs.
  *
  * - The service is the first path segment; the Regions it runs in are read from the function's
- *   KeyValueStore: key `s/<service>/<region>` present = registered there, `d/<region>` present =
- *   that Region is drained. The primary counts as registered for every service and is never
- *   read from the store.
+ *   KeyValueStore: key `s/<service>/<region>` present = registered there (its HTTP routes),
+ *   `l/<service>/<region>` = its long-lived paths are served there too (read for a long-lived
+ *   path instead of `s/`), `d/<region>` present = that Region is drained. The primary counts as
+ *   registered for every service and is never read from the store.
  * - The viewer's location comes from `cloudfront-viewer-latitude`/`-longitude` (present only when
  *   a policy of the behaviour adds them, and never for requests from the AWS network).
  * - The candidates are the Regions with an origin of the request's kind: every Region for an
@@ -140,7 +141,7 @@ ${withLongLived ? `  // Only the Regions with an origin of the request's kind ar
     for (let i = 0; i < order.length; i++) {
       const region = order[i];
       if (region === PRIMARY) return PRIMARY;
-      if (await kvs.exists('s/' + service + '/' + region) && !(await kvs.exists('d/' + region))) return region;
+      if (await kvs.exists(${withLongLived ? "(origins === LONG_LIVED ? 'l/' : 's/')" : "'s/'"} + service + '/' + region) && !(await kvs.exists('d/' + region))) return region;
     }
   } catch (e) {
     // The store cannot be read: the primary serves every service.

@@ -193,8 +193,20 @@ describe('the kvs writer function (generated code, run as Lambda runs it)', () =
     const ids = [idOf(KVS_ARN, 's/jessica/eu-west-1'), idOf(MISSING_ARN, 's/jessica/eu-west-1'), 'failed|req-Create'];
     for (const id of ids) await handler(event('Delete', {}, { PhysicalResourceId: id }), context());
     expect(responses.answers.map(a => [a.body.Status, a.body.PhysicalResourceId])).toEqual(ids.map(id => ['SUCCESS', id]));
-    // The store's ETag, then the key (GetKey: absent, so nothing to delete); the missing store's 404.
-    expect(standIn.log.map(l => [l.method, l.status])).toEqual([['GET', 200], ['GET', 404], ['GET', 404]]);
+    // For s/ and then l/: the store's ETag, then the key (GetKey: absent, so nothing to delete);
+    // the missing store's 404 (twice).
+    expect(standIn.log.map(l => [l.method, l.status])).toEqual([['GET', 200], ['GET', 404], ['GET', 200], ['GET', 404], ['GET', 404], ['GET', 404]]);
+  });
+
+  test('LongLived: the l/ key is written beside s/, removed by an update without it, and by the delete', async () => {
+    await handler(event('Create', { StoreArn: KVS_ARN, ServiceName: 'orders', LongLived: 'true' }), context());
+    expect([...standIn.keys.entries()]).toEqual([['s/orders/eu-west-1', OWNER], ['l/orders/eu-west-1', OWNER]]);
+    await handler(event('Update', { StoreArn: KVS_ARN, ServiceName: 'orders' }, { PhysicalResourceId: idOf(KVS_ARN, 's/orders/eu-west-1') }), context());
+    expect([...standIn.keys.keys()]).toEqual(['s/orders/eu-west-1']);
+    await handler(event('Update', { StoreArn: KVS_ARN, ServiceName: 'orders', LongLived: 'true' }, { PhysicalResourceId: idOf(KVS_ARN, 's/orders/eu-west-1') }), context());
+    await handler(event('Delete', {}, { PhysicalResourceId: idOf(KVS_ARN, 's/orders/eu-west-1') }), context());
+    expect(standIn.keys.size).toBe(0);
+    expect(responses.answers.map(a => a.body.Status)).toEqual(['SUCCESS', 'SUCCESS', 'SUCCESS', 'SUCCESS']);
   });
 
   test('delete of a key another registration holds (another stack, or this one under a new logical id): left in place', async () => {

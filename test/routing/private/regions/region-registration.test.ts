@@ -175,6 +175,14 @@ describe('RegionRegistration through ApiRoutes', () => {
     template.resourcePropertiesCountIs('AWS::ApiGatewayV2::Route', { RouteKey: 'ANY /quiet/{proxy+}' }, 1);
   });
 
+  test('a service with long-lived paths bound in the Region registers them too (LongLived), one without does not', () => {
+    const { stack, platform } = serviceStack(true, new App(), true);
+    new TtsService(stack, 'Tts', { platform, serviceName: 'jessica', regionRouting: true, image: ecs.ContainerImage.fromRegistry('public.ecr.aws/georgi/jessica:1') });
+    lambdaRoutes(stack, platform, 'plain');
+    const registrations = Object.values(resources(Template.fromStack(stack), 'Custom::RegionRegistration'));
+    expect(registrations.map(r => [r.Properties.ServiceName, r.Properties.LongLived])).toEqual([['jessica', 'true'], ['plain', undefined]]);
+  });
+
   test('TtsService stays in the primary by default (its WebSocket hub is in memory there)', () => {
     const { stack, platform } = serviceStack(true, new App(), true);
     new TtsService(stack, 'Tts', { platform, serviceName: 'jessica', image: ecs.ContainerImage.fromRegistry('public.ecr.aws/georgi/jessica:1') });

@@ -105,7 +105,7 @@ describe('routerFunctionCode in the cloudfront-js-2.0 stand-in', () => {
     ['/orders/wsx', 'api-eu-central-1'],
     ['/orders/ws-ish/x', 'api-eu-central-1'],
   ])('path %s goes to origin %s of the chosen Region', async (uri, origin) => {
-    const fn = router(['s/orders/eu-central-1']);
+    const fn = router(['s/orders/eu-central-1', 'l/orders/eu-central-1']);
     const result = await fn.run({ uri, headers: FRANKFURT });
     expect(result.selectedOrigins).toEqual([origin]);
   });
@@ -120,15 +120,24 @@ describe('routerFunctionCode in the cloudfront-js-2.0 stand-in', () => {
 
   test('a long-lived path goes to the nearest registered Region that has a long-lived origin, past nearer ones without one', async () => {
     // Paris: eu-west-3 is nearest and the service runs there, but it has no long-lived origin.
-    const fn = router(['s/orders/eu-west-3', 's/orders/eu-central-1']);
+    const fn = router(['s/orders/eu-west-3', 's/orders/eu-central-1', 'l/orders/eu-central-1']);
     expect((await fn.run({ uri: '/orders/x', headers: PARIS })).selectedOrigins).toEqual(['api-eu-west-3']);
     const longLived = await fn.run({ uri: '/orders/ws', headers: PARIS });
     expect(longLived.selectedOrigins).toEqual(['ll-eu-central-1']);
-    // Only the Regions with a long-lived origin are read from the store.
-    expect(longLived.storeReads).toEqual(['s/orders/eu-central-1', 'd/eu-central-1']);
+    // Only the Regions with a long-lived origin are read from the store, by the l/ key.
+    expect(longLived.storeReads).toEqual(['l/orders/eu-central-1', 'd/eu-central-1']);
     // A drained long-lived Region: the primary.
-    const drained = router(['s/orders/eu-west-3', 's/orders/eu-central-1', 'd/eu-central-1']);
+    const drained = router(['s/orders/eu-west-3', 's/orders/eu-central-1', 'l/orders/eu-central-1', 'd/eu-central-1']);
     expect((await drained.run({ uri: '/orders/mcp/stream', headers: PARIS })).selectedOrigins).toEqual([]);
+  });
+
+  test('a service registered in a Region without its long-lived paths there (no l/ key): its long-lived paths stay with the primary', async () => {
+    // The Region has a long-lived origin, but the service bound no long-lived rules or routes there.
+    const fn = router(['s/orders/eu-central-1']);
+    expect((await fn.run({ uri: '/orders/x', headers: FRANKFURT })).selectedOrigins).toEqual(['api-eu-central-1']);
+    const longLived = await fn.run({ uri: '/orders/ws', headers: FRANKFURT });
+    expect(longLived.selectedOrigins).toEqual([]);
+    expect(longLived.storeReads).toEqual(['l/orders/eu-central-1']);
   });
 
   test('without long-lived suffixes nothing is long-lived', async () => {
