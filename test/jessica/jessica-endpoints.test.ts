@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { ElevenLabsStandIn, HELLO_MP3 } from './elevenlabs-stand-in';
+import { readWithLastChunkHeld } from './stream-check';
 import { platformExpectations, PROBE_TEXT, serviceExpectations } from '../../integ/contract/expectations';
 import { probeAudioStream, probeWebSocket, WebSocketLike } from '../../integ/contract/probes';
 import { buildApp } from '../../integ/jessica/src/app';
@@ -50,7 +51,10 @@ describe('the Jessica contract on loopback (reference app + ElevenLabs stand-in)
     const result = await probeAudioStream(fetch, `${origin}/jessica/api/v1/tts/stream`, PROBE_TEXT);
     expect(result).toEqual(expect.objectContaining({ status: 200, contentType: 'audio/mpeg', cacheControl: 'no-cache', mp3: true }));
     expect(result.bytes).toBe(HELLO_MP3.length);
-    expect(result.reads).toBeGreaterThan(1);
+    const held = await readWithLastChunkHeld(standIn, `${origin}/jessica/api/v1/tts/stream`, PROBE_TEXT);
+    expect(held.bytesBeforeEnd).toBeGreaterThan(0);
+    expect(held.bytesBeforeEnd).toBeLessThan(HELLO_MP3.length);
+    expect(held.body.equals(HELLO_MP3)).toBe(true);
   });
 
   test('a WebSocket round trip gets audio_start, the chunks and audio_complete, every frame under 32 KB', async () => {
