@@ -269,7 +269,7 @@ export function validateIpCidrList(scope: IConstruct, prop: string, cidrs: strin
 export function validatePathSuffixes(scope: IConstruct, prop: string, suffixes: string[] | undefined): void {
   if (suffixes === undefined || isUnresolved(suffixes)) return;
   if (suffixes.length < 1 || suffixes.length > 10) {
-    throw new PropError(scope, prop, suffixes, 'expected 1 to 10 path segments (each takes 2 of 25 CloudFront behaviours)');
+    throw new PropError(scope, prop, suffixes, 'expected 1 to 10 path segments (each takes 2 of the front door\'s cache behaviours)');
   }
   for (const s of suffixes) {
     if (isUnresolved(s)) continue;

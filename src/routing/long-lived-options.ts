@@ -10,7 +10,8 @@ export interface LongLivedPathOptions {
   /**
    * Last path segments routed to the long-lived origin: a path `/<service>/.../<suffix>` or
    * `/<service>/.../<suffix>/...` goes to the internal load balancer. Each becomes two
-   * CloudFront behaviours (`/*\/<suffix>` and `/*\/<suffix>/*`) out of 25 per distribution.
+   * CloudFront behaviours (`/*\/<suffix>` and `/*\/<suffix>/*`) out of CloudFront's 75 per distribution
+   * (default quota).
    *
    * @default ['ws', 'mcp']
    */

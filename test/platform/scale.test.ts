@@ -97,9 +97,9 @@ describe('a platform with 100 services in their own stacks', () => {
     }
   });
 
-  test('CloudFront: cache behaviours per distribution (25)', () => {
+  test('CloudFront: cache behaviours per distribution (75)', () => {
     const [distribution] = of(platform, 'AWS::CloudFront::Distribution');
-    within('CloudFront cache behaviours per distribution', 1 + (distribution.Properties.DistributionConfig.CacheBehaviors ?? []).length, 25);
+    within('CloudFront cache behaviours per distribution', 1 + (distribution.Properties.DistributionConfig.CacheBehaviors ?? []).length, 75);
   });
 
   test('every service template stays within CloudFormation\'s 500 resources', () => {
