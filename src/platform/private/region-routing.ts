@@ -7,9 +7,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
 import { AdditionalRegion } from './additional-regions';
-import { addNagSuppressions, suppressAwsCustomResourceProvider } from '../../core/nag';
+import { suppressAwsCustomResourceProvider } from '../../core/nag';
 import { FrontDoorRegions, longLivedOriginId } from '../../routing/private/front-door';
-import { VPC_ORIGIN_SECURITY_GROUP_NAME } from '../../routing/private/long-lived-origin';
+import { lookUpVpcOriginSecurityGroup } from '../../routing/private/long-lived-origin';
 import { regionalApiDomain } from '../../routing/private/regions/regional-api-domain';
 
 /** @internal */
@@ -86,33 +86,8 @@ export function admitCloudFrontInRegions(platform: Construct, additional: Additi
   for (const region of admitted) {
     const longLived = region.longLived!;
     const scope = new Construct(platform, `LongLivedAdmission-${region.region}`);
-    const describe: cr.AwsSdkCall = {
-      service: 'EC2',
-      action: 'describeSecurityGroups',
-      region: region.region,
-      parameters: {
-        Filters: [
-          { Name: 'vpc-id', Values: [longLived.vpcId] },
-          { Name: 'group-name', Values: [VPC_ORIGIN_SECURITY_GROUP_NAME] },
-        ],
-      },
-      // A replaced VPC origin changes the physical id: the look-up runs again.
-      physicalResourceId: cr.PhysicalResourceId.of(`${region.region}:${VPC_ORIGIN_SECURITY_GROUP_NAME}-lookup-${longLived.vpcOriginId}`),
-      outputPaths: ['SecurityGroups.0.GroupId'],
-    };
-    const lookup = new cr.AwsCustomResource(scope, 'VpcOriginSecurityGroupLookup', {
-      onCreate: describe,
-      onUpdate: describe,
-      policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: cr.AwsCustomResourcePolicy.ANY_RESOURCE }),
-      installLatestAwsSdk: false,
-    });
+    const { lookup, securityGroupId: cloudFrontGroupId } = lookUpVpcOriginSecurityGroup(scope, longLived.vpcId, longLived.vpcOriginId, region.region);
     lookup.node.addDependency(distribution);
-    addNagSuppressions(lookup, [{
-      id: 'AwsSolutions-IAM5',
-      reason: `ec2:DescribeSecurityGroups supports no resource-level permissions; the call only reads the id of CloudFront's VPC origin security group in ${region.region}`,
-      appliesTo: ['Resource::*'],
-    }], true);
-    const cloudFrontGroupId = lookup.getResponseField('SecurityGroups.0.GroupId');
     const permission = {
       GroupId: longLived.securityGroupId,
       IpPermissions: [{

@@ -164,7 +164,7 @@ export function admitCloudFront(scope: Construct, securityGroup: ec2.ISecurityGr
     securityGroup.addIngressRule(peer, ec2.Port.tcp(port), 'CloudFront VPC origin');
     return undefined;
   }
-  const found = lookUpVpcOriginSecurityGroup(scope, vpc, vpcOrigin);
+  const found = lookUpVpcOriginSecurityGroup(scope, vpc.vpcId, vpcOrigin.vpcOriginId);
   new ec2.CfnSecurityGroupIngress(scope, 'CloudFrontIngress', {
     groupId: securityGroup.securityGroupId,
     sourceSecurityGroupId: found.securityGroupId,
@@ -182,22 +182,26 @@ export function admitCloudFront(scope: Construct, securityGroup: ec2.ISecurityGr
  * in `scope`). Allowing only this group (rather than the CloudFront origin-facing prefix list)
  * keeps the origin closed to every other CloudFront distribution.
  *
+ * With `region` (a VPC in another Region than the stack's), the call goes to that Region.
+ *
  * @see https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-vpc-origins.html
+ * @internal
  */
-function lookUpVpcOriginSecurityGroup(scope: Construct, vpc: ec2.IVpc, vpcOrigin: cloudfront.IVpcOrigin):
+export function lookUpVpcOriginSecurityGroup(scope: Construct, vpcId: string, vpcOriginId: string, region?: string):
 { lookup: cr.AwsCustomResource; securityGroupId: string } {
   const call: cr.AwsSdkCall = {
     service: 'EC2',
     action: 'describeSecurityGroups',
+    ...(region ? { region } : {}),
     parameters: {
       Filters: [
-        { Name: 'vpc-id', Values: [vpc.vpcId] },
+        { Name: 'vpc-id', Values: [vpcId] },
         { Name: 'group-name', Values: [VPC_ORIGIN_SECURITY_GROUP_NAME] },
       ],
     },
     // The VPC origin's id in the physical id: a replaced VPC origin changes this property, so
     // CloudFormation updates the look-up and the ingress rule follows CloudFront's group.
-    physicalResourceId: cr.PhysicalResourceId.of(`${VPC_ORIGIN_SECURITY_GROUP_NAME}-lookup-${vpcOrigin.vpcOriginId}`),
+    physicalResourceId: cr.PhysicalResourceId.of(`${region ? `${region}:` : ''}${VPC_ORIGIN_SECURITY_GROUP_NAME}-lookup-${vpcOriginId}`),
     outputPaths: ['SecurityGroups.0.GroupId'],
   };
   const lookup = new cr.AwsCustomResource(scope, 'VpcOriginSecurityGroupLookup', {
@@ -209,7 +213,8 @@ function lookUpVpcOriginSecurityGroup(scope: Construct, vpc: ec2.IVpc, vpcOrigin
   // No explicit dependency on the VPC origin: the physical id references it already.
   addNagSuppressions(lookup, [{
     id: 'AwsSolutions-IAM5',
-    reason: 'ec2:DescribeSecurityGroups supports no resource-level permissions; the call only reads the VPC origin security group id',
+    reason: 'ec2:DescribeSecurityGroups supports no resource-level permissions; the call only reads the VPC origin security group id'
+      + (region ? ` in ${region}` : ''),
     appliesTo: ['Resource::*'],
   }], true);
   suppressAwsCustomResourceProvider(Stack.of(scope));
