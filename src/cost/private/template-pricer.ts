@@ -202,11 +202,7 @@ export class TemplatePricer {
         this.use('Lambda requests (1 million a month free)', P.lambdaMillionRequests, logicalId);
         return this.use('Lambda compute (400,000 GB-seconds a month free)', P.lambdaGbSecond, logicalId);
       case 'AWS::S3::Bucket':
-        if (isProxyBucket(resource)) {
-          // The proxy instance's agent asks for its configuration every 30 s (a conditional GET).
-          this.add(logicalId, resource, 'S3 requests of the proxy instance\'s configuration poll (every 30 s)',
-            (HOURS_PER_MONTH * 3600) / PROXY_POLL_SECONDS / 1000, P.s3ThousandGetRequests);
-        }
+        if (isProxyBucket(resource)) this.priceProxyPoll(logicalId, resource);
         useBucketReplication(this.regionContext(), logicalId, props);
         return this.use('S3 storage', P.s3GbMonth, logicalId);
       case 'Custom::RegionRegistration':
@@ -250,6 +246,24 @@ export class TemplatePricer {
     this.add(logicalId, resource, `CloudWatch alarm${highResolution ? ' (high resolution)' : ''}`, count,
       highResolution ? this.prices.alarmHighResolutionMetricMonth : this.prices.alarmMetricMonth,
       count > 1 ? `${count} metrics${anomaly ? ' (anomaly detection)' : ''}` : undefined);
+  }
+
+  /**
+   * The proxy instance's agent asks its bucket for the configuration at every run (a conditional
+   * GET), as often as its systemd timer says: `OnUnitInactiveSec=<n>s` in the user data of the
+   * instance beside the bucket (same `LongLivedProxy` construct).
+   */
+  private priceProxyPoll(logicalId: string, bucket: any): void {
+    const proxyPath = pathOf(bucket)!.slice(0, -2).join('/');
+    const instance = Object.values<any>(this.resources).find(r => r?.Type === 'AWS::EC2::Instance'
+      && pathOf(r)?.slice(0, -2).join('/') === proxyPath);
+    const timer = /OnUnitInactiveSec=(\d+)s/.exec(JSON.stringify(instance?.Properties?.UserData ?? ''));
+    if (!timer) {
+      return this.cannot(logicalId, 'AWS::S3::Bucket', 'the proxy instance\'s configuration poll: its timer (OnUnitInactiveSec) is not in this template');
+    }
+    const seconds = Number(timer[1]);
+    this.add(logicalId, bucket, `S3 requests of the proxy instance's configuration poll (every ${seconds} s)`,
+      (HOURS_PER_MONTH * 3600) / seconds / 1000, this.prices.s3ThousandGetRequests);
   }
 
   private priceInstance(logicalId: string, resource: any): void {
@@ -407,9 +421,6 @@ function servicesOf(items: CostLineItem[]): Array<{ service: string; monthlyUsd:
   }
   return [...sums.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([service, usd]) => ({ service, monthlyUsd: round(usd) }));
 }
-
-/** Seconds between two runs of the proxy instance's agent (its systemd timer). */
-const PROXY_POLL_SECONDS = 30;
 
 /** The bucket of a platform's proxy instance (`LongLivedOriginType.proxyInstance()`), by its construct path. */
 function isProxyBucket(resource: any): boolean {

@@ -271,3 +271,41 @@ describe('TemplatePricer: S3 replication to another Region', () => {
       .toBe('S3 replication to ap-south-1: a PUT request per replicated file or delete marker (this stack\'s PUT price: no price list for ap-south-1)');
   });
 });
+
+// The proxy instance's agent polls its bucket as often as its systemd timer says; the pricer reads
+// the interval from the instance's user data beside the bucket (same LongLivedProxy construct).
+describe('TemplatePricer: the proxy instance\'s configuration poll', () => {
+  const prices = PRICE_LIST.regions['us-east-1'];
+  const path = (p: string) => ({ 'aws:cdk:path': `Platform/Platform/LongLivedProxy/${p}` });
+  const template = (timer?: string) => ({
+    Resources: {
+      Bucket: { Type: 'AWS::S3::Bucket', Metadata: path('Bucket/Resource') },
+      ...(timer === undefined ? {} : {
+        Instance: {
+          Type: 'AWS::EC2::Instance',
+          Metadata: path('Instance/Resource'),
+          Properties: { InstanceType: 't4g.nano', UserData: { 'Fn::Base64': { 'Fn::Join': ['', ['#!/bin/bash\n[Timer]\nOnBootSec=5s\n', timer, '\n']] } } },
+        },
+      }),
+    },
+  });
+  const poll = (t: any) => new TemplatePricer(t, prices).estimate('Platform', 'us-east-1', 'us-east-1');
+
+  test('every 30 s: 87.6 thousand GETs a month (the description names the interval)', () => {
+    const item = poll(template('OnUnitInactiveSec=30s')).items.find(i => i.description.startsWith('S3 requests'))!;
+    expect(item.description).toBe('S3 requests of the proxy instance\'s configuration poll (every 30 s)');
+    expect(item.quantity).toBeCloseTo(730 * 3600 / 30 / 1000, 6);
+  });
+
+  test('a timer of 60 s halves the requests', () => {
+    const item = poll(template('OnUnitInactiveSec=60s')).items.find(i => i.description.startsWith('S3 requests'))!;
+    expect(item.description).toContain('(every 60 s)');
+    expect(item.quantity).toBeCloseTo(730 * 3600 / 60 / 1000, 6);
+  });
+
+  test('without the instance\'s timer in the template the poll is listed as unpriced, not guessed', () => {
+    const estimate = poll(template());
+    expect(estimate.items.some(i => i.description.startsWith('S3 requests'))).toBe(false);
+    expect(estimate.unpriced).toEqual([expect.objectContaining({ logicalId: 'Bucket', reason: expect.stringContaining('OnUnitInactiveSec') })]);
+  });
+});
