@@ -68,7 +68,9 @@ const serviceStacks = REGIONS.map(region => {
 });
 
 const integ = new IntegTest(app, 'RegionsInteg', {
-  testCases: [platformStack, ...serviceStacks],
+  // Every stack of the platform: integ-runner compares (and destroys) only the stacks listed
+  // here, and the companion and Region stacks deploy before the platform's.
+  testCases: [platform.edgeStack!, ...platform.regionalStacks, platformStack, ...serviceStacks],
   diffAssets: false,
   cdkCommandOptions: { destroy: { args: { force: true } } },
 });
