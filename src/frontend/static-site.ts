@@ -93,7 +93,7 @@ export interface StaticSiteProps {
    * reads by this distribution only), deployed after the site's stack whose distribution it
    * names. Values cross with `Fn::GetStackOutput`. Deploy with `cdk deploy --all` (or name all
    * three): until the policy stack is deployed, the replica cannot be read. The site's stack
-   * must have an explicit Region.
+   * must have an explicit Region, and the replica's Region must be in the same partition.
    *
    * Deployed files reach the replica through replication, not through the deployment: "the
    * majority of objects replicate within 15 minutes, but they can sometimes take a couple of

@@ -3,6 +3,7 @@ import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct, IConstruct } from 'constructs';
 import { ControlWaivers } from '../../core/controls';
 import { PropError } from '../../core/errors';
@@ -50,6 +51,16 @@ export function validateReplicaRegion(scope: IConstruct, prop: string, region: s
   }
   if (region === siteRegion) {
     throw new PropError(scope, prop, region, `expected another Region than the site's own (${siteRegion}): a replica in the same Region fails with it`);
+  }
+  // Replication and the stacks' cross-Region outputs stay within a partition.
+  const partition = RegionInfo.get(region).partition;
+  const sitePartition = RegionInfo.get(siteRegion).partition;
+  if (partition === undefined) {
+    throw new PropError(scope, prop, region, `expected a Region aws-cdk-lib knows in the site's partition (${sitePartition ?? 'aws'}), such as "eu-west-1"`);
+  }
+  if (sitePartition !== undefined && partition !== sitePartition) {
+    throw new PropError(scope, prop, region, `expected a Region in the site's partition (${sitePartition}), not ${partition}:`
+      + ' replication and cross-Region stack outputs do not cross partitions');
   }
 }
 

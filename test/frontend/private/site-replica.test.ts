@@ -263,8 +263,17 @@ describe('replicaRegion validation', () => {
     expect(make('eu-west-1', null)).toThrow(/^Site\/Docs: invalid stack region "\(unresolved\)": a site with replicaRegion needs a stack with an explicit region/);
   });
 
-  test.each(['eu-central-2', 'ap-southeast-5', 'us-gov-west-1', 'cn-northwest-1'])('%s is accepted', region => {
+  test.each(['eu-central-2', 'ap-southeast-5', 'mx-central-1'])('%s is accepted', region => {
     expect(make(region)).not.toThrow();
+  });
+
+  test.each([['us-gov-west-1', 'aws-us-gov'], ['cn-northwest-1', 'aws-cn']])('%s (%s) is refused for a site in us-east-1: another partition', (region, partition) => {
+    expect(make(region)).toThrow(`Site/Docs: invalid replicaRegion "${region}": expected a Region in the site's partition (aws), not ${partition}:`
+      + ' replication and cross-Region stack outputs do not cross partitions');
+  });
+
+  test('a Region aws-cdk-lib does not know is refused', () => {
+    expect(make('xx-nowhere-1')).toThrow('Site/Docs: invalid replicaRegion "xx-nowhere-1": expected a Region aws-cdk-lib knows in the site\'s partition (aws)');
   });
 
   test('a site in its own stack: the replica stacks are named after that stack', () => {
