@@ -261,7 +261,7 @@ export class ApiRoutes extends Construct {
     const announcedAfter = [...this.routes, ...(this.longLivedTargetGroup ? [this.longLivedTargetGroup] : [])];
     // Its long-lived paths only where they are bound (rules or proxy routes): l/<service>/<region>.
     const longLivedHere = binding.longLived !== undefined && longLivedPaths.length > 0 && (proxy || priority !== undefined);
-    registerServiceRegion(this, platform, props.serviceName, this.basePath, announcedAfter, logRetention, props.regionRouting ?? true, longLivedHere);
+    registerServiceRegion(this, platform, props.serviceName, this.basePath, announcedAfter, logRetention, props.regionRouting, longLivedHere);
 
     // ------------------------------------------------------------------------------ monitoring
     const monitoring = new ServiceApiMonitoring(this, 'Monitoring', {

@@ -192,8 +192,9 @@ export interface ServiceRoutingOptions {
    * `false` deploys the routes here without registering them: the front door keeps sending the
    * service's requests elsewhere (the primary, or the Regions where it is registered) — for a
    * service that keeps state in memory, or to deploy before switching traffic on. The router
-   * finds a request's service by the first path segment: a `basePath` that does not start with
-   * `/<serviceName>` is never registered (synth warns).
+   * finds a request's service by the first path segment: a `basePath` other than `/<serviceName>`
+   * or `/<serviceName>/...` is never registered (synth warns), and so is a service on a platform
+   * without a router (synth warns when `regionRouting` is set to true there).
    *
    * Cost: none (a registration function that runs at deploy and delete).
    *

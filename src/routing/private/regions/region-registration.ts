@@ -146,22 +146,28 @@ export class RegionRegistration extends Construct {
  * A service's registration in its stack's Region (construct id `RegionRegistration` under
  * `scope`) when the platform routes between Regions (`regionRouterStore`), made after `after`
  * (the service's routes: a Region is announced once its routes exist, and withdrawn before they
- * are removed). Nothing for a one-Region platform, nor when `enabled` is false (`regionRouting`).
- * Nothing, with a warning, when the base path does not start with the service name (the router
- * reads the first path segment as the service).
+ * are removed). Nothing for a one-Region platform, nor when `enabled` is false (`regionRouting`;
+ * undefined means true); with a warning when `enabled` is true and the platform has no router
+ * (imported without `multiRegion`). Nothing, with a warning, when the base path does not start
+ * with the service name (the router reads the first path segment as the service).
  * @internal
  */
 export function registerServiceRegion(scope: Construct, platform: IGlobalPlatform, serviceName: string, basePath: string,
-  after: IConstruct[], logRetention?: logs.RetentionDays, enabled = true, longLived = false): RegionRegistration | undefined {
+  after: IConstruct[], logRetention?: logs.RetentionDays, enabled?: boolean, longLived = false): RegionRegistration | undefined {
   const store = platform.regionRouterStore;
-  if (store === undefined || !enabled) return undefined;
+  if (store === undefined && enabled === true) {
+    Annotations.of(scope).addWarningV2('@georgi-io/platform-constructs:regionRoutingWithoutRouter',
+      'regionRouting has no effect: the platform has no region router here (a platform with additionalRegions, imported with'
+      + ' GlobalPlatform.fromPlatformName(..., { multiRegion: true }), has one)');
+  }
+  if (store === undefined || enabled === false) return undefined;
   // The router looks a request's service up by the first segment of its path: a registration
   // under another name would route another service's paths (or none).
   const segment = basePath.split('/')[1];
   if (!Token.isUnresolved(basePath) && segment !== serviceName) {
     Annotations.of(scope).addWarningV2('@georgi-io/platform-constructs:regionRoutingBasePath',
       `the front door picks a Region by the first segment of the path ("${segment}" of ${basePath}), not ${serviceName}:`
-      + ` the service is not registered in this region and its requests go to the platform's primary region. Use basePath "/${serviceName}..." to route it between regions`);
+      + ` the service is not registered in this region and its requests go to the platform's primary region. Use basePath "/${serviceName}" or "/${serviceName}/..." to route it between regions`);
     return undefined;
   }
   const registration = new RegionRegistration(scope, 'RegionRegistration', { store, serviceName, logRetention, longLived });

@@ -150,6 +150,18 @@ describe('RegionRegistration through ApiRoutes', () => {
     expect(JSON.stringify(template.toJSON().Parameters ?? {})).not.toContain('region-router-store-arn');
   });
 
+  test('regionRouting: true on a platform without a router (imported without multiRegion): a warning, no registration; unset or false: no warning', () => {
+    const { stack, platform } = serviceStack(undefined);
+    const fn = lambda.Function.fromFunctionArn(stack, 'X', 'arn:aws:lambda:eu-west-1:123456789012:function:x');
+    new ApiRoutes(stack, 'On', { platform, serviceName: 'on', target: ApiTarget.lambdaFunction(fn), regionRouting: true });
+    new ApiRoutes(stack, 'Unset', { platform, serviceName: 'unset', target: ApiTarget.lambdaFunction(fn) });
+    new ApiRoutes(stack, 'Off', { platform, serviceName: 'off', target: ApiTarget.lambdaFunction(fn), regionRouting: false });
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('regionRouting has no effect'));
+    expect(warnings.map(w => w.id)).toEqual(['/Service/On']);
+    expect(String(warnings[0].entry.data)).toContain('GlobalPlatform.fromPlatformName(..., { multiRegion: true })');
+    expect(resources(Template.fromStack(stack), 'Custom::RegionRegistration')).toEqual({});
+  });
+
   test('a base path that does not start with the service name: a warning that the service stays in the primary', () => {
     const { stack, platform } = serviceStack(true);
     const fn = lambda.Function.fromFunctionArn(stack, 'X', 'arn:aws:lambda:eu-west-1:123456789012:function:x');
