@@ -9,7 +9,7 @@ export interface PlatformNetworkOptions {
    * The VPC's IPv4 range: a private (RFC 1918) block large enough for one /24 public and one
    * /20 private subnet per Availability Zone.
    *
-   * @default '10.0.0.0/16'
+   * @default '10.0.0.0/16'; for the n-th entry of `additionalRegions` (from 1), '10.<n>.0.0/16'
    */
   readonly vpcCidr?: string;
 
@@ -31,7 +31,7 @@ export interface PlatformNetworkOptions {
 
   /**
    * The Availability Zones of the VPC by name (for example `['us-east-1b', 'us-east-1c']`), in
-   * the platform's Region, instead of the first `maxAzs` zones. Not together with `maxAzs`.
+   * the platform's Region (for an entry of `additionalRegions`, in that entry's Region), instead of the first `maxAzs` zones. Not together with `maxAzs`.
    *
    * Named zones need no look-up: `cdk synth` runs without AWS credentials. Without them, the
    * first `maxAzs` zones of the account are looked up at synth, as aws-cdk-lib's `maxAzs` does:

@@ -179,19 +179,21 @@ export interface GlobalPlatformProps extends PlatformNetworkOptions {
    * More Regions behind the same front door (ADR 15), each with its own network choices. Each
    * gets a sibling stack `<stack>-<region>` with the platform's regional parts, which deploys
    * before the platform's stack; the front door's function sends each request to the nearest
-   * Region in which the request's service is deployed (services register their Region when
-   * their stack deploys: `GlobalPlatform.fromPlatformName(..., { multiRegion: true })`), and to
-   * this stack's Region (the primary) when the service runs nowhere else, a Region is drained or
-   * the router's store cannot be read. Long-lived paths (WebSockets, streams) stay with the
-   * primary.
+   * Region in which the request's service is deployed and which is not drained (services
+   * register their Region when their stack deploys: `GlobalPlatform.fromPlatformName(..., {
+   * multiRegion: true })`), and to this stack's Region (the primary, which cannot be drained)
+   * when the service runs nowhere else or the router's store cannot be read. Long-lived paths
+   * (WebSockets, streams) go to Regions with a long-lived origin of their own
+   * (`PlatformRegionOptions.longLivedConnections`), else to the primary.
    *
    * With additional Regions, each Region's HTTP API also answers under `api.<domain>` (an API
    * Gateway Regional custom domain, no charge), because the front door then forwards the viewer's
    * Host and CloudFront headers (the router reads the viewer's location from them).
    *
    * Cost: each additional Region costs what the platform's regional parts cost there (see the
-   * README's cost table: "a second Region"), plus $0.40 a month for the origin secret's replica;
-   * the router's store reads cost $0.03 per million requests beyond the free tier.
+   * README's cost table: "a second Region", which includes the origin secret's $0.40 replica);
+   * the router reads its store for each Region nearer to the viewer than the primary (one or two
+   * reads each), at $0.03 per million reads.
    *
    * @default - one Region: the stack's
    */

@@ -39,15 +39,18 @@ export interface GlobalPlatformImportOptions {
   readonly longLivedConnections?: LongLivedPathOptions;
 
   /**
-   * Set when the platform was created with `additionalRegions`. In an additional Region, set
-   * `longLivedConnections` only when that Region has a long-lived origin of its own (its entry's
-   * `longLivedConnections`); otherwise the Region publishes no long-lived parameters (a deploy that
-   * reads them fails), and the service's long-lived paths are served by another Region that has
-   * a long-lived origin (the primary at the latest). The front door sends a long-lived path to
-   * the nearest Region where the service is registered and that has a long-lived origin. The service's routes then
+   * Set when the platform was created with `additionalRegions` (on a platform without them the
+   * deploy fails: the router store's SSM parameter does not exist). The service's routes then
    * register the stack's Region in the front door's router store at deploy (and remove it at
    * delete), so that the front door sends the service's requests to the nearest Region it is
    * deployed in. Import the platform this way in a stack of each Region the service runs in.
+   *
+   * In an additional Region, set `longLivedConnections` only when that Region has a long-lived
+   * origin of its own (its entry's `longLivedConnections`); otherwise the Region publishes no
+   * long-lived parameters (a deploy that reads them fails), and the service's long-lived paths
+   * are served by another Region that has a long-lived origin (the primary at the latest): the
+   * front door sends a long-lived path to the nearest Region where the service is registered and
+   * that has a long-lived origin.
    *
    * Cost: about $0 a month: a registration function that runs only at deploy and delete
    * (Lambda free tier) and writes one key to the store each time.

@@ -134,10 +134,14 @@ export interface TtsServiceProps extends PlatformServiceProps, FargateTaskOption
   /**
    * With a platform in several Regions: register this stack's Region in the front door's router
    * (see `ServiceRoutingOptions.regionRouting`). Off by default: the service pushes audio to the
-   * browsers on its WebSocket, whose clients live in memory in the tasks of the platform's
-   * primary Region (long-lived paths always go there), so a `POST /api/v1/tts` or MCP
+   * browsers on its WebSocket, whose clients live in memory in the tasks they connected to (the
+   * primary's, while no other Region registers the service), so a `POST /api/v1/tts` or MCP
    * `speak_text` served by another Region would reach no browser. Turn it on for an image that
    * shares its WebSocket clients across Regions.
+   *
+   * A `TtsService` needs a long-lived origin in its stack's Region: in an additional Region, the
+   * platform's entry for it needs its own `longLivedConnections`, and the import there
+   * `longLivedConnections` too.
    *
    * @default false
    */
@@ -271,7 +275,8 @@ export class TtsService extends Construct {
     validateServiceName(this, 'serviceName', props.serviceName);
     if (!props.platform.longLivedListener && !props.platform.longLivedProxySecurityGroup) {
       throw new PropError(this, 'platform', props.platform.platformName, 'TtsService serves WebSockets and MCP streams: the platform needs'
-        + ' longLivedConnections (or, imported, GlobalPlatform.fromPlatformName(..., { longLivedConnections: {} }))');
+        + ' longLivedConnections (or, imported, GlobalPlatform.fromPlatformName(..., { longLivedConnections: {} })); in an additional region,'
+        + ' that region\'s entry of additionalRegions needs its own longLivedConnections');
     }
     if (props.elevenLabsSecretField !== undefined && !props.elevenLabsSecret) {
       throw new PropError(this, 'elevenLabsSecretField', props.elevenLabsSecretField, 'only used with elevenLabsSecret');

@@ -616,7 +616,7 @@ describe('TtsService validation', () => {
     const other = new Stack(new App(), 'Other', { env: ENV });
     const plain = georgiPlatform(other);
     expect(() => new TtsService(other, 'Jessica', { platform: plain, serviceName: 'jessica', image: IMAGE }))
-      .toThrow(/^Other\/Jessica: invalid platform "georgi": TtsService serves WebSockets and MCP streams: the platform needs longLivedConnections \(or, imported, /);
+      .toThrow(/^Other\/Jessica: invalid platform "georgi": TtsService serves WebSockets and MCP streams: the platform needs longLivedConnections \(or, imported, .*; in an additional region, that region's entry of additionalRegions needs its own longLivedConnections$/);
   });
 
   test('an imported platform without longLivedConnections is refused', () => {
