@@ -13,7 +13,7 @@ import { LongLivedOriginOptions } from '../routing/long-lived-options';
  * primary's default is `10.0.0.0/16`), so that the Regions' networks can be peered later.
  *
  * Cost: what the platform's regional parts cost in that Region (see the README's cost table:
- * "a second Region"), plus $0.40 a month for the origin secret's replica there.
+ * "a second Region", which includes the $0.40 a month of the origin secret's replica there).
  */
 export interface PlatformRegionOptions extends PlatformNetworkOptions {
   /**
@@ -23,19 +23,32 @@ export interface PlatformRegionOptions extends PlatformNetworkOptions {
   readonly region: string;
 
   /**
-   * Drain the Region automatically when its central API's 5xx rate alarm fires (above the
-   * platform's `serverErrorRateThresholdPercent` in 3 of 5 periods of 5 minutes): a function
-   * writes the drain key `d/<region>` into the front door's router store, and the front door
-   * sends the Region's viewers to the next Region (the primary at the latest) within seconds of
-   * the alarm: about 15 to 20 minutes after the Region starts failing. Undrain with the README's
-   * command once the Region is healthy (never automatic, so that a flapping alarm cannot swing
-   * traffic back and forth).
+   * Drain the Region automatically when its drain alarm fires: the central API's 5xx rate above
+   * the platform's `serverErrorRateThresholdPercent` in 3 of 5 periods of 5 minutes, counting
+   * only periods with at least `autoDrainMinimumRequests` requests (a few failed requests of a
+   * quiet period drain nothing). A function then writes the drain key `d/<region>` into the
+   * front door's router store, and the front door sends the Region's viewers to the next
+   * Region (the primary at the latest) within seconds of the alarm: about 15 to 20 minutes after
+   * the Region starts failing. Undrain with the README's command once the Region is healthy
+   * (never automatic, so that a flapping alarm cannot swing traffic back and forth).
    *
-   * Cost: about $0 a month (the function runs when the alarm fires).
+   * The drain covers the whole Region: every service's 5xx count, so one failing service (or a
+   * service scaled to zero by a schedule, whose routes answer 503) can drain the Region for all
+   * of them. The primary is never drained: it is every service's fallback.
+   *
+   * Cost: $0.20 a month for the drain alarm (2 metrics); the function runs only when it fires.
    *
    * @default false
    */
   readonly autoDrain?: boolean;
+
+  /**
+   * With `autoDrain`: the fewest requests a 5-minute period needs for its 5xx rate to count
+   * toward draining the Region.
+   *
+   * @default 20
+   */
+  readonly autoDrainMinimumRequests?: number;
 
   /**
    * A long-lived origin of the Region's own (WebSockets, streams), as the platform's

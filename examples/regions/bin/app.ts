@@ -25,7 +25,8 @@ new GlobalPlatform(platformStack, 'Platform', {
     region: regions[1],
     availabilityZones: ['us-west-2a', 'us-west-2b'],
     natType: NatType.PUBLIC_TASKS,
-    autoDrain: true,                                      // drained when its API's 5xx alarm fires
+    // autoDrain: true drains the Region when its API keeps failing; not with a schedule as
+    // below: the routes of a service scaled to zero answer 503, which would count.
   }],
 });
 
@@ -40,7 +41,9 @@ for (const region of regions) {
     platform,
     serviceName: 'orders',
     containerPort: 8080,
-    image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/nginx:1.27-alpine'),
+    // Your image: it listens on 8080 as user 1000 with a read-only root filesystem (/tmp is
+    // writable), answers GET /orders/health, and has curl for the health check.
+    image: ecs.ContainerImage.fromRegistry('public.ecr.aws/my/orders:1.0'),
     schedule: ServiceSchedule.weekdays(7, 19),   // scale to zero outside 07-19 UTC, Mon-Fri
   });
 }

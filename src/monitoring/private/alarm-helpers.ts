@@ -3,10 +3,15 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 
-/** The share (%) of requests that failed; 0 when there were none. @internal */
-export function errorRate(requests: cloudwatch.IMetric, errors: cloudwatch.IMetric, label: string): cloudwatch.MathExpression {
+/**
+ * The share (%) of requests that failed; 0 when there were none, or fewer than
+ * `minimumRequests` in the period (a few failed requests of a quiet period are no rate).
+ * @internal
+ */
+export function errorRate(requests: cloudwatch.IMetric, errors: cloudwatch.IMetric, label: string,
+  minimumRequests?: number): cloudwatch.MathExpression {
   return new cloudwatch.MathExpression({
-    expression: 'IF(requests > 0, 100 * errors / requests, 0)',
+    expression: minimumRequests === undefined ? 'IF(requests > 0, 100 * errors / requests, 0)' : `IF(requests >= ${minimumRequests}, 100 * errors / requests, 0)`,
     usingMetrics: { requests, errors },
     label,
   });

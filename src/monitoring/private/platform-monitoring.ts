@@ -27,6 +27,11 @@ export interface PlatformMonitoringProps {
   readonly dashboard: boolean;
   /** The ECS cluster whose services the dashboard's search widgets show. */
   readonly clusterName: string;
+  /**
+   * With a figure: `DrainAlarm`, the 5xx rate alarm that drains an additional Region (ADR 15),
+   * counting only periods with at least this many requests. @default - no drain alarm
+   */
+  readonly drainMinimumRequests?: number;
 }
 
 const PERIOD = Duration.minutes(5);
@@ -52,6 +57,8 @@ export class PlatformMonitoring extends Construct {
   public readonly serverErrorRateAlarm: cloudwatch.Alarm;
   public readonly latencyAlarm: cloudwatch.Alarm;
   public readonly certificateExpiryAlarm?: cloudwatch.Alarm;
+  /** The alarm that drains the Region (with `drainMinimumRequests`). */
+  public readonly drainAlarm?: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: PlatformMonitoringProps) {
     super(scope, id);
@@ -85,7 +92,17 @@ export class PlatformMonitoring extends Construct {
       days: props.certificateExpiryDays,
       label: 'regional',
     });
-    notify([this.serverErrorRateAlarm, this.latencyAlarm, ...(this.certificateExpiryAlarm ? [this.certificateExpiryAlarm] : [])], props.topic);
+    if (props.drainMinimumRequests !== undefined) {
+      const minimum = props.drainMinimumRequests;
+      this.drainAlarm = sustainedAlarm(this, 'DrainAlarm', errorRate(requests, serverErrors, `5xx rate (%), periods of ${minimum}+ requests`, minimum), {
+        alarmName: `${props.platformName}-api-5xx-rate-drain`,
+        what: `more than ${props.serverErrorRatePercent}% of central API requests answered 5xx, in periods of at least ${minimum} requests (drains the region)`,
+        threshold: props.serverErrorRatePercent,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      });
+    }
+    const alarms = [this.serverErrorRateAlarm, this.latencyAlarm, this.certificateExpiryAlarm, this.drainAlarm];
+    notify(alarms.filter((a): a is cloudwatch.Alarm => a !== undefined), props.topic);
   }
 }
 

@@ -13,6 +13,7 @@ import { parameterName } from '../../contract/parameters';
 import { ControlWaivers } from '../../core/controls';
 import { checkWithin, PropError } from '../../core/errors';
 import { addNagSuppressions } from '../../core/nag';
+import { validateIntegerRange } from '../../core/validation';
 import { validateNetworkOptions } from '../../network/private/platform-network';
 import { LongLivedOriginOptions } from '../../routing/long-lived-options';
 import { createOriginAuthorizers, ORIGIN_SECRET_TAG } from '../../routing/private/front-door-authorizer';
@@ -23,6 +24,9 @@ import { RegionDrainAction } from '../../routing/private/regions/region-registra
 import { regionalApiDomain } from '../../routing/private/regions/regional-api-domain';
 import { GlobalPlatformProps } from '../global-platform-props';
 import { PlatformRegionOptions } from '../region-options';
+
+/** The drain alarm's default minimum of requests in a 5-minute period (`autoDrainMinimumRequests`). @internal */
+export const DEFAULT_DRAIN_MINIMUM_REQUESTS = 20;
 
 /** The most additional Regions a platform takes (each adds a cache behaviour: see below). @internal */
 export const MAX_ADDITIONAL_REGIONS = 8;
@@ -64,6 +68,10 @@ export function validateAdditionalRegions(scope: IConstruct, props: GlobalPlatfo
     if (seen.has(entry.region)) throw new PropError(scope, prop, entry.region, 'list each region once');
     seen.add(entry.region);
     checkWithin(`additionalRegions[${i}]`, () => validateNetworkOptions(scope, entry, entry.region));
+    validateIntegerRange(scope, `additionalRegions[${i}].autoDrainMinimumRequests`, entry.autoDrainMinimumRequests, 1, 1_000_000);
+    if (entry.autoDrainMinimumRequests !== undefined && !entry.autoDrain) {
+      throw new PropError(scope, `additionalRegions[${i}].autoDrainMinimumRequests`, entry.autoDrainMinimumRequests, 'only with autoDrain: true');
+    }
     if (entry.longLivedConnections) validateRegionalLongLived(scope, `additionalRegions[${i}].longLivedConnections`, entry.longLivedConnections, props);
   });
   // The front door's cache behaviours (one per Region, one per Region with a long-lived origin,
@@ -235,10 +243,12 @@ export function createAdditionalRegion(platform: Construct, props: AdditionalReg
     // The Region's API domain serves it: ACM renews it, and its expiry alarm means something.
     certificateInUse: certificate,
     dashboard: p.dashboard ?? true,
+    drainMinimumRequests: props.entry.autoDrain ? props.entry.autoDrainMinimumRequests ?? DEFAULT_DRAIN_MINIMUM_REQUESTS : undefined,
   });
 
-  // The Region's automatic drain: its API's 5xx rate alarm puts d/<region> into the router's
-  // store (found in SSM when the alarm fires; the store is made by the platform's stack).
+  // The Region's automatic drain: its drain alarm (the API's 5xx rate in periods with enough
+  // requests) puts d/<region> into the router's store (found in SSM when the alarm fires; the
+  // store is made by the platform's stack).
   if (props.entry.autoDrain) {
     const drain = new RegionDrainAction(scope, 'AutoDrain', {
       storeArnParameter: parameterName(p.platformName, 'regionRouterStoreArn'),
@@ -246,7 +256,7 @@ export function createAdditionalRegion(platform: Construct, props: AdditionalReg
       logRetention: p.logRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: p.removalPolicy ?? RemovalPolicy.RETAIN,
     });
-    monitoring.monitoring.serverErrorRateAlarm.addAlarmAction(drain.alarmAction);
+    monitoring.monitoring.drainAlarm!.addAlarmAction(drain.alarmAction);
   }
 
   const parameters = new PlatformParameters(scope, 'Parameters', p.platformName);

@@ -134,13 +134,15 @@ export interface RegionalMonitoringProps {
   readonly certificateInUse?: acm.ICertificate;
   /** A dashboard in this Region. */
   readonly dashboard: boolean;
+  /** The drain alarm's minimum requests per period (an additional Region with autoDrain). @default - no drain alarm */
+  readonly drainMinimumRequests?: number;
 }
 
 /** A Region's alarm topic, dashboard and alarms. @internal */
 export interface RegionalMonitoring {
   readonly topic: AlarmTopic;
   readonly monitoring: PlatformMonitoring;
-  /** Every alarm of the Region (API 5xx rate and p99 latency, instance alarms, certificate expiry). */
+  /** Every alarm of the Region (API 5xx rate and p99 latency, instance alarms, certificate expiry, drain). */
   readonly alarms: cloudwatch.IAlarm[];
 }
 
@@ -168,10 +170,12 @@ export function buildRegionalMonitoring(scope: Construct, props: RegionalMonitor
     certificateExpiryDays: p.certificateExpiryThresholdDays ?? 30,
     dashboard: props.dashboard,
     clusterName: parts.compute.cluster.clusterName,
+    drainMinimumRequests: props.drainMinimumRequests,
   });
   const instanceAlarms = [...parts.network.natInstanceAlarms, ...parts.longLivedOrigin?.alarms ?? []];
   const alarms: cloudwatch.IAlarm[] = [monitoring.serverErrorRateAlarm, monitoring.latencyAlarm, ...instanceAlarms];
   notify(instanceAlarms, topic.topic);
   if (monitoring.certificateExpiryAlarm) alarms.push(monitoring.certificateExpiryAlarm);
+  if (monitoring.drainAlarm) alarms.push(monitoring.drainAlarm);
   return { topic, monitoring, alarms };
 }

@@ -118,15 +118,23 @@ describe('additionalRegions: the sibling stacks', () => {
 });
 
 describe('additionalRegions: autoDrain', () => {
-  test('the Region\'s 5xx rate alarm drains it: a function that finds the store in SSM and may write any store of the account', () => {
+  test('the Region\'s drain alarm (5xx rate in periods of 20+ requests) drains it: a function that finds the store in SSM and may write any store of the account', () => {
     const drained = synth({ additionalRegions: [{ region: 'us-west-2', autoDrain: true }] }).template('Platform-us-west-2');
     const [fnId, fn] = Object.entries(resources(drained, 'AWS::Lambda::Function'))
       .find(([, f]) => f.Properties.Environment?.Variables?.STORE_ARN_PARAMETER)!;
     expect(fn.Properties.Environment.Variables).toEqual({ STORE_ARN_PARAMETER: '/platform/georgi/front-door/region-router-store-arn' });
-    drained.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: 'georgi-api-5xx-rate',
-      AlarmActions: Match.arrayWith([{ 'Fn::GetAtt': [fnId, 'Arn'] }]),
-    });
+    const alarms = Object.values(resources(drained, 'AWS::CloudWatch::Alarm'));
+    const named = (name: string) => alarms.find(a => a.Properties.AlarmName === name)!;
+    const drainAlarm = named('georgi-api-5xx-rate-drain');
+    expect(drainAlarm.Properties.AlarmActions).toEqual(expect.arrayContaining([{ 'Fn::GetAtt': [fnId, 'Arn'] }]));
+    expect(drainAlarm.Properties.Metrics.find((m: any) => m.Expression).Expression).toBe('IF(requests >= 20, 100 * errors / requests, 0)');
+    expect([drainAlarm.Properties.EvaluationPeriods, drainAlarm.Properties.DatapointsToAlarm, drainAlarm.Properties.Threshold]).toEqual([5, 3, 5]);
+    // The Region's ordinary 5xx rate alarm only notifies: a quiet period's few errors drain nothing.
+    const rateAlarm = named('georgi-api-5xx-rate');
+    expect(JSON.stringify(rateAlarm.Properties.AlarmActions)).not.toContain(fnId);
+    expect(rateAlarm.Properties.Metrics.find((m: any) => m.Expression).Expression).toBe('IF(requests > 0, 100 * errors / requests, 0)');
+    // The drain alarm notifies the Region's topic too.
+    expect(drainAlarm.Properties.AlarmActions).toEqual(expect.arrayContaining(rateAlarm.Properties.AlarmActions));
     drained.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([Match.objectLike({
@@ -137,6 +145,18 @@ describe('additionalRegions: autoDrain', () => {
     });
     // Without autoDrain: no such function.
     expect(Object.values(resources(regional, 'AWS::Lambda::Function')).filter(f => f.Properties.Environment?.Variables?.STORE_ARN_PARAMETER)).toEqual([]);
+  });
+
+  test('autoDrainMinimumRequests sets the drain alarm\'s minimum; without autoDrain, or not a whole number from 1, it is refused', () => {
+    const drained = synth({ additionalRegions: [{ region: 'us-west-2', autoDrain: true, autoDrainMinimumRequests: 100 }] }).template('Platform-us-west-2');
+    const drainAlarm = Object.values(resources(drained, 'AWS::CloudWatch::Alarm')).find(a => a.Properties.AlarmName === 'georgi-api-5xx-rate-drain')!;
+    expect(drainAlarm.Properties.Metrics.find((m: any) => m.Expression).Expression).toBe('IF(requests >= 100, 100 * errors / requests, 0)');
+    // No drain alarm without autoDrain.
+    expect(Object.values(resources(regional, 'AWS::CloudWatch::Alarm')).map(a => a.Properties.AlarmName)).not.toContain('georgi-api-5xx-rate-drain');
+    expect(errorOf(() => synth({ additionalRegions: [{ region: 'us-west-2', autoDrainMinimumRequests: 10 }] })).message)
+      .toContain('invalid additionalRegions[0].autoDrainMinimumRequests 10: only with autoDrain: true');
+    expect(errorOf(() => synth({ additionalRegions: [{ region: 'us-west-2', autoDrain: true, autoDrainMinimumRequests: 0.5 }] })).message)
+      .toContain('invalid additionalRegions[0].autoDrainMinimumRequests 0.5: expected a whole number from 1 to 1000000');
   });
 });
 
