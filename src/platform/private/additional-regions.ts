@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, Stage, Tags, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, RemovalPolicy, Stack, Stage, Tags, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -13,7 +13,7 @@ import { parameterName } from '../../contract/parameters';
 import { ControlWaivers } from '../../core/controls';
 import { checkWithin, PropError } from '../../core/errors';
 import { addNagSuppressions } from '../../core/nag';
-import { validateIntegerRange } from '../../core/validation';
+import { parseIpv4Cidr, rangesOverlap, validateIntegerRange } from '../../core/validation';
 import { validateNetworkOptions } from '../../network/private/platform-network';
 import { LongLivedOriginOptions } from '../../routing/long-lived-options';
 import { createOriginAuthorizers, ORIGIN_SECRET_TAG } from '../../routing/private/front-door-authorizer';
@@ -76,6 +76,7 @@ export function validateAdditionalRegions(scope: IConstruct, props: GlobalPlatfo
   });
   // The front door's cache behaviours (one per Region, one per Region with a long-lived origin,
   // two per long-lived suffix) stay within MAX_CACHE_BEHAVIORS by the limits on Regions and suffixes.
+  warnOfOverlappingNetworks(scope, props, entries);
   // The additional Regions' stacks deploy before the platform's: they can read the zone the
   // companion stack creates, never one the platform's own stack creates.
   if (!props.hostedZone && !hasEdgeStack) {
@@ -84,6 +85,25 @@ export function validateAdditionalRegions(scope: IConstruct, props: GlobalPlatfo
       + ' its own stack, which deploys after the additional regions\' stacks that validate their certificates in it; give an existing'
       + ' zone (HostedZone.fromHostedZoneAttributes)');
   }
+}
+
+/**
+ * The Regions' VPCs by default take distinct ranges (`10.<n>.0.0/16`) so that they can be peered
+ * later; ranges given that overlap are allowed (nothing needs peering today), with a warning.
+ */
+function warnOfOverlappingNetworks(scope: IConstruct, props: GlobalPlatformProps, entries: PlatformRegionOptions[]): void {
+  const networks = [
+    { prop: 'vpcCidr', cidr: props.vpcCidr ?? '10.0.0.0/16' },
+    ...entries.map((e, i) => ({ prop: `additionalRegions[${i}].vpcCidr`, cidr: e.vpcCidr ?? `10.${i + 1}.0.0/16` })),
+  ].filter(n => !Token.isUnresolved(n.cidr)).map(n => ({ ...n, range: parseIpv4Cidr(scope, n.prop, n.cidr) }));
+  networks.forEach((network, i) => {
+    const clash = networks.slice(0, i).find(other => rangesOverlap(other.range, network.range));
+    if (clash) {
+      Annotations.of(scope).addWarningV2('@georgi-io/platform-constructs:overlappingRegionNetworks',
+        `${network.prop} "${network.cidr}" overlaps ${clash.prop} "${clash.cidr}": these regions' networks cannot be peered;`
+        + ' give each region a range of its own (by default the n-th additional region takes 10.<n>.0.0/16)');
+    }
+  });
 }
 
 /**

@@ -230,6 +230,19 @@ describe('additionalRegions: validation', () => {
     expect(errorOf(() => synth({ longLivedConnections: { pathSuffixes: [...suffixes, 'k'] } })).message).toContain('expected 1 to 10 path segments');
   });
 
+  test('overlapping Region networks synthesize with a warning naming both props (they cannot be peered); the defaults never overlap', () => {
+    const warnings = (props: Partial<GlobalPlatformProps>) => Annotations.fromStack(synth(props).stack)
+      .findWarning('*', Match.stringLikeRegexp('overlaps')).map(w => String(w.entry.data));
+    expect(warnings({ additionalRegions: [{ region: 'us-west-2' }, { region: 'eu-west-1' }] })).toEqual([]);
+    expect(warnings({ additionalRegions: [{ region: 'us-west-2', vpcCidr: '10.0.0.0/16' }] })).toEqual([expect.stringContaining(
+      'additionalRegions[0].vpcCidr "10.0.0.0/16" overlaps vpcCidr "10.0.0.0/16": these regions\' networks cannot be peered')]);
+    // The primary moved onto the first Region's default range.
+    expect(warnings({ vpcCidr: '10.1.0.0/16', additionalRegions: [{ region: 'us-west-2' }] })).toEqual([expect.stringContaining(
+      'additionalRegions[0].vpcCidr "10.1.0.0/16" overlaps vpcCidr "10.1.0.0/16"')]);
+    expect(warnings({ additionalRegions: [{ region: 'us-west-2', vpcCidr: '172.16.0.0/16' }, { region: 'eu-west-1', vpcCidr: '172.16.128.0/17' }] }))
+      .toEqual([expect.stringContaining('additionalRegions[1].vpcCidr "172.16.128.0/17" overlaps additionalRegions[0].vpcCidr "172.16.0.0/16"')]);
+  });
+
   test('a platform in us-east-1 that would create its zone in its own stack is refused, with an existing zone it is not', () => {
     expect(errorOf(() => synth({}, 'us-east-1')).message).toContain('invalid hostedZone undefined: additionalRegions needs a zone their stacks can read');
     // The same for a platform elsewhere without a companion stack (its edge certificate given, no WAF).
