@@ -72,7 +72,7 @@ export function costCases(estimate: CloudAssemblyCostEstimate): CostCase[] {
       stackItems(estimate, 'LeanMesh').filter(i => !i.perRunningTask)),
     costCase('second-region-lean', `A second Region (${SECOND_REGION}), lean shape: its stack (no NAT, no dashboard) and what the primary's stack adds for it`,
       secondRegionItems(estimate, 'LeanTwoRegionPlatform', 'LeanPlatform')),
-    costCase('second-region-default', `A second Region (${SECOND_REGION}), default shape: its stack (one NAT gateway, dashboard) and what the primary's stack adds for it`,
+    costCase('second-region-default', `A second Region (${SECOND_REGION}), default shape with autoDrain: its stack (one NAT gateway, dashboard, drain alarm) and what the primary's stack adds for it`,
       secondRegionItems(estimate, 'TwoRegionPlatform', 'JessicaPlatform')),
   ];
 }

@@ -171,9 +171,10 @@ describe('a second Region', () => {
     expect(lean.title).toBe('A second Region (eu-central-1), lean shape: its stack (no NAT, no dashboard) and what the primary\'s stack adds for it');
   });
 
-  test('default shape: one NAT gateway ($0.052 an hour) and its address, dashboard, and the lean items, $46.91', () => {
+  test('default shape with autoDrain: one NAT gateway ($0.052 an hour) and its address, dashboard, drain alarm (2 metrics), and the lean items, $47.11', () => {
     const full = cases.get('second-region-default')!;
-    expect(full.monthlyUsd).toBeCloseTo(0.052 * HOURS + 0.005 * HOURS + 3 + REGION_BASE, 2); // $46.91
+    expect(full.monthlyUsd).toBeCloseTo(0.052 * HOURS + 0.005 * HOURS + 3 + 0.2 + REGION_BASE, 2); // $47.11
+    expect(full.items.filter(i => /DrainAlarm/.test(i.logicalId)).map(i => i.monthlyUsd)).toEqual([0.2]);
     expect(full.items.filter(i => i.resourceType === 'AWS::EC2::NatGateway').map(i => i.monthlyUsd)).toEqual([37.96]);
   });
 
