@@ -404,13 +404,19 @@ export class GlobalPlatform extends Construct implements IGlobalPlatform {
       jwt: originCheck.jwtOriginAuthorizer.authorizerId,
     });
     for (const region of additional) {
-      new RegionalParameterCopies(this, `Parameters-${region.region}`, platformName, region.region, {
-        originSecretArn: replicaSecretArn(originCheck.secret.secretArn, region.region),
-        originSecretAcceptedStages: originCheck.stageResource.getAttString('Accepted'),
-        regionRouterStoreArn: regionRouting!.store.keyValueStoreArn,
-        frontDoorDistributionId: frontDoor.distribution.distributionId,
-        frontDoorDomainName: frontDoor.distribution.distributionDomainName,
-        edgeCertificateArn: this.edgeCertificate.certificateArn,
+      new RegionalParameterCopies(this, `Parameters-${region.region}`, {
+        platformName,
+        region: region.region,
+        values: {
+          originSecretArn: replicaSecretArn(originCheck.secret.secretArn, region.region),
+          originSecretAcceptedStages: originCheck.stageResource.getAttString('Accepted'),
+          regionRouterStoreArn: regionRouting!.store.keyValueStoreArn,
+          frontDoorDistributionId: frontDoor.distribution.distributionId,
+          frontDoorDomainName: frontDoor.distribution.distributionDomainName,
+          edgeCertificateArn: this.edgeCertificate.certificateArn,
+        },
+        logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+        removalPolicy,
       });
     }
     new CfnOutput(this, 'ApiUrl', { value: `https://${this.apiDomainName}`, description: 'the central API' });

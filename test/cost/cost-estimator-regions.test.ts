@@ -65,7 +65,7 @@ test('the custom resource types of the app are the ones the estimator knows to h
     }
   }
   expect([...types].sort()).toEqual(['Custom::AWS', 'Custom::CDKBucketDeployment', 'Custom::OriginSecretStage',
-    'Custom::RegionRegistration', 'Custom::VpcRestrictDefaultSG']);
+    'Custom::RegionRegistration', 'Custom::RegionalParameters', 'Custom::VpcRestrictDefaultSG']);
 });
 
 test('the us-west-2 stack: one NAT gateway and its address, namespace, KMS key, dashboard, four alarms (6 metrics): $41.60 at us-west-2 prices', () => {

@@ -1,9 +1,11 @@
-import { Fn, Stack } from 'aws-cdk-lib';
+import { CfnResource, CustomResource, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as cr from 'aws-cdk-lib/custom-resources';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { PARAMETER_KEYS, ParameterKey, parameterName } from '../../contract/parameters';
-import { suppressAwsCustomResourceProvider } from '../../core/nag';
+import { ControlWaivers } from '../../core/controls';
+import { addNagSuppressions, NODE_RUNTIME_SUPPRESSION } from '../../core/nag';
 
 /**
  * The ARN of a secret's replica in `region`: the primary's ARN with the Region replaced
@@ -18,43 +20,156 @@ export function replicaSecretArn(primaryArn: string, region: string): string {
     Fn.select(4, parts), Fn.select(5, parts), Fn.select(6, parts)]);
 }
 
+/** The custom resource type of a Region's copies. @internal */
+export const REGIONAL_PARAMETERS_TYPE = 'Custom::RegionalParameters';
+
+/** The construct id of the writer function, one per platform (under the `GlobalPlatform`). @internal */
+export const REGIONAL_PARAMETER_WRITER_ID = 'RegionalParameterWriter';
+
+/**
+ * The writer's inline code: for `Region` and `Parameters` (`{ <name>: { Value, Description } }`),
+ * `PutParameter` (String, `Overwrite`) of each at create and update, `DeleteParameter` of the
+ * names an update dropped and of all at delete (a parameter already gone is no error), then the
+ * answer to CloudFormation's pre-signed URL (`FAILED` with the reason on any error). The
+ * physical id is `<region>:parameters`.
+ * @internal
+ */
+export function parameterWriterCode(): string {
+  return [
+    'const https = require("https");',
+    'const { SSMClient, PutParameterCommand, DeleteParameterCommand } = require("@aws-sdk/client-ssm");',
+    'function respond(event, status, reason) {',
+    '  const body = JSON.stringify({ Status: status, Reason: reason, PhysicalResourceId: `${event.ResourceProperties.Region}:parameters`,',
+    '    StackId: event.StackId, RequestId: event.RequestId, LogicalResourceId: event.LogicalResourceId, Data: {} });',
+    '  return new Promise((resolve, reject) => {',
+    '    const request = https.request(event.ResponseURL, { method: "PUT", headers: { "content-type": "", "content-length": Buffer.byteLength(body) } }, res => { res.resume(); res.on("end", resolve); });',
+    '    request.on("error", reject);',
+    '    request.end(body);',
+    '  });',
+    '}',
+    'async function remove(client, names) {',
+    '  for (const Name of names) {',
+    '    try {',
+    '      await client.send(new DeleteParameterCommand({ Name }));',
+    '      console.log(`deleted ${Name}`);',
+    '    } catch (err) {',
+    '      if (!err || err.name !== "ParameterNotFound") throw err;',
+    '    }',
+    '  }',
+    '}',
+    'exports.handler = async (event) => {',
+    '  try {',
+    '    const wanted = event.ResourceProperties.Parameters || {};',
+    '    const client = new SSMClient({ region: event.ResourceProperties.Region });',
+    '    if (event.RequestType === "Delete") {',
+    '      await remove(client, Object.keys(wanted));',
+    '      return await respond(event, "SUCCESS", "parameters deleted");',
+    '    }',
+    '    for (const [Name, p] of Object.entries(wanted)) {',
+    '      await client.send(new PutParameterCommand({ Name, Value: p.Value, Description: p.Description, Type: "String", Overwrite: true }));',
+    '      console.log(`wrote ${Name}`);',
+    '    }',
+    '    if (event.RequestType === "Update") {',
+    '      const old = (event.OldResourceProperties || {}).Parameters || {};',
+    '      await remove(client, Object.keys(old).filter(name => !(name in wanted)));',
+    '    }',
+    '    await respond(event, "SUCCESS", "parameters written");',
+    '  } catch (err) {',
+    '    console.error(err);',
+    '    await respond(event, "FAILED", String(err && err.message || err).slice(0, 500));',
+    '  }',
+    '};',
+  ].join('\n');
+}
+
+/** @internal */
+export interface RegionalParameterCopiesProps {
+  readonly platformName: string;
+  /** The additional Region whose SSM receives the values. */
+  readonly region: string;
+  readonly values: Partial<Record<ParameterKey, string>>;
+  /** Retention of the writer's log group (the first Region's copies create the writer). */
+  readonly logRetention: logs.RetentionDays;
+  readonly removalPolicy: RemovalPolicy;
+}
+
 /**
  * Writes values that only the platform's stack knows into an additional Region's SSM, under the
- * platform's keys (ADR 15): that Region's stack deploys first and cannot read them. One
- * `AwsCustomResource` per key (`PutParameter` with `Overwrite` on create and update,
- * `DeleteParameter` on delete), each allowed to write its own parameter only.
+ * platform's keys (ADR 15): that Region's stack deploys first and cannot read them. One custom
+ * resource per Region (`Custom::RegionalParameters`, construct `Resource`) served by one
+ * function per platform (`RegionalParameterWriter`, a role of its own allowed `PutParameter`
+ * and `DeleteParameter` on exactly these parameters). A function of its own rather than one
+ * `AwsCustomResource` per key: those each add an inline policy to the stack's one shared
+ * provider role, and IAM caps a role's inline policies at 10,240 characters in all, which
+ * 8 Regions' copies (with long-lived origins, 7) went over.
+ *
+ * Cost: about $0 a month: the function runs at deploy and delete (Lambda free tier).
  * @internal
  */
 export class RegionalParameterCopies extends Construct {
-  constructor(scope: Construct, id: string, platformName: string, region: string, values: Partial<Record<ParameterKey, string>>) {
+  constructor(scope: Construct, id: string, props: RegionalParameterCopiesProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    for (const [key, value] of Object.entries(values) as [ParameterKey, string][]) {
-      const name = parameterName(platformName, key);
-      const put: cr.AwsSdkCall = {
-        service: 'SSM',
-        action: 'putParameter',
-        region,
-        parameters: {
-          Name: name,
-          Value: value,
-          Type: 'String',
-          Overwrite: true,
-          Description: `${PARAMETER_KEYS[key]} of the ${platformName} platform (written by its stack in ${stack.region})`,
-        },
-        physicalResourceId: cr.PhysicalResourceId.of(`${region}:${name}`),
+    const existing = scope.node.tryFindChild(REGIONAL_PARAMETER_WRITER_ID);
+    const writer = existing instanceof RegionalParameterWriter ? existing : new RegionalParameterWriter(scope, REGIONAL_PARAMETER_WRITER_ID, props);
+    const parameters: Record<string, { Value: string; Description: string }> = {};
+    for (const [key, value] of Object.entries(props.values) as [ParameterKey, string][]) {
+      parameters[parameterName(props.platformName, key)] = {
+        Value: value,
+        Description: `${PARAMETER_KEYS[key]} of the ${props.platformName} platform (written by its stack in ${stack.region})`,
       };
-      new cr.AwsCustomResource(this, key.charAt(0).toUpperCase() + key.slice(1), {
-        onCreate: put,
-        onUpdate: put,
-        onDelete: { service: 'SSM', action: 'deleteParameter', region, parameters: { Name: name }, ignoreErrorCodesMatching: 'ParameterNotFound' },
-        policy: cr.AwsCustomResourcePolicy.fromStatements([new iam.PolicyStatement({
-          actions: ['ssm:PutParameter', 'ssm:DeleteParameter'],
-          resources: [stack.formatArn({ service: 'ssm', region, resource: 'parameter', resourceName: name.slice(1) })],
-        })]),
-        installLatestAwsSdk: false,
-      });
     }
-    suppressAwsCustomResourceProvider(stack);
+    writer.role.addToPolicy(new iam.PolicyStatement({
+      actions: ['ssm:PutParameter', 'ssm:DeleteParameter'],
+      resources: Object.keys(parameters).map(name => stack.formatArn({ service: 'ssm', region: props.region, resource: 'parameter', resourceName: name.slice(1) })),
+    }));
+    new CustomResource(this, 'Resource', {
+      serviceToken: writer.handler.functionArn,
+      resourceType: REGIONAL_PARAMETERS_TYPE,
+      // A function that never answers (killed, timed out) fails the deploy after 5 minutes, not an hour.
+      serviceTimeout: Duration.minutes(5),
+      properties: { Region: props.region, Parameters: parameters },
+    });
+    // The function (GetAtt) depends on its role and the role's policy: the writes run with the grant in place.
+  }
+}
+
+/**
+ * The copies' function: inline code, its own log group, a role that may write its log streams
+ * (each Region's copies add their parameters). No reserved concurrency: a new account's quota
+ * (10) leaves none to reserve.
+ */
+class RegionalParameterWriter extends Construct {
+  public readonly handler: lambda.Function;
+  public readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, props: { platformName: string; logRetention: logs.RetentionDays; removalPolicy: RemovalPolicy }) {
+    super(scope, id);
+    ControlWaivers.applyTo(this);
+    const description = `writes the ${props.platformName} platform's values into its additional regions' ssm parameters`;
+    const logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention, removalPolicy: props.removalPolicy });
+    this.role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description });
+    this.role.addToPolicy(new iam.PolicyStatement({
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [logGroup.logGroupArn, `${logGroup.logGroupArn}:log-stream:*`],
+    }));
+    this.handler = new lambda.Function(this, 'Handler', {
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline(parameterWriterCode()),
+      memorySize: 128,
+      // Six parameters in one Region take a second or two; room for the SDK's retries.
+      timeout: Duration.minutes(2),
+      role: this.role,
+      logGroup,
+      description,
+    });
+    addNagSuppressions(this.handler, [NODE_RUNTIME_SUPPRESSION]);
+    addNagSuppressions(this.role, [{
+      id: 'AwsSolutions-IAM5',
+      reason: 'log streams of the function\'s own log group are created at run time with generated names',
+      appliesTo: [`Resource::<${Stack.of(this).getLogicalId(logGroup.node.defaultChild as CfnResource)}.Arn>:log-stream:*`],
+    }], true);
   }
 }

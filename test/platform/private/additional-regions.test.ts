@@ -80,9 +80,8 @@ describe('additionalRegions: the sibling stacks', () => {
       expect(names).toContain(`/platform/georgi/${PARAMETER_KEYS[key]}`);
     }
     // Known only to the primary's stack: written into us-west-2 by it.
-    const copies = Object.values(resources(primary, 'Custom::AWS')).map(r => joined(r.Properties.Create))
-      .filter(c => c.includes('"action":"putParameter"'));
-    const written = copies.map(c => [/"region":"([^"]+)"/.exec(c)![1], /"Name":"([^"]+)"/.exec(c)![1]]).sort();
+    const copies = Object.values(resources(primary, 'Custom::RegionalParameters'));
+    const written = copies.flatMap(c => Object.keys(c.Properties.Parameters).map(name => [c.Properties.Region, name])).sort();
     expect(written).toEqual(['originSecretArn', 'originSecretAcceptedStages', 'regionRouterStoreArn', 'frontDoorDistributionId', 'frontDoorDomainName', 'edgeCertificateArn']
       .map(k => ['us-west-2', `/platform/georgi/${PARAMETER_KEYS[k as keyof typeof PARAMETER_KEYS]}`]).sort());
     for (const key of ['originSecretArn', 'regionRouterStoreArn', 'frontDoorDistributionId']) {
