@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
-import { App, Aspects, IPolicyValidationContextBeta1, Stack } from 'aws-cdk-lib';
+import { App, Aspects, CfnResource, IPolicyValidationContextBeta1, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -126,6 +126,20 @@ describe('RegionRegistration through ApiRoutes', () => {
     expect(names).toEqual(['echo', 'jessica']);
     const roleId = Object.values(writers(template))[0].Properties.Role['Fn::GetAtt'][0];
     expect(statementsOf(template, roleId).filter(s => JSON.stringify(s.Action) === JSON.stringify(WRITER_ACTIONS))).toHaveLength(1);
+  });
+
+  test('a stack\'s registrations run one after another: each depends on the one made before it (they would race for the store\'s ETag)', () => {
+    const { stack, platform } = serviceStack(true);
+    const ids = ['jessica', 'echo', 'orders'].map(name => {
+      const routes = lambdaRoutes(stack, platform, name);
+      const registration = routes.node.findChild('RegionRegistration') as RegionRegistration;
+      return stack.getLogicalId(registration.resource.node.defaultChild as CfnResource);
+    });
+    const registrations = resources(Template.fromStack(stack), 'Custom::RegionRegistration');
+    const registrationsBefore = (id: string) => (registrations[id].DependsOn ?? []).filter((d: string) => d in registrations);
+    expect(registrationsBefore(ids[0])).toEqual([]);
+    expect(registrationsBefore(ids[1])).toEqual([ids[0]]);
+    expect(registrationsBefore(ids[2])).toEqual([ids[1]]);
   });
 
   test('a second store in the same stack is granted too', () => {
