@@ -154,8 +154,8 @@ export class RegionRegistration extends Construct {
 /**
  * A service's registration in its stack's Region (construct id `RegionRegistration` under
  * `scope`) when the platform routes between Regions (`regionRouterStore`), made after `after`
- * (the service's routes: a Region is announced once its routes exist, and withdrawn before they
- * are removed). Nothing for a one-Region platform, nor when `enabled` is false (`regionRouting`;
+ * (the service's routes and what its target needs to serve, such as the ECS service: a Region is
+ * announced once they exist, and withdrawn before they are removed). Nothing for a one-Region platform, nor when `enabled` is false (`regionRouting`;
  * undefined means true); with a warning when `enabled` is true and the platform has no router
  * (imported without `multiRegion`). Nothing, with a warning, when the base path does not start
  * with the service name (the router reads the first path segment as the service).
