@@ -257,8 +257,11 @@ export class ApiRoutes extends Construct {
       });
     }
 
-    // A platform in several Regions: the front door learns that the service runs in this stack's Region.
-    const announcedAfter = [...this.routes, ...(this.longLivedTargetGroup ? [this.longLivedTargetGroup] : [])];
+    // A platform in several Regions: the front door learns that the service runs in this stack's
+    // Region once its routes exist and the target serves (an ECS service: its tasks are stable),
+    // and forgets it before they are removed.
+    const announcedAfter = [...this.routes, ...(this.longLivedTargetGroup ? [this.longLivedTargetGroup] : []),
+      ...(binding.servingDependencies ?? [])];
     // Its long-lived paths only where they are bound (rules or proxy routes): l/<service>/<region>.
     const longLivedHere = binding.longLived !== undefined && longLivedPaths.length > 0 && (proxy || priority !== undefined);
     registerServiceRegion(this, platform, props.serviceName, this.basePath, announcedAfter, logRetention, props.regionRouting, longLivedHere);

@@ -1,7 +1,7 @@
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { PathMode } from './path-mode';
 import { IGlobalPlatform } from '../contract/platform';
 
@@ -79,4 +79,15 @@ export interface ApiTargetBinding {
    * @default - the target cannot serve long-lived paths
    */
   readonly longLived?: LongLivedTargetBinding;
+
+  /**
+   * What must be in place before the service counts as running in its stack's Region, such as
+   * the ECS service (which CloudFormation creates only once its tasks are stable). On a platform
+   * in several Regions, `ApiRoutes` registers the service with the front door only after these
+   * (and its routes) are created, and withdraws it before they are deleted, so the front door
+   * never sends requests to a Region whose service is not running yet, or no longer.
+   *
+   * @default - only the routes (and the long-lived target group) come first
+   */
+  readonly servingDependencies?: IConstruct[];
 }

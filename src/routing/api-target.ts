@@ -207,6 +207,8 @@ class EcsServiceTarget extends ApiTarget {
     if (container) recordEcsTarget(options.scope, this.service.taskDefinition, container.containerName, this.containerPort);
     return {
       ...routeIntegrations,
+      // The service is announced in its Region once its tasks run (the ECS service is created when stable).
+      servingDependencies: [this.service],
       longLived: container && {
         // Resolved when a target group registers it: the container must map the port only then.
         target: {

@@ -99,7 +99,7 @@ test('the service in each Region: its task at that Region\'s price, and its regi
   expect(byName['Svc-eu-central-1'].items.find(i => i.resourceType === 'AWS::ECS::Service')!.monthlyUsd).toBeCloseTo(task(0.04656, 0.00511), 6); // $20.72
   for (const name of ['Svc-eu-central-1', 'Svc-us-west-2']) {
     expect(usage(byName[name])).toContain(
-      'CloudFront KeyValueStore API calls of service registrations (2 at each create and delete: describe, then put or delete): $1 per 1,000 API calls');
+      'CloudFront KeyValueStore API calls of service registrations (a create: describe and put, 2, or 4 with the long-lived l/ key; a delete: describe, get and delete for s/ and for l/, up to 6; more on an update or a write conflict): $1 per 1,000 API calls');
   }
 });
 

@@ -8,7 +8,9 @@ import * as path from 'path';
  * A local stand-in of the CloudFront KeyValueStore data-plane API, for tests only (node http on
  * 127.0.0.1; not AWS): DescribeKeyValueStore, PutKey and DeleteKey with an ETag that changes on
  * every write, 409 ConflictException (or 412) on a stale If-Match, 404 for a missing key or
- * store, and 403 for a request whose SigV4A signature does not verify.
+ * store, and 403 for a request whose SigV4A signature does not verify. The ETag is one for the
+ * whole store (as the service's: any write to the store makes every earlier ETag stale), so
+ * concurrent writers of different keys conflict; `latency` spreads each call over time.
  *
  * The signature is checked here independently of the signer under test: the canonical request is
  * rebuilt from what arrived on the wire, and the public key is the one the aws-c-auth test suite
@@ -64,6 +66,11 @@ export class KvsStandIn {
    * InternalServerException).
    */
   public failWrite?: (method: string, store: string, key: string) => number | undefined;
+  /**
+   * When set, each request takes this many milliseconds: the store reads and writes its state
+   * halfway through, and answers at the end (so the ETag a writer read can go stale before its write).
+   */
+  public latency?: () => number;
   private version = 1;
   private server?: http.Server;
 
@@ -89,7 +96,12 @@ export class KvsStandIn {
     this.server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c) => chunks.push(c));
-      req.on('end', () => this.handle(req, Buffer.concat(chunks).toString('utf8'), res));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        const half = (this.latency?.() ?? 0) / 2;
+        if (half <= 0) return this.handle(req, body, res, 0);
+        return setTimeout(() => this.handle(req, body, res, half), half);
+      });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
@@ -131,14 +143,18 @@ export class KvsStandIn {
     return ok ? undefined : 'signature does not verify';
   }
 
-  private handle(req: http.IncomingMessage, body: string, res: http.ServerResponse): void {
+  private handle(req: http.IncomingMessage, body: string, res: http.ServerResponse, answerAfterMs: number): void {
     const parts = (req.url ?? '').split('/').map(decodeURIComponent);
     const answer = (status: number, json: object, headers: Record<string, string> = {}) => {
       this.log.push({
         method: req.method!, path: req.url!, ifMatch: req.headers['if-match'] as string | undefined, status, store: parts[2], key: parts[4],
       });
-      res.writeHead(status, { 'content-type': 'application/json', ...headers });
-      res.end(JSON.stringify(json));
+      const send = () => {
+        res.writeHead(status, { 'content-type': 'application/json', ...headers });
+        res.end(JSON.stringify(json));
+      };
+      if (answerAfterMs > 0) setTimeout(send, answerAfterMs);
+      else send();
     };
     const refused = this.refusal(req, body);
     if (refused) return answer(403, { __type: 'AccessDeniedException', message: refused });

@@ -64,11 +64,15 @@ export function useBucketReplication(ctx: RegionUsageContext, logicalId: string,
 
 /**
  * A service's registration in the front door's router store (`Custom::RegionRegistration`):
- * at create and at delete, a `DescribeKeyValueStore` and a `PutKey` or `DeleteKey` (more on a
- * write conflict): KeyValueStore API calls, per use.
+ * KeyValueStore API calls, per use. A create makes `DescribeKeyValueStore` and `PutKey` for
+ * `s/<service>/<region>` (2), and again for `l/<service>/<region>` when the service's
+ * long-lived paths are served in the Region (4); a delete makes `DescribeKeyValueStore`,
+ * `GetKey` and `DeleteKey` for each of the two keys (up to 6: fewer when a key is absent or
+ * held by another registration); an update puts and deletes accordingly; each write conflict
+ * repeats a key's calls.
  * @internal
  */
 export function useRegionRegistration(ctx: RegionUsageContext, logicalId: string): void {
-  ctx.use('CloudFront KeyValueStore API calls of service registrations (2 at each create and delete: describe, then put or delete)',
+  ctx.use('CloudFront KeyValueStore API calls of service registrations (a create: describe and put, 2, or 4 with the long-lived l/ key; a delete: describe, get and delete for s/ and for l/, up to 6; more on an update or a write conflict)',
     ctx.prices.keyValueStoreThousandApiCalls, logicalId);
 }

@@ -200,7 +200,7 @@ describe('TemplatePricer: secret replicas, the router\'s KeyValueStore, registra
     expect(result.items).toEqual([]);
     expect(result.unpriced).toEqual([]);
     expect(result.usagePrices).toEqual([{
-      description: 'CloudFront KeyValueStore API calls of service registrations (2 at each create and delete: describe, then put or delete)',
+      description: 'CloudFront KeyValueStore API calls of service registrations (a create: describe and put, 2, or 4 with the long-lived l/ key; a delete: describe, get and delete for s/ and for l/, up to 6; more on an update or a write conflict)',
       priceUsd: 1,
       unit: '1,000 API calls',
       logicalIds: ['Registration', 'Other'],

@@ -44,6 +44,12 @@ export interface KvsSignRequest {
 export interface KvsIo {
   /** The API's base URL. @default `https://<account of the ARN>.cloudfront-kvs.global.api.aws` */
   readonly endpoint?: string;
+  /**
+   * When the caller must be done (`Date.now()` milliseconds): no new attempt starts that could
+   * not end before it (its wait plus the last attempt's duration).
+   * @default - no bound but the number of attempts
+   */
+  readonly deadline?: number;
   /** The global `fetch`. */
   fetch(url: string, init: { method: string; headers: Record<string, string>; body?: string }): Promise<KvsResponse>;
   /**
@@ -53,12 +59,16 @@ export interface KvsIo {
   sign(request: KvsSignRequest): Promise<Record<string, string>> | Record<string, string>;
   /** Wait (between attempts after a conflict). */
   sleep(ms: number): Promise<void>;
+  /** A random number in [0, 1) (the jitter). @default Math.random */
+  random?(): number;
 }
 
 /**
  * Put (`value` given) or delete (`value` undefined) one key: the store's ETag from
  * DescribeKeyValueStore, then the write with `If-Match`; a conflict (409, or 412) starts again
- * with a fresh ETag, up to 3 times more (4 attempts). A delete of a key that is not there (404
+ * with a fresh ETag, up to 10 attempts, each after a wait of random(0, min(5 s, 100 ms * 2^n))
+ * ("full jitter": the ETag is the whole store's, so writers that lost a race to the same write
+ * must not wake up in step and collide again), and none that could not end before `io.deadline`. A delete of a key that is not there (404
  * after the store was found), or from a store that is not there (404 from DescribeKeyValueStore),
  * succeeds. With `onlyIf` (deletes only), the key is read first (GetKey) and deleted only when it
  * holds that value: false is returned when it holds another. Any other answer throws, with the
@@ -66,7 +76,9 @@ export interface KvsIo {
  * @internal
  */
 export async function kvsWrite(io: KvsIo, kvsArn: string, key: string, value: string | undefined, onlyIf?: string): Promise<boolean> {
-  const ATTEMPTS = 4;
+  const ATTEMPTS = 10;
+  const BASE_MS = 100;
+  const CAP_MS = 5000;
   const account = kvsArn.split(':')[4];
   if (!/^arn:aws[a-z-]*:cloudfront::\d{12}:key-value-store\/[A-Za-z0-9-]+$/.test(kvsArn) || !account) {
     throw new Error(`kvs: not a KeyValueStore ARN: ${kvsArn}`);
@@ -85,13 +97,14 @@ export async function kvsWrite(io: KvsIo, kvsArn: string, key: string, value: st
     for (const [name, v] of Object.entries(signed)) if (name.toLowerCase() !== 'host') send[name] = v;
     return io.fetch(base + path, { method, headers: send, body: method === 'GET' || method === 'DELETE' ? undefined : body });
   };
-  const fail = async (what: string, response: KvsResponse): Promise<never> => {
+  const fail = async (what: string, response: KvsResponse, after = ''): Promise<never> => {
     const text = await response.text().catch(() => '');
-    throw new Error(`kvs: ${what} ${key} in ${kvsArn}: HTTP ${response.status} ${text.slice(0, 500)}`);
+    throw new Error(`kvs: ${what} ${key} in ${kvsArn}: HTTP ${response.status} ${text.slice(0, 500)}${after}`);
   };
   const op = value === undefined ? 'DeleteKey' : 'PutKey';
 
   for (let attempt = 1; ; attempt++) {
+    const started = Date.now();
     const described = await call('GET', storePath, {}, '');
     // A delete from a store that no longer exists (the platform was deleted first) has nothing to remove.
     if (value === undefined && described.status === 404) {
@@ -121,9 +134,15 @@ export async function kvsWrite(io: KvsIo, kvsArn: string, key: string, value: st
       : await call('PUT', keyPath, { 'if-match': etag, 'content-type': 'application/json' }, JSON.stringify({ Value: value }));
     if (response.status === 200) return true;
     if (value === undefined && response.status === 404) return true; // already absent
-    if ((response.status === 409 || response.status === 412) && attempt < ATTEMPTS) {
+    if (response.status === 409 || response.status === 412) {
+      const wait = Math.floor((io.random ?? Math.random)() * Math.min(CAP_MS, BASE_MS * 2 ** attempt));
+      if (attempt >= ATTEMPTS) return fail(op, response, ` (after ${attempt} attempts)`);
+      const now = Date.now();
+      if (io.deadline !== undefined && now + wait + (now - started) > io.deadline) {
+        return fail(op, response, ` (after ${attempt} attempts: no time left for another)`);
+      }
       await response.text().catch(() => '');
-      await io.sleep(100 * 2 ** attempt + Math.floor(Math.random() * 100));
+      await io.sleep(wait);
       continue;
     }
     return fail(op, response);

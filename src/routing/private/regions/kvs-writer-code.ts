@@ -17,9 +17,10 @@ export interface KvsWriterIo {
   readonly region: string;
   /** The store the drain writes to (`STORE_ARN`). @default - none: alarm events fail */
   readonly storeArn?: string;
-  put(storeArn: string, key: string, value: string): Promise<void>;
+  /** Put `key`; `deadline` (`Date.now()` milliseconds): no retry after a conflict that could not end before it. */
+  put(storeArn: string, key: string, value: string, deadline?: number): Promise<void>;
   /** Delete `key`; with `onlyIf`, only when it holds that value (false when it holds another). */
-  remove(storeArn: string, key: string, onlyIf?: string): Promise<boolean>;
+  remove(storeArn: string, key: string, onlyIf?: string, deadline?: number): Promise<boolean>;
   /** The global `fetch` (the answer to CloudFormation's ResponseURL). */
   fetch(url: string, init: { method: string; headers: Record<string, string>; body: string }): Promise<{ status: number; text(): Promise<string> }>;
   log(message: string): void;
@@ -41,7 +42,8 @@ export interface KvsWriterIo {
  *   stack's registration of the same service, or this one's under a new logical id, stays. The
  *   ResponseURL is always answered (the cfn-response protocol: a PUT of the JSON answer with an
  *   empty Content-Type), FAILED with what failed (the store's status and body) on an error, and
- *   FAILED before the function's timeout if the store does not answer in time.
+ *   FAILED before the function's timeout if the store does not answer in time. A write that
+ *   loses a race for the store's ETag is retried only while it can end 5 s before the timeout.
  * - CloudWatch alarm action (`source: 'aws.cloudwatch'`, `alarmData.state.value`): ALARM puts
  *   `d/<Region>` (the Region is drained); any other state writes nothing and logs how to undrain
  *   (an alarm that flaps would otherwise move traffic back and forth).
@@ -52,6 +54,10 @@ export async function kvsWriterHandler(event: any, context: any, io: KvsWriterIo
   const ARN_RE = /^arn:aws[a-z-]*:cloudfront::\d{12}:key-value-store\/[A-Za-z0-9-]+$/;
   const SERVICE_RE = /^[a-z0-9][a-z0-9-]{0,31}$/;
   const message = (error: any): string => String(error && error.message ? error.message : error);
+  // The store's writes retry a conflict only while they can end 5 s before the function's timeout.
+  const remaining = context && typeof context.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : 60000;
+  const budget = Math.max(1000, remaining - MARGIN_MS);
+  const deadline = Date.now() + budget;
 
   if (event && event.source === 'aws.cloudwatch' && event.alarmData) {
     const alarm = event.alarmData;
@@ -64,7 +70,7 @@ export async function kvsWriterHandler(event: any, context: any, io: KvsWriterIo
       return { drained: false };
     }
     if (!io.storeArn) throw new Error('kvs writer: no STORE_ARN to drain the region in');
-    await io.put(io.storeArn, key, `${alarm.alarmName} ${alarm.state.timestamp}`.slice(0, 1000));
+    await io.put(io.storeArn, key, `${alarm.alarmName} ${alarm.state.timestamp}`.slice(0, 1000), deadline);
     io.log(`alarm ${alarm.alarmName} is ALARM: put ${key} in ${io.storeArn} (${io.region} is drained)`);
     return { drained: true, key };
   }
@@ -98,7 +104,7 @@ export async function kvsWriterHandler(event: any, context: any, io: KvsWriterIo
       }
       for (const k of [old.key, longLivedKey(old.key)]) {
         step = `delete ${k} from ${old.arn}`;
-        if (!await io.remove(old.arn, k, owner)) io.log(`${k} is held by another registration (not ${owner}): left in place`);
+        if (!await io.remove(old.arn, k, owner, deadline)) io.log(`${k} is held by another registration (not ${owner}): left in place`);
       }
       return;
     }
@@ -111,28 +117,28 @@ export async function kvsWriterHandler(event: any, context: any, io: KvsWriterIo
     // A create that fails from here on answers the key's id: the rollback's delete removes it if it was written.
     if (type === 'Create') physicalId = id;
     step = `put ${key} in ${arn}`;
-    await io.put(arn, key, owner);
+    await io.put(arn, key, owner, deadline);
     // l/<service>/<region>: the service's long-lived paths are served here too (its rules or
     // proxy routes exist), so the router may send them here.
     const longLived = props.LongLived === 'true';
     if (longLived) {
       step = `put ${longLivedKey(key)} in ${arn}`;
-      await io.put(arn, longLivedKey(key), owner);
+      await io.put(arn, longLivedKey(key), owner, deadline);
     } else if (type === 'Update') {
       step = `delete ${longLivedKey(key)} from ${arn}`;
-      await io.remove(arn, longLivedKey(key), owner);
+      await io.remove(arn, longLivedKey(key), owner, deadline);
     }
     const old = type === 'Update' && event.PhysicalResourceId !== id ? parse(event.PhysicalResourceId) : undefined;
     if (old) {
       try {
         for (const k of [old.key, longLivedKey(old.key)]) {
           step = `delete the old ${k} from ${old.arn}`;
-          if (!await io.remove(old.arn, k, owner)) io.log(`${k} is held by another registration (not ${owner}): left in place`);
+          if (!await io.remove(old.arn, k, owner, deadline)) io.log(`${k} is held by another registration (not ${owner}): left in place`);
         }
       } catch (error) {
         io.log(`${step} failed: ${message(error)}; removing the new ${key} again`);
         for (const k of longLived ? [key, longLivedKey(key)] : [key]) {
-          await io.remove(arn, k, owner).catch((undo: any) => io.log(`removing ${k} from ${arn} failed too: ${message(undo)}`));
+          await io.remove(arn, k, owner, deadline).catch((undo: any) => io.log(`removing ${k} from ${arn} failed too: ${message(undo)}`));
         }
         throw error;
       }
@@ -140,8 +146,6 @@ export async function kvsWriterHandler(event: any, context: any, io: KvsWriterIo
     physicalId = id;
   };
 
-  const remaining = context && typeof context.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : 60000;
-  const budget = Math.max(1000, remaining - MARGIN_MS);
   let timer: any;
   const timeout = new Promise<{ error: Error }>((resolve) => {
     timer = setTimeout(() => resolve({ error: new Error(`timed out after ${Math.round(budget / 1000)} s`) }), budget);
@@ -195,8 +199,9 @@ export function kvsWriterCode(): string {
     `const kvsWriterHandler = ${kvsWriterHandler.toString()};`,
     'const crypto = require("crypto");',
     'const timed = (url, init) => fetch(url, { ...init, signal: AbortSignal.timeout(10000) });',
-    'const kvsIo = () => ({',
+    'const kvsIo = (deadline) => ({',
     '  endpoint: process.env.KVS_ENDPOINT || undefined,',
+    '  deadline,',
     '  fetch: timed,',
     '  sign: (request) => signSigV4a(request, {',
     '    accessKeyId: process.env.AWS_ACCESS_KEY_ID,',
@@ -214,8 +219,8 @@ export function kvsWriterCode(): string {
     'exports.handler = async (event, context) => kvsWriterHandler(event, context, {',
     '  region: process.env.AWS_REGION,',
     '  storeArn: await storeArn(event),',
-    '  put: (arn, key, value) => kvsPutKey(kvsIo(), arn, key, value),',
-    '  remove: (arn, key, onlyIf) => kvsDeleteKey(kvsIo(), arn, key, onlyIf),',
+    '  put: (arn, key, value, deadline) => kvsPutKey(kvsIo(deadline), arn, key, value),',
+    '  remove: (arn, key, onlyIf, deadline) => kvsDeleteKey(kvsIo(deadline), arn, key, onlyIf),',
     '  fetch: timed,',
     '  log: (message) => console.log(message),',
     '});',

@@ -48,6 +48,8 @@ interface KvsWriterProps {
 class KvsWriter extends Construct {
   public readonly handler: lambda.Function;
   public readonly role: iam.Role;
+  /** The last registration made with this function (the stack's registrations run one after another). */
+  public lastRegistration?: RegionRegistration;
 
   constructor(scope: Construct, id: string, props: KvsWriterProps) {
     super(scope, id);
@@ -109,7 +111,10 @@ export interface RegionRegistrationProps {
  * Registers a service in its stack's Region in the front door's router store (issue 24, ADR 15):
  * a custom resource that puts `s/<service>/<region>` at create and deletes it at delete, so the
  * front door sends the service's requests to the nearest Region it runs in without a platform
- * deploy. The function behind it is one per stack (shared by every service in the stack).
+ * deploy. The function behind it is one per stack (shared by every service in the stack). A
+ * stack's registrations depend on one another in the order they were made (each on the one
+ * before): CloudFormation runs them one at a time, so they never race each other for the
+ * store's ETag (other stacks' writers still may: the writer retries a conflict).
  *
  * Cost: about $0 a month (a few Lambda invocations per deploy, within the free tier; a
  * KeyValueStore write costs about $0.001).
@@ -139,14 +144,18 @@ export class RegionRegistration extends Construct {
       properties: { StoreArn: props.store.keyValueStoreArn, ServiceName: props.serviceName, ...props.longLived ? { LongLived: 'true' } : {} },
     });
     // The function (GetAtt) already depends on its role and the role's policy: the registration runs with the grant in place.
+    // The stack's registrations one after another (and deleted in the reverse order): the store's
+    // ETag is one for the whole store, so parallel writes of one stack would only conflict.
+    if (writer.lastRegistration) this.resource.node.addDependency(writer.lastRegistration.resource);
+    writer.lastRegistration = this;
   }
 }
 
 /**
  * A service's registration in its stack's Region (construct id `RegionRegistration` under
  * `scope`) when the platform routes between Regions (`regionRouterStore`), made after `after`
- * (the service's routes: a Region is announced once its routes exist, and withdrawn before they
- * are removed). Nothing for a one-Region platform, nor when `enabled` is false (`regionRouting`;
+ * (the service's routes and what its target needs to serve, such as the ECS service: a Region is
+ * announced once they exist, and withdrawn before they are removed). Nothing for a one-Region platform, nor when `enabled` is false (`regionRouting`;
  * undefined means true); with a warning when `enabled` is true and the platform has no router
  * (imported without `multiRegion`). Nothing, with a warning, when the base path does not start
  * with the service name (the router reads the first path segment as the service).

@@ -73,10 +73,51 @@ describe('kvs client against a local stand-in of the KeyValueStore API (signatur
     expect(sleeps).toHaveLength(2);
   });
 
-  test('conflicts on every attempt: 4 attempts (3 retries), then an error naming the status', async () => {
+  test('conflicts on every attempt: 10 attempts, each after a wait of random(0, min(5 s, 100 ms * 2^n)) (full jitter), then an error naming the status', async () => {
     standIn.concurrentWrites = 100;
-    await expect(kvsDeleteKey(io(), KVS_ARN, 's/jessica/eu-west-1')).rejects.toThrow(/DeleteKey s\/jessica\/eu-west-1 .*HTTP 409 .*ConflictException/);
-    expect(standIn.log.filter((l) => l.method === 'DELETE')).toHaveLength(4);
+    await expect(kvsDeleteKey(io({ random: () => 0.5 }), KVS_ARN, 's/jessica/eu-west-1'))
+      .rejects.toThrow(/DeleteKey s\/jessica\/eu-west-1 .*HTTP 409 .*ConflictException.* \(after 10 attempts\)/);
+    expect(standIn.log.filter((l) => l.method === 'DELETE')).toHaveLength(10);
+    expect(sleeps).toEqual([100, 200, 400, 800, 1600, 2500, 2500, 2500, 2500]);
+    // The whole range: a writer may retry at once, or wait up to the bound.
+    sleeps = [];
+    await expect(kvsDeleteKey(io({ random: () => 0 }), KVS_ARN, 's/jessica/eu-west-1')).rejects.toThrow(/HTTP 409/);
+    expect(sleeps).toEqual(Array(9).fill(0));
+    sleeps = [];
+    await expect(kvsDeleteKey(io({ random: () => 0.9999 }), KVS_ARN, 's/jessica/eu-west-1')).rejects.toThrow(/HTTP 409/);
+    expect(sleeps).toEqual([199, 399, 799, 1599, 3199, 4999, 4999, 4999, 4999]);
+  });
+
+  test('no retry that could not end before the deadline: the conflict is reported instead', async () => {
+    standIn.concurrentWrites = 100;
+    const waiting = io({ random: () => 0.5, deadline: Date.now() + 1000, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) });
+    // Waits of 100, 200, 400 ms; the next (800 ms) would end after the deadline.
+    await expect(kvsPutKey(waiting, KVS_ARN, 's/jessica/eu-west-1', '1'))
+      .rejects.toThrow(/PutKey s\/jessica\/eu-west-1 .*HTTP 409 .*ConflictException.* no time left for another/);
+    const puts = standIn.log.filter((l) => l.method === 'PUT').length;
+    expect(puts).toBeGreaterThanOrEqual(2);
+    expect(puts).toBeLessThan(10);
+  });
+
+  test('concurrent writers (one ETag for the whole store, 409 on a stale If-Match): 8 puts at once all succeed, then 8 deletes (three rounds each)', async () => {
+    // The reviewer's simulation at a tenth of its time: 8 to 30 ms per call, the client's waits
+    // divided by 10. Three rounds of 8 writers (a stack's registrations and several stacks at once).
+    standIn.latency = () => 8 + Math.random() * 22;
+    const concurrent = io({ sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms / 10)) });
+    const services = Array.from({ length: 8 }, (_, i) => `service${i}`);
+    const rounds = [0, 1, 2].map((round) => services.map((service) => `s/${service}/region-${round}`));
+    for (const keys of rounds) {
+      await Promise.all(keys.map((key) => kvsPutKey(concurrent, KVS_ARN, key, `stack-${key}|Reg`)));
+      for (const key of keys) expect(standIn.keys.get(key)).toBe(`stack-${key}|Reg`);
+    }
+    expect(standIn.keys.size).toBe(24);
+    for (const keys of rounds) {
+      await Promise.all(keys.map((key) => kvsDeleteKey(concurrent, KVS_ARN, key, `stack-${key}|Reg`)));
+      for (const key of keys) expect(standIn.keys.has(key)).toBe(false);
+    }
+    expect(standIn.keys.size).toBe(0);
+    // The writers did race: stale ETags were refused and retried.
+    expect(standIn.log.filter((l) => l.status === 409).length).toBeGreaterThan(0);
   });
 
   test('a bad signature (wrong secret) is refused with 403 and reported as an error', async () => {

@@ -271,6 +271,18 @@ describe('the kvs writer function (generated code, run as Lambda runs it)', () =
     expect(onlyAnswer().body).toMatchObject({ Status: 'FAILED', Reason: expect.stringMatching(/put s\/jessica\/eu-west-1 .* failed: timed out/) });
   });
 
+  test('a write that keeps losing the race for the ETag: retried only while it can end 5 s before the timeout, then FAILED with the 409', async () => {
+    standIn.concurrentWrites = 1_000_000;
+    // 6.5 s left: the writes must be done after 1.5 s; without that bound the retries (up to
+    // 10, with waits of up to 5 s) would run into the handler's timeout instead.
+    await handler(event('Create', { StoreArn: KVS_ARN, ServiceName: 'jessica' }), context(6_500));
+    expect(onlyAnswer().body).toMatchObject({
+      Status: 'FAILED',
+      Reason: expect.stringMatching(/put s\/jessica\/eu-west-1 .* failed: .*HTTP 409 .*ConflictException.* no time left for another/),
+    });
+    expect(standIn.keys.size).toBe(0);
+  });
+
   test('the ResponseURL is retried when it fails, and the handler fails when it never answers', async () => {
     responses.failFirst = 2;
     await handler(event('Create', { StoreArn: KVS_ARN, ServiceName: 'jessica' }), context());

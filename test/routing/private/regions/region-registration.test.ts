@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
-import { App, Aspects, IPolicyValidationContextBeta1, Stack } from 'aws-cdk-lib';
+import { App, Aspects, CfnResource, IPolicyValidationContextBeta1, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -11,8 +11,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as nag2 from 'cdk-nag';
 import * as nag3 from 'cdk-nag-v3';
-import { IConstruct } from 'constructs';
-import { ApiRoutes, ApiTarget, GlobalPlatform, GuardWaiversValidator, IGlobalPlatform, TtsService } from '../../../../src';
+import { Construct, IConstruct } from 'constructs';
+import { ApiRoutes, ApiTarget, ContainerService, GlobalPlatform, GuardWaiversValidator, IGlobalPlatform, PathMode, TtsService } from '../../../../src';
 import { RegionDrainAction, RegionRegistration } from '../../../../src/routing/private/regions/region-registration';
 import { testStack } from '../../../helpers/fixtures';
 import { Resource, resources } from '../../../helpers/templates';
@@ -84,6 +84,32 @@ describe('RegionRegistration through ApiRoutes', () => {
     expect(routes.node.tryFindChild('RegionRegistration')).toBeInstanceOf(RegionRegistration);
   });
 
+  test('a ContainerService: announced once its ECS service is created (its tasks are stable), withdrawn before it is deleted', () => {
+    const { stack, platform } = serviceStack(true);
+    const service = new ContainerService(stack, 'Orders', {
+      platform, serviceName: 'orders', image: ecs.ContainerImage.fromRegistry('public.ecr.aws/georgi/hello:1'),
+    });
+    const template = Template.fromStack(stack);
+    const ecsServices = Object.keys(resources(template, 'AWS::ECS::Service'));
+    expect(ecsServices).toEqual([stack.getLogicalId(service.service.node.defaultChild as CfnResource)]);
+    const registrations = Object.values(resources(template, 'Custom::RegionRegistration'));
+    expect(registrations.map(r => r.Properties.ServiceName)).toEqual(['orders']);
+    expect(registrations[0].DependsOn).toEqual(expect.arrayContaining(ecsServices));
+    // Still after its routes too, under the same construct id.
+    const routeIds = service.routes!.routes.map(r => stack.getLogicalId(r.node.defaultChild as CfnResource));
+    expect(registrations[0].DependsOn).toEqual(expect.arrayContaining(routeIds));
+    expect(service.routes!.node.tryFindChild('RegionRegistration')).toBeInstanceOf(RegionRegistration);
+  });
+
+  test('ApiTarget.ecsService binds the ECS service as what must serve before the Region is announced', () => {
+    const { stack, platform } = serviceStack(true);
+    const service = new ContainerService(stack, 'Orders', {
+      platform, serviceName: 'orders', image: ecs.ContainerImage.fromRegistry('public.ecr.aws/georgi/hello:1'),
+    });
+    const binding = ApiTarget.ecsService(service.service, 8080).bind({ scope: new Construct(stack, 'Scope'), platform, pathMode: PathMode.KEEP_BASE_PATH, basePath: '/orders' });
+    expect(binding.servingDependencies).toEqual([service.service]);
+  });
+
   test('the function: Node.js 24 on arm64, its own log group, a role with exactly the three store actions on the store', () => {
     const { stack, platform } = serviceStack(true);
     lambdaRoutes(stack, platform, 'jessica');
@@ -126,6 +152,20 @@ describe('RegionRegistration through ApiRoutes', () => {
     expect(names).toEqual(['echo', 'jessica']);
     const roleId = Object.values(writers(template))[0].Properties.Role['Fn::GetAtt'][0];
     expect(statementsOf(template, roleId).filter(s => JSON.stringify(s.Action) === JSON.stringify(WRITER_ACTIONS))).toHaveLength(1);
+  });
+
+  test('a stack\'s registrations run one after another: each depends on the one made before it (they would race for the store\'s ETag)', () => {
+    const { stack, platform } = serviceStack(true);
+    const ids = ['jessica', 'echo', 'orders'].map(name => {
+      const routes = lambdaRoutes(stack, platform, name);
+      const registration = routes.node.findChild('RegionRegistration') as RegionRegistration;
+      return stack.getLogicalId(registration.resource.node.defaultChild as CfnResource);
+    });
+    const registrations = resources(Template.fromStack(stack), 'Custom::RegionRegistration');
+    const registrationsBefore = (id: string) => (registrations[id].DependsOn ?? []).filter((d: string) => d in registrations);
+    expect(registrationsBefore(ids[0])).toEqual([]);
+    expect(registrationsBefore(ids[1])).toEqual([ids[0]]);
+    expect(registrationsBefore(ids[2])).toEqual([ids[1]]);
   });
 
   test('a second store in the same stack is granted too', () => {
