@@ -1,11 +1,11 @@
-import { CfnResource, CustomResource, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CustomResource, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { PARAMETER_KEYS, ParameterKey, parameterName } from '../../contract/parameters';
 import { ControlWaivers } from '../../core/controls';
-import { addNagSuppressions, NODE_RUNTIME_SUPPRESSION } from '../../core/nag';
+import { createInlineFunction } from '../../core/inline-function';
 
 /**
  * The ARN of a secret's replica in `region`: the primary's ARN with the Region replaced
@@ -134,11 +134,7 @@ export class RegionalParameterCopies extends Construct {
   }
 }
 
-/**
- * The copies' function: inline code, its own log group, a role that may write its log streams
- * (each Region's copies add their parameters). No reserved concurrency: a new account's quota
- * (10) leaves none to reserve.
- */
+/** The copies' function (`createInlineFunction`): each Region's copies grant its role their parameters. */
 class RegionalParameterWriter extends Construct {
   public readonly handler: lambda.Function;
   public readonly role: iam.Role;
@@ -147,29 +143,14 @@ class RegionalParameterWriter extends Construct {
     super(scope, id);
     ControlWaivers.applyTo(this);
     const description = `writes the ${props.platformName} platform's values into its additional regions' ssm parameters`;
-    const logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention, removalPolicy: props.removalPolicy });
-    this.role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description });
-    this.role.addToPolicy(new iam.PolicyStatement({
-      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      resources: [logGroup.logGroupArn, `${logGroup.logGroupArn}:log-stream:*`],
-    }));
-    this.handler = new lambda.Function(this, 'Handler', {
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      handler: 'index.handler',
-      code: lambda.Code.fromInline(parameterWriterCode()),
-      memorySize: 128,
+    ({ handler: this.handler, role: this.role } = createInlineFunction(this, {
+      code: parameterWriterCode(),
+      description,
+      logGroupId: 'Logs',
+      logRetention: props.logRetention,
+      removalPolicy: props.removalPolicy,
       // Six parameters in one Region take a second or two; room for the SDK's retries.
       timeout: Duration.minutes(2),
-      role: this.role,
-      logGroup,
-      description,
-    });
-    addNagSuppressions(this.handler, [NODE_RUNTIME_SUPPRESSION]);
-    addNagSuppressions(this.role, [{
-      id: 'AwsSolutions-IAM5',
-      reason: 'log streams of the function\'s own log group are created at run time with generated names',
-      appliesTo: [`Resource::<${Stack.of(this).getLogicalId(logGroup.node.defaultChild as CfnResource)}.Arn>:log-stream:*`],
-    }], true);
+    }));
   }
 }

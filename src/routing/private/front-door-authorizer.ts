@@ -1,4 +1,4 @@
-import { CfnResource, CustomResource, Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { CustomResource, Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -8,7 +8,8 @@ import { Construct } from 'constructs';
 import { authorizerCode, ORIGIN_VERIFY_HEADER } from './origin-check';
 import { DEFAULT_ORIGIN_SECRET_STAGE, stageHandlerCode } from './origin-secret-stage';
 import { platformPath } from '../../contract/names';
-import { addNagSuppressions, NODE_RUNTIME_SUPPRESSION } from '../../core/nag';
+import { createInlineFunction } from '../../core/inline-function';
+import { addNagSuppressions } from '../../core/nag';
 
 /** @internal */
 export interface AuthorizerFunctionProps {
@@ -39,19 +40,17 @@ export class AuthorizerFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: AuthorizerFunctionProps) {
     super(scope, id);
-    const logGroup = new logs.LogGroup(this, 'LogGroup', {
-      logGroupName: props.logGroupName,
-      retention: props.logRetention,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
-    });
-    const role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    const { handler, role } = createInlineFunction(this, {
+      code: props.code ?? authorizerCode(),
       description: props.description,
+      logGroupId: 'LogGroup',
+      logGroupName: props.logGroupName,
+      logRetention: props.logRetention,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+      environment: { ...props.secret ? { SECRET_ARN: props.secret.secretArn } : {}, ...props.environment },
+      // Reading the secret and, for a JWT check, the issuer's keys on a cold start.
+      timeout: props.timeout ?? Duration.seconds(10),
     });
-    role.addToPolicy(new iam.PolicyStatement({
-      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      resources: [logGroup.logGroupArn, `${logGroup.logGroupArn}:log-stream:*`],
-    }));
     // The secret's versions the check accepts (GetSecretValue with VersionStage); the label
     // function (code of its own) never reads a value.
     if (props.code === undefined && props.secret) {
@@ -61,25 +60,7 @@ export class AuthorizerFunction extends Construct {
       }));
     }
     for (const statement of props.statements ?? []) role.addToPolicy(statement);
-    this.handler = new lambda.Function(this, 'Handler', {
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      handler: 'index.handler',
-      code: lambda.Code.fromInline(props.code ?? authorizerCode()),
-      environment: { ...props.secret ? { SECRET_ARN: props.secret.secretArn } : {}, ...props.environment },
-      memorySize: 128,
-      // Reading the secret and, for a JWT check, the issuer's keys on a cold start.
-      timeout: props.timeout ?? Duration.seconds(10),
-      role,
-      logGroup,
-      description: props.description,
-    });
-    addNagSuppressions(this.handler, [NODE_RUNTIME_SUPPRESSION]);
-    addNagSuppressions(role, [{
-      id: 'AwsSolutions-IAM5',
-      reason: 'log streams of the function\'s own log group are created at run time with generated names',
-      appliesTo: [`Resource::<${Stack.of(this).getLogicalId(logGroup.node.defaultChild as CfnResource)}.Arn>:log-stream:*`],
-    }], true);
+    this.handler = handler;
   }
 }
 

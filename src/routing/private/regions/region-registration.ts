@@ -1,4 +1,4 @@
-import { Annotations, CfnResource, CustomResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CustomResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -10,7 +10,8 @@ import { kvsWriterCode } from './kvs-writer-code';
 import { IGlobalPlatform } from '../../../contract/platform';
 import { ControlWaivers } from '../../../core/controls';
 import { PropError } from '../../../core/errors';
-import { addNagSuppressions, NODE_RUNTIME_SUPPRESSION } from '../../../core/nag';
+import { createInlineFunction } from '../../../core/inline-function';
+import { addNagSuppressions } from '../../../core/nag';
 
 /**
  * The data-plane actions the writer needs on the router's KeyValueStore (Service Authorization
@@ -40,10 +41,9 @@ interface KvsWriterProps {
 }
 
 /**
- * A function with the writer's code, its own log group and a role that may only write its log
- * streams (the store's actions are granted with `grantKvsWrites`). It runs at deploy, at delete
- * and on an alarm: a few invocations a month (Lambda free tier). No reserved concurrency: a new
- * account's quota (10) leaves none to reserve.
+ * A function with the writer's code (`createInlineFunction`; the store's actions are granted
+ * with `grantKvsWrites`). It runs at deploy, at delete and on an alarm: a few invocations a month
+ * (Lambda free tier).
  */
 class KvsWriter extends Construct {
   public readonly handler: lambda.Function;
@@ -54,31 +54,16 @@ class KvsWriter extends Construct {
   constructor(scope: Construct, id: string, props: KvsWriterProps) {
     super(scope, id);
     ControlWaivers.applyTo(this);
-    const logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention, removalPolicy: props.removalPolicy });
-    this.role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description: props.description });
-    this.role.addToPolicy(new iam.PolicyStatement({
-      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      resources: [logGroup.logGroupArn, `${logGroup.logGroupArn}:log-stream:*`],
-    }));
-    this.handler = new lambda.Function(this, 'Handler', {
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      handler: 'index.handler',
-      code: lambda.Code.fromInline(kvsWriterCode()),
+    ({ handler: this.handler, role: this.role } = createInlineFunction(this, {
+      code: kvsWriterCode(),
+      description: props.description,
+      logGroupId: 'Logs',
+      logRetention: props.logRetention,
+      removalPolicy: props.removalPolicy,
       environment: props.environment,
-      memorySize: 128,
       // The handler answers CloudFormation 5 s before this; each call to the store gives up after 10 s.
       timeout: Duration.minutes(2),
-      role: this.role,
-      logGroup,
-      description: props.description,
-    });
-    addNagSuppressions(this.handler, [NODE_RUNTIME_SUPPRESSION]);
-    addNagSuppressions(this.role, [{
-      id: 'AwsSolutions-IAM5',
-      reason: 'log streams of the function\'s own log group are created at run time with generated names',
-      appliesTo: [`Resource::<${Stack.of(this).getLogicalId(logGroup.node.defaultChild as CfnResource)}.Arn>:log-stream:*`],
-    }], true);
+    }));
   }
 
   /** Lets the function describe `store` and put and delete its keys (a repeated grant is merged by the policy). */
