@@ -28,18 +28,23 @@ export const REGIONAL_PARAMETER_WRITER_ID = 'RegionalParameterWriter';
 
 /**
  * The writer's inline code: for `Region` and `Parameters` (`{ <name>: { Value, Description } }`),
- * `PutParameter` (String, `Overwrite`) of each at create and update, `DeleteParameter` of the
- * names an update dropped and of all at delete (a parameter already gone is no error), then the
- * answer to CloudFormation's pre-signed URL (`FAILED` with the reason on any error). The
+ * `PutParameter` (String, `Overwrite`) of each at create and update, `DeleteParameter` of all at
+ * delete (a parameter already gone is no error), then the answer to CloudFormation's pre-signed
+ * URL, `FAILED` with the reason on any error and 5 s before the function's time ends. The
  * physical id is `<region>:parameters`.
+ * - An update also deletes the names it dropped, as far as the role still may (a renamed
+ *   platform's grant names only the new ones): a name it may not delete is logged and left.
+ * - A create that fails deletes what it wrote and answers with the physical id
+ *   `<region>:parameters:failed`, whose delete (the rollback's) does nothing: a Region that
+ *   cannot be written (unreachable, or denied by a policy) does not fail the rollback too.
  * @internal
  */
 export function parameterWriterCode(): string {
   return [
     'const https = require("https");',
     'const { SSMClient, PutParameterCommand, DeleteParameterCommand } = require("@aws-sdk/client-ssm");',
-    'function respond(event, status, reason) {',
-    '  const body = JSON.stringify({ Status: status, Reason: reason, PhysicalResourceId: `${event.ResourceProperties.Region}:parameters`,',
+    'function respond(event, status, reason, physicalId) {',
+    '  const body = JSON.stringify({ Status: status, Reason: reason, PhysicalResourceId: physicalId,',
     '    StackId: event.StackId, RequestId: event.RequestId, LogicalResourceId: event.LogicalResourceId, Data: {} });',
     '  return new Promise((resolve, reject) => {',
     '    const request = https.request(event.ResponseURL, { method: "PUT", headers: { "content-type": "", "content-length": Buffer.byteLength(body) } }, res => { res.resume(); res.on("end", resolve); });',
@@ -47,36 +52,56 @@ export function parameterWriterCode(): string {
     '    request.end(body);',
     '  });',
     '}',
-    'async function remove(client, names) {',
+    'async function remove(client, names, tolerateDenied) {',
     '  for (const Name of names) {',
     '    try {',
     '      await client.send(new DeleteParameterCommand({ Name }));',
     '      console.log(`deleted ${Name}`);',
     '    } catch (err) {',
-    '      if (!err || err.name !== "ParameterNotFound") throw err;',
+    '      if (err && err.name === "ParameterNotFound") continue;',
+    '      if (tolerateDenied && err && err.name === "AccessDeniedException") { console.log(`left ${Name}: ${err.message}`); continue; }',
+    '      throw err;',
     '    }',
     '  }',
     '}',
-    'exports.handler = async (event) => {',
+    'async function work(event, client, written) {',
+    '  const wanted = event.ResourceProperties.Parameters || {};',
+    '  if (event.RequestType === "Delete") {',
+    '    await remove(client, Object.keys(wanted), false);',
+    '    return "parameters deleted";',
+    '  }',
+    '  for (const [Name, p] of Object.entries(wanted)) {',
+    '    await client.send(new PutParameterCommand({ Name, Value: p.Value, Description: p.Description, Type: "String", Overwrite: true }));',
+    '    written.push(Name);',
+    '    console.log(`wrote ${Name}`);',
+    '  }',
+    '  if (event.RequestType === "Update") {',
+    '    const old = (event.OldResourceProperties || {}).Parameters || {};',
+    '    await remove(client, Object.keys(old).filter(name => !(name in wanted)), true);',
+    '  }',
+    '  return "parameters written";',
+    '}',
+    'exports.handler = async (event, context) => {',
+    '  const physicalId = `${event.ResourceProperties.Region}:parameters`;',
+    '  if (event.RequestType === "Delete" && String(event.PhysicalResourceId).endsWith(":failed")) {',
+    '    return respond(event, "SUCCESS", "its create failed: nothing to delete", event.PhysicalResourceId);',
+    '  }',
+    '  const client = new SSMClient({ region: event.ResourceProperties.Region });',
+    '  const written = [];',
+    '  const left = context && context.getRemainingTimeInMillis ? context.getRemainingTimeInMillis() : 120000;',
+    '  let timer;',
+    '  const deadline = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error("timed out writing the parameters")), Math.max(1000, left - 5000)); });',
     '  try {',
-    '    const wanted = event.ResourceProperties.Parameters || {};',
-    '    const client = new SSMClient({ region: event.ResourceProperties.Region });',
-    '    if (event.RequestType === "Delete") {',
-    '      await remove(client, Object.keys(wanted));',
-    '      return await respond(event, "SUCCESS", "parameters deleted");',
-    '    }',
-    '    for (const [Name, p] of Object.entries(wanted)) {',
-    '      await client.send(new PutParameterCommand({ Name, Value: p.Value, Description: p.Description, Type: "String", Overwrite: true }));',
-    '      console.log(`wrote ${Name}`);',
-    '    }',
-    '    if (event.RequestType === "Update") {',
-    '      const old = (event.OldResourceProperties || {}).Parameters || {};',
-    '      await remove(client, Object.keys(old).filter(name => !(name in wanted)));',
-    '    }',
-    '    await respond(event, "SUCCESS", "parameters written");',
+    '    const reason = await Promise.race([work(event, client, written), deadline]);',
+    '    await respond(event, "SUCCESS", reason, physicalId);',
     '  } catch (err) {',
     '    console.error(err);',
-    '    await respond(event, "FAILED", String(err && err.message || err).slice(0, 500));',
+    '    const reason = String(err && err.message || err).slice(0, 500);',
+    '    if (event.RequestType !== "Create") return respond(event, "FAILED", reason, event.PhysicalResourceId || physicalId);',
+    '    await remove(client, written, true).catch(e => console.error(e));',
+    '    await respond(event, "FAILED", reason, `${physicalId}:failed`);',
+    '  } finally {',
+    '    clearTimeout(timer);',
     '  }',
     '};',
   ].join('\n');
@@ -97,11 +122,13 @@ export interface RegionalParameterCopiesProps {
  * Writes values that only the platform's stack knows into an additional Region's SSM, under the
  * platform's keys (ADR 15): that Region's stack deploys first and cannot read them. One custom
  * resource per Region (`Custom::RegionalParameters`, construct `Resource`) served by one
- * function per platform (`RegionalParameterWriter`, a role of its own allowed `PutParameter`
- * and `DeleteParameter` on exactly these parameters). A function of its own rather than one
- * `AwsCustomResource` per key: those each add an inline policy to the stack's one shared
- * provider role, and IAM caps a role's inline policies at 10,240 characters in all, which
- * 8 Regions' copies (with long-lived origins, 7) went over.
+ * function per platform (`RegionalParameterWriter`, a role of its own), with a policy per Region
+ * (`Grant`: `PutParameter` and `DeleteParameter` on exactly these parameters) that the custom
+ * resource depends on, so that a dropped Region's parameters are deleted before its grant.
+ *
+ * A function of its own rather than one `AwsCustomResource` per key: those each add an inline
+ * policy to the stack's one shared provider role, and IAM caps a role's inline policies at
+ * 10,240 characters in all, which 8 Regions' copies (with long-lived origins, 7) went over.
  *
  * Cost: about $0 a month: the function runs at deploy and delete (Lambda free tier).
  * @internal
@@ -119,22 +146,27 @@ export class RegionalParameterCopies extends Construct {
         Description: `${PARAMETER_KEYS[key]} of the ${props.platformName} platform (written by its stack in ${stack.region})`,
       };
     }
-    writer.role.addToPolicy(new iam.PolicyStatement({
-      actions: ['ssm:PutParameter', 'ssm:DeleteParameter'],
-      resources: Object.keys(parameters).map(name => stack.formatArn({ service: 'ssm', region: props.region, resource: 'parameter', resourceName: name.slice(1) })),
-    }));
-    new CustomResource(this, 'Resource', {
+    // The Region's grant is a policy of its own, which the custom resource depends on: dropping
+    // the Region deletes the custom resource (its parameters) before the grant.
+    const grant = new iam.Policy(this, 'Grant', {
+      roles: [writer.role],
+      statements: [new iam.PolicyStatement({
+        actions: ['ssm:PutParameter', 'ssm:DeleteParameter'],
+        resources: Object.keys(parameters).map(name => stack.formatArn({ service: 'ssm', region: props.region, resource: 'parameter', resourceName: name.slice(1) })),
+      })],
+    });
+    const resource = new CustomResource(this, 'Resource', {
       serviceToken: writer.handler.functionArn,
       resourceType: REGIONAL_PARAMETERS_TYPE,
       // A function that never answers (killed, timed out) fails the deploy after 5 minutes, not an hour.
       serviceTimeout: Duration.minutes(5),
       properties: { Region: props.region, Parameters: parameters },
     });
-    // The function (GetAtt) depends on its role and the role's policy: the writes run with the grant in place.
+    resource.node.addDependency(grant);
   }
 }
 
-/** The copies' function (`createInlineFunction`): each Region's copies grant its role their parameters. */
+/** The copies' function (`createInlineFunction`): each Region's copies attach a policy with their parameters to its role. */
 class RegionalParameterWriter extends Construct {
   public readonly handler: lambda.Function;
   public readonly role: iam.Role;

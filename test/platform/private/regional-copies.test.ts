@@ -82,6 +82,17 @@ describe('RegionalParameterCopies in the platform\'s stack', () => {
     expect(statements.map(s => s.Action).flat().filter((a: string) => !/^(ssm:(Put|Delete)Parameter|logs:(CreateLogStream|PutLogEvents))$/.test(a))).toEqual([]);
   });
 
+  test('each Region\'s grant is a policy of its own that its custom resource depends on (a dropped Region is deleted before its grant)', () => {
+    const policies = resources(template, 'AWS::IAM::Policy');
+    for (const copy of Object.values(resources(template, REGIONAL_PARAMETERS_TYPE))) {
+      const grants = (copy.DependsOn as string[]).filter(id => policies[id]);
+      expect(grants).toHaveLength(1);
+      const arns = JSON.stringify(writeOut(policies[grants[0]].Properties.PolicyDocument));
+      expect(arns).toContain(`:ssm:${copy.Properties.Region}:`);
+      expect(arns.match(/:ssm:[a-z0-9-]+:/g)!.every(m => m === `:ssm:${copy.Properties.Region}:`)).toBe(true);
+    }
+  });
+
   test(`at the most Regions (${MAX_ADDITIONAL_REGIONS}, each with a long-lived origin), every role's inline policies stay under IAM's 10,240 characters`, () => {
     expect(REGIONS).toHaveLength(MAX_ADDITIONAL_REGIONS);
     const largest = platformTemplate(REGIONS, true);
@@ -94,7 +105,7 @@ describe('RegionalParameterCopies in the platform\'s stack', () => {
 });
 
 describe('the writer\'s inline code (stand-in SSM client, tests only)', () => {
-  function run(event: Record<string, unknown>, existing: string[] = []) {
+  function run(event: Record<string, unknown>, existing: string[] = [], options: { denied?: string[]; remainingMs?: number } = {}) {
     const calls: Array<[string, Record<string, unknown>]> = [];
     const responses: any[] = [];
     const stored = new Set(existing);
@@ -107,7 +118,10 @@ describe('the writer\'s inline code (stand-in SSM client, tests only)', () => {
         calls.push([command.constructor.name, command.input]);
         if (command instanceof PutParameterCommand) {
           if (String(command.input.Value).startsWith('fail-')) throw Object.assign(new Error('ValidationException: bad value'), { name: 'ValidationException' });
+          if (String(command.input.Value).startsWith('hang-')) return new Promise(() => undefined);
           stored.add(command.input.Name);
+        } else if (options.denied?.includes(command.input.Name)) {
+          throw Object.assign(new Error(`not authorized to delete ${command.input.Name}`), { name: 'AccessDeniedException' });
         } else if (!stored.delete(command.input.Name)) {
           throw Object.assign(new Error('parameter not found'), { name: 'ParameterNotFound' });
         }
@@ -115,19 +129,21 @@ describe('the writer\'s inline code (stand-in SSM client, tests only)', () => {
       }
     }
     const https = {
-      request: (url: string, options: any, callback: (res: any) => void) => ({
+      request: (url: string, requestOptions: any, callback: (res: any) => void) => ({
         on: () => undefined,
         end: (body: string) => {
-          responses.push({ url, method: options.method, body: JSON.parse(body) });
+          responses.push({ url, method: requestOptions.method, body: JSON.parse(body) });
           callback({ resume: () => undefined, on: (_: string, done: () => void) => done() });
         },
       }),
     };
     const module = { exports: {} as { handler: (e: unknown) => Promise<void> } };
-    const context = vm.createContext({
+    const sandbox = vm.createContext({
       module,
       exports: module.exports,
       Buffer,
+      setTimeout,
+      clearTimeout,
       console: { log: () => undefined, error: () => undefined },
       require: (name: string) => {
         if (name === 'https') return https;
@@ -135,8 +151,10 @@ describe('the writer\'s inline code (stand-in SSM client, tests only)', () => {
         throw new Error(`unexpected require ${name}`);
       },
     });
-    new vm.Script(parameterWriterCode(), { filename: 'index.js' }).runInContext(context);
-    return module.exports.handler(event).then(() => ({ calls, responses, stored: [...stored].sort(), clientRegion }));
+    new vm.Script(parameterWriterCode(), { filename: 'index.js' }).runInContext(sandbox);
+    const context = options.remainingMs === undefined ? undefined : { getRemainingTimeInMillis: () => options.remainingMs };
+    const handled: Promise<void> = (module.exports.handler as any)(event, context);
+    return handled.then(() => ({ calls, responses, stored: [...stored].sort(), clientRegion }));
   }
 
   const base = { ResponseURL: 'https://cloudformation-response.example/x', StackId: 's', RequestId: 'r', LogicalResourceId: 'Copies' };
@@ -178,9 +196,43 @@ describe('the writer\'s inline code (stand-in SSM client, tests only)', () => {
     expect(responses[0].body.Status).toBe('SUCCESS');
   });
 
-  test('an error answers FAILED with the reason (the deploy stops instead of waiting)', async () => {
-    const { responses } = await run({ ...base, RequestType: 'Create', ResourceProperties: { Region: 'us-west-2', Parameters: params(['/p/a'], 'fail') } });
+  test('a failed create answers FAILED with the reason and a marker id, after deleting what it wrote; the rollback\'s delete of it does nothing', async () => {
+    const parameters = { ...params(['/p/a']), ...params(['/p/b'], 'fail') };
+    const created = await run({ ...base, RequestType: 'Create', ResourceProperties: { Region: 'us-west-2', Parameters: parameters } });
+    expect(created.responses).toHaveLength(1);
+    expect(created.responses[0].body).toMatchObject({ Status: 'FAILED', Reason: 'ValidationException: bad value', PhysicalResourceId: 'us-west-2:parameters:failed' });
+    expect(created.stored).toEqual([]);
+    const rollback = await run({ ...base, RequestType: 'Delete', PhysicalResourceId: 'us-west-2:parameters:failed', ResourceProperties: { Region: 'us-west-2', Parameters: parameters } },
+      [], { denied: ['/p/a', '/p/b'] });
+    expect(rollback.calls).toEqual([]);
+    expect(rollback.responses[0].body).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'us-west-2:parameters:failed' });
+  });
+
+  test('an update may leave a dropped name its role may no longer delete (a renamed platform): logged, SUCCESS; a delete that is denied fails', async () => {
+    const updated = await run({
+      ...base,
+      RequestType: 'Update',
+      PhysicalResourceId: 'us-west-2:parameters',
+      ResourceProperties: { Region: 'us-west-2', Parameters: params(['/new/a']) },
+      OldResourceProperties: { Region: 'us-west-2', Parameters: params(['/old/a']) },
+    }, ['/old/a'], { denied: ['/old/a'] });
+    expect(updated.stored).toEqual(['/new/a', '/old/a']);
+    expect(updated.responses[0].body).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'us-west-2:parameters' });
+    const deleted = await run({ ...base, RequestType: 'Delete', PhysicalResourceId: 'us-west-2:parameters', ResourceProperties: { Region: 'us-west-2', Parameters: params(['/p/a']) } },
+      ['/p/a'], { denied: ['/p/a'] });
+    expect(deleted.responses[0].body).toMatchObject({ Status: 'FAILED', Reason: 'not authorized to delete /p/a', PhysicalResourceId: 'us-west-2:parameters' });
+  });
+
+  test('a call that never returns: FAILED 5 s before the function\'s time ends, not CloudFormation\'s timeout', async () => {
+    const { responses } = await run({
+      ...base,
+      RequestType: 'Update',
+      PhysicalResourceId: 'us-west-2:parameters',
+      ResourceProperties: { Region: 'us-west-2', Parameters: params(['/p/a'], 'hang') },
+      OldResourceProperties: { Region: 'us-west-2', Parameters: {} },
+    },
+    [], { remainingMs: 5_200 });
     expect(responses).toHaveLength(1);
-    expect(responses[0].body).toMatchObject({ Status: 'FAILED', Reason: 'ValidationException: bad value' });
+    expect(responses[0].body).toMatchObject({ Status: 'FAILED', Reason: 'timed out writing the parameters' });
   });
 });
