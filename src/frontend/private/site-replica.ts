@@ -56,7 +56,10 @@ export function validateReplicaRegion(scope: IConstruct, prop: string, region: s
   const partition = RegionInfo.get(region).partition;
   const sitePartition = RegionInfo.get(siteRegion).partition;
   if (partition === undefined) {
-    throw new PropError(scope, prop, region, `expected a Region aws-cdk-lib knows in the site's partition (${sitePartition ?? 'aws'}), such as "eu-west-1"`);
+    // A Region newer than this aws-cdk-lib: allowed, with a warning (its partition is unknown).
+    Annotations.of(scope).addWarningV2('@georgi-io/platform-constructs:unknownReplicaRegion', `${prop} "${region}" is a region this aws-cdk-lib`
+      + ` does not know: check that it is in the site's partition (${sitePartition ?? 'unknown'}), or upgrade aws-cdk-lib`);
+    return;
   }
   if (sitePartition !== undefined && partition !== sitePartition) {
     throw new PropError(scope, prop, region, `expected a Region in the site's partition (${sitePartition}), not ${partition}:`
